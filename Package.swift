@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Every arrow points toward ClaimsCore (pure domain: no I/O, clock or randomness).
+// Each outside library is imported by exactly one target:
+//   Yams -> ClaimsRules, GRDB -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI.
+let package = Package(
+    name: "claims",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "claims", targets: ["claims"]),
+        .library(name: "ClaimsCore", targets: ["ClaimsCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .target(name: "ClaimsCore"),
+        .target(name: "ClaimsRules", dependencies: ["ClaimsCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ClaimsX12", dependencies: ["ClaimsCore"]),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "ClaimsFHIR", dependencies: ["ClaimsCore", "CLibXML2"]),
+        .target(name: "ClaimsSuperbill", dependencies: ["ClaimsCore"]),
+        .target(name: "ClaimsStore", dependencies: ["ClaimsCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "ClaimsEngine",
+            dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12", "ClaimsFHIR", "ClaimsSuperbill", "ClaimsStore"]
+        ),
+        .target(
+            name: "ClaimsCLI",
+            dependencies: [
+                "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "claims", dependencies: ["ClaimsCLI"]),
+        .target(name: "ClaimsTestSupport", dependencies: ["ClaimsCore"]),
+        .testTarget(name: "ClaimsCoreTests", dependencies: ["ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsRulesTests", dependencies: ["ClaimsRules", "ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsX12Tests", dependencies: ["ClaimsX12", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsFHIRTests", dependencies: ["ClaimsFHIR", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsTestSupport"]),
+    ]
+)

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ClaimsCore
+import Foundation
+
+/// The `claims` executable: a thin layer that parses options, calls the library targets and
+/// maps every failure to a documented exit code (docs/errors.md).
+public struct ClaimsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "claims",
+        abstract: "Insurance eligibility and billing-claims processing for interventional-psychiatry clinics.",
+        discussion: """
+        Every command accepts --db, --payers, --as-of and --clinic (or CLAIMS_DB, CLAIMS_PAYERS,
+        CLAIMS_AS_OF, CLAIMS_CLINIC). See docs/cli.md.
+        """,
+        subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self]
+    )
+
+    public init() {}
+
+    /// Runs the command line and exits with the documented code; never prints a stack trace.
+    public static func run(arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            Foundation.exit(ExitStatus.success.rawValue)
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            Foundation.exit(error.status.rawValue)
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            // Help, version and argument errors from ArgumentParser; anything else is a bug.
+            let status = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let stream = status == .success ? FileHandle.standardOutput : FileHandle.standardError
+                stream.write(Data("\(message)\n".utf8))
+            }
+            if status == .success { Foundation.exit(0) }
+            Foundation.exit(status == .validationFailure ? ExitStatus.usage.rawValue : ExitStatus.internalFailure.rawValue)
+        }
+    }
+}
+
+/// Exit codes (docs/errors.md). Usage errors follow sysexits (64); others are ours.
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// Some encounters were rejected or held but the run completed (batch/check).
+    case completedWithRejections = 3
+    /// Bad command line.
+    case usage = 64
+    /// Invalid input data: encounter file unreadable as a whole, invalid rule file, invalid clinic profile, refused store change.
+    case invalidData = 65
+    /// A file or directory named on the command line does not exist.
+    case noInput = 66
+    /// Internal failure (a bug): please report it.
+    case internalFailure = 70
+    /// The store or an output directory could not be read or written.
+    case ioFailure = 74
+    /// Not allowed: a non-admin tried to change rules.
+    case notPermitted = 77
+}
+
+/// A failure the CLI reports in one line, with its exit status.
+public struct CLIError: Error, Sendable {
+    public var status: ExitStatus
+    public var message: String
+    public init(_ status: ExitStatus, _ message: String) { self.status = status; self.message = message }
+}

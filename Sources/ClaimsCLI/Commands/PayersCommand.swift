@@ -1,0 +1,5 @@
+import ArgumentParser
+
+struct PayersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "payers", abstract: "Payer rule files.")
+}

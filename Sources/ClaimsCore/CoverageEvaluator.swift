@@ -1,0 +1,217 @@
+import Foundation
+
+/// Interprets the rule book for one encounter: a decision per service line with the reasons
+/// (POLICY §3), encounter warnings, and the authorizations a bill would use. Pure: the
+/// processing date and the stored authorizations are passed in.
+public struct CoverageEvaluator: Sendable {
+    public let rules: RuleBook
+
+    public init(rules: RuleBook) { self.rules = rules }
+
+    public struct Outcome: Sendable, Hashable {
+        public var lines: [LineDecision]
+        public var warnings: [Warning]
+        public var authorizationUses: [AuthorizationUse]
+    }
+
+    /// - Parameter authorizations: the stored authorizations of this encounter's patient,
+    ///   with `unitsUsed` counting encounters already billed against them.
+    public func evaluate(_ encounter: Encounter, asOf: LocalDate, authorizations: [PriorAuthorization]) -> Outcome {
+        guard let payer = rules.payer(encounter.payerSlug) else {
+            // Validation rejects unknown payers first; this keeps the evaluator total.
+            let lines = encounter.services.enumerated().map { index, line in
+                LineDecision(line: index + 1, code: line.code, service: rules.codes.service(of: line.code) ?? "unknown",
+                             decision: .hold, reasons: [Reason(rule: "\(encounter.payerSlug)/unknown-payer",
+                                                               message: "no rule file for payer '\(encounter.payerSlug)'")])
+            }
+            return Outcome(lines: lines, warnings: [], authorizationUses: [])
+        }
+        let services = encounter.services.map { rules.codes.service(of: $0.code) }
+        var named = rules.sharedConditions
+        named.merge(payer.conditions) { _, own in own }
+        let context = ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: named)
+
+        var findings = Array(repeating: [(Decision, Reason)](), count: encounter.services.count)
+        var warnings: [Warning] = []
+        var authorizationRules: [(Rule, [Int])] = []
+        var timelyRule: (Rule, Int, Int)?
+
+        let applicable = rules.commonRules.filter { !payer.excludedCommonRules.contains($0.id) } + payer.rules
+        for rule in applicable where rule.effective.contains(encounter.dateOfService) {
+            if let when = rule.when, !when.evaluate(in: context).isMet { continue }
+            let selected = encounter.services.indices.filter { rule.lines.matches(code: encounter.services[$0].code, service: services[$0]) }
+            func add(_ decision: Decision, _ indices: [Int], _ message: String) {
+                for index in indices { findings[index].append((decision, Reason(rule: rule.qualifiedId, message: message))) }
+            }
+            switch rule.kind {
+            case .notCovered:
+                for index in selected {
+                    add(.notCovered, [index], rule.message ?? "\(payer.name) does not cover \(services[index] ?? encounter.services[index].code)")
+                }
+            case .criteria(let requirements):
+                guard !selected.isEmpty else { continue }
+                for requirement in requirements {
+                    let outcome = requirement.condition.evaluate(in: context)
+                    guard !outcome.isMet else { continue }
+                    let prefix = rule.message.map { "\($0): " } ?? ""
+                    add(.criteriaNotMet, selected, "\(prefix)\(requirement.description) — \(outcome.explanation)")
+                }
+            case .route(let decision, let warnBalanceDue):
+                guard !selected.isEmpty else { continue }
+                add(decision, selected, rule.message ?? "routed to \(decision.rawValue) by \(rule.qualifiedId)")
+                if warnBalanceDue, encounter.totalPayments < encounter.totalCharges {
+                    let due = encounter.totalCharges - encounter.totalPayments
+                    warnings.append(Warning(rule: rule.qualifiedId,
+                                            message: "balance due \(Money.format(due)) of \(Money.format(encounter.totalCharges)): full payment is due before the procedure"))
+                }
+            case .hold:
+                add(.hold, selected, rule.message ?? "held by \(rule.qualifiedId)")
+            case .codeValidity:
+                for index in selected {
+                    let code = encounter.services[index].code
+                    guard let definition = rules.codes.codes[code] else { continue }
+                    let replacement = definition.replacedBy.map { "; use \($0)" } ?? ""
+                    if let to = definition.validTo, encounter.dateOfService > to {
+                        add(.hold, [index], rule.message ?? "\(code) was deleted after \(to.iso)\(replacement)")
+                    } else if let from = definition.validFrom, encounter.dateOfService < from {
+                        add(.hold, [index], rule.message ?? "\(code) is not valid before \(from.iso)")
+                    }
+                }
+            case .mutuallyExclusive:
+                guard selected.count > 1 else { continue }
+                let codes = selected.map { encounter.services[$0].code }.joined(separator: ", ")
+                add(.hold, selected, rule.message ?? "only one of these may be billed per encounter; found \(codes)")
+            case .addOnRequiresPrimary(let primary):
+                let hasPrimary = encounter.services.indices.contains { primary.matches(code: encounter.services[$0].code, service: services[$0]) }
+                guard !hasPrimary else { continue }
+                for index in selected where rules.codes.codes[encounter.services[index].code]?.addOn == true {
+                    add(.hold, [index], rule.message ?? "add-on \(encounter.services[index].code) needs a primary \(primaryDescription(primary)) on the same encounter")
+                }
+            case .modifierRequired(let modifier):
+                for index in selected where !encounter.services[index].modifiers.contains(modifier) {
+                    add(.hold, [index], rule.message ?? "\(encounter.services[index].code) needs modifier \(modifier) on this encounter")
+                }
+            case .ndcRequired:
+                for index in selected {
+                    if let problem = ndcProblem(encounter.services[index]) { add(.hold, [index], problem) }
+                }
+            case .timelyFiling(let days, let warningDays):
+                timelyRule = (rule, days, warningDays)
+            case .priorAuthorization:
+                if !selected.isEmpty { authorizationRules.append((rule, selected)) }
+            }
+        }
+
+        var uses: [AuthorizationUse] = []
+        for (rule, indices) in authorizationRules {
+            let byService = Dictionary(grouping: indices) { services[$0] ?? "" }
+            for (service, serviceIndices) in byService.sorted(by: { $0.key < $1.key }) {
+                switch authorizationCheck(encounter, service: service, payer: payer, authorizations: authorizations) {
+                case .satisfied(let auth):
+                    uses.append(AuthorizationUse(authorizationId: auth.id ?? 0, authNumber: auth.authNumber, service: service))
+                case .missing(let message):
+                    for index in serviceIndices {
+                        findings[index].append((.hold, Reason(rule: rule.qualifiedId, message: message)))
+                    }
+                }
+            }
+        }
+
+        if let (rule, days, warningDays) = timelyRule {
+            let elapsed = encounter.dateOfService.days(until: asOf)
+            let deadline = encounter.dateOfService.adding(days: days)
+            if elapsed > days {
+                for index in findings.indices {
+                    findings[index].append((.hold, Reason(rule: rule.qualifiedId,
+                        message: rule.message ?? "timely filing limit of \(days) days passed on \(deadline.iso) (\(elapsed) days since the date of service)")))
+                }
+            } else if days - elapsed <= warningDays, findings.contains(where: { $0.isEmpty }) {
+                warnings.append(Warning(rule: rule.qualifiedId,
+                    message: "timely filing: \(days - elapsed) days left to file with \(payer.name) (limit \(days) days, by \(deadline.iso))"))
+            }
+        }
+
+        var lines: [LineDecision] = []
+        for (index, line) in encounter.services.enumerated() {
+            let winner = findings[index].map(\.0).min() ?? .bill
+            var reasons: [Reason] = []
+            for (decision, reason) in findings[index] where decision == winner && !reasons.contains(reason) {
+                reasons.append(reason)
+            }
+            lines.append(LineDecision(line: index + 1, code: line.code, service: services[index] ?? "unknown",
+                                      decision: winner, reasons: reasons))
+        }
+        let billedServices = Set(lines.filter { $0.decision == .bill }.map(\.service))
+        uses = uses.filter { billedServices.contains($0.service) }
+        return Outcome(lines: lines, warnings: warnings, authorizationUses: uses)
+    }
+
+    private func primaryDescription(_ selector: LineSelector) -> String {
+        (selector.services.sorted() + selector.codes.sorted()).joined(separator: "/") + " line"
+    }
+
+    private func ndcProblem(_ line: ServiceLine) -> String? {
+        let known = rules.codes.ndcs.values.filter { $0.codes.contains(line.code) }.sorted { $0.ndc < $1.ndc }
+        let expected = known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ")
+        guard let ndc = line.ndc else { return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)" }
+        guard let definition = known.first(where: { $0.ndc == ndc }) else {
+            return "NDC \(ndc) is not valid for \(line.code); expected \(expected.isEmpty ? "a known NDC" : expected)"
+        }
+        if line.units != definition.units {
+            return "units \(Money.plain(line.units)) do not match NDC \(ndc) (\(definition.description)), which needs \(Money.plain(definition.units))"
+        }
+        return nil
+    }
+
+    public enum AuthorizationCheck: Sendable, Hashable {
+        case satisfied(PriorAuthorization)
+        case missing(String)
+    }
+
+    /// POLICY §3.6: an approved authorization for the same patient, payer and service whose window
+    /// holds the date of service, with units left; otherwise say which of these is missing.
+    public func authorizationCheck(_ encounter: Encounter, service: ServiceName, payer: PayerRules,
+                                   authorizations: [PriorAuthorization]) -> AuthorizationCheck {
+        let date = encounter.dateOfService
+        let candidates = authorizations.filter {
+            $0.patientId == encounter.patient.id && $0.payer == payer.slug && $0.service == service
+        }
+        let prefix = "prior authorization required for \(service)"
+        var pool = candidates
+        if let number = encounter.priorAuthorization {
+            let matching = candidates.filter { $0.authNumber == number }
+            if !matching.isEmpty {
+                pool = matching
+            } else if !authorizations.contains(where: { $0.authNumber == number && $0.patientId == encounter.patient.id }) {
+                return .missing("\(prefix); auth number \(number) in the encounter does not match an authorization on file for this patient, \(payer.slug) and \(service)")
+            }
+        }
+        if let good = pool.filter({ $0.covers(date) }).sorted(by: { ($0.end ?? .init(dayNumber: Int.max / 4)) < ($1.end ?? .init(dayNumber: Int.max / 4)) }).first {
+            return .satisfied(good)
+        }
+        func label(_ auth: PriorAuthorization) -> String {
+            "authorization \(auth.id.map(String.init) ?? "?")" + (auth.authNumber.map { " (\($0))" } ?? "")
+        }
+        let approved = pool.filter { $0.status == .approved }
+        if let auth = approved.first(where: { $0.end.map { $0 < date } ?? false }) {
+            return .missing("\(prefix); \(label(auth)) expired on \(auth.end!.iso), before the date of service \(date.iso)")
+        }
+        if let auth = approved.first(where: { $0.start.map { date < $0 } ?? false }) {
+            return .missing("\(prefix); \(label(auth)) starts \(auth.start!.iso), after the date of service \(date.iso)")
+        }
+        if let auth = approved.first(where: { ($0.unitsRemaining ?? 1) <= 0 }) {
+            return .missing("\(prefix); \(label(auth)) is exhausted: all \(auth.units ?? 0) units used")
+        }
+        let order: [(AuthorizationStatus, String)] = [
+            (.pending, "is pending: the payer asked for more information"),
+            (.submitted, "is submitted and awaiting the payer's decision"),
+            (.appealed, "was denied and is under appeal"),
+            (.denied, "was denied"),
+            (.cancelled, "was cancelled"),
+        ]
+        for (status, text) in order {
+            if let auth = pool.first(where: { $0.status == status }) { return .missing("\(prefix); \(label(auth)) \(text)") }
+        }
+        return .missing("\(prefix); none approved for \(date.iso) (none on file for this patient with \(payer.slug))")
+    }
+}

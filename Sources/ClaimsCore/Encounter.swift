@@ -1,0 +1,180 @@
+import Foundation
+
+/// Services are named by rule data (`spravato`, `tms`, …); a wrapper keeps them apart from other strings.
+public typealias ServiceName = String
+public typealias PayerSlug = String
+
+public struct Address: Sendable, Hashable, Codable {
+    public var line1: String
+    public var line2: String?
+    public var city: String
+    public var state: String
+    /// 5 or 9 digits, no hyphen.
+    public var zip: String
+    public init(line1: String, line2: String? = nil, city: String, state: String, zip: String) {
+        self.line1 = line1; self.line2 = line2; self.city = city; self.state = state; self.zip = zip
+    }
+}
+
+public enum Sex: String, Sendable, Hashable, Codable { case female = "F", male = "M", unknown = "U" }
+
+public struct Person: Sendable, Hashable, Codable {
+    public var firstName: String
+    public var middleName: String?
+    public var lastName: String
+    public var dateOfBirth: LocalDate
+    public var sex: Sex
+    public var address: Address
+    public var phone: String?
+    public init(firstName: String, middleName: String? = nil, lastName: String, dateOfBirth: LocalDate,
+                sex: Sex, address: Address, phone: String? = nil) {
+        self.firstName = firstName; self.middleName = middleName; self.lastName = lastName
+        self.dateOfBirth = dateOfBirth; self.sex = sex; self.address = address; self.phone = phone
+    }
+}
+
+public struct Patient: Sendable, Hashable, Codable {
+    public var id: String
+    public var person: Person
+    public init(id: String, person: Person) { self.id = id; self.person = person }
+}
+
+public enum Relationship: String, Sendable, Hashable, Codable, CaseIterable {
+    case `self` = "self", spouse, child, other
+    /// X12 individual relationship code (SBR02 / PAT01).
+    public var x12Code: String {
+        switch self {
+        case .self: "18"
+        case .spouse: "01"
+        case .child: "19"
+        case .other: "G8"
+        }
+    }
+}
+
+public struct Coverage: Sendable, Hashable, Codable {
+    public var payer: PayerSlug
+    public var memberId: String
+    public var groupNumber: String?
+    public var relationship: Relationship
+    /// Present when `relationship` is not `self`.
+    public var subscriber: Person?
+    public init(payer: PayerSlug, memberId: String, groupNumber: String? = nil,
+                relationship: Relationship = .self, subscriber: Person? = nil) {
+        self.payer = payer; self.memberId = memberId; self.groupNumber = groupNumber
+        self.relationship = relationship; self.subscriber = subscriber
+    }
+}
+
+public struct RenderingProvider: Sendable, Hashable, Codable {
+    public var npi: String
+    public var firstName: String
+    public var lastName: String
+    public var taxonomy: String?
+    public init(npi: String, firstName: String, lastName: String, taxonomy: String? = nil) {
+        self.npi = npi; self.firstName = firstName; self.lastName = lastName; self.taxonomy = taxonomy
+    }
+}
+
+/// An ICD-10-CM code, stored without the dot and upper-cased.
+public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// `F332`, as X12 HI wants it.
+    public let compact: String
+    public init(compact: String) { self.compact = compact }
+    /// Accepts `F33.2` or `F332`; nil when the text is not ICD-10-CM shaped.
+    public init?(_ text: String) {
+        let upper = text.uppercased()
+        let compact = upper.replacingOccurrences(of: ".", with: "")
+        let dotCount = upper.filter { $0 == "." }.count
+        guard dotCount <= 1, DiagnosisCode.isWellFormed(compact) else { return nil }
+        if dotCount == 1 {
+            guard let dot = upper.firstIndex(of: "."), upper.distance(from: upper.startIndex, to: dot) == 3,
+                  upper.index(after: dot) != upper.endIndex else { return nil }
+        }
+        self.compact = compact
+    }
+    /// `F33.2`, as FHIR and people want it.
+    public var dotted: String {
+        compact.count > 3 ? String(compact.prefix(3)) + "." + String(compact.dropFirst(3)) : compact
+    }
+    public var description: String { dotted }
+
+    /// Letter (not U), digit, letter-or-digit, then up to four letters or digits.
+    static func isWellFormed(_ code: String) -> Bool {
+        let chars = Array(code)
+        guard (3...7).contains(chars.count) else { return false }
+        guard chars[0].isASCII, chars[0].isLetter, chars[0] != "U" else { return false }
+        guard chars[1].isASCII, chars[1].isNumber else { return false }
+        return chars.dropFirst(2).allSatisfy { $0.isASCII && ($0.isNumber || $0.isUppercase) }
+    }
+}
+
+/// A clinical fact from the chart that coverage rules look at.
+public enum ClinicalFact: Sendable, Hashable {
+    case bool(Bool)
+    case number(Decimal)
+    case text(String)
+
+    public var display: String {
+        switch self {
+        case .bool(let value): String(value)
+        case .number(let value): Money.plain(value)
+        case .text(let value): value
+        }
+    }
+}
+
+public struct ServiceLine: Sendable, Hashable {
+    public var code: String
+    public var modifiers: [String]
+    public var units: Decimal
+    public var charge: Decimal
+    public var diagnosisPointers: [Int]
+    public var ndc: String?
+    public var ndcQuantity: Decimal?
+    public var ndcUnit: String?
+    public init(code: String, modifiers: [String] = [], units: Decimal = 1, charge: Decimal,
+                diagnosisPointers: [Int] = [1], ndc: String? = nil, ndcQuantity: Decimal? = nil, ndcUnit: String? = nil) {
+        self.code = code; self.modifiers = modifiers; self.units = units; self.charge = charge
+        self.diagnosisPointers = diagnosisPointers; self.ndc = ndc; self.ndcQuantity = ndcQuantity; self.ndcUnit = ndcUnit
+    }
+}
+
+public struct Payment: Sendable, Hashable {
+    public var date: LocalDate
+    public var amount: Decimal
+    public var method: String
+    public init(date: LocalDate, amount: Decimal, method: String) { self.date = date; self.amount = amount; self.method = method }
+}
+
+/// One visit as the EHR exports it (CONTRACT §2), after validation.
+public struct Encounter: Sendable, Hashable {
+    public var id: String
+    public var dateOfService: LocalDate
+    public var placeOfService: String
+    public var patient: Patient
+    /// nil for a self-pay patient.
+    public var coverage: Coverage?
+    public var renderingProvider: RenderingProvider
+    public var diagnoses: [DiagnosisCode]
+    public var clinical: [String: ClinicalFact]
+    public var services: [ServiceLine]
+    public var priorAuthorization: String?
+    public var payments: [Payment]
+
+    public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,
+                coverage: Coverage?, renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode],
+                clinical: [String: ClinicalFact] = [:], services: [ServiceLine], priorAuthorization: String? = nil,
+                payments: [Payment] = []) {
+        self.id = id; self.dateOfService = dateOfService; self.placeOfService = placeOfService; self.patient = patient
+        self.coverage = coverage; self.renderingProvider = renderingProvider; self.diagnoses = diagnoses
+        self.clinical = clinical; self.services = services; self.priorAuthorization = priorAuthorization
+        self.payments = payments
+    }
+
+    /// The payer whose rules apply: the coverage's, or `self-pay`.
+    public var payerSlug: PayerSlug { coverage?.payer ?? RuleBook.selfPaySlug }
+    public var totalCharges: Decimal { services.reduce(Decimal(0)) { $0 + $1.charge } }
+    public var totalPayments: Decimal { payments.reduce(Decimal(0)) { $0 + $1.amount } }
+    public var patientAge: Int { patient.person.dateOfBirth.age(on: dateOfService) }
+}

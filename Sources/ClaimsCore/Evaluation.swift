@@ -1,0 +1,83 @@
+import Foundation
+
+/// A problem with one encounter's input: the encounter is rejected and not billed.
+public struct InputError: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// JSON path of the field (`services[2].charge`), or `json` for a syntax error.
+    public var field: String
+    public var message: String
+    public init(field: String, message: String) { self.field = field; self.message = message }
+    public var description: String { "\(field): \(message)" }
+}
+
+public struct Reason: Sendable, Hashable, Codable {
+    /// Qualified rule id: `bcbs-il/spravato/prior-auth`.
+    public var rule: String
+    public var message: String
+    public init(rule: String, message: String) { self.rule = rule; self.message = message }
+}
+
+public struct Warning: Sendable, Hashable, Codable {
+    public var rule: String
+    public var message: String
+    public init(rule: String, message: String) { self.rule = rule; self.message = message }
+}
+
+public struct LineDecision: Sendable, Hashable {
+    /// 1-based line number within the encounter.
+    public var line: Int
+    public var code: String
+    public var service: ServiceName
+    public var decision: Decision
+    public var reasons: [Reason]
+    public init(line: Int, code: String, service: ServiceName, decision: Decision, reasons: [Reason]) {
+        self.line = line; self.code = code; self.service = service; self.decision = decision; self.reasons = reasons
+    }
+}
+
+/// The authorization a billed encounter used, per service.
+public struct AuthorizationUse: Sendable, Hashable {
+    public var authorizationId: Int64
+    public var authNumber: String?
+    public var service: ServiceName
+    public init(authorizationId: Int64, authNumber: String?, service: ServiceName) {
+        self.authorizationId = authorizationId; self.authNumber = authNumber; self.service = service
+    }
+}
+
+/// The outcome for one encounter record of an input file.
+public struct EncounterEvaluation: Sendable, Hashable {
+    /// The id from the input (may be empty or invalid when the record is rejected).
+    public var encounterId: String
+    /// 1-based position of the record in the input and the line where it starts.
+    public var recordOrdinal: Int
+    public var sourceLine: Int
+    /// The validated encounter; nil when the record was rejected.
+    public var encounter: Encounter?
+    public var payer: PayerSlug?
+    public var errors: [InputError]
+    public var warnings: [Warning]
+    public var lines: [LineDecision]
+    /// Authorizations the `bill` lines use (one unit each per encounter and service).
+    public var authorizationUses: [AuthorizationUse]
+
+    public init(encounterId: String, recordOrdinal: Int = 0, sourceLine: Int = 0, encounter: Encounter? = nil,
+                payer: PayerSlug? = nil, errors: [InputError] = [], warnings: [Warning] = [], lines: [LineDecision] = [],
+                authorizationUses: [AuthorizationUse] = []) {
+        self.encounterId = encounterId; self.recordOrdinal = recordOrdinal; self.sourceLine = sourceLine
+        self.encounter = encounter; self.payer = payer; self.errors = errors; self.warnings = warnings
+        self.lines = lines; self.authorizationUses = authorizationUses
+    }
+
+    public var isRejected: Bool { !errors.isEmpty }
+
+    /// The service lines (with their input) that got `decision`.
+    public func serviceLines(with decision: Decision) -> [(index: Int, line: ServiceLine)] {
+        guard let encounter else { return [] }
+        return lines.filter { $0.decision == decision }.map { ($0.line, encounter.services[$0.line - 1]) }
+    }
+
+    /// The authorization number to report on the claim (REF*G1, FHIR preAuthRef), if any.
+    public var billedAuthNumber: String? {
+        authorizationUses.compactMap(\.authNumber).first
+    }
+}

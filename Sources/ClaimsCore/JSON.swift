@@ -1,0 +1,407 @@
+/// A JSON value that keeps numbers as their source text, so money and units are read
+/// exactly (`"210.10"` never passes through `Double`), and keeps where each value started.
+public indirect enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+}
+
+/// A syntax error in JSON input, with the 1-based line and column where it was found.
+public struct JSONSyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var line: Int
+    public var column: Int
+    public var message: String
+    public var description: String { "line \(line), column \(column): \(message)" }
+}
+
+/// A strict recursive-descent JSON parser (RFC 8259) over UTF-8 bytes.
+public struct JSONParser {
+    private let bytes: [UInt8]
+    private var index = 0
+    private var line: Int
+    private var lineStart: Int
+    private var depth = 0
+    private let columnOffset: Int
+
+    /// `line`/`column` say where `bytes` starts in its file, so errors point into the file.
+    public init(bytes: [UInt8], line: Int = 1, column: Int = 1) {
+        self.bytes = bytes
+        self.line = line
+        self.lineStart = 0
+        self.columnOffset = column - 1
+    }
+
+    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes: Array(text.utf8))
+        return try parser.parseDocument()
+    }
+
+    public mutating func parseDocument() throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue()
+        skipWhitespace()
+        if index < bytes.count { throw error("unexpected text after the end of the JSON value") }
+        return value
+    }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(line: line, column: index - lineStart + 1 + (lineStart == 0 ? columnOffset : 0), message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D: index += 1
+            case 0x0A: index += 1; line += 1; lineStart = index
+            default: return
+            }
+        }
+    }
+
+    private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of input; a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectWord("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectWord("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        default:
+            throw error("unexpected character '\(Self.printable(bytes[index]))'; a value (object, array, string, number, true, false or null) was expected")
+        }
+    }
+
+    private static func printable(_ byte: UInt8) -> String {
+        byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
+    }
+
+    private mutating func expectWord(_ word: String) throws(JSONSyntaxError) {
+        for expected in word.utf8 {
+            guard index < bytes.count, bytes[index] == expected else {
+                throw error("invalid literal; did you mean '\(word)'? (strings need double quotes)")
+            }
+            index += 1
+        }
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > 64 { throw error("nesting deeper than 64 levels") }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue {
+        try enter(); defer { depth -= 1 }
+        index += 1
+        var members: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
+            let key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(key)\"") }
+            index += 1
+            skipWhitespace()
+            if members[key] != nil { throw error("duplicate member \"\(key)\"") }
+            members[key] = try parseValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            throw error("expected ',' or '}' after the value of \"\(key)\"")
+        }
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue {
+        try enter(); defer { depth -= 1 }
+        index += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue())
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an array; is a ']' missing?") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(elements) }
+            throw error("expected ',' or ']' in array")
+        }
+    }
+
+    private mutating func parseString() throws(JSONSyntaxError) -> String {
+        index += 1
+        var runStart = index
+        var result = ""
+        func flush(_ end: Int) {
+            if end > runStart { result += String(decoding: bytes[runStart..<end], as: UTF8.self) }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                flush(index)
+                index += 1
+                return result
+            }
+            if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
+            if byte == UInt8(ascii: "\\") {
+                flush(index)
+                index += 1
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): result += "\""
+                case UInt8(ascii: "\\"): result += "\\"
+                case UInt8(ascii: "/"): result += "/"
+                case UInt8(ascii: "b"): result += "\u{08}"
+                case UInt8(ascii: "f"): result += "\u{0C}"
+                case UInt8(ascii: "n"): result += "\n"
+                case UInt8(ascii: "r"): result += "\r"
+                case UInt8(ascii: "t"): result += "\t"
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("unpaired surrogate in \\u escape")
+                        }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    result.unicodeScalars.append(scalar)
+                default: throw error("invalid escape '\\\(Self.printable(escape))'")
+                }
+                runStart = index
+                continue
+            }
+            index += 1
+        }
+        throw error("unterminated string; is a closing '\"' missing?")
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONValue {
+        let start = index
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            return index - from
+        }
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let intDigits = digits()
+        guard intDigits > 0 else { throw error("invalid number") }
+        if intDigits > 1, bytes[start + (bytes[start] == UInt8(ascii: "-") ? 1 : 0)] == UInt8(ascii: "0") {
+            throw error("numbers may not have leading zeros")
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw error("invalid number: digits expected after '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw error("invalid number: digits expected in exponent") }
+        }
+        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+    }
+}
+
+/// One top-level record cut out of an input file, before it is parsed.
+public struct JSONRecord: Sendable {
+    /// 1-based position of the record in the file.
+    public var ordinal: Int
+    /// Line and column where the record starts.
+    public var line: Int
+    public var column: Int
+    public var result: Result<JSONValue, JSONSyntaxError>
+}
+
+/// Cuts a stream of bytes into encounter records without holding the whole file:
+/// either a JSON array of objects or JSON Lines (one object per line). Feed it chunks as
+/// they are read; each complete record is parsed on its own, so one malformed encounter
+/// is reported with its line and column and the others are still read.
+public struct JSONRecordSplitter {
+    private enum Mode { case undecided, array, lines, finished }
+    private var mode = Mode.undecided
+    private var buffer: [UInt8] = []
+    private var recordLine = 1
+    private var recordColumn = 1
+    private var line = 1
+    private var column = 1
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    private var collecting = false
+    private var expectingElement = true
+    private var ordinal = 0
+    private var fatal: JSONSyntaxError?
+
+    public init() {}
+
+    public mutating func feed<Bytes: Sequence>(_ chunk: Bytes) -> [JSONRecord] where Bytes.Element == UInt8 {
+        var records: [JSONRecord] = []
+        for byte in chunk {
+            consume(byte, into: &records)
+            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        }
+        return records
+    }
+
+    /// Call at end of input: returns a last JSON Lines record and any structural error.
+    public mutating func finish() -> [JSONRecord] {
+        var records: [JSONRecord] = []
+        if fatal != nil { return records }
+        switch mode {
+        case .lines:
+            if !buffer.isEmpty, buffer.contains(where: { !Self.isWhitespace($0) }) { emit(into: &records) }
+        case .array:
+            let message = collecting ? "unexpected end of input inside an encounter; is a '}' missing?"
+                                     : "unexpected end of input; the array is not closed with ']'"
+            ordinal += 1
+            records.append(JSONRecord(ordinal: ordinal, line: collecting ? recordLine : line,
+                                      column: collecting ? recordColumn : column,
+                                      result: .failure(JSONSyntaxError(line: line, column: column, message: message))))
+        case .undecided, .finished:
+            break
+        }
+        buffer = []
+        return records
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
+
+    private mutating func fail(_ message: String, into records: inout [JSONRecord]) {
+        let error = JSONSyntaxError(line: line, column: column, message: message)
+        fatal = error
+        mode = .finished
+        ordinal += 1
+        records.append(JSONRecord(ordinal: ordinal, line: line, column: column, result: .failure(error)))
+    }
+
+    private mutating func consume(_ byte: UInt8, into records: inout [JSONRecord]) {
+        switch mode {
+        case .finished:
+            if fatal == nil, !Self.isWhitespace(byte) { fail("unexpected text after the closing ']'", into: &records) }
+        case .undecided:
+            if Self.isWhitespace(byte) || (byte == 0xEF || byte == 0xBB || byte == 0xBF) && line == 1 { return }
+            if byte == UInt8(ascii: "[") {
+                mode = .array
+            } else if byte == UInt8(ascii: "{") {
+                mode = .lines
+                startRecord()
+                buffer.append(byte)
+            } else {
+                fail("the file must hold a JSON array of encounters or one encounter object per line (JSON Lines)", into: &records)
+            }
+        case .lines:
+            if byte == 0x0A {
+                if buffer.contains(where: { !Self.isWhitespace($0) }) { emit(into: &records) }
+                buffer.removeAll(keepingCapacity: true)
+                recordLine = line + 1
+                recordColumn = 1
+            } else {
+                if buffer.isEmpty { startRecord() }
+                buffer.append(byte)
+            }
+        case .array:
+            consumeInArray(byte, into: &records)
+        }
+    }
+
+    private mutating func startRecord() {
+        recordLine = line
+        recordColumn = column
+    }
+
+    private mutating func consumeInArray(_ byte: UInt8, into records: inout [JSONRecord]) {
+        if collecting {
+            buffer.append(byte)
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                return
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth == 0 {
+                    emit(into: &records)
+                    collecting = false
+                    expectingElement = false
+                }
+            default: break
+            }
+            return
+        }
+        if Self.isWhitespace(byte) { return }
+        switch byte {
+        case UInt8(ascii: "]"):
+            mode = .finished
+        case UInt8(ascii: ","):
+            if expectingElement { fail("unexpected ','; an encounter object was expected", into: &records) }
+            expectingElement = true
+        case UInt8(ascii: "{"):
+            if !expectingElement { fail("expected ',' between encounters", into: &records); return }
+            collecting = true
+            depth = 1
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(byte)
+            startRecord()
+        default:
+            fail("unexpected character '\(byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "?")'; each array element must be an encounter object", into: &records)
+        }
+    }
+
+    private mutating func emit(into records: inout [JSONRecord]) {
+        ordinal += 1
+        var parser = JSONParser(bytes: buffer, line: recordLine, column: recordColumn)
+        let result: Result<JSONValue, JSONSyntaxError>
+        do { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
+        records.append(JSONRecord(ordinal: ordinal, line: recordLine, column: recordColumn, result: result))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}

@@ -1,0 +1,195 @@
+import Foundation
+
+/// The coverage rules of every payer, as loaded from `Payers/`. Pure data: `ClaimsRules`
+/// decodes it from YAML, `CoverageEvaluator` interprets it. No Swift code is written per payer.
+public struct RuleBook: Sendable, Hashable {
+    public static let selfPaySlug: PayerSlug = "self-pay"
+    /// The pseudo-payer whose rules (from the shared file) apply to every payer.
+    public static let commonSlug: PayerSlug = "common"
+
+    public var codes: CodeTable
+    /// Named conditions any payer file may reference with `ref:`.
+    public var sharedConditions: [String: Condition]
+    /// Rules of the shared file, applied to every payer, with ids `common/…`.
+    public var commonRules: [Rule]
+    public var payers: [PayerSlug: PayerRules]
+
+    public init(codes: CodeTable, sharedConditions: [String: Condition] = [:], commonRules: [Rule] = [],
+                payers: [PayerSlug: PayerRules]) {
+        self.codes = codes; self.sharedConditions = sharedConditions; self.commonRules = commonRules; self.payers = payers
+    }
+
+    public func payer(_ slug: PayerSlug) -> PayerRules? { payers[slug] }
+}
+
+/// Procedure codes and the services they belong to.
+public struct CodeTable: Sendable, Hashable {
+    public var services: [ServiceName: ServiceDefinition]
+    public var codes: [String: ProcedureCode]
+    /// Known NDCs for drug codes: NDC → expected billing units.
+    public var ndcs: [String: NDCDefinition]
+    public init(services: [ServiceName: ServiceDefinition], codes: [String: ProcedureCode], ndcs: [String: NDCDefinition] = [:]) {
+        self.services = services; self.codes = codes; self.ndcs = ndcs
+    }
+    public func service(of code: String) -> ServiceName? { codes[code]?.service }
+}
+
+public struct ServiceDefinition: Sendable, Hashable {
+    public var name: ServiceName
+    public var description: String
+    public init(name: ServiceName, description: String) { self.name = name; self.description = description }
+}
+
+public struct ProcedureCode: Sendable, Hashable {
+    public var code: String
+    public var service: ServiceName
+    public var description: String
+    /// `CPT` or `HCPCS` (X12 SV101-1 is HC for both).
+    public var system: String
+    /// An add-on code is reported only with a primary code.
+    public var addOn: Bool
+    /// A drug code must carry an NDC.
+    public var drug: Bool
+    public var validFrom: LocalDate?
+    public var validTo: LocalDate?
+    /// The code to use instead once this one is deleted.
+    public var replacedBy: String?
+    public init(code: String, service: ServiceName, description: String, system: String = "CPT", addOn: Bool = false,
+                drug: Bool = false, validFrom: LocalDate? = nil, validTo: LocalDate? = nil, replacedBy: String? = nil) {
+        self.code = code; self.service = service; self.description = description; self.system = system
+        self.addOn = addOn; self.drug = drug; self.validFrom = validFrom; self.validTo = validTo; self.replacedBy = replacedBy
+    }
+}
+
+public struct NDCDefinition: Sendable, Hashable {
+    public var ndc: String
+    public var description: String
+    /// Billing units the drug line must carry with this NDC (e.g. 84 for an 84 mg kit of J0013).
+    public var units: Decimal
+    public var codes: Set<String>
+    public init(ndc: String, description: String, units: Decimal, codes: Set<String>) {
+        self.ndc = ndc; self.description = description; self.units = units; self.codes = codes
+    }
+}
+
+/// One payer's file.
+public struct PayerRules: Sendable, Hashable {
+    public var slug: PayerSlug
+    public var name: String
+    /// Clearinghouse payer ID (2010BB NM109); nil for self-pay.
+    public var payerId: String?
+    /// false when the policy marks the identifier unverified.
+    public var payerIdVerified: Bool
+    /// SBR09 claim filing indicator (MC, MB, BL, CI, …); nil for self-pay.
+    public var claimFilingIndicator: String?
+    public var rules: [Rule]
+    /// Named conditions of this file; they shadow the shared file's.
+    public var conditions: [String: Condition]
+    /// Rule ids of the shared file this payer opts out of.
+    public var excludedCommonRules: Set<String>
+    /// Where the file came from (for messages), and its content hash (for the audit trail).
+    public var sourceFile: String
+    public var contentHash: String
+
+    public init(slug: PayerSlug, name: String, payerId: String? = nil, payerIdVerified: Bool = true,
+                claimFilingIndicator: String? = nil, rules: [Rule], conditions: [String: Condition] = [:], excludedCommonRules: Set<String> = [],
+                sourceFile: String = "", contentHash: String = "") {
+        self.slug = slug; self.name = name; self.payerId = payerId; self.payerIdVerified = payerIdVerified
+        self.claimFilingIndicator = claimFilingIndicator; self.rules = rules; self.conditions = conditions
+        self.excludedCommonRules = excludedCommonRules; self.sourceFile = sourceFile; self.contentHash = contentHash
+    }
+
+    public var isSelfPay: Bool { slug == RuleBook.selfPaySlug }
+
+    /// The timely-filing limit in days, if the payer has one.
+    public var timelyFilingDays: Int? {
+        for rule in rules { if case .timelyFiling(let days, _) = rule.kind { return days } }
+        return nil
+    }
+}
+
+/// Which lines a rule looks at: lines whose service or code is listed (both empty = every line).
+public struct LineSelector: Sendable, Hashable {
+    public var services: Set<ServiceName>
+    public var codes: Set<String>
+    public init(services: Set<ServiceName> = [], codes: Set<String> = []) { self.services = services; self.codes = codes }
+    public static let all = LineSelector()
+    public var isAll: Bool { services.isEmpty && codes.isEmpty }
+    public func matches(code: String, service: ServiceName?) -> Bool {
+        if isAll { return true }
+        if codes.contains(code) { return true }
+        if let service, services.contains(service) { return true }
+        return false
+    }
+}
+
+/// A named, described criterion: what the checklist shows and what a failed criterion's reason names.
+public struct Requirement: Sendable, Hashable {
+    public var id: String
+    public var description: String
+    public var condition: Condition
+    public init(id: String, description: String, condition: Condition) {
+        self.id = id; self.description = description; self.condition = condition
+    }
+}
+
+public enum Decision: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    // Declared in POLICY §3 precedence order: the first that blocks wins.
+    case notCovered = "not-covered"
+    case criteriaNotMet = "criteria-not-met"
+    case superbill
+    case hold
+    case bill
+
+    public var precedence: Int { Decision.allCases.firstIndex(of: self)! }
+    public static func < (lhs: Decision, rhs: Decision) -> Bool { lhs.precedence < rhs.precedence }
+}
+
+public struct Rule: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// Selected lines are `not-covered`.
+        case notCovered
+        /// Selected lines are `criteria-not-met` unless every requirement holds.
+        case criteria([Requirement])
+        /// Selected lines need an approved prior authorization for their service.
+        case priorAuthorization
+        /// When `when` holds for the encounter, selected lines get `decision` (IV ketamine → superbill).
+        case route(Decision, warnBalanceDue: Bool)
+        /// Selected lines are `hold` when `when` holds (a payer that does not accept a code).
+        case hold
+        /// Selected codes are `hold` outside their validity dates in the code table.
+        case codeValidity
+        /// More than one line among the selected codes on one encounter: all of them `hold`.
+        case mutuallyExclusive
+        /// Add-on codes among the selected lines need a line of `primary` on the same encounter.
+        case addOnRequiresPrimary(primary: LineSelector)
+        /// Selected lines need `modifier` when `when` holds for the encounter.
+        case modifierRequired(String)
+        /// Selected drug lines need a known NDC whose billing units match the line's units.
+        case ndcRequired
+        /// Lines that would bill are `hold` past `days` after the date of service; a warning `warningDays` before.
+        case timelyFiling(days: Int, warningDays: Int)
+    }
+
+    /// Id within its file (`spravato/prior-auth`); `qualifiedId` adds the file's slug.
+    public var id: String
+    public var payer: PayerSlug
+    public var kind: Kind
+    public var lines: LineSelector
+    /// The dates of service the rule is in force.
+    public var effective: DateWindow
+    /// An extra condition on the encounter; nil = always.
+    public var when: Condition?
+    /// The reason shown to the billing office; nil = a message built from the rule.
+    public var message: String?
+    /// Where the rule stands in its file (for diagnostics).
+    public var sourceLine: Int
+
+    public init(id: String, payer: PayerSlug, kind: Kind, lines: LineSelector = .all, effective: DateWindow = .always,
+                when: Condition? = nil, message: String? = nil, sourceLine: Int = 0) {
+        self.id = id; self.payer = payer; self.kind = kind; self.lines = lines; self.effective = effective
+        self.when = when; self.message = message; self.sourceLine = sourceLine
+    }
+
+    public var qualifiedId: String { "\(payer)/\(id)" }
+}

@@ -1,0 +1,2 @@
+import ClaimsCLI
+ClaimsCommand.run()
