@@ -32,5 +32,7 @@ struct EncounterRecord {
     var line: Int
     /// The id as written (even when invalid), for reports.
     var id: String
-    var result: Result<Encounter, [InputError]>
+    /// The validated encounter, or nil with `errors` non-empty.
+    var encounter: Encounter?
+    var errors: [InputError]
 }
