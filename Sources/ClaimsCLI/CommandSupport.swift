@@ -1,28 +1,53 @@
 import ClaimsCore
+import ClaimsEngine
+import ClaimsRules
 import Foundation
 
 /// Shared plumbing for commands: loading rules, reading encounter files, printing JSON.
 enum CommandSupport {
     /// Loads and validates every rule file in --payers; refuses to run on an invalid file.
     static func loadRules(_ global: GlobalOptions) throws -> RuleBook {
-        throw CLIError(.internalFailure, "rule loading is not wired yet")
+        do {
+            return try RuleBookLoader.load(directory: global.payersPath)
+        } catch let invalid as RuleFilesInvalid {
+            throw CLIError(.invalidData, "the payer rules are invalid; nothing was done.\n" + invalid.description)
+        }
     }
 
     /// Reads an encounter file (JSON array or JSON Lines), streaming, and calls `body` with each
-    /// record's evaluation input: the validated encounter or its input errors.
+    /// record: the validated encounter or its input errors.
     /// `allowFutureDates` is true for the checklist (scheduled encounters).
     static func forEachEncounter(in path: String, rules: RuleBook, asOf: LocalDate, allowFutureDates: Bool,
                                  _ body: (EncounterRecord) throws -> Void) throws {
-        throw CLIError(.internalFailure, "encounter reading is not wired yet")
+        let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: asOf, allowFutureDates: allowFutureDates)
+        do {
+            try EncounterFileReader(decoder: decoder).read(path: path) { record in
+                try body(EncounterRecord(ordinal: record.ordinal, line: record.line, id: record.id,
+                                         encounter: record.encounter, errors: record.errors))
+            }
+        } catch let error as InputFileError {
+            throw CLIError(error.kind == .missing ? .noInput : .ioFailure, error.description)
+        }
     }
 
     /// Prints a JSON document with sorted keys (stable output for scripts and golden files).
     static func printJSON(_ value: some Encodable) throws {
+        FileHandle.standardOutput.write(try jsonData(value))
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    static func jsonData(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        return try encoder.encode(value)
+    }
+
+    static func printLine(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func printError(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
 
@@ -35,4 +60,10 @@ struct EncounterRecord {
     /// The validated encounter, or nil with `errors` non-empty.
     var encounter: Encounter?
     var errors: [InputError]
+
+    var decoded: DecodedRecord { DecodedRecord(ordinal: ordinal, line: line, id: id, encounter: encounter, errors: errors) }
+}
+
+enum OutputFormat: String, CaseIterable, Sendable {
+    case text, json
 }

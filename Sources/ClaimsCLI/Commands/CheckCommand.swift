@@ -1,8 +1,79 @@
 import ArgumentParser
+import ClaimsCore
+import ClaimsEngine
+import Foundation
 
+extension OutputFormat: ExpressibleByArgument {}
+
+/// `claims check FILE`: decisions per service line, printed; writes nothing.
 struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Evaluate encounters against the payer rules.")
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Evaluate every encounter in FILE against the payer rules and the prior-auth store; writes nothing.",
+        discussion: """
+        FILE is a JSON array of encounters or JSON Lines (CONTRACT §2). Exit 0 when every encounter was
+        valid; 3 when some were rejected (their errors are in the output); 65 for invalid rule files.
+          % claims check Samples/encounters.json --as-of 2026-11-20 --format json
+        """
+    )
+
     @OptionGroup var global: GlobalOptions
-    @Argument var file: String
-    func run() throws { throw CLIError(.internalFailure, "not implemented yet") }
+    @Argument(help: "The encounter file (JSON array or JSON Lines).") var file: String
+    @Option(help: "text (a table for a person) or json (CONTRACT §3).") var format: OutputFormat = .text
+
+    func run() throws {
+        let asOf = try global.processingDate()
+        let rules = try CommandSupport.loadRules(global)
+        let authorizations = try AuthorizationLookup.readOnly(global)
+        let evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
+        var report = CheckReport(asOf: asOf)
+        var rejected = 0
+        try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
+            let evaluation = evaluator.evaluate(record.decoded, authorizations: try authorizations(record.encounter?.patient.id))
+            if evaluation.isRejected { rejected += 1 }
+            report.results.append(CheckReport.result(for: evaluation))
+        }
+        switch format {
+        case .json: try CommandSupport.printJSON(report)
+        case .text: CommandSupport.printLine(CheckTextLayout.render(report))
+        }
+        if rejected > 0 { throw ExitCode(ExitStatus.completedWithRejections.rawValue) }
+    }
+}
+
+/// The table a person reads at a terminal.
+enum CheckTextLayout {
+    static func render(_ report: CheckReport) -> String {
+        var rows: [[String]] = [["ENCOUNTER", "LINE", "CODE", "SERVICE", "DECISION", "REASON"]]
+        var notes: [String] = []
+        var counts: [String: Int] = [:]
+        for result in report.results {
+            let name = result.encounter.isEmpty ? "(record at line \(result.sourceLine))" : result.encounter
+            if !result.errors.isEmpty {
+                counts["rejected", default: 0] += 1
+                for error in result.errors {
+                    rows.append([name, "-", "-", "-", "rejected", "\(error.field): \(error.message)"])
+                }
+                continue
+            }
+            for line in result.lines {
+                counts[line.decision, default: 0] += 1
+                let reasons = line.reasons.isEmpty ? [""] : line.reasons.map { "\($0.message) [\($0.rule)]" }
+                for (index, reason) in reasons.enumerated() {
+                    rows.append(index == 0 ? [name, String(line.line), line.code, line.service, line.decision, reason]
+                                           : ["", "", "", "", "", reason])
+                }
+            }
+            for warning in result.warnings { notes.append("warning: \(name): \(warning.message) [\(warning.rule)]") }
+        }
+        let widths = (0..<5).map { column in rows.map { $0[column].count }.max() ?? 0 }
+        var text = rows.map { row in
+            (0..<5).map { row[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                + "  " + row[5]
+        }.joined(separator: "\n")
+        if !notes.isEmpty { text += "\n\n" + notes.joined(separator: "\n") }
+        let order = ["bill", "hold", "superbill", "not-covered", "criteria-not-met", "rejected"]
+        text += "\n\nas of \(report.asOf): " + order.map { "\(counts[$0, default: 0]) \($0)" }.joined(separator: ", ")
+        return text
+    }
 }

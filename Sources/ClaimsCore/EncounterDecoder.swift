@@ -1,0 +1,417 @@
+import Foundation
+
+/// Turns one parsed JSON record into a validated `Encounter`, collecting every problem with its
+/// field path and a message that says how to fix it (CONTRACT §2). Never stops at the first error.
+public struct EncounterDecoder: Sendable {
+    public var codes: CodeTable
+    public var payers: Set<PayerSlug>
+    public var asOf: LocalDate
+    /// The checklist reads scheduled encounters: dates after the processing date are fine there.
+    public var allowFutureDates: Bool
+
+    public init(codes: CodeTable, payers: Set<PayerSlug>, asOf: LocalDate, allowFutureDates: Bool = false) {
+        self.codes = codes; self.payers = payers; self.asOf = asOf; self.allowFutureDates = allowFutureDates
+    }
+
+    public static let maxDiagnoses = 12
+    public static let maxLines = 50
+    public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
+    public static let sexes: Set<String> = ["F", "M", "U"]
+
+    /// The id as written, for reports about records that failed validation.
+    public static func rawId(of value: JSONValue) -> String {
+        if case .string(let id)? = value["id"] { return String(id.prefix(40)) }
+        return ""
+    }
+
+    /// The encounter, or nil and every problem found.
+    public func decode(_ value: JSONValue) -> (encounter: Encounter?, errors: [InputError]) {
+        var context = DecodingContext()
+        let encounter = decodeEncounter(value, &context)
+        if let encounter, context.errors.isEmpty { return (encounter, []) }
+        return (nil, context.errors.isEmpty ? [InputError(field: "", message: "invalid encounter")] : context.errors)
+    }
+
+    private func decodeEncounter(_ value: JSONValue, _ c: inout DecodingContext) -> Encounter? {
+        guard case .object(let root) = value else {
+            c.fail("", "each encounter must be a JSON object, not \(value.typeName)")
+            return nil
+        }
+        let known: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider", "diagnoses",
+                                  "clinical", "services", "priorAuthorization", "payments"]
+        for key in root.keys.sorted() where !known.contains(key) {
+            c.fail(key, "unknown field '\(key)'; expected one of \(known.sorted().joined(separator: ", "))")
+        }
+        let id = c.text(root["id"], "id", required: true)
+        if let id, !(1...20).contains(id.count) || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            c.fail("id", "'\(id)' must be 1–20 characters of A–Z, a–z, 0–9 and '-'")
+        }
+        let date = c.date(root["dateOfService"], "dateOfService", required: true)
+        if let date, !allowFutureDates, date > asOf {
+            c.fail("dateOfService", "\(date.iso) is after the processing date \(asOf.iso); a claim cannot be billed for a future visit (schedule it through `claims preauth checklist`)")
+        }
+        let place = c.text(root["placeOfService"], "placeOfService", required: false) ?? "11"
+        if place.count != 2 || !place.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            c.fail("placeOfService", "'\(place)' must be a 2-digit CMS place-of-service code, e.g. \"11\" (office) or \"10\" (telehealth at home)")
+        }
+        let patientObject = c.object(root["patient"], "patient", required: true)
+        var patient: Patient?
+        if let patientObject {
+            let patientId = c.text(patientObject["id"], "patient.id", required: true)
+            if let patientId, !(1...30).contains(patientId.count) || !patientId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                c.fail("patient.id", "'\(patientId)' must be 1–30 characters of A–Z, a–z, 0–9 and '-'")
+            }
+            let person = decodePerson(patientObject, "patient", extraKeys: ["id"], &c)
+            if let patientId, let person { patient = Patient(id: patientId, person: person) }
+            if let dob = person?.dateOfBirth, let date, dob > date {
+                c.fail("patient.dateOfBirth", "\(dob.iso) is after the date of service \(date.iso)")
+            }
+        }
+        let coverage = decodeCoverage(root["coverage"], &c)
+        let provider = decodeProvider(root["renderingProvider"], &c)
+        let diagnoses = decodeDiagnoses(root["diagnoses"], &c)
+        let clinical = decodeClinical(root["clinical"], &c)
+        let services = decodeServices(root["services"], diagnosisCount: diagnoses?.count ?? 0, &c)
+        let auth = c.text(root["priorAuthorization"], "priorAuthorization", required: false)
+        let payments = decodePayments(root["payments"], &c)
+        guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
+        return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
+                         renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
+                         priorAuthorization: auth, payments: payments)
+    }
+
+    private func decodePerson(_ object: [String: JSONValue], _ path: String, extraKeys: Set<String>, _ c: inout DecodingContext) -> Person? {
+        let known: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
+        for key in object.keys.sorted() where !known.contains(key) && !extraKeys.contains(key) {
+            c.fail("\(path).\(key)", "unknown field '\(key)'")
+        }
+        let first = c.text(object["firstName"], "\(path).firstName", required: true)
+        let middle = c.text(object["middleName"], "\(path).middleName", required: false)
+        let last = c.text(object["lastName"], "\(path).lastName", required: true)
+        let dob = c.date(object["dateOfBirth"], "\(path).dateOfBirth", required: true)
+        if let dob, dob > asOf.adding(days: allowFutureDates ? 366 : 0) {
+            c.fail("\(path).dateOfBirth", "\(dob.iso) is in the future")
+        }
+        let sexText = c.text(object["sex"], "\(path).sex", required: true)
+        if let sexText, !Self.sexes.contains(sexText) { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
+        let phone = c.text(object["phone"], "\(path).phone", required: false)
+        if let phone, phone.count != 10 || !phone.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            c.fail("\(path).phone", "'\(phone)' must be 10 digits without punctuation")
+        }
+        var address: Address?
+        if let addressObject = c.object(object["address"], "\(path).address", required: true) {
+            let keys: Set<String> = ["line1", "line2", "city", "state", "zip"]
+            for key in addressObject.keys.sorted() where !keys.contains(key) { c.fail("\(path).address.\(key)", "unknown field '\(key)'") }
+            let line1 = c.text(addressObject["line1"], "\(path).address.line1", required: true)
+            let line2 = c.text(addressObject["line2"], "\(path).address.line2", required: false)
+            let city = c.text(addressObject["city"], "\(path).address.city", required: true)
+            let state = c.text(addressObject["state"], "\(path).address.state", required: true)
+            if let state, state.count != 2 || !state.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+                c.fail("\(path).address.state", "'\(state)' must be a 2-letter state code such as IL")
+            }
+            let zip = c.text(addressObject["zip"], "\(path).address.zip", required: true)
+            if let zip, ![5, 9].contains(zip.count) || !zip.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                c.fail("\(path).address.zip", "'\(zip)' must be 5 or 9 digits without a hyphen")
+            }
+            if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
+        }
+        guard let first, let last, let dob, let sexText, let sex = Sex(rawValue: sexText), let address else { return nil }
+        return Person(firstName: first, middleName: middle, lastName: last, dateOfBirth: dob, sex: sex, address: address, phone: phone)
+    }
+
+    private func decodeCoverage(_ value: JSONValue?, _ c: inout DecodingContext) -> Coverage? {
+        guard let object = c.object(value, "coverage", required: false) else { return nil }
+        let known: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
+        for key in object.keys.sorted() where !known.contains(key) { c.fail("coverage.\(key)", "unknown field '\(key)'") }
+        let payer = c.text(object["payer"], "coverage.payer", required: true)
+        if let payer, !payers.contains(payer) {
+            c.fail("coverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
+        }
+        let member = c.text(object["memberId"], "coverage.memberId", required: payer != RuleBook.selfPaySlug)
+        if let member, !(2...80).contains(member.count) { c.fail("coverage.memberId", "must be 2–80 characters") }
+        let group = c.text(object["groupNumber"], "coverage.groupNumber", required: false)
+        let relationshipText = c.text(object["relationship"], "coverage.relationship", required: false) ?? "self"
+        let relationship = Relationship(rawValue: relationshipText)
+        if relationship == nil { c.fail("coverage.relationship", "'\(relationshipText)' must be self, spouse, child or other") }
+        var subscriber: Person?
+        if relationship != nil && relationship != .self {
+            if let subscriberObject = c.object(object["subscriber"], "coverage.subscriber", required: true) {
+                subscriber = decodePerson(subscriberObject, "coverage.subscriber", extraKeys: [], &c)
+            } else if object["subscriber"] == nil || object["subscriber"] == .null {
+                // `object` reported nothing for null: say what is needed.
+                if !c.errors.contains(where: { $0.field == "coverage.subscriber" }) {
+                    c.fail("coverage.subscriber", "required when relationship is '\(relationshipText)': the policy holder's name, date of birth, sex and address")
+                }
+            }
+        }
+        guard let payer, let relationship else { return nil }
+        return Coverage(payer: payer, memberId: member ?? "", groupNumber: group, relationship: relationship, subscriber: subscriber)
+    }
+
+    private func decodeProvider(_ value: JSONValue?, _ c: inout DecodingContext) -> RenderingProvider? {
+        guard let object = c.object(value, "renderingProvider", required: true) else { return nil }
+        let known: Set<String> = ["npi", "firstName", "lastName", "taxonomy"]
+        for key in object.keys.sorted() where !known.contains(key) { c.fail("renderingProvider.\(key)", "unknown field '\(key)'") }
+        let npi = c.text(object["npi"], "renderingProvider.npi", required: true)
+        if let npi, !NPI.isValid(npi) {
+            c.fail("renderingProvider.npi", "'\(npi)' is not a valid NPI: it needs 10 digits whose last is the Luhn check digit over 80840 + the first 9; check it in NPPES")
+        }
+        let first = c.text(object["firstName"], "renderingProvider.firstName", required: true)
+        let last = c.text(object["lastName"], "renderingProvider.lastName", required: true)
+        let taxonomy = c.text(object["taxonomy"], "renderingProvider.taxonomy", required: false)
+        if let taxonomy, taxonomy.count != 10 || !taxonomy.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+            c.fail("renderingProvider.taxonomy", "'\(taxonomy)' must be a 10-character provider taxonomy code, e.g. 2084P0800X")
+        }
+        guard let npi, let first, let last else { return nil }
+        return RenderingProvider(npi: npi, firstName: first, lastName: last, taxonomy: taxonomy)
+    }
+
+    private func decodeDiagnoses(_ value: JSONValue?, _ c: inout DecodingContext) -> [DiagnosisCode]? {
+        guard let items = c.array(value, "diagnoses", required: true) else { return nil }
+        if items.isEmpty { c.fail("diagnoses", "at least one ICD-10-CM diagnosis is needed; the first is the principal diagnosis") }
+        if items.count > Self.maxDiagnoses { c.fail("diagnoses", "\(items.count) diagnoses; at most \(Self.maxDiagnoses) fit on a claim") }
+        var codes: [DiagnosisCode] = []
+        for (index, item) in items.enumerated() {
+            let path = "diagnoses[\(index)]"
+            guard let text = c.text(item, path, required: true) else { continue }
+            guard let code = DiagnosisCode(text) else {
+                c.fail(path, "'\(text)' is not an ICD-10-CM code; write it like F33.2 or F332")
+                continue
+            }
+            if codes.contains(code) { c.fail(path, "\(code.dotted) is listed twice") }
+            codes.append(code)
+        }
+        return codes
+    }
+
+    private func decodeClinical(_ value: JSONValue?, _ c: inout DecodingContext) -> [String: ClinicalFact] {
+        guard let object = c.object(value, "clinical", required: false) else { return [:] }
+        var facts: [String: ClinicalFact] = [:]
+        for (key, item) in object {
+            switch item {
+            case .null: continue
+            case .bool(let flag): facts[key] = .bool(flag)
+            case .number(let text):
+                if let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { facts[key] = .number(number) }
+            case .string(let text):
+                c.checkCharacters(text, "clinical.\(key)")
+                facts[key] = .text(text)
+            default: c.fail("clinical.\(key)", "must be true/false, a number or text, not \(item.typeName)")
+            }
+        }
+        return facts
+    }
+
+    private func decodeServices(_ value: JSONValue?, diagnosisCount: Int, _ c: inout DecodingContext) -> [ServiceLine]? {
+        guard let items = c.array(value, "services", required: true) else { return nil }
+        if items.isEmpty { c.fail("services", "at least one service line is needed") }
+        if items.count > Self.maxLines { c.fail("services", "\(items.count) service lines; at most \(Self.maxLines) fit on a claim — split the encounter") }
+        var lines: [ServiceLine] = []
+        for (index, item) in items.enumerated() {
+            let path = "services[\(index)]"
+            guard let object = c.object(item, path, required: true) else { continue }
+            let known: Set<String> = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit", "description"]
+            for key in object.keys.sorted() where !known.contains(key) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
+            let code = c.text(object["code"], "\(path).code", required: true)
+            if let code, codes.codes[code] == nil {
+                c.fail("\(path).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
+            }
+            var modifiers: [String] = []
+            if let list = c.array(object["modifiers"], "\(path).modifiers", required: false) {
+                if list.count > 4 { c.fail("\(path).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
+                for (m, entry) in list.enumerated() {
+                    guard let modifier = c.text(entry, "\(path).modifiers[\(m)]", required: true) else { continue }
+                    if modifier.count != 2 || !modifier.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+                        c.fail("\(path).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
+                    }
+                    modifiers.append(modifier)
+                }
+            }
+            let units = c.number(object["units"], "\(path).units", required: false) ?? 1
+            if units <= 0 { c.fail("\(path).units", "must be greater than 0") }
+            let charge = c.money(object["charge"], "\(path).charge")
+            var pointers: [Int] = []
+            if let list = c.array(object["diagnosisPointers"], "\(path).diagnosisPointers", required: true) {
+                if list.isEmpty || list.count > 4 { c.fail("\(path).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
+                for (p, entry) in list.enumerated() {
+                    let pointerPath = "\(path).diagnosisPointers[\(p)]"
+                    guard case .number(let text) = entry, let pointer = Int(text) else {
+                        c.fail(pointerPath, "must be a whole number (1-based index into diagnoses)")
+                        continue
+                    }
+                    if pointer < 1 || pointer > diagnosisCount {
+                        c.fail(pointerPath, "\(pointer) is out of range: the encounter has \(diagnosisCount) diagnos\(diagnosisCount == 1 ? "is" : "es") (pointers are 1-based)")
+                    }
+                    if pointers.contains(pointer) { c.fail(pointerPath, "pointer \(pointer) is repeated") }
+                    pointers.append(pointer)
+                }
+            }
+            let ndc = c.text(object["ndc"], "\(path).ndc", required: false)
+            var ndcQuantity: Decimal?
+            var ndcUnit: String?
+            if let ndc {
+                if ndc.count != 11 || !ndc.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                    c.fail("\(path).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
+                }
+                ndcQuantity = c.number(object["ndcQuantity"], "\(path).ndcQuantity", required: true)
+                if let quantity = ndcQuantity, quantity <= 0 { c.fail("\(path).ndcQuantity", "must be greater than 0") }
+                ndcUnit = c.text(object["ndcUnit"], "\(path).ndcUnit", required: true)
+                if let unit = ndcUnit, !Self.ndcUnits.contains(unit) {
+                    c.fail("\(path).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
+                }
+            } else {
+                for key in ["ndcQuantity", "ndcUnit"] where object[key] != nil && object[key] != .null {
+                    c.fail("\(path).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
+                }
+            }
+            guard let code, let charge else { continue }
+            lines.append(ServiceLine(code: code, modifiers: modifiers, units: units, charge: charge, diagnosisPointers: pointers,
+                                     ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit))
+        }
+        return lines
+    }
+
+    private func decodePayments(_ value: JSONValue?, _ c: inout DecodingContext) -> [Payment] {
+        guard let items = c.array(value, "payments", required: false) else { return [] }
+        var payments: [Payment] = []
+        for (index, item) in items.enumerated() {
+            let path = "payments[\(index)]"
+            guard let object = c.object(item, path, required: true) else { continue }
+            for key in object.keys.sorted() where !["date", "amount", "method"].contains(key) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
+            let date = c.date(object["date"], "\(path).date", required: true)
+            if let date, !allowFutureDates, date > asOf { c.fail("\(path).date", "\(date.iso) is after the processing date \(asOf.iso)") }
+            let amount = c.money(object["amount"], "\(path).amount")
+            let method = c.text(object["method"], "\(path).method", required: false) ?? "unspecified"
+            if let date, let amount { payments.append(Payment(date: date, amount: amount, method: method)) }
+        }
+        return payments
+    }
+}
+
+/// Collects errors while fields are read.
+struct DecodingContext {
+    var errors: [InputError] = []
+
+    mutating func fail(_ field: String, _ message: String) { errors.append(InputError(field: field, message: message)) }
+
+    mutating func missing(_ field: String) { fail(field, "required field is missing") }
+
+    /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
+    mutating func checkCharacters(_ text: String, _ field: String) {
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || "*:^~|".unicodeScalars.contains($0) }) {
+            let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
+            fail(field, "contains \(shown), which cannot be sent in a claim; remove it")
+        }
+    }
+
+    mutating func text(_ value: JSONValue?, _ field: String, required: Bool) -> String? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field) }
+            return nil
+        case .string(let text)?:
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty {
+                if required { fail(field, "must not be empty") }
+                return nil
+            }
+            checkCharacters(text, field)
+            if text.count > 200 { fail(field, "is longer than 200 characters") }
+            return trimmed
+        case .number(let text)?:
+            // Codes such as "90834" or "11" are often exported as numbers; accept them as their text.
+            return text
+        case let other?:
+            fail(field, "must be text, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    mutating func date(_ value: JSONValue?, _ field: String, required: Bool) -> LocalDate? {
+        guard let text = text(value, field, required: required) else { return nil }
+        guard let date = LocalDate(iso: text) else {
+            fail(field, "'\(text)' is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
+            return nil
+        }
+        return date
+    }
+
+    mutating func object(_ value: JSONValue?, _ field: String, required: Bool) -> [String: JSONValue]? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field) }
+            return nil
+        case .object(let members)?: return members
+        case let other?:
+            fail(field, "must be an object, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    mutating func array(_ value: JSONValue?, _ field: String, required: Bool) -> [JSONValue]? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field) }
+            return nil
+        case .array(let items)?: return items
+        case let other?:
+            fail(field, "must be a list, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    mutating func number(_ value: JSONValue?, _ field: String, required: Bool) -> Decimal? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field) }
+            return nil
+        case .number(let text)?, .string(let text)?:
+            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                  text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+                fail(field, "'\(text)' is not a number")
+                return nil
+            }
+            return number
+        case let other?:
+            fail(field, "must be a number, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// A money amount: a string or number, not negative, at most 2 decimal places.
+    mutating func money(_ value: JSONValue?, _ field: String) -> Decimal? {
+        switch value {
+        case nil, .null?:
+            missing(field)
+            return nil
+        case .number(let text)?, .string(let text)?:
+            guard let amount = Money.parse(text) else {
+                fail(field, "'\(text)' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
+                return nil
+            }
+            return amount
+        case let other?:
+            fail(field, "must be an amount such as \"210.00\", not \(other.typeName)")
+            return nil
+        }
+    }
+}
+
+/// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
+public enum NPI {
+    public static func isValid(_ npi: String) -> Bool {
+        let digits = npi.compactMap { $0.wholeNumberValue }
+        guard npi.count == 10, digits.count == 10, npi.allSatisfy({ $0.isASCII }) else { return false }
+        let payload = [8, 0, 8, 4, 0] + digits.prefix(9)
+        var sum = 0
+        for (offset, digit) in payload.reversed().enumerated() {
+            if offset % 2 == 0 {
+                let doubled = digit * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += digit
+            }
+        }
+        return (10 - sum % 10) % 10 == digits[9]
+    }
+}

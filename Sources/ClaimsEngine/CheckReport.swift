@@ -1,0 +1,52 @@
+import ClaimsCore
+import Foundation
+
+/// `claims check --format json` (CONTRACT §3). Extra fields (`payer`, `sourceLine`) are additions.
+public struct CheckReport: Codable, Sendable {
+    public struct Result: Codable, Sendable {
+        public var encounter: String
+        public var payer: String?
+        public var sourceLine: Int
+        public var errors: [InputError]
+        public var warnings: [Warning]
+        public var lines: [Line]
+    }
+    public struct Line: Codable, Sendable {
+        public var line: Int
+        public var code: String
+        public var service: String
+        public var decision: String
+        public var reasons: [Reason]
+    }
+    public var asOf: String
+    public var results: [Result]
+
+    public init(asOf: LocalDate, results: [Result] = []) { self.asOf = asOf.iso; self.results = results }
+
+    public static func result(for evaluation: EncounterEvaluation) -> Result {
+        Result(encounter: evaluation.encounterId, payer: evaluation.payer, sourceLine: evaluation.sourceLine,
+               errors: evaluation.errors, warnings: evaluation.warnings,
+               lines: evaluation.lines.map { Line(line: $0.line, code: $0.code, service: $0.service, decision: $0.decision.rawValue, reasons: $0.reasons) })
+    }
+}
+
+/// Evaluates decoded records against the rules; the store's authorizations come in through `authorizations`.
+public struct EncounterEvaluator: Sendable {
+    public var evaluator: CoverageEvaluator
+    public var asOf: LocalDate
+
+    public init(rules: RuleBook, asOf: LocalDate) {
+        self.evaluator = CoverageEvaluator(rules: rules)
+        self.asOf = asOf
+    }
+
+    public func evaluate(_ record: DecodedRecord, authorizations: [PriorAuthorization]) -> EncounterEvaluation {
+        guard let encounter = record.encounter else {
+            return EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line, errors: record.errors)
+        }
+        let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations)
+        return EncounterEvaluation(encounterId: encounter.id, recordOrdinal: record.ordinal, sourceLine: record.line, encounter: encounter,
+                                   payer: encounter.payerSlug, warnings: outcome.warnings, lines: outcome.lines,
+                                   authorizationUses: outcome.authorizationUses)
+    }
+}
