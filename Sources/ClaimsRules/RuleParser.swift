@@ -180,7 +180,7 @@ struct RuleParser {
                 }
                 requirements.append(Requirement(id: requirementId, description: description, condition: condition))
             }
-            if requirements.isEmpty { reader.report(node, "a criteria rule needs at least one requirement") }
+            if requirements.isEmpty && fields["requirements"] != nil { reader.report(node, "a criteria rule needs at least one requirement") }
             kind = .criteria(requirements)
         case "route":
             let decisionText = need("decision").flatMap { reader.string($0, "decision") } ?? "superbill"
