@@ -1,0 +1,65 @@
+import ClaimsCore
+import Foundation
+import Testing
+
+@Suite struct ValueTests {
+    @Test func localDatesAreRealDates() {
+        #expect(LocalDate(iso: "2024-02-29") != nil)
+        #expect(LocalDate(iso: "2026-02-29") == nil)
+        #expect(LocalDate(iso: "2026-13-01") == nil)
+        #expect(LocalDate(iso: "2026-1-01") == nil)
+        #expect(LocalDate(iso: "2026-11-03")!.compact == "20261103")
+    }
+
+    @Test func dayArithmeticRoundTrips() {
+        let date = LocalDate(iso: "2026-11-20")!
+        #expect(LocalDate(dayNumber: date.dayNumber) == date)
+        #expect(date.adding(days: 11).iso == "2026-12-01")
+        #expect(LocalDate(iso: "2026-04-01")!.days(until: date) == 233)
+    }
+
+    @Test func ageCountsWholeYears() {
+        let born = LocalDate(iso: "2008-11-21")!
+        #expect(born.age(on: LocalDate(iso: "2026-11-20")!) == 17)
+        #expect(born.age(on: LocalDate(iso: "2026-11-21")!) == 18)
+    }
+
+    @Test func moneyIsExact() {
+        #expect(Money.parse("210.10") == Decimal(string: "210.10"))
+        #expect(Money.parse("210.105") == nil)
+        #expect(Money.parse("-1") == nil)
+        #expect(Money.parse("1e3") == nil)
+        #expect(Money.format(Decimal(string: "0.1")! + Decimal(string: "0.2")!) == "0.30")
+        #expect(Money.x12(Decimal(string: "1120.00")!) == "1120")
+        #expect(Money.x12(Decimal(string: "40.50")!) == "40.5")
+    }
+
+    @Test(arguments: [("1234567893", true), ("1245319599", true), ("1234567890", false), ("123456789", false), ("12345678a3", false)])
+    func npiCheckDigit(_ npi: String, _ valid: Bool) {
+        #expect(NPI.isValid(npi) == valid)
+    }
+
+    @Test func diagnosisCodesNormalise() {
+        #expect(DiagnosisCode("f33.2")?.compact == "F332")
+        #expect(DiagnosisCode("R45851")?.dotted == "R45.851")
+        #expect(DiagnosisCode("F3.32") == nil)
+        #expect(DiagnosisCode("U07.1") == nil)
+        #expect(DiagnosisCode("F33.") == nil)
+    }
+
+    @Test func sha256MatchesKnownDigests() {
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
+    @Test func authorizationStatesAreDerived() {
+        var auth = PriorAuthorization(patientId: "P", payer: "cigna", service: "spravato", status: .approved, units: 2,
+                                      start: LocalDate(iso: "2026-10-01"), end: LocalDate(iso: "2026-11-30"))
+        #expect(auth.state(asOf: LocalDate(iso: "2026-11-20")!) == .approved)
+        #expect(auth.state(asOf: LocalDate(iso: "2026-12-01")!) == .expired)
+        auth.unitsUsed = 2
+        #expect(auth.state(asOf: LocalDate(iso: "2026-11-20")!) == .exhausted)
+        #expect(!AuthorizationStatus.cancelled.canMove(to: .approved))
+        #expect(AuthorizationStatus.denied.canMove(to: .appealed))
+    }
+}

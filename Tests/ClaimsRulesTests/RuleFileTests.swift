@@ -1,0 +1,91 @@
+import ClaimsCore
+@testable import ClaimsRules
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+@Suite struct RuleFileTests {
+    static let payersDirectory = Fixtures.repositoryRoot.appendingPathComponent("Payers").path
+
+    static func installed() throws -> [RuleBookLoader.Source] { try RuleBookLoader.sources(inDirectory: payersDirectory) }
+
+    /// The installed files with `text` in place of the file `name`.
+    static func diagnostics(replacing name: String, with text: String) throws -> [RuleFileDiagnostic] {
+        let sources = try installed().filter { $0.fileName != name } + [RuleBookLoader.Source(path: name, text: text)]
+        do {
+            _ = try RuleBookLoader.combine(sources)
+            return []
+        } catch { return error.diagnostics }
+    }
+
+    @Test func everyInstalledFileIsValid() throws {
+        let book = try RuleBookLoader.combine(try Self.installed())
+        #expect(book.payers.count == 9)
+        #expect(book.codes.codes.count == 29)
+        #expect(book.commonRules.count == 7)
+    }
+
+    @Test func ruleIdsAreStableAndQualified() throws {
+        let book = try RuleBookLoader.combine(try Self.installed())
+        let ids = book.payers.values.flatMap { $0.rules.map(\.qualifiedId) } + book.commonRules.map(\.qualifiedId)
+        #expect(Set(ids).count == ids.count)
+        #expect(ids.contains("bcbs-il/spravato/prior-auth"))
+        #expect(ids.contains("common/iv-ketamine/off-label"))
+    }
+
+    static let header = """
+    schemaVersion: 1
+    kind: payer
+    payer:
+      slug: cigna
+      name: Cigna
+      claimFilingIndicator: CI
+    rules:
+
+    """
+
+    @Test(arguments: [
+        ("  - id: a\n    kind: prior-auth\n    services: [spravto]\n", 10, 15, "unknown service 'spravto'"),
+        ("  - id: a\n    kind: hold\n    codes: [J9999]\n", 10, 12, "unknown code 'J9999'"),
+        ("  - id: a\n    kind: frobnicate\n    codes: [J0013]\n", 9, 11, "unknown rule kind"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013]\n    colour: red\n", 11, 5, "unknown key 'colour'"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013]\n  - id: a\n    kind: hold\n    codes: [J0013]\n", 11, 5, "duplicate rule id 'a'"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013]\n    effective: {from: 2026-02-30}\n", 11, 23, "not a real date"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013]\n    effective: {from: 2026-03-01, to: 2026-02-01}\n", 11, 16, "ends (2026-02-01) before it starts"),
+        ("  - id: a\n    kind: criteria\n    services: [tms]\n    requirements:\n      - id: r\n        description: d\n        condition: {ref: nope}\n", 14, 20, "unknown condition 'nope'"),
+        ("  - id: a\n    kind: timely-filing\n", 8, 5, "needs 'days'"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013\n", 11, 1, "YAML syntax error"),
+    ])
+    func reportsProblemsWithTheirPosition(_ rules: String, _ line: Int, _ column: Int, _ fragment: String) throws {
+        let found = try Self.diagnostics(replacing: "cigna.yaml", with: Self.header + rules)
+        let match = found.first { $0.message.contains(fragment) }
+        #expect(match != nil, "got \(found)")
+        #expect(match?.line == line, "got \(found)")
+        #expect(match?.column == column, "got \(found)")
+        #expect(match?.description.hasPrefix("cigna.yaml:\(line):\(column): ") == true)
+    }
+
+    @Test func theSlugMustMatchTheFileName() throws {
+        let found = try Self.diagnostics(replacing: "cigna2.yaml", with: Self.header + "  - id: a\n    kind: hold\n    codes: [J0013]\n")
+        #expect(found.contains { $0.message.contains("must match the file name") })
+    }
+
+    @Test func everyProblemIsReportedNotJustTheFirst() throws {
+        let found = try Self.diagnostics(replacing: "cigna.yaml", with: Self.header
+            + "  - id: a\n    kind: hold\n    codes: [J9999]\n  - id: b\n    kind: not-covered\n    services: [nothing]\n")
+        #expect(found.count == 2)
+    }
+
+    @Test func theClinicProfileSampleLoadsAndBadValuesAreLocated() throws {
+        let profile = try ClinicProfileLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml").path)
+        #expect(profile.billingProvider.address.zip.count == 9)
+        #expect(profile.admins.contains("alice"))
+        let text = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "\"629013210\"", with: "\"62901\"")
+        #expect(throws: RuleFilesInvalid.self) { try ClinicProfileLoader.parse(text, file: "clinic.yaml") }
+        do { _ = try ClinicProfileLoader.parse(text, file: "clinic.yaml") } catch {
+            #expect(error.diagnostics.first?.message.contains("9 digits") == true)
+            #expect(error.diagnostics.first?.line == 13)
+        }
+    }
+}
