@@ -1,0 +1,125 @@
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+/// `claims check` end to end: the real binary, the real Payers/ and Samples/.
+@Suite(.enabled(if: CLIRunner.executable != nil, "the claims binary is not built (run swift build)"))
+struct CheckCommandTests {
+    static let common = ["--payers", "Payers", "--as-of", "2026-11-20", "--clinic", "Samples/clinic.yaml"]
+
+    func check(_ file: String, _ extra: [String] = [], db: URL? = nil) throws -> CLIRunner.Result {
+        let store = try db ?? Fixtures.temporaryDirectory("check").appendingPathComponent("none.sqlite")
+        return try CLIRunner.run(["check", file] + Self.common + ["--db", store.path] + extra)
+    }
+
+    func json(_ result: CLIRunner.Result) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    func decisions(_ report: [String: Any]) -> [String: [String]] {
+        var map: [String: [String]] = [:]
+        for result in report["results"] as? [[String: Any]] ?? [] {
+            map[result["encounter"] as? String ?? ""] = (result["lines"] as? [[String: Any]] ?? []).map { $0["decision"] as? String ?? "" }
+        }
+        return map
+    }
+
+    @Test func samplesGiveThePolicyDecisions() throws {
+        let result = try check("Samples/encounters.json", ["--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try json(result)
+        #expect(report["asOf"] as? String == "2026-11-20")
+        let map = decisions(report)
+        #expect(map.count == 38)
+        #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
+        #expect(map["ENC-2026-0006"] == ["bill", "bill"])
+        #expect(map["ENC-2026-0007"] == ["hold"])
+        #expect(map["ENC-2026-0011"] == ["not-covered"])
+        #expect(map["ENC-2026-0019"] == ["superbill", "superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0021"] == ["superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0023"] == ["bill", "bill", "bill"])
+        #expect(map["ENC-2026-0026"] == ["hold"])
+        #expect(map["ENC-2026-0029"] == ["hold"])
+        #expect(map["ENC-2026-0036"] == ["hold", "bill"])
+    }
+
+    @Test func everyNonBillDecisionCarriesAReasonNamingItsRule() throws {
+        let report = try json(check("Samples/encounters.json", ["--format", "json"]))
+        for result in report["results"] as? [[String: Any]] ?? [] {
+            for line in result["lines"] as? [[String: Any]] ?? [] where line["decision"] as? String != "bill" {
+                let reasons = line["reasons"] as? [[String: Any]] ?? []
+                #expect(!reasons.isEmpty)
+                for reason in reasons {
+                    let rule = reason["rule"] as? String ?? ""
+                    #expect(rule.contains("/") && !(reason["message"] as? String ?? "").isEmpty)
+                }
+            }
+        }
+    }
+
+    @Test func invalidEncountersAreReportedWithFieldsAndTheOthersStillEvaluated() throws {
+        let result = try check("Samples/invalid-encounters.jsonl", ["--format", "json"])
+        #expect(result.status == 3)
+        let results = try json(result)["results"] as? [[String: Any]] ?? []
+        #expect(results.count == 19)
+        let rejected = results.filter { !($0["errors"] as? [Any] ?? []).isEmpty }
+        #expect(rejected.count == 18)
+        for item in rejected {
+            #expect((item["lines"] as? [Any])?.isEmpty == true)
+            for error in item["errors"] as? [[String: Any]] ?? [] {
+                #expect(error["field"] is String && error["message"] is String)
+            }
+        }
+        let syntax = rejected.first { ($0["errors"] as? [[String: Any]])?.first?["field"] as? String == "json" }
+        #expect((syntax?["errors"] as? [[String: Any]])?.first?["message"] as? String == #"line 17, column 82: expected ',' or '}' after the value of "code""#)
+    }
+
+    @Test func textOutputIsATableForAPerson() throws {
+        let result = try check("Samples/encounters.json")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("ENCOUNTER"))
+        #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
+        #expect(result.stdout.contains("as of 2026-11-20: 15 bill, 23 hold, 11 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+    }
+
+    @Test func exitCodesAreDistinct() throws {
+        #expect(try CLIRunner.run(["check"]).status == 64)
+        #expect(try CLIRunner.run(["check", "Samples/encounters.json", "--format", "xml"]).status == 64)
+        #expect(try check("does-not-exist.json").status == 66)
+        let badAsOf = try CLIRunner.run(["check", "Samples/encounters.json", "--as-of", "2026-02-30", "--payers", "Payers"])
+        #expect(badAsOf.status == 64)
+        #expect(badAsOf.stderr.contains("YYYY-MM-DD"))
+        #expect(!badAsOf.stderr.contains("Fatal error"))
+    }
+
+    @Test func refusesToRunOnAnInvalidRuleFile() throws {
+        let payers = try Fixtures.temporaryDirectory("payers")
+        for name in try FileManager.default.contentsOfDirectory(atPath: Fixtures.repositoryRoot.appendingPathComponent("Payers").path) {
+            try FileManager.default.copyItem(at: Fixtures.repositoryRoot.appendingPathComponent("Payers/\(name)"), to: payers.appendingPathComponent(name))
+        }
+        let broken = payers.appendingPathComponent("cigna.yaml")
+        try (String(contentsOf: broken, encoding: .utf8) + "  - id: extra\n    kind: hold\n    codes: [ZZZZZ]\n").write(to: broken, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["check", "Samples/encounters.json", "--payers", payers.path, "--as-of", "2026-11-20"])
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("cigna.yaml:"))
+        #expect(result.stderr.contains("unknown code 'ZZZZZ'"))
+        #expect(result.stdout.isEmpty)
+        let validate = try CLIRunner.run(["payers", "validate", "--payers", payers.path])
+        #expect(validate.status == 65)
+        #expect(validate.stdout.contains("cigna.yaml:"))
+    }
+
+    @Test func environmentVariablesStandInForOptions() throws {
+        let result = try CLIRunner.run(["check", "Samples/encounters.json", "--format", "json"],
+                                       environment: ["CLAIMS_PAYERS": "Payers", "CLAIMS_AS_OF": "2026-11-20", "CLAIMS_DB": "/nonexistent/x.sqlite"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try json(result)["asOf"] as? String == "2026-11-20")
+    }
+
+    @Test func checkWritesNothing() throws {
+        let directory = try Fixtures.temporaryDirectory("nowrite")
+        let db = directory.appendingPathComponent("claims.sqlite")
+        _ = try check("Samples/encounters.json", db: db)
+        #expect(!FileManager.default.fileExists(atPath: db.path))
+    }
+}
