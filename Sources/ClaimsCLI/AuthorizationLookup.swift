@@ -4,7 +4,7 @@ import Foundation
 /// Where `check` finds stored authorizations without writing anything.
 enum AuthorizationLookup {
     /// A lookup by patient id. When the store file does not exist, nothing is on file (and no file is created).
-    static func readOnly(_ global: GlobalOptions) throws -> (String?) throws -> [PriorAuthorization] {
+    static func readOnly(_ global: GlobalOptions) throws -> (String) throws -> [PriorAuthorization] {
         guard FileManager.default.fileExists(atPath: global.dbPath) else { return { _ in [] } }
         return { _ in [] }
     }

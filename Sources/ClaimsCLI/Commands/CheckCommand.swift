@@ -24,12 +24,14 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let asOf = try global.processingDate()
         let rules = try CommandSupport.loadRules(global)
-        let authorizations = try AuthorizationLookup.readOnly(global)
+        let ledger = AuthorizationLedger(load: try AuthorizationLookup.readOnly(global))
         let evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
         var report = CheckReport(asOf: asOf)
         var rejected = 0
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
-            let evaluation = evaluator.evaluate(record.decoded, authorizations: try authorizations(record.encounter?.patient.id))
+            let patientId = record.encounter?.patient.id ?? ""
+            let evaluation = evaluator.evaluate(record.decoded, authorizations: try ledger.authorizations(for: patientId))
+            ledger.consume(evaluation.authorizationUses, patientId: patientId)
             if evaluation.isRejected { rejected += 1 }
             report.results.append(CheckReport.result(for: evaluation))
         }

@@ -1,0 +1,27 @@
+import ClaimsCore
+
+/// Stored authorizations per patient, loaded once per patient, with the units that encounters
+/// earlier in the same run have used added on top: the second encounter on a one-unit
+/// authorization is held as exhausted in `check` just as it is in `batch`.
+public final class AuthorizationLedger {
+    private let load: (String) throws -> [PriorAuthorization]
+    private var byPatient: [String: [PriorAuthorization]] = [:]
+
+    public init(load: @escaping (String) throws -> [PriorAuthorization]) { self.load = load }
+
+    public func authorizations(for patientId: String) throws -> [PriorAuthorization] {
+        if let cached = byPatient[patientId] { return cached }
+        let loaded = try load(patientId)
+        byPatient[patientId] = loaded
+        return loaded
+    }
+
+    /// Counts one unit per use against the in-memory copies.
+    public func consume(_ uses: [AuthorizationUse], patientId: String) {
+        guard var auths = byPatient[patientId] else { return }
+        for use in uses {
+            if let index = auths.firstIndex(where: { $0.id == use.authorizationId }) { auths[index].unitsUsed += 1 }
+        }
+        byPatient[patientId] = auths
+    }
+}
