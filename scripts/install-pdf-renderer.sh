@@ -53,7 +53,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
         echo "install-pdf-renderer: need root to install: ${missing[*]} (run with sudo)" >&2; exit 77
     fi
     echo "install-pdf-renderer: apt-get install ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
+    export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
