@@ -1,0 +1,251 @@
+import ClaimsCore
+import ClaimsFHIR
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+@Suite struct FHIRClaimWriterTests {
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+
+    func claim(_ evaluation: EncounterEvaluation = FHIRFixtures.evaluation()) throws -> ParsedFHIR {
+        try ParsedFHIR(writer.claimXML(for: evaluation, payer: FHIRFixtures.payer))
+    }
+
+    @Test func claimElementsFollowTheR4Order() throws {
+        let names = try claim().childNames("Claim")
+        #expect(names == ["id", "identifier", "status", "type", "use", "patient", "billablePeriod", "created", "insurer",
+                          "provider", "priority", "careTeam", "diagnosis", "diagnosis", "insurance", "item", "item", "total"])
+        #expect(try claim().childNames("Claim/item[1]") == [
+            "sequence", "careTeamSequence", "diagnosisSequence", "productOrService", "modifier", "servicedDate",
+            "locationCodeableConcept", "quantity", "unitPrice", "net"])
+    }
+
+    @Test func headerFields() throws {
+        let xml = try claim()
+        #expect(try xml.value("Claim/id") == "ENC-0001")
+        #expect(try xml.value("Claim/identifier/value") == "ENC-0001")
+        #expect(try xml.value("Claim/status") == "active")
+        #expect(try xml.value("Claim/type/coding/system") == "http://terminology.hl7.org/CodeSystem/claim-type")
+        #expect(try xml.value("Claim/type/coding/code") == "professional")
+        #expect(try xml.value("Claim/use") == "claim")
+        #expect(try xml.value("Claim/created") == "2026-11-20")
+        #expect(try xml.value("Claim/billablePeriod/start") == "2026-11-03")
+        #expect(try xml.value("Claim/priority/coding/code") == "normal")
+        #expect(try xml.value("Claim/priority/coding/system") == "http://terminology.hl7.org/CodeSystem/processpriority")
+    }
+
+    @Test func patientProviderAndInsurer() throws {
+        let xml = try claim()
+        #expect(try xml.value("Claim/patient/identifier/value") == "PT-1001")
+        #expect(try xml.value("Claim/patient/identifier/type/coding/code") == "MR")
+        #expect(try xml.value("Claim/patient/display") == "Dana Reyes")
+        #expect(try xml.value("Claim/provider/identifier/system") == "http://hl7.org/fhir/sid/us-npi")
+        #expect(try xml.value("Claim/provider/identifier/value") == "1245319599")
+        #expect(try xml.value("Claim/provider/display") == "Southern Illinois Interventional Psychiatry")
+        #expect(try xml.value("Claim/insurer/identifier/value") == "00621")
+        #expect(try xml.value("Claim/insurer/display") == "Blue Cross and Blue Shield of Illinois")
+        #expect(try xml.value("Claim/careTeam/provider/identifier/value") == "1234567893")
+        #expect(try xml.value("Claim/careTeam/provider/display") == "Ravi Patel")
+        #expect(try xml.value("Claim/careTeam/role/coding/code") == "primary")
+        #expect(try xml.value("Claim/careTeam/qualification/coding/code") == "2084P0800X")
+    }
+
+    @Test func insuranceCarriesMemberIdAndAuthorization() throws {
+        let xml = try claim(FHIRFixtures.evaluation(authNumber: "AUTH-778899"))
+        #expect(try xml.value("Claim/insurance/sequence") == "1")
+        #expect(try xml.value("Claim/insurance/focal") == "true")
+        #expect(try xml.value("Claim/insurance/coverage/identifier/type/coding/code") == "MB")
+        #expect(try xml.value("Claim/insurance/coverage/identifier/value") == "XOF123456789")
+        #expect(try xml.value("Claim/insurance/coverage/display") == "Blue Cross and Blue Shield of Illinois")
+        #expect(try xml.values("Claim/insurance/preAuthRef") == ["AUTH-778899"])
+    }
+
+    @Test func noPreAuthRefWithoutAuthorization() throws {
+        #expect(try claim().count("Claim/insurance/preAuthRef") == 0)
+    }
+
+    @Test func diagnosesAreDottedICD10CMWithPrincipalFirst() throws {
+        let xml = try claim()
+        #expect(try xml.values("Claim/diagnosis/sequence") == ["1", "2"])
+        #expect(try xml.values("Claim/diagnosis/diagnosisCodeableConcept/coding/system")
+                == ["http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10-cm"])
+        #expect(try xml.values("Claim/diagnosis/diagnosisCodeableConcept/coding/code") == ["F33.2", "R45.851"])
+        #expect(try xml.values("Claim/diagnosis/type/coding/code") == ["principal"])
+    }
+
+    @Test func itemsCarryCodesModifiersPlaceQuantityAndMoney() throws {
+        let xml = try claim()
+        #expect(try xml.values("Claim/item/sequence") == ["1", "2"])
+        #expect(try xml.values("Claim/item[1]/diagnosisSequence") == ["1"])
+        #expect(try xml.values("Claim/item[2]/diagnosisSequence") == ["1", "2"])
+        #expect(try xml.values("Claim/item/productOrService/coding/code") == ["99214", "J0013"])
+        #expect(try xml.values("Claim/item/productOrService/coding/system")
+                == ["http://www.ama-assn.org/go/cpt", "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"])
+        #expect(try xml.values("Claim/item[1]/modifier/coding/code") == ["25"])
+        #expect(try xml.values("Claim/item/servicedDate") == ["2026-11-03", "2026-11-03"])
+        #expect(try xml.values("Claim/item/locationCodeableConcept/coding/code") == ["11", "11"])
+        #expect(try xml.value("Claim/item[1]/locationCodeableConcept/coding/system")
+                == "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set")
+        #expect(try xml.value("Claim/item[1]/locationCodeableConcept/coding/display") == "Office")
+        #expect(try xml.values("Claim/item/quantity/value") == ["1", "84"])
+        #expect(try xml.values("Claim/item/net/value") == ["210.00", "1120.00"])
+        #expect(try xml.values("Claim/item/net/currency") == ["USD", "USD"])
+        #expect(try xml.value("Claim/total/value") == "1330.00")
+        #expect(try xml.value("Claim/total/currency") == "USD")
+    }
+
+    @Test func unitPriceOnlyWhenExactInCents() throws {
+        let xml = try claim()
+        // 210.00 × 1 is exact; 1120.00 / 84 mg = 13.333… is not, so item 2 has net alone.
+        #expect(try xml.values("Claim/item[1]/unitPrice/value") == ["210.00"])
+        #expect(try xml.count("Claim/item[2]/unitPrice") == 0)
+    }
+
+    @Test func drugLineCarriesNDCAsDetail() throws {
+        let xml = try claim()
+        #expect(try xml.value("Claim/item[2]/detail/productOrService/coding/system") == "http://hl7.org/fhir/sid/ndc")
+        #expect(try xml.value("Claim/item[2]/detail/productOrService/coding/code") == "50458002803")
+        #expect(try xml.value("Claim/item[2]/detail/quantity/value") == "3")
+        #expect(try xml.value("Claim/item[2]/detail/quantity/unit") == "UN")
+        #expect(try xml.count("Claim/item[1]/detail") == 0)
+    }
+
+    @Test func onlyBillLinesBecomeItems() throws {
+        let evaluation = FHIRFixtures.evaluation(decisions: [.bill, .hold])
+        let xml = try claim(evaluation)
+        #expect(try xml.values("Claim/item/productOrService/coding/code") == ["99214"])
+        #expect(try xml.value("Claim/total/value") == "210.00")
+    }
+
+    @Test(arguments: [("99214", FHIRCodeSystem.cpt), ("90837", FHIRCodeSystem.cpt), ("0591T", FHIRCodeSystem.cpt),
+                      ("J0013", FHIRCodeSystem.hcpcs), ("G2083", FHIRCodeSystem.hcpcs), ("25", FHIRCodeSystem.cpt),
+                      ("KX", FHIRCodeSystem.hcpcs), ("GT", FHIRCodeSystem.hcpcs)])
+    func codesStartingWithALetterAreHCPCS(code: String, system: String) {
+        #expect(FHIRCodeSystem.procedureSystem(for: code) == system)
+    }
+
+    @Test func hcpcsModifierAndTelehealthPlace() throws {
+        var encounter = Fixtures.encounter(services: [
+            ServiceLine(code: "90837", modifiers: ["95", "GT"], units: 1, charge: 180, diagnosisPointers: [1]),
+        ])
+        encounter.placeOfService = "10"
+        let xml = try claim(FHIRFixtures.evaluation(encounter))
+        #expect(try xml.values("Claim/item/modifier/coding/system") == [FHIRCodeSystem.cpt, FHIRCodeSystem.hcpcs])
+        #expect(try xml.value("Claim/item/locationCodeableConcept/coding/code") == "10")
+        #expect(try xml.value("Claim/item/locationCodeableConcept/coding/display") == "Telehealth Provided in Patient's Home")
+    }
+
+    @Test func accentedNamesStayUTF8() throws {
+        let data = try writer.claimXML(for: FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Zoë", lastName: "Müller-Peña")),
+                                       payer: FHIRFixtures.payer)
+        let text = try #require(String(data: data, encoding: .utf8))
+        #expect(text.hasPrefix(#"<?xml version="1.0" encoding="UTF-8"?>"#))
+        #expect(text.contains(#"<display value="Zoë Müller-Peña"/>"#))   // raw UTF-8, not character references
+        #expect(!text.contains("&#"))
+        #expect(data.range(of: Data("Müller".utf8)) != nil)
+        #expect(try ParsedFHIR(data).value("Claim/patient/display") == "Zoë Müller-Peña")
+    }
+
+    @Test func markupCharactersInNamesAreEscaped() throws {
+        let data = try writer.claimXML(for: FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "A<b>", lastName: #"O'Neil & "Sons""#)),
+                                       payer: FHIRFixtures.payer)
+        let text = try #require(String(data: data, encoding: .utf8))
+        #expect(text.contains("A&lt;b&gt; O'Neil &amp; &quot;Sons&quot;"))
+        #expect(try ParsedFHIR(data).value("Claim/patient/display") == #"A<b> O'Neil & "Sons""#)
+    }
+
+    @Test func whitespaceInNamesIsCollapsed() throws {
+        let xml = try claim(FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "  Ana\tMaria ", lastName: "Peña ")))
+        #expect(try xml.value("Claim/patient/display") == "Ana Maria Peña")
+    }
+
+    @Test func outputIsDeterministic() throws {
+        let first = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        let second = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        #expect(first == second)
+    }
+
+    @Test func explicitClaimId() throws {
+        let data = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer, claimId: "claim-42.1")
+        #expect(try ParsedFHIR(data).value("Claim/id") == "claim-42.1")
+        #expect(try ParsedFHIR(data).value("Claim/identifier/value") == "ENC-0001")
+    }
+
+    @Test func bundleOfClaimsPerPayer() throws {
+        var second = Fixtures.encounter(id: "ENC-0002")
+        second.patient = Fixtures.patient(id: "PT-2002", firstName: "Jörg", lastName: "Peña")
+        let data = try writer.bundleXML(for: [FHIRFixtures.evaluation(), FHIRFixtures.evaluation(second)],
+                                        payer: FHIRFixtures.payer, bundleId: "bcbs-il-2026-11-20")
+        let xml = try ParsedFHIR(data)
+        #expect(try xml.childNames("Bundle") == ["id", "type", "entry", "entry"])
+        #expect(try xml.value("Bundle/type") == "collection")
+        #expect(try xml.values("Bundle/entry/resource/Claim/id") == ["ENC-0001", "ENC-0002"])
+        #expect(try xml.values("Bundle/entry/resource/Claim/patient/display") == ["Dana Reyes", "Jörg Peña"])
+    }
+}
+
+@Suite struct FHIRClaimWriterErrorTests {
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+
+    func error(_ body: () throws(FHIRWriteError) -> Data) -> FHIRWriteError? {
+        do { _ = try body(); return nil } catch { return error }
+    }
+
+    @Test func selfPayHasNoClaim() {
+        let evaluation = FHIRFixtures.evaluation(Fixtures.encounter(payer: nil))
+        let failure = error { () throws(FHIRWriteError) in try writer.claimXML(for: evaluation, payer: FHIRFixtures.payer) }
+        #expect(failure?.code == .noCoverage)
+        #expect(failure?.isBug == false)
+        #expect(failure?.description.contains("encounter ENC-0001") == true)
+    }
+
+    @Test func noBillLineNoClaim() {
+        let evaluation = FHIRFixtures.evaluation(decisions: [.hold, .superbill])
+        let failure = error { () throws(FHIRWriteError) in try writer.claimXML(for: evaluation, payer: FHIRFixtures.payer) }
+        #expect(failure?.code == .nothingToBill)
+    }
+
+    @Test func rejectedEncounterHasNoClaim() {
+        let evaluation = EncounterEvaluation(encounterId: "BAD", errors: [InputError(field: "id", message: "missing")])
+        let failure = error { () throws(FHIRWriteError) in try writer.claimXML(for: evaluation, payer: FHIRFixtures.payer) }
+        #expect(failure?.code == .nothingToBill)
+    }
+
+    @Test func controlCharacterIsNamedNotWritten() {
+        let evaluation = FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Dana", lastName: "Re\u{1}yes"))
+        let failure = error { () throws(FHIRWriteError) in try writer.claimXML(for: evaluation, payer: FHIRFixtures.payer) }
+        #expect(failure?.code == .invalidText)
+        #expect(failure?.message.contains("Claim/patient/display") == true)
+        #expect(failure?.message.contains("U+0001") == true)
+    }
+
+    @Test(arguments: ["", "has space", "ümlaut", String(repeating: "x", count: 65)])
+    func invalidResourceIdIsRejected(id: String) {
+        let failure = error { () throws(FHIRWriteError) in
+            try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer, claimId: id)
+        }
+        #expect(failure?.code == .invalidIdentifier)
+    }
+
+    @Test func bundleRejectsAnotherPayersEncounter() {
+        let other = FHIRFixtures.evaluation(Fixtures.encounter(id: "ENC-0009", payer: "aetna"))
+        let failure = error { () throws(FHIRWriteError) in
+            try writer.bundleXML(for: [FHIRFixtures.evaluation(), other], payer: FHIRFixtures.payer, bundleId: "b1")
+        }
+        #expect(failure?.code == .payerMismatch)
+        #expect(failure?.subject == "encounter ENC-0009")
+    }
+
+    @Test func codeOutsideTheSchemaIsReportedAsABug() {
+        // A code no real table has: the writer's own schema catches it and says it is a bug.
+        let encounter = Fixtures.encounter(services: [ServiceLine(code: "99-14", units: 1, charge: 10, diagnosisPointers: [1])])
+        let failure = error { () throws(FHIRWriteError) in
+            try writer.claimXML(for: FHIRFixtures.evaluation(encounter), payer: FHIRFixtures.payer)
+        }
+        #expect(failure?.code == .schemaViolation)
+        #expect(failure?.isBug == true)
+        #expect(failure?.message.contains("bug") == true)
+        #expect(failure?.diagnostics.first?.line ?? 0 > 0)
+        #expect(failure?.diagnostics.first?.message.contains("99-14") == true)
+    }
+}

@@ -1,0 +1,135 @@
+import ClaimsCore
+import ClaimsFHIR
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+/// Output against the project's embedded subset schema, and a broken document against it.
+@Suite struct FHIRSubsetSchemaTests {
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+
+    @Test func embeddedSchemaParses() throws {
+        _ = try FHIRClaimWriter.projectSchema()
+    }
+
+    @Test func writtenClaimAndBundleValidate() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let claim = try writer.claimXML(for: FHIRFixtures.evaluation(authNumber: "A1"), payer: FHIRFixtures.payer)
+        #expect(schema.validate(claim) == [])
+        let bundle = try writer.bundleXML(for: [FHIRFixtures.evaluation()], payer: FHIRFixtures.payer, bundleId: "b-1")
+        #expect(schema.validate(bundle) == [])
+    }
+
+    @Test func brokenDocumentIsRejectedWithLineAndMessage() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let good = try #require(String(data: writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer), encoding: .utf8))
+        let broken = good.replacingOccurrences(of: #"<use value="claim"/>"#, with: #"<use value="preauthorization"/>"#)
+        let brokenLine = try #require(broken.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("preauthorization") }) + 1
+        let problems = schema.validate(Data(broken.utf8), documentName: "broken.xml")
+        #expect(problems.count == 1)
+        #expect(problems.first?.line == brokenLine)
+        #expect(problems.first?.level == .error)
+        #expect(problems.first?.message.contains("{http://hl7.org/fhir}use") == true)
+        #expect(problems.first?.message.contains("preauthorization") == true)
+        #expect(problems.first?.description.hasPrefix("line \(brokenLine): error:") == true)
+    }
+
+    @Test func elementsOutOfOrderAreRejected() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let good = try #require(String(data: writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer), encoding: .utf8))
+        // `created` moved in front of `status`.
+        let moved = good.replacingOccurrences(of: "  <created value=\"2026-11-20\"/>\n", with: "")
+            .replacingOccurrences(of: "  <status value=\"active\"/>", with: "  <created value=\"2026-11-20\"/>\n  <status value=\"active\"/>")
+        let problems = schema.validate(Data(moved.utf8))
+        #expect(!problems.isEmpty)
+        #expect(problems.first?.message.contains("created") == true)
+    }
+
+    @Test func malformedXMLIsReportedWithLineAndColumn() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let problems = schema.validate(Data("<Claim xmlns=\"http://hl7.org/fhir\">\n  <id value=\"x\">\n</Claim>\n".utf8))
+        #expect(problems.first?.level == .fatal)
+        #expect(problems.first?.line == 3)
+        #expect(problems.first?.column ?? 0 > 0)
+    }
+
+    @Test func invalidSchemaTextIsAnError() {
+        #expect(throws: XMLSchemaError.self) { try XMLSchema(xsd: "<xs:schema", name: "broken.xsd") }
+    }
+
+    @Test func oneSchemaValidatesConcurrently() async throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let claim = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        let failures = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<32 { group.addTask { schema.validate(claim).count } }
+            return await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+    }
+}
+
+/// The yardstick: HL7's own FHIR R4 schema from `../shared/fhir-r4-schema`, loaded in-process.
+@Suite(.enabled(if: OfficialFHIRSchema.url != nil,
+                "../shared/fhir-r4-schema/fhir-single.xsd is absent: official FHIR R4 schema checks skipped"))
+struct OfficialFHIRSchemaTests {
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+
+    static let scenarios: [(String, EncounterEvaluation)] = {
+        var telehealth = Fixtures.encounter(id: "ENC-0003", services: [
+            ServiceLine(code: "90837", modifiers: ["95", "GT"], units: 1, charge: 180, diagnosisPointers: [1]),
+        ])
+        telehealth.placeOfService = "10"
+        var accents = Fixtures.encounter(id: "ENC-0004")
+        accents.patient = Fixtures.patient(firstName: "Zoë", lastName: "Müller-Peña")
+        let manyDiagnoses = Fixtures.encounter(id: "ENC-0005", diagnoses: ["F33.2", "R45.851", "F41.1", "Z91.51", "F43.10"],
+                                               services: [
+            ServiceLine(code: "90792", units: 1, charge: 400, diagnosisPointers: [1, 2, 3, 4]),
+            ServiceLine(code: "96365", modifiers: ["59"], units: 1, charge: 650, diagnosisPointers: [5]),
+            ServiceLine(code: "J3490", units: 50, charge: 75.5, diagnosisPointers: [1], ndc: "42023011310", ndcQuantity: 1, ndcUnit: "ML"),
+        ])
+        return [
+            ("office visit + Spravato with auth", FHIRFixtures.evaluation(authNumber: "AUTH-1")),
+            ("telehealth psychotherapy", FHIRFixtures.evaluation(telehealth)),
+            ("accented names", FHIRFixtures.evaluation(accents)),
+            ("five diagnoses, infusion", FHIRFixtures.evaluation(manyDiagnoses)),
+            ("partly held", FHIRFixtures.evaluation(decisions: [.hold, .bill])),
+        ]
+    }()
+
+    @Test(arguments: scenarios.map(\.0))
+    func claimValidatesAgainstOfficialSchema(scenario: String) throws {
+        let schema = try #require(OfficialFHIRSchema.shared)
+        let evaluation = try #require(Self.scenarios.first { $0.0 == scenario }?.1)
+        let data = try writer.claimXML(for: evaluation, payer: FHIRFixtures.payer)
+        let problems = schema.validate(data, documentName: "\(evaluation.encounterId).xml")
+        #expect(problems == [], "\(problems.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func bundleValidatesAgainstOfficialSchema() throws {
+        let schema = try #require(OfficialFHIRSchema.shared)
+        let data = try writer.bundleXML(for: Self.scenarios.map(\.1), payer: FHIRFixtures.payer, bundleId: "bcbs-il-batch")
+        let problems = schema.validate(data, documentName: "bundle.xml")
+        #expect(problems == [], "\(problems.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test func officialSchemaRejectsAnR5Element() throws {
+        // Shows the yardstick has teeth: R4 has no Claim.event.
+        let schema = try #require(OfficialFHIRSchema.shared)
+        let good = try #require(String(data: writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer), encoding: .utf8))
+        let r5 = good.replacingOccurrences(of: "  <provider>", with: "  <event><type><text value=\"x\"/></type></event>\n  <provider>")
+        let problems = schema.validate(Data(r5.utf8))
+        #expect(problems.contains { $0.message.contains("event") && $0.line > 0 })
+    }
+}
+
+enum OfficialFHIRSchema {
+    static var url: URL? {
+        guard let shared = Fixtures.sharedDirectory else { return nil }
+        let url = shared.appendingPathComponent("fhir-r4-schema/fhir-single.xsd")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// Parsed once per test process (2.6 MB, about 0.3 s).
+    static let shared: XMLSchema? = url.flatMap { try? XMLSchema(contentsOf: $0) }
+}

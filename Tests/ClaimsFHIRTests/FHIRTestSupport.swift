@@ -1,0 +1,58 @@
+import ClaimsCore
+import ClaimsTestSupport
+import Foundation
+import FoundationXML
+
+/// Evaluations and XPath helpers for the FHIR tests.
+enum FHIRFixtures {
+    static let payer = PayerRules(slug: "bcbs-il", name: "Blue Cross and Blue Shield of Illinois", payerId: "00621", rules: [])
+    static let created = LocalDate(iso: "2026-11-20")!
+
+    /// `encounter` with one decision per service line (all `bill` by default).
+    static func evaluation(_ encounter: Encounter = Fixtures.encounter(), decisions: [Decision]? = nil,
+                           authNumber: String? = nil) -> EncounterEvaluation {
+        let decisions = decisions ?? Array(repeating: .bill, count: encounter.services.count)
+        return EncounterEvaluation(
+            encounterId: encounter.id, recordOrdinal: 1, sourceLine: 1, encounter: encounter, payer: encounter.payerSlug,
+            lines: encounter.services.enumerated().map { offset, line in
+                LineDecision(line: offset + 1, code: line.code, service: "test", decision: decisions[offset], reasons: [])
+            },
+            authorizationUses: authNumber.map { [AuthorizationUse(authorizationId: 1, authNumber: $0, service: "spravato")] } ?? [])
+    }
+
+    static func patient(firstName: String, lastName: String) -> Encounter {
+        var encounter = Fixtures.encounter()
+        encounter.patient = Fixtures.patient(firstName: firstName, lastName: lastName)
+        return encounter
+    }
+}
+
+/// Reads `value` attributes by a path of local names (`Claim/item/net/value`), ignoring the namespace.
+struct ParsedFHIR {
+    let document: XMLDocument
+
+    init(_ data: Data) throws { document = try XMLDocument(data: data, options: []) }
+
+    func values(_ path: String) throws -> [String] {
+        try document.nodes(forXPath: xpath(path) + "/@value").compactMap(\.stringValue)
+    }
+
+    func value(_ path: String) throws -> String? { try values(path).first }
+
+    func count(_ path: String) throws -> Int { try document.nodes(forXPath: xpath(path)).count }
+
+    /// Element names under `path`, in document order.
+    func childNames(_ path: String) throws -> [String] {
+        try document.nodes(forXPath: xpath(path) + "/*").compactMap(\.localName)
+    }
+
+    private func xpath(_ path: String) -> String {
+        path.split(separator: "/").map { step -> String in
+            // `item[2]` keeps its predicate.
+            if let bracket = step.firstIndex(of: "[") {
+                return "*[local-name()='\(step[..<bracket])']\(step[bracket...])"
+            }
+            return "*[local-name()='\(step)']"
+        }.map { "/" + $0 }.joined()
+    }
+}
