@@ -1,0 +1,307 @@
+import ClaimsCore
+import ClaimsFHIR
+import ClaimsSuperbill
+import ClaimsX12
+import Foundation
+
+/// The billing office's batch run (CONTRACT §5): evaluate every encounter, write the documents,
+/// record everything in the store — exactly once, and safe to kill at any instant.
+///
+/// Order of work (docs/batch.md):
+/// 1. finish any run a crash left recorded-but-not-moved (roll forward);
+/// 2. stream the input; write FHIR claims and superbills into a private work directory
+///    `DIR/.claims-work/run-N` as they are produced (memory stays flat);
+/// 3. draw control numbers, write the 837P files and the report into the work directory, all fsynced;
+/// 4. one store transaction records the claims, billed lines, superbills, authorization uses and the
+///    list of files to move ("prepared");
+/// 5. rename every file into place, then mark the run committed and remove the work directory.
+/// A kill before 4 leaves nothing recorded and only the work directory (removed by the next run);
+/// a kill after 4 is completed by the next run (step 1). No file ever appears in DIR half-written.
+public final class BatchRunner {
+    public struct Configuration {
+        public var inputPath: String
+        public var outputDirectory: String
+        public var asOf: LocalDate
+        /// The creation moment (ISA09/10, report): injected so runs are reproducible.
+        public var createdDate: LocalDate
+        public var createdTime: String
+        public var rules: RuleBook
+        public var clinic: ClinicProfile
+        /// Writes a superbill PDF next to its HTML; nil skips PDFs (with a note in the report).
+        public var pdfWriter: ((Superbill, String) throws -> PDFOutcome)?
+
+        public init(inputPath: String, outputDirectory: String, asOf: LocalDate, createdDate: LocalDate, createdTime: String,
+                    rules: RuleBook, clinic: ClinicProfile, pdfWriter: ((Superbill, String) throws -> PDFOutcome)?) {
+            self.inputPath = inputPath; self.outputDirectory = outputDirectory; self.asOf = asOf; self.createdDate = createdDate
+            self.createdTime = createdTime; self.rules = rules; self.clinic = clinic; self.pdfWriter = pdfWriter
+        }
+    }
+
+    public static let workDirectoryName = ".claims-work"
+
+    let configuration: Configuration
+    let store: BatchStore
+    /// Called with the number of records read so far (progress bar).
+    public var progress: ((Int) -> Void)?
+    /// Test hook: called with a stage name; a test process may kill itself there.
+    public var checkpoint: ((String) -> Void)?
+
+    public init(configuration: Configuration, store: BatchStore) {
+        self.configuration = configuration
+        self.store = store
+    }
+
+    private var out: String { configuration.outputDirectory }
+
+    /// Runs the batch and returns its report (also written as DIR/report.json and report.html).
+    public func run() throws -> BatchReport {
+        let recovered = try recoverUnfinishedRuns()
+        try removeAbandonedWorkDirectories(keeping: [])
+        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(out + folder) }
+
+        let runNumber = try store.allocateControlNumbers("batch-run", count: 1).lowerBound
+        let work = "\(out)/\(Self.workDirectoryName)/run-\(runNumber)"
+        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(work + folder) }
+        do {
+            let report = try execute(runNumber: runNumber, work: work, recovered: recovered)
+            try? FileManager.default.removeItem(atPath: work)
+            try? FileManager.default.removeItem(atPath: "\(out)/\(Self.workDirectoryName)")
+            return report
+        } catch {
+            // Nothing was recorded yet (or the commit failed): leave no trace of this run in DIR.
+            if (try? store.unfinishedRuns().contains { $0.runNumber == runNumber }) != true {
+                try? FileManager.default.removeItem(atPath: work)
+            }
+            throw error
+        }
+    }
+
+    // MARK: - The run
+
+    private struct PayerBatch {
+        var evaluations: [EncounterEvaluation] = []
+        var fhirFiles: [String: String] = [:]
+    }
+
+    private func execute(runNumber: Int, work: String, recovered: [Int]) throws -> BatchReport {
+        let rules = configuration.rules
+        let createdAt = "\(configuration.createdDate.iso) \(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2))"
+        var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
+        let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf)
+        let evaluator = EncounterEvaluator(rules: rules, asOf: configuration.asOf)
+        let ledger = AuthorizationLedger(load: { [store] in try store.authorizations(patientId: $0) })
+        let fhirWriter = FHIRClaimWriter(clinic: configuration.clinic, created: configuration.createdDate)
+        let superbillRenderer = SuperbillRenderer(clinic: configuration.clinic, statementDate: configuration.asOf, codes: rules.codes)
+        var encoders: [PayerSlug: Claim837PEncoder] = [:]
+        var batches: [PayerSlug: PayerBatch] = [:]
+        var moves: [PreparedRun.FileMove] = []
+        var superbillRecords: [PreparedRun.SuperbillRecord] = []
+        var uses: [PreparedRun.UseRecord] = []
+        var usedFileNames: Set<String> = []
+
+        func stage(_ relative: String) -> (temporary: String, final: String) {
+            ("\(work)/\(relative)", "\(out)/\(relative)")
+        }
+        func uniqueName(_ folder: String, _ base: String, _ ext: String) -> String {
+            var candidate = "\(folder)/\(base).\(ext)"
+            var suffix = 2
+            while usedFileNames.contains(candidate) || AtomicFiles.exists("\(out)/\(candidate)") {
+                candidate = "\(folder)/\(base)-\(suffix).\(ext)"
+                suffix += 1
+            }
+            usedFileNames.insert(candidate)
+            return candidate
+        }
+
+        var recordsRead = 0
+        try EncounterFileReader(decoder: decoder).read(path: configuration.inputPath) { record in
+            recordsRead += 1
+            if recordsRead % 1000 == 0 { progress?(recordsRead) }
+            if recordsRead == 1 { checkpoint?("reading") }
+            report.encounters += 1
+            let patientId = record.encounter?.patient.id ?? ""
+            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId))
+            guard let encounter = evaluation.encounter else {
+                report.rejectedCount += 1
+                report.rejected.append(.init(encounter: record.id, record: record.ordinal, sourceLine: record.line, errors: evaluation.errors))
+                return
+            }
+            let payer = rules.payer(encounter.payerSlug)!
+            for warning in evaluation.warnings {
+                report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
+            }
+            // Lines already on a claim of an earlier run are not billed again.
+            let billedBefore = try store.billedLines(encounterId: encounter.id)
+            let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && billedBefore.contains($0.line) }.map(\.line)
+            if !alreadyBilled.isEmpty {
+                report.alreadyBilled.append(.init(encounter: encounter.id, lines: alreadyBilled, what: "claim"))
+                evaluation.lines = evaluation.lines.map { line in
+                    var copy = line
+                    if billedBefore.contains(line.line) && line.decision == .bill { copy.decision = .hold; copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")] }
+                    return copy
+                }
+            }
+            for line in evaluation.lines {
+                let outcome = BatchReport.LineOutcome(encounter: encounter.id, payer: payer.slug, line: line.line, code: line.code,
+                                                      service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
+                if line.reasons.first?.rule == "batch/already-billed" { continue }
+                report.counts[line.decision.rawValue, default: 0] += 1
+                switch line.decision {
+                case .hold: report.held.append(outcome)
+                case .notCovered: report.notCovered.append(outcome)
+                case .criteriaNotMet: report.criteriaNotMet.append(outcome)
+                case .bill, .superbill: break
+                }
+            }
+            // Claims: encounters whose bill lines the 837P encoder accepts.
+            if evaluation.lines.contains(where: { $0.decision == .bill }) {
+                let encoder = encoders[payer.slug] ?? Claim837PEncoder(clinic: configuration.clinic, payer: payer)
+                encoders[payer.slug] = encoder
+                let problems = encoder.problems(in: evaluation)
+                if !problems.isEmpty {
+                    report.rejectedCount += 1
+                    report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
+                    report.rejected.append(.init(encounter: encounter.id, record: record.ordinal, sourceLine: record.line,
+                                                 errors: problems.map { InputError(field: $0.field, message: $0.message) }))
+                } else {
+                    let fhirName = uniqueName("fhir", encounter.id, "xml")
+                    let data: Data
+                    do { data = try fhirWriter.claimXML(for: evaluation, payer: payer) } catch {
+                        throw OutputError(path: "\(out)/\(fhirName)", message: error.description)
+                    }
+                    let paths = stage(fhirName)
+                    try AtomicFiles.writeDurably(data, to: paths.temporary)
+                    moves.append(.init(temporary: paths.temporary, final: paths.final))
+                    batches[payer.slug, default: PayerBatch()].evaluations.append(evaluation)
+                    batches[payer.slug]!.fhirFiles[encounter.id] = fhirName
+                    ledger.consume(evaluation.authorizationUses, patientId: patientId)
+                    for use in evaluation.authorizationUses {
+                        uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
+                    }
+                }
+            }
+            // Superbills: one per encounter, issued once.
+            if evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                if try store.superbillIssued(encounterId: encounter.id) {
+                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
+                } else {
+                    let superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
+                    let htmlName = uniqueName("superbills", encounter.id, "html")
+                    let htmlPaths = stage(htmlName)
+                    try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary)
+                    moves.append(.init(temporary: htmlPaths.temporary, final: htmlPaths.final))
+                    var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: htmlName, pdf: nil, pdfNote: nil,
+                                                           total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
+                    if let pdfWriter = configuration.pdfWriter {
+                        let pdfName = uniqueName("superbills", encounter.id, "pdf")
+                        let pdfPaths = stage(pdfName)
+                        switch try pdfWriter(superbill, pdfPaths.temporary) {
+                        case .written:
+                            moves.append(.init(temporary: pdfPaths.temporary, final: pdfPaths.final))
+                            entry.pdf = pdfName
+                        case .skipped(let reason):
+                            entry.pdfNote = reason
+                        }
+                    } else {
+                        entry.pdfNote = "PDF not requested"
+                    }
+                    report.superbills.append(entry)
+                    superbillRecords.append(.init(encounterId: encounter.id, file: htmlName, total: entry.total, balanceDue: entry.balanceDue))
+                }
+            }
+        }
+        progress?(recordsRead)
+        checkpoint?("documents-written")
+
+        // 837P: one interchange per payer, control numbers drawn from the store.
+        var claims: [PreparedRun.ClaimRecord] = []
+        for slug in batches.keys.sorted() {
+            guard let batch = batches[slug], let encoder = encoders[slug], let payer = rules.payer(slug) else { continue }
+            let transactionSets = (batch.evaluations.count + encoder.maxClaimsPerTransactionSet - 1) / encoder.maxClaimsPerTransactionSet
+            let isa = try store.allocateControlNumbers("isa13", count: 1).lowerBound
+            let gs = try store.allocateControlNumbers("gs06", count: 1).lowerBound
+            let st = try store.allocateControlNumbers("st02", count: max(1, transactionSets)).lowerBound
+            let envelope = EnvelopeContext(interchangeControlNumber: isa, groupControlNumber: gs, firstTransactionSetControlNumber: st,
+                                           creationDate: configuration.createdDate, creationTime: configuration.createdTime)
+            let interchange: Claim837PInterchange
+            do { interchange = try encoder.encode(batch.evaluations, envelope: envelope) } catch {
+                throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(slug): \(error.description)")
+            }
+            let name = uniqueName("x12", "\(slug)-\(interchange.interchangeControlNumber)", "x12")
+            let paths = stage(name)
+            try AtomicFiles.writeDurably(Data(interchange.text.utf8), to: paths.temporary)
+            moves.append(.init(temporary: paths.temporary, final: paths.final))
+            let byId = Dictionary(batch.evaluations.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            var amount = Decimal(0)
+            var lineCount = 0
+            for claim in interchange.claims {
+                guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
+                amount += claim.totalCharge
+                lineCount += claim.lines.count
+                claims.append(.init(
+                    encounterId: claim.encounterId, patientId: encounter.patient.id, payer: slug, dateOfService: encounter.dateOfService.iso,
+                    x12File: name, fhirFile: batch.fhirFiles[claim.encounterId] ?? "",
+                    interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
+                    transactionSetControlNumber: claim.transactionSetControlNumber, total: Money.format(claim.totalCharge),
+                    authNumber: evaluation.billedAuthNumber, ruleVersion: String(payer.contentHash.prefix(16)),
+                    lines: claim.lines.map { line in
+                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code, charge: Money.format(encounter.services[line - 1].charge))
+                    }))
+            }
+            report.payers.append(.init(payer: slug, claims: interchange.claims.count, lines: lineCount, amount: Money.format(amount),
+                                       file: name, interchangeControlNumber: interchange.interchangeControlNumber))
+        }
+        batches = [:]
+
+        report.files = moves.map { String($0.final.dropFirst(out.count + 1)) }.sorted() + ["report.html", "report.json"]
+        for (name, data) in [("report.json", try report.json()), ("report.html", Data(report.html().utf8))] {
+            let paths = stage(name)
+            try AtomicFiles.writeDurably(data, to: paths.temporary)
+            moves.append(.init(temporary: paths.temporary, final: paths.final))
+        }
+        AtomicFiles.syncDirectory(work)
+        checkpoint?("before-commit")
+
+        let prepared = PreparedRun(runNumber: runNumber, outputDirectory: out, workDirectory: work, moves: moves,
+                                   claims: claims, superbills: superbillRecords, authorizationUses: uses)
+        try store.recordPrepared(prepared)
+        checkpoint?("after-commit")
+        try finish(prepared)
+        return report
+    }
+
+    // MARK: - Completing and recovering runs
+
+    /// Moves a prepared run's files into place (skipping those already moved) and marks it committed.
+    private func finish(_ run: PreparedRun) throws {
+        for (index, move) in run.moves.enumerated() {
+            if AtomicFiles.exists(move.temporary) {
+                try AtomicFiles.moveIntoPlace(move.temporary, move.final)
+            } else if !AtomicFiles.exists(move.final) {
+                throw OutputError(path: move.final, message: "the prepared file \(move.temporary) is missing; the run \(run.runNumber) cannot be completed (was the work directory deleted?)")
+            }
+            if index == 0 { checkpoint?("moving") }
+        }
+        try store.markCommitted(runNumber: run.runNumber)
+        try? FileManager.default.removeItem(atPath: run.workDirectory)
+    }
+
+    /// Runs recorded in the store whose files a crash left in the work directory: finish them.
+    private func recoverUnfinishedRuns() throws -> [Int] {
+        var finished: [Int] = []
+        for run in try store.unfinishedRuns() {
+            try finish(run)
+            finished.append(run.runNumber)
+        }
+        return finished
+    }
+
+    /// Work directories of runs that crashed before anything was recorded: their files never counted.
+    private func removeAbandonedWorkDirectories(keeping: Set<String>) throws {
+        let root = "\(out)/\(Self.workDirectoryName)"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for entry in entries where !keeping.contains(entry) {
+            try? FileManager.default.removeItem(atPath: "\(root)/\(entry)")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import ClaimsCore
+import Foundation
+
+/// What the batch needs from the store. `ClaimsStore` implements it (StoreBatchAdapter); the
+/// protocol keeps the batch's ordering of file writes and transactions testable.
+public protocol BatchStore: AnyObject {
+    func authorizations(patientId: String) throws -> [PriorAuthorization]
+    /// Line numbers of this encounter already on a claim of an earlier run.
+    func billedLines(encounterId: String) throws -> Set<Int>
+    func superbillIssued(encounterId: String) throws -> Bool
+    /// Numbers drawn from a named counter; never handed out twice.
+    func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
+    /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
+    func unfinishedRuns() throws -> [PreparedRun]
+    /// Records a run's claims, superbills and authorization uses, and its file moves, in one transaction.
+    func recordPrepared(_ run: PreparedRun) throws
+    func markCommitted(runNumber: Int) throws
+}
+
+/// A run ready to be made visible: everything it bills, and the files to rename into place.
+public struct PreparedRun: Codable, Sendable, Hashable {
+    public struct FileMove: Codable, Sendable, Hashable {
+        public var temporary: String
+        public var final: String
+    }
+    public struct BilledLine: Codable, Sendable, Hashable {
+        public var line: Int
+        public var code: String
+        public var charge: String
+    }
+    public struct ClaimRecord: Codable, Sendable, Hashable {
+        public var encounterId: String
+        public var patientId: String
+        public var payer: String
+        public var dateOfService: String
+        public var x12File: String
+        public var fhirFile: String
+        public var interchangeControlNumber: String
+        public var groupControlNumber: String
+        public var transactionSetControlNumber: String
+        public var total: String
+        public var authNumber: String?
+        /// Content hash of the payer rule file the decision used.
+        public var ruleVersion: String
+        public var lines: [BilledLine]
+    }
+    public struct SuperbillRecord: Codable, Sendable, Hashable {
+        public var encounterId: String
+        public var file: String
+        public var total: String
+        public var balanceDue: String
+    }
+    public struct UseRecord: Codable, Sendable, Hashable {
+        public var authorizationId: Int64
+        public var encounterId: String
+        public var dateOfService: String
+    }
+
+    public var runNumber: Int
+    public var outputDirectory: String
+    public var workDirectory: String
+    public var moves: [FileMove]
+    public var claims: [ClaimRecord]
+    public var superbills: [SuperbillRecord]
+    public var authorizationUses: [UseRecord]
+}
