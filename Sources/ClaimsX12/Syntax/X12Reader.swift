@@ -5,10 +5,13 @@ public struct X12Document: Sendable, Hashable {
     public var delimiters: X12Delimiters
     /// The CR/LF characters that followed the first ISA's terminator: `"\n"`, `"\r\n"` or `""`.
     public var lineBreak: String
+    /// The CR/LF characters after the last terminator (files often lack the final newline).
+    public var finalLineBreak: String
     public var segments: [X12Segment]
 
-    public init(delimiters: X12Delimiters, lineBreak: String, segments: [X12Segment]) {
-        self.delimiters = delimiters; self.lineBreak = lineBreak; self.segments = segments
+    public init(delimiters: X12Delimiters, lineBreak: String, finalLineBreak: String? = nil, segments: [X12Segment]) {
+        self.delimiters = delimiters; self.lineBreak = lineBreak; self.finalLineBreak = finalLineBreak ?? lineBreak
+        self.segments = segments
     }
 }
 
@@ -48,8 +51,12 @@ public enum X12Reader {
             var segments: [X12Segment] = []
             var current: X12Delimiters?
             var first: (delimiters: X12Delimiters, lineBreak: String)?
+            var finalLineBreak = ""
             while true {
-                while position < scalars.count, isLineBreak(scalars[position]) { position += 1 }
+                finalLineBreak = ""
+                while position < scalars.count, isLineBreak(scalars[position]) {
+                    finalLineBreak.unicodeScalars.append(scalars[position]); position += 1
+                }
                 if scalars[position...].allSatisfy(isBlank) { break }
                 let number = segments.count + 1
                 if startsWithISA(at: position) {
@@ -74,10 +81,11 @@ public enum X12Reader {
                 }
                 segments.append(try segment(from: position, to: end, delimiters: delimiters, number: number))
                 position = end + 1
+                finalLineBreak = ""
                 if position >= scalars.count { break }
             }
             guard let first else { throw X12Error("no ISA segment found", offset: 0, line: 1) }
-            return X12Document(delimiters: first.delimiters, lineBreak: first.lineBreak, segments: segments)
+            return X12Document(delimiters: first.delimiters, lineBreak: first.lineBreak, finalLineBreak: finalLineBreak, segments: segments)
         }
 
         /// Parses the fixed-width ISA at `start`.

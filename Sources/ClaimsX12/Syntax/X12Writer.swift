@@ -20,9 +20,15 @@ public struct X12Writer: Sendable {
 
     public init(_ configuration: Configuration = Configuration()) { self.configuration = configuration }
 
-    /// Writes `document` with its own delimiters and line break (read → write reproduces the input).
+    /// Writes `document` with its own delimiters and line breaks (read → write reproduces the input
+    /// when it ended every segment the same way).
     public static func write(_ document: X12Document) throws(X12Error) -> String {
-        try X12Writer(Configuration(delimiters: document.delimiters, lineBreak: document.lineBreak)).write(document.segments)
+        var text = try X12Writer(Configuration(delimiters: document.delimiters, lineBreak: document.lineBreak)).write(document.segments)
+        if document.lineBreak != document.finalLineBreak && !document.segments.isEmpty {
+            text.unicodeScalars.removeLast(document.lineBreak.unicodeScalars.count)
+            text += document.finalLineBreak
+        }
+        return text
     }
 
     public func write(_ segments: [X12Segment]) throws(X12Error) -> String {
