@@ -91,7 +91,8 @@ public struct Claim837PEncoder: Sendable {
         for (setIndex, chunk) in chunks.enumerated() {
             let controlNumber = envelope.transactionSetControlNumber(at: setIndex)
             setControlNumbers.append(controlNumber)
-            let set = transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope)
+            let set = transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope,
+                                     isSplit: chunks.count > 1)
             segments += set
             claims += chunk.map { draft in
                 var summary = draft.summary
@@ -139,9 +140,10 @@ public struct Claim837PEncoder: Sendable {
 
     /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1.
     func transactionSet(_ drafts: [ClaimDraft], controlNumber: String, header: HeaderParts,
-                        envelope: EnvelopeContext) -> [X12Segment] {
-        let reference = (envelope.batchReference.flatMap { try? X12Text.prepare($0).get() } ?? envelope.formattedInterchangeControlNumber)
-            + "-" + controlNumber
+                        envelope: EnvelopeContext, isSplit: Bool) -> [X12Segment] {
+        // BHT03: the batch reference (default ISA13); `-ST02` keeps it unique when the file is split.
+        let base = envelope.batchReference.flatMap { try? X12Text.prepare($0).get() } ?? envelope.formattedInterchangeControlNumber
+        let reference = isSplit ? base + "-" + controlNumber : base
         var segments = [
             X12Segment("ST", "837", X12Element(controlNumber), X12Element(Self.implementationGuide)),
             X12Segment("BHT", "0019", "00", X12Element(reference), X12Element(envelope.creationDate.compact),

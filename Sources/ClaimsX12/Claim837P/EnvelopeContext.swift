@@ -15,7 +15,7 @@ public struct EnvelopeContext: Sendable, Hashable {
     public var creationDate: LocalDate
     /// ISA10, GS05 and BHT05: `HHMM`, 24-hour clock.
     public var creationTime: String
-    /// BHT03 prefix; `-<ST02>` is appended per transaction set. Defaults to ISA13.
+    /// BHT03 (defaults to ISA13); when the claims fill several transaction sets, `-<ST02>` is appended.
     public var batchReference: String?
     /// ISA14: ask the receiver for a TA1 interchange acknowledgment.
     public var requestTA1: Bool
