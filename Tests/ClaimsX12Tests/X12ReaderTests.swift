@@ -98,6 +98,19 @@ private func interchange(element: String = "*", component: String = ":", repetit
         #expect(document.segments[4][3]?.repetitions == [["1^33^35"]])
     }
 
+    @Test func isa11RepeatingTheComponentSeparatorMeansNoRepetitionSeparator() throws {
+        // Some 271 senders put the component separator in ISA11 too.
+        let document = try X12Reader.read(interchange(component: "^", repetition: "^"))
+        #expect(document.delimiters.repetition == nil)
+        #expect(document.segments[3][1]?.components == ["HC", "99214", "25"])
+    }
+
+    @Test func newlineAsSegmentTerminatorAndIndentedSegments() throws {
+        let expected = try X12Reader.read(interchange()).segments
+        #expect(try X12Reader.read(interchange(terminator: "\n")).segments == expected)
+        #expect(try X12Reader.read(interchange(lineBreak: "\n").replacingOccurrences(of: "\n", with: "\n    ")).segments == expected)
+    }
+
     @Test func roundTripIsByteForByte() throws {
         let noFinalNewline = String(interchange(lineBreak: "\r\n").dropLast())  // "\r\n" is one Character
         for text in [interchange(), interchange(lineBreak: "\n"), interchange(element: "!", component: ">", repetition: "{", lineBreak: "\r\n"),

@@ -16,8 +16,8 @@ public struct X12Document: Sendable, Hashable {
 }
 
 /// Splits any X12 text into segments, using the separators each ISA declares by position.
-/// Syntax only: it knows nothing about 837 loops. Tolerates a byte-order mark, and CR/LF
-/// after segment terminators; anything else malformed is an `X12Error`, never a crash.
+/// Syntax only: it knows nothing about 837 loops. Tolerates a byte-order mark, and line breaks
+/// (plus indentation) after segment terminators; anything else malformed is an `X12Error`, never a crash.
 public enum X12Reader {
     /// ISA is fixed width: 106 characters including its segment terminator.
     public static let isaLength = 106
@@ -54,8 +54,10 @@ public enum X12Reader {
             var finalLineBreak = ""
             while true {
                 finalLineBreak = ""
-                while position < scalars.count, isLineBreak(scalars[position]) {
-                    finalLineBreak.unicodeScalars.append(scalars[position]); position += 1
+                // Line breaks (and the indentation some samples add after them) between segments.
+                while position < scalars.count, isBlank(scalars[position]) {
+                    if isLineBreak(scalars[position]) { finalLineBreak.unicodeScalars.append(scalars[position]) }
+                    position += 1
                 }
                 if scalars[position...].allSatisfy(isBlank) { break }
                 let number = segments.count + 1
@@ -109,12 +111,13 @@ public enum X12Reader {
                 throw error("an ISA element contains the element separator \(X12Delimiters.describe(separator))", segmentNumber, at: start)
             }
             let repetition = scalars[start + X12Reader.repetitionOffset]
-            let delimiters = X12Delimiters(
-                element: separator,
-                component: scalars[start + X12Reader.componentOffset],
-                // 4010 and older put the standards identifier `U` in ISA11, not a separator.
-                repetition: X12Delimiters.isLetterOrDigit(repetition) ? nil : repetition,
-                segment: scalars[start + X12Reader.terminatorOffset])
+            let component = scalars[start + X12Reader.componentOffset]
+            let terminator = scalars[start + X12Reader.terminatorOffset]
+            // 4010 and older put the standards identifier `U` in ISA11, not a separator; some senders
+            // repeat another separator there. Either way the interchange has no repetition separator.
+            let hasRepetition = !X12Delimiters.isLetterOrDigit(repetition) && ![separator, component, terminator].contains(repetition)
+            let delimiters = X12Delimiters(element: separator, component: component,
+                                           repetition: hasRepetition ? repetition : nil, segment: terminator)
             if let problem = delimiters.problem {
                 throw error("the ISA declares unusable delimiters: \(problem)", segmentNumber, at: start)
             }
