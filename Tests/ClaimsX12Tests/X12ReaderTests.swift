@@ -143,7 +143,8 @@ private func interchange(element: String = "*", component: String = ":", repetit
         "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*:~~",
         "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*:~gs*x~",
         "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*:~N3*A\tB~",
-        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*:*00501*000000007*0*T*:~",
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*~~",
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*AB",
         "ISA*00*          *00*          *ZZ*SEND*R         *ZZ*RECEIVER       *261120*1030*^*00501*000000007*0*T*:~",
         "ISAA00A          A00A          AZZASENDER         AZZARECEIVER       A261120A1030A^A00501A000000007A0ATA:~",
     ])
