@@ -50,6 +50,7 @@ private func interchange(element: String = "*", component: String = ":", repetit
         #expect(throws: X12Error.self) { try X12Writer().write([X12Segment("N3", "12 MAIN\nST")]) }
         #expect(throws: X12Error.self) { try X12Writer().write([X12Segment("N3", "A:B")]) }
         #expect(throws: X12Error.self) { try X12Writer().write([X12Segment("lower", "x")]) }
+        #expect(throws: X12Error.self) { try X12Writer().write([X12Segment("nm1", "x")]) }
         do {
             _ = try X12Writer().write([X12Segment("LX", "1"), X12Segment("NM1", "IL", "1", "A^B")])
             Issue.record("expected an error")

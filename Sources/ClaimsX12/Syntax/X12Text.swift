@@ -57,8 +57,8 @@ public enum X12Text {
     }
 
     /// Upper-case characters X12 allows in element data (basic set plus the extended set's
-    /// punctuation). `*` and `:` are in the basic set but are our separators, refused earlier.
-    static let allowed: Set<Character> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()+,-./;?=%@[]_{}\\|<>#$*:^~")
+    /// punctuation). `*` and `:` are in the basic set; as our separators they are refused earlier.
+    static let allowed: Set<Character> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()+,-./;?=%@[]_{}\\|<>#$*:")
 
     /// Letters that do not decompose into a base letter plus marks.
     static let special: [Character: String] = [

@@ -55,9 +55,9 @@ public struct X12Writer: Sendable {
 
     private func check(_ segment: X12Segment, number: Int?) throws(X12Error) {
         let idScalars = Array(segment.id.unicodeScalars)
-        guard (2...3).contains(idScalars.count), X12Delimiters.isLetterOrDigit(idScalars[0]),
-              idScalars.allSatisfy({ X12Delimiters.isLetterOrDigit($0) }) else {
-            throw X12Error("segment id '\(segment.id)' is not 2 or 3 letters and digits", segmentNumber: number)
+        guard (2...3).contains(idScalars.count), idScalars[0] >= "A" && idScalars[0] <= "Z",
+              idScalars.allSatisfy({ ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }) else {
+            throw X12Error("segment id '\(segment.id)' is not 2 or 3 upper-case letters and digits", segmentNumber: number)
         }
         let delimiters = configuration.delimiters
         // ISA11 and ISA16 hold the repetition and component separators themselves.
