@@ -1,0 +1,241 @@
+import ClaimsCore
+import Foundation
+
+/// One encounter's claim, built and checked but not yet placed under an HL.
+struct ClaimDraft {
+    var summary: Claim837PClaim
+    /// What decides the 2000B/2000C the claim hangs under; claims with equal keys share one.
+    var subscriberKey: SubscriberKey
+    /// 2300 CLM through the last 2400/2410 segment.
+    var claimSegments: [X12Segment]
+}
+
+/// 2000B content (SBR, 2010BA, 2010BB) and, for a dependent, 2000C content (PAT, 2010CA).
+struct SubscriberKey: Hashable {
+    var subscriber: [X12Segment]
+    var patient: [X12Segment]?
+}
+
+extension Claim837PEncoder {
+    static let ndcUnits: Set<String> = ["F2", "GR", "ME", "ML", "UN"]
+
+    /// Builds the claim of `evaluation`'s `bill` lines; nil draft when it has none.
+    func draft(for evaluation: EncounterEvaluation, header: HeaderParts) -> (draft: ClaimDraft?, problems: [Claim837PError]) {
+        let billed = evaluation.serviceLines(with: .bill)
+        guard let encounter = evaluation.encounter, !billed.isEmpty else { return (nil, []) }
+        var check = FieldChecker(encounterId: encounter.id, delimiters: writerConfiguration.delimiters)
+
+        guard let coverage = encounter.coverage else {
+            check.fail("coverage", "is null (self-pay); bill lines of a self-pay encounter cannot go on an 837P")
+            return (nil, check.problems)
+        }
+        if coverage.payer != payer.slug {
+            check.fail("coverage.payer", "is '\(coverage.payer)' but this 837P is for '\(payer.slug)'; encode each payer's encounters in its own file")
+        }
+        if billed.count > Self.maxLinesPerClaim {
+            check.fail("services", "has \(billed.count) bill lines; an 837P claim carries at most \(Self.maxLinesPerClaim) (2400 loops)")
+        }
+
+        // 2000B: SBR + 2010BA subscriber + 2010BB payer. The subscriber is the patient when the
+        // relationship is self, else the policy holder named in coverage.subscriber.
+        let isSelf = coverage.relationship == .self
+        var subscriber = encounter.patient.person
+        var subscriberField = "patient"
+        if !isSelf {
+            if let holder = coverage.subscriber {
+                subscriber = holder
+                subscriberField = "coverage.subscriber"
+            } else {
+                check.fail("coverage.subscriber", "is required when coverage.relationship is '\(coverage.relationship.rawValue)'")
+            }
+        }
+        let group = check.text(coverage.groupNumber, "coverage.groupNumber", "SBR03", length: 1...50, required: false)
+        let memberId = check.text(coverage.memberId, "coverage.memberId", "NM109 of 2010BA", length: 2...80)
+        var subscriberSegments = [
+            X12Segment("SBR", "P", isSelf ? "18" : "", X12Element(group), "", "", "", "", "", X12Element(header.claimFilingIndicator)),
+            personName("IL", subscriber, field: subscriberField, id: memberId, check: &check),
+        ]
+        subscriberSegments += personDetails(subscriber, field: subscriberField, check: &check)
+        subscriberSegments.append(header.payer)
+
+        // 2000C: only when the patient is not the subscriber.
+        var patientSegments: [X12Segment]?
+        if !isSelf {
+            let patient = encounter.patient.person
+            patientSegments = [X12Segment("PAT", X12Element(coverage.relationship.x12Code)),
+                               personName("QC", patient, field: "patient", id: nil, check: &check)]
+                + personDetails(patient, field: "patient", check: &check)
+        }
+
+        let claimSegments = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber, check: &check)
+        let controlNumber = claimSegments.first?.value(1) ?? encounter.id
+        let summary = Claim837PClaim(
+            encounterId: encounter.id, patientControlNumber: controlNumber,
+            totalCharge: billed.reduce(Decimal(0)) { $0 + $1.line.charge },
+            lines: billed.map(\.index),
+            lineControlNumbers: billed.map { "\(controlNumber)-\($0.index)" },
+            transactionSetControlNumber: "")
+        let draft = ClaimDraft(summary: summary, subscriberKey: SubscriberKey(subscriber: subscriberSegments, patient: patientSegments),
+                               claimSegments: claimSegments)
+        return (draft, check.problems)
+    }
+
+    /// NM1 for a person: `NM1*IL*1*LAST*FIRST*MIDDLE***MI*ID` or `NM1*QC*1*LAST*FIRST*MIDDLE`.
+    func personName(_ entity: String, _ person: Person, field: String, id: String?, check: inout FieldChecker) -> X12Segment {
+        let last = check.text(person.lastName, field + ".lastName", "NM103", length: 1...60)
+        let first = check.text(person.firstName, field + ".firstName", "NM104", length: 1...35)
+        let middle = check.text(person.middleName, field + ".middleName", "NM105", length: 1...25, required: false)
+        guard let id else { return X12Segment("NM1", X12Element(entity), "1", X12Element(last), X12Element(first), X12Element(middle)) }
+        return X12Segment("NM1", X12Element(entity), "1", X12Element(last), X12Element(first), X12Element(middle), "", "", "MI", X12Element(id))
+    }
+
+    /// N3, N4, DMG of a person.
+    func personDetails(_ person: Person, field: String, check: inout FieldChecker) -> [X12Segment] {
+        addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
+            + [X12Segment("DMG", "D8", X12Element(person.dateOfBirth.compact), X12Element(person.sex.rawValue))]
+    }
+
+    /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line.
+    func claimLoop(encounter: Encounter, billed: [(index: Int, line: ServiceLine)], authNumber: String?,
+                   check: inout FieldChecker) -> [X12Segment] {
+        let controlNumber = check.text(encounter.id, "id", "CLM01", length: 1...38)
+        let placeOfService = check.digits(encounter.placeOfService, "placeOfService", "CLM05-1", counts: [2],
+                                          what: "a 2-digit CMS place-of-service code (11 office, 02/10 telehealth)")
+        var total = Decimal(0)
+        for (index, line) in billed { total += line.charge; _ = check.amount(line.charge, "services[\(index - 1)].charge", "SV102") }
+
+        var segments = [X12Segment("CLM", X12Element(controlNumber), X12Element(Money.x12(total)), "", "",
+                                   X12Element(components: [placeOfService, "B", "1"]), "Y", "A", "Y", "Y")]
+        if let authNumber {
+            let auth = check.text(authNumber, "priorAuthorization", "REF02 of REF*G1", length: 1...50)
+            segments.append(X12Segment("REF", "G1", X12Element(auth)))
+        }
+
+        let diagnoses = diagnosisTable(encounter: encounter, billed: billed, check: &check)
+        let hiElements = diagnoses.codes.enumerated().map { offset, code in
+            X12Element(components: [offset == 0 ? "ABK" : "ABF", code])
+        }
+        if !hiElements.isEmpty { segments.append(X12Segment("HI", hiElements)) }
+
+        // 2310B: the clinic bills as an organization, so the rendering clinician always differs.
+        let provider = encounter.renderingProvider
+        let last = check.text(provider.lastName, "renderingProvider.lastName", "NM103", length: 1...60)
+        let first = check.text(provider.firstName, "renderingProvider.firstName", "NM104", length: 1...35)
+        let npi = check.npi(provider.npi, "renderingProvider.npi", "NM109")
+        segments.append(X12Segment("NM1", "82", "1", X12Element(last), X12Element(first), "", "", "", "XX", X12Element(npi)))
+        let taxonomy = check.text(provider.taxonomy, "renderingProvider.taxonomy", "PRV03", length: 10...10, required: false)
+        if !taxonomy.isEmpty { segments.append(X12Segment("PRV", "PE", "PXC", X12Element(taxonomy))) }
+
+        for (offset, (index, line)) in billed.enumerated() {
+            segments += serviceLoop(number: offset + 1, index: index, line: line, encounter: encounter,
+                                    controlNumber: controlNumber, pointers: diagnoses.pointers[index] ?? [], check: &check)
+        }
+        return segments
+    }
+
+    /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line.
+    func serviceLoop(number: Int, index: Int, line: ServiceLine, encounter: Encounter, controlNumber: String,
+                     pointers: [Int], check: inout FieldChecker) -> [X12Segment] {
+        let field = "services[\(index - 1)]"
+        let code = check.text(line.code, field + ".code", "SV101-2", length: 5...5)
+        if !code.isEmpty && !code.unicodeScalars.allSatisfy(X12Delimiters.isLetterOrDigit) {
+            check.fail(field + ".code", "'\(code)' is not a 5-character CPT/HCPCS code (SV101-2)")
+        }
+        if line.modifiers.count > 4 {
+            check.fail(field + ".modifiers", "has \(line.modifiers.count) modifiers; SV101 carries at most 4")
+        }
+        var modifiers: [String] = []
+        for (position, modifier) in line.modifiers.prefix(4).enumerated() {
+            let value = check.text(modifier, field + ".modifiers[\(position)]", "SV101-\(position + 3)", length: 2...2)
+            if !value.isEmpty && !value.unicodeScalars.allSatisfy(X12Delimiters.isLetterOrDigit) {
+                check.fail(field + ".modifiers[\(position)]", "'\(value)' is not a 2-character modifier")
+            }
+            modifiers.append(value)
+        }
+        let charge = Money.x12(line.charge)
+        let units = check.quantity(line.units, field + ".units", "SV104")
+
+        var segments = [
+            X12Segment("LX", X12Element(String(number))),
+            X12Segment("SV1", X12Element(components: ["HC", code] + modifiers), X12Element(charge), "UN", X12Element(units), "", "",
+                       X12Element(components: pointers.map(String.init))),
+            X12Segment("DTP", "472", "D8", X12Element(encounter.dateOfService.compact)),
+            // Line item control number: unique within the claim, echoed in 835 REF*6R for line posting.
+            X12Segment("REF", "6R", X12Element("\(controlNumber)-\(index)")),
+        ]
+        if "\(controlNumber)-\(index)".count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
+
+        if let ndc = line.ndc {
+            let digits = check.digits(ndc, field + ".ndc", "LIN03", counts: [11], what: "an 11-digit NDC (5-4-2) without hyphens")
+            var quantity = ""
+            if let ndcQuantity = line.ndcQuantity {
+                quantity = check.quantity(ndcQuantity, field + ".ndcQuantity", "CTP04")
+            } else {
+                check.fail(field + ".ndcQuantity", "is missing; a line with an NDC needs the drug quantity (CTP04)")
+            }
+            let unit = (line.ndcUnit ?? "").uppercased()
+            if !Self.ndcUnits.contains(unit) {
+                check.fail(field + ".ndcUnit", "is '\(line.ndcUnit ?? "")'; CTP05-1 is one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
+            }
+            segments.append(X12Segment("LIN", "", "N4", X12Element(digits)))
+            segments.append(X12Segment("CTP", "", "", "", X12Element(quantity), X12Element(components: [unit])))
+        }
+        return segments
+    }
+
+    /// The HI codes (principal first, no dots, duplicates merged, at most 12) and each bill
+    /// line's pointers into them (1-based, at most 4), keyed by encounter line number.
+    func diagnosisTable(encounter: Encounter, billed: [(index: Int, line: ServiceLine)],
+                        check: inout FieldChecker) -> (codes: [String], pointers: [Int: [Int]]) {
+        let all = encounter.diagnoses.map(\.compact)
+        guard let principal = all.first else {
+            check.fail("diagnoses", "is empty; a claim needs a principal diagnosis (HI01)")
+            return ([], [:])
+        }
+        for (position, code) in all.enumerated() {
+            _ = check.text(code, "diagnoses[\(position)]", "HI", length: 3...7)
+        }
+        var distinct: [String] = []
+        for code in all where !distinct.contains(code) { distinct.append(code) }
+
+        // Codes the bill lines point at, by their input pointer.
+        var pointed: Set<String> = []
+        for (index, line) in billed {
+            for pointer in line.diagnosisPointers {
+                if (1...all.count).contains(pointer) {
+                    pointed.insert(all[pointer - 1])
+                } else {
+                    check.fail("services[\(index - 1)].diagnosisPointers",
+                               "pointer \(pointer) does not name a diagnosis (the encounter has \(all.count))")
+                }
+            }
+        }
+        var codes = distinct
+        if codes.count > Self.maxDiagnosesPerClaim {
+            // Keep the principal and what the lines point at, then fill up in input order.
+            var kept = distinct.filter { $0 == principal || pointed.contains($0) }
+            if kept.count > Self.maxDiagnosesPerClaim {
+                check.fail("diagnoses", "bill lines point at \(kept.count) different diagnoses; an 837P claim carries at most \(Self.maxDiagnosesPerClaim)")
+                kept = Array(kept.prefix(Self.maxDiagnosesPerClaim))
+            }
+            for code in distinct where kept.count < Self.maxDiagnosesPerClaim && !kept.contains(code) { kept.append(code) }
+            codes = distinct.filter(kept.contains)
+        }
+
+        var pointers: [Int: [Int]] = [:]
+        for (index, line) in billed {
+            var mapped: [Int] = []
+            for pointer in line.diagnosisPointers where (1...all.count).contains(pointer) {
+                if let position = codes.firstIndex(of: all[pointer - 1]), !mapped.contains(position + 1) { mapped.append(position + 1) }
+            }
+            if line.diagnosisPointers.isEmpty {
+                check.fail("services[\(index - 1)].diagnosisPointers", "is empty; every line needs 1–4 diagnosis pointers (SV107)")
+            } else if mapped.count > 4 {
+                check.fail("services[\(index - 1)].diagnosisPointers", "points at \(mapped.count) diagnoses; SV107 takes at most 4")
+                mapped = Array(mapped.prefix(4))
+            }
+            pointers[index] = mapped
+        }
+        return (codes, pointers)
+    }
+}

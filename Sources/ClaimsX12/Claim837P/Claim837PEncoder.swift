@@ -1,0 +1,209 @@
+import ClaimsCore
+import Foundation
+
+/// Writes the `bill` lines of one payer's evaluated encounters as one 837P 005010X222A1
+/// interchange. Pure: no I/O, no clock, no randomness — the envelope context brings control
+/// numbers and the creation moment, so the same input always gives the same bytes.
+///
+/// ```swift
+/// let encoder = Claim837PEncoder(clinic: profile, payer: rules.payer("bcbs-il")!)
+/// let rejected = evaluations.filter { !encoder.problems(in: $0).isEmpty }   // report these
+/// let file = try encoder.encode(evaluations.filter { encoder.problems(in: $0).isEmpty }, envelope: context)
+/// // write file.text; record file.claims (CLM01, totals, line control numbers per encounter)
+/// ```
+///
+/// Layout (docs/x12.md): ISA, GS, then per 5,000 claims one ST … SE with BHT, 1000A, 1000B,
+/// one 2000A billing provider, one 2000B per subscriber (2000C when the patient is a
+/// dependent) holding at most 100 claims, each claim a 2300 with its 2310B and 2400 loops.
+public struct Claim837PEncoder: Sendable {
+    public static let implementationGuide = "005010X222A1"
+    /// TR3 recommendation; trading partners may agree to more.
+    public static let defaultMaxClaimsPerTransactionSet = 5_000
+    /// 2300 loops per subscriber/patient HL (map limit).
+    public static let maxClaimsPerHierarchicalLevel = 100
+    public static let maxLinesPerClaim = 50
+    public static let maxDiagnosesPerClaim = 12
+
+    public var clinic: ClinicProfile
+    public var payer: PayerRules
+    public var writerConfiguration: X12Writer.Configuration
+    public var maxClaimsPerTransactionSet: Int
+
+    public init(clinic: ClinicProfile, payer: PayerRules, writerConfiguration: X12Writer.Configuration = .init(),
+                maxClaimsPerTransactionSet: Int = Claim837PEncoder.defaultMaxClaimsPerTransactionSet) {
+        self.clinic = clinic; self.payer = payer; self.writerConfiguration = writerConfiguration
+        self.maxClaimsPerTransactionSet = max(1, maxClaimsPerTransactionSet)
+    }
+
+    /// Problems of the clinic profile and the payer file: when not empty, no encounter of this
+    /// payer can be encoded (fix `clinic.yaml` or the payer file).
+    public func setupProblems() -> [Claim837PError] { headerParts().problems }
+
+    /// Everything that keeps this encounter's `bill` lines off an 837P (empty when it can be
+    /// encoded, or has no bill lines). Call it per encounter to reject only the bad ones.
+    public func problems(in evaluation: EncounterEvaluation) -> [Claim837PError] {
+        draft(for: evaluation, header: headerParts().parts).problems
+    }
+
+    /// One interchange for the `bill` lines of `evaluations` (encounters without bill lines are
+    /// skipped). Throws the first problem — clinic, payer, envelope, then encounters in order.
+    public func encode(_ evaluations: [EncounterEvaluation], envelope: EnvelopeContext) throws(Claim837PError) -> Claim837PInterchange {
+        let (header, setupProblems) = headerParts()
+        if let first = setupProblems.first { throw first }
+        if let first = envelope.problems(transactionSetCount: 1).first { throw first }
+
+        var drafts: [ClaimDraft] = []
+        var seenControlNumbers: [String: String] = [:]
+        for evaluation in evaluations {
+            let (draft, problems) = draft(for: evaluation, header: header)
+            if let first = problems.first { throw first }
+            guard let draft else { continue }
+            let controlNumber = draft.summary.patientControlNumber
+            if let other = seenControlNumbers[controlNumber] {
+                throw Claim837PError(encounterId: draft.summary.encounterId, field: "id",
+                                     message: "gives CLM01 '\(controlNumber)', already used by encounter \(other) in this file; "
+                                         + "encounter ids must be unique (case-insensitively)")
+            }
+            seenControlNumbers[controlNumber] = draft.summary.encounterId
+            drafts.append(draft)
+        }
+        guard !drafts.isEmpty else {
+            throw Claim837PError(encounterId: nil, field: "encounters",
+                                 message: "none has a bill line for \(payer.slug); write no 837P for this payer")
+        }
+
+        // Same subscriber (and patient) → same HL: group by first appearance, keep input order inside.
+        var keyOrder: [SubscriberKey] = []
+        var byKey: [SubscriberKey: [ClaimDraft]] = [:]
+        for draft in drafts {
+            if byKey[draft.subscriberKey] == nil { keyOrder.append(draft.subscriberKey) }
+            byKey[draft.subscriberKey, default: []].append(draft)
+        }
+        let ordered = keyOrder.flatMap { byKey[$0] ?? [] }
+        let chunks = stride(from: 0, to: ordered.count, by: maxClaimsPerTransactionSet).map {
+            Array(ordered[$0..<min($0 + maxClaimsPerTransactionSet, ordered.count)])
+        }
+        if let first = envelope.problems(transactionSetCount: chunks.count).first { throw first }
+
+        var segments = interchangeHeader(header, envelope: envelope)
+        var claims: [Claim837PClaim] = []
+        var setControlNumbers: [String] = []
+        for (setIndex, chunk) in chunks.enumerated() {
+            let controlNumber = envelope.transactionSetControlNumber(at: setIndex)
+            setControlNumbers.append(controlNumber)
+            let set = transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope,
+                                     isSplit: chunks.count > 1)
+            segments += set
+            claims += chunk.map { draft in
+                var summary = draft.summary
+                summary.transactionSetControlNumber = controlNumber
+                return summary
+            }
+        }
+        segments.append(X12Segment("GE", X12Element(String(chunks.count)), X12Element(String(envelope.groupControlNumber))))
+        segments.append(X12Segment("IEA", "1", X12Element(envelope.formattedInterchangeControlNumber)))
+
+        let text: String
+        do {
+            text = try X12Writer(writerConfiguration).write(segments)
+        } catch {
+            // Unreachable when every value went through FieldChecker; kept as a last line of defence.
+            throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
+        }
+        return Claim837PInterchange(text: text, segments: segments, claims: claims, transactionSetControlNumbers: setControlNumbers,
+                                    interchangeControlNumber: envelope.formattedInterchangeControlNumber,
+                                    groupControlNumber: String(envelope.groupControlNumber))
+    }
+
+    /// ISA and GS.
+    func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext) -> [X12Segment] {
+        func padded(_ value: String, _ width: Int) -> String { value + String(repeating: " ", count: max(0, width - value.count)) }
+        let date = envelope.creationDate
+        let isaDate = EnvelopeContext.zeroPadded(date.year % 100, width: 2) + EnvelopeContext.zeroPadded(date.month, width: 2)
+            + EnvelopeContext.zeroPadded(date.day, width: 2)
+        let delimiters = writerConfiguration.delimiters
+        return [
+            X12Segment(id: "ISA", elements: [
+                "00", X12Element(padded("", 10)), "00", X12Element(padded("", 10)),
+                X12Element(header.senderQualifier), X12Element(padded(header.senderId, 15)),
+                X12Element(header.receiverQualifier), X12Element(padded(header.receiverId, 15)),
+                X12Element(isaDate), X12Element(envelope.creationTime),
+                X12Element(String(Character(delimiters.repetition ?? "^"))), "00501",
+                X12Element(envelope.formattedInterchangeControlNumber), envelope.requestTA1 ? "1" : "0",
+                X12Element(header.usage), X12Element(String(Character(delimiters.component))),
+            ]),
+            X12Segment("GS", "HC", X12Element(header.applicationSender), X12Element(header.applicationReceiver),
+                       X12Element(date.compact), X12Element(envelope.creationTime), X12Element(String(envelope.groupControlNumber)),
+                       "X", X12Element(Self.implementationGuide)),
+        ]
+    }
+
+    /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1.
+    func transactionSet(_ drafts: [ClaimDraft], controlNumber: String, header: HeaderParts,
+                        envelope: EnvelopeContext, isSplit: Bool) -> [X12Segment] {
+        // BHT03: the batch reference (default ISA13); `-ST02` keeps it unique when the file is split.
+        let base = envelope.batchReference.flatMap { try? X12Text.prepare($0).get() } ?? envelope.formattedInterchangeControlNumber
+        let reference = isSplit ? base + "-" + controlNumber : base
+        var segments = [
+            X12Segment("ST", "837", X12Element(controlNumber), X12Element(Self.implementationGuide)),
+            X12Segment("BHT", "0019", "00", X12Element(reference), X12Element(envelope.creationDate.compact),
+                       X12Element(envelope.creationTime), "CH"),
+        ]
+        segments += header.submitterAndReceiver
+        segments.append(X12Segment("HL", "1", "", "20", "1"))
+        segments += header.billingProvider
+
+        var hierarchicalId = 1
+        var start = 0
+        while start < drafts.count {
+            // A run of claims with the same subscriber/patient, at most 100 per HL.
+            let key = drafts[start].subscriberKey
+            var end = start + 1
+            while end < drafts.count, end - start < Self.maxClaimsPerHierarchicalLevel, drafts[end].subscriberKey == key { end += 1 }
+
+            hierarchicalId += 1
+            let subscriberId = hierarchicalId
+            segments.append(X12Segment("HL", X12Element(String(subscriberId)), "1", "22", key.patient == nil ? "0" : "1"))
+            segments += key.subscriber
+            if let patient = key.patient {
+                hierarchicalId += 1
+                segments.append(X12Segment("HL", X12Element(String(hierarchicalId)), X12Element(String(subscriberId)), "23", "0"))
+                segments += patient
+            }
+            for draft in drafts[start..<end] { segments += draft.claimSegments }
+            start = end
+        }
+        segments.append(X12Segment("SE", X12Element(String(segments.count + 1)), X12Element(controlNumber)))
+        return segments
+    }
+}
+
+/// What `Claim837PEncoder.encode` produced: the file text plus what the batch engine records.
+public struct Claim837PInterchange: Sendable, Hashable {
+    /// The interchange, ready to write to `DIR/x12/*.x12`.
+    public var text: String
+    public var segments: [X12Segment]
+    /// One per encounter with bill lines, in the order written.
+    public var claims: [Claim837PClaim]
+    /// ST02 of each transaction set, in order.
+    public var transactionSetControlNumbers: [String]
+    /// ISA13 as written (9 digits).
+    public var interchangeControlNumber: String
+    /// GS06 as written.
+    public var groupControlNumber: String
+}
+
+/// One claim (CLM) in an interchange.
+public struct Claim837PClaim: Sendable, Hashable {
+    public var encounterId: String
+    /// CLM01: the encounter id upper-cased; the 835 echoes it in CLP01.
+    public var patientControlNumber: String
+    /// CLM02: the sum of the bill lines' charges.
+    public var totalCharge: Decimal
+    /// 1-based encounter line numbers billed, in the order of the LX loops.
+    public var lines: [Int]
+    /// REF*6R of each billed line (`<CLM01>-<line>`), parallel to `lines`; the 835 echoes them.
+    public var lineControlNumbers: [String]
+    /// ST02 of the transaction set holding the claim.
+    public var transactionSetControlNumber: String
+}

@@ -1,0 +1,110 @@
+import ClaimsCore
+import Foundation
+
+/// Turns input values into element values and collects every problem on the way, so one pass
+/// both builds the segments and lists all that is wrong with an encounter (not just the first).
+struct FieldChecker {
+    let encounterId: String?
+    let delimiters: X12Delimiters
+    private(set) var problems: [Claim837PError] = []
+
+    init(encounterId: String?, delimiters: X12Delimiters) {
+        self.encounterId = encounterId; self.delimiters = delimiters
+    }
+
+    mutating func fail(_ field: String, _ message: String) {
+        problems.append(Claim837PError(encounterId: encounterId, field: field, message: message))
+    }
+
+    /// Free text for element `element` (e.g. `NM103`): upper-cased and transliterated, within `length`.
+    /// Returns "" for a missing optional value.
+    mutating func text(_ value: String?, _ field: String, _ element: String, length: ClosedRange<Int>, required: Bool = true) -> String {
+        guard let value else {
+            if required { fail(field, "is missing; \(element) is required") }
+            return ""
+        }
+        switch X12Text.prepare(value, delimiters: delimiters) {
+        case .failure(let problem):
+            fail(field, "\(problem) (\(element))")
+            return ""
+        case .success(let prepared):
+            if prepared.isEmpty {
+                if required { fail(field, "is empty; \(element) is required") }
+                return ""
+            }
+            if !length.contains(prepared.count) {
+                fail(field, "'\(prepared)' has \(prepared.count) characters; \(element) takes \(describe(length))")
+            }
+            return prepared
+        }
+    }
+
+    /// A value made only of ASCII digits, whose count is one of `counts`.
+    mutating func digits(_ value: String?, _ field: String, _ element: String, counts: [Int], what: String) -> String {
+        guard let value, !value.isEmpty else {
+            fail(field, "is missing; \(element) needs \(what)")
+            return ""
+        }
+        guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), counts.contains(value.utf8.count) else {
+            fail(field, "is '\(value)'; \(element) needs \(what)")
+            return ""
+        }
+        return value
+    }
+
+    /// An NPI: 10 digits with a valid Luhn check digit over `80840` + the first 9 (pyx12 does not check it).
+    mutating func npi(_ value: String, _ field: String, _ element: String) -> String {
+        let npi = digits(value, field, element, counts: [10], what: "a 10-digit NPI")
+        if !npi.isEmpty && !FieldChecker.isValidNPI(npi) {
+            fail(field, "'\(npi)' fails the NPI check digit; copy the NPI again from NPPES")
+        }
+        return npi
+    }
+
+    /// A US state or territory code: 2 letters.
+    mutating func state(_ value: String, _ field: String) -> String {
+        let state = text(value, field, "N402", length: 2...2)
+        if !state.isEmpty && !state.unicodeScalars.allSatisfy({ $0 >= "A" && $0 <= "Z" }) {
+            fail(field, "'\(state)' is not a 2-letter state code (N402)")
+        }
+        return state
+    }
+
+    /// A money amount: not negative, at most 2 decimal places.
+    mutating func amount(_ value: Decimal, _ field: String, _ element: String) -> String {
+        var copy = value
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &copy, 2, .plain)
+        if value < 0 { fail(field, "is \(Money.plain(value)); \(element) cannot be negative") }
+        if rounded != value { fail(field, "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
+        return Money.x12(value)
+    }
+
+    /// A positive quantity (units, NDC quantity): plain decimal text.
+    mutating func quantity(_ value: Decimal, _ field: String, _ element: String) -> String {
+        let text = Money.plain(value)
+        if value <= 0 { fail(field, "is \(text); \(element) must be greater than 0") }
+        if text.count > 15 { fail(field, "is \(text); \(element) takes at most 15 characters") }
+        return text
+    }
+
+    static func isValidNPI(_ npi: String) -> Bool {
+        let digits = npi.utf8.map { Int($0) - 48 }
+        guard digits.count == 10, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        // Luhn over "80840" + first 9 digits; "80840" contributes a constant 24.
+        var sum = 24
+        for (index, digit) in digits.prefix(9).reversed().enumerated() {
+            if index % 2 == 0 {
+                let doubled = digit * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += digit
+            }
+        }
+        return (10 - sum % 10) % 10 == digits[9]
+    }
+
+    private func describe(_ length: ClosedRange<Int>) -> String {
+        length.lowerBound == length.upperBound ? "exactly \(length.lowerBound)" : "\(length.lowerBound)–\(length.upperBound)"
+    }
+}

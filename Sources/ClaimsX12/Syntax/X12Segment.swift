@@ -1,0 +1,76 @@
+/// One element of a segment: usually a single value, sometimes a composite (`HC:99214:25`),
+/// rarely repeated (`1^33^35` in a 271). Stored as repetitions of components so that any
+/// element read from a file is written back byte for byte.
+public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// Each repetition is a list of components; a simple element is `[[value]]`.
+    public var repetitions: [[String]]
+
+    /// A simple element.
+    public init(_ value: String) { repetitions = [[value]] }
+
+    public init(stringLiteral value: String) { self.init(value) }
+
+    /// A composite element. Trailing empty components are dropped (`HC:99214` rather than
+    /// `HC:99214:::`), because X12 forbids trailing separators.
+    public init(components: [String]) {
+        var trimmed = components
+        while trimmed.count > 1, trimmed.last?.isEmpty == true { trimmed.removeLast() }
+        repetitions = [trimmed]
+    }
+
+    /// Exactly these repetitions and components, as a reader found them.
+    public init(repetitions: [[String]]) { self.repetitions = repetitions.isEmpty ? [[""]] : repetitions }
+
+    public static let empty = X12Element("")
+
+    /// The first component of the first repetition: the whole value of a simple element.
+    public var value: String { repetitions.first?.first ?? "" }
+
+    /// The components of the first repetition.
+    public var components: [String] { repetitions.first ?? [] }
+
+    public var isEmpty: Bool { repetitions.allSatisfy { $0.allSatisfy(\.isEmpty) } }
+
+    /// Rendered with the standard delimiters, for test messages and debugging.
+    public var description: String { rendered(with: .standard) }
+
+    func rendered(with delimiters: X12Delimiters) -> String {
+        let repetition = delimiters.repetition.map { String(Character($0)) } ?? ""
+        let component = String(Character(delimiters.component))
+        return repetitions.map { $0.joined(separator: component) }.joined(separator: repetition)
+    }
+}
+
+/// One segment: an id (`CLM`) and its elements, position 1 first (`CLM01`).
+public struct X12Segment: Sendable, Hashable, CustomStringConvertible {
+    public var id: String
+    public var elements: [X12Element]
+
+    /// Exactly these elements, trailing empty ones included (what a reader found).
+    public init(id: String, elements: [X12Element]) { self.id = id; self.elements = elements }
+
+    /// A segment to write. Trailing empty elements are dropped: `DMG*D8*19800115*F*~` is an error.
+    public init(_ id: String, _ elements: X12Element...) { self.init(id, elements) }
+
+    public init(_ id: String, _ elements: [X12Element]) {
+        var trimmed = elements
+        while trimmed.last?.isEmpty == true { trimmed.removeLast() }
+        self.init(id: id, elements: trimmed)
+    }
+
+    /// The element at X12 position `position` (1-based: `segment[1]` is `CLM01`), nil past the end.
+    public subscript(position: Int) -> X12Element? {
+        position >= 1 && position <= elements.count ? elements[position - 1] : nil
+    }
+
+    /// The simple value at `position`, or "" when absent.
+    public func value(_ position: Int) -> String { self[position]?.value ?? "" }
+
+    /// `CLM*ENC-1*330***11:B:1*Y*A*Y*Y`: rendered with the standard delimiters, without terminator.
+    public var description: String { rendered(with: .standard) }
+
+    func rendered(with delimiters: X12Delimiters) -> String {
+        let separator = String(Character(delimiters.element))
+        return ([id] + elements.map { $0.rendered(with: delimiters) }).joined(separator: separator)
+    }
+}
