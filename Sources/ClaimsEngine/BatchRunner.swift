@@ -167,7 +167,7 @@ public final class BatchRunner {
                     let fhirName = uniqueName("fhir", encounter.id, "xml")
                     let data: Data
                     do { data = try fhirWriter.claimXML(for: evaluation, payer: payer) } catch {
-                        throw OutputError(path: "\(out)/\(fhirName)", message: error.description)
+                        throw OutputError(path: "\(out)/\(fhirName)", message: "\(error)")
                     }
                     let paths = stage(fhirName)
                     try AtomicFiles.writeDurably(data, to: paths.temporary)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Independent validators over what the samples produce: a batch over Samples/ into a temporary
+# directory, then every 837P through pyx12 4.0.0 and, where ../shared is present, every FHIR file
+# through the official FHIR R4 schema with xmllint. Any failure fails the script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+claims=${CLAIMS_BIN:-.build/debug/claims}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-11-20 CLAIMS_DB="$work/claims.sqlite"
+bash scripts/seed-sample-authorizations.sh "$claims"
+"$claims" batch Samples/encounters.json --out "$work/out" >/dev/null
+shopt -s nullglob
+x12=("$work"/out/x12/*.x12)
+fhir=("$work"/out/fhir/*.xml)
+[ ${#x12[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
+echo "validate-samples: ${#x12[@]} 837P files through pyx12"
+bash scripts/validate-837p.sh "${x12[@]}"
+schema=../shared/fhir-r4-schema/fhir-single.xsd
+if [ -f "$schema" ]; then
+  command -v xmllint >/dev/null || { apt-get install -y -qq libxml2-utils >/dev/null 2>&1 || true; }
+  if command -v xmllint >/dev/null; then
+    echo "validate-samples: ${#fhir[@]} FHIR files through the official R4 schema"
+    xmllint --nonet --noout --schema "$schema" "${fhir[@]}" 2>&1 | grep -v ' validates$' || true
+    xmllint --nonet --noout --schema "$schema" "${fhir[@]}" >/dev/null 2>&1
+  else
+    echo "validate-samples: xmllint not available; FHIR files are checked by the Swift tests instead"
+  fi
+else
+  echo "validate-samples: ../shared/fhir-r4-schema is absent; skipping the official FHIR schema check"
+fi
