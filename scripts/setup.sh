@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libxml2-dev pkg-config python3-venv poppler-utils)
+packages=(libsqlite3-dev libxml2-dev libxml2-utils pkg-config python3-venv poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
