@@ -73,6 +73,11 @@ public struct ClaimsStore: Sendable {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
     }
 
+    /// `wal` for a store opened by this type.
+    public func journalMode() throws(StoreError) -> String {
+        try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
     /// Row counts of every store table (for tests and `claims` diagnostics).
     public func rowCounts() throws(StoreError) -> [String: Int] {
         try read { db in
