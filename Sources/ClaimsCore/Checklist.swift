@@ -407,7 +407,11 @@ extension Checklist {
         var parts = ["required; \(priorAuth.status)"]
         parts.append("authorization \(auth.id.map(String.init) ?? "?")" + (auth.authNumber.map { " #\($0)" } ?? ""))
         if auth.start != nil || auth.end != nil { parts.append("\(auth.start?.iso ?? "…") – \(auth.end?.iso ?? "…")") }
-        parts.append(auth.units.map { "\(auth.unitsRemaining ?? 0) of \($0) units left" } ?? "units unlimited")
+        if let units = auth.units {
+            parts.append("\(auth.unitsRemaining ?? 0) of \(units) units left")
+        } else if auth.status == .approved {
+            parts.append("units unlimited")
+        }
         return parts.joined(separator: ", ")
     }
 }
