@@ -27,6 +27,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let corrupt = Code(rawValue: "corrupt")
         /// Any other SQLite failure (disk full, I/O error, …).
         public static let databaseFailure = Code(rawValue: "database-failure")
+        /// A use was refused: the authorization is not approved, does not cover the date, or has no units left.
+        public static let authorizationUnusable = Code(rawValue: "authorization-unusable")
         /// A control-number counter would pass its maximum.
         public static let exhausted = Code(rawValue: "exhausted")
     }
@@ -43,7 +45,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True when the caller's input was refused (as opposed to the store failing).
     public var isRefusedInput: Bool {
-        [.invalidInput, .transitionRefused, .notFound, .ambiguous, .exhausted].contains(code)
+        [.invalidInput, .transitionRefused, .notFound, .ambiguous, .exhausted, .authorizationUnusable].contains(code)
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }

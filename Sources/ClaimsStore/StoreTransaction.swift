@@ -95,16 +95,31 @@ public struct StoreTransaction {
     }
 
     /// Records that an encounter used one unit. Idempotent: recording the same encounter again
-    /// returns false and changes nothing.
+    /// returns false and changes nothing. A new use is refused (`.authorizationUnusable`) unless the
+    /// authorization, as stored now, covers the date with a unit left: two batch runs that both
+    /// evaluated against the last unit cannot both spend it.
     @discardableResult
     public func recordUse(authorizationId: Int64, encounterId: String, date: LocalDate, by user: String = "claims") throws -> Bool {
         guard !encounterId.isEmpty else { throw StoreError.invalid("encounterId", "is empty; pass the encounter id") }
         let auth = try resolve(.id(authorizationId))
+        let recorded = try Bool.fetchOne(db, sql: "SELECT 1 FROM authorization_use WHERE authorization_id = ? AND encounter_id = ?",
+                                         arguments: [authorizationId, encounterId]) ?? false
+        if recorded { return false }
+        guard auth.covers(date) else {
+            let reason: String
+            if auth.status != .approved {
+                reason = "it is \(auth.status.rawValue)"
+            } else if let remaining = auth.unitsRemaining, remaining <= 0 {
+                reason = "all \(auth.units ?? 0) units are used"
+            } else {
+                reason = "\(date.iso) is outside \(auth.start?.iso ?? "…")–\(auth.end?.iso ?? "…")"
+            }
+            throw StoreError(.authorizationUnusable, field: "authorization",
+                             "authorization \(authorizationId) cannot be used for encounter \(encounterId): \(reason); hold the line and re-check the authorization")
+        }
         try db.execute(sql: """
-            INSERT INTO authorization_use (authorization_id, encounter_id, date_of_service, recorded_at)
-            VALUES (?, ?, ?, ?) ON CONFLICT (authorization_id, encounter_id) DO NOTHING
+            INSERT INTO authorization_use (authorization_id, encounter_id, date_of_service, recorded_at) VALUES (?, ?, ?, ?)
             """, arguments: [authorizationId, encounterId, date.iso, timestamp])
-        guard db.changesCount > 0 else { return false }
         try writeHistory(authorizationId, user: user, action: .used,
                          changes: ["unitsUsed": FieldChange(from: .integer(auth.unitsUsed), to: .integer(auth.unitsUsed + 1))])
         return true

@@ -322,6 +322,29 @@ struct ClaimsStoreStateTests {
         }
     }
 
+    @Test func aUseTheAuthorizationNoLongerCoversIsRefused() throws {
+        let (store, _) = try S.makeStore("uses-refused")
+        let one = try store.add(S.auth(units: 1), by: "alice", vocabulary: S.vocabulary)
+        #expect(try store.recordUse(authorizationId: one.id!, encounterId: "ENC-1", date: S.date("2026-11-03")))
+        let counts = try store.rowCounts()
+        // The last unit is gone: a second batch that evaluated before the first committed must not spend it.
+        #expect { try store.recordUse(authorizationId: one.id!, encounterId: "ENC-2", date: S.date("2026-11-04")) } throws: { error in
+            (error as? StoreError)?.code == .authorizationUnusable && "\(error)".contains("all 1 units are used")
+        }
+        // Recording an encounter already recorded stays a no-op, even now.
+        #expect(try !store.recordUse(authorizationId: one.id!, encounterId: "ENC-1", date: S.date("2026-11-03")))
+
+        let pending = try store.add(S.auth(patient: "PT-2", status: .pending), by: "alice", vocabulary: S.vocabulary)
+        #expect { try store.recordUse(authorizationId: pending.id!, encounterId: "ENC-3", date: S.date("2026-11-05")) } throws: { error in
+            "\(error)".contains("it is pending")
+        }
+        let window = try store.add(S.auth(patient: "PT-3"), by: "alice", vocabulary: S.vocabulary)
+        #expect { try store.recordUse(authorizationId: window.id!, encounterId: "ENC-4", date: S.date("2027-01-02")) } throws: { error in
+            "\(error)".contains("outside 2026-11-01–2026-12-31")
+        }
+        #expect(try store.rowCounts()["authorization_use"] == counts["authorization_use"])
+    }
+
     @Test func aBatchCanGroupUsesAndControlNumbersInOneTransaction() throws {
         let (store, _) = try S.makeStore("batch-tx")
         let auth = try store.add(S.auth(units: 5), by: "alice", vocabulary: S.vocabulary)

@@ -41,6 +41,7 @@ struct StoreConcurrencyTests {
         let worker = Int(environment[Self.workerVariable]!)!
         let rounds = Int(environment["CLAIMS_STORE_WORKER_ROUNDS"] ?? "") ?? Self.rounds
         let shared = (environment["CLAIMS_STORE_WORKER_SHARED"] ?? "").split(separator: ",").compactMap { Int64($0) }
+        let scarce = environment["CLAIMS_STORE_WORKER_SCARCE"].flatMap { Int64($0) }
         let store = try ClaimsStore(path: environment["CLAIMS_STORE_WORKER_DB"]!, configuration: .init(clock: { Date() }))
         var allocations: [String] = []
         for round in 0..<rounds {
@@ -58,6 +59,14 @@ struct StoreConcurrencyTests {
                 #expect(result.changed)
                 // Every worker records the same encounters: each must count once.
                 try store.recordUse(authorizationId: shared[0], encounterId: "ENC-\(round)", date: S.date("2026-11-05"))
+            }
+            if let scarce {
+                // Every worker races for a few units with its own encounters: refusals are expected.
+                do {
+                    try store.recordUse(authorizationId: scarce, encounterId: "ENC-W\(worker)-\(round)", date: S.date("2026-11-06"))
+                } catch {
+                    if error.code != .authorizationUnusable { throw error }
+                }
             }
             let range = try store.allocateControlNumbers(name: "isa13", count: round % 3 + 1)
             allocations.append("\(range.lowerBound) \(range.upperBound)")
@@ -99,8 +108,9 @@ struct StoreConcurrencyTests {
         let shared = try (0..<2).map { index in
             try seed.add(S.auth(patient: "PT-SHARED-\(index)", authNumber: "SH-\(index)", units: 100), by: "seed", vocabulary: S.vocabulary).id!
         }
+        let scarce = try seed.add(S.auth(patient: "PT-SCARCE", authNumber: "SC-1", units: 5), by: "seed", vocabulary: S.vocabulary).id!
         try seed.close()
-        try runWorkers(path: path, directory: directory, shared: shared)
+        try runWorkers(path: path, directory: directory, shared: shared, scarce: scarce)
 
         let store = try ClaimsStore(path: path, configuration: .init(clock: { Date() }))
         let updatesPerShared = Self.workers * Self.rounds / shared.count
@@ -115,6 +125,8 @@ struct StoreConcurrencyTests {
         }
         #expect(try store.authorization(.id(shared[0])).unitsUsed == Self.rounds, "each encounter counts once across processes")
         #expect(try store.history(of: shared[0]).filter { $0.action == .used }.count == Self.rounds)
+        #expect(try store.authorization(.id(scarce)).unitsUsed == 5, "units were overspent across processes")
+        #expect(try store.uses(of: scarce).count == 5)
         try checkControlNumbers(store, directory: directory)
         #expect(try store.integrityCheck() == ["ok"])
     }
@@ -180,7 +192,7 @@ struct StoreConcurrencyTests {
 
     // MARK: Helpers
 
-    private func runWorkers(path: String, directory: URL, shared: [Int64]) throws {
+    private func runWorkers(path: String, directory: URL, shared: [Int64], scarce: Int64? = nil) throws {
         var processes: [Process] = []
         for worker in 0..<Self.workers {
             let process = Process()
@@ -192,6 +204,7 @@ struct StoreConcurrencyTests {
                 "CLAIMS_STORE_WORKER_OUT": directory.appendingPathComponent("worker-\(worker).txt").path,
                 "CLAIMS_STORE_WORKER_SHARED": shared.map(String.init).joined(separator: ","),
                 "CLAIMS_STORE_WORKER_ROUNDS": String(Self.rounds),
+                "CLAIMS_STORE_WORKER_SCARCE": scarce.map(String.init) ?? "",
             ]) { $1 }
             let log = try touch(directory.appendingPathComponent("worker-\(worker).log"))
             process.standardOutput = try FileHandle(forWritingTo: log)
