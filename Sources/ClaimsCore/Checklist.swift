@@ -1,0 +1,417 @@
+import Foundation
+
+/// What the front desk must have before each scheduled treatment (CONTRACT §4, POLICY §4):
+/// one item per patient × payer × service whose payer rules ask for a prior authorization,
+/// set criteria, or exclude the service. Pure: encounters, stored authorizations and the
+/// processing date come in; nothing is read or written.
+public struct ChecklistBuilder: Sendable {
+    public var rules: RuleBook
+    /// Calendar days a payer has to decide a complete request (5 for Illinois state-regulated plans,
+    /// 215 ILCS 200). Payers not listed get no overdue warning.
+    public var decisionDeadlineDays: [PayerSlug: Int]
+    /// An approval ending within this many days of the processing date gets a renewal warning.
+    public var renewalNoticeDays: Int
+
+    public init(rules: RuleBook, decisionDeadlineDays: [PayerSlug: Int] = [:], renewalNoticeDays: Int = 14) {
+        self.rules = rules; self.decisionDeadlineDays = decisionDeadlineDays; self.renewalNoticeDays = renewalNoticeDays
+    }
+
+    /// - Parameters:
+    ///   - encounters: the valid scheduled encounters of the file, in any order.
+    ///   - authorizations: the stored authorizations of their patients, with `unitsUsed` filled.
+    ///   - rejected: records of the file that failed validation; listed as they are.
+    public func build(encounters: [Encounter], authorizations: [PriorAuthorization], asOf: LocalDate,
+                      rejected: [ChecklistRejection] = []) -> Checklist {
+        var groups: [GroupKey: Group] = [:]
+        let ordered = encounters.sorted { ($0.dateOfService, $0.id) < ($1.dateOfService, $1.id) }
+        for encounter in ordered {
+            guard let payer = rules.payer(encounter.payerSlug) else { continue }
+            let lineServices = encounter.services.map { rules.codes.service(of: $0.code) }
+            var named = rules.sharedConditions
+            named.merge(payer.conditions) { _, own in own }
+            let context = ConditionContext(encounter: encounter, services: Set(lineServices.compactMap { $0 }), named: named)
+            let applicable = rules.commonRules.filter { !payer.excludedCommonRules.contains($0.id) } + payer.rules
+            for rule in applicable where rule.effective.contains(encounter.dateOfService) {
+                switch rule.kind {
+                case .priorAuthorization, .criteria, .notCovered: break
+                default: continue
+                }
+                if let when = rule.when, !when.evaluate(in: context).isMet { continue }
+                let services = Set(encounter.services.indices.compactMap { index -> ServiceName? in
+                    guard let service = lineServices[index],
+                          rule.lines.matches(code: encounter.services[index].code, service: service) else { return nil }
+                    return service
+                })
+                for service in services {
+                    let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)
+                    groups[key, default: Group(payer: payer)].add(encounter, context: context, rule: rule)
+                }
+            }
+        }
+        let items = groups.map { key, group in item(key, group, authorizations: authorizations, asOf: asOf) }
+            .sorted { ($0.dates.first ?? asOf, $0.patient, $0.payer, $0.service) < ($1.dates.first ?? asOf, $1.patient, $1.payer, $1.service) }
+        return Checklist(asOf: asOf, items: items, rejected: rejected)
+    }
+
+    // MARK: Grouping
+
+    private struct GroupKey: Hashable {
+        var patient: String
+        var payer: PayerSlug
+        var service: ServiceName
+    }
+
+    /// The encounters of one patient × payer × service and the rules in force on each.
+    private struct Group {
+        var payer: PayerRules
+        var encounters: [(encounter: Encounter, context: ConditionContext, rules: [Rule])] = []
+
+        mutating func add(_ encounter: Encounter, context: ConditionContext, rule: Rule) {
+            if let index = encounters.firstIndex(where: { $0.encounter.id == encounter.id }) {
+                encounters[index].rules.append(rule)
+            } else {
+                encounters.append((encounter, context, [rule]))
+            }
+        }
+    }
+
+    // MARK: One item
+
+    private func item(_ key: GroupKey, _ group: Group, authorizations: [PriorAuthorization], asOf: LocalDate) -> ChecklistItem {
+        let payerName = group.payer.name
+        let dates = group.encounters.map(\.encounter.dateOfService)
+        let multipleDates = Set(dates).count > 1
+        var requirements: [ChecklistRequirement] = []
+        var warnings: [ChecklistWarning] = []
+        var steps: [String] = []
+
+        // Not covered: the patient can only be treated as self-pay.
+        var seenRules: Set<String> = []
+        for entry in group.encounters {
+            for rule in entry.rules where !seenRules.contains(rule.qualifiedId) {
+                guard case .notCovered = rule.kind else { continue }
+                seenRules.insert(rule.qualifiedId)
+                let reason = rule.message ?? "\(payerName) does not cover \(key.service)"
+                requirements.append(ChecklistRequirement(
+                    id: "not-covered", description: "\(reason); a self-pay agreement is needed", status: .notMet,
+                    explanation: reason, rule: rule.qualifiedId))
+                steps.append("have the patient sign a self-pay agreement for \(key.service) before treatment: \(reason)")
+            }
+        }
+
+        // Criteria: each requirement once, judged on every encounter the rule applies to.
+        var order: [(rule: Rule, requirement: Requirement)] = []
+        for entry in group.encounters {
+            for rule in entry.rules {
+                guard case .criteria(let list) = rule.kind else { continue }
+                for requirement in list where !order.contains(where: { $0.rule.qualifiedId == rule.qualifiedId && $0.requirement.id == requirement.id }) {
+                    order.append((rule, requirement))
+                }
+            }
+        }
+        for (rule, requirement) in order {
+            var outcomes: [(LocalDate, ConditionOutcome)] = []
+            for entry in group.encounters where entry.rules.contains(where: { $0.qualifiedId == rule.qualifiedId }) {
+                outcomes.append((entry.encounter.dateOfService, requirement.condition.evaluate(in: entry.context)))
+            }
+            let failing = outcomes.first { $0.1.state == .notMet } ?? outcomes.first { $0.1.state == .missing }
+            guard let (date, outcome) = failing else {
+                requirements.append(ChecklistRequirement(id: requirement.id, description: requirement.description, status: .met,
+                                                         explanation: nil, rule: rule.qualifiedId))
+                continue
+            }
+            let explanation = outcome.explanation + (multipleDates ? " (on \(date.iso))" : "")
+            requirements.append(ChecklistRequirement(id: requirement.id, description: requirement.description, status: outcome.state,
+                                                     explanation: explanation, rule: rule.qualifiedId))
+            switch outcome.state {
+            case .missing: steps.append("record in the chart: \(requirement.description) (\(explanation))")
+            default: steps.append("not met: \(requirement.description) (\(explanation)); \(payerName) will not cover \(key.service) unless it is met")
+            }
+        }
+
+        // Prior authorization.
+        let authEntries = group.encounters.filter { entry in
+            entry.rules.contains { if case .priorAuthorization = $0.kind { return true } else { return false } }
+        }
+        var priorAuth = ChecklistPriorAuth.notRequired
+        var authorizationReady = true
+        if !authEntries.isEmpty {
+            let evaluator = CoverageEvaluator(rules: rules)
+            let checks = authEntries.map { entry in
+                (entry.encounter, evaluator.authorizationCheck(entry.encounter, service: key.service, payer: group.payer,
+                                                              authorizations: authorizations))
+            }
+            let uncovered = checks.compactMap { encounter, check -> (Encounter, String)? in
+                if case .missing(let message) = check { return (encounter, message) }
+                return nil
+            }
+            authorizationReady = uncovered.isEmpty
+            let candidates = authorizations.filter { $0.patientId == key.patient && $0.payer == key.payer && $0.service == key.service }
+            let shown = representative(checks: checks.map(\.1), candidates: candidates, asOf: asOf)
+            priorAuth = ChecklistPriorAuth(required: true, status: shown.map { $0.state(asOf: asOf).rawValue } ?? "missing",
+                                           authorization: shown, message: uncovered.first?.1)
+            let (authWarnings, authSteps) = authorizationAdvice(
+                shown, key: key, payerName: payerName, requirements: requirements, scheduled: authEntries.count,
+                uncovered: uncovered, asOf: asOf)
+            warnings += authWarnings
+            steps += authSteps
+        }
+
+        for date in Set(dates).sorted() where date < asOf {
+            warnings.append(ChecklistWarning(code: "past-date",
+                message: "the encounter on \(date.iso) is before the processing date \(asOf.iso); the checklist is for scheduled treatment"))
+        }
+
+        let ready = requirements.allSatisfy(\.met) && authorizationReady
+        return ChecklistItem(patient: key.patient, payer: key.payer, payerName: payerName, service: key.service,
+                             dates: Array(Set(dates)).sorted(), encounters: group.encounters.map(\.encounter.id),
+                             priorAuth: priorAuth, requirements: requirements, warnings: warnings,
+                             nextSteps: unique(steps), ready: ready)
+    }
+
+    /// The authorization to show: the one that covers the first scheduled date; else an approval still
+    /// usable today; else the newest request that is not cancelled; else the newest.
+    private func representative(checks: [CoverageEvaluator.AuthorizationCheck], candidates: [PriorAuthorization],
+                                asOf: LocalDate) -> PriorAuthorization? {
+        if case .satisfied(let auth) = checks.first { return auth }
+        let newestFirst = candidates.sorted { ($0.id ?? 0) > ($1.id ?? 0) }
+        return newestFirst.first { $0.state(asOf: asOf) == .approved }
+            ?? newestFirst.first { $0.status != .cancelled }
+            ?? newestFirst.first
+    }
+
+    private func authorizationAdvice(_ auth: PriorAuthorization?, key: GroupKey, payerName: String,
+                                     requirements: [ChecklistRequirement], scheduled: Int,
+                                     uncovered: [(Encounter, String)], asOf: LocalDate) -> ([ChecklistWarning], [String]) {
+        var warnings: [ChecklistWarning] = []
+        var steps: [String] = []
+        let documents = requirements.filter { $0.id != "not-covered" }.map(\.description)
+        let with = documents.isEmpty ? "" : " with: " + documents.joined(separator: "; ")
+        guard let auth else {
+            steps.append("request authorization from \(payerName) for \(key.service)\(with)")
+            return (warnings, steps)
+        }
+        let label = "authorization \(auth.id.map(String.init) ?? "?")" + (auth.authNumber.map { " (\($0))" } ?? "")
+        switch auth.state(asOf: asOf) {
+        case .approved:
+            if let end = auth.end, end >= asOf, asOf.days(until: end) <= renewalNoticeDays {
+                warnings.append(ChecklistWarning(code: "ends-soon",
+                    message: "\(label) ends \(end.iso), within \(renewalNoticeDays) days; renew before \(end.iso)"))
+                steps.append("renew before \(end.iso): ask \(payerName) to extend \(label)")
+            }
+            if let remaining = auth.unitsRemaining, remaining < scheduled {
+                warnings.append(ChecklistWarning(code: "units-short",
+                    message: "\(label) has \(remaining) unit\(remaining == 1 ? "" : "s") left for \(scheduled) scheduled encounters"))
+                steps.append("request more units from \(payerName): \(remaining) left on \(label), \(scheduled) scheduled")
+            }
+            for (encounter, _) in uncovered {
+                let date = encounter.dateOfService
+                if let end = auth.end, end < date {
+                    steps.append("ask \(payerName) to extend \(label): it ends \(end.iso), before the treatment on \(date.iso)")
+                } else if let start = auth.start, date < start {
+                    steps.append("\(label) starts \(start.iso), after the treatment on \(date.iso): reschedule or ask \(payerName) to move the start")
+                }
+            }
+        case .expired:
+            steps.append("request a renewal from \(payerName): \(label) expired on \(auth.end?.iso ?? "?")\(with)")
+        case .exhausted:
+            steps.append("request more units from \(payerName): all \(auth.units ?? 0) units of \(label) are used")
+        case .submitted, .pending:
+            var overdue = false
+            if let deadline = decisionDeadlineDays[key.payer], let submitted = auth.submittedOn, submitted.days(until: asOf) > deadline {
+                overdue = true
+                let waited = submitted.days(until: asOf)
+                warnings.append(ChecklistWarning(code: "decision-overdue",
+                    message: "\(label) was submitted \(submitted.iso), \(waited) days ago; \(payerName) must decide within \(deadline) calendar days"))
+                steps.append("follow up with \(payerName): no decision on \(label) after \(waited) days (deadline \(deadline) days)")
+            }
+            if auth.status == .pending {
+                steps.append("send \(payerName) the information it asked for: \(label) is pending")
+            } else if !overdue {
+                steps.append("wait for \(payerName)'s decision on \(label)" + (auth.submittedOn.map { " (submitted \($0.iso))" } ?? ""))
+            }
+        case .denied:
+            steps.append("appeal \(payerName)'s denial of \(label), or have the patient sign a self-pay agreement")
+        case .appealed:
+            steps.append("wait for \(payerName)'s decision on the appeal of \(label)")
+        case .cancelled:
+            steps.append("request a new authorization from \(payerName) for \(key.service) (\(label) was cancelled)\(with)")
+        }
+        // Anything not explained above (e.g. an auth number in the chart that matches nothing).
+        if steps.isEmpty, let (_, message) = uncovered.first { steps.append(message) }
+        return (warnings, steps)
+    }
+
+    private func unique(_ steps: [String]) -> [String] {
+        var seen: Set<String> = []
+        return steps.filter { seen.insert($0).inserted }
+    }
+}
+
+// MARK: - Output model (JSON = CONTRACT §4; extra fields allowed, none renamed)
+
+public struct Checklist: Sendable, Hashable, Encodable {
+    public var asOf: LocalDate
+    public var items: [ChecklistItem]
+    /// Records of the file with input errors: not checked.
+    public var rejected: [ChecklistRejection]
+
+    public init(asOf: LocalDate, items: [ChecklistItem], rejected: [ChecklistRejection] = []) {
+        self.asOf = asOf; self.items = items; self.rejected = rejected
+    }
+}
+
+public struct ChecklistItem: Sendable, Hashable, Encodable {
+    public var patient: String
+    public var payer: PayerSlug
+    public var payerName: String
+    public var service: ServiceName
+    /// The scheduled dates of this patient × payer × service in the file.
+    public var dates: [LocalDate]
+    public var encounters: [String]
+    public var priorAuth: ChecklistPriorAuth
+    public var requirements: [ChecklistRequirement]
+    public var warnings: [ChecklistWarning]
+    /// Plain sentences for the front desk, most urgent first.
+    public var nextSteps: [String]
+    public var ready: Bool
+}
+
+public struct ChecklistRequirement: Sendable, Hashable, Encodable {
+    public var id: String
+    public var description: String
+    public var status: ConditionOutcome.State
+    /// Why it is not met (nil when met).
+    public var explanation: String?
+    /// The qualified rule it comes from (`bcbs-il/spravato/criteria`).
+    public var rule: String
+    public var met: Bool { status == .met }
+
+    public init(id: String, description: String, status: ConditionOutcome.State, explanation: String?, rule: String) {
+        self.id = id; self.description = description; self.status = status; self.explanation = explanation; self.rule = rule
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, description, met, status, explanation, rule }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(description, forKey: .description)
+        try container.encode(met, forKey: .met)
+        try container.encode(status, forKey: .status)
+        try container.encode(explanation, forKey: .explanation)
+        try container.encode(rule, forKey: .rule)
+    }
+}
+
+public struct ChecklistPriorAuth: Sendable, Hashable, Encodable {
+    public var required: Bool
+    /// A stored status, `expired`, `exhausted`, `missing` (none on file) or `not-required`.
+    public var status: String
+    /// The authorization shown (the one that covers the date, or the most relevant one).
+    public var authorization: PriorAuthorization?
+    /// Why the scheduled dates are not covered (nil when they are, or when none is required).
+    public var message: String?
+
+    public static let notRequired = ChecklistPriorAuth(required: false, status: "not-required", authorization: nil, message: nil)
+
+    public var authNumber: String? { authorization?.authNumber }
+    public var unitsRemaining: Int? { authorization?.unitsRemaining }
+    public var end: LocalDate? { authorization?.end }
+
+    private enum CodingKeys: String, CodingKey {
+        case required, status, authNumber, unitsRemaining, end, id, start, units, unitsUsed, submittedOn, message
+    }
+    /// Every key is written, null when unknown, as CONTRACT §4 shows.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(required, forKey: .required)
+        try container.encode(status, forKey: .status)
+        try container.encode(authNumber, forKey: .authNumber)
+        try container.encode(unitsRemaining, forKey: .unitsRemaining)
+        try container.encode(end?.iso, forKey: .end)
+        try container.encode(authorization?.id, forKey: .id)
+        try container.encode(authorization?.start?.iso, forKey: .start)
+        try container.encode(authorization?.units, forKey: .units)
+        try container.encode(authorization?.unitsUsed, forKey: .unitsUsed)
+        try container.encode(authorization?.submittedOn?.iso, forKey: .submittedOn)
+        try container.encode(message, forKey: .message)
+    }
+}
+
+public struct ChecklistWarning: Sendable, Hashable, Encodable {
+    /// `ends-soon`, `units-short`, `decision-overdue`, `past-date`.
+    public var code: String
+    public var message: String
+    public init(code: String, message: String) { self.code = code; self.message = message }
+}
+
+public struct ChecklistRejection: Sendable, Hashable, Encodable {
+    /// The id as written (may be empty or invalid).
+    public var encounter: String
+    public var record: Int
+    public var line: Int
+    public var errors: [InputError]
+    public init(encounter: String, record: Int, line: Int, errors: [InputError]) {
+        self.encounter = encounter; self.record = record; self.line = line; self.errors = errors
+    }
+}
+
+// MARK: - Text layout for people
+
+extension Checklist {
+    /// Grouped by first scheduled date and patient; ✓ met, ✗ not met, ? missing from the chart.
+    public func text() -> String {
+        var lines = ["Pre-authorization checklist as of \(asOf.iso)"]
+        let readyCount = items.filter(\.ready).count
+        var summary = "\(items.count) item\(items.count == 1 ? "" : "s"): \(readyCount) ready, \(items.count - readyCount) not ready"
+        if !rejected.isEmpty { summary += "; \(rejected.count) encounter\(rejected.count == 1 ? "" : "s") with input errors" }
+        lines.append(summary)
+        var heading: (LocalDate?, String)? = nil
+        for item in items {
+            let date = item.dates.first
+            if heading == nil || heading! != (date, item.patient) {
+                lines.append("")
+                lines.append("\(date?.iso ?? "no date")  \(item.patient)")
+                heading = (date, item.patient)
+            }
+            lines.append("  \(item.ready ? "✓" : "✗") \(item.service) · \(item.payerName) (\(item.payer)) — \(item.ready ? "READY" : "NOT READY")")
+            if item.dates.count > 1 { lines.append("      dates: \(item.dates.map(\.iso).joined(separator: ", "))") }
+            for requirement in item.requirements {
+                let mark = switch requirement.status {
+                case .met: "✓"
+                case .notMet: "✗"
+                case .missing: "?"
+                }
+                let why = requirement.explanation.map { " — \($0)" } ?? ""
+                lines.append("      \(mark) \(requirement.description)\(requirement.id == "not-covered" ? "" : why)")
+            }
+            lines.append("      prior auth: \(Self.describe(item.priorAuth))")
+            for warning in item.warnings { lines.append("      ! \(warning.message)") }
+            for step in item.nextSteps { lines.append("      → \(step)") }
+        }
+        if !rejected.isEmpty {
+            lines.append("")
+            lines.append("Encounters with input errors (not checked)")
+            for rejection in rejected {
+                let name = rejection.encounter.isEmpty ? "(no id)" : rejection.encounter
+                lines.append("  \(name) (record \(rejection.record), line \(rejection.line))")
+                for error in rejection.errors { lines.append("      ✗ \(error.field): \(error.message)") }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func describe(_ priorAuth: ChecklistPriorAuth) -> String {
+        guard priorAuth.required else { return "not required" }
+        guard let auth = priorAuth.authorization else { return "required; none on file" }
+        var parts = ["required; \(priorAuth.status)"]
+        parts.append("authorization \(auth.id.map(String.init) ?? "?")" + (auth.authNumber.map { " #\($0)" } ?? ""))
+        if auth.start != nil || auth.end != nil { parts.append("\(auth.start?.iso ?? "…") – \(auth.end?.iso ?? "…")") }
+        if let units = auth.units {
+            parts.append("\(auth.unitsRemaining ?? 0) of \(units) units left")
+        } else if auth.status == .approved {
+            parts.append("units unlimited")
+        }
+        return parts.joined(separator: ", ")
+    }
+}
