@@ -1,11 +1,13 @@
 import ClaimsCore
+import ClaimsStore
 import Foundation
 
 /// Where `check` finds stored authorizations without writing anything.
 enum AuthorizationLookup {
-    /// A lookup by patient id. When the store file does not exist, nothing is on file (and no file is created).
+    /// A lookup by patient id. When the store file does not exist, nothing is on file and no file is created.
     static func readOnly(_ global: GlobalOptions) throws -> (String) throws -> [PriorAuthorization] {
         guard FileManager.default.fileExists(atPath: global.dbPath) else { return { _ in [] } }
-        return { _ in [] }
+        let store = try StoreSupport.open(global)
+        return { patientId in try StoreSupport.run { () throws(StoreError) in try store.authorizations(forPatients: [patientId]) } }
     }
 }

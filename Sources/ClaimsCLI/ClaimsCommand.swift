@@ -19,6 +19,8 @@ public struct ClaimsCommand: ParsableCommand {
 
     /// Runs the command line and exits with the documented code; never prints a stack trace.
     public static func run(arguments: [String]? = nil) -> Never {
+        // Documents, reports and the store hold patient data: owner-only (files 0600, folders 0700).
+        umask(0o077)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

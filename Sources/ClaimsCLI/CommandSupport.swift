@@ -14,6 +14,15 @@ enum CommandSupport {
         }
     }
 
+    /// Loads the clinic profile (--clinic); refuses to run on an invalid one.
+    static func loadClinic(_ global: GlobalOptions) throws -> ClinicProfile {
+        do {
+            return try ClinicProfileLoader.load(path: global.clinicPath)
+        } catch {
+            throw CLIError(.invalidData, "the clinic profile is invalid; nothing was done.\n" + error.description)
+        }
+    }
+
     /// Reads an encounter file (JSON array or JSON Lines), streaming, and calls `body` with each
     /// record: the validated encounter or its input errors.
     /// `allowFutureDates` is true for the checklist (scheduled encounters).

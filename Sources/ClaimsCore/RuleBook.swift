@@ -83,6 +83,9 @@ public struct PayerRules: Sendable, Hashable {
     /// SBR09 claim filing indicator (MC, MB, BL, CI, …); nil for self-pay.
     public var claimFilingIndicator: String?
     public var rules: [Rule]
+    /// Calendar days the payer has to decide a complete prior-authorization request (Illinois
+    /// state-regulated plans: 5, 215 ILCS 200); nil when no deadline applies.
+    public var priorAuthorizationDecisionDays: Int?
     /// Named conditions of this file; they shadow the shared file's.
     public var conditions: [String: Condition]
     /// Rule ids of the shared file this payer opts out of.
@@ -92,10 +95,11 @@ public struct PayerRules: Sendable, Hashable {
     public var contentHash: String
 
     public init(slug: PayerSlug, name: String, payerId: String? = nil, payerIdVerified: Bool = true,
-                claimFilingIndicator: String? = nil, rules: [Rule], conditions: [String: Condition] = [:], excludedCommonRules: Set<String> = [],
+                claimFilingIndicator: String? = nil, priorAuthorizationDecisionDays: Int? = nil, rules: [Rule], conditions: [String: Condition] = [:], excludedCommonRules: Set<String> = [],
                 sourceFile: String = "", contentHash: String = "") {
         self.slug = slug; self.name = name; self.payerId = payerId; self.payerIdVerified = payerIdVerified
-        self.claimFilingIndicator = claimFilingIndicator; self.rules = rules; self.conditions = conditions
+        self.claimFilingIndicator = claimFilingIndicator
+        self.priorAuthorizationDecisionDays = priorAuthorizationDecisionDays; self.rules = rules; self.conditions = conditions
         self.excludedCommonRules = excludedCommonRules; self.sourceFile = sourceFile; self.contentHash = contentHash
     }
 

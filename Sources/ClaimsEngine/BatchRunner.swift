@@ -113,6 +113,7 @@ public final class BatchRunner {
             return candidate
         }
 
+        var encountersToSave: [(id: String, dateOfService: LocalDate, payer: String, json: String)] = []
         var recordsRead = 0
         try EncounterFileReader(decoder: decoder).read(path: configuration.inputPath) { record in
             recordsRead += 1
@@ -127,6 +128,13 @@ public final class BatchRunner {
                 return
             }
             let payer = rules.payer(encounter.payerSlug)!
+            if let source = record.source {
+                encountersToSave.append((encounter.id, encounter.dateOfService, payer.slug, source.jsonText))
+                if encountersToSave.count >= 1000 {
+                    try store.saveEncounters(encountersToSave)
+                    encountersToSave.removeAll(keepingCapacity: true)
+                }
+            }
             for warning in evaluation.warnings {
                 report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
             }
@@ -210,6 +218,7 @@ public final class BatchRunner {
                 }
             }
         }
+        try store.saveEncounters(encountersToSave)
         progress?(recordsRead)
         checkpoint?("documents-written")
 

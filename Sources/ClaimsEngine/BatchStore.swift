@@ -15,6 +15,8 @@ public protocol BatchStore: AnyObject {
     /// Records a run's claims, superbills and authorization uses, and its file moves, in one transaction.
     func recordPrepared(_ run: PreparedRun) throws
     func markCommitted(runNumber: Int) throws
+    /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
+    func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
 }
 
 /// A run ready to be made visible: everything it bills, and the files to rename into place.

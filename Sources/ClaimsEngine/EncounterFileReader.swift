@@ -18,9 +18,11 @@ public struct DecodedRecord: Sendable {
     public var id: String
     public var encounter: Encounter?
     public var errors: [InputError]
+    /// The record as parsed (kept so a batch can store the encounter for later re-evaluation).
+    public var source: JSONValue?
 
-    public init(ordinal: Int, line: Int, id: String, encounter: Encounter?, errors: [InputError]) {
-        self.ordinal = ordinal; self.line = line; self.id = id; self.encounter = encounter; self.errors = errors
+    public init(ordinal: Int, line: Int, id: String, encounter: Encounter?, errors: [InputError], source: JSONValue? = nil) {
+        self.ordinal = ordinal; self.line = line; self.id = id; self.encounter = encounter; self.errors = errors; self.source = source
     }
 }
 
@@ -85,7 +87,7 @@ public struct EncounterFileReader {
                 errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
                 encounter = nil
             }
-            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: id, encounter: encounter, errors: errors)
+            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: id, encounter: encounter, errors: errors, source: value)
         }
     }
 }

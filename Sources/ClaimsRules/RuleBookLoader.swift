@@ -222,7 +222,7 @@ struct PayerFileParser {
         if let kind = reader.string(top["kind"]?.value, "kind"), kind != "payer" {
             reader.report(top["kind"]?.value, "kind must be 'payer' (or 'shared' for the one shared file), not '\(kind)'")
         }
-        guard let info = reader.mapping(top["payer"]?.value, "payer", allowed: ["slug", "name", "payerId", "payerIdVerified", "claimFilingIndicator", "note"],
+        guard let info = reader.mapping(top["payer"]?.value, "payer", allowed: ["slug", "name", "payerId", "payerIdVerified", "claimFilingIndicator", "priorAuthorizationDecisionDays", "note"],
                                         required: ["slug", "name"]),
               let slug = reader.string(info["slug"]?.value, "payer.slug") else { return nil }
         let expectedSlug = (source.fileName as NSString).deletingPathExtension
@@ -257,7 +257,9 @@ struct PayerFileParser {
             slug: slug, name: reader.string(info["name"]?.value, "payer.name") ?? slug,
             payerId: info["payerId"].flatMap { reader.string($0.value, "payerId") },
             payerIdVerified: info["payerIdVerified"].flatMap { reader.bool($0.value, "payerIdVerified") } ?? true,
-            claimFilingIndicator: filing, rules: rules, conditions: conditions, excludedCommonRules: Set(excluded),
+            claimFilingIndicator: filing,
+            priorAuthorizationDecisionDays: info["priorAuthorizationDecisionDays"].flatMap { reader.int($0.value, "priorAuthorizationDecisionDays", minimum: 1) },
+            rules: rules, conditions: conditions, excludedCommonRules: Set(excluded),
             sourceFile: source.path, contentHash: SHA256.hex(Array(source.text.utf8)))
     }
 }

@@ -3,7 +3,8 @@ import GRDB
 /// The schema, as an append-only list of migrations written in SQL terms.
 /// Never edit or reorder a migration that has shipped: add a new one at the end.
 enum StoreSchema {
-    static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number"]
+    static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number",
+                         "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal"]
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -75,6 +76,95 @@ enum StoreSchema {
                     name TEXT PRIMARY KEY NOT NULL,
                     last_value INTEGER NOT NULL CHECK (typeof(last_value) = 'integer' AND last_value >= 0)
                 );
+                """)
+        }
+        migrator.registerMigration("v3-batch-runs") { db in
+            try db.execute(sql: """
+                -- A batch run: 'prepared' once its claims are recorded and its files are ready in the work
+                -- directory; 'committed' once every file is in place. plan = the file moves (JSON).
+                CREATE TABLE batch_run (
+                    number INTEGER PRIMARY KEY NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('prepared', 'committed')),
+                    output_directory TEXT NOT NULL,
+                    plan TEXT NOT NULL,
+                    prepared_at TEXT NOT NULL,
+                    committed_at TEXT
+                );
+                CREATE TABLE claim (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run INTEGER NOT NULL REFERENCES batch_run(number),
+                    encounter_id TEXT NOT NULL,
+                    patient_id TEXT NOT NULL,
+                    payer TEXT NOT NULL,
+                    date_of_service TEXT NOT NULL,
+                    x12_file TEXT NOT NULL,
+                    fhir_file TEXT NOT NULL,
+                    isa13 TEXT NOT NULL,
+                    gs06 TEXT NOT NULL,
+                    st02 TEXT NOT NULL,
+                    total_cents INTEGER NOT NULL,
+                    auth_number TEXT,
+                    rule_version TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX claim_by_encounter ON claim(encounter_id);
+                -- A service line is billed once: the primary key makes a second claim for it impossible.
+                CREATE TABLE billed_line (
+                    encounter_id TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    claim_id INTEGER NOT NULL REFERENCES claim(id),
+                    code TEXT NOT NULL,
+                    charge_cents INTEGER NOT NULL,
+                    PRIMARY KEY (encounter_id, line)
+                );
+                -- The last version of every valid encounter a batch read (JSON), so a rule change can be
+                -- previewed against recent history.
+                CREATE TABLE encounter (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    date_of_service TEXT NOT NULL,
+                    payer TEXT NOT NULL,
+                    record TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX encounter_by_date ON encounter(date_of_service);
+                CREATE TABLE superbill (
+                    encounter_id TEXT PRIMARY KEY NOT NULL,
+                    run INTEGER NOT NULL REFERENCES batch_run(number),
+                    file TEXT NOT NULL,
+                    total_cents INTEGER NOT NULL,
+                    balance_due_cents INTEGER NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        }
+        migrator.registerMigration("v4-rule-versions") { db in
+            try db.execute(sql: """
+                -- Every version of a payer rule file an admin applied (or rolled back to), with its full text.
+                CREATE TABLE rule_version (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    slug TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    applied_at TEXT NOT NULL,
+                    diff TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('apply', 'rollback', 'baseline')),
+                    UNIQUE (slug, version)
+                );
+                -- Refused attempts to change rules (who, when, what).
+                CREATE TABLE rule_change_refusal (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    slug TEXT NOT NULL,
+                    attempted_by TEXT NOT NULL,
+                    attempted_at TEXT NOT NULL,
+                    reason TEXT NOT NULL
+                );
+                CREATE TRIGGER rule_version_is_append_only_update BEFORE UPDATE ON rule_version
+                    BEGIN SELECT RAISE(ABORT, 'rule_version rows are append-only'); END;
+                CREATE TRIGGER rule_version_is_append_only_delete BEFORE DELETE ON rule_version
+                    BEGIN SELECT RAISE(ABORT, 'rule_version rows are append-only'); END;
                 """)
         }
         return migrator

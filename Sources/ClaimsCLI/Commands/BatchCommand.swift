@@ -1,9 +1,96 @@
 import ArgumentParser
+import ClaimsCore
+import ClaimsEngine
+import ClaimsRules
+import ClaimsSuperbill
+import Foundation
 
+/// `claims batch FILE --out DIR`: the billing office's daily run (CONTRACT §5, docs/batch.md).
 struct BatchCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "batch", abstract: "The billing office's batch run.")
+    static let configuration = CommandConfiguration(
+        commandName: "batch",
+        abstract: "Evaluate encounters and write 837P files, FHIR claims, superbills and a report into DIR.",
+        discussion: """
+        Safe to re-run: lines already billed are not billed again (the report lists them), control numbers
+        are never reused, and a run killed part-way is completed by the next one. Exit 0 when every
+        encounter was valid, 3 when some were rejected (see DIR/report.json), 74 when DIR cannot be written.
+          % claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
+        """
+    )
+
     @OptionGroup var global: GlobalOptions
-    @Argument var file: String
-    @Option var out: String
-    func run() throws { throw CLIError(.internalFailure, "not implemented yet") }
+    @Argument(help: "The encounter file (JSON array or JSON Lines).") var file: String
+    @Option(help: "The output directory (created owner-only).") var out: String
+    @Flag(name: .customLong("no-pdf"), help: "Write superbills as HTML only.") var noPDF = false
+
+    func run() throws {
+        let asOf = try global.processingDate()
+        let rules = try CommandSupport.loadRules(global)
+        let clinic = try CommandSupport.loadClinic(global)
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw CLIError(.noInput, "\(file): no such file; check the path of the encounter export")
+        }
+        let store = try StoreSupport.open(global)
+        let (createdDate, createdTime) = Clock.now()
+        let pdfWriter: ((Superbill, String) throws -> PDFOutcome)? = noPDF ? nil : {
+            let writer = SuperbillPDFWriter()
+            let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: rules.codes)
+            return { superbill, path in try writer.write(html: renderer.html(superbill), to: URL(fileURLWithPath: path)) }
+        }()
+        let runner = BatchRunner(
+            configuration: .init(inputPath: file, outputDirectory: out, asOf: asOf, createdDate: createdDate, createdTime: createdTime,
+                                 rules: rules, clinic: clinic, pdfWriter: pdfWriter),
+            store: StoreBatchAdapter(store: store))
+        let progress = ProgressBar()
+        runner.progress = { progress.update(records: $0) }
+        if let stage = ProcessInfo.processInfo.environment["CLAIMS_TEST_KILL_AT"] {
+            // Test hook for the crash-safety tests: die like `kill -9` at a named stage.
+            runner.checkpoint = { if $0 == stage { kill(getpid(), SIGKILL) } }
+        }
+        let report: BatchReport
+        do {
+            report = try runner.run()
+        } catch let error as OutputError {
+            throw CLIError(.ioFailure, "\(error.description); nothing was recorded for this run")
+        } catch let error as InputFileError {
+            throw CLIError(error.kind == .missing ? .noInput : .ioFailure, error.description)
+        }
+        progress.finish()
+        CommandSupport.printLine(report.summaryText)
+        CommandSupport.printLine("\nreport: \(out)/report.html")
+        if report.rejectedCount > 0 { throw ExitCode(ExitStatus.completedWithRejections.rawValue) }
+    }
+}
+
+/// The CLI's only wall-clock reading for documents; `CLAIMS_NOW=YYYY-MM-DDTHH:MM` fixes it (reproducible runs).
+enum Clock {
+    static func now() -> (LocalDate, String) {
+        if let fixed = ProcessInfo.processInfo.environment["CLAIMS_NOW"], fixed.count == 16,
+           let date = LocalDate(iso: String(fixed.prefix(10))) {
+            let time = fixed.suffix(5).replacingOccurrences(of: ":", with: "")
+            if time.count == 4, time.allSatisfy(\.isNumber) { return (date, time) }
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .current
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!, pad(parts.hour!) + pad(parts.minute!))
+    }
+}
+
+/// A progress line on stderr, only when stderr is a terminal and not under CI.
+final class ProgressBar {
+    private let enabled = isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
+    private var shown = false
+
+    func update(records: Int) {
+        guard enabled else { return }
+        shown = true
+        FileHandle.standardError.write(Data("\r\u{1B}[Kclaims batch: \(records) encounters read…".utf8))
+    }
+
+    func finish() {
+        guard enabled, shown else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
 }

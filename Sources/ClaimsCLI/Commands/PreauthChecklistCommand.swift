@@ -38,7 +38,7 @@ struct PreauthChecklistCommand: ParsableCommand {
         }
         // The rule model has no decision-deadline field yet, so no payer gets an overdue warning from the CLI;
         // once PayerRules carries it, pass it here (docs/prior-authorizations.md).
-        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: [:])
+        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays))
         let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected)
         switch format {
         case .text: print(checklist.text(), terminator: "")

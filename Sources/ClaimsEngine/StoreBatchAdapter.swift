@@ -1,0 +1,59 @@
+import ClaimsCore
+import ClaimsStore
+import Foundation
+
+/// The batch's view of `ClaimsStore`.
+public final class StoreBatchAdapter: BatchStore {
+    let store: ClaimsStore
+
+    public init(store: ClaimsStore) { self.store = store }
+
+    public func authorizations(patientId: String) throws -> [PriorAuthorization] {
+        try store.authorizations(forPatients: [patientId])
+    }
+
+    public func billedLines(encounterId: String) throws -> Set<Int> { try store.billedLines(encounterId: encounterId) }
+
+    public func superbillIssued(encounterId: String) throws -> Bool { try store.superbillIssued(encounterId: encounterId) }
+
+    public func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {
+        try store.allocateControlNumbers(name: counter, count: count, maximum: 999_999_999)
+    }
+
+    public func unfinishedRuns() throws -> [PreparedRun] {
+        try store.preparedRuns().map { try JSONDecoder().decode(PreparedRun.self, from: Data($0.plan.utf8)) }
+    }
+
+    public func recordPrepared(_ run: PreparedRun) throws {
+        // The plan kept for recovery holds only what finishing needs: the file moves.
+        var plan = run
+        plan.claims = []
+        plan.superbills = []
+        plan.authorizationUses = []
+        let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        func cents(_ amount: String) -> Int64 {
+            let value = Money.parse(amount.replacingOccurrences(of: "-", with: "")) ?? 0
+            let scaled = NSDecimalNumber(decimal: value * 100).int64Value
+            return amount.hasPrefix("-") ? -scaled : scaled
+        }
+        let claims = run.claims.map { claim in
+            StoredClaim(encounterId: claim.encounterId, patientId: claim.patientId, payer: claim.payer, dateOfService: claim.dateOfService,
+                        x12File: claim.x12File, fhirFile: claim.fhirFile, interchangeControlNumber: claim.interchangeControlNumber,
+                        groupControlNumber: claim.groupControlNumber, transactionSetControlNumber: claim.transactionSetControlNumber,
+                        totalCents: cents(claim.total), authNumber: claim.authNumber, ruleVersion: claim.ruleVersion,
+                        lines: claim.lines.map { (line: $0.line, code: $0.code, chargeCents: cents($0.charge)) })
+        }
+        let superbills = run.superbills.map {
+            StoredSuperbill(encounterId: $0.encounterId, file: $0.file, totalCents: cents($0.total), balanceDueCents: cents($0.balanceDue))
+        }
+        let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
+        try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
+                                    claims: claims, superbills: superbills, uses: uses)
+    }
+
+    public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }
+
+    public func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws {
+        try store.saveEncounters(records)
+    }
+}

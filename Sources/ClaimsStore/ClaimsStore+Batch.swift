@@ -1,0 +1,147 @@
+import ClaimsCore
+import Foundation
+import GRDB
+
+/// A claim as the batch records it (money in cents).
+public struct StoredClaim: Sendable, Hashable {
+    public var encounterId: String
+    public var patientId: String
+    public var payer: String
+    public var dateOfService: String
+    public var x12File: String
+    public var fhirFile: String
+    public var interchangeControlNumber: String
+    public var groupControlNumber: String
+    public var transactionSetControlNumber: String
+    public var totalCents: Int64
+    public var authNumber: String?
+    public var ruleVersion: String
+    /// (line, code, charge in cents)
+    public var lines: [(line: Int, code: String, chargeCents: Int64)]
+
+    public init(encounterId: String, patientId: String, payer: String, dateOfService: String, x12File: String, fhirFile: String,
+                interchangeControlNumber: String, groupControlNumber: String, transactionSetControlNumber: String, totalCents: Int64,
+                authNumber: String?, ruleVersion: String, lines: [(line: Int, code: String, chargeCents: Int64)]) {
+        self.encounterId = encounterId; self.patientId = patientId; self.payer = payer; self.dateOfService = dateOfService
+        self.x12File = x12File; self.fhirFile = fhirFile; self.interchangeControlNumber = interchangeControlNumber
+        self.groupControlNumber = groupControlNumber; self.transactionSetControlNumber = transactionSetControlNumber
+        self.totalCents = totalCents; self.authNumber = authNumber; self.ruleVersion = ruleVersion; self.lines = lines
+    }
+
+    public static func == (lhs: StoredClaim, rhs: StoredClaim) -> Bool {
+        lhs.encounterId == rhs.encounterId && lhs.x12File == rhs.x12File && lhs.interchangeControlNumber == rhs.interchangeControlNumber
+    }
+    public func hash(into hasher: inout Hasher) { hasher.combine(encounterId); hasher.combine(x12File) }
+}
+
+public struct StoredSuperbill: Sendable, Hashable {
+    public var encounterId: String
+    public var file: String
+    public var totalCents: Int64
+    public var balanceDueCents: Int64
+    public init(encounterId: String, file: String, totalCents: Int64, balanceDueCents: Int64) {
+        self.encounterId = encounterId; self.file = file; self.totalCents = totalCents; self.balanceDueCents = balanceDueCents
+    }
+}
+
+/// A recorded claim line, for reports and the rule-change impact preview.
+public struct ClaimSummary: Sendable, Hashable {
+    public var encounterId: String
+    public var payer: String
+    public var dateOfService: String
+    public var run: Int
+    public var totalCents: Int64
+    public var ruleVersion: String
+}
+
+extension ClaimsStore {
+    /// Line numbers of an encounter already on a recorded claim.
+    public func billedLines(encounterId: String) throws(StoreError) -> Set<Int> {
+        try read { db in Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId])) }
+    }
+
+    public func superbillIssued(encounterId: String) throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false }
+    }
+
+    /// Runs recorded as prepared and not yet committed: (number, plan JSON).
+    public func preparedRuns() throws(StoreError) -> [(number: Int, plan: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT number, plan FROM batch_run WHERE status = 'prepared' ORDER BY number").map { ($0["number"], $0["plan"]) }
+        }
+    }
+
+    /// Records a run's claims, billed lines, superbills and authorization uses in one transaction,
+    /// with the run in status 'prepared'. A line already billed, or a use the authorization no longer
+    /// allows, rolls the whole run back.
+    public func recordPreparedRun(number: Int, outputDirectory: String, plan: String, claims: [StoredClaim],
+                                  superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)]) throws(StoreError) {
+        try write { tx in
+            let db = tx.db
+            try db.execute(sql: "INSERT INTO batch_run (number, status, output_directory, plan, prepared_at) VALUES (?, 'prepared', ?, ?, ?)",
+                           arguments: [number, outputDirectory, plan, tx.timestamp])
+            for claim in claims {
+                try db.execute(sql: """
+                    INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
+                                       total_cents, auth_number, rule_version, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [number, claim.encounterId, claim.patientId, claim.payer, claim.dateOfService, claim.x12File, claim.fhirFile,
+                                     claim.interchangeControlNumber, claim.groupControlNumber, claim.transactionSetControlNumber,
+                                     claim.totalCents, claim.authNumber, claim.ruleVersion, tx.timestamp])
+                let claimId = db.lastInsertedRowID
+                for line in claim.lines {
+                    try db.execute(sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [claim.encounterId, line.line, claimId, line.code, line.chargeCents])
+                }
+            }
+            for superbill in superbills {
+                try db.execute(sql: "INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [superbill.encounterId, number, superbill.file, superbill.totalCents, superbill.balanceDueCents, tx.timestamp])
+            }
+            for use in uses {
+                _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
+            }
+        }
+    }
+
+    /// Keeps the latest JSON of each encounter (idempotent; one transaction per call).
+    public func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws(StoreError) {
+        guard !records.isEmpty else { return }
+        try write { tx in
+            for record in records {
+                try tx.db.execute(sql: """
+                    INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
+                        record = excluded.record, updated_at = excluded.updated_at
+                    """, arguments: [record.id, record.dateOfService.iso, record.payer, record.json, tx.timestamp])
+            }
+        }
+    }
+
+    /// Stored encounters with a date of service from `from` on, oldest first: (id, JSON).
+    public func encounters(since from: LocalDate) throws(StoreError) -> [(id: String, json: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, record FROM encounter WHERE date_of_service >= ? ORDER BY date_of_service, id",
+                             arguments: [from.iso]).map { ($0["id"], $0["record"]) }
+        }
+    }
+
+    public func markRunCommitted(number: Int) throws(StoreError) {
+        try write { tx in
+            try tx.db.execute(sql: "UPDATE batch_run SET status = 'committed', committed_at = ? WHERE number = ?", arguments: [tx.timestamp, number])
+        }
+    }
+
+    /// Claims recorded for dates of service from `from` on (the rule-change impact preview re-evaluates them).
+    public func claims(since from: LocalDate) throws(StoreError) -> [ClaimSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT encounter_id, payer, date_of_service, run, total_cents, rule_version FROM claim
+                WHERE date_of_service >= ? ORDER BY date_of_service, encounter_id
+                """, arguments: [from.iso]).map {
+                ClaimSummary(encounterId: $0["encounter_id"], payer: $0["payer"], dateOfService: $0["date_of_service"], run: $0["run"],
+                             totalCents: $0["total_cents"], ruleVersion: $0["rule_version"])
+            }
+        }
+    }
+}
