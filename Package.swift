@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsTestSupport"]),
-        .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsStore", "ClaimsTestSupport"]),
     ]
 )

@@ -6,8 +6,14 @@ import Foundation
 enum AuthorizationLookup {
     /// A lookup by patient id. When the store file does not exist, nothing is on file and no file is created.
     static func readOnly(_ global: GlobalOptions) throws -> (String) throws -> [PriorAuthorization] {
-        guard FileManager.default.fileExists(atPath: global.dbPath) else { return { _ in [] } }
+        try open(global).authorizations
+    }
+
+    /// Lookups of authorizations by patient and of the authorizations an encounter already used.
+    static func open(_ global: GlobalOptions) throws -> (authorizations: (String) throws -> [PriorAuthorization], usedBy: (String) throws -> Set<Int64>) {
+        guard FileManager.default.fileExists(atPath: global.dbPath) else { return ({ _ in [] }, { _ in [] }) }
         let store = try StoreSupport.open(global)
-        return { patientId in try StoreSupport.run { () throws(StoreError) in try store.authorizations(forPatients: [patientId]) } }
+        return ({ patientId in try StoreSupport.run { () throws(StoreError) in try store.authorizations(forPatients: [patientId]) } },
+                { encounterId in try StoreSupport.run { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounterId) } })
     }
 }

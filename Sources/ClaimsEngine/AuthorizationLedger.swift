@@ -16,6 +16,18 @@ public final class AuthorizationLedger {
         return loaded
     }
 
+    /// The patient's authorizations as this encounter should see them: a unit the same encounter
+    /// used in an earlier run is given back, so re-evaluating it gives the same decision.
+    public func authorizations(for patientId: String, excludingUsesOf ownUses: Set<Int64>) throws -> [PriorAuthorization] {
+        let auths = try authorizations(for: patientId)
+        guard !ownUses.isEmpty else { return auths }
+        return auths.map { auth in
+            var copy = auth
+            if let id = auth.id, ownUses.contains(id) { copy.unitsUsed = max(0, copy.unitsUsed - 1) }
+            return copy
+        }
+    }
+
     /// Counts one unit per use against the in-memory copies.
     public func consume(_ uses: [AuthorizationUse], patientId: String) {
         guard var auths = byPatient[patientId] else { return }

@@ -121,7 +121,8 @@ public final class BatchRunner {
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
             let patientId = record.encounter?.patient.id ?? ""
-            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId))
+            let ownUses = record.encounter == nil ? [] : try store.authorizationIdsUsed(byEncounter: record.id)
+            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
             guard let encounter = evaluation.encounter else {
                 report.rejectedCount += 1
                 report.rejected.append(.init(encounter: record.id, record: record.ordinal, sourceLine: record.line, errors: evaluation.errors))

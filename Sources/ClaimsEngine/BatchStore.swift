@@ -8,6 +8,8 @@ public protocol BatchStore: AnyObject {
     /// Line numbers of this encounter already on a claim of an earlier run.
     func billedLines(encounterId: String) throws -> Set<Int>
     func superbillIssued(encounterId: String) throws -> Bool
+    /// Authorizations this encounter used in an earlier run.
+    func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64>
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).

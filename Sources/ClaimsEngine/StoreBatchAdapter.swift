@@ -14,6 +14,10 @@ public final class StoreBatchAdapter: BatchStore {
 
     public func billedLines(encounterId: String) throws -> Set<Int> { try store.billedLines(encounterId: encounterId) }
 
+    public func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64> {
+        try store.authorizationIdsUsed(byEncounter: encounterId)
+    }
+
     public func superbillIssued(encounterId: String) throws -> Bool { try store.superbillIssued(encounterId: encounterId) }
 
     public func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {

@@ -60,6 +60,11 @@ extension ClaimsStore {
         try read { db in Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId])) }
     }
 
+    /// Authorizations this encounter already used (a re-run must not count its own use against it).
+    public func authorizationIdsUsed(byEncounter encounterId: String) throws(StoreError) -> Set<Int64> {
+        try read { db in Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId])) }
+    }
+
     public func superbillIssued(encounterId: String) throws(StoreError) -> Bool {
         try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false }
     }

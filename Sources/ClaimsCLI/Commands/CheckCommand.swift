@@ -24,13 +24,15 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let asOf = try global.processingDate()
         let rules = try CommandSupport.loadRules(global)
-        let ledger = AuthorizationLedger(load: try AuthorizationLookup.readOnly(global))
+        let lookup = try AuthorizationLookup.open(global)
+        let ledger = AuthorizationLedger(load: lookup.authorizations)
         let evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
         var report = CheckReport(asOf: asOf)
         var rejected = 0
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
             let patientId = record.encounter?.patient.id ?? ""
-            let evaluation = evaluator.evaluate(record.decoded, authorizations: try ledger.authorizations(for: patientId))
+            let ownUses = record.encounter == nil ? [] : try lookup.usedBy(record.id)
+            let evaluation = evaluator.evaluate(record.decoded, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
             ledger.consume(evaluation.authorizationUses, patientId: patientId)
             if evaluation.isRejected { rejected += 1 }
             report.results.append(CheckReport.result(for: evaluation))

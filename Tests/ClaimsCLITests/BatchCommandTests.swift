@@ -1,0 +1,186 @@
+import ClaimsStore
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+/// `claims batch` end to end with real processes, a real SQLite store and real files.
+@Suite(.enabled(if: CLIRunner.executable != nil, "the claims binary is not built (run swift build)"))
+struct BatchCommandTests {
+    struct Workspace {
+        let root: URL
+        var db: URL { root.appendingPathComponent("claims.sqlite") }
+        var out: URL { root.appendingPathComponent("out") }
+        var environment: [String: String] {
+            ["CLAIMS_PAYERS": Fixtures.repositoryRoot.appendingPathComponent("Payers").path,
+             "CLAIMS_CLINIC": Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml").path,
+             "CLAIMS_AS_OF": "2026-11-20", "CLAIMS_DB": db.path, "CLAIMS_NOW": "2026-11-20T17:30"]
+        }
+
+        static func make(_ label: String) throws -> Workspace {
+            let workspace = Workspace(root: try Fixtures.temporaryDirectory(label))
+            try workspace.seed()
+            return workspace
+        }
+
+        /// The sample authorizations, recorded through the CLI as the front desk would.
+        func seed() throws {
+            let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/seed-sample-authorizations.sh")
+            let lines = try String(contentsOf: script, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("add ") }
+            for line in lines {
+                var arguments = ["preauth", "add", "--by", "front-desk"]
+                var current = ""
+                var quoted = false
+                for character in line.dropFirst(4) {
+                    if character == "\"" { quoted.toggle(); continue }
+                    if character == " " && !quoted { if !current.isEmpty { arguments.append(current) }; current = ""; continue }
+                    current.append(character)
+                }
+                if !current.isEmpty { arguments.append(current) }
+                let result = try CLIRunner.run(arguments, environment: environment)
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+            }
+        }
+
+        func batch(_ file: String = "Samples/encounters.json", extra: [String: String] = [:]) throws -> CLIRunner.Result {
+            try CLIRunner.run(["batch", file, "--out", out.path, "--no-pdf"], environment: environment.merging(extra) { _, new in new })
+        }
+
+        func files(_ folder: String) -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent(folder).path)) ?? []).sorted()
+        }
+
+        func report() throws -> [String: Any] {
+            let data = try Data(contentsOf: out.appendingPathComponent("report.json"))
+            return try #require(JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+
+        func counts() throws -> [String: Int] {
+            let store = try ClaimsStore(path: db.path, configuration: .init(clock: { Date(timeIntervalSince1970: 0) }))
+            defer { try? store.close() }
+            return try store.rowCounts()
+        }
+
+        /// Every CLM01 in the 837P files: the claims a clearinghouse would receive.
+        func claimIds() throws -> [String] {
+            var ids: [String] = []
+            for name in files("x12") {
+                let text = try String(contentsOf: out.appendingPathComponent("x12/\(name)"), encoding: .utf8)
+                for segment in text.split(separator: "~") {
+                    let trimmed = segment.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if trimmed.hasPrefix("CLM*") { ids.append(String(trimmed.split(separator: "*")[1])) }
+                }
+            }
+            return ids.sorted()
+        }
+    }
+
+    @Test func writesEveryDocumentKindAndAReport() throws {
+        let workspace = try Workspace.make("batch")
+        let result = try workspace.batch()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(workspace.files("x12").count == 7)
+        #expect(workspace.files("fhir").count == 15)
+        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 4)
+        #expect(result.stdout.contains("PAYER"))
+        let report = try workspace.report()
+        #expect((report["counts"] as? [String: Int])?["bill"] == 23)
+        #expect((report["held"] as? [[String: Any]])?.count == 16)
+        #expect((report["files"] as? [String])?.contains("report.json") == true)
+        #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
+        #expect(try workspace.claimIds().count == 15)
+    }
+
+    @Test func reRunningBillsNothingTwice() throws {
+        let workspace = try Workspace.make("rerun")
+        _ = try workspace.batch()
+        let firstIds = try workspace.claimIds()
+        let firstCounts = try workspace.counts()
+        let second = try workspace.batch()
+        #expect(second.status == 0)
+        #expect(try workspace.claimIds() == firstIds, "no new claim file")
+        let after = try workspace.counts()
+        #expect(after["claim"] == firstCounts["claim"])
+        #expect(after["billed_line"] == firstCounts["billed_line"])
+        #expect(after["authorization_use"] == firstCounts["authorization_use"])
+        let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 15)
+        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 4)
+    }
+
+    @Test func aHeldEncounterIsBilledByALaterRunOnceItsAuthorizationIsApproved() throws {
+        let workspace = try Workspace.make("later")
+        _ = try workspace.batch()
+        // ENC-2026-0031 (uhc Spravato) was held: its authorization was pending.
+        #expect(!(try workspace.claimIds()).contains("ENC-2026-0031"))
+        let update = try CLIRunner.run(["preauth", "update", "7", "--status", "approved", "--auth-number", "UHC-9", "--units", "6",
+                                        "--start", "2026-11-01", "--end", "2027-01-31", "--by", "front-desk"], environment: workspace.environment)
+        #expect(update.status == 0, "\(update.stderr)")
+        _ = try workspace.batch()
+        let ids = try workspace.claimIds()
+        #expect(ids.filter { $0 == "ENC-2026-0031" }.count == 1)
+        #expect(Set(ids).count == ids.count - 0, "every other claim still appears once")
+    }
+
+    @Test(arguments: ["reading", "documents-written", "before-commit", "after-commit", "moving"])
+    func aKilledRunIsCompletedExactlyOnceByTheNext(_ stage: String) throws {
+        let clean = try Workspace.make("clean-\(stage)")
+        _ = try clean.batch()
+        let workspace = try Workspace.make("kill-\(stage)")
+        let killed = try workspace.batch(extra: ["CLAIMS_TEST_KILL_AT": stage])
+        #expect(killed.status == 9, "killed with SIGKILL at \(stage): \(killed.stderr)")
+        // No half-written file under a final name; no claim recorded without its file.
+        for folder in ["x12", "fhir", "superbills"] {
+            for name in workspace.files(folder) {
+                #expect(!name.hasPrefix("."), "\(folder)/\(name)")
+            }
+        }
+        let again = try workspace.batch()
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try workspace.claimIds() == (try clean.claimIds()))
+        let counts = try workspace.counts(), cleanCounts = try clean.counts()
+        for table in ["claim", "billed_line", "superbill", "authorization_use"] {
+            #expect(counts[table] == cleanCounts[table], "\(table) after a kill at \(stage)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent(".claims-work").path))
+        let third = try workspace.batch()
+        #expect(try workspace.claimIds() == (try clean.claimIds()), "a third run adds nothing")
+        #expect(third.status == 0)
+    }
+
+    @Test func rejectedEncountersAreReportedAndTheRestProcessed() throws {
+        let workspace = try Workspace.make("rejected")
+        let result = try workspace.batch("Samples/invalid-encounters.jsonl")
+        #expect(result.status == 3)
+        let rejected = try workspace.report()["rejected"] as? [[String: Any]] ?? []
+        #expect(rejected.count == 18)
+        #expect(rejected.allSatisfy { ($0["sourceLine"] as? Int ?? 0) > 0 && !($0["errors"] as? [Any] ?? []).isEmpty })
+        #expect(try workspace.claimIds() == ["ENC-2026-0001"])
+        #expect(!result.stdout.contains("Dana") && !result.stderr.contains("Dana"), "no patient names in output")
+    }
+
+    @Test func documentsAreOwnerOnly() throws {
+        let workspace = try Workspace.make("private")
+        _ = try workspace.batch()
+        func mode(_ url: URL) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+        }
+        #expect(try mode(workspace.out) == 0o700)
+        #expect(try mode(workspace.out.appendingPathComponent("x12")) == 0o700)
+        #expect(try mode(workspace.out.appendingPathComponent("report.json")) == 0o600)
+        for name in workspace.files("x12") { #expect(try mode(workspace.out.appendingPathComponent("x12/\(name)")) == 0o600) }
+        #expect(try mode(workspace.db) == 0o600)
+    }
+
+    @Test func anUnwritableOutputDirectoryIsAClearErrorAndRecordsNothing() throws {
+        let workspace = try Workspace.make("unwritable")
+        let blocker = workspace.root.appendingPathComponent("a-file")
+        try Data("x".utf8).write(to: blocker)
+        let result = try CLIRunner.run(["batch", "Samples/encounters.json", "--out", blocker.appendingPathComponent("out").path, "--no-pdf"],
+                                       environment: workspace.environment)
+        #expect(result.status == 74)
+        #expect(result.stderr.contains("cannot create the directory"))
+        #expect(try workspace.counts()["claim"] == 0)
+        let missing = try workspace.batch("Samples/nope.json")
+        #expect(missing.status == 66)
+    }
+}
