@@ -7,11 +7,17 @@ import Foundation
 enum CommandSupport {
     /// Loads and validates every rule file in --payers; refuses to run on an invalid file.
     static func loadRules(_ global: GlobalOptions) throws -> RuleBook {
+        let rules: RuleBook
         do {
-            return try RuleBookLoader.load(directory: global.payersPath)
+            rules = try RuleBookLoader.load(directory: global.payersPath)
         } catch let invalid as RuleFilesInvalid {
             throw CLIError(.invalidData, "the payer rules are invalid; nothing was done.\n" + invalid.description)
         }
+        // Drift: a file edited by hand since its last recorded version is worth a warning every time.
+        if FileManager.default.fileExists(atPath: global.dbPath), let lines = try? RuleAdministration.status(global) {
+            for line in lines where line.isDrift { printError("warning: \(line.text)") }
+        }
+        return rules
     }
 
     /// Loads the clinic profile (--clinic); refuses to run on an invalid one.

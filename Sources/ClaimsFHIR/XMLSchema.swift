@@ -25,13 +25,16 @@ public final class XMLSchema: @unchecked Sendable {
     /// Parses a schema held in memory (used for the schema embedded in this module).
     public convenience init(xsd: String, name: String) throws(XMLSchemaError) {
         LibXML2.initialize()
+        // libxml2 keeps a pointer to the buffer until xmlSchemaParse runs (it does not copy it), so the
+        // bytes must outlive the parser context: copy them into memory freed only after the parse.
         let bytes = Array(xsd.utf8)
-        let created = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlSchemaNewMemParserCtxt($0, Int32(buffer.count))
-            }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count + 1)
+        defer { buffer.deallocate() }
+        bytes.withUnsafeBufferPointer { source in
+            source.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { buffer.initialize(from: $0, count: bytes.count) }
         }
-        guard let context = created else {
+        buffer[bytes.count] = 0
+        guard let context = xmlSchemaNewMemParserCtxt(buffer, Int32(bytes.count)) else {
             throw XMLSchemaError(schemaName: name, diagnostics: [], message: "libxml2 could not create a schema parser")
         }
         try self.init(parserContext: context, name: name)

@@ -8,7 +8,8 @@ struct PayersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payers",
         abstract: "Validate, apply and inspect payer rule files.",
-        subcommands: [PayersValidateCommand.self]
+        subcommands: [PayersValidateCommand.self, PayersApplyCommand.self, PayersHistoryCommand.self, PayersShowCommand.self,
+                      PayersRollbackCommand.self, PayersStatusCommand.self]
     )
 }
 

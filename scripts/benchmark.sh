@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Batch benchmark (docs/batch.md): N synthetic encounters through a release `claims batch`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+count=${1:-40000}
+swift build -c release >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 scripts/generate-encounters.py "$count" > "$work/encounters.jsonl"
+export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-11-20 CLAIMS_DB="$work/claims.sqlite" CLAIMS_NOW=2026-11-20T17:30
+timer=(/usr/bin/time -v)
+[ -x /usr/bin/time ] || timer=()
+start=$(date +%s.%N)
+"${timer[@]}" .build/release/claims batch "$work/encounters.jsonl" --out "$work/out" > "$work/summary.txt" 2> "$work/time.txt" || true
+end=$(date +%s.%N)
+seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
+rate=$(python3 -c "print(int($count / ($end - $start)))")
+peak=$(grep -E 'Maximum resident set size' "$work/time.txt" | awk '{print int($6/1024)}')
+echo "encounters: $count"
+echo "seconds:    $seconds"
+echo "per second: $rate"
+echo "peak RSS:   ${peak:-unknown} MB"
+echo "files:      $(find "$work/out" -type f | wc -l)"
