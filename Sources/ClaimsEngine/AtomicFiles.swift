@@ -23,8 +23,9 @@ public enum AtomicFiles {
         }
     }
 
-    /// Writes `data` to `path` (fsynced), replacing nothing: the caller renames it into place later.
-    public static func writeDurably(_ data: Data, to path: String) throws {
+    /// Writes `data` to `path` (fsynced unless `sync` is false, when the caller syncs the file system
+    /// once for many files), replacing nothing: the caller renames it into place later.
+    public static func writeDurably(_ data: Data, to path: String, sync: Bool = true) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw OutputError(path: path, message: "cannot create the file: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -40,7 +41,7 @@ public enum AtomicFiles {
                 written += result
             }
         }
-        guard fsync(descriptor) == 0 else { throw OutputError(path: path, message: "cannot flush to disk: \(String(cString: strerror(errno)))") }
+        guard !sync || fsync(descriptor) == 0 else { throw OutputError(path: path, message: "cannot flush to disk: \(String(cString: strerror(errno)))") }
     }
 
     /// Renames within one file system (atomic), then flushes the directory entry.
@@ -56,6 +57,27 @@ public enum AtomicFiles {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
+    }
+
+    /// Writes `header`, the contents of `bodyPath` (streamed), then `trailer` into a new file.
+    public static func assemble(header: String, bodyPath: String, trailer: String, to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
+              let output = FileHandle(forWritingAtPath: path) else {
+            throw OutputError(path: path, message: "cannot create the file; check that the output directory is writable")
+        }
+        defer { try? output.close() }
+        guard let input = FileHandle(forReadingAtPath: bodyPath) else {
+            throw OutputError(path: bodyPath, message: "the staged 837P body is missing")
+        }
+        defer { try? input.close() }
+        do {
+            try output.write(contentsOf: Data(header.utf8))
+            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
+            try output.write(contentsOf: Data(trailer.utf8))
+            try output.synchronize()
+        } catch {
+            throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
+        }
     }
 
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

@@ -78,9 +78,31 @@ public final class BatchRunner {
 
     // MARK: - The run
 
-    private struct PayerBatch {
-        var evaluations: [EncounterEvaluation] = []
-        var fhirFiles: [String: String] = [:]
+    /// Claims per 837P transaction set as the batch streams (the TR3 allows up to 5,000): small
+    /// chunks keep memory flat; each chunk is encoded and appended to the payer's file as it fills.
+    public static let claimsPerChunk = 1_000
+
+    /// One payer's documents while the batch streams: the 837P body and the FHIR bundle grow in
+    /// the work directory; only the claims of the current chunk are held in memory.
+    private final class PayerOutput {
+        let payer: PayerRules
+        let encoder: Claim837PEncoder
+        var pending: [EncounterEvaluation] = []
+        var interchangeControlNumber: Int?
+        var groupControlNumber: Int?
+        var formattedInterchange = ""
+        var header = ""
+        var transactionSets = 0
+        var body: FileHandle?
+        var bodyPath = ""
+        var fhir: FileHandle?
+        var fhirPath = ""
+        var fhirName = ""
+        var claims: [PreparedRun.ClaimRecord] = []
+        var amount = Decimal(0)
+        var lines = 0
+
+        init(payer: PayerRules, encoder: Claim837PEncoder) { self.payer = payer; self.encoder = encoder }
     }
 
     private func execute(runNumber: Int, work: String, recovered: [Int]) throws -> BatchReport {
@@ -92,8 +114,7 @@ public final class BatchRunner {
         let ledger = AuthorizationLedger(load: { [store] in try store.authorizations(patientId: $0) })
         let fhirWriter = FHIRClaimWriter(clinic: configuration.clinic, created: configuration.createdDate)
         let superbillRenderer = SuperbillRenderer(clinic: configuration.clinic, statementDate: configuration.asOf, codes: rules.codes)
-        var encoders: [PayerSlug: Claim837PEncoder] = [:]
-        var batches: [PayerSlug: PayerBatch] = [:]
+        var outputs: [PayerSlug: PayerOutput] = [:]
         var moves: [PreparedRun.FileMove] = []
         var superbillRecords: [PreparedRun.SuperbillRecord] = []
         var uses: [PreparedRun.UseRecord] = []
@@ -112,6 +133,69 @@ public final class BatchRunner {
             usedFileNames.insert(candidate)
             return candidate
         }
+        func append(_ text: String, to handle: FileHandle?, path: String) throws {
+            do { try handle?.write(contentsOf: Data(text.utf8)) } catch {
+                throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
+            }
+        }
+        func output(for payer: PayerRules) throws -> PayerOutput {
+            if let existing = outputs[payer.slug] { return existing }
+            let created = PayerOutput(payer: payer, encoder: Claim837PEncoder(clinic: configuration.clinic, payer: payer))
+            created.bodyPath = "\(work)/x12/\(payer.slug).body"
+            created.fhirName = uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
+            created.fhirPath = stage(created.fhirName).temporary
+            for path in [created.bodyPath, created.fhirPath] {
+                guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw OutputError(path: path, message: "cannot create the file; check that the output directory is writable")
+                }
+            }
+            created.body = FileHandle(forWritingAtPath: created.bodyPath)
+            created.fhir = FileHandle(forWritingAtPath: created.fhirPath)
+            try append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Bundle xmlns=\"http://hl7.org/fhir\">\n  <id value=\"run-\(runNumber)-\(payer.slug)\"/>\n  <type value=\"collection\"/>\n",
+                       to: created.fhir, path: created.fhirPath)
+            outputs[payer.slug] = created
+            return created
+        }
+        /// Encodes the pending claims as one ST…SE and appends it to the payer's 837P body.
+        func flush(_ output: PayerOutput) throws {
+            guard !output.pending.isEmpty else { return }
+            if output.interchangeControlNumber == nil {
+                output.interchangeControlNumber = try store.allocateControlNumbers("isa13", count: 1).lowerBound
+                output.groupControlNumber = try store.allocateControlNumbers("gs06", count: 1).lowerBound
+            }
+            let setNumber = try store.allocateControlNumbers("st02", count: 1).lowerBound
+            let isa = output.interchangeControlNumber!
+            let envelope = EnvelopeContext(interchangeControlNumber: isa, groupControlNumber: output.groupControlNumber!,
+                                           firstTransactionSetControlNumber: setNumber,
+                                           creationDate: configuration.createdDate, creationTime: configuration.createdTime,
+                                           batchReference: "\(isa)-\(setNumber)")
+            let interchange: Claim837PInterchange
+            do { interchange = try output.encoder.encode(output.pending, envelope: envelope) } catch {
+                throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(output.payer.slug): \(error.description)")
+            }
+            // ISA and GS open the file once; GE and IEA close it at the end with the total count.
+            let segments = interchange.text.split(separator: "\n", omittingEmptySubsequences: true)
+            if output.header.isEmpty { output.header = segments.prefix(2).joined(separator: "\n") + "\n" }
+            try append(segments.dropFirst(2).dropLast(2).joined(separator: "\n") + "\n", to: output.body, path: output.bodyPath)
+            output.formattedInterchange = interchange.interchangeControlNumber
+            output.transactionSets += interchange.transactionSetControlNumbers.count
+            let byId = Dictionary(output.pending.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            for claim in interchange.claims {
+                guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
+                output.amount += claim.totalCharge
+                output.lines += claim.lines.count
+                output.claims.append(.init(
+                    encounterId: claim.encounterId, patientId: encounter.patient.id, payer: output.payer.slug,
+                    dateOfService: encounter.dateOfService.iso, x12File: "", fhirFile: output.fhirName,
+                    interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
+                    transactionSetControlNumber: claim.transactionSetControlNumber, total: Money.format(claim.totalCharge),
+                    authNumber: evaluation.billedAuthNumber, ruleVersion: String(output.payer.contentHash.prefix(16)),
+                    lines: claim.lines.map { line in
+                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code, charge: Money.format(encounter.services[line - 1].charge))
+                    }))
+            }
+            output.pending.removeAll(keepingCapacity: true)
+        }
 
         var encountersToSave: [(id: String, dateOfService: LocalDate, payer: String, json: String)] = []
         var recordsRead = 0
@@ -121,8 +205,8 @@ public final class BatchRunner {
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
             let patientId = record.encounter?.patient.id ?? ""
-            let ownUses = record.encounter == nil ? [] : try store.authorizationIdsUsed(byEncounter: record.id)
-            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
+            let prior = record.encounter == nil ? PriorEncounterState() : try store.priorState(encounterId: record.id)
+            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: prior.authorizationsUsed))
             guard let encounter = evaluation.encounter else {
                 report.rejectedCount += 1
                 report.rejected.append(.init(encounter: record.id, record: record.ordinal, sourceLine: record.line, errors: evaluation.errors))
@@ -140,64 +224,64 @@ public final class BatchRunner {
                 report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
             }
             // Lines already on a claim of an earlier run are not billed again.
-            let billedBefore = try store.billedLines(encounterId: encounter.id)
-            let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && billedBefore.contains($0.line) }.map(\.line)
+            let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && prior.billedLines.contains($0.line) }.map(\.line)
             if !alreadyBilled.isEmpty {
                 report.alreadyBilled.append(.init(encounter: encounter.id, lines: alreadyBilled, what: "claim"))
                 evaluation.lines = evaluation.lines.map { line in
                     var copy = line
-                    if billedBefore.contains(line.line) && line.decision == .bill { copy.decision = .hold; copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")] }
+                    if prior.billedLines.contains(line.line) && line.decision == .bill {
+                        copy.decision = .hold
+                        copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")]
+                    }
                     return copy
                 }
             }
-            for line in evaluation.lines {
+            for line in evaluation.lines where line.reasons.first?.rule != "batch/already-billed" {
+                report.counts[line.decision.rawValue, default: 0] += 1
+                guard line.decision != .bill && line.decision != .superbill else { continue }
                 let outcome = BatchReport.LineOutcome(encounter: encounter.id, payer: payer.slug, line: line.line, code: line.code,
                                                       service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
-                if line.reasons.first?.rule == "batch/already-billed" { continue }
-                report.counts[line.decision.rawValue, default: 0] += 1
                 switch line.decision {
                 case .hold: report.held.append(outcome)
                 case .notCovered: report.notCovered.append(outcome)
-                case .criteriaNotMet: report.criteriaNotMet.append(outcome)
-                case .bill, .superbill: break
+                default: report.criteriaNotMet.append(outcome)
                 }
             }
             // Claims: encounters whose bill lines the 837P encoder accepts.
             if evaluation.lines.contains(where: { $0.decision == .bill }) {
-                let encoder = encoders[payer.slug] ?? Claim837PEncoder(clinic: configuration.clinic, payer: payer)
-                encoders[payer.slug] = encoder
-                let problems = encoder.problems(in: evaluation)
+                let payerOutput = try output(for: payer)
+                let problems = payerOutput.encoder.problems(in: evaluation)
                 if !problems.isEmpty {
                     report.rejectedCount += 1
                     report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
                     report.rejected.append(.init(encounter: encounter.id, record: record.ordinal, sourceLine: record.line,
                                                  errors: problems.map { InputError(field: $0.field, message: $0.message) }))
                 } else {
-                    let fhirName = uniqueName("fhir", encounter.id, "xml")
                     let data: Data
                     do { data = try fhirWriter.claimXML(for: evaluation, payer: payer) } catch {
-                        throw OutputError(path: "\(out)/\(fhirName)", message: "\(error)")
+                        throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: "\(error)")
                     }
-                    let paths = stage(fhirName)
-                    try AtomicFiles.writeDurably(data, to: paths.temporary)
-                    moves.append(.init(temporary: paths.temporary, final: paths.final))
-                    batches[payer.slug, default: PayerBatch()].evaluations.append(evaluation)
-                    batches[payer.slug]!.fhirFiles[encounter.id] = fhirName
+                    // Each claim becomes one entry of the payer's collection Bundle (its XML declaration dropped).
+                    var claimXML = String(decoding: data, as: UTF8.self)
+                    if claimXML.hasPrefix("<?xml"), let end = claimXML.firstIndex(of: "\n") { claimXML = String(claimXML[claimXML.index(after: end)...]) }
+                    try append("  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n", to: payerOutput.fhir, path: payerOutput.fhirPath)
+                    payerOutput.pending.append(evaluation)
                     ledger.consume(evaluation.authorizationUses, patientId: patientId)
-                    for use in evaluation.authorizationUses {
+                    for use in evaluation.authorizationUses where !prior.authorizationsUsed.contains(use.authorizationId) {
                         uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
                     }
+                    if payerOutput.pending.count >= Self.claimsPerChunk { try flush(payerOutput) }
                 }
             }
             // Superbills: one per encounter, issued once.
             if evaluation.lines.contains(where: { $0.decision == .superbill }) {
-                if try store.superbillIssued(encounterId: encounter.id) {
+                if prior.superbillIssued {
                     report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
                 } else {
                     let superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
                     let htmlName = uniqueName("superbills", encounter.id, "html")
                     let htmlPaths = stage(htmlName)
-                    try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary)
+                    try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary, sync: false)
                     moves.append(.init(temporary: htmlPaths.temporary, final: htmlPaths.final))
                     var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: htmlName, pdf: nil, pdfNote: nil,
                                                            total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
@@ -223,52 +307,44 @@ public final class BatchRunner {
         progress?(recordsRead)
         checkpoint?("documents-written")
 
-        // 837P: one interchange per payer, control numbers drawn from the store.
+        // Close each payer's 837P (ISA/GS + transaction sets + GE/IEA) and FHIR bundle.
         var claims: [PreparedRun.ClaimRecord] = []
-        for slug in batches.keys.sorted() {
-            guard let batch = batches[slug], let encoder = encoders[slug], let payer = rules.payer(slug) else { continue }
-            let transactionSets = (batch.evaluations.count + encoder.maxClaimsPerTransactionSet - 1) / encoder.maxClaimsPerTransactionSet
-            let isa = try store.allocateControlNumbers("isa13", count: 1).lowerBound
-            let gs = try store.allocateControlNumbers("gs06", count: 1).lowerBound
-            let st = try store.allocateControlNumbers("st02", count: max(1, transactionSets)).lowerBound
-            let envelope = EnvelopeContext(interchangeControlNumber: isa, groupControlNumber: gs, firstTransactionSetControlNumber: st,
-                                           creationDate: configuration.createdDate, creationTime: configuration.createdTime)
-            let interchange: Claim837PInterchange
-            do { interchange = try encoder.encode(batch.evaluations, envelope: envelope) } catch {
-                throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(slug): \(error.description)")
+        for slug in outputs.keys.sorted() {
+            guard let output = outputs[slug] else { continue }
+            try flush(output)
+            try append("</Bundle>\n", to: output.fhir, path: output.fhirPath)
+            try output.fhir?.synchronize()
+            try output.fhir?.close()
+            try output.body?.close()
+            guard output.transactionSets > 0 else {
+                // Every claim of this payer was rejected by the encoder: no documents for it.
+                try? FileManager.default.removeItem(atPath: output.fhirPath)
+                try? FileManager.default.removeItem(atPath: output.bodyPath)
+                continue
             }
-            let name = uniqueName("x12", "\(slug)-\(interchange.interchangeControlNumber)", "x12")
+            moves.append(.init(temporary: output.fhirPath, final: stage(output.fhirName).final))
+            let name = uniqueName("x12", "\(slug)-\(output.formattedInterchange)", "x12")
             let paths = stage(name)
-            try AtomicFiles.writeDurably(Data(interchange.text.utf8), to: paths.temporary)
+            try AtomicFiles.assemble(header: output.header, bodyPath: output.bodyPath,
+                                     trailer: "GE*\(output.transactionSets)*\(output.groupControlNumber!)~\nIEA*1*\(output.formattedInterchange)~\n",
+                                     to: paths.temporary)
+            try? FileManager.default.removeItem(atPath: output.bodyPath)
             moves.append(.init(temporary: paths.temporary, final: paths.final))
-            let byId = Dictionary(batch.evaluations.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
-            var amount = Decimal(0)
-            var lineCount = 0
-            for claim in interchange.claims {
-                guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
-                amount += claim.totalCharge
-                lineCount += claim.lines.count
-                claims.append(.init(
-                    encounterId: claim.encounterId, patientId: encounter.patient.id, payer: slug, dateOfService: encounter.dateOfService.iso,
-                    x12File: name, fhirFile: batch.fhirFiles[claim.encounterId] ?? "",
-                    interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
-                    transactionSetControlNumber: claim.transactionSetControlNumber, total: Money.format(claim.totalCharge),
-                    authNumber: evaluation.billedAuthNumber, ruleVersion: String(payer.contentHash.prefix(16)),
-                    lines: claim.lines.map { line in
-                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code, charge: Money.format(encounter.services[line - 1].charge))
-                    }))
-            }
-            report.payers.append(.init(payer: slug, claims: interchange.claims.count, lines: lineCount, amount: Money.format(amount),
-                                       file: name, interchangeControlNumber: interchange.interchangeControlNumber))
+            claims += output.claims.map { var claim = $0; claim.x12File = name; return claim }
+            report.payers.append(.init(payer: slug, claims: output.claims.count, lines: output.lines, amount: Money.format(output.amount),
+                                       file: name, interchangeControlNumber: output.formattedInterchange))
         }
-        batches = [:]
+        outputs = [:]
 
         report.files = moves.map { String($0.final.dropFirst(out.count + 1)) }.sorted() + ["report.html", "report.json"]
         for (name, data) in [("report.json", try report.json()), ("report.html", Data(report.html().utf8))] {
             let paths = stage(name)
-            try AtomicFiles.writeDurably(data, to: paths.temporary)
+            try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
             moves.append(.init(temporary: paths.temporary, final: paths.final))
         }
+        // One sync of the whole file system beats an fsync per file: every staged file is on disk
+        // before the store records the run.
+        sync()
         AtomicFiles.syncDirectory(work)
         checkpoint?("before-commit")
 

@@ -5,6 +5,8 @@ import Foundation
 /// protocol keeps the batch's ordering of file writes and transactions testable.
 public protocol BatchStore: AnyObject {
     func authorizations(patientId: String) throws -> [PriorAuthorization]
+    /// What earlier runs did with this encounter (one read instead of three).
+    func priorState(encounterId: String) throws -> PriorEncounterState
     /// Line numbers of this encounter already on a claim of an earlier run.
     func billedLines(encounterId: String) throws -> Set<Int>
     func superbillIssued(encounterId: String) throws -> Bool
@@ -19,6 +21,15 @@ public protocol BatchStore: AnyObject {
     func markCommitted(runNumber: Int) throws
     /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
+}
+
+public struct PriorEncounterState: Sendable, Hashable {
+    public var billedLines: Set<Int>
+    public var authorizationsUsed: Set<Int64>
+    public var superbillIssued: Bool
+    public init(billedLines: Set<Int> = [], authorizationsUsed: Set<Int64> = [], superbillIssued: Bool = false) {
+        self.billedLines = billedLines; self.authorizationsUsed = authorizationsUsed; self.superbillIssued = superbillIssued
+    }
 }
 
 /// A run ready to be made visible: everything it bills, and the files to rename into place.

@@ -12,6 +12,11 @@ public final class StoreBatchAdapter: BatchStore {
         try store.authorizations(forPatients: [patientId])
     }
 
+    public func priorState(encounterId: String) throws -> PriorEncounterState {
+        let state = try store.priorState(encounterId: encounterId)
+        return PriorEncounterState(billedLines: state.billedLines, authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)
+    }
+
     public func billedLines(encounterId: String) throws -> Set<Int> { try store.billedLines(encounterId: encounterId) }
 
     public func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64> {

@@ -60,6 +60,16 @@ extension ClaimsStore {
         try read { db in Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId])) }
     }
 
+    /// What earlier runs did with an encounter, in one read: lines billed, authorizations used, superbill issued.
+    public func priorState(encounterId: String) throws(StoreError) -> (billedLines: Set<Int>, authorizationsUsed: Set<Int64>, superbillIssued: Bool) {
+        try read { db in
+            let lines = Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId]))
+            let uses = Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId]))
+            let superbill = try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false
+            return (lines, uses, superbill)
+        }
+    }
+
     /// Authorizations this encounter already used (a re-run must not count its own use against it).
     public func authorizationIdsUsed(byEncounter encounterId: String) throws(StoreError) -> Set<Int64> {
         try read { db in Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId])) }

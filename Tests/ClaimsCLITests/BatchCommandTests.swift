@@ -79,7 +79,7 @@ struct BatchCommandTests {
         let result = try workspace.batch()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(workspace.files("x12").count == 7)
-        #expect(workspace.files("fhir").count == 15)
+        #expect(workspace.files("fhir").count == 7)
         #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 4)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()

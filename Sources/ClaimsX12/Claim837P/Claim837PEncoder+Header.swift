@@ -28,7 +28,7 @@ extension Claim837PEncoder {
         "OF", "TV", "VA", "WC", "ZZ",
     ]
 
-    func headerParts() -> (parts: HeaderParts, problems: [Claim837PError]) {
+    func computeHeaderParts() -> (parts: HeaderParts, problems: [Claim837PError]) {
         var check = FieldChecker(encounterId: nil, delimiters: writerConfiguration.delimiters)
         var parts = HeaderParts()
         let interchange = clinic.interchange

@@ -24,16 +24,22 @@ public struct Claim837PEncoder: Sendable {
     public static let maxLinesPerClaim = 50
     public static let maxDiagnosesPerClaim = 12
 
-    public var clinic: ClinicProfile
-    public var payer: PayerRules
-    public var writerConfiguration: X12Writer.Configuration
+    public var clinic: ClinicProfile { didSet { cachedHeader = computeHeaderParts() } }
+    public var payer: PayerRules { didSet { cachedHeader = computeHeaderParts() } }
+    public var writerConfiguration: X12Writer.Configuration { didSet { cachedHeader = computeHeaderParts() } }
     public var maxClaimsPerTransactionSet: Int
+    /// The header depends only on the clinic, the payer and the delimiters: built once, not per claim.
+    private var cachedHeader: (parts: HeaderParts, problems: [Claim837PError])
 
     public init(clinic: ClinicProfile, payer: PayerRules, writerConfiguration: X12Writer.Configuration = .init(),
                 maxClaimsPerTransactionSet: Int = Claim837PEncoder.defaultMaxClaimsPerTransactionSet) {
         self.clinic = clinic; self.payer = payer; self.writerConfiguration = writerConfiguration
         self.maxClaimsPerTransactionSet = max(1, maxClaimsPerTransactionSet)
+        self.cachedHeader = (HeaderParts(), [])
+        self.cachedHeader = computeHeaderParts()
     }
+
+    func headerParts() -> (parts: HeaderParts, problems: [Claim837PError]) { cachedHeader }
 
     /// Problems of the clinic profile and the payer file: when not empty, no encounter of this
     /// payer can be encoded (fix `clinic.yaml` or the payer file).

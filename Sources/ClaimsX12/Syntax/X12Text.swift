@@ -29,6 +29,17 @@ public enum X12Text {
     /// Upper-cased, transliterated value ready for an element, or the first problem found.
     /// Leading/trailing spaces are trimmed and inner runs of spaces collapsed (pure formatting).
     public static func prepare(_ text: String, delimiters: X12Delimiters = .standard) -> Result<String, Problem> {
+        // Fast path for the common case: printable ASCII, no separator, single spaces, nothing to trim.
+        var plain = true
+        var previousSpace = true
+        for byte in text.utf8 {
+            if byte < 0x20 || byte > 0x7E || delimiters.contains(Unicode.Scalar(byte)) || (byte == 0x20 && previousSpace) {
+                plain = false
+                break
+            }
+            previousSpace = byte == 0x20
+        }
+        if plain && !previousSpace { return .success(text) }
         for scalar in text.unicodeScalars {
             if delimiters.contains(scalar) { return .failure(.delimiter(Character(scalar))) }
             if isControl(scalar) { return .failure(.control(scalar)) }
