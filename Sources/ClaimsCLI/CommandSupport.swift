@@ -25,7 +25,8 @@ enum CommandSupport {
         do {
             return try ClinicProfileLoader.load(path: global.clinicPath)
         } catch {
-            throw CLIError(.invalidData, "the clinic profile is invalid; nothing was done.\n" + error.description)
+            throw CLIError(.invalidData, "the clinic profile is invalid; nothing was done.\n"
+                           + error.diagnostics.map(\.description).joined(separator: "\n"))
         }
     }
 
