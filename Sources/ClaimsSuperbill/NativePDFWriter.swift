@@ -1,0 +1,540 @@
+import ClaimsCore
+import Foundation
+
+/// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files, no fonts to
+/// install. Same content as `SuperbillRenderer.html(_:)`, laid out for US letter with the standard
+/// Helvetica fonts (WinAnsi text, measured with the Adobe AFM widths), several pages when the service
+/// lines overflow (the table header repeats; a row is never split). The bytes depend only on the input.
+///
+/// ```swift
+/// let writer = NativePDFWriter(clinic: clinic)
+/// let bill = try renderer.superbill(for: evaluation, payerName: payerRules?.name)
+/// let pdf: Data = writer.pdf(bill)          // ~0.1 ms; write it wherever the batch keeps its output
+/// ```
+public struct NativePDFWriter: Sendable {
+    /// The practice: billing provider (name, address, NPI, tax id) and the out-of-network statement.
+    public var clinic: ClinicProfile
+
+    public init(clinic: ClinicProfile) { self.clinic = clinic }
+
+    /// The superbill as the bytes of a PDF file.
+    public func pdf(_ bill: Superbill) -> Data {
+        var layout = SuperbillPDFLayout(bill: bill, clinic: clinic)
+        let pages = layout.render()
+        let person = bill.encounter.patient.person
+        return PDFDocumentBuilder.document(
+            pages: pages,
+            info: .init(title: "Superbill \(bill.number) – \(SuperbillFormat.name(person))",
+                        author: clinic.billingProvider.name,
+                        subject: "Itemized statement for insurance reimbursement",
+                        date: bill.statementDate))
+    }
+}
+
+extension SuperbillRenderer {
+    /// The superbill as PDF bytes, drawn natively (see `NativePDFWriter`).
+    public func pdf(_ bill: Superbill) -> Data { NativePDFWriter(clinic: clinic).pdf(bill) }
+
+    /// PDF bytes for an evaluated encounter; throws when it has no `superbill` line.
+    public func pdf(for evaluation: EncounterEvaluation, payerName: String? = nil) throws(SuperbillError) -> Data {
+        pdf(try superbill(for: evaluation, payerName: payerName))
+    }
+}
+
+/// The page design: colours, type sizes and the positions of every block.
+struct SuperbillPDFLayout {
+    let bill: Superbill
+    let clinic: ClinicProfile
+
+    // Page geometry (points): 0.6 in side margins.
+    static let left = 43.2
+    static let right = PDFDocumentBuilder.pageWidth - 43.2
+    static let width = right - left
+
+    // Colours of the HTML stylesheet.
+    static let ink = PDFColor(hex: 0x1b1b1b)
+    static let navy = PDFColor(hex: 0x1f3a5f)
+    static let label = PDFColor(hex: 0x555555)
+    static let muted = PDFColor(hex: 0x777777)
+    static let headerFill = PDFColor(hex: 0xeef2f6)
+    static let headerRule = PDFColor(hex: 0xb8c4d2)
+    static let gridRule = PDFColor(hex: 0xe1e6ec)
+    static let headingRule = PDFColor(hex: 0xc9d3df)
+    static let green = PDFColor(hex: 0x2e7d32)
+
+    // Type.
+    static let body = PDFTextStyle(font: .helvetica, size: 8.5, color: ink, leading: 11)
+    static let bold = body.with(font: .helveticaBold)
+    static let labelStyle = body.with(color: label)
+    static let small = PDFTextStyle(font: .helvetica, size: 7.4, color: label, leading: 9.4)
+    static let heading = PDFTextStyle(font: .helveticaBold, size: 8, color: navy, charSpacing: 0.6, leading: 10)
+    static let columnHeader = PDFTextStyle(font: .helveticaBold, size: 7, color: navy, charSpacing: 0.25, leading: 9)
+    static let footerStyle = PDFTextStyle(font: .helvetica, size: 7.5, color: muted, leading: 9)
+
+    init(bill: Superbill, clinic: ClinicProfile) { self.bill = bill; self.clinic = clinic }
+
+    private func encode(_ text: String) -> [UInt8] { WinAnsi.encode(text) }
+
+    // MARK: - Document
+
+    mutating func render() -> [PDFContentStream] {
+        var pages = PDFPaginator(runningHeader: runningHeader())
+        pages.draw(masthead())
+        pages.gap(10)
+        pages.draw(parties())
+
+        pages.gap(4)
+        diagnosesTable(on: &pages)
+        pages.gap(4)
+        servicesTable(on: &pages)
+        pages.gap(6)
+        settlement(on: &pages)
+        pages.gap(4)
+        statement(on: &pages)
+        pages.gap(22)
+        pages.place(signature())
+
+        let footerLeft = encode("Superbill \(bill.number) · \(SuperbillFormat.name(bill.encounter.patient.person))")
+        return pages.finish { number, count in
+            var block = PDFBlock()
+            let baseline = PDFDocumentBuilder.pageHeight - 30
+            block.text(footerLeft, x: Self.left, baseline: baseline, style: Self.footerStyle)
+            block.text(Array("Page \(number) of \(count)".utf8), x: Self.left, width: Self.width, baseline: baseline,
+                       style: Self.footerStyle, align: .right)
+            return block
+        }
+    }
+
+    /// Pages 2 onwards: practice, superbill number and patient, above a rule.
+    private func runningHeader() -> PDFBlock {
+        var block = PDFBlock()
+        let title = Self.bold.with(size: 10, color: Self.navy)
+        block.text(encode(clinic.billingProvider.name), x: Self.left, baseline: 9, style: title)
+        let person = bill.encounter.patient.person
+        block.text(encode("Superbill \(bill.number) · \(SuperbillFormat.name(person)) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
+                   x: Self.left, width: Self.width, baseline: 9, style: Self.small, align: .right)
+        block.line(x1: Self.left, y1: 15, x2: Self.right, y2: 15, width: 1, color: Self.navy)
+        block.height = 26
+        return block
+    }
+
+    // MARK: - Masthead
+
+    private func masthead() -> PDFBlock {
+        var block = PDFBlock()
+        let encounter = bill.encounter
+        let billing = clinic.billingProvider
+
+        // Right: document identity, then label/value pairs right-aligned.
+        let title = PDFTextStyle(font: .helveticaBold, size: 20, color: Self.navy, charSpacing: 2.4, leading: 22)
+        block.text(Array("SUPERBILL".utf8), x: Self.left, width: Self.width, baseline: title.baselineOffset + 1,
+                   style: title, align: .right)
+        let subtitle = Self.small
+        block.text(Array("Itemized statement for insurance reimbursement".utf8), x: Self.left, width: Self.width,
+                   baseline: 22 + subtitle.baselineOffset + 1, style: subtitle, align: .right)
+        let meta: [(String, String)] = [
+            ("Superbill no.", bill.number),
+            ("Statement date", SuperbillFormat.date(bill.statementDate)),
+            ("Date of service", SuperbillFormat.date(encounter.dateOfService)),
+            ("Place of service", SuperbillFormat.placeOfService(encounter.placeOfService)),
+        ].map { ($0.0, $0.1) }
+        let values = meta.map { encode($0.1) }
+        let labels = meta.map { Array($0.0.utf8) }
+        let valueWidth = values.map(Self.bold.width).max() ?? 0
+        let labelWidth = labels.map(Self.labelStyle.width).max() ?? 0
+        let labelRight = Self.right - valueWidth - 10
+        var y = 22 + subtitle.leading + 5
+        for (label, value) in zip(labels, values) {
+            let baseline = y + Self.body.baselineOffset
+            block.text(label, x: Self.left, width: labelRight - Self.left, baseline: baseline, style: Self.labelStyle, align: .right)
+            block.text(value, x: Self.left, width: Self.width, baseline: baseline, style: Self.bold, align: .right)
+            y += Self.body.leading + 0.5
+        }
+        let rightHeight = y
+
+        // Left: the practice, wrapped so it never runs into the identity column.
+        let leftWidth = min(300, labelRight - labelWidth - 18 - Self.left)
+        let nameStyle = PDFTextStyle(font: .helveticaBold, size: 15, color: Self.navy, leading: 18)
+        var top = 0.0
+        top += block.lines(PDFTextWrap.wrap(encode(billing.name), style: nameStyle, width: leftWidth),
+                           x: Self.left, width: leftWidth, top: top, style: nameStyle)
+        top += 3
+        var contact = SuperbillFormat.addressLines(billing.address)
+        if let phone = billing.phone { contact.append("Phone \(SuperbillFormat.phone(phone))") }
+        for line in contact {
+            top += block.lines(PDFTextWrap.wrap(encode(line), style: Self.body, width: leftWidth),
+                               x: Self.left, width: leftWidth, top: top, style: Self.body)
+        }
+
+        let ruleY = max(top, rightHeight) + 6
+        block.line(x1: Self.left, y1: ruleY, x2: Self.right, y2: ruleY, width: 2.5, color: Self.navy)
+        block.height = ruleY + 1.25
+        return block
+    }
+
+    // MARK: - Provider and patient
+
+    private func parties() -> PDFBlock {
+        let encounter = bill.encounter
+        let person = encounter.patient.person
+        let billing = clinic.billingProvider
+        let rendering = encounter.renderingProvider
+        let gutter = 14.0
+        let columnWidth = (Self.width - 2 * gutter) / 2
+
+        var provider: [(String, [String])] = [
+            ("Rendering provider", ["\(rendering.firstName) \(rendering.lastName)"]),
+            ("Rendering NPI", [rendering.npi]),
+        ]
+        if let taxonomy = rendering.taxonomy { provider.append(("Taxonomy", [taxonomy])) }
+        provider += [
+            ("Practice", [billing.name]),
+            ("Group NPI", [billing.npi]),
+            ("Tax ID (EIN)", [SuperbillFormat.taxId(billing.taxId)]),
+            ("Service address", SuperbillFormat.addressLines(billing.address)),
+        ]
+
+        var patient: [(String, [String])] = [
+            ("Name", [SuperbillFormat.name(person)]),
+            ("Date of birth", [SuperbillFormat.date(person.dateOfBirth)]),
+            ("Address", SuperbillFormat.addressLines(person.address)),
+        ]
+        if let phone = person.phone { patient.append(("Phone", [SuperbillFormat.phone(phone)])) }
+        patient.append(("Account no.", [encounter.patient.id]))
+        if let coverage = encounter.coverage {
+            patient.append(("Insurance", [bill.payerName ?? coverage.payer]))
+            patient.append(("Member ID", [coverage.memberId]))
+            if let group = coverage.groupNumber { patient.append(("Group no.", [group])) }
+            patient.append(("Relationship", [coverage.relationship.rawValue.capitalized]))
+        } else {
+            // Self-pay on file: lines the patient fills in.
+            patient.append(("Insurance", []))
+            patient.append(("Member ID", []))
+        }
+
+        var block = PDFBlock()
+        let leftColumn = facts(title: "Provider", rows: provider, width: columnWidth)
+        let rightColumn = facts(title: "Patient", rows: patient, width: columnWidth, emphasize: "Name")
+        block.append(leftColumn, x: Self.left, top: 0)
+        block.append(rightColumn, x: Self.left + columnWidth + 2 * gutter, top: 0)
+        let dividerX = Self.left + columnWidth + gutter
+        block.line(x1: dividerX, y1: 0, x2: dividerX, y2: block.height, width: 0.75, color: Self.gridRule)
+        return block
+    }
+
+    /// A headed column of label/value rows, at x = 0; an empty value is a line to write on.
+    private func facts(title: String, rows: [(String, [String])], width: Double, emphasize: String? = nil) -> PDFBlock {
+        var block = heading(title, width: width, topMargin: 0)
+        let labelWidth = (width * 0.36).rounded()
+        let valueX = labelWidth + 4
+        let valueWidth = width - valueX
+        var top = block.height
+        for (label, values) in rows {
+            let rowTop = top + 0.8
+            block.text(encode(label), x: 0, baseline: rowTop + Self.body.baselineOffset, style: Self.labelStyle)
+            let style = label == emphasize ? Self.bold : Self.body
+            var used = 0.0
+            for value in values {
+                used += block.lines(PDFTextWrap.wrap(encode(value), style: style, width: valueWidth),
+                                    x: valueX, width: valueWidth, top: rowTop + used, style: style)
+            }
+            if values.isEmpty {
+                let lineY = rowTop + Self.body.leading - 0.5
+                block.line(x1: valueX, y1: lineY, x2: valueX + min(150, valueWidth), y2: lineY, width: 0.6,
+                           color: PDFColor(hex: 0x9aa5b1))
+                used = Self.body.leading + 3
+            }
+            top = rowTop + max(used, Self.body.leading) + 0.8
+        }
+        block.height = top
+        return block
+    }
+
+    /// A section heading: uppercase, letter-spaced, navy, over a thin rule; at x = 0.
+    private func heading(_ title: String, width: Double, topMargin: Double = 10) -> PDFBlock {
+        var block = PDFBlock()
+        let style = Self.heading
+        block.text(encode(title.uppercased()), x: 0, baseline: topMargin + style.baselineOffset, style: style)
+        let ruleY = topMargin + style.leading + 1.5
+        block.line(x1: 0, y1: ruleY, x2: width, y2: ruleY, width: 0.75, color: Self.headingRule)
+        block.height = ruleY + 4
+        return block
+    }
+
+    private func sectionHeading(_ title: String) -> PDFBlock {
+        var block = PDFBlock()
+        block.append(heading(title, width: Self.width), x: Self.left, top: 0)
+        return block
+    }
+
+    // MARK: - Tables
+
+    /// A grid of columns starting at `x`: a shaded header row, then rows whose cells wrap.
+    struct Table {
+        struct Column { var title: String; var width: Double; var align: PDFAlignment = .left }
+        /// One paragraph in a cell.
+        struct Run { var text: [UInt8]; var style: PDFTextStyle }
+
+        var x: Double
+        var columns: [Column]
+        var paddingX = 5.0
+        var paddingY = 2.8
+
+        var width: Double { columns.reduce(0) { $0 + $1.width } }
+
+        func header() -> PDFBlock {
+            var block = PDFBlock()
+            let style = SuperbillPDFLayout.columnHeader
+            let height = style.leading + 7
+            block.fill(x: x, y: 0, width: width, height: height, color: SuperbillPDFLayout.headerFill)
+            var left = x
+            for column in columns {
+                block.text(Array(column.title.uppercased().utf8), x: left + paddingX, width: column.width - 2 * paddingX,
+                           baseline: 3.5 + style.baselineOffset, style: style, align: column.align)
+                left += column.width
+            }
+            block.line(x1: x, y1: height, x2: x + width, y2: height, width: 0.75, color: SuperbillPDFLayout.headerRule)
+            block.height = height
+            return block
+        }
+
+        func row(_ cells: [[Run]]) -> PDFBlock {
+            var block = PDFBlock()
+            var left = x
+            var tallest = 0.0
+            for (column, runs) in zip(columns, cells) {
+                let inner = column.width - 2 * paddingX
+                var top = paddingY
+                for run in runs {
+                    top += block.lines(PDFTextWrap.wrap(run.text, style: run.style, width: inner),
+                                       x: left + paddingX, width: inner, top: top, style: run.style, align: column.align)
+                }
+                tallest = max(tallest, top - paddingY)
+                left += column.width
+            }
+            let height = max(tallest, SuperbillPDFLayout.body.leading) + 2 * paddingY
+            block.line(x1: x, y1: height, x2: x + width, y2: height, width: 0.5, color: SuperbillPDFLayout.gridRule)
+            block.height = height
+            return block
+        }
+    }
+
+    /// A headed table; rows that do not fit go to the next page under a repeated heading and header.
+    /// The heading stays with the header and the first row; `footer` (if any) follows the last row.
+    private func place(table: Table, title: String, rows: [PDFBlock], footer: PDFBlock? = nil,
+                       on pages: inout PDFPaginator) {
+        let heading = sectionHeading(title)
+        let continued = sectionHeading("\(title) (continued)")
+        let header = table.header()
+        let first = rows.first?.height ?? 0
+        if !pages.fits(heading.height + header.height + first) && !pages.isAtPageTop { pages.newPage() }
+        pages.draw(heading)
+        pages.draw(header)
+        for row in rows + (footer.map { [$0] } ?? []) {
+            if !pages.fits(row.height) {
+                pages.newPage()
+                pages.draw(continued)
+                pages.draw(header)
+            }
+            pages.draw(row)
+        }
+    }
+
+    // MARK: - Diagnoses
+
+    private func diagnosesTable(on pages: inout PDFPaginator) {
+        let table = Table(x: Self.left, columns: [
+            .init(title: "Ptr", width: 34, align: .center),
+            .init(title: "Code", width: 66),
+            .init(title: "Description", width: Self.width - 100),
+        ])
+        let rows = bill.diagnoses.map { diagnosis in
+            table.row([
+                [.init(text: Array(diagnosis.letter.utf8), style: Self.body)],
+                [.init(text: encode(diagnosis.code.dotted), style: Self.bold)],
+                diagnosis.description.map { [.init(text: encode($0), style: Self.body)] } ?? [],
+            ])
+        }
+        place(table: table, title: "Diagnoses (ICD-10-CM)", rows: rows, on: &pages)
+    }
+
+    // MARK: - Services
+
+    private func servicesTable(on pages: inout PDFPaginator) {
+        let encounter = bill.encounter
+        let fixed: [Double] = [56, 30, 60, 58, 42, 36, 64]
+        let table = Table(x: Self.left, columns: [
+            .init(title: "Date", width: fixed[0]),
+            .init(title: "POS", width: fixed[1]),
+            .init(title: "CPT/HCPCS", width: fixed[2]),
+            .init(title: "Modifiers", width: fixed[3]),
+            .init(title: "Description", width: Self.width - fixed.reduce(0, +)),
+            .init(title: "Dx ptr", width: fixed[4], align: .center),
+            .init(title: "Units", width: fixed[5], align: .right),
+            .init(title: "Fee", width: fixed[6], align: .right),
+        ])
+        let date = Array(SuperbillFormat.date(encounter.dateOfService).utf8)
+        let pos = encode(encounter.placeOfService)
+        let rows = bill.lines.map { line -> PDFBlock in
+            let service = line.service
+            var description: [Table.Run] = [line.description.map { .init(text: encode($0), style: Self.body) }
+                ?? .init(text: Array("(no description on file)".utf8), style: Self.body.with(color: Self.muted))]
+            if let ndc = service.ndc {
+                var drug = "NDC \(SuperbillFormat.ndc(ndc))"
+                if let quantity = service.ndcQuantity {
+                    drug += " · \(Money.plain(quantity))\(service.ndcUnit.map { " " + $0 } ?? "")"
+                }
+                description.append(.init(text: encode(drug), style: Self.small))
+            }
+            let pointers = service.diagnosisPointers.map(Superbill.pointerLetter).joined(separator: ", ")
+            return table.row([
+                [.init(text: date, style: Self.body)],
+                [.init(text: pos, style: Self.body)],
+                [.init(text: encode(service.code), style: Self.bold)],
+                [.init(text: encode(service.modifiers.joined(separator: ", ")), style: Self.body)],
+                description,
+                [.init(text: Array(pointers.utf8), style: Self.body)],
+                [.init(text: Array(Money.plain(service.units).utf8), style: Self.body)],
+                [.init(text: Array(SuperbillFormat.money(service.charge).utf8), style: Self.body)],
+            ])
+        }
+
+        // Total charges under the fee column.
+        var total = PDFBlock()
+        total.line(x1: Self.left, y1: 0, x2: Self.right, y2: 0, width: 1.5, color: Self.navy)
+        let feeWidth = fixed[6]
+        let baseline = 4 + Self.bold.baselineOffset
+        total.text(Array("Total charges".utf8), x: Self.left, width: Self.width - feeWidth - 5, baseline: baseline,
+                   style: Self.bold, align: .right)
+        total.text(Array(SuperbillFormat.money(bill.totalCharges).utf8), x: Self.right - feeWidth, width: feeWidth - 5,
+                   baseline: baseline, style: Self.bold, align: .right)
+        total.height = 4 + Self.bold.leading + 3
+        place(table: table, title: "Services", rows: rows, footer: total, on: &pages)
+    }
+
+    // MARK: - Payments and balance
+
+    private func settlement(on pages: inout PDFPaginator) {
+        let paymentsWidth = (Self.width * 0.56).rounded()
+        let summaryX = Self.left + paymentsWidth + 18
+        let summaryWidth = Self.right - summaryX
+
+        // Left: payments received.
+        let paymentsTable = Table(x: Self.left, columns: [
+            .init(title: "Date", width: 70),
+            .init(title: "Method", width: paymentsWidth - 150),
+            .init(title: "Amount", width: 80, align: .right),
+        ])
+        var payments = PDFBlock()
+        var paymentHeading = PDFBlock()
+        paymentHeading.append(heading("Payments received", width: paymentsWidth), x: Self.left, top: 0)
+        payments.append(paymentHeading)
+        var paymentRows: [PDFBlock] = []
+        if bill.payments.isEmpty {
+            var none = PDFBlock()
+            none.text(Array("No payments received.".utf8), x: Self.left, baseline: 2 + Self.body.baselineOffset,
+                      style: Self.body.with(color: Self.muted))
+            none.height = Self.body.leading + 4
+            payments.append(none)
+        } else {
+            payments.append(paymentsTable.header())
+            paymentRows = bill.payments.map { payment in
+                paymentsTable.row([
+                    [.init(text: Array(SuperbillFormat.date(payment.date).utf8), style: Self.body)],
+                    [.init(text: encode(SuperbillFormat.paymentMethod(payment.method)), style: Self.body)],
+                    [.init(text: Array(SuperbillFormat.money(payment.amount).utf8), style: Self.body)],
+                ])
+            }
+            for row in paymentRows { payments.append(row) }
+        }
+
+        // Right: the totals, the balance in bold navy over a rule, and a stamp when paid in full.
+        var summary = PDFBlock()
+        var top = paymentHeading.height + 2
+        let rowHeight = Self.body.leading + 5
+        for (label, amount) in [("Total charges", bill.totalCharges), ("Payments received", bill.totalPaid)] {
+            let baseline = top + 2.5 + Self.body.baselineOffset
+            summary.text(Array(label.utf8), x: summaryX, baseline: baseline, style: Self.body.with(color: PDFColor(hex: 0x333333)))
+            summary.text(Array(SuperbillFormat.money(amount).utf8), x: summaryX, width: summaryWidth, baseline: baseline,
+                         style: Self.body, align: .right)
+            top += rowHeight
+        }
+        summary.line(x1: summaryX, y1: top + 1, x2: Self.right, y2: top + 1, width: 1.5, color: Self.navy)
+        let balanceStyle = PDFTextStyle(font: .helveticaBold, size: 10.5, color: Self.navy, leading: 14)
+        let credit = bill.balanceDue < 0
+        let balanceBaseline = top + 5 + balanceStyle.baselineOffset
+        summary.text(Array((credit ? "Credit balance" : "Balance due").utf8), x: summaryX, baseline: balanceBaseline, style: balanceStyle)
+        summary.text(Array(SuperbillFormat.money(credit ? -bill.balanceDue : bill.balanceDue).utf8), x: summaryX,
+                     width: summaryWidth, baseline: balanceBaseline, style: balanceStyle, align: .right)
+        top += 5 + balanceStyle.leading + 2
+        if bill.isPaidInFull {
+            let stamp = PDFTextStyle(font: .helveticaBold, size: 9, color: Self.green, charSpacing: 1.2, leading: 16)
+            let text = Array("PAID IN FULL".utf8)
+            let stampWidth = stamp.width(text) + 16
+            let stampTop = top + 8
+            summary.ops.append(.box(x: Self.right - stampWidth, y: stampTop, width: stampWidth, height: stamp.leading,
+                                    lineWidth: 1.5, color: Self.green))
+            summary.text(text, x: Self.right - stampWidth + 8, baseline: stampTop + stamp.baselineOffset, style: stamp)
+            top = stampTop + stamp.leading + 2
+        }
+        summary.height = top
+
+        var block = payments
+        block.append(summary, top: 0)
+        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
+            pages.place(block)
+            return
+        }
+        // More payments than a page holds: the totals first, then the payments as a table that breaks between rows.
+        pages.place(summary)
+        place(table: paymentsTable, title: "Payments received", rows: paymentRows, on: &pages)
+    }
+
+    // MARK: - Statement and signature
+
+    private func statement(on pages: inout PDFPaginator) {
+        var paragraphs = [clinic.superbillStatement ?? SuperbillRenderer.defaultStatement,
+                          "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
+                            + "Please send any reimbursement to the patient (insured)."]
+        if let auth = bill.encounter.priorAuthorization { paragraphs.append("Prior authorization: \(auth)") }
+        let style = Self.body.with(leading: 11.5)
+
+        var lines: [PDFBlock] = []
+        for paragraph in paragraphs {
+            let wrapped = PDFTextWrap.wrap(encode(paragraph), style: style, width: Self.width)
+            for (index, text) in wrapped.enumerated() {
+                var line = PDFBlock()
+                line.text(text, x: Self.left, baseline: style.baselineOffset, style: style)
+                line.height = style.leading + (index == wrapped.count - 1 ? 4 : 0)
+                lines.append(line)
+            }
+        }
+        var block = sectionHeading("Statement for out-of-network submission")
+        for line in lines { block.append(line) }
+        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
+            pages.place(block)
+            return
+        }
+        // A statement longer than a page: line by line, the heading kept with the first.
+        var first = sectionHeading("Statement for out-of-network submission")
+        if let line = lines.first { first.append(line) }
+        pages.place(first)
+        for line in lines.dropFirst() { pages.place(line) }
+    }
+
+    private func signature() -> PDFBlock {
+        let rendering = bill.encounter.renderingProvider
+        var block = PDFBlock()
+        let signWidth = (Self.width * 0.62).rounded() - 30
+        let dateX = Self.left + (Self.width * 0.62).rounded()
+        let ruleY = 20.0
+        block.line(x1: Self.left, y1: ruleY, x2: Self.left + signWidth, y2: ruleY, width: 0.75, color: Self.ink)
+        block.line(x1: dateX, y1: ruleY, x2: Self.right, y2: ruleY, width: 0.75, color: Self.ink)
+        block.text(Array("Provider signature".utf8), x: Self.left, baseline: ruleY + 3 + Self.body.baselineOffset, style: Self.body)
+        block.text(Array("Date".utf8), x: dateX, baseline: ruleY + 3 + Self.body.baselineOffset, style: Self.body)
+        block.text(encode("\(rendering.firstName) \(rendering.lastName), NPI \(rendering.npi)"), x: Self.left,
+                   baseline: ruleY + 3 + Self.body.leading + Self.body.baselineOffset, style: Self.body.with(color: Self.muted))
+        block.height = ruleY + 3 + 2 * Self.body.leading
+        return block
+    }
+}
