@@ -13,18 +13,22 @@ import Foundation
 /// ```
 public struct NativePDFWriter: Sendable {
     /// The practice: billing provider (name, address, NPI, tax id) and the out-of-network statement.
-    public var clinic: ClinicProfile
+    public let clinic: ClinicProfile
+    /// The practice's text, encoded and wrapped once: make one writer per batch and reuse it.
+    let clinicText: ClinicPDFText
 
-    public init(clinic: ClinicProfile) { self.clinic = clinic }
+    public init(clinic: ClinicProfile) {
+        self.clinic = clinic
+        clinicText = ClinicPDFText(clinic)
+    }
 
     /// The superbill as the bytes of a PDF file.
     public func pdf(_ bill: Superbill) -> Data {
-        var layout = SuperbillPDFLayout(bill: bill, clinic: clinic)
+        let layout = SuperbillPDFLayout(bill: bill, clinic: clinic, text: clinicText)
         let pages = layout.render()
-        let person = bill.encounter.patient.person
         return PDFDocumentBuilder.document(
             pages: pages,
-            info: .init(title: "Superbill \(bill.number) – \(SuperbillFormat.name(person))",
+            info: .init(title: "Superbill \(bill.number) – \(layout.patientName)",
                         author: clinic.billingProvider.name,
                         subject: "Itemized statement for insurance reimbursement",
                         date: bill.statementDate))
@@ -45,6 +49,7 @@ extension SuperbillRenderer {
 struct SuperbillPDFLayout {
     let bill: Superbill
     let clinic: ClinicProfile
+    let clinicText: ClinicPDFText
 
     // Page geometry (points): 0.6 in side margins.
     static let left = 43.2
@@ -70,15 +75,28 @@ struct SuperbillPDFLayout {
     static let heading = PDFTextStyle(font: .helveticaBold, size: 8, color: navy, charSpacing: 0.6, leading: 10)
     static let columnHeader = PDFTextStyle(font: .helveticaBold, size: 7, color: navy, charSpacing: 0.25, leading: 9)
     static let footerStyle = PDFTextStyle(font: .helvetica, size: 7.5, color: muted, leading: 9)
+    static let statementStyle = body.with(leading: 11.5)
 
-    init(bill: Superbill, clinic: ClinicProfile) { self.bill = bill; self.clinic = clinic }
+    // Computed once per superbill.
+    let patientName: String
+    let totalCharges: Decimal
+    let totalPaid: Decimal
+    var balanceDue: Decimal { totalCharges - totalPaid }
+
+    init(bill: Superbill, clinic: ClinicProfile, text: ClinicPDFText) {
+        self.bill = bill; self.clinic = clinic; clinicText = text
+        patientName = PDFFormat.name(bill.encounter.patient.person)
+        totalCharges = bill.totalCharges
+        totalPaid = bill.totalPaid
+    }
 
     private func encode(_ text: String) -> [UInt8] { WinAnsi.encode(text) }
 
     // MARK: - Document
 
-    mutating func render() -> [PDFContentStream] {
-        var pages = PDFPaginator(runningHeader: runningHeader())
+    func render() -> [PDFContentStream] {
+        let layout = self
+        var pages = PDFPaginator(runningHeaderHeight: 26) { layout.runningHeader() }
         pages.draw(masthead())
         pages.gap(10)
         pages.draw(parties())
@@ -94,7 +112,7 @@ struct SuperbillPDFLayout {
         pages.gap(22)
         pages.place(signature())
 
-        let footerLeft = encode("Superbill \(bill.number) · \(SuperbillFormat.name(bill.encounter.patient.person))")
+        let footerLeft = encode("Superbill \(bill.number) · \(patientName)")
         return pages.finish { number, count in
             var block = PDFBlock()
             let baseline = PDFDocumentBuilder.pageHeight - 30
@@ -109,9 +127,9 @@ struct SuperbillPDFLayout {
     private func runningHeader() -> PDFBlock {
         var block = PDFBlock()
         let title = Self.bold.with(size: 10, color: Self.navy)
-        block.text(encode(clinic.billingProvider.name), x: Self.left, baseline: 9, style: title)
+        block.text(clinicText.name, x: Self.left, baseline: 9, style: title)
         let person = bill.encounter.patient.person
-        block.text(encode("Superbill \(bill.number) · \(SuperbillFormat.name(person)) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
+        block.text(encode("Superbill \(bill.number) · \(patientName) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
                    x: Self.left, width: Self.width, baseline: 9, style: Self.small, align: .right)
         block.line(x1: Self.left, y1: 15, x2: Self.right, y2: 15, width: 1, color: Self.navy)
         block.height = 26
@@ -123,7 +141,6 @@ struct SuperbillPDFLayout {
     private func masthead() -> PDFBlock {
         var block = PDFBlock()
         let encounter = bill.encounter
-        let billing = clinic.billingProvider
 
         // Right: document identity, then label/value pairs right-aligned.
         let title = PDFTextStyle(font: .helveticaBold, size: 20, color: Self.navy, charSpacing: 2.4, leading: 22)
@@ -132,14 +149,10 @@ struct SuperbillPDFLayout {
         let subtitle = Self.small
         block.text(Array("Itemized statement for insurance reimbursement".utf8), x: Self.left, width: Self.width,
                    baseline: 22 + subtitle.baselineOffset + 1, style: subtitle, align: .right)
-        let meta: [(String, String)] = [
-            ("Superbill no.", bill.number),
-            ("Statement date", SuperbillFormat.date(bill.statementDate)),
-            ("Date of service", SuperbillFormat.date(encounter.dateOfService)),
-            ("Place of service", SuperbillFormat.placeOfService(encounter.placeOfService)),
-        ].map { ($0.0, $0.1) }
-        let values = meta.map { encode($0.1) }
-        let labels = meta.map { Array($0.0.utf8) }
+        let labels: [[UInt8]] = [Array("Superbill no.".utf8), Array("Statement date".utf8), Array("Date of service".utf8),
+                                 Array("Place of service".utf8)]
+        let values = [encode(bill.number), PDFFormat.date(bill.statementDate), PDFFormat.date(encounter.dateOfService),
+                      encode(SuperbillFormat.placeOfService(encounter.placeOfService))]
         let valueWidth = values.map(Self.bold.width).max() ?? 0
         let labelWidth = labels.map(Self.labelStyle.width).max() ?? 0
         let labelRight = Self.right - valueWidth - 10
@@ -156,13 +169,11 @@ struct SuperbillPDFLayout {
         let leftWidth = min(300, labelRight - labelWidth - 18 - Self.left)
         let nameStyle = PDFTextStyle(font: .helveticaBold, size: 15, color: Self.navy, leading: 18)
         var top = 0.0
-        top += block.lines(PDFTextWrap.wrap(encode(billing.name), style: nameStyle, width: leftWidth),
+        top += block.lines(PDFTextWrap.wrap(clinicText.name, style: nameStyle, width: leftWidth),
                            x: Self.left, width: leftWidth, top: top, style: nameStyle)
         top += 3
-        var contact = SuperbillFormat.addressLines(billing.address)
-        if let phone = billing.phone { contact.append("Phone \(SuperbillFormat.phone(phone))") }
-        for line in contact {
-            top += block.lines(PDFTextWrap.wrap(encode(line), style: Self.body, width: leftWidth),
+        for line in clinicText.contactLines {
+            top += block.lines(PDFTextWrap.wrap(line, style: Self.body, width: leftWidth),
                                x: Self.left, width: leftWidth, top: top, style: Self.body)
         }
 
@@ -177,35 +188,34 @@ struct SuperbillPDFLayout {
     private func parties() -> PDFBlock {
         let encounter = bill.encounter
         let person = encounter.patient.person
-        let billing = clinic.billingProvider
         let rendering = encounter.renderingProvider
         let gutter = 14.0
         let columnWidth = (Self.width - 2 * gutter) / 2
 
-        var provider: [(String, [String])] = [
-            ("Rendering provider", ["\(rendering.firstName) \(rendering.lastName)"]),
-            ("Rendering NPI", [rendering.npi]),
+        var provider: [(StaticString, [[UInt8]])] = [
+            ("Rendering provider", [encode("\(rendering.firstName) \(rendering.lastName)")]),
+            ("Rendering NPI", [encode(rendering.npi)]),
         ]
-        if let taxonomy = rendering.taxonomy { provider.append(("Taxonomy", [taxonomy])) }
+        if let taxonomy = rendering.taxonomy { provider.append(("Taxonomy", [encode(taxonomy)])) }
         provider += [
-            ("Practice", [billing.name]),
-            ("Group NPI", [billing.npi]),
-            ("Tax ID (EIN)", [SuperbillFormat.taxId(billing.taxId)]),
-            ("Service address", SuperbillFormat.addressLines(billing.address)),
+            ("Practice", [clinicText.name]),
+            ("Group NPI", [clinicText.npi]),
+            ("Tax ID (EIN)", [clinicText.taxId]),
+            ("Service address", clinicText.addressLines),
         ]
 
-        var patient: [(String, [String])] = [
-            ("Name", [SuperbillFormat.name(person)]),
-            ("Date of birth", [SuperbillFormat.date(person.dateOfBirth)]),
-            ("Address", SuperbillFormat.addressLines(person.address)),
+        var patient: [(StaticString, [[UInt8]])] = [
+            ("Name", [encode(patientName)]),
+            ("Date of birth", [PDFFormat.date(person.dateOfBirth)]),
+            ("Address", SuperbillFormat.addressLines(person.address).map(encode)),
         ]
-        if let phone = person.phone { patient.append(("Phone", [SuperbillFormat.phone(phone)])) }
-        patient.append(("Account no.", [encounter.patient.id]))
+        if let phone = person.phone { patient.append(("Phone", [PDFFormat.phone(phone)])) }
+        patient.append(("Account no.", [encode(encounter.patient.id)]))
         if let coverage = encounter.coverage {
-            patient.append(("Insurance", [bill.payerName ?? coverage.payer]))
-            patient.append(("Member ID", [coverage.memberId]))
-            if let group = coverage.groupNumber { patient.append(("Group no.", [group])) }
-            patient.append(("Relationship", [coverage.relationship.rawValue.capitalized]))
+            patient.append(("Insurance", [encode(bill.payerName ?? coverage.payer)]))
+            patient.append(("Member ID", [encode(coverage.memberId)]))
+            if let group = coverage.groupNumber { patient.append(("Group no.", [encode(group)])) }
+            patient.append(("Relationship", [encode(coverage.relationship.rawValue.capitalized)]))
         } else {
             // Self-pay on file: lines the patient fills in.
             patient.append(("Insurance", []))
@@ -214,7 +224,7 @@ struct SuperbillPDFLayout {
 
         var block = PDFBlock()
         let leftColumn = facts(title: "Provider", rows: provider, width: columnWidth)
-        let rightColumn = facts(title: "Patient", rows: patient, width: columnWidth, emphasize: "Name")
+        let rightColumn = facts(title: "Patient", rows: patient, width: columnWidth, emphasizeFirst: true)
         block.append(leftColumn, x: Self.left, top: 0)
         block.append(rightColumn, x: Self.left + columnWidth + 2 * gutter, top: 0)
         let dividerX = Self.left + columnWidth + gutter
@@ -223,19 +233,21 @@ struct SuperbillPDFLayout {
     }
 
     /// A headed column of label/value rows, at x = 0; an empty value is a line to write on.
-    private func facts(title: String, rows: [(String, [String])], width: Double, emphasize: String? = nil) -> PDFBlock {
+    private func facts(title: String, rows: [(StaticString, [[UInt8]])], width: Double, emphasizeFirst: Bool = false) -> PDFBlock {
         var block = heading(title, width: width, topMargin: 0)
         let labelWidth = (width * 0.36).rounded()
         let valueX = labelWidth + 4
         let valueWidth = width - valueX
         var top = block.height
-        for (label, values) in rows {
+        for (index, (label, values)) in rows.enumerated() {
             let rowTop = top + 0.8
-            block.text(encode(label), x: 0, baseline: rowTop + Self.body.baselineOffset, style: Self.labelStyle)
-            let style = label == emphasize ? Self.bold : Self.body
+            var labelBytes: [UInt8] = []
+            PDFBytes.append(label, to: &labelBytes)
+            block.text(labelBytes, x: 0, baseline: rowTop + Self.body.baselineOffset, style: Self.labelStyle)
+            let style = emphasizeFirst && index == 0 ? Self.bold : Self.body
             var used = 0.0
             for value in values {
-                used += block.lines(PDFTextWrap.wrap(encode(value), style: style, width: valueWidth),
+                used += block.lines(PDFTextWrap.wrap(value, style: style, width: valueWidth),
                                     x: valueX, width: valueWidth, top: rowTop + used, style: style)
             }
             if values.isEmpty {
@@ -373,18 +385,19 @@ struct SuperbillPDFLayout {
             .init(title: "Units", width: fixed[5], align: .right),
             .init(title: "Fee", width: fixed[6], align: .right),
         ])
-        let date = Array(SuperbillFormat.date(encounter.dateOfService).utf8)
+        let date = PDFFormat.date(encounter.dateOfService)
         let pos = encode(encounter.placeOfService)
         let rows = bill.lines.map { line -> PDFBlock in
             let service = line.service
             var description: [Table.Run] = [line.description.map { .init(text: encode($0), style: Self.body) }
                 ?? .init(text: Array("(no description on file)".utf8), style: Self.body.with(color: Self.muted))]
             if let ndc = service.ndc {
-                var drug = "NDC \(SuperbillFormat.ndc(ndc))"
+                var drug = Array("NDC ".utf8) + PDFFormat.ndc(ndc)
                 if let quantity = service.ndcQuantity {
-                    drug += " · \(Money.plain(quantity))\(service.ndcUnit.map { " " + $0 } ?? "")"
+                    drug += [0x20, 0xB7, 0x20] + PDFFormat.quantity(quantity)   // " · "
+                    if let unit = service.ndcUnit { drug.append(0x20); drug += encode(unit) }
                 }
-                description.append(.init(text: encode(drug), style: Self.small))
+                description.append(.init(text: drug, style: Self.small))
             }
             let pointers = service.diagnosisPointers.map(Superbill.pointerLetter).joined(separator: ", ")
             return table.row([
@@ -394,8 +407,8 @@ struct SuperbillPDFLayout {
                 [.init(text: encode(service.modifiers.joined(separator: ", ")), style: Self.body)],
                 description,
                 [.init(text: Array(pointers.utf8), style: Self.body)],
-                [.init(text: Array(Money.plain(service.units).utf8), style: Self.body)],
-                [.init(text: Array(SuperbillFormat.money(service.charge).utf8), style: Self.body)],
+                [.init(text: PDFFormat.quantity(service.units), style: Self.body)],
+                [.init(text: PDFFormat.money(service.charge), style: Self.body)],
             ])
         }
 
@@ -406,7 +419,7 @@ struct SuperbillPDFLayout {
         let baseline = 4 + Self.bold.baselineOffset
         total.text(Array("Total charges".utf8), x: Self.left, width: Self.width - feeWidth - 5, baseline: baseline,
                    style: Self.bold, align: .right)
-        total.text(Array(SuperbillFormat.money(bill.totalCharges).utf8), x: Self.right - feeWidth, width: feeWidth - 5,
+        total.text(PDFFormat.money(totalCharges), x: Self.right - feeWidth, width: feeWidth - 5,
                    baseline: baseline, style: Self.bold, align: .right)
         total.height = 4 + Self.bold.leading + 3
         place(table: table, title: "Services", rows: rows, footer: total, on: &pages)
@@ -440,9 +453,9 @@ struct SuperbillPDFLayout {
             payments.append(paymentsTable.header())
             paymentRows = bill.payments.map { payment in
                 paymentsTable.row([
-                    [.init(text: Array(SuperbillFormat.date(payment.date).utf8), style: Self.body)],
+                    [.init(text: PDFFormat.date(payment.date), style: Self.body)],
                     [.init(text: encode(SuperbillFormat.paymentMethod(payment.method)), style: Self.body)],
-                    [.init(text: Array(SuperbillFormat.money(payment.amount).utf8), style: Self.body)],
+                    [.init(text: PDFFormat.money(payment.amount), style: Self.body)],
                 ])
             }
             for row in paymentRows { payments.append(row) }
@@ -452,22 +465,23 @@ struct SuperbillPDFLayout {
         var summary = PDFBlock()
         var top = paymentHeading.height + 2
         let rowHeight = Self.body.leading + 5
-        for (label, amount) in [("Total charges", bill.totalCharges), ("Payments received", bill.totalPaid)] {
+        for (label, amount) in [("Total charges", totalCharges), ("Payments received", totalPaid)] {
             let baseline = top + 2.5 + Self.body.baselineOffset
             summary.text(Array(label.utf8), x: summaryX, baseline: baseline, style: Self.body.with(color: PDFColor(hex: 0x333333)))
-            summary.text(Array(SuperbillFormat.money(amount).utf8), x: summaryX, width: summaryWidth, baseline: baseline,
+            summary.text(PDFFormat.money(amount), x: summaryX, width: summaryWidth, baseline: baseline,
                          style: Self.body, align: .right)
             top += rowHeight
         }
         summary.line(x1: summaryX, y1: top + 1, x2: Self.right, y2: top + 1, width: 1.5, color: Self.navy)
         let balanceStyle = PDFTextStyle(font: .helveticaBold, size: 10.5, color: Self.navy, leading: 14)
-        let credit = bill.balanceDue < 0
+        let balance = balanceDue
+        let credit = balance < 0
         let balanceBaseline = top + 5 + balanceStyle.baselineOffset
         summary.text(Array((credit ? "Credit balance" : "Balance due").utf8), x: summaryX, baseline: balanceBaseline, style: balanceStyle)
-        summary.text(Array(SuperbillFormat.money(credit ? -bill.balanceDue : bill.balanceDue).utf8), x: summaryX,
+        summary.text(PDFFormat.money(credit ? -balance : balance), x: summaryX,
                      width: summaryWidth, baseline: balanceBaseline, style: balanceStyle, align: .right)
         top += 5 + balanceStyle.leading + 2
-        if bill.isPaidInFull {
+        if balance <= 0 {
             let stamp = PDFTextStyle(font: .helveticaBold, size: 9, color: Self.green, charSpacing: 1.2, leading: 16)
             let text = Array("PAID IN FULL".utf8)
             let stampWidth = stamp.width(text) + 16
@@ -493,21 +507,16 @@ struct SuperbillPDFLayout {
     // MARK: - Statement and signature
 
     private func statement(on pages: inout PDFPaginator) {
-        var paragraphs = [clinic.superbillStatement ?? SuperbillRenderer.defaultStatement,
-                          "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
-                            + "Please send any reimbursement to the patient (insured)."]
-        if let auth = bill.encounter.priorAuthorization { paragraphs.append("Prior authorization: \(auth)") }
-        let style = Self.body.with(leading: 11.5)
-
-        var lines: [PDFBlock] = []
-        for paragraph in paragraphs {
-            let wrapped = PDFTextWrap.wrap(encode(paragraph), style: style, width: Self.width)
-            for (index, text) in wrapped.enumerated() {
-                var line = PDFBlock()
-                line.text(text, x: Self.left, baseline: style.baselineOffset, style: style)
-                line.height = style.leading + (index == wrapped.count - 1 ? 4 : 0)
-                lines.append(line)
-            }
+        var paragraphLines = clinicText.statementLines
+        if let auth = bill.encounter.priorAuthorization {
+            paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"])
+        }
+        let style = Self.statementStyle
+        let lines = paragraphLines.map { text, endsParagraph -> PDFBlock in
+            var line = PDFBlock()
+            line.text(text, x: Self.left, baseline: style.baselineOffset, style: style)
+            line.height = style.leading + (endsParagraph ? 4 : 0)
+            return line
         }
         var block = sectionHeading("Statement for out-of-network submission")
         for line in lines { block.append(line) }

@@ -16,7 +16,7 @@ enum PDFBytes {
     /// Appends `value` with at most two decimals and no exponent (`12`, `12.5`, `-0.75`): PDF real syntax.
     @inline(__always)
     static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
-        var hundredths = Int((value * 100).rounded())
+        var hundredths = Int(value * 100 + (value < 0 ? -0.5 : 0.5))
         if hundredths < 0 { bytes.append(0x2D); hundredths = -hundredths }
         appendInteger(hundredths / 100, to: &bytes)
         let fraction = hundredths % 100
@@ -30,16 +30,16 @@ enum PDFBytes {
     @inline(__always)
     static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(0x2D); appendInteger(-value, to: &bytes); return }
+        // Page coordinates are below 1000: write those digit by digit without a buffer.
         if value < 10 { bytes.append(0x30 + UInt8(value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 { buffer[count] = 0x30 + UInt8(rest % 10); rest /= 10; count += 1 }
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        if value < 100 { bytes.append(0x30 + UInt8(value / 10)); bytes.append(0x30 + UInt8(value % 10)); return }
+        if value < 1000 {
+            bytes.append(0x30 + UInt8(value / 100)); bytes.append(0x30 + UInt8(value / 10 % 10))
+            bytes.append(0x30 + UInt8(value % 10)); return
         }
+        var divisor = 1000
+        while divisor <= value / 10 { divisor *= 10 }
+        while divisor > 0 { bytes.append(0x30 + UInt8(value / divisor % 10)); divisor /= 10 }
     }
 
     /// `value` as exactly ten digits, zero-padded (xref offsets).
@@ -103,7 +103,7 @@ struct PDFContentStream {
         setFill(color)
         PDFBytes.append("BT\n", to: &bytes)
         if font != self.font || size != fontSize {
-            bytes.append(0x2F); bytes.append(contentsOf: font.resourceName.utf8); bytes.append(0x20)
+            bytes.append(0x2F); PDFBytes.append(font.resourceName, to: &bytes); bytes.append(0x20)
             PDFBytes.appendNumber(size, to: &bytes)
             PDFBytes.append(" Tf\n", to: &bytes)
             self.font = font; fontSize = size
@@ -202,103 +202,119 @@ enum PDFDocumentBuilder {
     static func document(pages: [PDFContentStream], info: Info) -> Data {
         let pageCount = pages.count
         let contentBytes = pages.reduce(0) { $0 + $1.bytes.count }
-        var out: [UInt8] = []
-        out.reserveCapacity(contentBytes + 1200 + pageCount * 200)
         // Object numbers: 1 catalog, 2 page tree, 3–4 fonts, 5 info, then (page, content) pairs.
-        let objectCount = 5 + 2 * pageCount
-        var offsets = [Int](repeating: 0, count: objectCount + 1)
+        var file = ObjectWriter(objectCount: 5 + 2 * pageCount, capacity: contentBytes + 1200 + pageCount * 220)
 
-        PDFBytes.append("%PDF-1.4\n", to: &out)
-        out.append(contentsOf: [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A])   // binary marker comment
+        PDFBytes.append("%PDF-1.4\n", to: &file.out)
+        file.out.append(contentsOf: [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A])   // binary marker comment
 
-        func begin(_ number: Int) {
+        file.begin(1)
+        PDFBytes.append("<< /Type /Catalog /Pages 2 0 R >>", to: &file.out)
+        file.end()
+
+        file.begin(2)
+        PDFBytes.append("<< /Type /Pages /Kids [", to: &file.out)
+        for page in 0..<pageCount {
+            if page > 0 { file.out.append(0x20) }
+            file.reference(6 + 2 * page)
+        }
+        PDFBytes.append("] /Count ", to: &file.out)
+        PDFBytes.appendInteger(pageCount, to: &file.out)
+        PDFBytes.append(" >>", to: &file.out)
+        file.end()
+
+        file.begin(3)
+        PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", to: &file.out)
+        file.end()
+        file.begin(4)
+        PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>", to: &file.out)
+        file.end()
+
+        file.begin(5)
+        PDFBytes.append("<< /Title ", to: &file.out)
+        PDFBytes.appendTextString(info.title, to: &file.out)
+        if let author = info.author {
+            PDFBytes.append(" /Author ", to: &file.out)
+            PDFBytes.appendTextString(author, to: &file.out)
+        }
+        if let subject = info.subject {
+            PDFBytes.append(" /Subject ", to: &file.out)
+            PDFBytes.appendTextString(subject, to: &file.out)
+        }
+        PDFBytes.append(" /Producer ", to: &file.out)
+        PDFBytes.appendTextString(info.producer, to: &file.out)
+        if let date = info.date {
+            let stamp = Array("D:\(PDFFormat.compactDate(date))000000Z".utf8)
+            PDFBytes.append(" /CreationDate ", to: &file.out)
+            PDFBytes.appendLiteralString(stamp, to: &file.out)
+            PDFBytes.append(" /ModDate ", to: &file.out)
+            PDFBytes.appendLiteralString(stamp, to: &file.out)
+        }
+        PDFBytes.append(" >>", to: &file.out)
+        file.end()
+
+        for (index, page) in pages.enumerated() {
+            let pageObject = 6 + 2 * index
+            file.begin(pageObject)
+            PDFBytes.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> /ProcSet [/PDF /Text] >> /Contents ", to: &file.out)
+            file.reference(pageObject + 1)
+            PDFBytes.append(" >>", to: &file.out)
+            file.end()
+
+            file.begin(pageObject + 1)
+            PDFBytes.append("<< /Length ", to: &file.out)
+            PDFBytes.appendInteger(page.bytes.count, to: &file.out)
+            PDFBytes.append(" >>\nstream\n", to: &file.out)
+            file.out.append(contentsOf: page.bytes)
+            PDFBytes.append("\nendstream", to: &file.out)
+            file.end()
+        }
+
+        file.finish()
+        return Data(file.out)
+    }
+
+    /// The output buffer and the byte offset of each object, for the cross-reference table.
+    private struct ObjectWriter {
+        var out: [UInt8] = []
+        var offsets: [Int]
+        let objectCount: Int
+
+        init(objectCount: Int, capacity: Int) {
+            self.objectCount = objectCount
+            offsets = [Int](repeating: 0, count: objectCount + 1)
+            out.reserveCapacity(capacity)
+        }
+
+        mutating func begin(_ number: Int) {
             offsets[number] = out.count
             PDFBytes.appendInteger(number, to: &out)
             PDFBytes.append(" 0 obj\n", to: &out)
         }
-        func end() { PDFBytes.append("\nendobj\n", to: &out) }
-        func reference(_ number: Int) {
+
+        mutating func end() { PDFBytes.append("\nendobj\n", to: &out) }
+
+        mutating func reference(_ number: Int) {
             PDFBytes.appendInteger(number, to: &out)
             PDFBytes.append(" 0 R", to: &out)
         }
 
-        begin(1)
-        PDFBytes.append("<< /Type /Catalog /Pages 2 0 R >>", to: &out)
-        end()
-
-        begin(2)
-        PDFBytes.append("<< /Type /Pages /Kids [", to: &out)
-        for page in 0..<pageCount {
-            if page > 0 { out.append(0x20) }
-            reference(6 + 2 * page)
+        /// Cross-reference table, trailer, `startxref` and `%%EOF`.
+        mutating func finish() {
+            let xrefOffset = out.count
+            PDFBytes.append("xref\n0 ", to: &out)
+            PDFBytes.appendInteger(objectCount + 1, to: &out)
+            // Each entry is exactly 20 bytes: 10-digit offset, space, 5-digit generation, space, type, CR LF.
+            PDFBytes.append("\n0000000000 65535 f\r\n", to: &out)
+            for number in 1...objectCount {
+                PDFBytes.appendTenDigits(offsets[number], to: &out)
+                PDFBytes.append(" 00000 n\r\n", to: &out)
+            }
+            PDFBytes.append("trailer\n<< /Size ", to: &out)
+            PDFBytes.appendInteger(objectCount + 1, to: &out)
+            PDFBytes.append(" /Root 1 0 R /Info 5 0 R >>\nstartxref\n", to: &out)
+            PDFBytes.appendInteger(xrefOffset, to: &out)
+            PDFBytes.append("\n%%EOF\n", to: &out)
         }
-        PDFBytes.append("] /Count ", to: &out)
-        PDFBytes.appendInteger(pageCount, to: &out)
-        PDFBytes.append(" >>", to: &out)
-        end()
-
-        for font in PDFFont.allCases {
-            begin(2 + font.rawValue)
-            PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /", to: &out)
-            out.append(contentsOf: font.baseFont.utf8)
-            PDFBytes.append(" /Encoding /WinAnsiEncoding >>", to: &out)
-            end()
-        }
-
-        begin(5)
-        PDFBytes.append("<< /Title ", to: &out)
-        PDFBytes.appendTextString(info.title, to: &out)
-        if let author = info.author {
-            PDFBytes.append(" /Author ", to: &out)
-            PDFBytes.appendTextString(author, to: &out)
-        }
-        if let subject = info.subject {
-            PDFBytes.append(" /Subject ", to: &out)
-            PDFBytes.appendTextString(subject, to: &out)
-        }
-        PDFBytes.append(" /Producer ", to: &out)
-        PDFBytes.appendTextString(info.producer, to: &out)
-        if let date = info.date {
-            let stamp = Array("D:\(date.compact)000000Z".utf8)
-            PDFBytes.append(" /CreationDate ", to: &out)
-            PDFBytes.appendLiteralString(stamp, to: &out)
-            PDFBytes.append(" /ModDate ", to: &out)
-            PDFBytes.appendLiteralString(stamp, to: &out)
-        }
-        PDFBytes.append(" >>", to: &out)
-        end()
-
-        for (index, page) in pages.enumerated() {
-            let pageObject = 6 + 2 * index
-            begin(pageObject)
-            PDFBytes.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> /ProcSet [/PDF /Text] >> /Contents ", to: &out)
-            reference(pageObject + 1)
-            PDFBytes.append(" >>", to: &out)
-            end()
-
-            begin(pageObject + 1)
-            PDFBytes.append("<< /Length ", to: &out)
-            PDFBytes.appendInteger(page.bytes.count, to: &out)
-            PDFBytes.append(" >>\nstream\n", to: &out)
-            out.append(contentsOf: page.bytes)
-            PDFBytes.append("\nendstream", to: &out)
-            end()
-        }
-
-        let xrefOffset = out.count
-        PDFBytes.append("xref\n0 ", to: &out)
-        PDFBytes.appendInteger(objectCount + 1, to: &out)
-        // Each entry is exactly 20 bytes: 10-digit offset, space, 5-digit generation, space, type, CR LF.
-        PDFBytes.append("\n0000000000 65535 f\r\n", to: &out)
-        for number in 1...objectCount {
-            PDFBytes.appendTenDigits(offsets[number], to: &out)
-            PDFBytes.append(" 00000 n\r\n", to: &out)
-        }
-        PDFBytes.append("trailer\n<< /Size ", to: &out)
-        PDFBytes.appendInteger(objectCount + 1, to: &out)
-        PDFBytes.append(" /Root 1 0 R /Info 5 0 R >>\nstartxref\n", to: &out)
-        PDFBytes.appendInteger(xrefOffset, to: &out)
-        PDFBytes.append("\n%%EOF\n", to: &out)
-        return Data(out)
     }
 }

@@ -8,9 +8,8 @@ enum PDFFont: Int, Sendable, CaseIterable {
     case helvetica = 1
     case helveticaBold = 2
 
-    /// The resource name used in content streams: `/F1`, `/F2`.
-    var resourceName: String { "F\(rawValue)" }
-    var baseFont: String { self == .helvetica ? "Helvetica" : "Helvetica-Bold" }
+    /// The resource name used in content streams: `F1`, `F2`.
+    var resourceName: StaticString { self == .helvetica ? "F1" : "F2" }
 
     /// Advance width of one WinAnsi byte, in 1/1000 em (0 for the codes WinAnsi leaves undefined).
     @inline(__always)

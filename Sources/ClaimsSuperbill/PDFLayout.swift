@@ -171,22 +171,32 @@ struct PDFPaginator {
     private(set) var pages: [PDFContentStream] = []
     private var page = PDFContentStream()
     private(set) var cursor = top
-    let runningHeader: PDFBlock
+    /// Made when a second page is first needed (most superbills have one page).
+    private let makeRunningHeader: () -> PDFBlock
+    private var runningHeader: PDFBlock?
+    /// The running header's height, known before it is made.
+    let runningHeaderHeight: Double
 
-    init(runningHeader: PDFBlock) { self.runningHeader = runningHeader }
+    init(runningHeaderHeight: Double, runningHeader: @escaping () -> PDFBlock) {
+        self.runningHeaderHeight = runningHeaderHeight
+        makeRunningHeader = runningHeader
+    }
 
     /// Height available on a page after the running header.
-    var fullPageHeight: Double { Self.bottom - Self.top - runningHeader.height }
+    var fullPageHeight: Double { Self.bottom - Self.top - runningHeaderHeight }
     var remaining: Double { Self.bottom - cursor }
     /// Nothing placed on this page yet (but its running header).
-    var isAtPageTop: Bool { cursor <= Self.top + (pages.isEmpty ? 0 : runningHeader.height) + 0.01 }
+    var isAtPageTop: Bool { cursor <= Self.top + (pages.isEmpty ? 0 : runningHeaderHeight) + 0.01 }
     func fits(_ height: Double) -> Bool { cursor + height <= Self.bottom + 0.01 }
 
     mutating func newPage() {
         pages.append(page)
         page = PDFContentStream()
         cursor = Self.top
-        draw(runningHeader)
+        let header = runningHeader ?? makeRunningHeader()
+        runningHeader = header
+        draw(header)
+        cursor = Self.top + runningHeaderHeight
     }
 
     /// Skips `space` points down, unless that is the top of a page.
