@@ -112,7 +112,8 @@ struct SuperbillPDFLayout {
         pages.gap(22)
         pages.place(signature())
 
-        let footerLeft = encode("Superbill \(bill.number) · \(patientName)")
+        let footerLeft = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName)"), style: Self.footerStyle,
+                                         width: Self.width - 90)
         return pages.finish { number, count in
             var block = PDFBlock()
             let baseline = PDFDocumentBuilder.pageHeight - 30
@@ -127,10 +128,12 @@ struct SuperbillPDFLayout {
     private func runningHeader() -> PDFBlock {
         var block = PDFBlock()
         let title = Self.bold.with(size: 10, color: Self.navy)
-        block.text(clinicText.name, x: Self.left, baseline: 9, style: title)
         let person = bill.encounter.patient.person
-        block.text(encode("Superbill \(bill.number) · \(patientName) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
-                   x: Self.left, width: Self.width, baseline: 9, style: Self.small, align: .right)
+        let identity = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
+                                       style: Self.small, width: Self.width * 0.6)
+        block.text(identity, x: Self.left, width: Self.width, baseline: 9, style: Self.small, align: .right)
+        block.text(PDFTextWrap.fit(clinicText.name, style: title, width: Self.width - Self.small.width(identity) - 16),
+                   x: Self.left, baseline: 9, style: title)
         block.line(x1: Self.left, y1: 15, x2: Self.right, y2: 15, width: 1, color: Self.navy)
         block.height = 26
         return block
@@ -336,16 +339,19 @@ struct SuperbillPDFLayout {
     private func place(table: Table, title: String, rows: [PDFBlock], footer: PDFBlock? = nil,
                        on pages: inout PDFPaginator) {
         let heading = sectionHeading(title)
-        let continued = sectionHeading("\(title) (continued)")
         let header = table.header()
-        let first = rows.first?.height ?? 0
+        let footerHeight = footer?.height ?? 0
+        let first = (rows.first?.height ?? 0) + (rows.count <= 1 ? footerHeight : 0)
         if !pages.fits(heading.height + header.height + first) && !pages.isAtPageTop { pages.newPage() }
         pages.draw(heading)
         pages.draw(header)
-        for row in rows + (footer.map { [$0] } ?? []) {
-            if !pages.fits(row.height) {
+        let all = rows + (footer.map { [$0] } ?? [])
+        for (index, row) in all.enumerated() {
+            // The footer (a total) never stands alone: the last row moves with it.
+            let keep = footer != nil && index == all.count - 2 ? footerHeight : 0
+            if index > 0 && !pages.fits(row.height + keep) {
                 pages.newPage()
-                pages.draw(continued)
+                pages.draw(sectionHeading("\(title) (continued)"))
                 pages.draw(header)
             }
             pages.draw(row)
@@ -374,7 +380,11 @@ struct SuperbillPDFLayout {
 
     private func servicesTable(on pages: inout PDFPaginator) {
         let encounter = bill.encounter
-        let fixed: [Double] = [56, 30, 60, 58, 42, 36, 64]
+        // Amounts never wrap: the fee column widens (and the description narrows) for large fees.
+        let fees = bill.lines.map { PDFFormat.money($0.service.charge) }
+        let totalText = PDFFormat.money(totalCharges)
+        let widestFee = max(fees.map(Self.body.width).max() ?? 0, Self.bold.width(totalText))
+        let fixed: [Double] = [56, 30, 60, 58, 42, 36, max(64, (widestFee + 12).rounded(.up))]
         let table = Table(x: Self.left, columns: [
             .init(title: "Date", width: fixed[0]),
             .init(title: "POS", width: fixed[1]),
@@ -387,7 +397,7 @@ struct SuperbillPDFLayout {
         ])
         let date = PDFFormat.date(encounter.dateOfService)
         let pos = encode(encounter.placeOfService)
-        let rows = bill.lines.map { line -> PDFBlock in
+        let rows = bill.lines.enumerated().map { index, line -> PDFBlock in
             let service = line.service
             var description: [Table.Run] = [line.description.map { .init(text: encode($0), style: Self.body) }
                 ?? .init(text: Array("(no description on file)".utf8), style: Self.body.with(color: Self.muted))]
@@ -408,7 +418,7 @@ struct SuperbillPDFLayout {
                 description,
                 [.init(text: Array(pointers.utf8), style: Self.body)],
                 [.init(text: PDFFormat.quantity(service.units), style: Self.body)],
-                [.init(text: PDFFormat.money(service.charge), style: Self.body)],
+                [.init(text: fees[index], style: Self.body)],
             ])
         }
 
@@ -419,7 +429,7 @@ struct SuperbillPDFLayout {
         let baseline = 4 + Self.bold.baselineOffset
         total.text(Array("Total charges".utf8), x: Self.left, width: Self.width - feeWidth - 5, baseline: baseline,
                    style: Self.bold, align: .right)
-        total.text(PDFFormat.money(totalCharges), x: Self.right - feeWidth, width: feeWidth - 5,
+        total.text(totalText, x: Self.right - feeWidth, width: feeWidth - 5,
                    baseline: baseline, style: Self.bold, align: .right)
         total.height = 4 + Self.bold.leading + 3
         place(table: table, title: "Services", rows: rows, footer: total, on: &pages)

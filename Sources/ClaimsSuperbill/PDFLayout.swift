@@ -103,6 +103,16 @@ struct PDFBlock {
 }
 
 enum PDFTextWrap {
+    /// `text` cut to `width`, ending in an ellipsis (…) when it was too long: for one-line slots.
+    static func fit(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [UInt8] {
+        guard style.width(text) > width else { return text }
+        let ellipsis: UInt8 = 0x85
+        var cut = text
+        while !cut.isEmpty && style.width(cut + [ellipsis]) > width { cut.removeLast() }
+        while cut.last == 0x20 { cut.removeLast() }
+        return cut + [ellipsis]
+    }
+
     /// Greedy word wrap at spaces with exact AFM widths; a word longer than the line is broken between
     /// characters. Runs of spaces collapse to one; empty text gives no lines.
     static func wrap(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [[UInt8]] {

@@ -349,6 +349,42 @@ extension SuperbillFixtures {
     }
 }
 
+@Suite struct NativePDFFormattingTests {
+    /// Amounts, units and quantities print exactly as in the HTML superbill, including amounts with
+    /// more than two decimals (rounded) and thousands separators.
+    @Test func amountsUnitsAndQuantitiesMatchTheHTML() throws {
+        var encounter = SuperbillFixtures.ketamineEncounter(payments: [Payment(date: LocalDate(iso: "2026-11-03")!, amount: Decimal(string: "0.5")!, method: "cash")])
+        encounter.services = [
+            ServiceLine(code: "99214", units: Decimal(string: "1.5")!, charge: Decimal(string: "0.01")!, diagnosisPointers: [1]),
+            ServiceLine(code: "96365", units: 2, charge: 1000, diagnosisPointers: [1]),
+            ServiceLine(code: "90837", units: Decimal(string: "0.25")!, charge: Decimal(string: "1234567.89")!, diagnosisPointers: [1]),
+            ServiceLine(code: "J3490", units: 50, charge: Decimal(string: "12.345")!, diagnosisPointers: [1], ndc: "4202301131",
+                        ndcQuantity: Decimal(string: "0.5")!, ndcUnit: "ML"),
+        ]
+        let bill = try SuperbillFixtures.bill(encounter)
+        let html = SuperbillFixtures.renderer.html(bill).visibleText
+        let pdf = try PDFInspector(SuperbillFixtures.renderer.pdf(bill)).pageTexts().joined(separator: " ")
+        for expected in ["1.5 $0.01", "2 $1,000.00", "0.25 $1,234,567.89", "50 $12.35", "Total charges $1,235,580.25",
+                         "Payments received $0.50", "Balance due $1,235,579.75", "NDC 4202301131 · 0.5 ML"] {
+            #expect(html.contains(expected), "HTML: \(expected)")
+            #expect(pdf.contains(expected), "PDF: \(expected)")
+        }
+    }
+
+    @Test func namesAndPhonesFallBackToTheHTMLFormatting() throws {
+        var encounter = SuperbillFixtures.ketamineEncounter(firstName: "  Dana ", lastName: "Reyes\t")
+        encounter.patient.person.middleName = "Q"
+        encounter.patient.person.phone = "+1 618 555 0101"
+        let bill = try SuperbillFixtures.bill(encounter)
+        let html = SuperbillFixtures.renderer.html(bill).visibleText
+        let pdf = try PDFInspector(SuperbillFixtures.renderer.pdf(bill)).pageTexts().joined(separator: " ")
+        for expected in ["Name Dana Q Reyes Date of birth", "Phone +1 618 555 0101"] {
+            #expect(html.contains(expected), "HTML: \(expected)")
+            #expect(pdf.contains(expected), "PDF: \(expected)")
+        }
+    }
+}
+
 @Suite struct NativePDFPaginationTests {
     @Test func fortyLinesMakeSeveralPagesWithTheHeaderRepeatedAndNoRowSplit() throws {
         let bill = try SuperbillFixtures.bill(SuperbillFixtures.longEncounter())
@@ -379,6 +415,10 @@ extension SuperbillFixtures {
         #expect(all.contains("$4,780.00"))   // total charges
         #expect(all.contains("$4,280.00"))   // balance due
         #expect(pages.last?.contains("Provider signature") == true)
+        // The total under the table never stands alone on a page: the last row comes with it.
+        if let totalPage = pages.firstIndex(where: { $0.contains("$4,780.00") }) {
+            #expect(pages[totalPage].contains("$139.00"))
+        }
 
         let offsets = try inspector.xrefOffsets()
         #expect(offsets.count == 5 + 2 * pages.count)
