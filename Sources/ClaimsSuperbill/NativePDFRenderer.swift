@@ -7,12 +7,14 @@ public struct NativePDFRenderer: PDFRenderer {
     public init() {}
 
     public var name: String { "native (pure Swift PDF 1.4)" }
+    public var rendersHTML: Bool { false }
+
+    static let htmlUnsupported = "the native PDF renderer draws the Superbill model, not HTML: call "
+        + "SuperbillPDFWriter.write(_:renderer:to:) with the superbill, or set \(SuperbillPDFWriter.rendererVariable)=weasyprint to print HTML"
 
     /// Not supported: the native writer lays out the superbill model, not HTML.
     public func render(html: String, to pdf: URL) throws(PDFRenderError) {
-        throw PDFRenderError(renderer: name, output: pdf.path,
-                             message: "renders superbills from their model, not HTML: use SuperbillPDFWriter.write(_:renderer:to:), "
-                                 + "or set \(SuperbillPDFWriter.rendererVariable)=weasyprint to print HTML")
+        throw PDFRenderError(renderer: name, output: pdf.path, message: Self.htmlUnsupported)
     }
 
     /// Writes the PDF atomically (a temporary file renamed into place): a failed write leaves no file.

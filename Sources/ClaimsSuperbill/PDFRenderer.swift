@@ -8,6 +8,8 @@ import Glibc
 public protocol PDFRenderer: Sendable {
     /// `weasyprint 70.0 (/opt/claims-pdf/bin/weasyprint)`, for reports.
     var name: String { get }
+    /// Whether `render(html:to:)` works; false for `NativePDFRenderer`, which draws the `Superbill` model.
+    var rendersHTML: Bool { get }
     /// Writes `pdf`; on failure leaves no file there.
     func render(html: String, to pdf: URL) throws(PDFRenderError)
     /// Writes the PDF of `bill`, whose HTML `renderer` makes; on failure leaves no file there.
@@ -16,6 +18,8 @@ public protocol PDFRenderer: Sendable {
 }
 
 extension PDFRenderer {
+    public var rendersHTML: Bool { true }
+
     public func render(_ bill: Superbill, renderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError) {
         try render(html: renderer.html(bill), to: pdf)
     }
@@ -88,8 +92,12 @@ public struct SuperbillPDFWriter: Sendable {
         }
     }
 
+    /// Prints `html` with an HTML renderer (WeasyPrint). With the native renderer (the default) this is a skip
+    /// whose reason says what to call instead — a caller that only passes HTML gets HTML-only superbills and a
+    /// note, not a failed batch. Prefer `write(_:renderer:to:)`, which works with every renderer.
     public func write(html: String, to pdf: URL) throws(PDFRenderError) -> PDFOutcome {
         guard let renderer else { return .skipped(reason: unavailableReason ?? "no PDF renderer") }
+        guard renderer.rendersHTML else { return .skipped(reason: NativePDFRenderer.htmlUnsupported) }
         try renderer.render(html: html, to: pdf)
         return .written(pdf)
     }

@@ -473,6 +473,15 @@ extension SuperbillFixtures {
         }
     }
 
+    @Test func htmlOnlyCallersGetASkipWithWhatToCallInstead() throws {
+        let outcome = try SuperbillPDFWriter(environment: [:]).write(html: "<p>x</p>", to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
+        guard case .skipped(let reason) = outcome else { Issue.record("expected a skip, got \(outcome)"); return }
+        #expect(reason.contains("SuperbillPDFWriter.write(_:renderer:to:)"))
+        #expect(reason.contains("CLAIMS_PDF_RENDERER=weasyprint"))
+        #expect(NativePDFRenderer().rendersHTML == false)
+        #expect(WeasyPrintRenderer(executable: URL(fileURLWithPath: "/bin/true")).rendersHTML)
+    }
+
     @Test func htmlInputIsRefusedWithAHint() {
         #expect {
             try NativePDFRenderer().render(html: "<p>x</p>", to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
