@@ -8,8 +8,21 @@ import Glibc
 public protocol PDFRenderer: Sendable {
     /// `weasyprint 70.0 (/opt/claims-pdf/bin/weasyprint)`, for reports.
     var name: String { get }
+    /// Whether `render(html:to:)` works; false for `NativePDFRenderer`, which draws the `Superbill` model.
+    var rendersHTML: Bool { get }
     /// Writes `pdf`; on failure leaves no file there.
     func render(html: String, to pdf: URL) throws(PDFRenderError)
+    /// Writes the PDF of `bill`, whose HTML `renderer` makes; on failure leaves no file there.
+    /// The default prints `renderer.html(bill)` with `render(html:to:)`; `NativePDFRenderer` draws the model itself.
+    func render(_ bill: Superbill, renderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError)
+}
+
+extension PDFRenderer {
+    public var rendersHTML: Bool { true }
+
+    public func render(_ bill: Superbill, renderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError) {
+        try render(html: renderer.html(bill), to: pdf)
+    }
 }
 
 /// What happened to the PDF of one superbill.
@@ -37,16 +50,19 @@ public struct PDFRenderError: Error, Sendable, Hashable, CustomStringConvertible
     public var description: String { "PDF \(output): \(renderer): \(message)" }
 }
 
-/// Writes superbill PDFs with the renderer found on this machine, or reports why it could not.
+/// Writes superbill PDFs with the chosen renderer — by default the native one (`NativePDFRenderer`,
+/// pure Swift, no install) — or reports why it could not.
 ///
 /// ```swift
-/// switch try SuperbillPDFWriter().write(html: html, to: pdfURL) {
+/// switch try SuperbillPDFWriter().write(bill, renderer: superbillRenderer, to: pdfURL) {
 /// case .written: break
 /// case .skipped(let reason): report.notes.append("PDF skipped: \(reason)")
 /// }
 /// ```
 public struct SuperbillPDFWriter: Sendable {
     public static let installHint = "install it with scripts/install-pdf-renderer.sh"
+    /// Environment variable choosing the renderer: `native` (the default when unset or empty) or `weasyprint`.
+    public static let rendererVariable = "CLAIMS_PDF_RENDERER"
 
     public let renderer: (any PDFRenderer)?
     /// Why `renderer` is nil (shown in the skipped outcome).
@@ -58,17 +74,38 @@ public struct SuperbillPDFWriter: Sendable {
         self.unavailableReason = renderer == nil ? (unavailableReason ?? "no PDF renderer configured") : nil
     }
 
-    /// Finds WeasyPrint (see `WeasyPrintRenderer.locate`).
+    /// The renderer `$CLAIMS_PDF_RENDERER` names: `native` (default) or `weasyprint` (found with
+    /// `WeasyPrintRenderer.locate`); any other value skips PDFs with a reason that names the choices.
     public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
-        switch WeasyPrintRenderer.locate(environment: environment) {
-        case .success(let found): self.init(renderer: found)
-        case .failure(let missing): self.init(renderer: nil, unavailableReason: missing.reason)
+        let choice = (environment[Self.rendererVariable] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+        switch choice {
+        case "", "native":
+            self.init(renderer: NativePDFRenderer())
+        case "weasyprint":
+            switch WeasyPrintRenderer.locate(environment: environment) {
+            case .success(let found): self.init(renderer: found)
+            case .failure(let missing): self.init(renderer: nil, unavailableReason: missing.reason)
+            }
+        default:
+            self.init(renderer: nil, unavailableReason:
+                "\(Self.rendererVariable)=\(environment[Self.rendererVariable] ?? "") is not a PDF renderer; use native (the default) or weasyprint")
         }
     }
 
+    /// Prints `html` with an HTML renderer (WeasyPrint). With the native renderer (the default) this is a skip
+    /// whose reason says what to call instead — a caller that only passes HTML gets HTML-only superbills and a
+    /// note, not a failed batch. Prefer `write(_:renderer:to:)`, which works with every renderer.
     public func write(html: String, to pdf: URL) throws(PDFRenderError) -> PDFOutcome {
         guard let renderer else { return .skipped(reason: unavailableReason ?? "no PDF renderer") }
+        guard renderer.rendersHTML else { return .skipped(reason: NativePDFRenderer.htmlUnsupported) }
         try renderer.render(html: html, to: pdf)
+        return .written(pdf)
+    }
+
+    /// Writes the PDF of `bill` (any renderer: the native one draws the model, WeasyPrint prints `superbillRenderer.html(bill)`).
+    public func write(_ bill: Superbill, renderer superbillRenderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError) -> PDFOutcome {
+        guard let renderer else { return .skipped(reason: unavailableReason ?? "no PDF renderer") }
+        try renderer.render(bill, renderer: superbillRenderer, to: pdf)
         return .written(pdf)
     }
 }

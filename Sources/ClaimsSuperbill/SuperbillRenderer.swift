@@ -6,8 +6,10 @@ import Foundation
 ///
 /// ```swift
 /// let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: ruleBook.codes)
-/// let html = try renderer.html(for: evaluation, payerName: payerRules?.name)
-/// let outcome = try SuperbillPDFWriter().write(html: html, to: dir.appendingPathComponent("ENC-0001.pdf"))
+/// let bill = try renderer.superbill(for: evaluation, payerName: payerRules?.name)
+/// let html = renderer.html(bill)
+/// let pdf: Data = renderer.pdf(bill)   // native PDF writer, or:
+/// let outcome = try SuperbillPDFWriter().write(bill, renderer: renderer, to: dir.appendingPathComponent("ENC-0001.pdf"))
 /// ```
 /// The page is self-contained (inline CSS, no images, no template files), letter size for print,
 /// and depends only on its inputs.

@@ -1,0 +1,254 @@
+import Foundation
+
+// Small layout toolkit for the native superbill PDF: styled text, word wrapping with the AFM widths,
+// blocks of drawing operations measured before they are placed, and a paginator that never splits
+// a block across pages. Coordinates inside a block run top-down from the block's top edge; the
+// paginator converts them to PDF user space (bottom-up) when it places the block.
+
+/// A font, size, colour and letter spacing.
+struct PDFTextStyle {
+    var font: PDFFont
+    var size: Double
+    var color: PDFColor
+    var charSpacing: Double = 0
+    /// Line box height.
+    var leading: Double
+
+    /// Distance from the top of a line box to the baseline, centring the glyphs' ascender–descender box.
+    var baselineOffset: Double { (leading + size * (PDFFont.ascender + PDFFont.descender) / 1000) / 2 }
+
+    func width(_ text: [UInt8]) -> Double { font.width(text, size: size, charSpacing: charSpacing) }
+
+    func with(font: PDFFont? = nil, size: Double? = nil, color: PDFColor? = nil, leading: Double? = nil) -> PDFTextStyle {
+        var copy = self
+        if let font { copy.font = font }
+        if let size { copy.size = size }
+        if let color { copy.color = color }
+        if let leading { copy.leading = leading }
+        return copy
+    }
+}
+
+enum PDFAlignment { case left, center, right }
+
+/// One drawing operation, positioned relative to the top-left of its block (y grows downwards).
+enum PDFDrawOp {
+    /// `y` is the baseline.
+    case text([UInt8], x: Double, y: Double, style: PDFTextStyle)
+    case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor)
+    /// `y` is the rectangle's top edge.
+    case fill(x: Double, y: Double, width: Double, height: Double, color: PDFColor)
+    case box(x: Double, y: Double, width: Double, height: Double, lineWidth: Double, color: PDFColor)
+}
+
+/// Drawing operations with a measured height: the unit the paginator keeps together.
+struct PDFBlock {
+    var height = 0.0
+    var ops: [PDFDrawOp] = []
+
+    init(height: Double = 0, ops: [PDFDrawOp] = []) {
+        self.height = height
+        self.ops = ops
+        self.ops.reserveCapacity(16)
+    }
+
+    /// Text aligned inside [x, x + width] on the baseline `y`.
+    mutating func text(_ text: [UInt8], x: Double, width: Double = 0, baseline y: Double, style: PDFTextStyle,
+                       align: PDFAlignment = .left) {
+        guard !text.isEmpty else { return }
+        let start: Double
+        switch align {
+        case .left: start = x
+        case .center: start = x + (width - style.width(text)) / 2
+        case .right: start = x + width - style.width(text)
+        }
+        ops.append(.text(text, x: start, y: y, style: style))
+    }
+
+    /// Wrapped lines stacked from `top`; returns the height used.
+    @discardableResult
+    mutating func lines(_ lines: [[UInt8]], x: Double, width: Double, top: Double, style: PDFTextStyle,
+                        align: PDFAlignment = .left) -> Double {
+        for (index, line) in lines.enumerated() {
+            text(line, x: x, width: width, baseline: top + Double(index) * style.leading + style.baselineOffset,
+                 style: style, align: align)
+        }
+        return Double(lines.count) * style.leading
+    }
+
+    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor) {
+        ops.append(.line(x1: x1, y1: y1, x2: x2, y2: y2, width: width, color: color))
+    }
+
+    mutating func fill(x: Double, y: Double, width: Double, height: Double, color: PDFColor) {
+        ops.append(.fill(x: x, y: y, width: width, height: height, color: color))
+    }
+
+    /// Appends `other` below this block's current height (or at `top`).
+    mutating func append(_ other: PDFBlock, x dx: Double = 0, top: Double? = nil) {
+        let dy = top ?? height
+        for op in other.ops {
+            switch op {
+            case .text(let text, let x, let y, let style): ops.append(.text(text, x: x + dx, y: y + dy, style: style))
+            case .line(let x1, let y1, let x2, let y2, let width, let color):
+                ops.append(.line(x1: x1 + dx, y1: y1 + dy, x2: x2 + dx, y2: y2 + dy, width: width, color: color))
+            case .fill(let x, let y, let width, let height, let color):
+                ops.append(.fill(x: x + dx, y: y + dy, width: width, height: height, color: color))
+            case .box(let x, let y, let width, let height, let lineWidth, let color):
+                ops.append(.box(x: x + dx, y: y + dy, width: width, height: height, lineWidth: lineWidth, color: color))
+            }
+        }
+        height = max(height, dy + other.height)
+    }
+}
+
+enum PDFTextWrap {
+    /// `text` cut to `width`, ending in an ellipsis (…) when it was too long: for one-line slots.
+    static func fit(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [UInt8] {
+        guard style.width(text) > width else { return text }
+        let ellipsis: UInt8 = 0x85
+        var cut = text
+        while !cut.isEmpty && style.width(cut + [ellipsis]) > width { cut.removeLast() }
+        while cut.last == 0x20 { cut.removeLast() }
+        return cut + [ellipsis]
+    }
+
+    /// Greedy word wrap at spaces with exact AFM widths; a word longer than the line is broken between
+    /// characters. Runs of spaces collapse to one; empty text gives no lines.
+    static func wrap(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [[UInt8]] {
+        let font = style.font
+        let maxUnits = Int((width * 1000 / style.size).rounded(.down))
+        // Fits whole (the common case): no copies.
+        var total = 0
+        var clean = true
+        var previous: UInt8 = 0x20
+        for byte in text {
+            total += font.width(of: byte)
+            if byte == 0x20 && previous == 0x20 { clean = false }
+            previous = byte
+        }
+        if clean && previous != 0x20 && total <= maxUnits { return text.isEmpty ? [] : [text] }
+
+        var lines: [[UInt8]] = []
+        var line: [UInt8] = []
+        var lineUnits = 0
+        var word: [UInt8] = []
+        var wordUnits = 0
+        let space = font.width(of: 0x20)
+
+        func flushWord() {
+            guard !word.isEmpty else { return }
+            if line.isEmpty {
+                // Break a word wider than the line between characters.
+                while wordUnits > maxUnits, word.count > 1 {
+                    var units = 0
+                    var cut = 0
+                    while cut < word.count, units + font.width(of: word[cut]) <= maxUnits { units += font.width(of: word[cut]); cut += 1 }
+                    cut = max(cut, 1)
+                    lines.append(Array(word[..<cut]))
+                    word.removeFirst(cut)
+                    wordUnits = word.reduce(0) { $0 + font.width(of: $1) }
+                }
+                line = word; lineUnits = wordUnits
+            } else if lineUnits + space + wordUnits <= maxUnits {
+                line.append(0x20); line.append(contentsOf: word); lineUnits += space + wordUnits
+            } else {
+                lines.append(line)
+                line = []; lineUnits = 0
+                flushWord()
+                return
+            }
+            word = []; wordUnits = 0
+        }
+
+        for byte in text {
+            if byte == 0x20 { flushWord() } else { word.append(byte); wordUnits += font.width(of: byte) }
+        }
+        flushWord()
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+}
+
+/// Places blocks on US-letter pages top to bottom and starts a new page when the next block does not
+/// fit; each page after the first begins with the running header. The footer ("Page n of m") is added
+/// when the page count is known.
+struct PDFPaginator {
+    static let top = 40.0
+    /// Lowest y (top-down) a block may reach: leaves room for the footer.
+    static let bottom = PDFDocumentBuilder.pageHeight - 54
+
+    private(set) var pages: [PDFContentStream] = []
+    private var page = PDFContentStream()
+    private(set) var cursor = top
+    /// Made when a second page is first needed (most superbills have one page).
+    private let makeRunningHeader: () -> PDFBlock
+    private var runningHeader: PDFBlock?
+    /// The running header's height, known before it is made.
+    let runningHeaderHeight: Double
+
+    init(runningHeaderHeight: Double, runningHeader: @escaping () -> PDFBlock) {
+        self.runningHeaderHeight = runningHeaderHeight
+        makeRunningHeader = runningHeader
+    }
+
+    /// Height available on a page after the running header.
+    var fullPageHeight: Double { Self.bottom - Self.top - runningHeaderHeight }
+    var remaining: Double { Self.bottom - cursor }
+    /// Nothing placed on this page yet (but its running header).
+    var isAtPageTop: Bool { cursor <= Self.top + (pages.isEmpty ? 0 : runningHeaderHeight) + 0.01 }
+    func fits(_ height: Double) -> Bool { cursor + height <= Self.bottom + 0.01 }
+
+    mutating func newPage() {
+        pages.append(page)
+        page = PDFContentStream()
+        cursor = Self.top
+        let header = runningHeader ?? makeRunningHeader()
+        runningHeader = header
+        draw(header)
+        cursor = Self.top + runningHeaderHeight
+    }
+
+    /// Skips `space` points down, unless that is the top of a page.
+    mutating func gap(_ space: Double) { if !isAtPageTop { cursor += space } }
+
+    /// Places `block` on this page when it fits, else on the next.
+    mutating func place(_ block: PDFBlock) {
+        if !fits(block.height) && !isAtPageTop { newPage() }
+        draw(block)
+    }
+
+    /// Places `block` here, fitting or not (the caller checked).
+    mutating func draw(_ block: PDFBlock) {
+        let base = PDFDocumentBuilder.pageHeight - cursor
+        for op in block.ops {
+            switch op {
+            case .text(let text, let x, let y, let style):
+                page.text(text, x: x, y: base - y, font: style.font, size: style.size, color: style.color,
+                          charSpacing: style.charSpacing)
+            case .line(let x1, let y1, let x2, let y2, let width, let color):
+                page.line(x1: x1, y1: base - y1, x2: x2, y2: base - y2, width: width, color: color)
+            case .fill(let x, let y, let width, let height, let color):
+                page.fillRect(x: x, y: base - y - height, width: width, height: height, color: color)
+            case .box(let x, let y, let width, let height, let lineWidth, let color):
+                page.strokeRect(x: x, y: base - y - height, width: width, height: height, lineWidth: lineWidth, color: color)
+            }
+        }
+        cursor += block.height
+    }
+
+    /// The finished pages, each with its footer (drawn by `footer(pageNumber, pageCount)`).
+    mutating func finish(footer: (Int, Int) -> PDFBlock) -> [PDFContentStream] {
+        pages.append(page)
+        let count = pages.count
+        for index in pages.indices {
+            let block = footer(index + 1, count)
+            let base = PDFDocumentBuilder.pageHeight
+            for case .text(let text, let x, let y, let style) in block.ops {
+                pages[index].text(text, x: x, y: base - y, font: style.font, size: style.size, color: style.color,
+                                  charSpacing: style.charSpacing)
+            }
+        }
+        return pages
+    }
+}

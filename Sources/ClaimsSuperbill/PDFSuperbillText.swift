@@ -1,0 +1,122 @@
+import ClaimsCore
+import Foundation
+
+/// The superbill's values as WinAnsi bytes, formatted exactly as `SuperbillFormat` formats them for the
+/// HTML, without the Foundation string round trips (the native writer makes thousands of PDFs a second).
+/// Anything outside the fast paths falls back to `SuperbillFormat`.
+enum PDFFormat {
+    /// `11/03/2026`.
+    static func date(_ date: LocalDate) -> [UInt8] {
+        guard (1000...9999).contains(date.year) else { return Array(SuperbillFormat.date(date).utf8) }
+        return [digit(date.month / 10), digit(date.month % 10), 0x2F, digit(date.day / 10), digit(date.day % 10), 0x2F,
+                digit(date.year / 1000), digit(date.year / 100 % 10), digit(date.year / 10 % 10), digit(date.year % 10)]
+    }
+
+    /// `20261120` (PDF date strings).
+    static func compactDate(_ date: LocalDate) -> String {
+        guard (1000...9999).contains(date.year) else { return date.compact }
+        let bytes = [digit(date.year / 1000), digit(date.year / 100 % 10), digit(date.year / 10 % 10), digit(date.year % 10),
+                     digit(date.month / 10), digit(date.month % 10), digit(date.day / 10), digit(date.day % 10)]
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// `$1,120.00`, `-$40.00`. Amounts with at most two decimals (all parsed money) are exact as a Double far
+    /// beyond any fee, so they are formatted from whole cents; any other amount takes `SuperbillFormat.money`.
+    static func money(_ amount: Decimal) -> [UInt8] {
+        let value = NSDecimalNumber(decimal: amount).doubleValue
+        guard amount.exponent >= -2, abs(value) < 1e12 else { return Array(SuperbillFormat.money(amount).utf8) }
+        var cents = Int((value * 100).rounded())
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(16)
+        if cents < 0 { bytes.append(0x2D); cents = -cents }
+        bytes.append(0x24)
+        appendGrouped(cents / 100, to: &bytes)
+        bytes.append(0x2E)
+        bytes.append(digit(cents % 100 / 10)); bytes.append(digit(cents % 10))
+        return bytes
+    }
+
+    /// Units as `Money.plain` prints them: `1`, `50`, `1.5`.
+    static func quantity(_ value: Decimal) -> [UInt8] {
+        let double = NSDecimalNumber(decimal: value).doubleValue
+        guard value.exponent >= 0, double >= 0, double < 1e12 else { return Array(Money.plain(value).utf8) }
+        var bytes: [UInt8] = []
+        PDFBytes.appendInteger(Int(double.rounded()), to: &bytes)
+        return bytes
+    }
+
+    /// `(618) 555-0100` for ten ASCII digits; otherwise as `SuperbillFormat.phone`.
+    static func phone(_ text: String) -> [UInt8] {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 10, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return WinAnsi.encode(SuperbillFormat.phone(text)) }
+        return [0x28] + utf8[0..<3] + [0x29, 0x20] + utf8[3..<6] + [0x2D] + utf8[6..<10]
+    }
+
+    /// `50458-0028-03` for an 11-character NDC; otherwise as given.
+    static func ndc(_ text: String) -> [UInt8] {
+        let utf8 = Array(text.utf8)
+        guard utf8.count == 11, utf8.allSatisfy({ $0 < 0x80 }) else { return WinAnsi.encode(SuperbillFormat.ndc(text)) }
+        return utf8[0..<5] + [0x2D] + utf8[5..<9] + [0x2D] + utf8[9..<11]
+    }
+
+    /// The patient's full name as `SuperbillFormat.name` makes it; trims only when an end is whitespace.
+    static func name(_ person: Person) -> String {
+        let parts = [person.firstName, person.middleName ?? "", person.lastName]
+        guard parts.allSatisfy({ !hasOuterWhitespace($0) }) else { return SuperbillFormat.name(person) }
+        return parts.filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    private static func hasOuterWhitespace(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
+        return isWhitespace(first) || isWhitespace(last)
+    }
+
+    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value == 0x20 || scalar.value == 0x09 || (scalar.value > 0x7F && scalar.properties.isWhitespace)
+    }
+
+    @inline(__always)
+    static func digit(_ value: Int) -> UInt8 { UInt8(0x30 + value) }
+
+    /// `1234567` → `1,234,567`.
+    static func appendGrouped(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 1000 { PDFBytes.appendInteger(value, to: &bytes); return }
+        appendGrouped(value / 1000, to: &bytes)
+        let group = value % 1000
+        bytes.append(0x2C); bytes.append(digit(group / 100)); bytes.append(digit(group / 10 % 10)); bytes.append(digit(group % 10))
+    }
+}
+
+/// What every superbill of one practice repeats, encoded and wrapped once per `NativePDFWriter`.
+struct ClinicPDFText: Sendable {
+    let name: [UInt8]
+    let addressLines: [[UInt8]]
+    /// Address lines, then `Phone (618) 555-0100` when known.
+    let contactLines: [[UInt8]]
+    let npi: [UInt8]
+    let taxId: [UInt8]
+    /// The out-of-network statement and the assignment paragraph, wrapped to the page width;
+    /// `true` marks the last line of a paragraph.
+    let statementLines: [([UInt8], Bool)]
+
+    static let assignment = "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
+        + "Please send any reimbursement to the patient (insured)."
+
+    init(_ clinic: ClinicProfile) {
+        let billing = clinic.billingProvider
+        name = WinAnsi.encode(billing.name)
+        addressLines = SuperbillFormat.addressLines(billing.address).map(WinAnsi.encode)
+        contactLines = addressLines + (billing.phone.map { [Array("Phone ".utf8) + PDFFormat.phone($0)] } ?? [])
+        npi = WinAnsi.encode(billing.npi)
+        taxId = WinAnsi.encode(SuperbillFormat.taxId(billing.taxId))
+        statementLines = Self.paragraphLines([clinic.superbillStatement ?? SuperbillRenderer.defaultStatement, Self.assignment])
+    }
+
+    static func paragraphLines(_ paragraphs: [String]) -> [([UInt8], Bool)] {
+        paragraphs.flatMap { paragraph -> [([UInt8], Bool)] in
+            let lines = PDFTextWrap.wrap(WinAnsi.encode(paragraph), style: SuperbillPDFLayout.statementStyle,
+                                         width: SuperbillPDFLayout.width)
+            return lines.enumerated().map { ($0.element, $0.offset == lines.count - 1) }
+        }
+    }
+}
