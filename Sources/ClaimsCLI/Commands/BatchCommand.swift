@@ -35,7 +35,7 @@ struct BatchCommand: ParsableCommand {
         let pdfWriter: ((Superbill, String) throws -> PDFOutcome)? = noPDF ? nil : {
             let writer = SuperbillPDFWriter()
             let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: rules.codes)
-            return { superbill, path in try writer.write(html: renderer.html(superbill), to: URL(fileURLWithPath: path)) }
+            return { superbill, path in try writer.write(superbill, renderer: renderer, to: URL(fileURLWithPath: path)) }
         }()
         let runner = BatchRunner(
             configuration: .init(inputPath: file, outputDirectory: out, asOf: asOf, createdDate: createdDate, createdTime: createdTime,
