@@ -249,14 +249,36 @@ public struct JSONParser {
     }
 }
 
-/// One top-level record cut out of an input file, before it is parsed.
+/// One top-level record cut out of an input file. Parsing is left to `result`, so records can be
+/// parsed on several threads.
 public struct JSONRecord: Sendable {
     /// 1-based position of the record in the file.
     public var ordinal: Int
     /// Line and column where the record starts.
     public var line: Int
     public var column: Int
-    public var result: Result<JSONValue, JSONSyntaxError>
+    /// The record's bytes (empty when the file's structure itself is broken).
+    public var bytes: [UInt8]
+    /// A structural error of the file found while cutting records.
+    public var structuralError: JSONSyntaxError?
+
+    public init(ordinal: Int, line: Int, column: Int, bytes: [UInt8] = [], structuralError: JSONSyntaxError? = nil) {
+        self.ordinal = ordinal; self.line = line; self.column = column; self.bytes = bytes; self.structuralError = structuralError
+    }
+
+    public init(ordinal: Int, line: Int, column: Int, result: Result<JSONValue, JSONSyntaxError>) {
+        switch result {
+        case .success(let value): self.init(ordinal: ordinal, line: line, column: column, bytes: Array(value.jsonText.utf8))
+        case .failure(let error): self.init(ordinal: ordinal, line: line, column: column, structuralError: error)
+        }
+    }
+
+    /// The parsed record, or where and why it is not JSON.
+    public var result: Result<JSONValue, JSONSyntaxError> {
+        if let structuralError { return .failure(structuralError) }
+        var parser = JSONParser(bytes: bytes, line: line, column: column)
+        do { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+    }
 }
 
 /// Cuts a stream of bytes into encounter records without holding the whole file:
@@ -398,10 +420,7 @@ public struct JSONRecordSplitter {
 
     private mutating func emit(into records: inout [JSONRecord]) {
         ordinal += 1
-        var parser = JSONParser(bytes: buffer, line: recordLine, column: recordColumn)
-        let result: Result<JSONValue, JSONSyntaxError>
-        do { result = .success(try parser.parseDocument()) } catch { result = .failure(error) }
-        records.append(JSONRecord(ordinal: ordinal, line: recordLine, column: recordColumn, result: result))
+        records.append(JSONRecord(ordinal: ordinal, line: recordLine, column: recordColumn, bytes: buffer))
         buffer.removeAll(keepingCapacity: true)
     }
 }

@@ -28,6 +28,15 @@ public final class AuthorizationLedger {
         }
     }
 
+    /// Gives back units counted by `consume` when the claim could not be made after all.
+    public func release(_ uses: [AuthorizationUse], patientId: String) {
+        guard var auths = byPatient[patientId] else { return }
+        for use in uses {
+            if let index = auths.firstIndex(where: { $0.id == use.authorizationId }) { auths[index].unitsUsed -= 1 }
+        }
+        byPatient[patientId] = auths
+    }
+
     /// Counts one unit per use against the in-memory copies.
     public func consume(_ uses: [AuthorizationUse], patientId: String) {
         guard var auths = byPatient[patientId] else { return }

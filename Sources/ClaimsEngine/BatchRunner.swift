@@ -88,6 +88,7 @@ public final class BatchRunner {
         let payer: PayerRules
         let encoder: Claim837PEncoder
         var pending: [EncounterEvaluation] = []
+        var pendingClaims: [Claim837PPreparedClaim] = []
         var interchangeControlNumber: Int?
         var groupControlNumber: Int?
         var formattedInterchange = ""
@@ -170,7 +171,7 @@ public final class BatchRunner {
                                            creationDate: configuration.createdDate, creationTime: configuration.createdTime,
                                            batchReference: "\(isa)-\(setNumber)")
             let interchange: Claim837PInterchange
-            do { interchange = try output.encoder.encode(output.pending, envelope: envelope) } catch {
+            do { interchange = try output.encoder.encode(prepared: output.pendingClaims, envelope: envelope) } catch {
                 throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(output.payer.slug): \(error.description)")
             }
             // ISA and GS open the file once; GE and IEA close it at the end with the total count.
@@ -195,112 +196,168 @@ public final class BatchRunner {
                     }))
             }
             output.pending.removeAll(keepingCapacity: true)
+            output.pendingClaims.removeAll(keepingCapacity: true)
         }
 
         var encountersToSave: [(id: String, dateOfService: LocalDate, payer: String, json: String)] = []
         var recordsRead = 0
-        try EncounterFileReader(decoder: decoder).read(path: configuration.inputPath) { record in
-            recordsRead += 1
-            if recordsRead % 1000 == 0 { progress?(recordsRead) }
-            if recordsRead == 1 { checkpoint?("reading") }
-            report.encounters += 1
-            let patientId = record.encounter?.patient.id ?? ""
-            let prior = record.encounter == nil ? PriorEncounterState() : try store.priorState(encounterId: record.id)
-            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: prior.authorizationsUsed))
-            guard let encounter = evaluation.encounter else {
-                report.rejectedCount += 1
-                report.rejected.append(.init(encounter: record.id, record: record.ordinal, sourceLine: record.line, errors: evaluation.errors))
-                return
-            }
-            let payer = rules.payer(encounter.payerSlug)!
-            if let source = record.source {
-                encountersToSave.append((encounter.id, encounter.dateOfService, payer.slug, source.jsonText))
-                if encountersToSave.count >= 1000 {
-                    try store.saveEncounters(encountersToSave)
-                    encountersToSave.removeAll(keepingCapacity: true)
-                }
-            }
-            for warning in evaluation.warnings {
-                report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
-            }
-            // Lines already on a claim of an earlier run are not billed again.
-            let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && prior.billedLines.contains($0.line) }.map(\.line)
-            if !alreadyBilled.isEmpty {
-                report.alreadyBilled.append(.init(encounter: encounter.id, lines: alreadyBilled, what: "claim"))
-                evaluation.lines = evaluation.lines.map { line in
-                    var copy = line
-                    if prior.billedLines.contains(line.line) && line.decision == .bill {
-                        copy.decision = .hold
-                        copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")]
-                    }
-                    return copy
-                }
-            }
-            for line in evaluation.lines where line.reasons.first?.rule != "batch/already-billed" {
-                report.counts[line.decision.rawValue, default: 0] += 1
-                guard line.decision != .bill && line.decision != .superbill else { continue }
-                let outcome = BatchReport.LineOutcome(encounter: encounter.id, payer: payer.slug, line: line.line, code: line.code,
-                                                      service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
-                switch line.decision {
-                case .hold: report.held.append(outcome)
-                case .notCovered: report.notCovered.append(outcome)
-                default: report.criteriaNotMet.append(outcome)
-                }
-            }
-            // Claims: encounters whose bill lines the 837P encoder accepts.
-            if evaluation.lines.contains(where: { $0.decision == .bill }) {
-                let payerOutput = try output(for: payer)
-                let problems = payerOutput.encoder.problems(in: evaluation)
-                if !problems.isEmpty {
+        let withHistory = try store.encountersWithHistory()
+
+        /// What the sequential pass decided for one encounter; the documents are made in parallel.
+        struct Planned: Sendable {
+            var evaluation: EncounterEvaluation
+            var payer: PayerRules
+            var encoder: Claim837PEncoder?
+            var source: JSONValue?
+            var prior: PriorEncounterState
+            var ordinal: Int
+            var line: Int
+        }
+        struct Produced: Sendable {
+            var claim: Claim837PPreparedClaim?
+            var problems: [Claim837PError] = []
+            var fhir: Result<String, OutputError>?
+            var json: String?
+        }
+
+        try EncounterFileReader(decoder: decoder).readBlocks(path: configuration.inputPath, blockSize: 256) { block in
+            // 1. In file order (authorization units are spent in order): decide every line.
+            var planned: [Planned] = []
+            for record in block {
+                recordsRead += 1
+                if recordsRead % 1000 == 0 { progress?(recordsRead) }
+                if recordsRead == 1 { checkpoint?("reading") }
+                report.encounters += 1
+                let patientId = record.encounter?.patient.id ?? ""
+                let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
+                var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: prior.authorizationsUsed))
+                guard let encounter = evaluation.encounter else {
                     report.rejectedCount += 1
-                    report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
-                    report.rejected.append(.init(encounter: encounter.id, record: record.ordinal, sourceLine: record.line,
-                                                 errors: problems.map { InputError(field: $0.field, message: $0.message) }))
-                } else {
-                    let data: Data
-                    do { data = try fhirWriter.claimXML(for: evaluation, payer: payer) } catch {
-                        throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: "\(error)")
+                    report.rejected.append(.init(encounter: record.id, record: record.ordinal, sourceLine: record.line, errors: evaluation.errors))
+                    continue
+                }
+                let payer = rules.payer(encounter.payerSlug)!
+                for warning in evaluation.warnings {
+                    report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
+                }
+                // Lines already on a claim of an earlier run are not billed again.
+                let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && prior.billedLines.contains($0.line) }.map(\.line)
+                if !alreadyBilled.isEmpty {
+                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: alreadyBilled, what: "claim"))
+                    evaluation.lines = evaluation.lines.map { line in
+                        var copy = line
+                        if prior.billedLines.contains(line.line) && line.decision == .bill {
+                            copy.decision = .hold
+                            copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")]
+                        }
+                        return copy
                     }
-                    // Each claim becomes one entry of the payer's collection Bundle (its XML declaration dropped).
-                    var claimXML = String(decoding: data, as: UTF8.self)
-                    if claimXML.hasPrefix("<?xml"), let end = claimXML.firstIndex(of: "\n") { claimXML = String(claimXML[claimXML.index(after: end)...]) }
-                    try append("  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n", to: payerOutput.fhir, path: payerOutput.fhirPath)
-                    payerOutput.pending.append(evaluation)
+                }
+                for line in evaluation.lines where line.reasons.first?.rule != "batch/already-billed" {
+                    report.counts[line.decision.rawValue, default: 0] += 1
+                    guard line.decision != .bill && line.decision != .superbill else { continue }
+                    let outcome = BatchReport.LineOutcome(encounter: encounter.id, payer: payer.slug, line: line.line, code: line.code,
+                                                          service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
+                    switch line.decision {
+                    case .hold: report.held.append(outcome)
+                    case .notCovered: report.notCovered.append(outcome)
+                    default: report.criteriaNotMet.append(outcome)
+                    }
+                }
+                var encoder: Claim837PEncoder?
+                if evaluation.lines.contains(where: { $0.decision == .bill }) {
+                    encoder = try output(for: payer).encoder
                     ledger.consume(evaluation.authorizationUses, patientId: patientId)
-                    for use in evaluation.authorizationUses where !prior.authorizationsUsed.contains(use.authorizationId) {
-                        uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
+                }
+                planned.append(Planned(evaluation: evaluation, payer: payer, encoder: encoder, source: record.source, prior: prior,
+                                       ordinal: record.ordinal, line: record.line))
+            }
+
+            // 2. On every core: draft the 837P claim, build and validate the FHIR claim, keep the JSON.
+            let writer = fhirWriter
+            let produced = Parallel.map(planned) { item -> Produced in
+                var result = Produced()
+                result.json = item.source?.jsonText
+                guard let encoder = item.encoder else { return result }
+                let (claim, problems) = encoder.prepare(item.evaluation)
+                result.claim = claim
+                result.problems = problems
+                guard problems.isEmpty else { return result }
+                do {
+                    var xml = String(decoding: try writer.claimXML(for: item.evaluation, payer: item.payer), as: UTF8.self)
+                    if xml.hasPrefix("<?xml"), let end = xml.firstIndex(of: "\n") { xml = String(xml[xml.index(after: end)...]) }
+                    result.fhir = .success(xml)
+                } catch {
+                    result.fhir = .failure(OutputError(path: item.payer.slug, message: "\(error)"))
+                }
+                return result
+            }
+
+            // 3. In file order again: append to the payer's files, issue superbills, record what to commit.
+            for (item, made) in zip(planned, produced) {
+                let evaluation = item.evaluation
+                let encounter = evaluation.encounter!
+                let payer = item.payer
+                if let json = made.json {
+                    encountersToSave.append((encounter.id, encounter.dateOfService, payer.slug, json))
+                }
+                if item.encoder != nil {
+                    let payerOutput = try output(for: payer)
+                    if !made.problems.isEmpty {
+                        ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id)
+                        report.rejectedCount += 1
+                        report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
+                        report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line,
+                                                     errors: made.problems.map { InputError(field: $0.field, message: $0.message) }))
+                    } else if let claim = made.claim, let fhir = made.fhir {
+                        let claimXML: String
+                        switch fhir {
+                        case .success(let xml): claimXML = xml
+                        case .failure(let error): throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: error.message)
+                        }
+                        // Each claim becomes one entry of the payer's collection Bundle.
+                        try append("  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n", to: payerOutput.fhir, path: payerOutput.fhirPath)
+                        payerOutput.pending.append(evaluation)
+                        payerOutput.pendingClaims.append(claim)
+                        for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
+                            uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
+                        }
+                        if payerOutput.pending.count >= Self.claimsPerChunk { try flush(payerOutput) }
                     }
-                    if payerOutput.pending.count >= Self.claimsPerChunk { try flush(payerOutput) }
+                }
+                // Superbills: one per encounter, issued once.
+                if evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                    if item.prior.superbillIssued {
+                        report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
+                    } else {
+                        let superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
+                        let htmlName = uniqueName("superbills", encounter.id, "html")
+                        let htmlPaths = stage(htmlName)
+                        try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary, sync: false)
+                        moves.append(.init(temporary: htmlPaths.temporary, final: htmlPaths.final))
+                        var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: htmlName, pdf: nil, pdfNote: nil,
+                                                               total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
+                        if let pdfWriter = configuration.pdfWriter {
+                            let pdfName = uniqueName("superbills", encounter.id, "pdf")
+                            let pdfPaths = stage(pdfName)
+                            switch try pdfWriter(superbill, pdfPaths.temporary) {
+                            case .written:
+                                moves.append(.init(temporary: pdfPaths.temporary, final: pdfPaths.final))
+                                entry.pdf = pdfName
+                            case .skipped(let reason):
+                                entry.pdfNote = reason
+                            }
+                        } else {
+                            entry.pdfNote = "PDF not requested"
+                        }
+                        report.superbills.append(entry)
+                        superbillRecords.append(.init(encounterId: encounter.id, file: htmlName, total: entry.total, balanceDue: entry.balanceDue))
+                    }
                 }
             }
-            // Superbills: one per encounter, issued once.
-            if evaluation.lines.contains(where: { $0.decision == .superbill }) {
-                if prior.superbillIssued {
-                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
-                } else {
-                    let superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
-                    let htmlName = uniqueName("superbills", encounter.id, "html")
-                    let htmlPaths = stage(htmlName)
-                    try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary, sync: false)
-                    moves.append(.init(temporary: htmlPaths.temporary, final: htmlPaths.final))
-                    var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: htmlName, pdf: nil, pdfNote: nil,
-                                                           total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
-                    if let pdfWriter = configuration.pdfWriter {
-                        let pdfName = uniqueName("superbills", encounter.id, "pdf")
-                        let pdfPaths = stage(pdfName)
-                        switch try pdfWriter(superbill, pdfPaths.temporary) {
-                        case .written:
-                            moves.append(.init(temporary: pdfPaths.temporary, final: pdfPaths.final))
-                            entry.pdf = pdfName
-                        case .skipped(let reason):
-                            entry.pdfNote = reason
-                        }
-                    } else {
-                        entry.pdfNote = "PDF not requested"
-                    }
-                    report.superbills.append(entry)
-                    superbillRecords.append(.init(encounterId: encounter.id, file: htmlName, total: entry.total, balanceDue: entry.balanceDue))
-                }
+            if encountersToSave.count >= 1000 {
+                try store.saveEncounters(encountersToSave)
+                encountersToSave.removeAll(keepingCapacity: true)
             }
         }
         try store.saveEncounters(encountersToSave)

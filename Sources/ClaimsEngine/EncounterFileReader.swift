@@ -29,7 +29,7 @@ public struct DecodedRecord: Sendable {
 /// Streams an encounter file (JSON array or JSON Lines) in fixed-size chunks, so memory stays
 /// flat however long the file is. Syntax errors become that record's errors (with line and column);
 /// the remaining records are still read. Duplicate encounter ids in one file are rejected.
-public struct EncounterFileReader {
+public struct EncounterFileReader: Sendable {
     public static let chunkSize = 1 << 20
 
     public var decoder: EncounterDecoder
@@ -37,6 +37,14 @@ public struct EncounterFileReader {
     public init(decoder: EncounterDecoder) { self.decoder = decoder }
 
     public func read(path: String, _ body: (DecodedRecord) throws -> Void) throws {
+        try readBlocks(path: path, blockSize: 256) { block in
+            for record in block { try body(record) }
+        }
+    }
+
+    /// Reads the file in blocks of up to `blockSize` records; each block's records are parsed and
+    /// validated on all cores at once (they are independent), then handed over in file order.
+    public func readBlocks(path: String, blockSize: Int, _ body: ([DecodedRecord]) throws -> Void) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputFileError(kind: .missing, path: path, message: "no such file; check the path of the encounter export")
@@ -47,11 +55,21 @@ public struct EncounterFileReader {
         defer { try? handle.close() }
         var splitter = JSONRecordSplitter()
         var seenIds: Set<String> = []
-        var sawRecord = false
-        func deliver(_ records: [JSONRecord]) throws {
-            for record in records {
-                sawRecord = true
-                try body(decode(record, seenIds: &seenIds))
+        var pending: [JSONRecord] = []
+        func deliver(all: Bool) throws {
+            while pending.count >= blockSize || (all && !pending.isEmpty) {
+                let block = Array(pending.prefix(blockSize))
+                pending.removeFirst(block.count)
+                var decoded = decodeInParallel(block)
+                for index in decoded.indices {
+                    let id = decoded[index].id
+                    guard decoded[index].encounter != nil || !decoded[index].errors.isEmpty, !id.isEmpty else { continue }
+                    if !seenIds.insert(id).inserted {
+                        decoded[index].errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
+                        decoded[index].encounter = nil
+                    }
+                }
+                try body(decoded)
             }
         }
         while true {
@@ -62,10 +80,16 @@ public struct EncounterFileReader {
                 throw InputFileError(kind: .unreadable, path: path, message: "reading failed: \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
-            try deliver(splitter.feed(chunk))
+            pending += splitter.feed(chunk)
+            try deliver(all: false)
         }
-        try deliver(splitter.finish())
-        _ = sawRecord
+        pending += splitter.finish()
+        try deliver(all: true)
+    }
+
+    private func decodeInParallel(_ block: [JSONRecord]) -> [DecodedRecord] {
+        let reader = self
+        return Parallel.map(block) { reader.decode($0) }
     }
 
     /// Reads a whole file into memory (small files and tests).
@@ -75,19 +99,15 @@ public struct EncounterFileReader {
         return records
     }
 
-    private func decode(_ record: JSONRecord, seenIds: inout Set<String>) -> DecodedRecord {
+    private func decode(_ record: JSONRecord) -> DecodedRecord {
         switch record.result {
         case .failure(let syntax):
             return DecodedRecord(ordinal: record.ordinal, line: record.line, id: "", encounter: nil,
                                  errors: [InputError(field: "json", message: "line \(syntax.line), column \(syntax.column): \(syntax.message)")])
         case .success(let value):
-            let id = EncounterDecoder.rawId(of: value)
-            var (encounter, errors) = decoder.decode(value)
-            if !id.isEmpty, !seenIds.insert(id).inserted {
-                errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
-                encounter = nil
-            }
-            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: id, encounter: encounter, errors: errors, source: value)
+            let (encounter, errors) = decoder.decode(value)
+            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: EncounterDecoder.rawId(of: value), encounter: encounter,
+                                 errors: errors, source: value)
         }
     }
 }

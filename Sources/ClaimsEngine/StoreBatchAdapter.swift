@@ -12,6 +12,8 @@ public final class StoreBatchAdapter: BatchStore {
         try store.authorizations(forPatients: [patientId])
     }
 
+    public func encountersWithHistory() throws -> Set<String> { try store.encountersWithHistory() }
+
     public func priorState(encounterId: String) throws -> PriorEncounterState {
         let state = try store.priorState(encounterId: encounterId)
         return PriorEncounterState(billedLines: state.billedLines, authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)

@@ -60,6 +60,16 @@ extension ClaimsStore {
         try read { db in Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId])) }
     }
 
+    /// Every encounter id an earlier run billed, used an authorization for, or issued a superbill for
+    /// (so the batch asks `priorState` only for those).
+    public func encountersWithHistory() throws(StoreError) -> Set<String> {
+        try read { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT encounter_id FROM billed_line UNION SELECT encounter_id FROM superbill UNION SELECT encounter_id FROM authorization_use
+                """))
+        }
+    }
+
     /// What earlier runs did with an encounter, in one read: lines billed, authorizations used, superbill issued.
     public func priorState(encounterId: String) throws(StoreError) -> (billedLines: Set<Int>, authorizationsUsed: Set<Int64>, superbillIssued: Bool) {
         try read { db in

@@ -51,19 +51,35 @@ public struct Claim837PEncoder: Sendable {
         draft(for: evaluation, header: headerParts().parts).problems
     }
 
+    /// Checks and drafts one encounter's claim (pure; safe to call from several threads), so a
+    /// batch can draft claims in parallel and encode them later without drafting twice.
+    public func prepare(_ evaluation: EncounterEvaluation) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
+        let (draft, problems) = draft(for: evaluation, header: headerParts().parts)
+        return (problems.isEmpty ? draft.map(Claim837PPreparedClaim.init) : nil, problems)
+    }
+
     /// One interchange for the `bill` lines of `evaluations` (encounters without bill lines are
     /// skipped). Throws the first problem — clinic, payer, envelope, then encounters in order.
     public func encode(_ evaluations: [EncounterEvaluation], envelope: EnvelopeContext) throws(Claim837PError) -> Claim837PInterchange {
+        let header = headerParts().parts
+        var prepared: [Claim837PPreparedClaim] = []
+        for evaluation in evaluations {
+            let (draft, problems) = draft(for: evaluation, header: header)
+            if let first = problems.first { throw first }
+            if let draft { prepared.append(Claim837PPreparedClaim(draft: draft)) }
+        }
+        return try encode(prepared: prepared, envelope: envelope)
+    }
+
+    /// One interchange for claims drafted by `prepare`.
+    public func encode(prepared: [Claim837PPreparedClaim], envelope: EnvelopeContext) throws(Claim837PError) -> Claim837PInterchange {
         let (header, setupProblems) = headerParts()
         if let first = setupProblems.first { throw first }
         if let first = envelope.problems(transactionSetCount: 1).first { throw first }
 
         var drafts: [ClaimDraft] = []
         var seenControlNumbers: [String: String] = [:]
-        for evaluation in evaluations {
-            let (draft, problems) = draft(for: evaluation, header: header)
-            if let first = problems.first { throw first }
-            guard let draft else { continue }
+        for draft in prepared.map(\.draft) {
             let controlNumber = draft.summary.patientControlNumber
             if let other = seenControlNumbers[controlNumber] {
                 throw Claim837PError(encounterId: draft.summary.encounterId, field: "id",
@@ -182,6 +198,12 @@ public struct Claim837PEncoder: Sendable {
         segments.append(X12Segment("SE", X12Element(String(segments.count + 1)), X12Element(controlNumber)))
         return segments
     }
+}
+
+/// A claim checked and drafted by `Claim837PEncoder.prepare`, ready to encode.
+public struct Claim837PPreparedClaim: Sendable {
+    let draft: ClaimDraft
+    public var encounterId: String { draft.summary.encounterId }
 }
 
 /// What `Claim837PEncoder.encode` produced: the file text plus what the batch engine records.

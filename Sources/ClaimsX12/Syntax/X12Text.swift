@@ -29,17 +29,22 @@ public enum X12Text {
     /// Upper-cased, transliterated value ready for an element, or the first problem found.
     /// Leading/trailing spaces are trimmed and inner runs of spaces collapsed (pure formatting).
     public static func prepare(_ text: String, delimiters: X12Delimiters = .standard) -> Result<String, Problem> {
-        // Fast path for the common case: printable ASCII, no separator, single spaces, nothing to trim.
+        // Fast path for the common case: ASCII from the basic character set, no separator, single
+        // spaces, nothing to trim: only lower-case letters change.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
         var plain = true
         var previousSpace = true
         for byte in text.utf8 {
-            if byte < 0x20 || byte > 0x7E || delimiters.contains(Unicode.Scalar(byte)) || (byte == 0x20 && previousSpace) {
+            let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            if upper >= 0x80 || !asciiAllowed[Int(upper)] || delimiters.contains(Unicode.Scalar(upper)) || (upper == 0x20 && previousSpace) {
                 plain = false
                 break
             }
-            previousSpace = byte == 0x20
+            previousSpace = upper == 0x20
+            bytes.append(upper)
         }
-        if plain && !previousSpace { return .success(text) }
+        if plain && !previousSpace { return .success(String(decoding: bytes, as: UTF8.self)) }
         for scalar in text.unicodeScalars {
             if delimiters.contains(scalar) { return .failure(.delimiter(Character(scalar))) }
             if isControl(scalar) { return .failure(.control(scalar)) }
@@ -69,6 +74,9 @@ public enum X12Text {
 
     /// Upper-case characters X12 allows in element data (basic set plus the extended set's
     /// punctuation). `*` and `:` are in the basic set; as our separators they are refused earlier.
+    /// `allowed`, as a table over ASCII for the fast path.
+    static let asciiAllowed: [Bool] = (0..<128).map { allowed.contains(Character(Unicode.Scalar(UInt8($0)))) }
+
     static let allowed: Set<Character> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()+,-./;?=%@[]_{}\\|<>#$*:")
 
     /// Letters that do not decompose into a base letter plus marks.
