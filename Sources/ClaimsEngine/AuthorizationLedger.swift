@@ -9,6 +9,12 @@ public final class AuthorizationLedger {
 
     public init(load: @escaping (String) throws -> [PriorAuthorization]) { self.load = load }
 
+    /// A ledger over every stored authorization, read once: patients without one cost no query.
+    public init(all: [PriorAuthorization]) {
+        self.load = { _ in [] }
+        self.byPatient = Dictionary(grouping: all, by: \.patientId)
+    }
+
     public func authorizations(for patientId: String) throws -> [PriorAuthorization] {
         if let cached = byPatient[patientId] { return cached }
         let loaded = try load(patientId)

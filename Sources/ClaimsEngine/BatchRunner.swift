@@ -112,7 +112,7 @@ public final class BatchRunner {
         var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
         let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf)
         let evaluator = EncounterEvaluator(rules: rules, asOf: configuration.asOf)
-        let ledger = AuthorizationLedger(load: { [store] in try store.authorizations(patientId: $0) })
+        let ledger = AuthorizationLedger(all: try store.allAuthorizations())
         let fhirWriter = FHIRClaimWriter(clinic: configuration.clinic, created: configuration.createdDate)
         let superbillRenderer = SuperbillRenderer(clinic: configuration.clinic, statementDate: configuration.asOf, codes: rules.codes)
         var outputs: [PayerSlug: PayerOutput] = [:]

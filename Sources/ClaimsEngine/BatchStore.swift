@@ -5,6 +5,8 @@ import Foundation
 /// protocol keeps the batch's ordering of file writes and transactions testable.
 public protocol BatchStore: AnyObject {
     func authorizations(patientId: String) throws -> [PriorAuthorization]
+    /// Every stored authorization (loaded once per run).
+    func allAuthorizations() throws -> [PriorAuthorization]
     /// Ids of encounters with any recorded history (claims, superbills, authorization uses).
     func encountersWithHistory() throws -> Set<String>
     /// What earlier runs did with this encounter (one read instead of three).

@@ -19,6 +19,8 @@ public final class StoreBatchAdapter: BatchStore {
         return PriorEncounterState(billedLines: state.billedLines, authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)
     }
 
+    public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }
+
     public func billedLines(encounterId: String) throws -> Set<Int> { try store.billedLines(encounterId: encounterId) }
 
     public func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64> {

@@ -60,6 +60,11 @@ extension ClaimsStore {
         try read { db in Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId])) }
     }
 
+    /// Every stored authorization with its units used (the batch loads them once instead of per patient).
+    public func allAuthorizations() throws(StoreError) -> [PriorAuthorization] {
+        try read { db in try AuthorizationRow.fetch(db, where: "1 = 1", StatementArguments()) }
+    }
+
     /// Every encounter id an earlier run billed, used an authorization for, or issued a superbill for
     /// (so the batch asks `priorState` only for those).
     public func encountersWithHistory() throws(StoreError) -> Set<String> {
