@@ -11,8 +11,8 @@ struct PreauthChecklistCommand: ParsableCommand {
         One item per patient × payer × service that needs an authorization, has criteria, or is not
         covered. Exit status 3 when some encounters had input errors (they are listed, not checked).
 
-        % claims preauth checklist Samples/scheduled.json --as-of 2026-11-20
-        % claims preauth checklist Samples/scheduled.json --format json
+        % claims preauth checklist Samples/schedule.json --as-of 2026-11-20
+        % claims preauth checklist Samples/schedule.json --format json
         """
     )
 

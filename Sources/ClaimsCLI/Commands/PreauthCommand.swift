@@ -14,7 +14,7 @@ struct PreauthCommand: ParsableCommand {
         % claims preauth add --patient PT-1001 --payer bcbs-il --service spravato --status submitted
         % claims preauth update 12 --status approved --auth-number BC-778 --units 24 --start 2026-11-01 --end 2027-04-30
         % claims preauth list --status expired
-        % claims preauth checklist Samples/scheduled.json
+        % claims preauth checklist Samples/schedule.json
         """,
         subcommands: [PreauthAddCommand.self, PreauthUpdateCommand.self, PreauthListCommand.self,
                       PreauthShowCommand.self, PreauthChecklistCommand.self]
