@@ -47,11 +47,20 @@ public enum RuleDiff {
                     let id = rule["id"]?.string ?? "#\(index + 1)"
                     result["rules/\(id)"] = normalized(rule)
                 }
+            } else if case .sequence(let entries) = value, entries.allSatisfy({ entryKey($0) != nil }) {
+                // Lists of codes or NDCs: one item per entry, so a change names the code it touches.
+                for entry in entries { result["\(name)/\(entryKey(entry)!)"] = normalized(entry) }
+            } else if case .mapping(let members) = value, name == "conditions" || name == "services" {
+                for (memberKey, member) in members { result["\(name)/\(memberKey.string ?? "?")"] = normalized(member) }
             } else if name != "schemaVersion" && name != "kind" {
                 result[name] = normalized(value)
             }
         }
         return result
+    }
+
+    private static func entryKey(_ node: Node) -> String? {
+        node["code"]?.string ?? node["ndc"]?.string
     }
 
     private static func normalized(_ node: Node) -> String {

@@ -84,7 +84,7 @@ struct BatchCommandTests {
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
         #expect((report["counts"] as? [String: Int])?["bill"] == 23)
-        #expect((report["held"] as? [[String: Any]])?.count == 16)
+        #expect((report["held"] as? [[String: Any]])?.count == 17)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
         #expect(try workspace.claimIds().count == 15)

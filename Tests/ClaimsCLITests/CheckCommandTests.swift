@@ -30,7 +30,7 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 39)
+        #expect(map.count == 40)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
@@ -79,7 +79,7 @@ struct CheckCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
-        #expect(result.stdout.contains("as of 2026-11-20: 15 bill, 24 hold, 11 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 15 bill, 25 hold, 11 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {
