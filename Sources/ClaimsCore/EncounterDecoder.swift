@@ -64,7 +64,7 @@ public struct EncounterDecoder: Sendable {
             let person = decodePerson(patientObject, "patient", extraKeys: ["id"], &c)
             if let patientId, let person { patient = Patient(id: patientId, person: person) }
             if let dob = person?.dateOfBirth, let date, dob > date {
-                c.fail("patient.dateOfBirth", "\(dob.iso) is after the date of service \(date.iso)")
+                c.fail("patient.dateOfBirth", "is after the date of service \(date.iso); check the birth date in the chart")
             }
         }
         let coverage = decodeCoverage(root["coverage"], &c)
@@ -88,15 +88,15 @@ public struct EncounterDecoder: Sendable {
         let first = c.text(object["firstName"], "\(path).firstName", required: true)
         let middle = c.text(object["middleName"], "\(path).middleName", required: false)
         let last = c.text(object["lastName"], "\(path).lastName", required: true)
-        let dob = c.date(object["dateOfBirth"], "\(path).dateOfBirth", required: true)
+        let dob = c.date(object["dateOfBirth"], "\(path).dateOfBirth", required: true, echo: false)
         if let dob, dob > asOf.adding(days: allowFutureDates ? 366 : 0) {
-            c.fail("\(path).dateOfBirth", "\(dob.iso) is in the future")
+            c.fail("\(path).dateOfBirth", "is in the future; check the birth date in the chart")
         }
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
         if let sexText, !Self.sexes.contains(sexText) { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
         if let phone, phone.count != 10 || !phone.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            c.fail("\(path).phone", "'\(phone)' must be 10 digits without punctuation")
+            c.fail("\(path).phone", "must be 10 digits without punctuation")
         }
         var address: Address?
         if let addressObject = c.object(object["address"], "\(path).address", required: true) {
@@ -111,7 +111,7 @@ public struct EncounterDecoder: Sendable {
             }
             let zip = c.text(addressObject["zip"], "\(path).address.zip", required: true)
             if let zip, ![5, 9].contains(zip.count) || !zip.allSatisfy({ $0.isASCII && $0.isNumber }) {
-                c.fail("\(path).address.zip", "'\(zip)' must be 5 or 9 digits without a hyphen")
+                c.fail("\(path).address.zip", "must be 5 or 9 digits without a hyphen")
             }
             if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
         }
@@ -327,10 +327,11 @@ struct DecodingContext {
         }
     }
 
-    mutating func date(_ value: JSONValue?, _ field: String, required: Bool) -> LocalDate? {
+    /// `echo: false` keeps the value out of the message (birth dates are patient data).
+    mutating func date(_ value: JSONValue?, _ field: String, required: Bool, echo: Bool = true) -> LocalDate? {
         guard let text = text(value, field, required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
-            fail(field, "'\(text)' is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
+            fail(field, "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
             return nil
         }
         return date

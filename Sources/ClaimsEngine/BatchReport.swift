@@ -109,19 +109,7 @@ public struct BatchReport: Codable, Sendable {
 
     /// A readable page for the billing office.
     public func html() -> String {
-        func esc(_ text: String) -> String {
-            var out = ""
-            for character in text {
-                switch character {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default: out.append(character)
-                }
-            }
-            return out
-        }
+        func esc(_ text: String) -> String { HTMLText.escape(text) }
         func table(_ headers: [String], _ rows: [[String]]) -> String {
             guard !rows.isEmpty else { return "<p class=\"none\">none</p>" }
             return "<table><thead><tr>" + headers.map { "<th>\(esc($0))</th>" }.joined() + "</tr></thead><tbody>"

@@ -4,21 +4,7 @@ import Foundation
 /// How values look on a printed superbill (US conventions, no locale lookups, so output is deterministic).
 enum SuperbillFormat {
     /// `&`, `<`, `>`, `"` and `'` as entities: safe in element content and in quoted attributes.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { ClaimsCore.HTMLText.escape(text) }
 
     /// `11/03/2026`, as US payers' claim forms print dates.
     static func date(_ date: LocalDate) -> String {

@@ -104,3 +104,18 @@ extension JSONValue {
         return [:]
     }
 }
+
+@Suite struct InputErrorPrivacyTests {
+    @Test func birthDatesPhonesAndZipsAreNotEchoedInMessages() throws {
+        let decoder = EncounterDecoder(codes: EncounterDecoderTests.codes, payers: ["bcbs-il"], asOf: LocalDate(iso: "2026-11-20")!)
+        guard case .object(var root) = try JSONParser.parse(EncounterDecoderTests.valid) else { return }
+        root = EncounterDecoderTests.setting(.object(root), ["patient", "dateOfBirth"], .string("1984-02-30")).objectValue
+        root = EncounterDecoderTests.setting(.object(root), ["patient", "phone"], .string("61855501")).objectValue
+        root = EncounterDecoderTests.setting(.object(root), ["patient", "address", "zip"], .string("6290")).objectValue
+        let errors = decoder.decode(.object(root)).errors
+        #expect(Set(errors.map(\.field)) == ["patient.dateOfBirth", "patient.phone", "patient.address.zip"])
+        for error in errors {
+            #expect(!error.message.contains("1984") && !error.message.contains("61855501") && !error.message.contains("6290"))
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import ClaimsCore
+@testable import ClaimsEngine
+import ClaimsRules
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+@Suite struct EncounterFileReaderTests {
+    static let rules = try! RuleBookLoader.load(directory: Fixtures.repositoryRoot.appendingPathComponent("Payers").path)
+
+    func reader() -> EncounterFileReader {
+        EncounterFileReader(decoder: EncounterDecoder(codes: Self.rules.codes, payers: Set(Self.rules.payers.keys), asOf: LocalDate(iso: "2026-11-20")!))
+    }
+
+    /// `count` copies of the first sample encounter with ids ENC-0…, as JSON Lines; `duplicateAt` repeats an id.
+    func writeLines(_ count: Int, duplicateAt: Int? = nil) throws -> String {
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        guard case .array(let encounters) = try JSONParser.parse(String(decoding: samples, as: UTF8.self)),
+              case .object(var first) = encounters[0] else { fatalError("samples") }
+        var lines: [String] = []
+        for index in 0..<count {
+            first["id"] = .string("ENC-\(index == duplicateAt ? 0 : index)")
+            lines.append(JSONValue.object(first).jsonText)
+        }
+        let url = try Fixtures.temporaryDirectory("reader").appendingPathComponent("in.jsonl")
+        try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    @Test func blocksKeepFileOrderAndLineNumbers() throws {
+        let path = try writeLines(600)
+        var seen: [(String, Int)] = []
+        var blockSizes: [Int] = []
+        try reader().readBlocks(path: path, blockSize: 256) { block in
+            blockSizes.append(block.count)
+            seen += block.map { ($0.id, $0.line) }
+        }
+        #expect(blockSizes == [256, 256, 88])
+        #expect(seen.map(\.0) == (0..<600).map { "ENC-\($0)" })
+        #expect(seen.map(\.1) == Array(1...600))
+    }
+
+    @Test func aDuplicateIdInALaterBlockIsRejected() throws {
+        let path = try writeLines(300, duplicateAt: 299)
+        let records = try reader().readAll(path: path)
+        #expect(records.count == 300)
+        #expect(records[299].encounter == nil)
+        #expect(records[299].errors.contains { $0.field == "id" && $0.message.contains("more than once") })
+        #expect(records[0].encounter != nil)
+    }
+
+    @Test func aMissingFileIsAnInputFileError() {
+        #expect(throws: InputFileError.self) { try reader().readAll(path: "/nonexistent/file.json") }
+    }
+}
+
+@Suite struct AuthorizationLedgerTests {
+    @Test func unitsUsedEarlierInTheRunCountAndOwnUsesAreGivenBack() throws {
+        let auth = PriorAuthorization(id: 1, patientId: "P", payer: "cigna", service: "spravato", status: .approved, units: 1,
+                                      start: LocalDate(iso: "2026-01-01"), end: LocalDate(iso: "2026-12-31"))
+        let ledger = AuthorizationLedger(all: [auth])
+        let use = AuthorizationUse(authorizationId: 1, authNumber: nil, service: "spravato")
+        ledger.consume([use], patientId: "P")
+        #expect(try ledger.authorizations(for: "P").first?.unitsUsed == 1)
+        #expect(try ledger.authorizations(for: "P", excludingUsesOf: [1]).first?.unitsUsed == 0)
+        ledger.release([use], patientId: "P")
+        #expect(try ledger.authorizations(for: "P").first?.unitsUsed == 0)
+        #expect(try ledger.authorizations(for: "Q").isEmpty)
+    }
+}
+
+@Suite struct BatchReportTests {
+    @Test func theSummaryNamesEncountersByIdOnly() {
+        var report = BatchReport(asOf: LocalDate(iso: "2026-11-20")!, run: 3, input: "in.json", createdAt: "2026-11-20 17:30")
+        report.payers = [.init(payer: "cigna", claims: 2, lines: 3, amount: "1080.00", file: "x12/cigna-000000003.x12", interchangeControlNumber: "000000003")]
+        report.held = [.init(encounter: "ENC-1", payer: "cigna", line: 1, code: "J0013", service: "spravato", decision: "hold",
+                             reasons: [Reason(rule: "cigna/spravato/prior-auth", message: "prior authorization required")])]
+        let text = report.summaryText
+        #expect(text.contains("cigna       2      3  1080.00"))
+        #expect(text.contains("ENC-1 line 1 J0013: prior authorization required"))
+        let html = report.html()
+        #expect(html.contains("<h2>Held</h2>"))
+        #expect(html.contains("cigna/spravato/prior-auth"))
+    }
+
+    @Test func htmlIsEscaped() {
+        var report = BatchReport(asOf: LocalDate(iso: "2026-11-20")!, run: 1, input: "<script>.json", createdAt: "x")
+        report.warnings = [.init(encounter: "E", rule: "r", message: "a < b & c")]
+        let html = report.html()
+        #expect(!html.contains("<script>"))
+        #expect(html.contains("a &lt; b &amp; c"))
+    }
+}
