@@ -157,9 +157,19 @@ public final class BatchRunner {
             outputs[payer.slug] = created
             return created
         }
-        /// Encodes the pending claims as one ST…SE and appends it to the payer's 837P body.
+        /// Hands the pending claims to the background writer, which encodes them as one ST…SE and
+        /// appends it to the payer's 837P body while the next blocks are processed.
+        let background = BackgroundWriter()
+        // On any failure, let the background writer finish before the work directory is removed.
+        defer { _ = try? background.wait() }
         func flush(_ output: PayerOutput) throws {
             guard !output.pending.isEmpty else { return }
+            let chunk = Unchecked((output, output.pending, output.pendingClaims))
+            output.pending = []
+            output.pendingClaims = []
+            try background.run { try encodeChunk(chunk.value.0, chunk.value.1, chunk.value.2) }
+        }
+        func encodeChunk(_ output: PayerOutput, _ pending: [EncounterEvaluation], _ pendingClaims: [Claim837PPreparedClaim]) throws {
             if output.interchangeControlNumber == nil {
                 output.interchangeControlNumber = try store.allocateControlNumbers("isa13", count: 1).lowerBound
                 output.groupControlNumber = try store.allocateControlNumbers("gs06", count: 1).lowerBound
@@ -171,7 +181,7 @@ public final class BatchRunner {
                                            creationDate: configuration.createdDate, creationTime: configuration.createdTime,
                                            batchReference: "\(isa)-\(setNumber)")
             let interchange: Claim837PInterchange
-            do { interchange = try output.encoder.encode(prepared: output.pendingClaims, envelope: envelope) } catch {
+            do { interchange = try output.encoder.encode(prepared: pendingClaims, envelope: envelope) } catch {
                 throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(output.payer.slug): \(error.description)")
             }
             // ISA and GS open the file once; GE and IEA close it at the end with the total count.
@@ -180,7 +190,7 @@ public final class BatchRunner {
             try append(segments.dropFirst(2).dropLast(2).joined(separator: "\n") + "\n", to: output.body, path: output.bodyPath)
             output.formattedInterchange = interchange.interchangeControlNumber
             output.transactionSets += interchange.transactionSetControlNumbers.count
-            let byId = Dictionary(output.pending.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            let byId = Dictionary(pending.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
             for claim in interchange.claims {
                 guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
                 output.amount += claim.totalCharge
@@ -195,8 +205,6 @@ public final class BatchRunner {
                         PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code, charge: Money.format(encounter.services[line - 1].charge))
                     }))
             }
-            output.pending.removeAll(keepingCapacity: true)
-            output.pendingClaims.removeAll(keepingCapacity: true)
         }
 
         var encountersToSave: [(id: String, dateOfService: LocalDate, payer: String, json: String)] = []
@@ -361,6 +369,8 @@ public final class BatchRunner {
             }
         }
         try store.saveEncounters(encountersToSave)
+        for output in outputs.values { try flush(output) }
+        try background.wait()
         progress?(recordsRead)
         checkpoint?("documents-written")
 
@@ -368,7 +378,6 @@ public final class BatchRunner {
         var claims: [PreparedRun.ClaimRecord] = []
         for slug in outputs.keys.sorted() {
             guard let output = outputs[slug] else { continue }
-            try flush(output)
             try append("</Bundle>\n", to: output.fhir, path: output.fhirPath)
             try output.fhir?.synchronize()
             try output.fhir?.close()
@@ -414,6 +423,37 @@ public final class BatchRunner {
     }
 
     // MARK: - Completing and recovering runs
+
+    /// One serial background queue for 837P encoding; the first error it meets is rethrown by
+    /// `run` or `wait` on the batch's thread.
+    private final class BackgroundWriter: @unchecked Sendable {
+        private let queue = DispatchQueue(label: "claims.batch.837p")
+        private var failure: (any Error)?
+
+        func run(_ work: @escaping () throws -> Void) throws {
+            try rethrow()
+            let job = Unchecked(work)
+            queue.async { [self] in
+                guard failure == nil else { return }
+                do { try job.value() } catch { failure = error }
+            }
+        }
+
+        func wait() throws {
+            queue.sync {}
+            try rethrow()
+        }
+
+        private func rethrow() throws {
+            if let failure = queue.sync(execute: { failure }) { throw failure }
+        }
+    }
+
+    /// Hands a value to the background writer; the batch's thread does not touch it meanwhile.
+    private struct Unchecked<Value>: @unchecked Sendable {
+        let value: Value
+        init(_ value: Value) { self.value = value }
+    }
 
     /// Moves a prepared run's files into place (skipping those already moved) and marks it committed.
     private func finish(_ run: PreparedRun) throws {

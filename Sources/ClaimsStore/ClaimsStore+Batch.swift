@@ -111,21 +111,21 @@ extension ClaimsStore {
             try db.execute(sql: "INSERT INTO batch_run (number, status, output_directory, plan, prepared_at) VALUES (?, 'prepared', ?, ?, ?)",
                            arguments: [number, outputDirectory, plan, tx.timestamp])
             for claim in claims {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
                                        total_cents, auth_number, rule_version, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [number, claim.encounterId, claim.patientId, claim.payer, claim.dateOfService, claim.x12File, claim.fhirFile,
+                    """).execute(arguments: [number, claim.encounterId, claim.patientId, claim.payer, claim.dateOfService, claim.x12File, claim.fhirFile,
                                      claim.interchangeControlNumber, claim.groupControlNumber, claim.transactionSetControlNumber,
                                      claim.totalCents, claim.authNumber, claim.ruleVersion, tx.timestamp])
                 let claimId = db.lastInsertedRowID
                 for line in claim.lines {
-                    try db.execute(sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)",
+                    try db.cachedStatement(sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)").execute(
                                    arguments: [claim.encounterId, line.line, claimId, line.code, line.chargeCents])
                 }
             }
             for superbill in superbills {
-                try db.execute(sql: "INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
                                arguments: [superbill.encounterId, number, superbill.file, superbill.totalCents, superbill.balanceDueCents, tx.timestamp])
             }
             for use in uses {
@@ -139,11 +139,11 @@ extension ClaimsStore {
         guard !records.isEmpty else { return }
         try write { tx in
             for record in records {
-                try tx.db.execute(sql: """
+                try tx.db.cachedStatement(sql: """
                     INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
                         record = excluded.record, updated_at = excluded.updated_at
-                    """, arguments: [record.id, record.dateOfService.iso, record.payer, record.json, tx.timestamp])
+                    """).execute(arguments: [record.id, record.dateOfService.iso, record.payer, record.json, tx.timestamp])
             }
         }
     }
