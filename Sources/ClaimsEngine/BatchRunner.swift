@@ -216,7 +216,7 @@ public final class BatchRunner {
             var evaluation: EncounterEvaluation
             var payer: PayerRules
             var encoder: Claim837PEncoder?
-            var source: JSONValue?
+            var source: String?
             var prior: PriorEncounterState
             var ordinal: Int
             var line: Int
@@ -285,7 +285,7 @@ public final class BatchRunner {
             let writer = fhirWriter
             let produced = Parallel.map(planned) { item -> Produced in
                 var result = Produced()
-                result.json = item.source?.jsonText
+                result.json = item.source
                 guard let encoder = item.encoder else { return result }
                 let (claim, problems) = encoder.prepare(item.evaluation)
                 result.claim = claim

@@ -18,10 +18,10 @@ public struct DecodedRecord: Sendable {
     public var id: String
     public var encounter: Encounter?
     public var errors: [InputError]
-    /// The record as parsed (kept so a batch can store the encounter for later re-evaluation).
-    public var source: JSONValue?
+    /// The record's JSON text as read (kept so a batch can store the encounter for later re-evaluation).
+    public var source: String?
 
-    public init(ordinal: Int, line: Int, id: String, encounter: Encounter?, errors: [InputError], source: JSONValue? = nil) {
+    public init(ordinal: Int, line: Int, id: String, encounter: Encounter?, errors: [InputError], source: String? = nil) {
         self.ordinal = ordinal; self.line = line; self.id = id; self.encounter = encounter; self.errors = errors; self.source = source
     }
 }
@@ -107,7 +107,7 @@ public struct EncounterFileReader: Sendable {
         case .success(let value):
             let (encounter, errors) = decoder.decode(value)
             return DecodedRecord(ordinal: record.ordinal, line: record.line, id: EncounterDecoder.rawId(of: value), encounter: encounter,
-                                 errors: errors, source: value)
+                                 errors: errors, source: String(decoding: record.bytes, as: UTF8.self))
         }
     }
 }

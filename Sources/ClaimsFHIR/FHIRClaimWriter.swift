@@ -222,14 +222,15 @@ public struct FHIRClaimWriter: Sendable {
 
     private func checkedDocument(_ root: FHIRElement, subject: String) throws(FHIRWriteError) -> Data {
         try Self.rejectForbiddenCharacters(in: root, path: root.name, subject: subject)
-        let data = XMLTree.serialize(root, namespace: FHIRCodeSystem.namespace)
         let schema: XMLSchema
         do { schema = try Self.projectSchema() } catch {
             throw FHIRWriteError(code: .schemaViolation, subject: subject,
                                  message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
                                  diagnostics: error.diagnostics)
         }
-        let problems = schema.validate(data, documentName: "\(root.name).xml")
+        // Validate the tree as built (one pass); only a failure pays for re-parsing the text to get line numbers.
+        let (data, valid) = XMLTree.serialize(root, namespace: FHIRCodeSystem.namespace, validatingWith: schema)
+        let problems = valid ? [] : schema.validate(data, documentName: "\(root.name).xml")
         guard problems.isEmpty else {
             throw FHIRWriteError(code: .schemaViolation, subject: subject,
                                  message: "internal error (a bug in ClaimsFHIR, not in the input): the generated \(root.name) breaks the project's FHIR schema, so nothing was written; please report it with these lines",

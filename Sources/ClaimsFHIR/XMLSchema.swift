@@ -71,6 +71,12 @@ public final class XMLSchema: @unchecked Sendable {
             return sink.items.isEmpty ? [XMLDiagnostic(level: .fatal, line: 0, message: "the document is empty or not XML")] : sink.items
         }
         defer { xmlFreeDoc(doc) }
+        return validate(tree: doc)
+    }
+
+    /// Validates a document already in memory (built or parsed); built trees carry no line numbers.
+    func validate(tree doc: xmlDocPtr) -> [XMLDiagnostic] {
+        let sink = DiagnosticSink()
         guard let validation = xmlSchemaNewValidCtxt(schema) else {
             return [XMLDiagnostic(level: .fatal, line: 0, message: "libxml2 could not create a validation context")]
         }

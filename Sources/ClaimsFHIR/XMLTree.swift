@@ -16,6 +16,12 @@ enum XMLTree {
 
     /// Serializes `root` (and its subtree) in `namespace`, which becomes the default namespace.
     static func serialize(_ root: FHIRElement, namespace: String) -> Data {
+        serialize(root, namespace: namespace, validatingWith: nil).data
+    }
+
+    /// Builds, optionally validates the tree in memory (no second parse), then serializes.
+    /// `valid` is false when the schema reports any problem (callers re-validate the text for line numbers).
+    static func serialize(_ root: FHIRElement, namespace: String, validatingWith schema: XMLSchema?) -> (data: Data, valid: Bool) {
         LibXML2.initialize()
         let doc = xmlNewDoc(xmlText("1.0"))!
         defer { xmlFreeDoc(doc) }
@@ -24,13 +30,14 @@ enum XMLTree {
         xmlSetNs(rootNode, ns)
         xmlDocSetRootElement(doc, rootNode)
         fill(rootNode, with: root)
+        let valid = schema.map { $0.validate(tree: doc).isEmpty } ?? true
 
         var buffer: UnsafeMutablePointer<xmlChar>?
         var size: Int32 = 0
         xmlDocDumpFormatMemoryEnc(doc, &buffer, &size, "UTF-8", 1)
-        guard let buffer else { return Data() }
+        guard let buffer else { return (Data(), false) }
         defer { clibxml2_free(buffer) }
-        return Data(bytes: buffer, count: Int(size))
+        return (Data(bytes: buffer, count: Int(size)), valid)
     }
 
     private static func fill(_ node: xmlNodePtr, with element: FHIRElement) {

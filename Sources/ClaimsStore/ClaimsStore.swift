@@ -124,14 +124,24 @@ public struct ClaimsStore: Sendable {
     }
 
     private func migrate() throws(StoreError) {
-        do {
-            try StoreSchema.migrator.migrate(pool)
-        } catch {
-            // Two processes may open a fresh file at once: both see a migration missing, one applies it
-            // and the other's transaction fails. If the file is now complete, that failure was harmless.
-            if let complete = try? pool.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }), complete { return }
-            if let error = error as? DatabaseError { throw StoreError(database: error, path: path) }
-            throw StoreError(.databaseFailure, "cannot migrate the store \(path): \(error)")
+        // Several processes may open a fresh file at once: each sees migrations missing, one applies a
+        // migration and the others' transactions for it fail (and roll back). Retrying picks up where
+        // the winner got to; when the file is complete, the failures were harmless.
+        var attempt = 0
+        while true {
+            do {
+                try StoreSchema.migrator.migrate(pool)
+                break
+            } catch {
+                if let complete = try? pool.read({ try StoreSchema.migrator.hasCompletedMigrations($0) }), complete { break }
+                attempt += 1
+                if attempt < 50 {
+                    usleep(20_000)
+                    continue
+                }
+                if let error = error as? DatabaseError { throw StoreError(database: error, path: path) }
+                throw StoreError(.databaseFailure, "cannot migrate the store \(path): \(error)")
+            }
         }
         let unknown = (try? read { db in try StoreSchema.migrator.hasBeenSuperseded(db) }) ?? false
         if unknown {
