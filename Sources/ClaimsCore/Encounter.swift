@@ -84,7 +84,7 @@ public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Accepts `F33.2` or `F332`; nil when the text is not ICD-10-CM shaped.
     public init?(_ text: String) {
         let upper = text.uppercased()
-        let compact = upper.replacingOccurrences(of: ".", with: "")
+        let compact = upper.filter { $0 != "." }
         let dotCount = upper.filter { $0 == "." }.count
         guard dotCount <= 1, DiagnosisCode.isWellFormed(compact) else { return nil }
         if dotCount == 1 {

@@ -310,7 +310,10 @@ struct DecodingContext {
             if required { missing(field) }
             return nil
         case .string(let text)?:
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            // Most values need no trimming; the Foundation call is only paid when they do.
+            let needsTrim = text.unicodeScalars.first.map { $0.properties.isWhitespace } ?? false
+                || text.unicodeScalars.last.map { $0.properties.isWhitespace } ?? false
+            let trimmed = needsTrim ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty {
                 if required { fail(field, "must not be empty") }
                 return nil

@@ -75,7 +75,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// `CCYYMMDD`, as X12 DTP and DMG segments want it.
-    public var compact: String { iso.replacingOccurrences(of: "-", with: "") }
+    public var compact: String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return pad(year, 4) + pad(month, 2) + pad(day, 2)
+    }
 
     public var description: String { iso }
 

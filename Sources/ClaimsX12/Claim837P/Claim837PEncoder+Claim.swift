@@ -14,6 +14,13 @@ struct ClaimDraft {
 struct SubscriberKey: Hashable {
     var subscriber: [X12Segment]
     var patient: [X12Segment]?
+
+    /// Hashing every segment dominated grouping; the subscriber's NM1 (name and member ID) and the
+    /// patient's first segments already tell keys apart (equality still compares everything).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(subscriber.count > 1 ? subscriber[1] : subscriber.first)
+        hasher.combine(patient.map { $0.count > 1 ? $0[1] : $0.first })
+    }
 }
 
 extension Claim837PEncoder {
