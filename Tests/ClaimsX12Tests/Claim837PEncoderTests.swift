@@ -370,3 +370,26 @@ import Testing
         #expect(!FieldChecker.isValidNPI("1234567890"))
     }
 }
+
+@Suite struct PreRenderedClaimTests {
+    /// The batch's path (claims drafted and rendered in parallel, then encoded) writes exactly the
+    /// bytes the one-step encoder writes, which re-renders every segment.
+    @Test func preparedClaimsEncodeToTheSameBytes() throws {
+        let rules = PayerRules(slug: "bcbs-il", name: "Blue Cross Blue Shield of Illinois", payerId: "00621", claimFilingIndicator: "BL", rules: [])
+        let encoder = Claim837PEncoder(clinic: Fixtures.clinic, payer: rules, maxClaimsPerTransactionSet: 2)
+        var evaluations: [EncounterEvaluation] = []
+        for index in 1...5 {
+            let encounter = Fixtures.encounter(id: "ENC-\(index)", services: [ServiceLine(code: "99214", modifiers: ["25"], charge: 210)])
+            evaluations.append(EncounterEvaluation(encounterId: encounter.id, encounter: encounter, payer: "bcbs-il",
+                                                   lines: [LineDecision(line: 1, code: "99214", service: "office-visit", decision: .bill, reasons: [])]))
+        }
+        let envelope = EnvelopeContext(interchangeControlNumber: 7, groupControlNumber: 7, creationDate: LocalDate(iso: "2026-11-20")!, creationTime: "1730")
+        let oneStep = try encoder.encode(evaluations, envelope: envelope)
+        let prepared = evaluations.compactMap { encoder.prepare($0).claim }
+        let twoStep = try encoder.encode(prepared: prepared, envelope: envelope)
+        #expect(twoStep.text == oneStep.text)
+        #expect(twoStep.segments == oneStep.segments)
+        #expect(try X12Writer().write(twoStep.segments) == twoStep.text, "pre-rendered claims equal rendering every segment")
+        #expect(oneStep.transactionSetControlNumbers.count == 3)
+    }
+}

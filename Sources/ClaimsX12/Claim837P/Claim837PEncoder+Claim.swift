@@ -8,6 +8,9 @@ struct ClaimDraft {
     var subscriberKey: SubscriberKey
     /// 2300 CLM through the last 2400/2410 segment.
     var claimSegments: [X12Segment]
+    /// `claimSegments` as written (each checked by the writer), made when the claim is drafted so a
+    /// batch renders claims in parallel; nil until then.
+    var renderedClaim: String?
 }
 
 /// 2000B content (SBR, 2010BA, 2010BB) and, for a dependent, 2000C content (PAT, 2010CA).
@@ -83,7 +86,8 @@ extension Claim837PEncoder {
             lineControlNumbers: billed.map { "\(controlNumber)-\($0.index)" },
             transactionSetControlNumber: "")
         let draft = ClaimDraft(summary: summary, subscriberKey: SubscriberKey(subscriber: subscriberSegments, patient: patientSegments),
-                               claimSegments: claimSegments)
+                               claimSegments: claimSegments,
+                               renderedClaim: check.problems.isEmpty ? try? X12Writer(writerConfiguration).write(claimSegments) : nil)
         return (draft, check.problems)
     }
 

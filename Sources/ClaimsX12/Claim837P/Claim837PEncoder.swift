@@ -107,27 +107,34 @@ public struct Claim837PEncoder: Sendable {
         }
         if let first = envelope.problems(transactionSetCount: chunks.count).first { throw first }
 
+        let writer = X12Writer(writerConfiguration)
         var segments = interchangeHeader(header, envelope: envelope)
+        var text = ""
         var claims: [Claim837PClaim] = []
         var setControlNumbers: [String] = []
+        do {
+            text = try writer.write(segments)
+        } catch {
+            throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
+        }
         for (setIndex, chunk) in chunks.enumerated() {
             let controlNumber = envelope.transactionSetControlNumber(at: setIndex)
             setControlNumbers.append(controlNumber)
-            let set = transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope,
+            let set = try transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope,
                                      isSplit: chunks.count > 1)
-            segments += set
+            segments += set.segments
+            text += set.text
             claims += chunk.map { draft in
                 var summary = draft.summary
                 summary.transactionSetControlNumber = controlNumber
                 return summary
             }
         }
-        segments.append(X12Segment("GE", X12Element(String(chunks.count)), X12Element(String(envelope.groupControlNumber))))
-        segments.append(X12Segment("IEA", "1", X12Element(envelope.formattedInterchangeControlNumber)))
-
-        let text: String
+        let trailer = [X12Segment("GE", X12Element(String(chunks.count)), X12Element(String(envelope.groupControlNumber))),
+                       X12Segment("IEA", "1", X12Element(envelope.formattedInterchangeControlNumber))]
+        segments += trailer
         do {
-            text = try X12Writer(writerConfiguration).write(segments)
+            text += try writer.write(trailer)
         } catch {
             // Unreachable when every value went through FieldChecker; kept as a last line of defence.
             throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
@@ -160,9 +167,22 @@ public struct Claim837PEncoder: Sendable {
         ]
     }
 
-    /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1.
+    /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1, as segments and as
+    /// text (claims drafted with their text are not rendered again).
     func transactionSet(_ drafts: [ClaimDraft], controlNumber: String, header: HeaderParts,
-                        envelope: EnvelopeContext, isSplit: Bool) -> [X12Segment] {
+                        envelope: EnvelopeContext, isSplit: Bool) throws(Claim837PError) -> (segments: [X12Segment], text: String) {
+        let writer = X12Writer(writerConfiguration)
+        var text = ""
+        var written = 0
+        func writePending(_ segments: [X12Segment]) throws(Claim837PError) {
+            do {
+                text += try writer.write(Array(segments[written...]))
+            } catch {
+                // Unreachable when every value went through FieldChecker; kept as a last line of defence.
+                throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
+            }
+            written = segments.count
+        }
         // BHT03: the batch reference (default ISA13); `-ST02` keeps it unique when the file is split.
         let base = envelope.batchReference.flatMap { try? X12Text.prepare($0).get() } ?? envelope.formattedInterchangeControlNumber
         let reference = isSplit ? base + "-" + controlNumber : base
@@ -192,11 +212,21 @@ public struct Claim837PEncoder: Sendable {
                 segments.append(X12Segment("HL", X12Element(String(hierarchicalId)), X12Element(String(subscriberId)), "23", "0"))
                 segments += patient
             }
-            for draft in drafts[start..<end] { segments += draft.claimSegments }
+            for draft in drafts[start..<end] {
+                if let rendered = draft.renderedClaim {
+                    try writePending(segments)
+                    segments += draft.claimSegments
+                    text += rendered
+                    written = segments.count
+                } else {
+                    segments += draft.claimSegments
+                }
+            }
             start = end
         }
         segments.append(X12Segment("SE", X12Element(String(segments.count + 1)), X12Element(controlNumber)))
-        return segments
+        try writePending(segments)
+        return (segments, text)
     }
 }
 
