@@ -191,6 +191,7 @@ public struct FHIRClaimWriter: Sendable {
     /// (1120.00 for 84 mg is 13.333…/mg: written as net alone, never as a rounded price that disagrees).
     static func exactUnitPrice(charge: Decimal, units: Decimal) -> Decimal? {
         guard units > 0 else { return nil }
+        if units == 1 { return charge }
         guard let cents = Decimal(string: Money.format(charge / units), locale: Locale(identifier: "en_US_POSIX")),
               cents * units == charge else { return nil }
         return cents
@@ -200,6 +201,14 @@ public struct FHIRClaimWriter: Sendable {
 
     /// Trims and collapses runs of whitespace (FHIR strings must not start or end with whitespace); nil when empty.
     static func clean(_ text: String) -> String? {
+        // Most values are already clean: printable ASCII with single inner spaces.
+        var previousSpace = true
+        var alreadyClean = !text.isEmpty
+        for byte in text.utf8 {
+            if byte < 0x20 || byte >= 0x7F || (byte == 0x20 && previousSpace) { alreadyClean = false; break }
+            previousSpace = byte == 0x20
+        }
+        if alreadyClean && !previousSpace { return text }
         let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         return collapsed.isEmpty ? nil : collapsed
     }
