@@ -80,7 +80,7 @@ public final class BatchRunner {
 
     /// Claims per 837P transaction set as the batch streams (the TR3 allows up to 5,000): small
     /// chunks keep memory flat; each chunk is encoded and appended to the payer's file as it fills.
-    public static let claimsPerChunk = 1_000
+    public static let claimsPerChunk = 500
 
     /// One payer's documents while the batch streams: the 837P body and the FHIR bundle grow in
     /// the work directory; only the claims of the current chunk are held in memory.
@@ -428,12 +428,16 @@ public final class BatchRunner {
     /// `run` or `wait` on the batch's thread.
     private final class BackgroundWriter: @unchecked Sendable {
         private let queue = DispatchQueue(label: "claims.batch.837p")
+        /// At most two chunks wait or run: memory stays bounded when encoding falls behind.
+        private let slots = DispatchSemaphore(value: 2)
         private var failure: (any Error)?
 
         func run(_ work: @escaping () throws -> Void) throws {
             try rethrow()
+            slots.wait()
             let job = Unchecked(work)
             queue.async { [self] in
+                defer { slots.signal() }
                 guard failure == nil else { return }
                 do { try job.value() } catch { failure = error }
             }

@@ -49,7 +49,8 @@ public final class StoreBatchAdapter: BatchStore {
             let scaled = NSDecimalNumber(decimal: value * 100).int64Value
             return amount.hasPrefix("-") ? -scaled : scaled
         }
-        let claims = run.claims.map { claim in
+        // Converted one at a time inside the transaction: no second copy of every claim in memory.
+        let claims = run.claims.lazy.map { claim in
             StoredClaim(encounterId: claim.encounterId, patientId: claim.patientId, payer: claim.payer, dateOfService: claim.dateOfService,
                         x12File: claim.x12File, fhirFile: claim.fhirFile, interchangeControlNumber: claim.interchangeControlNumber,
                         groupControlNumber: claim.groupControlNumber, transactionSetControlNumber: claim.transactionSetControlNumber,

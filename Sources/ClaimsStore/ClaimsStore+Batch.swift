@@ -104,7 +104,7 @@ extension ClaimsStore {
     /// Records a run's claims, billed lines, superbills and authorization uses in one transaction,
     /// with the run in status 'prepared'. A line already billed, or a use the authorization no longer
     /// allows, rolls the whole run back.
-    public func recordPreparedRun(number: Int, outputDirectory: String, plan: String, claims: [StoredClaim],
+    public func recordPreparedRun(number: Int, outputDirectory: String, plan: String, claims: some Sequence<StoredClaim>,
                                   superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)]) throws(StoreError) {
         try write { tx in
             let db = tx.db
