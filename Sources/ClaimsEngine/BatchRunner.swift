@@ -99,6 +99,8 @@ public final class BatchRunner {
         var fhir: FileHandle?
         var fhirPath = ""
         var fhirName = ""
+        /// This block's FHIR entries, written with one call per block.
+        var fhirBuffer = ""
         var claims: [PreparedRun.ClaimRecord] = []
         var amount = Decimal(0)
         var lines = 0
@@ -324,7 +326,7 @@ public final class BatchRunner {
                         case .failure(let error): throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: error.message)
                         }
                         // Each claim becomes one entry of the payer's collection Bundle.
-                        try append("  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n", to: payerOutput.fhir, path: payerOutput.fhirPath)
+                        payerOutput.fhirBuffer += "  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n"
                         payerOutput.pending.append(evaluation)
                         payerOutput.pendingClaims.append(claim)
                         for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
@@ -363,9 +365,15 @@ public final class BatchRunner {
                     }
                 }
             }
+            for payerOutput in outputs.values where !payerOutput.fhirBuffer.isEmpty {
+                try append(payerOutput.fhirBuffer, to: payerOutput.fhir, path: payerOutput.fhirPath)
+                payerOutput.fhirBuffer = ""
+            }
             if encountersToSave.count >= 1000 {
-                try store.saveEncounters(encountersToSave)
+                // Kept for rule-change previews; idempotent, so it may trail the claims.
+                let saved = Unchecked(encountersToSave)
                 encountersToSave.removeAll(keepingCapacity: true)
+                try background.run { [store] in try store.saveEncounters(saved.value) }
             }
         }
         try store.saveEncounters(encountersToSave)
