@@ -50,6 +50,12 @@ import Testing
         }
     }
 
+    @Test func illinoisStateRegulatedPlansHaveAFiveDayDecisionDeadline() {
+        #expect(Self.rules.payer("bcbs-il")?.priorAuthorizationDecisionDays == 5)
+        #expect(Self.rules.payer("meridian-il")?.priorAuthorizationDecisionDays == 5)
+        #expect(Self.rules.payer("medicare-j6")?.priorAuthorizationDecisionDays == nil)
+    }
+
     @Test func selfPayIsAllSuperbill() {
         let encounter = Fixtures.encounter(payer: nil, services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "90834", charge: 140)])
         #expect(decisions(encounter) == [.superbill, .superbill])
