@@ -47,7 +47,8 @@ let package = Package(
         .testTarget(name: "ClaimsFHIRTests", dependencies: ["ClaimsFHIR", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport"]),
-        .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsX12",
+                                                              "ClaimsFHIR", "ClaimsSuperbill", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsStore", "ClaimsTestSupport"]),
     ]
 )

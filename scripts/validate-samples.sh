@@ -11,8 +11,8 @@ export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-
 bash scripts/seed-sample-authorizations.sh "$claims"
 "$claims" batch Samples/encounters.json --out "$work/out" >/dev/null
 shopt -s nullglob
-x12=("$work"/out/x12/*.x12)
-fhir=("$work"/out/fhir/*.xml)
+x12=("$work"/out/x12/*.x12 Samples/expected/*.x12)
+fhir=("$work"/out/fhir/*.xml Samples/expected/*.claim.xml)
 [ ${#x12[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
 echo "validate-samples: ${#x12[@]} 837P files through pyx12"
 bash scripts/validate-837p.sh "${x12[@]}"
