@@ -76,6 +76,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `CCYYMMDD`, as X12 DTP and DMG segments want it.
     public var compact: String {
+        if (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) {
+            // The common case, written digit by digit (same text as the padding below).
+            return String(unsafeUninitializedCapacity: 8) { buffer in
+                let digits = [year / 1000, year / 100 % 10, year / 10 % 10, year % 10, month / 10, month % 10, day / 10, day % 10]
+                for (index, digit) in digits.enumerated() { buffer[index] = UInt8(48 + digit) }
+                return 8
+            }
+        }
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

@@ -11,11 +11,12 @@ public enum Money {
             let fraction = parts[1]
             guard !fraction.isEmpty, fraction.count <= 2, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
         }
-        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
+        return Decimal(string: text, locale: posix)
     }
 
     /// `1120` → `"1120.00"`, always two places, `.` as separator.
     public static func format(_ amount: Decimal) -> String {
+        if let cents = cents(amount) { return text(cents: cents, trimmed: false) }
         var value = amount
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 2, .plain)
@@ -27,15 +28,101 @@ public enum Money {
 
     /// X12 amounts drop trailing zeros (`1120`, `40.5`), as 5010 R (decimal) elements allow.
     public static func x12(_ amount: Decimal) -> String {
+        if let cents = cents(amount) { return text(cents: cents, trimmed: true) }
         var text = format(amount)
         while text.hasSuffix("0") && text.contains(".") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 
+    /// Whether `amount` has at most two decimal places (rounding it to cents changes nothing).
+    public static func hasAtMostTwoDecimalPlaces(_ amount: Decimal) -> Bool {
+        if let parts = parts(amount), parts.exponent >= -2 { return true }
+        var copy = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &copy, 2, .plain)
+        return rounded == amount
+    }
+
     /// A plain number string for quantities (units), no locale, no grouping.
     public static func plain(_ value: Decimal) -> String {
+        if let text = plainFast(value) { return text }
         var copy = value
-        return NSDecimalString(&copy, Locale(identifier: "en_US_POSIX"))
+        return NSDecimalString(&copy, posix)
+    }
+
+    static let posix = Locale(identifier: "en_US_POSIX")
+
+    // MARK: Fast paths
+    //
+    // Amounts and quantities are small numbers with at most two decimal places; Foundation's
+    // rounding, NSDecimalNumber and NSDecimalString are slow for them. `parts` reads the value as
+    // sign, 64-bit mantissa and exponent, and only answers when rebuilding the Decimal from those
+    // gives back exactly the same value and representation; everything else takes the general path.
+
+    /// Sign, mantissa and exponent (`amount = ±mantissa × 10^exponent`), or nil (NaN, mantissa past 64 bits).
+    static func parts(_ amount: Decimal) -> (negative: Bool, mantissa: UInt64, exponent: Int)? {
+        guard amount.isFinite, MemoryLayout<Decimal>.size == 20 else { return nil }
+        let raw: (negative: Bool, mantissa: UInt64)? = withUnsafeBytes(of: amount) { bytes in
+            // swift-foundation layout: exponent (Int8), length (high nibble) and flags, reserved,
+            // then eight little-endian 16-bit mantissa words.
+            for index in 12..<20 where bytes[index] != 0 { return nil }
+            var mantissa: UInt64 = 0
+            for word in 0..<4 {
+                mantissa |= (UInt64(bytes[4 + 2 * word]) | UInt64(bytes[5 + 2 * word]) << 8) << (16 * word)
+            }
+            return (bytes[1] & 0x08 != 0, mantissa)
+        }
+        guard let raw else { return nil }
+        let exponent = amount.exponent
+        // The check that makes the layout reading safe: same exponent, same mantissa, same sign.
+        guard amount.significand == Decimal(raw.mantissa), (amount < 0) == (raw.negative && raw.mantissa != 0) else { return nil }
+        return (raw.negative && raw.mantissa != 0, raw.mantissa, exponent)
+    }
+
+    /// The amount in cents when it has at most two decimal places and is well within Int64.
+    static func cents(_ amount: Decimal) -> (negative: Bool, cents: UInt64)? {
+        guard let parts = parts(amount), (-2...4).contains(parts.exponent), parts.mantissa < 1_000_000_000_000 else { return nil }
+        var cents = parts.mantissa
+        for _ in 0..<(parts.exponent + 2) { cents *= 10 }
+        return (parts.negative, cents)
+    }
+
+    /// `W.FF` (or without trailing zeros and the dot when `trimmed`), `-` first when negative.
+    static func text(cents: (negative: Bool, cents: UInt64), trimmed: Bool) -> String {
+        let whole = cents.cents / 100, fraction = Int(cents.cents % 100)
+        var text = cents.negative ? "-" + String(whole) : String(whole)
+        if trimmed && fraction == 0 { return text }
+        text.unicodeScalars.append(".")
+        text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + fraction / 10)))
+        if !trimmed || fraction % 10 != 0 { text.unicodeScalars.append(Unicode.Scalar(UInt8(48 + fraction % 10))) }
+        return text
+    }
+
+    /// What NSDecimalString writes, for the unambiguous small cases: an integer mantissa with
+    /// zeros appended (exponent ≥ 0), or a mantissa without trailing zero and a dot inside.
+    static func plainFast(_ value: Decimal) -> String? {
+        guard let parts = parts(value), parts.exponent >= -18, parts.exponent <= 18 else { return nil }
+        if parts.mantissa == 0 { return parts.exponent == 0 ? "0" : nil }
+        let digits = String(parts.mantissa)
+        var text = parts.negative ? "-" : ""
+        if parts.exponent >= 0 {
+            text += digits
+            text += String(repeating: "0", count: parts.exponent)
+            return text
+        }
+        guard parts.mantissa % 10 != 0 else { return nil }
+        let places = -parts.exponent
+        if digits.utf8.count > places {
+            let split = digits.index(digits.startIndex, offsetBy: digits.utf8.count - places)
+            text += digits[..<split]
+            text += "."
+            text += digits[split...]
+        } else {
+            text += "0."
+            text += String(repeating: "0", count: places - digits.utf8.count)
+            text += digits
+        }
+        return text
     }
 }

@@ -166,15 +166,16 @@ extension Claim837PEncoder {
         let charge = Money.x12(line.charge)
         let units = check.quantity(line.units, field + ".units", "SV104")
 
+        let lineControlNumber = "\(controlNumber)-\(index)"
         var segments = [
             X12Segment("LX", X12Element(String(number))),
             X12Segment("SV1", X12Element(components: ["HC", code] + modifiers), X12Element(charge), "UN", X12Element(units), "", "",
                        X12Element(components: pointers.map(String.init))),
             X12Segment("DTP", "472", "D8", X12Element(encounter.dateOfService.compact)),
             // Line item control number: unique within the claim, echoed in 835 REF*6R for line posting.
-            X12Segment("REF", "6R", X12Element("\(controlNumber)-\(index)")),
+            X12Segment("REF", "6R", X12Element(lineControlNumber)),
         ]
-        if "\(controlNumber)-\(index)".count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
+        if lineControlNumber.count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
 
         if let ndc = line.ndc {
             let digits = check.digits(ndc, field + ".ndc", "LIN03", counts: [11], what: "an 11-digit NDC (5-4-2) without hyphens")

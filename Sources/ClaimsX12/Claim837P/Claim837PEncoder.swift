@@ -175,6 +175,9 @@ public struct Claim837PEncoder: Sendable {
         var text = ""
         var written = 0
         func writePending(_ segments: [X12Segment]) throws(Claim837PError) {
+            // Nothing pending (claims after a claim under the same HL): the writer was already used
+            // with this configuration, so it has nothing to add.
+            if written == segments.count { return }
             do {
                 text += try writer.write(Array(segments[written...]))
             } catch {

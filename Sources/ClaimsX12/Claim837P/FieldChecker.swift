@@ -18,73 +18,73 @@ struct FieldChecker {
 
     /// Free text for element `element` (e.g. `NM103`): upper-cased and transliterated, within `length`.
     /// Returns "" for a missing optional value.
-    mutating func text(_ value: String?, _ field: String, _ element: String, length: ClosedRange<Int>, required: Bool = true) -> String {
+    mutating func text(_ value: String?, _ field: @autoclosure () -> String, _ element: String, length: ClosedRange<Int>, required: Bool = true) -> String {
         guard let value else {
-            if required { fail(field, "is missing; \(element) is required") }
+            if required { fail(field(), "is missing; \(element) is required") }
             return ""
         }
         switch X12Text.prepare(value, delimiters: delimiters) {
         case .failure(let problem):
-            fail(field, "\(problem) (\(element))")
+            fail(field(), "\(problem) (\(element))")
             return ""
         case .success(let prepared):
             if prepared.isEmpty {
-                if required { fail(field, "is empty; \(element) is required") }
+                if required { fail(field(), "is empty; \(element) is required") }
                 return ""
             }
-            if !length.contains(prepared.count) {
-                fail(field, "'\(prepared)' has \(prepared.count) characters; \(element) takes \(describe(length))")
+            // `prepare` gives ASCII in all but odd cases (a character canonically equivalent to an
+            // ASCII one, such as the Kelvin sign): count bytes when they are all ASCII.
+            let count = prepared.utf8.allSatisfy { $0 < 0x80 } ? prepared.utf8.count : prepared.count
+            if !length.contains(count) {
+                fail(field(), "'\(prepared)' has \(count) characters; \(element) takes \(describe(length))")
             }
             return prepared
         }
     }
 
     /// A value made only of ASCII digits, whose count is one of `counts`.
-    mutating func digits(_ value: String?, _ field: String, _ element: String, counts: [Int], what: String) -> String {
+    mutating func digits(_ value: String?, _ field: @autoclosure () -> String, _ element: String, counts: [Int], what: String) -> String {
         guard let value, !value.isEmpty else {
-            fail(field, "is missing; \(element) needs \(what)")
+            fail(field(), "is missing; \(element) needs \(what)")
             return ""
         }
         guard value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), counts.contains(value.utf8.count) else {
-            fail(field, "is '\(value)'; \(element) needs \(what)")
+            fail(field(), "is '\(value)'; \(element) needs \(what)")
             return ""
         }
         return value
     }
 
     /// An NPI: 10 digits with a valid Luhn check digit over `80840` + the first 9 (pyx12 does not check it).
-    mutating func npi(_ value: String, _ field: String, _ element: String) -> String {
-        let npi = digits(value, field, element, counts: [10], what: "a 10-digit NPI")
+    mutating func npi(_ value: String, _ field: @autoclosure () -> String, _ element: String) -> String {
+        let npi = digits(value, field(), element, counts: [10], what: "a 10-digit NPI")
         if !npi.isEmpty && !FieldChecker.isValidNPI(npi) {
-            fail(field, "'\(npi)' fails the NPI check digit; copy the NPI again from NPPES")
+            fail(field(), "'\(npi)' fails the NPI check digit; copy the NPI again from NPPES")
         }
         return npi
     }
 
     /// A US state or territory code: 2 letters.
-    mutating func state(_ value: String, _ field: String) -> String {
-        let state = text(value, field, "N402", length: 2...2)
+    mutating func state(_ value: String, _ field: @autoclosure () -> String) -> String {
+        let state = text(value, field(), "N402", length: 2...2)
         if !state.isEmpty && !state.unicodeScalars.allSatisfy({ $0 >= "A" && $0 <= "Z" }) {
-            fail(field, "'\(state)' is not a 2-letter state code (N402)")
+            fail(field(), "'\(state)' is not a 2-letter state code (N402)")
         }
         return state
     }
 
     /// A money amount: not negative, at most 2 decimal places.
-    mutating func amount(_ value: Decimal, _ field: String, _ element: String) -> String {
-        var copy = value
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &copy, 2, .plain)
-        if value < 0 { fail(field, "is \(Money.plain(value)); \(element) cannot be negative") }
-        if rounded != value { fail(field, "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
+    mutating func amount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) -> String {
+        if value < 0 { fail(field(), "is \(Money.plain(value)); \(element) cannot be negative") }
+        if !Money.hasAtMostTwoDecimalPlaces(value) { fail(field(), "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
         return Money.x12(value)
     }
 
     /// A positive quantity (units, NDC quantity): plain decimal text.
-    mutating func quantity(_ value: Decimal, _ field: String, _ element: String) -> String {
+    mutating func quantity(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) -> String {
         let text = Money.plain(value)
-        if value <= 0 { fail(field, "is \(text); \(element) must be greater than 0") }
-        if text.count > 15 { fail(field, "is \(text); \(element) takes at most 15 characters") }
+        if value <= 0 { fail(field(), "is \(text); \(element) must be greater than 0") }
+        if text.count > 15 { fail(field(), "is \(text); \(element) takes at most 15 characters") }
         return text
     }
 

@@ -21,10 +21,13 @@ public struct X12Delimiters: Sendable, Hashable, CustomStringConvertible {
     /// Every separator, for "may this text travel inside an element" checks.
     public var all: [Unicode.Scalar] { [element, component, segment] + (repetition.map { [$0] } ?? []) }
 
-    public func contains(_ scalar: Unicode.Scalar) -> Bool { all.contains(scalar) }
+    public func contains(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == element || scalar == component || scalar == segment || scalar == repetition
+    }
 
     /// Why these separators cannot delimit an interchange, or nil when they can.
     public var problem: String? {
+        if self == .standard { return nil }
         let separators = all
         if Set(separators).count != separators.count { return "the separators are not all different (\(self))" }
         for scalar in [element, component] + (repetition.map { [$0] } ?? []) {

@@ -2,42 +2,88 @@
 /// rarely repeated (`1^33^35` in a 271). Stored as repetitions of components so that any
 /// element read from a file is written back byte for byte.
 public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// A simple element (one repetition of one component, by far the most common) is kept as its
+    /// string alone; anything else as repetitions of components. Always in this canonical form, so
+    /// the synthesized equality and hashing agree with comparing `repetitions`.
+    enum Storage: Sendable, Hashable {
+        case simple(String)
+        case composite([[String]])
+    }
+
+    var storage: Storage
+
     /// Each repetition is a list of components; a simple element is `[[value]]`.
-    public var repetitions: [[String]]
+    public var repetitions: [[String]] {
+        get {
+            switch storage {
+            case .simple(let value): [[value]]
+            case .composite(let repetitions): repetitions
+            }
+        }
+        set { storage = Self.storage(newValue) }
+    }
+
+    private static func storage(_ repetitions: [[String]]) -> Storage {
+        repetitions.count == 1 && repetitions[0].count == 1 ? .simple(repetitions[0][0]) : .composite(repetitions)
+    }
 
     /// A simple element.
-    public init(_ value: String) { repetitions = [[value]] }
+    public init(_ value: String) { storage = .simple(value) }
 
     public init(stringLiteral value: String) { self.init(value) }
 
     /// A composite element. Trailing empty components are dropped (`HC:99214` rather than
     /// `HC:99214:::`), because X12 forbids trailing separators.
     public init(components: [String]) {
-        var trimmed = components
-        while trimmed.count > 1, trimmed.last?.isEmpty == true { trimmed.removeLast() }
-        repetitions = [trimmed]
+        var count = components.count
+        while count > 1, components[count - 1].isEmpty { count -= 1 }
+        if count == 1 {
+            storage = .simple(components[0])
+        } else {
+            storage = .composite([count == components.count ? components : Array(components[..<count])])
+        }
     }
 
     /// Exactly these repetitions and components, as a reader found them.
-    public init(repetitions: [[String]]) { self.repetitions = repetitions.isEmpty ? [[""]] : repetitions }
+    public init(repetitions: [[String]]) { storage = repetitions.isEmpty ? .simple("") : Self.storage(repetitions) }
 
     public static let empty = X12Element("")
 
     /// The first component of the first repetition: the whole value of a simple element.
-    public var value: String { repetitions.first?.first ?? "" }
+    public var value: String {
+        switch storage {
+        case .simple(let value): value
+        case .composite(let repetitions): repetitions.first?.first ?? ""
+        }
+    }
 
     /// The components of the first repetition.
-    public var components: [String] { repetitions.first ?? [] }
+    public var components: [String] {
+        switch storage {
+        case .simple(let value): [value]
+        case .composite(let repetitions): repetitions.first ?? []
+        }
+    }
 
-    public var isEmpty: Bool { repetitions.allSatisfy { $0.allSatisfy(\.isEmpty) } }
+    public var isEmpty: Bool {
+        switch storage {
+        case .simple(let value): value.isEmpty
+        case .composite(let repetitions): repetitions.allSatisfy { $0.allSatisfy(\.isEmpty) }
+        }
+    }
 
     /// Rendered with the standard delimiters, for test messages and debugging.
     public var description: String { rendered(with: .standard) }
 
     func rendered(with delimiters: X12Delimiters) -> String {
-        let repetition = delimiters.repetition.map { String(Character($0)) } ?? ""
-        let component = String(Character(delimiters.component))
-        return repetitions.map { $0.joined(separator: component) }.joined(separator: repetition)
+        switch storage {
+        case .simple(let value):
+            return value
+        case .composite(let repetitions):
+            let repetition = delimiters.repetition.map { String(Character($0)) } ?? ""
+            let component = String(Character(delimiters.component))
+            return repetitions.map { $0.joined(separator: component) }.joined(separator: repetition)
+        }
     }
 }
 
@@ -71,6 +117,11 @@ public struct X12Segment: Sendable, Hashable, CustomStringConvertible {
 
     func rendered(with delimiters: X12Delimiters) -> String {
         let separator = String(Character(delimiters.element))
-        return ([id] + elements.map { $0.rendered(with: delimiters) }).joined(separator: separator)
+        var text = id
+        for element in elements {
+            text += separator
+            text += element.rendered(with: delimiters)
+        }
+        return text
     }
 }

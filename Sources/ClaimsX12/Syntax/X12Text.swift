@@ -30,21 +30,34 @@ public enum X12Text {
     /// Leading/trailing spaces are trimmed and inner runs of spaces collapsed (pure formatting).
     public static func prepare(_ text: String, delimiters: X12Delimiters = .standard) -> Result<String, Problem> {
         // Fast path for the common case: ASCII from the basic character set, no separator, single
-        // spaces, nothing to trim: only lower-case letters change.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
+        // spaces, nothing to trim: only lower-case letters change (and when none is there, the
+        // text is returned as it is).
+        let allowed = asciiAllowed
         var plain = true
+        var hasLowerCase = false
         var previousSpace = true
         for byte in text.utf8 {
-            let upper = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-            if upper >= 0x80 || !asciiAllowed[Int(upper)] || delimiters.contains(Unicode.Scalar(upper)) || (upper == 0x20 && previousSpace) {
+            let isLower = byte >= 0x61 && byte <= 0x7A
+            let upper = isLower ? byte - 0x20 : byte
+            if upper >= 0x80 || !allowed[Int(upper)] || delimiters.contains(Unicode.Scalar(upper)) || (upper == 0x20 && previousSpace) {
                 plain = false
                 break
             }
+            hasLowerCase = hasLowerCase || isLower
             previousSpace = upper == 0x20
-            bytes.append(upper)
         }
-        if plain && !previousSpace { return .success(String(decoding: bytes, as: UTF8.self)) }
+        if plain && !previousSpace {
+            guard hasLowerCase else { return .success(text) }
+            let count = text.utf8.count
+            return .success(String(unsafeUninitializedCapacity: count) { buffer in
+                var index = 0
+                for byte in text.utf8 {
+                    buffer[index] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+                    index += 1
+                }
+                return count
+            })
+        }
         for scalar in text.unicodeScalars {
             if delimiters.contains(scalar) { return .failure(.delimiter(Character(scalar))) }
             if isControl(scalar) { return .failure(.control(scalar)) }

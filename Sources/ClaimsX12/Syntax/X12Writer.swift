@@ -32,53 +32,113 @@ public struct X12Writer: Sendable {
     }
 
     public func write(_ segments: [X12Segment]) throws(X12Error) -> String {
-        if let problem = configuration.delimiters.problem { throw X12Error("cannot write with these delimiters: \(problem)") }
-        for scalar in configuration.lineBreak.unicodeScalars where scalar != "\r" && scalar != "\n" {
-            throw X12Error("the line break may only hold CR and LF, not \(X12Delimiters.describe(scalar))")
-        }
-        var text = ""
-        text.reserveCapacity(segments.count * 40)
-        let suffix = configuration.segmentSuffix
+        try validateConfiguration()
+        var output = Output(configuration.delimiters)
+        output.bytes.reserveCapacity(segments.count * 48)
+        let suffix = Array(configuration.segmentSuffix.utf8)
         for (index, segment) in segments.enumerated() {
-            try check(segment, number: index + 1)
-            text += segment.rendered(with: configuration.delimiters)
-            text += suffix
+            try output.append(segment, number: index + 1)
+            output.bytes.append(contentsOf: suffix)
         }
-        return text
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 
     /// One segment without its terminator (for tests and messages).
     public func render(_ segment: X12Segment) throws(X12Error) -> String {
-        try check(segment, number: nil)
-        return segment.rendered(with: configuration.delimiters)
+        var output = Output(configuration.delimiters)
+        try output.append(segment, number: nil)
+        return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    private func check(_ segment: X12Segment, number: Int?) throws(X12Error) {
-        let idScalars = Array(segment.id.unicodeScalars)
-        guard (2...3).contains(idScalars.count), idScalars[0] >= "A" && idScalars[0] <= "Z",
-              idScalars.allSatisfy({ ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }) else {
-            throw X12Error("segment id '\(segment.id)' is not 2 or 3 upper-case letters and digits", segmentNumber: number)
+    private func validateConfiguration() throws(X12Error) {
+        if let problem = configuration.delimiters.problem { throw X12Error("cannot write with these delimiters: \(problem)") }
+        for scalar in configuration.lineBreak.unicodeScalars where scalar != "\r" && scalar != "\n" {
+            throw X12Error("the line break may only hold CR and LF, not \(X12Delimiters.describe(scalar))")
         }
-        let delimiters = configuration.delimiters
-        // ISA11 and ISA16 hold the repetition and component separators themselves.
-        let isISA = segment.id == "ISA"
-        let forbidden: [Unicode.Scalar] = isISA ? [delimiters.element, delimiters.segment] : delimiters.all
-        for (offset, element) in segment.elements.enumerated() {
-            if element.repetitions.count > 1 && delimiters.repetition == nil {
-                throw X12Error("\(segment.id)\(Self.position(offset + 1)) repeats, but no repetition separator is set",
-                               segmentNumber: number, elementPosition: offset + 1)
+    }
+
+    /// Checks and renders segments in one pass, as UTF-8. A segment is checked completely (id, then
+    /// each element in order, the first problem thrown) before its bytes count as written.
+    struct Output {
+        let delimiters: X12Delimiters
+        var bytes: [UInt8] = []
+        /// The separators as UTF-8, and as single bytes for the ASCII fast path (0xFF: not ASCII,
+        /// never equal to a byte below 0x80).
+        let elementBytes: [UInt8], componentBytes: [UInt8], repetitionBytes: [UInt8]
+        let element: UInt8, component: UInt8, repetition: UInt8, segment: UInt8
+
+        init(_ delimiters: X12Delimiters) {
+            self.delimiters = delimiters
+            func utf8(_ scalar: Unicode.Scalar?) -> [UInt8] { scalar.map { Array(String(Character($0)).utf8) } ?? [] }
+            func ascii(_ scalar: Unicode.Scalar?) -> UInt8 { scalar.map { $0.isASCII ? UInt8($0.value) : 0xFF } ?? 0xFF }
+            elementBytes = utf8(delimiters.element); componentBytes = utf8(delimiters.component)
+            repetitionBytes = utf8(delimiters.repetition)
+            element = ascii(delimiters.element); component = ascii(delimiters.component)
+            repetition = ascii(delimiters.repetition); segment = ascii(delimiters.segment)
+        }
+
+        mutating func append(_ segment: X12Segment, number: Int?) throws(X12Error) {
+            let start = bytes.count
+            do {
+                try appendChecked(segment, number: number)
+            } catch {
+                bytes.removeSubrange(start...)
+                throw error
             }
-            for value in element.repetitions.joined() {
-                for scalar in value.unicodeScalars {
-                    if forbidden.contains(scalar) {
-                        throw X12Error("\(segment.id)\(Self.position(offset + 1)) contains the separator \(X12Delimiters.describe(scalar)); "
-                                       + "X12 has no escape, so the value must be fixed at its source",
+        }
+
+        private mutating func appendChecked(_ segment: X12Segment, number: Int?) throws(X12Error) {
+            let id = segment.id.utf8
+            guard (2...3).contains(id.count), let first = id.first, first >= 0x41 && first <= 0x5A,
+                  id.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }) else {
+                throw X12Error("segment id '\(segment.id)' is not 2 or 3 upper-case letters and digits", segmentNumber: number)
+            }
+            bytes.append(contentsOf: id)
+            // ISA11 and ISA16 hold the repetition and component separators themselves.
+            let isISA = segment.id == "ISA"
+            for (offset, element) in segment.elements.enumerated() {
+                bytes.append(contentsOf: elementBytes)
+                switch element.storage {
+                case .simple(let value):
+                    try appendValue(value, isISA: isISA, segment: segment, offset: offset, number: number)
+                case .composite(let repetitions):
+                    if repetitions.count > 1 && delimiters.repetition == nil {
+                        throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) repeats, but no repetition separator is set",
                                        segmentNumber: number, elementPosition: offset + 1)
                     }
-                    if X12Text.isControl(scalar) {
-                        throw X12Error("\(segment.id)\(Self.position(offset + 1)) contains the control character \(X12Delimiters.describe(scalar))",
-                                       segmentNumber: number, elementPosition: offset + 1)
+                    for (repetitionIndex, components) in repetitions.enumerated() {
+                        if repetitionIndex > 0 { bytes.append(contentsOf: repetitionBytes) }
+                        for (componentIndex, value) in components.enumerated() {
+                            if componentIndex > 0 { bytes.append(contentsOf: componentBytes) }
+                            try appendValue(value, isISA: isISA, segment: segment, offset: offset, number: number)
+                        }
                     }
+                }
+            }
+        }
+
+        private mutating func appendValue(_ value: String, isISA: Bool, segment: X12Segment, offset: Int, number: Int?) throws(X12Error) {
+            let component = isISA ? 0xFF : self.component, repetition = isISA ? 0xFF : self.repetition
+            let element = self.element, terminator = self.segment
+            let plain = value.utf8.allSatisfy { byte in
+                byte >= 0x20 && byte < 0x7F && byte != element && byte != terminator && byte != component && byte != repetition
+            }
+            if !plain { try checkSlowly(value, isISA: isISA, segment: segment, offset: offset, number: number) }
+            bytes.append(contentsOf: value.utf8)
+        }
+
+        /// The general check, scalar by scalar (values with non-ASCII text or a problem).
+        private func checkSlowly(_ value: String, isISA: Bool, segment: X12Segment, offset: Int, number: Int?) throws(X12Error) {
+            let forbidden: [Unicode.Scalar] = isISA ? [delimiters.element, delimiters.segment] : delimiters.all
+            for scalar in value.unicodeScalars {
+                if forbidden.contains(scalar) {
+                    throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) contains the separator \(X12Delimiters.describe(scalar)); "
+                                   + "X12 has no escape, so the value must be fixed at its source",
+                                   segmentNumber: number, elementPosition: offset + 1)
+                }
+                if X12Text.isControl(scalar) {
+                    throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) contains the control character \(X12Delimiters.describe(scalar))",
+                                   segmentNumber: number, elementPosition: offset + 1)
                 }
             }
         }
