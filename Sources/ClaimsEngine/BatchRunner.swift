@@ -365,7 +365,8 @@ public final class BatchRunner {
                     }
                 }
             }
-            for payerOutput in outputs.values where !payerOutput.fhirBuffer.isEmpty {
+            for slug in outputs.keys.sorted() where !outputs[slug]!.fhirBuffer.isEmpty {
+                let payerOutput = outputs[slug]!
                 try append(payerOutput.fhirBuffer, to: payerOutput.fhir, path: payerOutput.fhirPath)
                 payerOutput.fhirBuffer = ""
             }
@@ -377,7 +378,8 @@ public final class BatchRunner {
             }
         }
         try store.saveEncounters(encountersToSave)
-        for output in outputs.values { try flush(output) }
+        // In payer order, so the last transaction sets' ST02 numbers are the same on every run.
+        for slug in outputs.keys.sorted() { try flush(outputs[slug]!) }
         try background.wait()
         progress?(recordsRead)
         checkpoint?("documents-written")

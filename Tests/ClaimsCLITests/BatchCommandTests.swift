@@ -90,6 +90,20 @@ struct BatchCommandTests {
         #expect(try workspace.claimIds().count == 15)
     }
 
+    @Test func twoCleanRunsWriteTheSameBytes() throws {
+        let first = try Workspace.make("same-a"), second = try Workspace.make("same-b")
+        _ = try first.batch()
+        _ = try second.batch()
+        for folder in ["x12", "fhir", "superbills"] {
+            #expect(first.files(folder) == second.files(folder))
+            for name in first.files(folder) {
+                let a = try Data(contentsOf: first.out.appendingPathComponent("\(folder)/\(name)"))
+                let b = try Data(contentsOf: second.out.appendingPathComponent("\(folder)/\(name)"))
+                #expect(a == b, "\(folder)/\(name) differs between two clean runs")
+            }
+        }
+    }
+
     @Test func reRunningBillsNothingTwice() throws {
         let workspace = try Workspace.make("rerun")
         _ = try workspace.batch()
