@@ -156,6 +156,9 @@ final class XMLTreeDocument {
     init() {
         LibXML2.initialize()
         doc = xmlNewDoc(XMLTreeDocument.version.utf8Start)!
+        // Element and attribute names are interned in the document's dictionary (freed with the document)
+        // rather than copied per node.
+        doc.pointee.dict = xmlDictCreate()
     }
 
     private static let version: StaticString = "1.0"
