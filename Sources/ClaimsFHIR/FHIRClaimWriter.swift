@@ -25,8 +25,9 @@ public struct FHIRClaimWriter: Sendable {
     /// - Parameter claimId: the resource id; defaults to the encounter id (the patient control number).
     public func claimXML(for evaluation: EncounterEvaluation, payer: PayerRules,
                          claimId: String? = nil) throws(FHIRWriteError) -> Data {
-        let claim = try claimElement(for: evaluation, payer: payer, claimId: claimId)
-        return try checkedDocument(claim, subject: "encounter \(evaluation.encounterId)")
+        var text = XMLText(namespace: FHIRCodeSystem.namespace)
+        try writeClaim(to: &text, for: evaluation, payer: payer, claimId: claimId)
+        return try checkedDocument(text, rootName: "Claim", subject: "encounter \(evaluation.encounterId)")
     }
 
     /// One `Bundle` of type `collection` holding a `Claim` per evaluation, all for `payer`.
@@ -34,17 +35,23 @@ public struct FHIRClaimWriter: Sendable {
                           bundleId: String) throws(FHIRWriteError) -> Data {
         let subject = "bundle \(bundleId)"
         try Self.checkResourceId(bundleId, subject: subject)
-        var entries: [FHIRElement] = []
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: 8192 * max(1, evaluations.count))
+        text.start("Bundle")
+        text.primitive("id", bundleId)
+        text.primitive("type", "collection")
         for evaluation in evaluations {
             if let encounterPayer = evaluation.encounter?.coverage?.payer, encounterPayer != payer.slug {
                 throw FHIRWriteError(code: .payerMismatch, subject: "encounter \(evaluation.encounterId)",
                                      message: "its payer is '\(encounterPayer)' but the bundle is for '\(payer.slug)'; group claims by payer")
             }
-            let claim = try claimElement(for: evaluation, payer: payer, claimId: nil)
-            entries.append(.node("entry", [.node("resource", [claim])]))
+            text.start("entry")
+            text.start("resource")
+            try writeClaim(to: &text, for: evaluation, payer: payer, claimId: nil)
+            text.end()
+            text.end()
         }
-        let bundle = FHIRElement.node("Bundle", [.primitive("id", bundleId), .primitive("type", "collection")] + entries)
-        return try checkedDocument(bundle, subject: subject)
+        text.end()
+        return try checkedDocument(text, rootName: "Bundle", subject: subject)
     }
 
     /// The project's XSD for what this writer produces (parsed once per process).
@@ -58,8 +65,9 @@ public struct FHIRClaimWriter: Sendable {
 
     // MARK: - Mapping (element order follows the R4 Claim definition; the XSD enforces it)
 
-    func claimElement(for evaluation: EncounterEvaluation, payer: PayerRules,
-                      claimId: String?) throws(FHIRWriteError) -> FHIRElement {
+    /// Writes one `Claim` element; every check that can throw runs before anything is written.
+    func writeClaim(to x: inout XMLText, for evaluation: EncounterEvaluation, payer: PayerRules,
+                    claimId: String?) throws(FHIRWriteError) {
         let subject = "encounter \(evaluation.encounterId)"
         let billed = evaluation.serviceLines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
@@ -77,114 +85,133 @@ public struct FHIRClaimWriter: Sendable {
         let rendering = encounter.renderingProvider
         let person = encounter.patient.person
         let total = billed.reduce(Decimal(0)) { $0 + $1.line.charge }
+        let payerName = Self.clean(payer.name)
 
-        let diagnoses = encounter.diagnoses.enumerated().map { offset, code in
-            FHIRElement.node("diagnosis", [
-                .primitive("sequence", String(offset + 1)),
-                .node("diagnosisCodeableConcept", [coding(FHIRCodeSystem.icd10CM, code.dotted)]),
-                offset == 0 ? .node("type", [coding(FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")]) : nil,
-            ])
+        x.start("Claim")
+        x.primitive("id", id)
+        x.start("identifier"); x.primitive("value", encounter.id); x.end()
+        x.primitive("status", "active")
+        x.start("type"); coding(&x, FHIRCodeSystem.claimType, "professional", display: "Professional"); x.end()
+        x.primitive("use", "claim")
+        x.start("patient")
+        identifier(&x, type: "MR", typeDisplay: "Medical record number", value: encounter.patient.id)
+        x.optional("display", Self.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
+        x.end()
+        x.start("billablePeriod")
+        x.primitive("start", encounter.dateOfService.iso)
+        x.primitive("end", encounter.dateOfService.iso)
+        x.end()
+        x.primitive("created", created.iso)
+        x.start("insurer")
+        if let payerId = payer.payerId.flatMap({ Self.clean($0) }) {
+            x.start("identifier"); x.primitive("value", payerId); x.end()
         }
-
-        let items = billed.enumerated().map { offset, billedLine in
-            item(sequence: offset + 1, line: billedLine.line, encounter: encounter)
+        x.optional("display", payerName)
+        x.end()
+        x.start("provider")
+        npiIdentifier(&x, provider.npi)
+        x.optional("display", Self.clean(provider.name))
+        x.end()
+        x.start("priority"); coding(&x, FHIRCodeSystem.processPriority, "normal", display: "Normal"); x.end()
+        x.start("careTeam")
+        x.primitive("sequence", "1")
+        x.start("provider")
+        npiIdentifier(&x, rendering.npi)
+        x.optional("display", Self.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
+        x.end()
+        x.start("role"); coding(&x, FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider"); x.end()
+        if let taxonomy = rendering.taxonomy.flatMap({ Self.clean($0) }) {
+            x.start("qualification"); coding(&x, FHIRCodeSystem.providerTaxonomy, taxonomy); x.end()
         }
-
-        return .node("Claim", [
-            .primitive("id", id),
-            .node("identifier", [.primitive("value", encounter.id)]),
-            .primitive("status", "active"),
-            .node("type", [coding(FHIRCodeSystem.claimType, "professional", display: "Professional")]),
-            .primitive("use", "claim"),
-            .node("patient", [
-                identifier(type: "MR", typeDisplay: "Medical record number", value: encounter.patient.id),
-                .optional("display", Self.fullName(first: person.firstName, middle: person.middleName, last: person.lastName)),
-            ]),
-            .node("billablePeriod", [
-                .primitive("start", encounter.dateOfService.iso), .primitive("end", encounter.dateOfService.iso),
-            ]),
-            .primitive("created", created.iso),
-            .node("insurer", [
-                payer.payerId.flatMap { Self.clean($0) }.map { .node("identifier", [.primitive("value", $0)]) },
-                .optional("display", Self.clean(payer.name)),
-            ]),
-            .node("provider", [
-                npiIdentifier(provider.npi),
-                .optional("display", Self.clean(provider.name)),
-            ]),
-            .node("priority", [coding(FHIRCodeSystem.processPriority, "normal", display: "Normal")]),
-            .node("careTeam", [
-                .primitive("sequence", "1"),
-                .node("provider", [
-                    npiIdentifier(rendering.npi),
-                    .optional("display", Self.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName)),
-                ]),
-                .node("role", [coding(FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")]),
-                rendering.taxonomy.flatMap { Self.clean($0) }.map {
-                    .node("qualification", [coding(FHIRCodeSystem.providerTaxonomy, $0)])
-                },
-            ]),
-        ] + diagnoses + [
-            .node("insurance", [
-                .primitive("sequence", "1"),
-                .primitive("focal", "true"),
-                .node("coverage", [
-                    identifier(type: "MB", typeDisplay: "Member Number", value: coverage.memberId),
-                    .optional("display", Self.clean(payer.name)),
-                ]),
-                .optional("preAuthRef", evaluation.billedAuthNumber.flatMap { Self.clean($0) }),
-            ]),
-        ] + items + [
-            money("total", total),
-        ])
+        x.end()
+        for (offset, code) in encounter.diagnoses.enumerated() {
+            x.start("diagnosis")
+            x.primitive("sequence", String(offset + 1))
+            x.start("diagnosisCodeableConcept"); coding(&x, FHIRCodeSystem.icd10CM, code.dotted); x.end()
+            if offset == 0 {
+                x.start("type"); coding(&x, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis"); x.end()
+            }
+            x.end()
+        }
+        x.start("insurance")
+        x.primitive("sequence", "1")
+        x.primitive("focal", "true")
+        x.start("coverage")
+        identifier(&x, type: "MB", typeDisplay: "Member Number", value: coverage.memberId)
+        x.optional("display", payerName)
+        x.end()
+        x.optional("preAuthRef", evaluation.billedAuthNumber.flatMap { Self.clean($0) })
+        x.end()
+        for (offset, billedLine) in billed.enumerated() {
+            item(&x, sequence: offset + 1, line: billedLine.line, encounter: encounter)
+        }
+        money(&x, "total", total)
+        x.end()
     }
 
-    private func item(sequence: Int, line: ServiceLine, encounter: Encounter) -> FHIRElement {
+    private func item(_ x: inout XMLText, sequence: Int, line: ServiceLine, encounter: Encounter) {
         let placeOfService = encounter.placeOfService
-        return .node("item", [
-            .primitive("sequence", String(sequence)),
-            .primitive("careTeamSequence", "1"),
-        ] + line.diagnosisPointers.map { .primitive("diagnosisSequence", String($0)) } + [
-            .node("productOrService", [coding(FHIRCodeSystem.procedureSystem(for: line.code), line.code)]),
-        ] + line.modifiers.map { modifier in
-            .node("modifier", [coding(FHIRCodeSystem.procedureSystem(for: modifier), modifier)])
-        } + [
-            .primitive("servicedDate", encounter.dateOfService.iso),
-            .node("locationCodeableConcept", [
-                coding(FHIRCodeSystem.placeOfService, placeOfService, display: FHIRCodeSystem.placeOfServiceNames[placeOfService]),
-            ]),
-            .node("quantity", [.primitive("value", Money.plain(line.units))]),
-            Self.exactUnitPrice(charge: line.charge, units: line.units).map { money("unitPrice", $0) },
-            money("net", line.charge),
-            line.ndc.map { ndc in
-                .node("detail", [
-                    .primitive("sequence", "1"),
-                    .node("productOrService", [coding(FHIRCodeSystem.ndc, ndc)]),
-                    line.ndcQuantity.map { quantity in
-                        .node("quantity", [.primitive("value", Money.plain(quantity)), .optional("unit", line.ndcUnit)])
-                    },
-                ])
-            },
-        ])
+        x.start("item")
+        x.primitive("sequence", String(sequence))
+        x.primitive("careTeamSequence", "1")
+        for pointer in line.diagnosisPointers {
+            x.primitive("diagnosisSequence", String(pointer))
+        }
+        x.start("productOrService"); coding(&x, FHIRCodeSystem.procedureSystem(for: line.code), line.code); x.end()
+        for modifier in line.modifiers {
+            x.start("modifier"); coding(&x, FHIRCodeSystem.procedureSystem(for: modifier), modifier); x.end()
+        }
+        x.primitive("servicedDate", encounter.dateOfService.iso)
+        x.start("locationCodeableConcept")
+        coding(&x, FHIRCodeSystem.placeOfService, placeOfService, display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
+        x.end()
+        x.start("quantity"); x.primitive("value", Money.plain(line.units)); x.end()
+        if let unitPrice = Self.exactUnitPrice(charge: line.charge, units: line.units) {
+            money(&x, "unitPrice", unitPrice)
+        }
+        money(&x, "net", line.charge)
+        if let ndc = line.ndc {
+            x.start("detail")
+            x.primitive("sequence", "1")
+            x.start("productOrService"); coding(&x, FHIRCodeSystem.ndc, ndc); x.end()
+            if let quantity = line.ndcQuantity {
+                x.start("quantity")
+                x.primitive("value", Money.plain(quantity))
+                x.optional("unit", line.ndcUnit)
+                x.end()
+            }
+            x.end()
+        }
+        x.end()
     }
 
-    private func coding(_ system: String, _ code: String, display: String? = nil) -> FHIRElement {
-        .node("coding", [.primitive("system", system), .primitive("code", code), .optional("display", display)])
+    private func coding(_ x: inout XMLText, _ system: String, _ code: String, display: String? = nil) {
+        x.start("coding")
+        x.primitive("system", system)
+        x.primitive("code", code)
+        x.optional("display", display)
+        x.end()
     }
 
-    private func identifier(type: String, typeDisplay: String, value: String) -> FHIRElement {
-        .node("identifier", [
-            .node("type", [coding(FHIRCodeSystem.identifierType, type, display: typeDisplay)]),
-            .optional("value", Self.clean(value)),
-        ])
+    private func identifier(_ x: inout XMLText, type: String, typeDisplay: String, value: String) {
+        x.start("identifier")
+        x.start("type"); coding(&x, FHIRCodeSystem.identifierType, type, display: typeDisplay); x.end()
+        x.optional("value", Self.clean(value))
+        x.end()
     }
 
-    private func npiIdentifier(_ npi: String) -> FHIRElement {
-        .node("identifier", [.primitive("system", FHIRCodeSystem.npi), .primitive("value", npi)])
+    private func npiIdentifier(_ x: inout XMLText, _ npi: String) {
+        x.start("identifier")
+        x.primitive("system", FHIRCodeSystem.npi)
+        x.primitive("value", npi)
+        x.end()
     }
 
-    private func money(_ name: String, _ amount: Decimal) -> FHIRElement {
-        .node(name, [.primitive("value", Money.format(amount)), .primitive("currency", "USD")])
+    private func money(_ x: inout XMLText, _ name: StaticString, _ amount: Decimal) {
+        x.start(name)
+        x.primitive("value", Money.format(amount))
+        x.primitive("currency", "USD")
+        x.end()
     }
 
     /// FHIR says net = quantity × unitPrice. A unit price is written only when it is exact in cents
@@ -229,34 +256,28 @@ public struct FHIRClaimWriter: Sendable {
 
     // MARK: - Serialization and the write-time check
 
-    private func checkedDocument(_ root: FHIRElement, subject: String) throws(FHIRWriteError) -> Data {
-        try Self.rejectForbiddenCharacters(in: root, path: root.name, subject: subject)
+    private func checkedDocument(_ text: XMLText, rootName: String, subject: String) throws(FHIRWriteError) -> Data {
+        if let (path, bad) = text.forbidden {
+            let hex = String(bad.value, radix: 16, uppercase: true)
+            throw FHIRWriteError(code: .invalidText, subject: subject,
+                                 message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
+        }
         let schema: XMLSchema
         do { schema = try Self.projectSchema() } catch {
             throw FHIRWriteError(code: .schemaViolation, subject: subject,
                                  message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
                                  diagnostics: error.diagnostics)
         }
-        // Validate the tree as built (one pass); only a failure pays for re-parsing the text to get line numbers.
-        let (data, valid) = XMLTree.serialize(root, namespace: FHIRCodeSystem.namespace, validatingWith: schema)
-        let problems = valid ? [] : schema.validate(data, documentName: "\(root.name).xml")
+        // Validate the tree built beside the text (one pass, no parsing); only a failure pays for
+        // parsing the text again to get line numbers.
+        let valid = schema.isValid(tree: text.tree.doc)
+        let data = Data(text.bytes)
+        let problems = valid ? [] : schema.validate(data, documentName: "\(rootName).xml")
         guard problems.isEmpty else {
             throw FHIRWriteError(code: .schemaViolation, subject: subject,
-                                 message: "internal error (a bug in ClaimsFHIR, not in the input): the generated \(root.name) breaks the project's FHIR schema, so nothing was written; please report it with these lines",
+                                 message: "internal error (a bug in ClaimsFHIR, not in the input): the generated \(rootName) breaks the project's FHIR schema, so nothing was written; please report it with these lines",
                                  diagnostics: problems)
         }
         return data
-    }
-
-    private static func rejectForbiddenCharacters(in element: FHIRElement, path: String,
-                                                  subject: String) throws(FHIRWriteError) {
-        if let value = element.value, let bad = XMLTree.firstForbiddenCharacter(in: value) {
-            let hex = String(bad.value, radix: 16, uppercase: true)
-            throw FHIRWriteError(code: .invalidText, subject: subject,
-                                 message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
-        }
-        for child in element.children {
-            try rejectForbiddenCharacters(in: child, path: path + "/" + child.name, subject: subject)
-        }
     }
 }

@@ -55,7 +55,27 @@ public final class XMLSchema: @unchecked Sendable {
         self.name = name
     }
 
-    deinit { xmlSchemaFree(schema) }
+    /// Validation contexts kept for reuse (one per thread at most in use at a time); see `isValid`.
+    private let idleContexts = ValidationContextPool()
+
+    deinit {
+        idleContexts.drain { xmlSchemaFreeValidCtxt($0) }
+        xmlSchemaFree(schema)
+    }
+
+    /// Whether a document built in memory is valid, without collecting messages (callers that need the
+    /// problems, with line numbers, serialize and call `validate(_:)`). Reuses idle validation contexts.
+    func isValid(tree doc: xmlDocPtr) -> Bool {
+        guard let validation = idleContexts.take() ?? Self.newQuietContext(schema) else { return false }
+        defer { idleContexts.put(validation) }
+        return xmlSchemaValidateDoc(validation, doc) == 0
+    }
+
+    private static func newQuietContext(_ schema: xmlSchemaPtr) -> xmlSchemaValidCtxtPtr? {
+        guard let validation = xmlSchemaNewValidCtxt(schema) else { return nil }
+        xmlSchemaSetValidStructuredErrors(validation, LibXML2.ignoreDiagnostic, nil)
+        return validation
+    }
 
     /// Parses `document` (no network access, no entity expansion) and validates it.
     /// Returns every problem found; an empty array means the document is well-formed and valid.
@@ -103,6 +123,29 @@ public struct XMLSchemaError: Error, Sendable, CustomStringConvertible {
     }
 }
 
+/// Idle libxml2 validation contexts: a context serves one validation at a time, so each thread takes one
+/// for the length of a call and puts it back.
+final class ValidationContextPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var idle: [xmlSchemaValidCtxtPtr] = []
+
+    func take() -> xmlSchemaValidCtxtPtr? {
+        lock.lock(); defer { lock.unlock() }
+        return idle.popLast()
+    }
+
+    func put(_ context: xmlSchemaValidCtxtPtr) {
+        lock.lock(); defer { lock.unlock() }
+        idle.append(context)
+    }
+
+    func drain(_ free: (xmlSchemaValidCtxtPtr) -> Void) {
+        lock.lock(); defer { lock.unlock() }
+        idle.forEach(free)
+        idle.removeAll()
+    }
+}
+
 /// Collects libxml2 messages during one synchronous call.
 final class DiagnosticSink {
     var items: [XMLDiagnostic] = []
@@ -128,6 +171,9 @@ enum LibXML2 {
         sink.items.append(XMLDiagnostic(level: level, line: Int(raw.line), column: Int(raw.int2),
                                         message: text.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
+
+    /// A C callback that drops the message (the caller only needs the result code).
+    static let ignoreDiagnostic: xmlStructuredErrorFunc = { _, _ in }
 
     /// libxml2 2.9 has no per-context handler for the plain parser; its global handler is thread-local,
     /// so it is set and cleared around one synchronous call (never across a suspension point).

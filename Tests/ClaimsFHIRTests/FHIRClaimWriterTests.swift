@@ -20,6 +20,29 @@ import Testing
             "locationCodeableConcept", "quantity", "unitPrice", "net"])
     }
 
+    @Test func markupCharactersAndTabsAreEscapedInTheText() throws {
+        // The writer escapes text itself (libxml2's rules): the parsed values must come back unchanged.
+        let unit = "U\t&<>\"'N é"
+        let encounter = Fixtures.encounter(services: [
+            ServiceLine(code: "J0013", units: 84, charge: 1120, diagnosisPointers: [1], ndc: "50458002803", ndcQuantity: 3, ndcUnit: unit),
+        ])
+        let data = try writer.claimXML(for: FHIRFixtures.evaluation(encounter), payer: FHIRFixtures.payer)
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(text.contains("<unit value=\"U&#9;&amp;&lt;&gt;&quot;'N é\"/>"))
+        #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Claim xmlns=\"http://hl7.org/fhir\">\n  <id value=\"ENC-0001\"/>\n"))
+        #expect(text.hasSuffix("  </total>\n</Claim>\n"))
+        #expect(try ParsedFHIR(data).value("Claim/item/detail/quantity/unit") == unit)
+    }
+
+    @Test func oneWriterOnManyThreads() throws {
+        let expected = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        let writer = writer
+        let mismatches = DispatchQueue.concurrentPerformCount(iterations: 8) { _ in
+            (0..<25).filter { _ in (try? writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)) != expected }.count
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func headerFields() throws {
         let xml = try claim()
         #expect(try xml.value("Claim/id") == "ENC-0001")
@@ -247,5 +270,18 @@ import Testing
         #expect(failure?.message.contains("bug") == true)
         #expect(failure?.diagnostics.first?.line ?? 0 > 0)
         #expect(failure?.diagnostics.first?.message.contains("99-14") == true)
+    }
+}
+
+extension DispatchQueue {
+    /// Runs `body` on several threads at once and adds up what each returns.
+    static func concurrentPerformCount(iterations: Int, _ body: @Sendable (Int) -> Int) -> Int {
+        let lock = NSLock()
+        nonisolated(unsafe) var total = 0
+        concurrentPerform(iterations: iterations) { index in
+            let count = body(index)
+            lock.lock(); total += count; lock.unlock()
+        }
+        return total
     }
 }

@@ -1,0 +1,167 @@
+internal import CLibXML2
+
+/// Writes FHIR XML text directly, in the exact layout libxml2's indented serializer produces
+/// (`xmlDocDumpFormatMemoryEnc`, UTF-8): an XML declaration, two spaces per level, `<name value="…"/>`
+/// for primitives, and the namespace as the root's default namespace. FHIR puts every primitive in a
+/// `value` attribute, so an element has either a value or children.
+///
+/// The mapping writes elements once, in document order; each call appends to the text and adds the
+/// same element to a libxml2 tree, which only the schema check reads (`XMLSchema.isValid(tree:)`):
+/// validating a built tree is much cheaper than parsing the text again.
+/// Characters XML 1.0 cannot carry are noted while writing (`forbidden`), so callers reject them
+/// without a second pass.
+struct XMLText {
+    private(set) var bytes: [UInt8] = []
+    /// The open elements, outermost first (for end tags and for the path in messages).
+    private var open: [StaticString] = []
+    /// `<name` of the innermost element is written but not yet its `>` (it may turn out empty: `/>`).
+    private var startTagPending = false
+    private let namespace: String
+    /// The first character XML 1.0 cannot carry, with the path of the element that holds it.
+    private(set) var forbidden: (path: String, scalar: Unicode.Scalar)?
+
+    /// The same document as a libxml2 tree (freed with the last copy of this value).
+    let tree = XMLTreeDocument()
+    private var current: xmlNodePtr?
+
+    init(namespace: String, capacity: Int = 8192) {
+        self.namespace = namespace
+        bytes.reserveCapacity(capacity)
+        append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+    }
+
+    /// `<name>`; the root element also declares the namespace.
+    mutating func start(_ name: StaticString) {
+        beginChild()
+        append("<"); append(name)
+        if let parent = current {
+            // A nil namespace makes the child inherit the parent's (the FHIR namespace).
+            current = xmlNewChild(parent, nil, name.utf8Start, nil)
+        } else {
+            append(" xmlns=\""); appendEscaped(namespace, name: name); append("\"")
+            let root = xmlNewDocNode(tree.doc, nil, name.utf8Start, nil)!
+            namespace.withCString { xmlSetNs(root, xmlNewNs(root, Self.xml($0), nil)) }
+            xmlDocSetRootElement(tree.doc, root)
+            current = root
+        }
+        open.append(name)
+        startTagPending = true
+    }
+
+    /// Closes the innermost element: `</name>`, or `/>` when it has no children.
+    mutating func end() {
+        let name = open.removeLast()
+        // The root's parent is the document node: nothing follows the root.
+        current = open.isEmpty ? nil : current?.pointee.parent
+        if startTagPending {
+            append("/>\n")
+            startTagPending = false
+        } else {
+            indent()
+            append("</"); append(name); append(">\n")
+        }
+    }
+
+    /// `<name value="…"/>`
+    mutating func primitive(_ name: StaticString, _ value: String) {
+        beginChild()
+        append("<"); append(name); append(" value=\"")
+        appendEscaped(value, name: name)
+        append("\"/>\n")
+        // xmlNewProp stores the text as is (the text above is what libxml2 would write for it).
+        let node = xmlNewChild(current, nil, name.utf8Start, nil)
+        value.withCString { _ = xmlNewProp(node, Self.valueName.utf8Start, Self.xml($0)) }
+    }
+
+    /// An optional primitive: absent when there is no text (FHIR forbids empty values).
+    mutating func optional(_ name: StaticString, _ value: String?) {
+        guard let value, !value.isEmpty else { return }
+        primitive(name, value)
+    }
+
+    private static let valueName: StaticString = "value"
+
+    private static func xml(_ text: UnsafePointer<CChar>) -> UnsafePointer<xmlChar> {
+        UnsafeRawPointer(text).assumingMemoryBound(to: xmlChar.self)
+    }
+
+    private mutating func beginChild() {
+        if startTagPending {
+            append(">\n")
+            startTagPending = false
+        }
+        indent()
+    }
+
+    private mutating func indent() {
+        // libxml2 indents two spaces per level, up to 30 levels.
+        let count = 2 * min(open.count, 30)
+        bytes.append(contentsOf: repeatElement(0x20, count: count))
+    }
+
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Attribute text escaped as libxml2 escapes it (`& < > "` and tab/LF/CR as character references;
+    /// everything else, including non-ASCII UTF-8, as is).
+    private mutating func appendEscaped(_ value: String, name: StaticString) {
+        var value = value
+        value.withUTF8 { utf8 in
+            var clean = true
+            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0xEF {
+                clean = false
+                break
+            }
+            if clean {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                switch byte {
+                case 0x22: append("&quot;")
+                case 0x26: append("&amp;")
+                case 0x3C: append("&lt;")
+                case 0x3E: append("&gt;")
+                case 0x09: append("&#9;")
+                case 0x0A: append("&#10;")
+                case 0x0D: append("&#13;")
+                case 0x00..<0x20:
+                    noteForbidden(Unicode.Scalar(byte), in: name)
+                    bytes.append(byte)
+                case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
+                    // U+FFFE / U+FFFF
+                    noteForbidden(Unicode.Scalar(utf8[index + 2] == 0xBE ? 0xFFFE : 0xFFFF)!, in: name)
+                    bytes.append(byte)
+                default:
+                    bytes.append(byte)
+                }
+                index += 1
+            }
+        }
+    }
+
+    private mutating func noteForbidden(_ scalar: Unicode.Scalar, in name: StaticString) {
+        guard forbidden == nil else { return }
+        forbidden = ((open + [name]).map(\.description).joined(separator: "/"), scalar)
+    }
+}
+
+/// Owns the libxml2 document an `XMLText` builds.
+final class XMLTreeDocument {
+    let doc: xmlDocPtr
+
+    init() {
+        LibXML2.initialize()
+        doc = xmlNewDoc(XMLTreeDocument.version.utf8Start)!
+        // Element and attribute names are interned in the document's dictionary (freed with the document)
+        // rather than copied per node.
+        doc.pointee.dict = xmlDictCreate()
+    }
+
+    private static let version: StaticString = "1.0"
+
+    deinit { xmlFreeDoc(doc) }
+}
