@@ -44,10 +44,24 @@ public final class StoreBatchAdapter: BatchStore {
         plan.superbills = []
         plan.authorizationUses = []
         let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        /// "1234.56" (as `Money.format` writes amounts) → 123456, without going through Decimal.
         func cents(_ amount: String) -> Int64 {
-            let value = Money.parse(amount.replacingOccurrences(of: "-", with: "")) ?? 0
-            let scaled = NSDecimalNumber(decimal: value * 100).int64Value
-            return amount.hasPrefix("-") ? -scaled : scaled
+            var value: Int64 = 0
+            var fraction = -1
+            var negative = false
+            for byte in amount.utf8 {
+                switch byte {
+                case UInt8(ascii: "-"): negative = true
+                case UInt8(ascii: "."): fraction = 0
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    if fraction >= 2 { continue }
+                    value = value * 10 + Int64(byte - 48)
+                    if fraction >= 0 { fraction += 1 }
+                default: continue
+                }
+            }
+            while fraction < 2 { value *= 10; fraction = fraction < 0 ? 1 : fraction + 1 }
+            return negative ? -value : value
         }
         // Converted one at a time inside the transaction: no second copy of every claim in memory.
         let claims = run.claims.lazy.map { claim in
