@@ -312,36 +312,6 @@ public struct JSONRecordSplitter {
         return records
     }
 
-    /// The same, over raw bytes; JSON Lines are cut a whole line at a time (no per-byte state is
-    /// needed inside a line), which keeps this single-threaded step cheap on large files.
-    public mutating func feed(bytes chunk: UnsafeRawBufferPointer) -> [JSONRecord] {
-        var records: [JSONRecord] = []
-        var index = 0
-        let count = chunk.count
-        while index < count {
-            if mode == .lines {
-                let start = index
-                while index < count && chunk[index] != 0x0A { index += 1 }
-                if buffer.isEmpty && index > start { startRecord() }
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[start..<index]))
-                column += index - start
-                if index < count {
-                    // The newline: the record (if any) ends here.
-                    consume(0x0A, into: &records)
-                    line += 1
-                    column = 1
-                    index += 1
-                }
-                continue
-            }
-            let byte = chunk[index]
-            consume(byte, into: &records)
-            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
-            index += 1
-        }
-        return records
-    }
-
     /// Call at end of input: returns a last JSON Lines record and any structural error.
     public mutating func finish() -> [JSONRecord] {
         var records: [JSONRecord] = []

@@ -80,7 +80,7 @@ public struct EncounterFileReader: Sendable {
                 throw InputFileError(kind: .unreadable, path: path, message: "reading failed: \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
-            pending += chunk.withUnsafeBytes { splitter.feed(bytes: $0) }
+            pending += splitter.feed(chunk)
             try deliver(all: false)
         }
         pending += splitter.finish()

@@ -40,29 +40,6 @@ import Testing
         return records + splitter.finish()
     }
 
-    @Test(arguments: ["{\"id\": \"A\"}\n\n  {\"id\": \"B\", \"n\": \"é\"}\r\n{\"id\": \"C\", \"x\": ,}\n{\"id\": \"D\"}",
-                      "[\n {\"id\": \"A\"},\n {\"id\": \"B\"}\n]\n"])
-    func rawByteFeedingCutsTheSameRecords(_ text: String) {
-        for chunk in [1, 3, 7, 64] {
-            var generic = JSONRecordSplitter(), raw = JSONRecordSplitter()
-            var a: [JSONRecord] = [], b: [JSONRecord] = []
-            let bytes = Array(text.utf8)
-            var index = 0
-            while index < bytes.count {
-                let slice = Array(bytes[index..<min(index + chunk, bytes.count)])
-                a += generic.feed(slice)
-                b += slice.withUnsafeBytes { raw.feed(bytes: $0) }
-                index += chunk
-            }
-            a += generic.finish()
-            b += raw.finish()
-            #expect(a.map(\.line) == b.map(\.line))
-            #expect(a.map(\.column) == b.map(\.column))
-            #expect(a.map(\.bytes) == b.map(\.bytes))
-            #expect(a.map { "\($0.result)" } == b.map { "\($0.result)" })
-        }
-    }
-
     @Test func splitsAnArrayAcrossChunksAndKeepsLines() throws {
         let records = split("[\n {\"id\": \"A\", \"s\": \"}{\"},\n {\"id\": \"B\"}\n]\n")
         #expect(records.count == 2)
