@@ -34,13 +34,10 @@ enum CommandSupport {
     /// record: the validated encounter or its input errors.
     /// `allowFutureDates` is true for the checklist (scheduled encounters).
     static func forEachEncounter(in path: String, rules: RuleBook, asOf: LocalDate, allowFutureDates: Bool,
-                                 _ body: (EncounterRecord) throws -> Void) throws {
+                                 _ body: (DecodedRecord) throws -> Void) throws {
         let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: asOf, allowFutureDates: allowFutureDates)
         do {
-            try EncounterFileReader(decoder: decoder).read(path: path) { record in
-                try body(EncounterRecord(ordinal: record.ordinal, line: record.line, id: record.id,
-                                         encounter: record.encounter, errors: record.errors))
-            }
+            try EncounterFileReader(decoder: decoder).read(path: path, body)
         } catch let error as InputFileError {
             throw CLIError(error.kind == .missing ? .noInput : .ioFailure, error.description)
         }
@@ -65,19 +62,6 @@ enum CommandSupport {
     static func printError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
-}
-
-/// One record of an encounter file after validation.
-struct EncounterRecord {
-    var ordinal: Int
-    var line: Int
-    /// The id as written (even when invalid), for reports.
-    var id: String
-    /// The validated encounter, or nil with `errors` non-empty.
-    var encounter: Encounter?
-    var errors: [InputError]
-
-    var decoded: DecodedRecord { DecodedRecord(ordinal: ordinal, line: line, id: id, encounter: encounter, errors: errors) }
 }
 
 enum OutputFormat: String, CaseIterable, Sendable {

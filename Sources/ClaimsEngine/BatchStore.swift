@@ -4,18 +4,12 @@ import Foundation
 /// What the batch needs from the store. `ClaimsStore` implements it (StoreBatchAdapter); the
 /// protocol keeps the batch's ordering of file writes and transactions testable.
 public protocol BatchStore: AnyObject {
-    func authorizations(patientId: String) throws -> [PriorAuthorization]
     /// Every stored authorization (loaded once per run).
     func allAuthorizations() throws -> [PriorAuthorization]
     /// Ids of encounters with any recorded history (claims, superbills, authorization uses).
     func encountersWithHistory() throws -> Set<String>
     /// What earlier runs did with this encounter (one read instead of three).
     func priorState(encounterId: String) throws -> PriorEncounterState
-    /// Line numbers of this encounter already on a claim of an earlier run.
-    func billedLines(encounterId: String) throws -> Set<Int>
-    func superbillIssued(encounterId: String) throws -> Bool
-    /// Authorizations this encounter used in an earlier run.
-    func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64>
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).

@@ -8,10 +8,6 @@ public final class StoreBatchAdapter: BatchStore {
 
     public init(store: ClaimsStore) { self.store = store }
 
-    public func authorizations(patientId: String) throws -> [PriorAuthorization] {
-        try store.authorizations(forPatients: [patientId])
-    }
-
     public func encountersWithHistory() throws -> Set<String> { try store.encountersWithHistory() }
 
     public func priorState(encounterId: String) throws -> PriorEncounterState {
@@ -20,14 +16,6 @@ public final class StoreBatchAdapter: BatchStore {
     }
 
     public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }
-
-    public func billedLines(encounterId: String) throws -> Set<Int> { try store.billedLines(encounterId: encounterId) }
-
-    public func authorizationIdsUsed(byEncounter encounterId: String) throws -> Set<Int64> {
-        try store.authorizationIdsUsed(byEncounter: encounterId)
-    }
-
-    public func superbillIssued(encounterId: String) throws -> Bool { try store.superbillIssued(encounterId: encounterId) }
 
     public func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {
         try store.allocateControlNumbers(name: counter, count: count, maximum: 999_999_999)

@@ -90,10 +90,6 @@ extension ClaimsStore {
         try read { db in Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId])) }
     }
 
-    public func superbillIssued(encounterId: String) throws(StoreError) -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false }
-    }
-
     /// Runs recorded as prepared and not yet committed: (number, plan JSON).
     public func preparedRuns() throws(StoreError) -> [(number: Int, plan: String)] {
         try read { db in

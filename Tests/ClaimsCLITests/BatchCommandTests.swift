@@ -24,18 +24,8 @@ struct BatchCommandTests {
 
         /// The sample authorizations, recorded through the CLI as the front desk would.
         func seed() throws {
-            let script = Fixtures.repositoryRoot.appendingPathComponent("scripts/seed-sample-authorizations.sh")
-            let lines = try String(contentsOf: script, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("add ") }
-            for line in lines {
-                var arguments = ["preauth", "add", "--by", "front-desk"]
-                var current = ""
-                var quoted = false
-                for character in line.dropFirst(4) {
-                    if character == "\"" { quoted.toggle(); continue }
-                    if character == " " && !quoted { if !current.isEmpty { arguments.append(current) }; current = ""; continue }
-                    current.append(character)
-                }
-                if !current.isEmpty { arguments.append(current) }
+            for words in SampleAuthorizations.addArguments() {
+                let arguments = ["preauth", "add", "--by", "front-desk"] + words
                 let result = try CLIRunner.run(arguments, environment: environment)
                 #expect(result.status == 0, "\(arguments): \(result.stderr)")
             }

@@ -36,18 +36,9 @@ import Testing
 
     /// The authorizations `scripts/seed-sample-authorizations.sh` records, with the ids the store gives them.
     static func seededAuthorizations() -> [PriorAuthorization] {
-        let script = (try? String(contentsOf: root.appendingPathComponent("scripts/seed-sample-authorizations.sh"), encoding: .utf8)) ?? ""
         var result: [PriorAuthorization] = []
-        for line in script.split(separator: "\n") where line.hasPrefix("add ") {
+        for words in SampleAuthorizations.addArguments() {
             var options: [String: String] = [:]
-            var words: [String] = []
-            var current = "", quoted = false
-            for character in line.dropFirst(4) {
-                if character == "\"" { quoted.toggle(); continue }
-                if character == " " && !quoted { if !current.isEmpty { words.append(current) }; current = ""; continue }
-                current.append(character)
-            }
-            if !current.isEmpty { words.append(current) }
             var index = 0
             while index + 1 < words.count { options[words[index]] = words[index + 1]; index += 2 }
             result.append(PriorAuthorization(

@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
             let patientId = record.encounter?.patient.id ?? ""
             let ownUses = record.encounter == nil ? [] : try lookup.usedBy(record.id)
-            let evaluation = evaluator.evaluate(record.decoded, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
+            let evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
             ledger.consume(evaluation.authorizationUses, patientId: patientId)
             if evaluation.isRejected { rejected += 1 }
             report.results.append(CheckReport.result(for: evaluation))

@@ -266,6 +266,8 @@ enum RuleAdministration {
     static func impact(store: ClaimsStore, old: RuleBook, new: RuleBook, since: LocalDate, asOf: LocalDate) throws -> ([Impact], Int) {
         let stored = try StoreSupport.run { () throws(StoreError) in try store.encounters(since: since) }
         let oldEvaluator = CoverageEvaluator(rules: old), newEvaluator = CoverageEvaluator(rules: new)
+        // The same view of units as the batch: an encounter's own earlier use is given back.
+        let ledger = AuthorizationLedger(all: try StoreSupport.run { () throws(StoreError) in try store.allAuthorizations() })
         var impact: [Impact] = []
         var count = 0
         for (_, json) in stored {
@@ -274,13 +276,8 @@ enum RuleAdministration {
             let newDecoder = EncounterDecoder(codes: new.codes, payers: Set(new.payers.keys), asOf: asOf, allowFutureDates: true)
             guard let encounter = oldDecoder.decode(value).encounter ?? newDecoder.decode(value).encounter else { continue }
             count += 1
-            let auths = (try? store.authorizations(forPatients: [encounter.patient.id])) ?? []
-            let ownUses = (try? store.authorizationIdsUsed(byEncounter: encounter.id)) ?? []
-            let visible = auths.map { auth -> PriorAuthorization in
-                var copy = auth
-                if let id = auth.id, ownUses.contains(id) { copy.unitsUsed = max(0, copy.unitsUsed - 1) }
-                return copy
-            }
+            let ownUses = try StoreSupport.run { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounter.id) }
+            let visible = try ledger.authorizations(for: encounter.patient.id, excludingUsesOf: ownUses)
             let before = oldEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
             let after = newEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
             for (a, b) in zip(before, after) where a.decision != b.decision {
