@@ -44,12 +44,13 @@ public enum AtomicFiles {
         guard !sync || fsync(descriptor) == 0 else { throw OutputError(path: path, message: "cannot flush to disk: \(String(cString: strerror(errno)))") }
     }
 
-    /// Renames within one file system (atomic), then flushes the directory entry.
-    public static func moveIntoPlace(_ temporary: String, _ final: String) throws {
+    /// Renames within one file system (atomic), then flushes the directory entry (unless the caller
+    /// flushes the folder once after many renames).
+    public static func moveIntoPlace(_ temporary: String, _ final: String, syncDirectory sync: Bool = true) throws {
         guard rename(temporary, final) == 0 else {
             throw OutputError(path: final, message: "cannot move \(temporary) into place: \(String(cString: strerror(errno)))")
         }
-        syncDirectory((final as NSString).deletingLastPathComponent)
+        if sync { syncDirectory((final as NSString).deletingLastPathComponent) }
     }
 
     public static func syncDirectory(_ path: String) {
@@ -57,27 +58,6 @@ public enum AtomicFiles {
         guard descriptor >= 0 else { return }
         fsync(descriptor)
         close(descriptor)
-    }
-
-    /// Writes `header`, the contents of `bodyPath` (streamed), then `trailer` into a new file.
-    public static func assemble(header: String, bodyPath: String, trailer: String, to path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]),
-              let output = FileHandle(forWritingAtPath: path) else {
-            throw OutputError(path: path, message: "cannot create the file; check that the output directory is writable")
-        }
-        defer { try? output.close() }
-        guard let input = FileHandle(forReadingAtPath: bodyPath) else {
-            throw OutputError(path: bodyPath, message: "the staged 837P body is missing")
-        }
-        defer { try? input.close() }
-        do {
-            try output.write(contentsOf: Data(header.utf8))
-            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { try output.write(contentsOf: chunk) }
-            try output.write(contentsOf: Data(trailer.utf8))
-            try output.synchronize()
-        } catch {
-            throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
-        }
     }
 
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }

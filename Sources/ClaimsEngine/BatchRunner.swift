@@ -28,10 +28,10 @@ public final class BatchRunner {
         public var rules: RuleBook
         public var clinic: ClinicProfile
         /// Writes a superbill PDF next to its HTML; nil skips PDFs (with a note in the report).
-        public var pdfWriter: ((Superbill, String) throws -> PDFOutcome)?
+        public var pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)?
 
         public init(inputPath: String, outputDirectory: String, asOf: LocalDate, createdDate: LocalDate, createdTime: String,
-                    rules: RuleBook, clinic: ClinicProfile, pdfWriter: ((Superbill, String) throws -> PDFOutcome)?) {
+                    rules: RuleBook, clinic: ClinicProfile, pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)?) {
             self.inputPath = inputPath; self.outputDirectory = outputDirectory; self.asOf = asOf; self.createdDate = createdDate
             self.createdTime = createdTime; self.rules = rules; self.clinic = clinic; self.pdfWriter = pdfWriter
         }
@@ -45,6 +45,21 @@ public final class BatchRunner {
     public var progress: ((Int) -> Void)?
     /// Test hook: called with a stage name; a test process may kill itself there.
     public var checkpoint: ((String) -> Void)?
+    /// Wall-clock seconds spent in each phase of the last run (benchmark diagnostics, docs/batch.md).
+    public private(set) var phaseSeconds: [(phase: String, seconds: Double)] = []
+    private var phaseStarted = DispatchTime.now().uptimeNanoseconds
+
+    /// Adds the time since the previous call to `phase` (phases repeat once per block).
+    private func lap(_ phase: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let seconds = Double(now - phaseStarted) / 1e9
+        phaseStarted = now
+        if let index = phaseSeconds.firstIndex(where: { $0.phase == phase }) {
+            phaseSeconds[index].seconds += seconds
+        } else {
+            phaseSeconds.append((phase, seconds))
+        }
+    }
 
     public init(configuration: Configuration, store: BatchStore) {
         self.configuration = configuration
@@ -55,6 +70,8 @@ public final class BatchRunner {
 
     /// Runs the batch and returns its report (also written as DIR/report.json and report.html).
     public func run() throws -> BatchReport {
+        phaseSeconds = []
+        phaseStarted = DispatchTime.now().uptimeNanoseconds
         let recovered = try recoverUnfinishedRuns()
         try removeAbandonedWorkDirectories(keeping: [])
         for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(out + folder) }
@@ -82,6 +99,9 @@ public final class BatchRunner {
     /// chunks keep memory flat; each chunk is encoded and appended to the payer's file as it fills.
     public static let claimsPerChunk = 500
 
+    /// Blocks of 256 encounters read and validated ahead of the one being processed (a few MB).
+    static let blocksReadAhead = 8
+
     /// One payer's documents while the batch streams: the 837P body and the FHIR bundle grow in
     /// the work directory; only the claims of the current chunk are held in memory.
     private final class PayerOutput {
@@ -92,7 +112,6 @@ public final class BatchRunner {
         var interchangeControlNumber: Int?
         var groupControlNumber: Int?
         var formattedInterchange = ""
-        var header = ""
         var transactionSets = 0
         var body: FileHandle?
         var bodyPath = ""
@@ -183,13 +202,12 @@ public final class BatchRunner {
                                            creationDate: configuration.createdDate, creationTime: configuration.createdTime,
                                            batchReference: "\(isa)-\(setNumber)")
             let interchange: Claim837PInterchange
-            do { interchange = try output.encoder.encode(prepared: pendingClaims, envelope: envelope) } catch {
+            do { interchange = try output.encoder.encode(prepared: pendingClaims, envelope: envelope, keepSegments: false) } catch {
                 throw OutputError(path: "\(out)/x12", message: "cannot encode the 837P for \(output.payer.slug): \(error.description)")
             }
             // ISA and GS open the file once; GE and IEA close it at the end with the total count.
-            let segments = interchange.text.split(separator: "\n", omittingEmptySubsequences: true)
-            if output.header.isEmpty { output.header = segments.prefix(2).joined(separator: "\n") + "\n" }
-            try append(segments.dropFirst(2).dropLast(2).joined(separator: "\n") + "\n", to: output.body, path: output.bodyPath)
+            let opening = output.transactionSets == 0 ? interchange.headerText : ""
+            try append(opening + interchange.transactionSetsText, to: output.body, path: output.bodyPath)
             output.formattedInterchange = interchange.interchangeControlNumber
             output.transactionSets += interchange.transactionSetControlNumbers.count
             let byId = Dictionary(pending.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
@@ -222,15 +240,31 @@ public final class BatchRunner {
             var prior: PriorEncounterState
             var ordinal: Int
             var line: Int
+            /// Where this encounter's new superbill goes (named in file order, so names are stable).
+            var superbill: SuperbillTarget?
+        }
+        struct SuperbillTarget: Sendable {
+            var htmlName: String
+            var html: (temporary: String, final: String)
+            var pdfName: String?
+            var pdf: (temporary: String, final: String)?
         }
         struct Produced: Sendable {
             var claim: Claim837PPreparedClaim?
             var problems: [Claim837PError] = []
             var fhir: Result<String, OutputError>?
             var json: String?
+            var superbill: Result<(bill: Superbill, pdf: PDFOutcome?), any Error>?
         }
 
-        try EncounterFileReader(decoder: decoder).readBlocks(path: configuration.inputPath, blockSize: 256) { block in
+        lap("setup")
+        // The next blocks are read and validated on their own thread while this one is processed.
+        let reader = EncounterFileReader(decoder: decoder)
+        let inputPath = configuration.inputPath
+        try Prefetcher.run(capacity: Self.blocksReadAhead, produce: { put in
+            try reader.readBlocks(path: inputPath, blockSize: 256) { try put($0) }
+        }) { (block: [DecodedRecord]) in
+            lap("read and validate")
             // 1. In file order (authorization units are spent in order): decide every line.
             var planned: [Planned] = []
             for record in block {
@@ -279,15 +313,33 @@ public final class BatchRunner {
                     encoder = try output(for: payer).encoder
                     ledger.consume(evaluation.authorizationUses, patientId: patientId)
                 }
+                var superbill: SuperbillTarget?
+                if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                    let htmlName = uniqueName("superbills", encounter.id, "html")
+                    let pdfName = configuration.pdfWriter == nil ? nil : uniqueName("superbills", encounter.id, "pdf")
+                    superbill = SuperbillTarget(htmlName: htmlName, html: stage(htmlName), pdfName: pdfName, pdf: pdfName.map(stage))
+                }
                 planned.append(Planned(evaluation: evaluation, payer: payer, encoder: encoder, source: record.source, prior: prior,
-                                       ordinal: record.ordinal, line: record.line))
+                                       ordinal: record.ordinal, line: record.line, superbill: superbill))
             }
 
-            // 2. On every core: draft the 837P claim, build and validate the FHIR claim, keep the JSON.
+            lap("decide (in order)")
+            // 2. On every core: draft the 837P claim, build and validate the FHIR claim, write the
+            // superbill into the work directory, keep the JSON.
             let writer = fhirWriter
+            let pdfWriter = configuration.pdfWriter
             let produced = Parallel.map(planned) { item -> Produced in
                 var result = Produced()
                 result.json = item.source
+                if let target = item.superbill {
+                    result.superbill = Result {
+                        let payer = item.payer
+                        let bill = try superbillRenderer.superbill(for: item.evaluation, payerName: payer.isSelfPay ? nil : payer.name)
+                        try AtomicFiles.writeDurably(Data(superbillRenderer.html(bill).utf8), to: target.html.temporary, sync: false)
+                        guard let pdfWriter, let pdf = target.pdf else { return (bill, nil) }
+                        return (bill, try pdfWriter(bill, pdf.temporary))
+                    }
+                }
                 guard let encoder = item.encoder else { return result }
                 let (claim, problems) = encoder.prepare(item.evaluation)
                 result.claim = claim
@@ -303,6 +355,7 @@ public final class BatchRunner {
                 return result
             }
 
+            lap("draft 837P and FHIR (parallel)")
             // 3. In file order again: append to the payer's files, issue superbills, record what to commit.
             for (item, made) in zip(planned, produced) {
                 let evaluation = item.evaluation
@@ -339,29 +392,22 @@ public final class BatchRunner {
                 if evaluation.lines.contains(where: { $0.decision == .superbill }) {
                     if item.prior.superbillIssued {
                         report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
-                    } else {
-                        let superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
-                        let htmlName = uniqueName("superbills", encounter.id, "html")
-                        let htmlPaths = stage(htmlName)
-                        try AtomicFiles.writeDurably(Data(superbillRenderer.html(superbill).utf8), to: htmlPaths.temporary, sync: false)
-                        moves.append(.init(temporary: htmlPaths.temporary, final: htmlPaths.final))
-                        var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: htmlName, pdf: nil, pdfNote: nil,
+                    } else if let target = item.superbill, let made = made.superbill {
+                        let (superbill, pdf) = try made.get()
+                        moves.append(.init(temporary: target.html.temporary, final: target.html.final))
+                        var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: target.htmlName, pdf: nil, pdfNote: nil,
                                                                total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
-                        if let pdfWriter = configuration.pdfWriter {
-                            let pdfName = uniqueName("superbills", encounter.id, "pdf")
-                            let pdfPaths = stage(pdfName)
-                            switch try pdfWriter(superbill, pdfPaths.temporary) {
-                            case .written:
-                                moves.append(.init(temporary: pdfPaths.temporary, final: pdfPaths.final))
-                                entry.pdf = pdfName
-                            case .skipped(let reason):
-                                entry.pdfNote = reason
-                            }
-                        } else {
+                        switch pdf {
+                        case .written?:
+                            moves.append(.init(temporary: target.pdf!.temporary, final: target.pdf!.final))
+                            entry.pdf = target.pdfName
+                        case .skipped(let reason)?:
+                            entry.pdfNote = reason
+                        case nil:
                             entry.pdfNote = "PDF not requested"
                         }
                         report.superbills.append(entry)
-                        superbillRecords.append(.init(encounterId: encounter.id, file: htmlName, total: entry.total, balanceDue: entry.balanceDue))
+                        superbillRecords.append(.init(encounterId: encounter.id, file: target.htmlName, total: entry.total, balanceDue: entry.balanceDue))
                     }
                 }
             }
@@ -376,12 +422,15 @@ public final class BatchRunner {
                 encountersToSave.removeAll(keepingCapacity: true)
                 try background.run { [store] in try store.saveEncounters(saved.value) }
             }
+            lap("write and record (in order)")
         }
+        lap("read and validate")
         try store.saveEncounters(encountersToSave)
         // In payer order, so the last transaction sets' ST02 numbers are the same on every run.
         for slug in outputs.keys.sorted() { try flush(outputs[slug]!) }
         try background.wait()
         progress?(recordsRead)
+        lap("finish background work")
         checkpoint?("documents-written")
 
         // Close each payer's 837P (ISA/GS + transaction sets + GE/IEA) and FHIR bundle.
@@ -389,10 +438,9 @@ public final class BatchRunner {
         for slug in outputs.keys.sorted() {
             guard let output = outputs[slug] else { continue }
             try append("</Bundle>\n", to: output.fhir, path: output.fhirPath)
-            try output.fhir?.synchronize()
             try output.fhir?.close()
-            try output.body?.close()
             guard output.transactionSets > 0 else {
+                try output.body?.close()
                 // Every claim of this payer was rejected by the encoder: no documents for it.
                 try? FileManager.default.removeItem(atPath: output.fhirPath)
                 try? FileManager.default.removeItem(atPath: output.bodyPath)
@@ -400,12 +448,11 @@ public final class BatchRunner {
             }
             moves.append(.init(temporary: output.fhirPath, final: stage(output.fhirName).final))
             let name = uniqueName("x12", "\(slug)-\(output.formattedInterchange)", "x12")
-            let paths = stage(name)
-            try AtomicFiles.assemble(header: output.header, bodyPath: output.bodyPath,
-                                     trailer: "GE*\(output.transactionSets)*\(output.groupControlNumber!)~\nIEA*1*\(output.formattedInterchange)~\n",
-                                     to: paths.temporary)
-            try? FileManager.default.removeItem(atPath: output.bodyPath)
-            moves.append(.init(temporary: paths.temporary, final: paths.final))
+            try append("GE*\(output.transactionSets)*\(output.groupControlNumber!)~\nIEA*1*\(output.formattedInterchange)~\n",
+                       to: output.body, path: output.bodyPath)
+            try output.body?.close()
+            // The staged body is the whole interchange now: it moves into place under its final name.
+            moves.append(.init(temporary: output.bodyPath, final: stage(name).final))
             claims += output.claims.map { var claim = $0; claim.x12File = name; return claim }
             report.payers.append(.init(payer: slug, claims: output.claims.count, lines: output.lines, amount: Money.format(output.amount),
                                        file: name, interchangeControlNumber: output.formattedInterchange))
@@ -413,6 +460,7 @@ public final class BatchRunner {
         outputs = [:]
 
         report.files = moves.map { String($0.final.dropFirst(out.count + 1)) }.sorted() + ["report.html", "report.json"]
+        lap("close 837P and FHIR files")
         for (name, data) in [("report.json", try report.json()), ("report.html", Data(report.html().utf8))] {
             let paths = stage(name)
             try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
@@ -420,15 +468,19 @@ public final class BatchRunner {
         }
         // One sync of the whole file system beats an fsync per file: every staged file is on disk
         // before the store records the run.
+        lap("write report")
         sync()
         AtomicFiles.syncDirectory(work)
+        lap("sync")
         checkpoint?("before-commit")
 
         let prepared = PreparedRun(runNumber: runNumber, outputDirectory: out, workDirectory: work, moves: moves,
                                    claims: claims, superbills: superbillRecords, authorizationUses: uses)
         try store.recordPrepared(prepared)
+        lap("record in store")
         checkpoint?("after-commit")
         try finish(prepared)
+        lap("move into place")
         return report
     }
 
@@ -471,14 +523,18 @@ public final class BatchRunner {
 
     /// Moves a prepared run's files into place (skipping those already moved) and marks it committed.
     private func finish(_ run: PreparedRun) throws {
+        var directories: Set<String> = []
         for (index, move) in run.moves.enumerated() {
+            directories.insert((move.final as NSString).deletingLastPathComponent)
             if AtomicFiles.exists(move.temporary) {
-                try AtomicFiles.moveIntoPlace(move.temporary, move.final)
+                try AtomicFiles.moveIntoPlace(move.temporary, move.final, syncDirectory: false)
             } else if !AtomicFiles.exists(move.final) {
                 throw OutputError(path: move.final, message: "the prepared file \(move.temporary) is missing; the run \(run.runNumber) cannot be completed (was the work directory deleted?)")
             }
             if index == 0 { checkpoint?("moving") }
         }
+        // The renames reach the disk before the run is marked committed: one flush per folder.
+        for directory in directories.sorted() { AtomicFiles.syncDirectory(directory) }
         try store.markCommitted(runNumber: run.runNumber)
         try? FileManager.default.removeItem(atPath: run.workDirectory)
     }

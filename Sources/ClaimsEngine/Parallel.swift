@@ -16,12 +16,17 @@ enum Parallel {
         }
     }
 
+    /// Read once: asking Foundation each time re-reads the cgroup files.
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    static let stripesPerCore = 4
+
     static func map<Item: Sendable, Value: Sendable>(_ items: [Item], _ transform: @Sendable (Item) -> Value) -> [Value] {
         guard items.count > 1 else { return items.map(transform) }
         let slots = Slots<Value>(count: items.count)
-        // One contiguous stripe per core: neighbouring results are written by the same thread, so
-        // threads do not fight over cache lines, and there is one dispatch per core, not per item.
-        let stripes = min(items.count, max(1, ProcessInfo.processInfo.activeProcessorCount))
+        // Contiguous stripes, a few per core: neighbouring results are written by the same thread, so
+        // threads do not fight over cache lines; several per core let a thread that was not slowed
+        // by the batch's other threads (reading ahead, writing 837P) take over the remaining stripes.
+        let stripes = min(items.count, cores * stripesPerCore)
         let stripeSize = (items.count + stripes - 1) / stripes
         DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
             let start = stripe * stripeSize

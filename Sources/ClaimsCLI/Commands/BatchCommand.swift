@@ -32,10 +32,10 @@ struct BatchCommand: ParsableCommand {
         }
         let store = try StoreSupport.open(global)
         let (createdDate, createdTime) = Clock.now()
-        let pdfWriter: ((Superbill, String) throws -> PDFOutcome)? = noPDF ? nil : {
+        let pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)? = noPDF ? nil : {
             let writer = SuperbillPDFWriter()
             let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: rules.codes)
-            return { superbill, path in try writer.write(superbill, renderer: renderer, to: URL(fileURLWithPath: path)) }
+            return { @Sendable superbill, path in try writer.write(superbill, renderer: renderer, to: URL(fileURLWithPath: path)) }
         }()
         let runner = BatchRunner(
             configuration: .init(inputPath: file, outputDirectory: out, asOf: asOf, createdDate: createdDate, createdTime: createdTime,
@@ -56,6 +56,12 @@ struct BatchCommand: ParsableCommand {
             throw CLIError(error.kind == .missing ? .noInput : .ioFailure, error.description)
         }
         progress.finish()
+        if ProcessInfo.processInfo.environment["CLAIMS_BATCH_TIMINGS"] == "1" {
+            // Benchmark diagnostics (docs/batch.md): wall-clock seconds per phase, on stderr.
+            for (phase, seconds) in runner.phaseSeconds {
+                FileHandle.standardError.write(Data("timing: \(phase): \(String(format: "%.2f", seconds)) s\n".utf8))
+            }
+        }
         CommandSupport.printLine(report.summaryText)
         CommandSupport.printLine("\nreport: \(out)/report.html")
         if report.rejectedCount > 0 { throw ExitCode(ExitStatus.completedWithRejections.rawValue) }

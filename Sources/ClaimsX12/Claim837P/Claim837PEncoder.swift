@@ -71,8 +71,10 @@ public struct Claim837PEncoder: Sendable {
         return try encode(prepared: prepared, envelope: envelope)
     }
 
-    /// One interchange for claims drafted by `prepare`.
-    public func encode(prepared: [Claim837PPreparedClaim], envelope: EnvelopeContext) throws(Claim837PError) -> Claim837PInterchange {
+    /// One interchange for claims drafted by `prepare`. `keepSegments: false` leaves
+    /// `segments` empty (a batch needs only the text; building the segment list costs time).
+    public func encode(prepared: [Claim837PPreparedClaim], envelope: EnvelopeContext,
+                       keepSegments: Bool = true) throws(Claim837PError) -> Claim837PInterchange {
         let (header, setupProblems) = headerParts()
         if let first = setupProblems.first { throw first }
         if let first = envelope.problems(transactionSetCount: 1).first { throw first }
@@ -109,21 +111,23 @@ public struct Claim837PEncoder: Sendable {
 
         let writer = X12Writer(writerConfiguration)
         var segments = interchangeHeader(header, envelope: envelope)
-        var text = ""
+        let headerText: String
+        var setsText = ""
         var claims: [Claim837PClaim] = []
         var setControlNumbers: [String] = []
         do {
-            text = try writer.write(segments)
+            headerText = try writer.write(segments)
         } catch {
             throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
         }
+        if !keepSegments { segments = [] }
         for (setIndex, chunk) in chunks.enumerated() {
             let controlNumber = envelope.transactionSetControlNumber(at: setIndex)
             setControlNumbers.append(controlNumber)
             let set = try transactionSet(chunk, controlNumber: controlNumber, header: header, envelope: envelope,
-                                     isSplit: chunks.count > 1)
+                                         isSplit: chunks.count > 1, keepSegments: keepSegments)
             segments += set.segments
-            text += set.text
+            setsText += set.text
             claims += chunk.map { draft in
                 var summary = draft.summary
                 summary.transactionSetControlNumber = controlNumber
@@ -132,14 +136,16 @@ public struct Claim837PEncoder: Sendable {
         }
         let trailer = [X12Segment("GE", X12Element(String(chunks.count)), X12Element(String(envelope.groupControlNumber))),
                        X12Segment("IEA", "1", X12Element(envelope.formattedInterchangeControlNumber))]
-        segments += trailer
+        if keepSegments { segments += trailer }
+        let trailerText: String
         do {
-            text += try writer.write(trailer)
+            trailerText = try writer.write(trailer)
         } catch {
             // Unreachable when every value went through FieldChecker; kept as a last line of defence.
             throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
         }
-        return Claim837PInterchange(text: text, segments: segments, claims: claims, transactionSetControlNumbers: setControlNumbers,
+        return Claim837PInterchange(headerText: headerText, transactionSetsText: setsText, trailerText: trailerText,
+                                    segments: segments, claims: claims, transactionSetControlNumbers: setControlNumbers,
                                     interchangeControlNumber: envelope.formattedInterchangeControlNumber,
                                     groupControlNumber: String(envelope.groupControlNumber))
     }
@@ -169,12 +175,14 @@ public struct Claim837PEncoder: Sendable {
 
     /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1, as segments and as
     /// text (claims drafted with their text are not rendered again).
-    func transactionSet(_ drafts: [ClaimDraft], controlNumber: String, header: HeaderParts,
-                        envelope: EnvelopeContext, isSplit: Bool) throws(Claim837PError) -> (segments: [X12Segment], text: String) {
+    func transactionSet(_ drafts: [ClaimDraft], controlNumber: String, header: HeaderParts, envelope: EnvelopeContext,
+                        isSplit: Bool, keepSegments: Bool = true) throws(Claim837PError) -> (segments: [X12Segment], text: String) {
         let writer = X12Writer(writerConfiguration)
         var text = ""
         var written = 0
-        func writePending(_ segments: [X12Segment]) throws(Claim837PError) {
+        /// Segments counted for SE01 but no longer held (`keepSegments: false` drops them once written).
+        var dropped = 0
+        func writePending(_ segments: inout [X12Segment]) throws(Claim837PError) {
             // Nothing pending (claims after a claim under the same HL): the writer was already used
             // with this configuration, so it has nothing to add.
             if written == segments.count { return }
@@ -184,7 +192,13 @@ public struct Claim837PEncoder: Sendable {
                 // Unreachable when every value went through FieldChecker; kept as a last line of defence.
                 throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
             }
-            written = segments.count
+            if keepSegments {
+                written = segments.count
+            } else {
+                dropped += segments.count
+                segments.removeAll(keepingCapacity: true)
+                written = 0
+            }
         }
         // BHT03: the batch reference (default ISA13); `-ST02` keeps it unique when the file is split.
         let base = envelope.batchReference.flatMap { try? X12Text.prepare($0).get() } ?? envelope.formattedInterchangeControlNumber
@@ -217,19 +231,23 @@ public struct Claim837PEncoder: Sendable {
             }
             for draft in drafts[start..<end] {
                 if let rendered = draft.renderedClaim {
-                    try writePending(segments)
-                    segments += draft.claimSegments
+                    try writePending(&segments)
                     text += rendered
-                    written = segments.count
+                    if keepSegments {
+                        segments += draft.claimSegments
+                        written = segments.count
+                    } else {
+                        dropped += draft.claimSegments.count
+                    }
                 } else {
                     segments += draft.claimSegments
                 }
             }
             start = end
         }
-        segments.append(X12Segment("SE", X12Element(String(segments.count + 1)), X12Element(controlNumber)))
-        try writePending(segments)
-        return (segments, text)
+        segments.append(X12Segment("SE", X12Element(String(dropped + segments.count + 1)), X12Element(controlNumber)))
+        try writePending(&segments)
+        return (keepSegments ? segments : [], text)
     }
 }
 
@@ -242,7 +260,14 @@ public struct Claim837PPreparedClaim: Sendable {
 /// What `Claim837PEncoder.encode` produced: the file text plus what the batch engine records.
 public struct Claim837PInterchange: Sendable, Hashable {
     /// The interchange, ready to write to `DIR/x12/*.x12`.
-    public var text: String
+    public var text: String { headerText + transactionSetsText + trailerText }
+    /// ISA and GS.
+    public var headerText: String
+    /// Every ST … SE: what a batch appends to a payer's file as it goes.
+    public var transactionSetsText: String
+    /// GE and IEA.
+    public var trailerText: String
+    /// Every segment, in order (empty when encoded with `keepSegments: false`).
     public var segments: [X12Segment]
     /// One per encounter with bill lines, in the order written.
     public var claims: [Claim837PClaim]
