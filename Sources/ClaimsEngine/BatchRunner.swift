@@ -466,18 +466,29 @@ public final class BatchRunner {
             try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
             moves.append(.init(temporary: paths.temporary, final: paths.final))
         }
-        // One sync of the whole file system beats an fsync per file: every staged file is on disk
-        // before the store records the run.
         lap("write report")
-        sync()
-        AtomicFiles.syncDirectory(work)
-        lap("sync")
-        checkpoint?("before-commit")
+        // Every staged file must be on disk before the store records the run. One sync of the file
+        // system beats an fsync per file, and it runs while the claims are inserted: the
+        // transaction waits for it just before committing.
+        let flushed = DispatchSemaphore(value: 0)
+        let flusher = Thread {
+            sync()
+            AtomicFiles.syncDirectory(work)
+            flushed.signal()
+        }
+        flusher.start()
+        var waitedForFlush = false
+        defer { if !waitedForFlush { flushed.wait() } }
 
         let prepared = PreparedRun(runNumber: runNumber, outputDirectory: out, workDirectory: work, moves: moves,
                                    claims: claims, superbills: superbillRecords, authorizationUses: uses)
-        try store.recordPrepared(prepared)
-        lap("record in store")
+        try store.recordPrepared(prepared) {
+            flushed.wait()
+            waitedForFlush = true
+            lap("record in store (while syncing)")
+            checkpoint?("before-commit")
+        }
+        lap("commit")
         checkpoint?("after-commit")
         try finish(prepared)
         lap("move into place")

@@ -14,8 +14,9 @@ public protocol BatchStore: AnyObject {
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
     func unfinishedRuns() throws -> [PreparedRun]
-    /// Records a run's claims, superbills and authorization uses, and its file moves, in one transaction.
-    func recordPrepared(_ run: PreparedRun) throws
+    /// Records a run's claims, superbills and authorization uses, and its file moves, in one
+    /// transaction; `beforeCommit` runs inside it, after the inserts and before the commit.
+    func recordPrepared(_ run: PreparedRun, beforeCommit: () -> Void) throws
     func markCommitted(runNumber: Int) throws
     /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
@@ -76,4 +77,8 @@ public struct PreparedRun: Codable, Sendable, Hashable {
     public var claims: [ClaimRecord]
     public var superbills: [SuperbillRecord]
     public var authorizationUses: [UseRecord]
+}
+
+extension BatchStore {
+    public func recordPrepared(_ run: PreparedRun) throws { try recordPrepared(run, beforeCommit: {}) }
 }

@@ -25,7 +25,7 @@ public final class StoreBatchAdapter: BatchStore {
         try store.preparedRuns().map { try JSONDecoder().decode(PreparedRun.self, from: Data($0.plan.utf8)) }
     }
 
-    public func recordPrepared(_ run: PreparedRun) throws {
+    public func recordPrepared(_ run: PreparedRun, beforeCommit: () -> Void) throws {
         // The plan kept for recovery holds only what finishing needs: the file moves.
         var plan = run
         plan.claims = []
@@ -64,7 +64,7 @@ public final class StoreBatchAdapter: BatchStore {
         }
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
         try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
-                                    claims: claims, superbills: superbills, uses: uses)
+                                    claims: claims, superbills: superbills, uses: uses, beforeCommit: beforeCommit)
     }
 
     public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }

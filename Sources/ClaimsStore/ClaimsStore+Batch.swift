@@ -100,8 +100,11 @@ extension ClaimsStore {
     /// Records a run's claims, billed lines, superbills and authorization uses in one transaction,
     /// with the run in status 'prepared'. A line already billed, or a use the authorization no longer
     /// allows, rolls the whole run back.
+    /// `beforeCommit` runs inside the transaction after every insert (a batch waits there for its
+    /// files to reach the disk, so the inserts overlap the flush and the commit still follows it).
     public func recordPreparedRun(number: Int, outputDirectory: String, plan: String, claims: some Sequence<StoredClaim>,
-                                  superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)]) throws(StoreError) {
+                                  superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
+                                  beforeCommit: () -> Void = {}) throws(StoreError) {
         try write { tx in
             let db = tx.db
             try db.execute(sql: "INSERT INTO batch_run (number, status, output_directory, plan, prepared_at) VALUES (?, 'prepared', ?, ?, ?)",
@@ -127,6 +130,7 @@ extension ClaimsStore {
             for use in uses {
                 _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
             }
+            beforeCommit()
         }
     }
 
