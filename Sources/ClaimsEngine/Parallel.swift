@@ -30,6 +30,8 @@ enum Parallel {
         let stripeSize = (items.count + stripes - 1) / stripes
         DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
             let start = stripe * stripeSize
+            // With several stripes per core the last ones may be empty (19 items in 8 stripes of 3).
+            guard start < items.count else { return }
             for index in start..<min(start + stripeSize, items.count) {
                 slots.buffer[index] = transform(items[index])
             }
