@@ -18,6 +18,23 @@ public struct EncounterDecoder: Sendable {
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
     public static let sexes: Set<String> = ["F", "M", "U"]
 
+    static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
+                                             "diagnoses", "clinical", "services", "priorAuthorization", "payments"]
+    static let personKeys: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
+    static let addressKeys: Set<String> = ["line1", "line2", "city", "state", "zip"]
+    static let coverageKeys: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
+    static let providerKeys: Set<String> = ["npi", "firstName", "lastName", "taxonomy"]
+    static let serviceKeys: Set<String> = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit",
+                                           "description"]
+    static let paymentKeys: Set<String> = ["date", "amount", "method"]
+
+    /// Members not in `known` (or `extra`), sorted so errors come in a stable order; no sorting
+    /// or allocation in the usual case where every member is known.
+    private func unknownKeys(_ object: [String: JSONValue], _ known: Set<String>, _ extra: Set<String> = []) -> [String] {
+        guard object.keys.contains(where: { !known.contains($0) && !extra.contains($0) }) else { return [] }
+        return object.keys.filter { !known.contains($0) && !extra.contains($0) }.sorted()
+    }
+
     /// The id as written, for reports about records that failed validation.
     public static func rawId(of value: JSONValue) -> String {
         if case .string(let id)? = value["id"] { return String(id.prefix(40)) }
@@ -37,13 +54,12 @@ public struct EncounterDecoder: Sendable {
             c.fail("", "each encounter must be a JSON object, not \(value.typeName)")
             return nil
         }
-        let known: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider", "diagnoses",
-                                  "clinical", "services", "priorAuthorization", "payments"]
-        for key in root.keys.sorted() where !known.contains(key) {
+        let known = Self.encounterKeys
+        for key in unknownKeys(root, known) {
             c.fail(key, "unknown field '\(key)'; expected one of \(known.sorted().joined(separator: ", "))")
         }
         let id = c.text(root["id"], "id", required: true)
-        if let id, !(1...20).contains(id.count) || !id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+        if let id, !(1...20).contains(id.utf8.count) || !ASCII.all(id, ASCII.isIdentifier) {
             c.fail("id", "'\(id)' must be 1–20 characters of A–Z, a–z, 0–9 and '-'")
         }
         let date = c.date(root["dateOfService"], "dateOfService", required: true)
@@ -51,14 +67,14 @@ public struct EncounterDecoder: Sendable {
             c.fail("dateOfService", "\(date.iso) is after the processing date \(asOf.iso); a claim cannot be billed for a future visit (schedule it through `claims preauth checklist`)")
         }
         let place = c.text(root["placeOfService"], "placeOfService", required: false) ?? "11"
-        if place.count != 2 || !place.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if place.utf8.count != 2 || !ASCII.all(place, ASCII.isDigit) {
             c.fail("placeOfService", "'\(place)' must be a 2-digit CMS place-of-service code, e.g. \"11\" (office) or \"10\" (telehealth at home)")
         }
         let patientObject = c.object(root["patient"], "patient", required: true)
         var patient: Patient?
         if let patientObject {
             let patientId = c.text(patientObject["id"], "patient.id", required: true)
-            if let patientId, !(1...30).contains(patientId.count) || !patientId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+            if let patientId, !(1...30).contains(patientId.utf8.count) || !ASCII.all(patientId, ASCII.isIdentifier) {
                 c.fail("patient.id", "'\(patientId)' must be 1–30 characters of A–Z, a–z, 0–9 and '-'")
             }
             let person = decodePerson(patientObject, "patient", extraKeys: ["id"], &c)
@@ -81,8 +97,7 @@ public struct EncounterDecoder: Sendable {
     }
 
     private func decodePerson(_ object: [String: JSONValue], _ path: String, extraKeys: Set<String>, _ c: inout DecodingContext) -> Person? {
-        let known: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
-        for key in object.keys.sorted() where !known.contains(key) && !extraKeys.contains(key) {
+        for key in unknownKeys(object, Self.personKeys, extraKeys) {
             c.fail("\(path).\(key)", "unknown field '\(key)'")
         }
         let first = c.text(object["firstName"], "\(path).firstName", required: true)
@@ -95,22 +110,21 @@ public struct EncounterDecoder: Sendable {
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
         if let sexText, !Self.sexes.contains(sexText) { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
-        if let phone, phone.count != 10 || !phone.allSatisfy({ $0.isASCII && $0.isNumber }) {
+        if let phone, phone.utf8.count != 10 || !ASCII.all(phone, ASCII.isDigit) {
             c.fail("\(path).phone", "must be 10 digits without punctuation")
         }
         var address: Address?
         if let addressObject = c.object(object["address"], "\(path).address", required: true) {
-            let keys: Set<String> = ["line1", "line2", "city", "state", "zip"]
-            for key in addressObject.keys.sorted() where !keys.contains(key) { c.fail("\(path).address.\(key)", "unknown field '\(key)'") }
+            for key in unknownKeys(addressObject, Self.addressKeys) { c.fail("\(path).address.\(key)", "unknown field '\(key)'") }
             let line1 = c.text(addressObject["line1"], "\(path).address.line1", required: true)
             let line2 = c.text(addressObject["line2"], "\(path).address.line2", required: false)
             let city = c.text(addressObject["city"], "\(path).address.city", required: true)
             let state = c.text(addressObject["state"], "\(path).address.state", required: true)
-            if let state, state.count != 2 || !state.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            if let state, state.utf8.count != 2 || !ASCII.all(state, ASCII.isUppercase) {
                 c.fail("\(path).address.state", "'\(state)' must be a 2-letter state code such as IL")
             }
             let zip = c.text(addressObject["zip"], "\(path).address.zip", required: true)
-            if let zip, ![5, 9].contains(zip.count) || !zip.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if let zip, ![5, 9].contains(zip.utf8.count) || !ASCII.all(zip, ASCII.isDigit) {
                 c.fail("\(path).address.zip", "must be 5 or 9 digits without a hyphen")
             }
             if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
@@ -121,8 +135,7 @@ public struct EncounterDecoder: Sendable {
 
     private func decodeCoverage(_ value: JSONValue?, _ c: inout DecodingContext) -> Coverage? {
         guard let object = c.object(value, "coverage", required: false) else { return nil }
-        let known: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
-        for key in object.keys.sorted() where !known.contains(key) { c.fail("coverage.\(key)", "unknown field '\(key)'") }
+        for key in unknownKeys(object, Self.coverageKeys) { c.fail("coverage.\(key)", "unknown field '\(key)'") }
         let payer = c.text(object["payer"], "coverage.payer", required: true)
         if let payer, !payers.contains(payer) {
             c.fail("coverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
@@ -150,8 +163,7 @@ public struct EncounterDecoder: Sendable {
 
     private func decodeProvider(_ value: JSONValue?, _ c: inout DecodingContext) -> RenderingProvider? {
         guard let object = c.object(value, "renderingProvider", required: true) else { return nil }
-        let known: Set<String> = ["npi", "firstName", "lastName", "taxonomy"]
-        for key in object.keys.sorted() where !known.contains(key) { c.fail("renderingProvider.\(key)", "unknown field '\(key)'") }
+        for key in unknownKeys(object, Self.providerKeys) { c.fail("renderingProvider.\(key)", "unknown field '\(key)'") }
         let npi = c.text(object["npi"], "renderingProvider.npi", required: true)
         if let npi, !NPI.isValid(npi) {
             c.fail("renderingProvider.npi", "'\(npi)' is not a valid NPI: it needs 10 digits whose last is the Luhn check digit over 80840 + the first 9; check it in NPPES")
@@ -159,7 +171,7 @@ public struct EncounterDecoder: Sendable {
         let first = c.text(object["firstName"], "renderingProvider.firstName", required: true)
         let last = c.text(object["lastName"], "renderingProvider.lastName", required: true)
         let taxonomy = c.text(object["taxonomy"], "renderingProvider.taxonomy", required: false)
-        if let taxonomy, taxonomy.count != 10 || !taxonomy.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+        if let taxonomy, taxonomy.utf8.count != 10 || !ASCII.all(taxonomy, ASCII.isDigitOrUppercase) {
             c.fail("renderingProvider.taxonomy", "'\(taxonomy)' must be a 10-character provider taxonomy code, e.g. 2084P0800X")
         }
         guard let npi, let first, let last else { return nil }
@@ -192,7 +204,7 @@ public struct EncounterDecoder: Sendable {
             case .null: continue
             case .bool(let flag): facts[key] = .bool(flag)
             case .number(let text):
-                if let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) { facts[key] = .number(number) }
+                if let number = DecodingContext.decimal(text) { facts[key] = .number(number) }
             case .string(let text):
                 c.checkCharacters(text, "clinical.\(key)")
                 facts[key] = .text(text)
@@ -210,8 +222,7 @@ public struct EncounterDecoder: Sendable {
         for (index, item) in items.enumerated() {
             let path = "services[\(index)]"
             guard let object = c.object(item, path, required: true) else { continue }
-            let known: Set<String> = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit", "description"]
-            for key in object.keys.sorted() where !known.contains(key) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
+            for key in unknownKeys(object, Self.serviceKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
             let code = c.text(object["code"], "\(path).code", required: true)
             if let code, codes.codes[code] == nil {
                 c.fail("\(path).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
@@ -221,7 +232,7 @@ public struct EncounterDecoder: Sendable {
                 if list.count > 4 { c.fail("\(path).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
                 for (m, entry) in list.enumerated() {
                     guard let modifier = c.text(entry, "\(path).modifiers[\(m)]", required: true) else { continue }
-                    if modifier.count != 2 || !modifier.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+                    if modifier.utf8.count != 2 || !ASCII.all(modifier, ASCII.isDigitOrUppercase) {
                         c.fail("\(path).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
                     }
                     modifiers.append(modifier)
@@ -250,7 +261,7 @@ public struct EncounterDecoder: Sendable {
             var ndcQuantity: Decimal?
             var ndcUnit: String?
             if let ndc {
-                if ndc.count != 11 || !ndc.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                if ndc.utf8.count != 11 || !ASCII.all(ndc, ASCII.isDigit) {
                     c.fail("\(path).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
                 }
                 ndcQuantity = c.number(object["ndcQuantity"], "\(path).ndcQuantity", required: true)
@@ -277,7 +288,7 @@ public struct EncounterDecoder: Sendable {
         for (index, item) in items.enumerated() {
             let path = "payments[\(index)]"
             guard let object = c.object(item, path, required: true) else { continue }
-            for key in object.keys.sorted() where !["date", "amount", "method"].contains(key) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
+            for key in unknownKeys(object, Self.paymentKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
             let date = c.date(object["date"], "\(path).date", required: true)
             if let date, !allowFutureDates, date > asOf { c.fail("\(path).date", "\(date.iso) is after the processing date \(asOf.iso)") }
             let amount = c.money(object["amount"], "\(path).amount")
@@ -297,110 +308,141 @@ struct DecodingContext {
     mutating func missing(_ field: String) { fail(field, "required field is missing") }
 
     /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
-    mutating func checkCharacters(_ text: String, _ field: String) {
+    mutating func checkCharacters(_ text: String, _ field: @autoclosure () -> String) {
         // Fast path: printable ASCII without a separator needs no Unicode property lookups.
         if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x2A && $0 != 0x3A && $0 != 0x5E && $0 != 0x7E && $0 != 0x7C }) { return }
         if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || "*:^~|".unicodeScalars.contains($0) }) {
             let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
-            fail(field, "contains \(shown), which cannot be sent in a claim; remove it")
+            fail(field(), "contains \(shown), which cannot be sent in a claim; remove it")
         }
     }
 
-    mutating func text(_ value: JSONValue?, _ field: String, required: Bool) -> String? {
+    /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
+    mutating func text(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> String? {
         switch value {
         case nil, .null?:
-            if required { missing(field) }
+            if required { missing(field()) }
             return nil
         case .string(let text)?:
             // Most values need no trimming; the Foundation call is only paid when they do.
-            let needsTrim = text.unicodeScalars.first.map { $0.properties.isWhitespace } ?? false
-                || text.unicodeScalars.last.map { $0.properties.isWhitespace } ?? false
-            let trimmed = needsTrim ? text.trimmingCharacters(in: .whitespaces) : text
+            let trimmed = Self.mayNeedTrimming(text) ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty {
-                if required { fail(field, "must not be empty") }
+                if required { fail(field(), "must not be empty") }
                 return nil
             }
-            checkCharacters(text, field)
-            if text.count > 200 { fail(field, "is longer than 200 characters") }
+            checkCharacters(text, field())
+            // At most 200 bytes is at most 200 characters: counting characters is paid only beyond.
+            if text.utf8.count > 200 && text.count > 200 { fail(field(), "is longer than 200 characters") }
             return trimmed
         case .number(let text)?:
             // Codes such as "90834" or "11" are often exported as numbers; accept them as their text.
             return text
         case let other?:
-            fail(field, "must be text, not \(other.typeName)")
+            fail(field(), "must be text, not \(other.typeName)")
             return nil
         }
     }
 
+    /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
+    /// without a Unicode property lookup.
+    static func mayNeedTrimming(_ text: String) -> Bool {
+        func isWhitespace(_ scalar: Unicode.Scalar?) -> Bool {
+            guard let scalar else { return false }
+            if scalar.value > 0x20 && scalar.value < 0x7F { return false }
+            return scalar.properties.isWhitespace
+        }
+        return isWhitespace(text.unicodeScalars.first) || isWhitespace(text.unicodeScalars.last)
+    }
+
     /// `echo: false` keeps the value out of the message (birth dates are patient data).
-    mutating func date(_ value: JSONValue?, _ field: String, required: Bool, echo: Bool = true) -> LocalDate? {
-        guard let text = text(value, field, required: required) else { return nil }
+    mutating func date(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+        guard let text = text(value, field(), required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
-            fail(field, "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
+            fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
             return nil
         }
         return date
     }
 
-    mutating func object(_ value: JSONValue?, _ field: String, required: Bool) -> [String: JSONValue]? {
+    mutating func object(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [String: JSONValue]? {
         switch value {
         case nil, .null?:
-            if required { missing(field) }
+            if required { missing(field()) }
             return nil
         case .object(let members)?: return members
         case let other?:
-            fail(field, "must be an object, not \(other.typeName)")
+            fail(field(), "must be an object, not \(other.typeName)")
             return nil
         }
     }
 
-    mutating func array(_ value: JSONValue?, _ field: String, required: Bool) -> [JSONValue]? {
+    mutating func array(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [JSONValue]? {
         switch value {
         case nil, .null?:
-            if required { missing(field) }
+            if required { missing(field()) }
             return nil
         case .array(let items)?: return items
         case let other?:
-            fail(field, "must be a list, not \(other.typeName)")
+            fail(field(), "must be a list, not \(other.typeName)")
             return nil
         }
     }
 
-    mutating func number(_ value: JSONValue?, _ field: String, required: Bool) -> Decimal? {
+    mutating func number(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
         switch value {
         case nil, .null?:
-            if required { missing(field) }
+            if required { missing(field()) }
             return nil
         case .number(let text)?, .string(let text)?:
-            guard let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-                  text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
-                fail(field, "'\(text)' is not a number")
+            guard let number = Self.decimal(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+                fail(field(), "'\(text)' is not a number")
                 return nil
             }
             return number
         case let other?:
-            fail(field, "must be a number, not \(other.typeName)")
+            fail(field(), "must be a number, not \(other.typeName)")
             return nil
         }
     }
 
     /// A money amount: a string or number, not negative, at most 2 decimal places.
-    mutating func money(_ value: JSONValue?, _ field: String) -> Decimal? {
+    mutating func money(_ value: JSONValue?, _ field: @autoclosure () -> String) -> Decimal? {
         switch value {
         case nil, .null?:
-            missing(field)
+            missing(field())
             return nil
         case .number(let text)?, .string(let text)?:
             guard let amount = Money.parse(text) else {
-                fail(field, "'\(text)' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
+                fail(field(), "'\(text)' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
                 return nil
             }
             return amount
         case let other?:
-            fail(field, "must be an amount such as \"210.00\", not \(other.typeName)")
+            fail(field(), "must be an amount such as \"210.00\", not \(other.typeName)")
             return nil
         }
     }
+}
+
+extension DecodingContext {
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// A JSON number's text as a Decimal; small whole numbers (units, counts, scores) skip the
+    /// Foundation parser.
+    static func decimal(_ text: String) -> Decimal? {
+        let bytes = text.utf8
+        if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy(ASCII.isDigit), let whole = Int(text) { return Decimal(whole) }
+        return Decimal(string: text, locale: posix)
+    }
+}
+
+/// Byte-level checks for fields that must be ASCII anyway: no Unicode work per character.
+enum ASCII {
+    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool { text.utf8.allSatisfy(predicate) }
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    static func isUppercase(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+    static func isDigitOrUppercase(_ byte: UInt8) -> Bool { isDigit(byte) || isUppercase(byte) }
+    static func isIdentifier(_ byte: UInt8) -> Bool { isDigitOrUppercase(byte) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D }
 }
 
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
