@@ -17,12 +17,15 @@ public struct NativePDFRenderer: PDFRenderer {
         throw PDFRenderError(renderer: name, output: pdf.path, message: Self.htmlUnsupported)
     }
 
-    /// Writes the PDF atomically (a temporary file renamed into place): a failed write leaves no file.
+    /// Writes the PDF; a failed write removes what it wrote, so it leaves no partial file. Not an
+    /// atomic replace (temporary file, fsync, rename): the batch already writes into a private work
+    /// directory, syncs once and renames, and a flush per PDF cost more than drawing it.
     public func render(_ bill: Superbill, renderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError) {
         let data = NativePDFWriter(clinic: renderer.clinic).pdf(bill)
         do {
-            try data.write(to: pdf, options: .atomic)
+            try data.write(to: pdf)
         } catch {
+            try? FileManager.default.removeItem(at: pdf)
             throw PDFRenderError(renderer: name, output: pdf.path, message: "cannot write the PDF: \(error.localizedDescription)")
         }
     }
