@@ -305,11 +305,42 @@ public struct JSONRecordSplitter {
 
     public mutating func feed<Bytes: Sequence>(_ chunk: Bytes) -> [JSONRecord] where Bytes.Element == UInt8 {
         var records: [JSONRecord] = []
-        for byte in chunk {
-            consume(byte, into: &records)
-            if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+        let done: Void? = chunk.withContiguousStorageIfAvailable { bytes in feed(contiguous: bytes, into: &records) }
+        if done == nil {
+            for byte in chunk { step(byte, into: &records) }
         }
         return records
+    }
+
+    private mutating func step(_ byte: UInt8, into records: inout [JSONRecord]) {
+        consume(byte, into: &records)
+        if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
+    }
+
+    /// JSON Lines (nearly every byte of a batch) take whole lines at a time: find the newline,
+    /// append the line to the record in one copy. Arrays and the first bytes go byte by byte.
+    private mutating func feed(contiguous bytes: UnsafeBufferPointer<UInt8>, into records: inout [JSONRecord]) {
+        var index = 0
+        while index < bytes.count {
+            guard mode == .lines else {
+                step(bytes[index], into: &records)
+                index += 1
+                continue
+            }
+            var end = index
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            if end > index {
+                if buffer.isEmpty { startRecord() }
+                let line = UnsafeBufferPointer(rebasing: bytes[index..<end])
+                buffer.append(contentsOf: line)
+                var characters = 0
+                for byte in line where byte & 0xC0 != 0x80 { characters += 1 }
+                column += characters
+            }
+            guard end < bytes.count else { return }
+            step(0x0A, into: &records)
+            index = end + 1
+        }
     }
 
     /// Call at end of input: returns a last JSON Lines record and any structural error.

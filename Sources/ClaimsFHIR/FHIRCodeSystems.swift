@@ -17,6 +17,10 @@ public enum FHIRCodeSystem {
     public static let ndc = "http://hl7.org/fhir/sid/ndc"
     public static let providerTaxonomy = "http://nucc.org/provider-taxonomy"
 
+    /// Every system URI above: the project's schema accepts these and no other in `system`.
+    public static let all = [claimType, processPriority, careTeamRole, diagnosisType, identifierType, icd10CM, cpt, hcpcs,
+                             placeOfService, npi, ndc, providerTaxonomy]
+
     /// CPT Category I/III codes are five characters starting with a digit; HCPCS Level II codes start with a letter.
     /// The same split holds for modifiers (`25`, `95` are CPT; `KX`, `GT`, `RT` are HCPCS).
     public static func procedureSystem(for code: String) -> String {

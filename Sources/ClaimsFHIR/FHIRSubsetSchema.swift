@@ -21,8 +21,12 @@ public enum FHIRSubsetSchema {
     <!-- non-empty, no leading/trailing whitespace, one line -->
     <xs:restriction base="xs:string"><xs:pattern value="\S(.*\S)?"/></xs:restriction>
   </xs:simpleType>
+  <!-- Every system URI the writer knows (FHIRCodeSystem.all): stricter than R4's \S* pattern, and
+       an enumeration costs libxml2 string comparisons where a pattern runs its regex engine. -->
   <xs:simpleType name="uri-primitive">
-    <xs:restriction base="xs:anyURI"><xs:pattern value="\S+"/></xs:restriction>
+    <xs:restriction base="xs:anyURI">
+\#(FHIRCodeSystem.all.map { "      <xs:enumeration value=\"\($0)\"/>" }.joined(separator: "\n"))
+    </xs:restriction>
   </xs:simpleType>
   <xs:simpleType name="code-primitive">
     <xs:restriction base="xs:token"><xs:pattern value="[^\s]+(\s[^\s]+)*"/></xs:restriction>

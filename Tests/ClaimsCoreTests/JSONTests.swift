@@ -68,6 +68,37 @@ import Testing
         #expect(error.message.contains("not closed"))
     }
 
+    /// Byte by byte: a sequence without contiguous storage takes the general path.
+    private func splitByteByByte(_ text: String, chunk: Int) -> [JSONRecord] {
+        var splitter = JSONRecordSplitter()
+        var records: [JSONRecord] = []
+        let bytes = Array(text.utf8)
+        var index = 0
+        while index < bytes.count {
+            records += splitter.feed(bytes[index..<min(index + chunk, bytes.count)].lazy.map { $0 })
+            index += chunk
+        }
+        return records + splitter.finish()
+    }
+
+    @Test(arguments: [1, 2, 7, 64, 1 << 20])
+    func wholeLinesAtATimeCutTheSameRecordsAsByteByByte(chunk: Int) {
+        let text = "\u{FEFF}{\"id\": \"Ä-1\", \"n\": \"Zoë\"}\r\n  \n{\"id\": \"B\", \"x\": ,}\n\t{\"id\": \"C\"}\n\n{\"id\":\n"
+        func summary(_ records: [JSONRecord]) -> [String] {
+            records.map { record in
+                let outcome: String
+                switch record.result {
+                case .success(let value): outcome = value.jsonText
+                case .failure(let error): outcome = error.description
+                }
+                return "\(record.ordinal) \(record.line):\(record.column) \(record.bytes) \(outcome)"
+            }
+        }
+        let fast = summary(split(text, chunk: chunk))
+        #expect(fast == summary(splitByteByByte(text, chunk: chunk)))
+        #expect(fast.count == 4)
+    }
+
     @Test func refusesSomethingThatIsNotEncounters() {
         let records = split("hello")
         #expect(records.count == 1)

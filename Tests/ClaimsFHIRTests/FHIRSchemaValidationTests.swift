@@ -35,6 +35,16 @@ import Testing
         #expect(problems.first?.description.hasPrefix("line \(brokenLine): error:") == true)
     }
 
+    @Test func aSystemTheWriterDoesNotKnowIsRejected() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        let good = try #require(String(data: writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer), encoding: .utf8))
+        #expect(good.contains(FHIRCodeSystem.claimType))
+        let unknown = good.replacingOccurrences(of: FHIRCodeSystem.claimType, with: "http://example.org/claim-type")
+        let problems = schema.validate(Data(unknown.utf8))
+        #expect(problems.count == 1)
+        #expect(problems.first?.message.contains("http://example.org/claim-type") == true)
+    }
+
     @Test func elementsOutOfOrderAreRejected() throws {
         let schema = try FHIRClaimWriter.projectSchema()
         let good = try #require(String(data: writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer), encoding: .utf8))
