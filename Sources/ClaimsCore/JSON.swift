@@ -1,6 +1,8 @@
 /// A JSON value that keeps numbers as their source text, so money and units are read
 /// exactly (`"210.10"` never passes through `Double`), and keeps where each value started.
-public indirect enum JSONValue: Sendable, Hashable {
+/// Not `indirect`: arrays and dictionaries already hold their elements out of line, so every
+/// other value (most of a record) is stored inline instead of in a heap box of its own.
+public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
     case number(String)
@@ -156,19 +158,22 @@ public struct JSONParser {
         index += 1
         var runStart = index
         var result = ""
+        var escaped = false
         func flush(_ end: Int) {
             if end > runStart { result += String(decoding: bytes[runStart..<end], as: UTF8.self) }
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                flush(index)
+                // Most strings have no escape: one String straight from the bytes.
+                if !escaped { result = String(decoding: bytes[runStart..<index], as: UTF8.self) } else { flush(index) }
                 index += 1
                 return result
             }
             if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
             if byte == UInt8(ascii: "\\") {
                 flush(index)
+                escaped = true
                 index += 1
                 guard index < bytes.count else { break }
                 let escape = bytes[index]

@@ -258,14 +258,8 @@ public final class BatchRunner {
         }
 
         lap("setup")
-        // The next blocks are read and validated on their own thread while this one is processed.
-        let reader = EncounterFileReader(decoder: decoder)
-        let inputPath = configuration.inputPath
-        try Prefetcher.run(capacity: Self.blocksReadAhead, produce: { put in
-            try reader.readBlocks(path: inputPath, blockSize: 256) { try put($0) }
-        }) { (block: [DecodedRecord]) in
-            lap("read and validate")
-            // 1. In file order (authorization units are spent in order): decide every line.
+        /// 1. In file order (authorization units are spent in order): decide every line.
+        func decide(_ block: [DecodedRecord]) throws -> [Planned] {
             var planned: [Planned] = []
             for record in block {
                 recordsRead += 1
@@ -314,7 +308,10 @@ public final class BatchRunner {
                     ledger.consume(evaluation.authorizationUses, patientId: patientId)
                 }
                 var superbill: SuperbillTarget?
-                if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
+                if prior.superbillIssued && !superbillLines.isEmpty {
+                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: superbillLines, what: "superbill"))
+                } else if !superbillLines.isEmpty {
                     let htmlName = uniqueName("superbills", encounter.id, "html")
                     let pdfName = configuration.pdfWriter == nil ? nil : uniqueName("superbills", encounter.id, "pdf")
                     superbill = SuperbillTarget(htmlName: htmlName, html: stage(htmlName), pdfName: pdfName, pdf: pdfName.map(stage))
@@ -322,41 +319,48 @@ public final class BatchRunner {
                 planned.append(Planned(evaluation: evaluation, payer: payer, encoder: encoder, source: record.source, prior: prior,
                                        ordinal: record.ordinal, line: record.line, superbill: superbill))
             }
+            return planned
+        }
 
-            lap("decide (in order)")
-            // 2. On every core: draft the 837P claim, build and validate the FHIR claim, write the
-            // superbill into the work directory, keep the JSON.
-            let writer = fhirWriter
-            let pdfWriter = configuration.pdfWriter
-            let produced = Parallel.map(planned) { item -> Produced in
-                var result = Produced()
-                result.json = item.source
-                if let target = item.superbill {
-                    result.superbill = Result {
-                        let payer = item.payer
-                        let bill = try superbillRenderer.superbill(for: item.evaluation, payerName: payer.isSelfPay ? nil : payer.name)
-                        try AtomicFiles.writeDurably(Data(superbillRenderer.html(bill).utf8), to: target.html.temporary, sync: false)
-                        guard let pdfWriter, let pdf = target.pdf else { return (bill, nil) }
-                        return (bill, try pdfWriter(bill, pdf.temporary))
+        /// 2. On every core, while the next block is decided: draft the 837P claim, build and
+        /// validate the FHIR claim, write the superbill into the work directory, keep the JSON.
+        let writer = fhirWriter
+        let pdfWriter = configuration.pdfWriter
+        func draft(_ planned: [Planned]) -> Drafting<Produced> {
+            let drafting = Drafting<Produced>()
+            DispatchQueue.global().async {
+                drafting.finish(Parallel.map(planned) { item -> Produced in
+                    var result = Produced()
+                    result.json = item.source
+                    if let target = item.superbill {
+                        result.superbill = Result {
+                            let payer = item.payer
+                            let bill = try superbillRenderer.superbill(for: item.evaluation, payerName: payer.isSelfPay ? nil : payer.name)
+                            try AtomicFiles.writeDurably(Data(superbillRenderer.html(bill).utf8), to: target.html.temporary, sync: false)
+                            guard let pdfWriter, let pdf = target.pdf else { return (bill, nil) }
+                            return (bill, try pdfWriter(bill, pdf.temporary))
+                        }
                     }
-                }
-                guard let encoder = item.encoder else { return result }
-                let (claim, problems) = encoder.prepare(item.evaluation)
-                result.claim = claim
-                result.problems = problems
-                guard problems.isEmpty else { return result }
-                do {
-                    var xml = String(decoding: try writer.claimXML(for: item.evaluation, payer: item.payer), as: UTF8.self)
-                    if xml.hasPrefix("<?xml"), let end = xml.firstIndex(of: "\n") { xml = String(xml[xml.index(after: end)...]) }
-                    result.fhir = .success(xml)
-                } catch {
-                    result.fhir = .failure(OutputError(path: item.payer.slug, message: "\(error)"))
-                }
-                return result
+                    guard let encoder = item.encoder else { return result }
+                    let (claim, problems) = encoder.prepare(item.evaluation)
+                    result.claim = claim
+                    result.problems = problems
+                    guard problems.isEmpty else { return result }
+                    do {
+                        var xml = String(decoding: try writer.claimXML(for: item.evaluation, payer: item.payer), as: UTF8.self)
+                        if xml.hasPrefix("<?xml"), let end = xml.firstIndex(of: "\n") { xml = String(xml[xml.index(after: end)...]) }
+                        result.fhir = .success(xml)
+                    } catch {
+                        result.fhir = .failure(OutputError(path: item.payer.slug, message: "\(error)"))
+                    }
+                    return result
+                })
             }
+            return drafting
+        }
 
-            lap("draft 837P and FHIR (parallel)")
-            // 3. In file order again: append to the payer's files, issue superbills, record what to commit.
+        /// 3. In file order again: append to the payer's files, issue superbills, record what to commit.
+        func record(_ planned: [Planned], _ produced: [Produced]) throws {
             for (item, made) in zip(planned, produced) {
                 let evaluation = item.evaluation
                 let encounter = evaluation.encounter!
@@ -389,10 +393,8 @@ public final class BatchRunner {
                     }
                 }
                 // Superbills: one per encounter, issued once.
-                if evaluation.lines.contains(where: { $0.decision == .superbill }) {
-                    if item.prior.superbillIssued {
-                        report.alreadyBilled.append(.init(encounter: encounter.id, lines: evaluation.lines.filter { $0.decision == .superbill }.map(\.line), what: "superbill"))
-                    } else if let target = item.superbill, let made = made.superbill {
+                do {
+                    if let target = item.superbill, let made = made.superbill {
                         let (superbill, pdf) = try made.get()
                         moves.append(.init(temporary: target.html.temporary, final: target.html.final))
                         var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: target.htmlName, pdf: nil, pdfNote: nil,
@@ -422,9 +424,40 @@ public final class BatchRunner {
                 encountersToSave.removeAll(keepingCapacity: true)
                 try background.run { [store] in try store.saveEncounters(saved.value) }
             }
+        }
+
+        // The next blocks are read and validated on their own thread while this one is processed;
+        // deciding block k+1 overlaps with drafting block k, which is recorded after that.
+        let reader = EncounterFileReader(decoder: decoder)
+        let inputPath = configuration.inputPath
+        var drafted: (planned: [Planned], drafting: Drafting<Produced>)?
+        // On any failure, let the drafts in flight finish before the work directory is removed.
+        defer { _ = drafted?.drafting.wait() }
+        try Prefetcher.run(capacity: Self.blocksReadAhead, produce: { put in
+            try reader.readBlocks(path: inputPath, blockSize: 256) { try put($0) }
+        }) { (block: [DecodedRecord]) in
+            lap("wait for validated encounters")
+            let planned = try decide(block)
+            lap("decide (in order)")
+            let drafting = draft(planned)
+            if let previous = drafted {
+                let produced = previous.drafting.wait()
+                lap("wait for drafts (parallel)")
+                try record(previous.planned, produced)
+                lap("write and record (in order)")
+            }
+            drafted = (planned, drafting)
+        }
+        lap("wait for validated encounters")
+        if let previous = drafted {
+            let produced = previous.drafting.wait()
+            lap("wait for drafts (parallel)")
+            try record(previous.planned, produced)
             lap("write and record (in order)")
         }
-        lap("read and validate")
+        drafted = nil
+        // Rejections in file order (the encoder's come one block after the validator's).
+        report.rejected.sort { $0.record < $1.record }
         try store.saveEncounters(encountersToSave)
         // In payer order, so the last transaction sets' ST02 numbers are the same on every run.
         for slug in outputs.keys.sorted() { try flush(outputs[slug]!) }
@@ -523,6 +556,23 @@ public final class BatchRunner {
 
         private func rethrow() throws {
             if let failure = queue.sync(execute: { failure }) { throw failure }
+        }
+    }
+
+    /// The drafts of one block, made on other threads; `wait` returns them once all are done.
+    private final class Drafting<Value>: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        /// Written once before `done` is signalled, read only after waiting for it.
+        private var values: [Value] = []
+
+        func finish(_ values: [Value]) {
+            self.values = values
+            done.signal()
+        }
+
+        func wait() -> [Value] {
+            done.wait()
+            return values
         }
     }
 
