@@ -3,7 +3,7 @@ import PackageDescription
 
 // Every arrow points toward ClaimsCore (pure domain: no I/O, clock or randomness).
 // Each outside library is imported by exactly one target:
-//   Yams -> ClaimsRules, GRDB -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI.
+//   Yams -> ClaimsRules, GRDB (and its SQLite module) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI.
 let package = Package(
     name: "claims",
     platforms: [.macOS(.v13)],
@@ -27,7 +27,11 @@ let package = Package(
         ),
         .target(name: "ClaimsFHIR", dependencies: ["ClaimsCore", "CLibXML2"]),
         .target(name: "ClaimsSuperbill", dependencies: ["ClaimsCore"]),
-        .target(name: "ClaimsStore", dependencies: ["ClaimsCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "ClaimsStore", dependencies: [
+            "ClaimsCore", .product(name: "GRDB", package: "GRDB.swift"),
+            // GRDB's own SQLite module, for binding rows directly in bulk inserts (RowInserter).
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ]),
         .target(
             name: "ClaimsEngine",
             dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12", "ClaimsFHIR", "ClaimsSuperbill", "ClaimsStore"]

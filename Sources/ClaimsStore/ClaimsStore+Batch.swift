@@ -109,23 +109,31 @@ extension ClaimsStore {
             let db = tx.db
             try db.execute(sql: "INSERT INTO batch_run (number, status, output_directory, plan, prepared_at) VALUES (?, 'prepared', ?, ?, ?)",
                            arguments: [number, outputDirectory, plan, tx.timestamp])
+            let timestamp = tx.timestamp
+            let insertClaim = try RowInserter(db, sql: """
+                INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
+                                   total_cents, auth_number, rule_version, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)")
             for claim in claims {
-                try db.cachedStatement(sql: """
-                    INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
-                                       total_cents, auth_number, rule_version, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [number, claim.encounterId, claim.patientId, claim.payer, claim.dateOfService, claim.x12File, claim.fhirFile,
-                                     claim.interchangeControlNumber, claim.groupControlNumber, claim.transactionSetControlNumber,
-                                     claim.totalCents, claim.authNumber, claim.ruleVersion, tx.timestamp])
+                try insertClaim.insert(.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
+                                       .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
+                                       .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
+                                       .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
+                                       claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp))
                 let claimId = db.lastInsertedRowID
                 for line in claim.lines {
-                    try db.cachedStatement(sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)").execute(
-                                   arguments: [claim.encounterId, line.line, claimId, line.code, line.chargeCents])
+                    try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),
+                                          .integer(line.chargeCents))
                 }
             }
+            let insertSuperbill = try RowInserter(db, sql: """
+                INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """)
             for superbill in superbills {
-                try db.cachedStatement(sql: "INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)").execute(
-                               arguments: [superbill.encounterId, number, superbill.file, superbill.totalCents, superbill.balanceDueCents, tx.timestamp])
+                try insertSuperbill.insert(.text(superbill.encounterId), .integer(Int64(number)), .text(superbill.file),
+                                           .integer(superbill.totalCents), .integer(superbill.balanceDueCents), .text(timestamp))
             }
             for use in uses {
                 _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
@@ -138,12 +146,15 @@ extension ClaimsStore {
     public func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws(StoreError) {
         guard !records.isEmpty else { return }
         try write { tx in
+            let timestamp = tx.timestamp
+            let upsert = try RowInserter(tx.db, sql: """
+                INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
+                    record = excluded.record, updated_at = excluded.updated_at
+                """)
             for record in records {
-                try tx.db.cachedStatement(sql: """
-                    INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
-                        record = excluded.record, updated_at = excluded.updated_at
-                    """).execute(arguments: [record.id, record.dateOfService.iso, record.payer, record.json, tx.timestamp])
+                try upsert.insert(.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json),
+                                  .text(timestamp))
             }
         }
     }

@@ -425,3 +425,50 @@ struct ClaimsStoreAppendOnlyTests {
         #expect(try reopened.history(of: 1).first?.by == "alice")
     }
 }
+
+@Suite("Batch records")
+struct BatchRecordTests {
+    private func claim(_ encounter: String, lines: [Int], auth: String? = nil) -> StoredClaim {
+        StoredClaim(encounterId: encounter, patientId: "PT-1", payer: "bcbs-il", dateOfService: "2026-11-02", x12File: "x12/a.x12",
+                    fhirFile: "fhir/a.xml", interchangeControlNumber: "000000001", groupControlNumber: "1", transactionSetControlNumber: "0001",
+                    totalCents: 30_500, authNumber: auth, ruleVersion: "abc", lines: lines.map { (line: $0, code: "99214", chargeCents: 21_000) })
+    }
+
+    @Test func aRunIsRecordedWithItsClaimsLinesAndSuperbills() throws {
+        let (store, _) = try S.makeStore("batch-record")
+        var calledBeforeCommit = false
+        try store.recordPreparedRun(number: 1, outputDirectory: "/out", plan: "{}",
+                                    claims: [claim("E-1", lines: [1, 2], auth: "PA-9"), claim("E-2", lines: [1])],
+                                    superbills: [StoredSuperbill(encounterId: "E-3", file: "superbills/E-3.html", totalCents: 45_000, balanceDueCents: 0)],
+                                    uses: [], beforeCommit: { calledBeforeCommit = true })
+        #expect(calledBeforeCommit)
+        #expect(try store.billedLines(encounterId: "E-1") == [1, 2])
+        #expect(try store.billedLines(encounterId: "E-2") == [1])
+        let summaries = try store.claims(since: S.date("2026-11-01"))
+        #expect(summaries.map(\.encounterId) == ["E-1", "E-2"])
+        #expect(summaries.map(\.totalCents) == [30_500, 30_500])
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
+    @Test func aLineBilledTwiceFailsTheWholeRunAndRecordsNothingOfIt() throws {
+        let (store, _) = try S.makeStore("batch-twice")
+        try store.recordPreparedRun(number: 1, outputDirectory: "/out", plan: "{}", claims: [claim("E-1", lines: [1])], superbills: [], uses: [])
+        let error = #expect(throws: StoreError.self) {
+            try store.recordPreparedRun(number: 2, outputDirectory: "/out", plan: "{}",
+                                        claims: [claim("E-2", lines: [1]), claim("E-1", lines: [1])], superbills: [], uses: [])
+        }
+        #expect(error?.description.contains("billed_line") == true)
+        #expect(try store.billedLines(encounterId: "E-2").isEmpty, "the run's earlier inserts were rolled back")
+        #expect(try store.claims(since: S.date("2026-11-01")).map(\.run) == [1])
+    }
+
+    @Test func encountersAreKeptWithTheirLatestJSON() throws {
+        let (store, _) = try S.makeStore("batch-encounters")
+        try store.saveEncounters([("E-1", S.date("2026-11-02"), "bcbs-il", #"{"id":"E-1","v":1}"#),
+                                  ("E-2", S.date("2026-10-01"), "aetna", #"{"id":"E-2"}"#)])
+        try store.saveEncounters([("E-1", S.date("2026-11-03"), "bcbs-il", #"{"id":"E-1","v":2,"name":"Zoë"}"#)])
+        let kept = try store.encounters(since: S.date("2026-11-01"))
+        #expect(kept.map(\.id) == ["E-1"])
+        #expect(kept.first?.json == #"{"id":"E-1","v":2,"name":"Zoë"}"#)
+    }
+}
