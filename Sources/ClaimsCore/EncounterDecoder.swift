@@ -448,8 +448,11 @@ enum ASCII {
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
 public enum NPI {
     public static func isValid(_ npi: String) -> Bool {
-        let digits = npi.compactMap { $0.wholeNumberValue }
-        guard npi.count == 10, digits.count == 10, npi.allSatisfy({ $0.isASCII }) else { return false }
+        let bytes = Array(npi.utf8)
+        guard bytes.count == 10, bytes.allSatisfy(ASCII.isDigit) else { return false }
+        let digits = bytes.map { Int($0 - 48) }
+        // Luhn from the right over 80840 followed by the first nine digits; every other digit doubled,
+        // starting with the rightmost.
         let payload = [8, 0, 8, 4, 0] + digits.prefix(9)
         var sum = 0
         for (offset, digit) in payload.reversed().enumerated() {

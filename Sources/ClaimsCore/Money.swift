@@ -4,12 +4,24 @@ import Foundation
 public enum Money {
     /// Parses `"210.00"`, `"210"`, `"0.5"`: digits with at most two decimal places, no sign, no exponent.
     public static func parse(_ text: String) -> Decimal? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = parts.first, !whole.isEmpty,
-              whole.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.count <= 2, fraction.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        // Digits, then optionally '.' and one or two digits; read byte by byte.
+        var digits: UInt64 = 0
+        var wholeDigits = 0
+        var fractionDigits = -1
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard fractionDigits < 0, wholeDigits > 0 else { return nil }
+                fractionDigits = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            if fractionDigits >= 0 { fractionDigits += 1 } else { wholeDigits += 1 }
+            if wholeDigits + max(fractionDigits, 0) <= 18 { digits = digits * 10 + UInt64(byte - 48) }
+        }
+        guard wholeDigits > 0, fractionDigits != 0, fractionDigits <= 2 else { return nil }
+        // Up to 18 digits fit exactly: the same value (and exponent) Decimal(string:) gives, without parsing twice.
+        if wholeDigits + max(fractionDigits, 0) <= 18 {
+            return Decimal(sign: .plus, exponent: -max(fractionDigits, 0), significand: Decimal(digits))
         }
         return Decimal(string: text, locale: posix)
     }

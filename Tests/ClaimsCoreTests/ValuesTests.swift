@@ -34,7 +34,24 @@ import Testing
         #expect(Money.x12(Decimal(string: "40.50")!) == "40.5")
     }
 
-    @Test(arguments: [("1234567893", true), ("1245319599", true), ("1234567890", false), ("123456789", false), ("12345678a3", false)])
+    /// The byte-level reader gives exactly what Foundation's parser gives for every accepted amount.
+    @Test(arguments: ["0", "7", "210", "210.1", "210.10", "00.50", "999999999999999999", "1234567890123456.78",
+                      "12345678901234567890", "123456789012345678901.25"])
+    func moneyReadsLikeFoundation(_ text: String) throws {
+        let parsed = try #require(Money.parse(text))
+        let expected = try #require(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")))
+        #expect(parsed == expected)
+        #expect(Money.format(parsed) == Money.format(expected))
+        #expect(parsed.description == expected.description)
+    }
+
+    @Test(arguments: ["", ".5", "5.", "1.2.3", "1,00", " 1", "1 ", "+1", "-0.5", "1.234", "١٢", "1e2"])
+    func moneyRejects(_ text: String) {
+        #expect(Money.parse(text) == nil)
+    }
+
+    @Test(arguments: [("1234567893", true), ("1245319599", true), ("1234567890", false), ("123456789", false), ("12345678a3", false),
+                      ("１２３４５６７８９３", false), ("12345678933", false)])
     func npiCheckDigit(_ npi: String, _ valid: Bool) {
         #expect(NPI.isValid(npi) == valid)
     }
