@@ -25,9 +25,11 @@ public struct FHIRClaimWriter: Sendable {
     /// - Parameter claimId: the resource id; defaults to the encounter id (the patient control number).
     public func claimXML(for evaluation: EncounterEvaluation, payer: PayerRules,
                          claimId: String? = nil) throws(FHIRWriteError) -> Data {
-        var text = XMLText(namespace: FHIRCodeSystem.namespace)
+        let subject = "encounter \(evaluation.encounterId)"
+        let schema = try Self.schema(for: subject)
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
         try writeClaim(to: &text, for: evaluation, payer: payer, claimId: claimId)
-        return try checkedDocument(text, rootName: "Claim", subject: "encounter \(evaluation.encounterId)")
+        return try checkedDocument(text, schema: schema, rootName: "Claim", subject: subject)
     }
 
     /// One `Bundle` of type `collection` holding a `Claim` per evaluation, all for `payer`.
@@ -35,7 +37,9 @@ public struct FHIRClaimWriter: Sendable {
                           bundleId: String) throws(FHIRWriteError) -> Data {
         let subject = "bundle \(bundleId)"
         try Self.checkResourceId(bundleId, subject: subject)
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: 8192 * max(1, evaluations.count))
+        let schema = try Self.schema(for: subject)
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: 8192 * max(1, evaluations.count),
+                           validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
         text.start("Bundle")
         text.primitive("id", bundleId)
         text.primitive("type", "collection")
@@ -51,7 +55,7 @@ public struct FHIRClaimWriter: Sendable {
             text.end()
         }
         text.end()
-        return try checkedDocument(text, rootName: "Bundle", subject: subject)
+        return try checkedDocument(text, schema: schema, rootName: "Bundle", subject: subject)
     }
 
     /// The project's XSD for what this writer produces (parsed once per process).
@@ -256,21 +260,23 @@ public struct FHIRClaimWriter: Sendable {
 
     // MARK: - Serialization and the write-time check
 
-    private func checkedDocument(_ text: XMLText, rootName: String, subject: String) throws(FHIRWriteError) -> Data {
+    private static func schema(for subject: String) throws(FHIRWriteError) -> XMLSchema {
+        do { return try projectSchema() } catch {
+            throw FHIRWriteError(code: .schemaViolation, subject: subject,
+                                 message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
+                                 diagnostics: error.diagnostics)
+        }
+    }
+
+    private func checkedDocument(_ text: XMLText, schema: XMLSchema, rootName: String, subject: String) throws(FHIRWriteError) -> Data {
         if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject,
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        let schema: XMLSchema
-        do { schema = try Self.projectSchema() } catch {
-            throw FHIRWriteError(code: .schemaViolation, subject: subject,
-                                 message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
-                                 diagnostics: error.diagnostics)
-        }
-        // Validate the tree built beside the text (one pass, no parsing); only a failure pays for
-        // parsing the text again to get line numbers.
-        let valid = schema.isValid(tree: text.tree.doc)
+        // The document was validated as it was written (no parsing, no tree); only a failure, or a
+        // validator libxml2 could not set up, pays for parsing the text to get line numbers.
+        let valid = text.validation?.finish() ?? false
         let data = Data(text.bytes)
         let problems = valid ? [] : schema.validate(data, documentName: "\(rootName).xml")
         guard problems.isEmpty else {

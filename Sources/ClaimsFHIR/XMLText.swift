@@ -5,9 +5,8 @@ internal import CLibXML2
 /// for primitives, and the namespace as the root's default namespace. FHIR puts every primitive in a
 /// `value` attribute, so an element has either a value or children.
 ///
-/// The mapping writes elements once, in document order; each call appends to the text and adds the
-/// same element to a libxml2 tree, which only the schema check reads (`XMLSchema.isValid(tree:)`):
-/// validating a built tree is much cheaper than parsing the text again.
+/// The mapping writes elements once, in document order; each call appends to the text and hands the
+/// same element to libxml2's streaming schema validator (`SchemaStream`): no parsing, no tree.
 /// Characters XML 1.0 cannot carry are noted while writing (`forbidden`), so callers reject them
 /// without a second pass.
 struct XMLText {
@@ -20,12 +19,12 @@ struct XMLText {
     /// The first character XML 1.0 cannot carry, with the path of the element that holds it.
     private(set) var forbidden: (path: String, scalar: Unicode.Scalar)?
 
-    /// The same document as a libxml2 tree (freed with the last copy of this value).
-    let tree = XMLTreeDocument()
-    private var current: xmlNodePtr?
+    /// Validates the document as it is written (nil: the caller validates the finished text instead).
+    let validation: SchemaStream?
 
-    init(namespace: String, capacity: Int = 8192) {
+    init(namespace: String, capacity: Int = 8192, validation: SchemaStream?) {
         self.namespace = namespace
+        self.validation = validation
         bytes.reserveCapacity(capacity)
         append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
     }
@@ -34,16 +33,10 @@ struct XMLText {
     mutating func start(_ name: StaticString) {
         beginChild()
         append("<"); append(name)
-        if let parent = current {
-            // A nil namespace makes the child inherit the parent's (the FHIR namespace).
-            current = xmlNewChild(parent, nil, name.utf8Start, nil)
-        } else {
+        if open.isEmpty {
             append(" xmlns=\""); appendEscaped(namespace, name: name); append("\"")
-            let root = xmlNewDocNode(tree.doc, nil, name.utf8Start, nil)!
-            namespace.withCString { xmlSetNs(root, xmlNewNs(root, Self.xml($0), nil)) }
-            xmlDocSetRootElement(tree.doc, root)
-            current = root
         }
+        validation?.start(name)
         open.append(name)
         startTagPending = true
     }
@@ -51,8 +44,7 @@ struct XMLText {
     /// Closes the innermost element: `</name>`, or `/>` when it has no children.
     mutating func end() {
         let name = open.removeLast()
-        // The root's parent is the document node: nothing follows the root.
-        current = open.isEmpty ? nil : current?.pointee.parent
+        validation?.end(name)
         if startTagPending {
             append("/>\n")
             startTagPending = false
@@ -68,21 +60,14 @@ struct XMLText {
         append("<"); append(name); append(" value=\"")
         appendEscaped(value, name: name)
         append("\"/>\n")
-        // xmlNewProp stores the text as is (the text above is what libxml2 would write for it).
-        let node = xmlNewChild(current, nil, name.utf8Start, nil)
-        value.withCString { _ = xmlNewProp(node, Self.valueName.utf8Start, Self.xml($0)) }
+        // The validator gets the value as a parser would, unescaped.
+        validation?.element(name, value: value)
     }
 
     /// An optional primitive: absent when there is no text (FHIR forbids empty values).
     mutating func optional(_ name: StaticString, _ value: String?) {
         guard let value, !value.isEmpty else { return }
         primitive(name, value)
-    }
-
-    private static let valueName: StaticString = "value"
-
-    private static func xml(_ text: UnsafePointer<CChar>) -> UnsafePointer<xmlChar> {
-        UnsafeRawPointer(text).assumingMemoryBound(to: xmlChar.self)
     }
 
     private mutating func beginChild() {
@@ -147,21 +132,4 @@ struct XMLText {
         guard forbidden == nil else { return }
         forbidden = ((open + [name]).map(\.description).joined(separator: "/"), scalar)
     }
-}
-
-/// Owns the libxml2 document an `XMLText` builds.
-final class XMLTreeDocument {
-    let doc: xmlDocPtr
-
-    init() {
-        LibXML2.initialize()
-        doc = xmlNewDoc(XMLTreeDocument.version.utf8Start)!
-        // Element and attribute names are interned in the document's dictionary (freed with the document)
-        // rather than copied per node.
-        doc.pointee.dict = xmlDictCreate()
-    }
-
-    private static let version: StaticString = "1.0"
-
-    deinit { xmlFreeDoc(doc) }
 }

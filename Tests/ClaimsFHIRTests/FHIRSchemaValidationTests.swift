@@ -1,5 +1,5 @@
 import ClaimsCore
-import ClaimsFHIR
+@testable import ClaimsFHIR
 import ClaimsTestSupport
 import Foundation
 import Testing
@@ -142,4 +142,35 @@ enum OfficialFHIRSchema {
 
     /// Parsed once per test process (2.6 MB, about 0.3 s).
     static let shared: XMLSchema? = url.flatMap { try? XMLSchema(contentsOf: $0) }
+}
+
+/// The write-time check runs libxml2's streaming validator on the elements as they are written.
+@Suite struct SchemaStreamTests {
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+
+    private func streamVerdict(_ evaluation: EncounterEvaluation) throws -> Bool? {
+        let schema = try FHIRClaimWriter.projectSchema()
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
+        try writer.writeClaim(to: &text, for: evaluation, payer: FHIRFixtures.payer, claimId: nil)
+        return text.validation?.finish()
+    }
+
+    @Test func theStreamJudgesLikeTheSchemaOnTheText() throws {
+        let bad = FHIRFixtures.evaluation(Fixtures.encounter(services: [ServiceLine(code: "99-14", units: 1, charge: 10, diagnosisPointers: [1])]))
+        // Alternating on one thread: a context that saw an invalid document is clean for the next.
+        for _ in 0..<3 {
+            #expect(try streamVerdict(FHIRFixtures.evaluation(authNumber: "A1")) == true)
+            #expect(try streamVerdict(bad) == false)
+        }
+    }
+
+    @Test func anUnfinishedStreamIsReleased() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        for _ in 0..<100 {
+            let stream = try #require(schema.streamValidation(namespace: FHIRCodeSystem.namespace))
+            stream.start("Claim")
+            // Dropped without `finish` (a writer that threw half-way): unplugged by deinit.
+        }
+        #expect(try streamVerdict(FHIRFixtures.evaluation()) == true)
+    }
 }
