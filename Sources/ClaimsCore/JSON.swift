@@ -116,6 +116,8 @@ public struct JSONParser {
         try enter(); defer { depth -= 1 }
         index += 1
         var members: [String: JSONValue] = [:]
+        // Room for an encounter's members from the start: growing 1 → 2 → 4 → 8 → 16 rehashes each time.
+        members.reserveCapacity(12)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {

@@ -99,6 +99,11 @@ public final class BatchRunner {
     /// chunks keep memory flat; each chunk is encoded and appended to the payer's file as it fills.
     public static let claimsPerChunk = 500
 
+    /// Each claim is one entry of its payer's collection Bundle.
+    private static let entryStart = Array("  <entry>\n    <resource>\n".utf8)
+    private static let entryEnd = Array("    </resource>\n  </entry>\n".utf8)
+    private static let xmlDeclarationStart = Array("<?xml".utf8)
+
     /// Blocks of 256 encounters read and validated ahead of the one being processed (a few MB).
     static let blocksReadAhead = 8
 
@@ -119,7 +124,7 @@ public final class BatchRunner {
         var fhirPath = ""
         var fhirName = ""
         /// This block's FHIR entries, written with one call per block.
-        var fhirBuffer = ""
+        var fhirBuffer = Data()
         var claims: [PreparedRun.ClaimRecord] = []
         var amount = Decimal(0)
         var lines = 0
@@ -156,7 +161,10 @@ public final class BatchRunner {
             return candidate
         }
         func append(_ text: String, to handle: FileHandle?, path: String) throws {
-            do { try handle?.write(contentsOf: Data(text.utf8)) } catch {
+            try append(Data(text.utf8), to: handle, path: path)
+        }
+        func append(_ bytes: Data, to handle: FileHandle?, path: String) throws {
+            do { try handle?.write(contentsOf: bytes) } catch {
                 throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
             }
         }
@@ -252,7 +260,8 @@ public final class BatchRunner {
         struct Produced: Sendable {
             var claim: Claim837PPreparedClaim?
             var problems: [Claim837PError] = []
-            var fhir: Result<String, OutputError>?
+            /// The Claim element's bytes (the document without its XML declaration).
+            var fhir: Result<Data, OutputError>?
             var json: String?
             var superbill: Result<(bill: Superbill, pdf: PDFOutcome?), any Error>?
         }
@@ -347,9 +356,9 @@ public final class BatchRunner {
                     result.problems = problems
                     guard problems.isEmpty else { return result }
                     do {
-                        var xml = String(decoding: try writer.claimXML(for: item.evaluation, payer: item.payer), as: UTF8.self)
-                        if xml.hasPrefix("<?xml"), let end = xml.firstIndex(of: "\n") { xml = String(xml[xml.index(after: end)...]) }
-                        result.fhir = .success(xml)
+                        let xml = try writer.claimXML(for: item.evaluation, payer: item.payer)
+                        let declarationEnd = xml.starts(with: Self.xmlDeclarationStart) ? xml.firstIndex(of: 0x0A).map { $0 + 1 } : nil
+                        result.fhir = .success(xml[(declarationEnd ?? xml.startIndex)...])
                     } catch {
                         result.fhir = .failure(OutputError(path: item.payer.slug, message: "\(error)"))
                     }
@@ -377,13 +386,15 @@ public final class BatchRunner {
                         report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line,
                                                      errors: made.problems.map { InputError(field: $0.field, message: $0.message) }))
                     } else if let claim = made.claim, let fhir = made.fhir {
-                        let claimXML: String
+                        let claimXML: Data
                         switch fhir {
                         case .success(let xml): claimXML = xml
                         case .failure(let error): throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: error.message)
                         }
                         // Each claim becomes one entry of the payer's collection Bundle.
-                        payerOutput.fhirBuffer += "  <entry>\n    <resource>\n" + claimXML + "    </resource>\n  </entry>\n"
+                        payerOutput.fhirBuffer.append(contentsOf: Self.entryStart)
+                        payerOutput.fhirBuffer.append(claimXML)
+                        payerOutput.fhirBuffer.append(contentsOf: Self.entryEnd)
                         payerOutput.pending.append(evaluation)
                         payerOutput.pendingClaims.append(claim)
                         for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
@@ -416,7 +427,7 @@ public final class BatchRunner {
             for slug in outputs.keys.sorted() where !outputs[slug]!.fhirBuffer.isEmpty {
                 let payerOutput = outputs[slug]!
                 try append(payerOutput.fhirBuffer, to: payerOutput.fhir, path: payerOutput.fhirPath)
-                payerOutput.fhirBuffer = ""
+                payerOutput.fhirBuffer.removeAll(keepingCapacity: true)
             }
             if encountersToSave.count >= 1000 {
                 // Kept for rule-change previews; idempotent, so it may trail the claims.
