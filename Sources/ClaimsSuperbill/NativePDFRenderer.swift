@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The native writer (`NativePDFWriter`) behind the `PDFRenderer` protocol: the default renderer of
 /// `SuperbillPDFWriter`. It draws the `Superbill` model, so it renders with `render(_:renderer:to:)`;
@@ -23,10 +26,30 @@ public struct NativePDFRenderer: PDFRenderer {
     public func render(_ bill: Superbill, renderer: SuperbillRenderer, to pdf: URL) throws(PDFRenderError) {
         let data = NativePDFWriter(clinic: renderer.clinic).pdf(bill)
         do {
-            try data.write(to: pdf)
+            try Self.writeFile(data, to: pdf.path)
         } catch {
             try? FileManager.default.removeItem(at: pdf)
             throw PDFRenderError(renderer: name, output: pdf.path, message: "cannot write the PDF: \(error.localizedDescription)")
+        }
+    }
+
+    /// open/write/close, owner-only (Foundation's `Data.write` flushes every file to disk, which a
+    /// batch that syncs once at the end does not need).
+    private static func writeFile(_ data: Data, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        defer { close(descriptor) }
+        try data.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var written = 0
+            while written < buffer.count {
+                let result = write(descriptor, base + written, buffer.count - written)
+                if result < 0 {
+                    if errno == EINTR { continue }
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+                written += result
+            }
         }
     }
 }
