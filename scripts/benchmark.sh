@@ -8,6 +8,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 scripts/generate-encounters.py "$count" > "$work/encounters.jsonl"
 export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-11-20 CLAIMS_DB="$work/claims.sqlite" CLAIMS_NOW=2026-11-20T17:30
+# Wall-clock seconds per phase of the run (docs/batch.md), printed below.
+export CLAIMS_BATCH_TIMINGS=1
 timer=(/usr/bin/time -v)
 [ -x /usr/bin/time ] || timer=()
 start=$(date +%s.%N)
@@ -20,4 +22,7 @@ echo "encounters: $count"
 echo "seconds:    $seconds"
 echo "per second: $rate"
 echo "peak RSS:   ${peak:-unknown} MB"
+cpu=$(awk -F': ' '/User time|System time/ { total += $2 } END { if (total) printf "%.1f", total }' "$work/time.txt")
+echo "CPU time:   ${cpu:-unknown} s (user + system; wall × 2 would be both cores busy throughout)"
+grep '^timing:' "$work/time.txt" | sed 's/^timing: /phase:      /' || true
 echo "files:      $(find "$work/out" -type f | wc -l)"
