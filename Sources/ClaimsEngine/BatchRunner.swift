@@ -504,34 +504,32 @@ public final class BatchRunner {
         outputs = [:]
 
         report.files = moves.map { String($0.final.dropFirst(out.count + 1)) }.sorted() + ["report.html", "report.json"]
+        let reportFiles = ["report.json", "report.html"].map { stage($0) }
+        moves += reportFiles.map { PreparedRun.FileMove(temporary: $0.temporary, final: $0.final) }
         lap("close 837P and FHIR files")
-        for (name, data) in [("report.json", try report.json()), ("report.html", Data(report.html().utf8))] {
-            let paths = stage(name)
-            try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
-            moves.append(.init(temporary: paths.temporary, final: paths.final))
-        }
-        lap("write report")
-        // Every staged file must be on disk before the store records the run. One sync of the file
-        // system beats an fsync per file, and it runs while the claims are inserted: the
-        // transaction waits for it just before committing.
-        let flushed = DispatchSemaphore(value: 0)
-        let flusher = Thread {
-            sync()
-            AtomicFiles.syncDirectory(work)
-            flushed.signal()
-        }
-        flusher.start()
-        var waitedForFlush = false
-        defer { if !waitedForFlush { flushed.wait() } }
 
+        // One store transaction records the run (step 4). Its inserts run on their own thread while
+        // this one writes the report and syncs the file system (one sync beats an fsync per file);
+        // the transaction waits for both, and commits only when every staged file is on disk.
         let prepared = PreparedRun(runNumber: runNumber, outputDirectory: out, workDirectory: work, moves: moves,
                                    claims: claims, superbills: superbillRecords, authorizationUses: uses)
-        try store.recordPrepared(prepared) {
-            flushed.wait()
-            waitedForFlush = true
-            lap("record in store (while syncing)")
-            checkpoint?("before-commit")
+        let recording = Recording(store: store, run: prepared, checkpoint: checkpoint)
+        recording.start()
+        do {
+            for ((_, data), paths) in zip([("report.json", try report.json()), ("report.html", Data(report.html().utf8))], reportFiles) {
+                try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
+            }
+            lap("write report")
+            sync()
+            AtomicFiles.syncDirectory(work)
+            lap("sync")
+        } catch {
+            // Nothing may be recorded for a run whose files are not all staged.
+            _ = recording.finish(commit: false)
+            throw error
         }
+        if let failure = recording.finish(commit: true) { throw failure }
+        lap("record in store (while writing the report and syncing)")
         lap("commit")
         checkpoint?("after-commit")
         try finish(prepared)
@@ -584,6 +582,47 @@ public final class BatchRunner {
         func wait() -> [Value] {
             done.wait()
             return values
+        }
+    }
+
+    /// The run's store transaction on a thread of its own: it inserts everything, then waits for the
+    /// batch's go-ahead (report written, files synced) before committing, or rolls back without it.
+    private final class Recording: @unchecked Sendable {
+        private struct Abandoned: Error {}
+        private let store: BatchStore
+        private let run: PreparedRun
+        private let checkpoint: ((String) -> Void)?
+        private let goAhead = DispatchSemaphore(value: 0)
+        private let done = DispatchSemaphore(value: 0)
+        /// Written before `goAhead` is signalled / before `done` is signalled; read after waiting.
+        private var commit = false
+        private var failure: (any Error)?
+
+        init(store: BatchStore, run: PreparedRun, checkpoint: ((String) -> Void)?) {
+            self.store = store; self.run = run; self.checkpoint = checkpoint
+        }
+
+        func start() {
+            Thread { [self] in
+                do {
+                    try store.recordPrepared(run) { () throws in
+                        goAhead.wait()
+                        guard commit else { throw Abandoned() }
+                        checkpoint?("before-commit")
+                    }
+                } catch {
+                    failure = error
+                }
+                done.signal()
+            }.start()
+        }
+
+        /// Lets the transaction commit (or roll back) and waits for it; the store's error, if any.
+        func finish(commit: Bool) -> (any Error)? {
+            self.commit = commit
+            goAhead.signal()
+            done.wait()
+            return commit ? failure : nil
         }
     }
 

@@ -16,7 +16,7 @@ public protocol BatchStore: AnyObject {
     func unfinishedRuns() throws -> [PreparedRun]
     /// Records a run's claims, superbills and authorization uses, and its file moves, in one
     /// transaction; `beforeCommit` runs inside it, after the inserts and before the commit.
-    func recordPrepared(_ run: PreparedRun, beforeCommit: () -> Void) throws
+    func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws
     func markCommitted(runNumber: Int) throws
     /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws

@@ -25,7 +25,7 @@ public final class StoreBatchAdapter: BatchStore {
         try store.preparedRuns().map { try JSONDecoder().decode(PreparedRun.self, from: Data($0.plan.utf8)) }
     }
 
-    public func recordPrepared(_ run: PreparedRun, beforeCommit: () -> Void) throws {
+    public func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws {
         // The plan kept for recovery holds only what finishing needs: the file moves.
         var plan = run
         plan.claims = []

@@ -104,7 +104,7 @@ extension ClaimsStore {
     /// files to reach the disk, so the inserts overlap the flush and the commit still follows it).
     public func recordPreparedRun(number: Int, outputDirectory: String, plan: String, claims: some Sequence<StoredClaim>,
                                   superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
-                                  beforeCommit: () -> Void = {}) throws(StoreError) {
+                                  beforeCommit: () throws -> Void = {}) throws(StoreError) {
         try write { tx in
             let db = tx.db
             try db.execute(sql: "INSERT INTO batch_run (number, status, output_directory, plan, prepared_at) VALUES (?, 'prepared', ?, ?, ?)",
@@ -138,7 +138,7 @@ extension ClaimsStore {
             for use in uses {
                 _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
             }
-            beforeCommit()
+            try beforeCommit()
         }
     }
 
