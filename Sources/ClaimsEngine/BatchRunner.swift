@@ -189,6 +189,11 @@ public final class BatchRunner {
         /// Hands the pending claims to the background writer, which encodes them as one ST…SE and
         /// appends it to the payer's 837P body while the next blocks are processed.
         let background = BackgroundWriter()
+        // Staged documents are flushed to disk as the run goes, so the sync before the commit (which
+        // alone guarantees durability) has little left to write.
+        let earlyFlush = PeriodicSync(every: 0.5)
+        earlyFlush.start()
+        defer { earlyFlush.stop() }
         // On any failure, let the background writer finish before the work directory is removed.
         defer { _ = try? background.wait() }
         func flush(_ output: PayerOutput) throws {
@@ -520,6 +525,7 @@ public final class BatchRunner {
                 try AtomicFiles.writeDurably(data, to: paths.temporary, sync: false)
             }
             lap("write report")
+            earlyFlush.stop()
             sync()
             AtomicFiles.syncDirectory(work)
             lap("sync")
@@ -582,6 +588,42 @@ public final class BatchRunner {
         func wait() -> [Value] {
             done.wait()
             return values
+        }
+    }
+
+    /// Calls `sync()` every `interval` seconds on a thread of its own until stopped: the kernel
+    /// writes the staged files while the run computes, instead of all at the end.
+    private final class PeriodicSync: @unchecked Sendable {
+        private let interval: Double
+        private let condition = NSCondition()
+        private var stopped = false
+        private var running = false
+
+        init(every interval: Double) { self.interval = interval }
+
+        func start() {
+            running = true
+            Thread { [self] in
+                condition.lock()
+                while !stopped {
+                    if condition.wait(until: Date(timeIntervalSinceNow: interval)) || stopped { continue }
+                    condition.unlock()
+                    sync()
+                    condition.lock()
+                }
+                running = false
+                condition.broadcast()
+                condition.unlock()
+            }.start()
+        }
+
+        /// Returns once the thread has ended (a sync in progress finishes first).
+        func stop() {
+            condition.lock()
+            stopped = true
+            condition.broadcast()
+            while running { condition.wait() }
+            condition.unlock()
         }
     }
 
