@@ -90,7 +90,7 @@ public final class XMLSchema: @unchecked Sendable {
     /// a tree; nil when libxml2 cannot set it up (callers then validate the text instead).
     func streamValidation(namespace: String) -> SchemaStream? {
         guard let context = idleContexts.take() ?? Self.newQuietContext(schema) else { return nil }
-        guard let stream = SchemaStream(context: context, namespace: namespace, pool: idleContexts) else {
+        guard let stream = SchemaStream(context: context, namespace: namespace, schema: self, pool: idleContexts) else {
             idleContexts.put(context)
             return nil
         }
@@ -121,6 +121,8 @@ public final class XMLSchema: @unchecked Sendable {
 /// tree is built and freed per document. Used by one thread; `finish` says whether it was valid.
 final class SchemaStream {
     private let context: xmlSchemaValidCtxtPtr
+    /// Kept alive while its validation context is in use.
+    private let schema: XMLSchema
     private let pool: ValidationContextPool
     /// The handler libxml2 wraps (empty: only validation is wanted); it must outlive the plug.
     private let baseHandler: UnsafeMutablePointer<xmlSAXHandler>
@@ -141,8 +143,9 @@ final class SchemaStream {
     private static let valueName: StaticString = "value"
     private static let empty: StaticString = ""
 
-    init?(context: xmlSchemaValidCtxtPtr, namespace: String, pool: ValidationContextPool) {
+    init?(context: xmlSchemaValidCtxtPtr, namespace: String, schema: XMLSchema, pool: ValidationContextPool) {
         self.context = context
+        self.schema = schema
         self.pool = pool
         baseHandler = .allocate(capacity: 1)
         baseHandler.initialize(to: xmlSAXHandler())
