@@ -162,6 +162,26 @@ struct BatchCommandTests {
         #expect(!result.stdout.contains("Dana") && !result.stderr.contains("Dana"), "no patient names in output")
     }
 
+    @Test func rejectionsAreReportedInFileOrder() throws {
+        let workspace = try Workspace.make("rejected-order")
+        _ = try workspace.batch("Samples/invalid-encounters.jsonl")
+        let records = (try workspace.report()["rejected"] as? [[String: Any]] ?? []).compactMap { $0["record"] as? Int }
+        #expect(records.count == 18)
+        #expect(records == records.sorted())
+    }
+
+    @Test func phaseTimingsOnlyWhenAskedFor() throws {
+        let quiet = try Workspace.make("timings-off")
+        #expect(!(try quiet.batch()).stderr.contains("timing:"))
+        let timed = try Workspace.make("timings-on")
+        let result = try timed.batch(extra: ["CLAIMS_BATCH_TIMINGS": "1"])
+        #expect(result.status == 0)
+        let phases = result.stderr.split(separator: "\n").filter { $0.hasPrefix("timing: ") }
+        for phase in ["decide (in order)", "wait for drafts (parallel)", "write and record (in order)", "commit", "move into place"] {
+            #expect(phases.contains { $0.hasPrefix("timing: \(phase): ") && $0.hasSuffix(" s") }, "\(phase) in \(phases)")
+        }
+    }
+
     @Test func documentsAreOwnerOnly() throws {
         let workspace = try Workspace.make("private")
         _ = try workspace.batch()
