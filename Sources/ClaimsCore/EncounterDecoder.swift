@@ -448,15 +448,13 @@ enum ASCII {
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
 public enum NPI {
     public static func isValid(_ npi: String) -> Bool {
-        let bytes = Array(npi.utf8)
-        guard bytes.count == 10, bytes.allSatisfy(ASCII.isDigit) else { return false }
-        let digits = bytes.map { Int($0 - 48) }
-        // Luhn from the right over 80840 followed by the first nine digits; every other digit doubled,
-        // starting with the rightmost.
-        let payload = [8, 0, 8, 4, 0] + digits.prefix(9)
-        var sum = 0
-        for (offset, digit) in payload.reversed().enumerated() {
-            if offset % 2 == 0 {
+        let digits = npi.utf8.map { Int($0) - 48 }
+        guard digits.count == 10, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        // Luhn over "80840" + the first 9 digits, doubling every other digit from the right;
+        // "80840" contributes a constant 24.
+        var sum = 24
+        for (index, digit) in digits.prefix(9).reversed().enumerated() {
+            if index % 2 == 0 {
                 let doubled = digit * 2
                 sum += doubled > 9 ? doubled - 9 : doubled
             } else {

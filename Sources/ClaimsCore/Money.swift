@@ -29,13 +29,17 @@ public enum Money {
     /// `1120` → `"1120.00"`, always two places, `.` as separator.
     public static func format(_ amount: Decimal) -> String {
         if let cents = cents(amount) { return text(cents: cents, trimmed: false) }
+        let cents = cents(of: amount)
+        return text(cents: (cents < 0, cents.magnitude), trimmed: false)
+    }
+
+    /// The amount in whole cents (rounded half away from zero beyond two places), as the store keeps it.
+    public static func cents(of amount: Decimal) -> Int64 {
+        if let cents = cents(amount) { return cents.negative ? -Int64(cents.cents) : Int64(cents.cents) }
         var value = amount
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 2, .plain)
-        let negative = rounded < 0
-        let cents = NSDecimalNumber(decimal: (negative ? -rounded : rounded) * 100).int64Value
-        let text = "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-        return negative ? "-" + text : text
+        return NSDecimalNumber(decimal: rounded * 100).int64Value
     }
 
     /// X12 amounts drop trailing zeros (`1120`, `40.5`), as 5010 R (decimal) elements allow.

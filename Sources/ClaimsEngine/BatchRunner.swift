@@ -232,10 +232,11 @@ public final class BatchRunner {
                     encounterId: claim.encounterId, patientId: encounter.patient.id, payer: output.payer.slug,
                     dateOfService: encounter.dateOfService.iso, x12File: "", fhirFile: output.fhirName,
                     interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
-                    transactionSetControlNumber: claim.transactionSetControlNumber, total: Money.format(claim.totalCharge),
+                    transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: Money.cents(of: claim.totalCharge),
                     authNumber: evaluation.billedAuthNumber, ruleVersion: String(output.payer.contentHash.prefix(16)),
                     lines: claim.lines.map { line in
-                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code, charge: Money.format(encounter.services[line - 1].charge))
+                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code,
+                                               chargeCents: Money.cents(of: encounter.services[line - 1].charge))
                     }))
             }
         }
@@ -425,7 +426,8 @@ public final class BatchRunner {
                             entry.pdfNote = "PDF not requested"
                         }
                         report.superbills.append(entry)
-                        superbillRecords.append(.init(encounterId: encounter.id, file: target.htmlName, total: entry.total, balanceDue: entry.balanceDue))
+                        superbillRecords.append(.init(encounterId: encounter.id, file: target.htmlName, totalCents: Money.cents(of: superbill.totalCharges),
+                                                      balanceDueCents: Money.cents(of: superbill.balanceDue)))
                     }
                 }
             }

@@ -40,7 +40,7 @@ public struct PreparedRun: Codable, Sendable, Hashable {
     public struct BilledLine: Codable, Sendable, Hashable {
         public var line: Int
         public var code: String
-        public var charge: String
+        public var chargeCents: Int64
     }
     public struct ClaimRecord: Codable, Sendable, Hashable {
         public var encounterId: String
@@ -52,7 +52,7 @@ public struct PreparedRun: Codable, Sendable, Hashable {
         public var interchangeControlNumber: String
         public var groupControlNumber: String
         public var transactionSetControlNumber: String
-        public var total: String
+        public var totalCents: Int64
         public var authNumber: String?
         /// Content hash of the payer rule file the decision used.
         public var ruleVersion: String
@@ -61,8 +61,8 @@ public struct PreparedRun: Codable, Sendable, Hashable {
     public struct SuperbillRecord: Codable, Sendable, Hashable {
         public var encounterId: String
         public var file: String
-        public var total: String
-        public var balanceDue: String
+        public var totalCents: Int64
+        public var balanceDueCents: Int64
     }
     public struct UseRecord: Codable, Sendable, Hashable {
         public var authorizationId: Int64

@@ -32,35 +32,16 @@ public final class StoreBatchAdapter: BatchStore {
         plan.superbills = []
         plan.authorizationUses = []
         let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
-        /// "1234.56" (as `Money.format` writes amounts) → 123456, without going through Decimal.
-        func cents(_ amount: String) -> Int64 {
-            var value: Int64 = 0
-            var fraction = -1
-            var negative = false
-            for byte in amount.utf8 {
-                switch byte {
-                case UInt8(ascii: "-"): negative = true
-                case UInt8(ascii: "."): fraction = 0
-                case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                    if fraction >= 2 { continue }
-                    value = value * 10 + Int64(byte - 48)
-                    if fraction >= 0 { fraction += 1 }
-                default: continue
-                }
-            }
-            while fraction < 2 { value *= 10; fraction = fraction < 0 ? 1 : fraction + 1 }
-            return negative ? -value : value
-        }
         // Converted one at a time inside the transaction: no second copy of every claim in memory.
         let claims = run.claims.lazy.map { claim in
             StoredClaim(encounterId: claim.encounterId, patientId: claim.patientId, payer: claim.payer, dateOfService: claim.dateOfService,
                         x12File: claim.x12File, fhirFile: claim.fhirFile, interchangeControlNumber: claim.interchangeControlNumber,
                         groupControlNumber: claim.groupControlNumber, transactionSetControlNumber: claim.transactionSetControlNumber,
-                        totalCents: cents(claim.total), authNumber: claim.authNumber, ruleVersion: claim.ruleVersion,
-                        lines: claim.lines.map { (line: $0.line, code: $0.code, chargeCents: cents($0.charge)) })
+                        totalCents: claim.totalCents, authNumber: claim.authNumber, ruleVersion: claim.ruleVersion,
+                        lines: claim.lines.map { (line: $0.line, code: $0.code, chargeCents: $0.chargeCents) })
         }
         let superbills = run.superbills.map {
-            StoredSuperbill(encounterId: $0.encounterId, file: $0.file, totalCents: cents($0.total), balanceDueCents: cents($0.balanceDue))
+            StoredSuperbill(encounterId: $0.encounterId, file: $0.file, totalCents: $0.totalCents, balanceDueCents: $0.balanceDueCents)
         }
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
         try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,

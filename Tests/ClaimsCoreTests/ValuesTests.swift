@@ -32,6 +32,10 @@ import Testing
         #expect(Money.format(Decimal(string: "0.1")! + Decimal(string: "0.2")!) == "0.30")
         #expect(Money.x12(Decimal(string: "1120.00")!) == "1120")
         #expect(Money.x12(Decimal(string: "40.50")!) == "40.5")
+        #expect(Money.cents(of: Decimal(string: "1289.82")!) == 128_982)
+        #expect(Money.cents(of: Decimal(string: "-0.5")!) == -50)
+        #expect(Money.cents(of: Decimal(string: "2.345")!) == 235, "beyond two places: rounded half away from zero, as format writes it")
+        #expect(Money.format(Decimal(string: "2.345")!) == "2.35")
     }
 
     /// The byte-level reader gives exactly what Foundation's parser gives for every accepted amount.

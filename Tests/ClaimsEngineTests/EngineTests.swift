@@ -100,10 +100,12 @@ import Testing
         let adapter = StoreBatchAdapter(store: store)
         let claim = PreparedRun.ClaimRecord(encounterId: "E1", patientId: "P", payer: "cigna", dateOfService: "2026-11-03", x12File: "x", fhirFile: "f",
                                             interchangeControlNumber: "000000001", groupControlNumber: "1", transactionSetControlNumber: "0001",
-                                            total: "1289.82", authNumber: nil, ruleVersion: "v",
-                                            lines: [.init(line: 1, code: "G2083", charge: "1289.82"), .init(line: 2, code: "99214", charge: "0.50")])
+                                            totalCents: Money.cents(of: Decimal(string: "1289.82")!), authNumber: nil, ruleVersion: "v",
+                                            lines: [.init(line: 1, code: "G2083", chargeCents: Money.cents(of: Decimal(string: "1289.82")!)),
+                                                    .init(line: 2, code: "99214", chargeCents: Money.cents(of: Decimal(string: "0.50")!))])
         let run = PreparedRun(runNumber: 1, outputDirectory: "/tmp", workDirectory: "/tmp/w", moves: [], claims: [claim], superbills: [
-            .init(encounterId: "E2", file: "s", total: "905", balanceDue: "405.5")], authorizationUses: [])
+            .init(encounterId: "E2", file: "s", totalCents: Money.cents(of: 905), balanceDueCents: Money.cents(of: Decimal(string: "405.5")!))],
+                              authorizationUses: [])
         try adapter.recordPrepared(run)
         let claims = try store.claims(since: LocalDate(iso: "2026-01-01")!)
         #expect(claims.map(\.totalCents) == [128_982])

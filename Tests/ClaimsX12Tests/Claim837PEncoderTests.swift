@@ -365,9 +365,9 @@ import Testing
     }
 
     @Test func npiCheckDigit() {
-        #expect(FieldChecker.isValidNPI("1234567893"))
-        #expect(FieldChecker.isValidNPI("1245319599"))
-        #expect(!FieldChecker.isValidNPI("1234567890"))
+        #expect(NPI.isValid("1234567893"))
+        #expect(NPI.isValid("1245319599"))
+        #expect(!NPI.isValid("1234567890"))
     }
 }
 

@@ -58,7 +58,7 @@ struct FieldChecker {
     /// An NPI: 10 digits with a valid Luhn check digit over `80840` + the first 9 (pyx12 does not check it).
     mutating func npi(_ value: String, _ field: @autoclosure () -> String, _ element: String) -> String {
         let npi = digits(value, field(), element, counts: [10], what: "a 10-digit NPI")
-        if !npi.isEmpty && !FieldChecker.isValidNPI(npi) {
+        if !npi.isEmpty && !NPI.isValid(npi) {
             fail(field(), "'\(npi)' fails the NPI check digit; copy the NPI again from NPPES")
         }
         return npi
@@ -86,22 +86,6 @@ struct FieldChecker {
         if value <= 0 { fail(field(), "is \(text); \(element) must be greater than 0") }
         if text.count > 15 { fail(field(), "is \(text); \(element) takes at most 15 characters") }
         return text
-    }
-
-    static func isValidNPI(_ npi: String) -> Bool {
-        let digits = npi.utf8.map { Int($0) - 48 }
-        guard digits.count == 10, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
-        // Luhn over "80840" + first 9 digits; "80840" contributes a constant 24.
-        var sum = 24
-        for (index, digit) in digits.prefix(9).reversed().enumerated() {
-            if index % 2 == 0 {
-                let doubled = digit * 2
-                sum += doubled > 9 ? doubled - 9 : doubled
-            } else {
-                sum += digit
-            }
-        }
-        return (10 - sum % 10) % 10 == digits[9]
     }
 
     private func describe(_ length: ClosedRange<Int>) -> String {
