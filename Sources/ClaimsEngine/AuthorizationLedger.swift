@@ -35,18 +35,19 @@ public final class AuthorizationLedger {
     }
 
     /// Gives back units counted by `consume` when the claim could not be made after all.
-    public func release(_ uses: [AuthorizationUse], patientId: String) {
+    public func release(_ uses: [AuthorizationUse], patientId: String, ownUses: Set<Int64> = []) {
         guard var auths = byPatient[patientId] else { return }
-        for use in uses {
+        for use in uses where !ownUses.contains(use.authorizationId) {
             if let index = auths.firstIndex(where: { $0.id == use.authorizationId }) { auths[index].unitsUsed -= 1 }
         }
         byPatient[patientId] = auths
     }
 
-    /// Counts one unit per use against the in-memory copies.
-    public func consume(_ uses: [AuthorizationUse], patientId: String) {
+    /// Counts one unit per use against the in-memory copies. `ownUses`: authorizations this
+    /// encounter used in an earlier run; their unit is already in the stored count.
+    public func consume(_ uses: [AuthorizationUse], patientId: String, ownUses: Set<Int64> = []) {
         guard var auths = byPatient[patientId] else { return }
-        for use in uses {
+        for use in uses where !ownUses.contains(use.authorizationId) {
             if let index = auths.firstIndex(where: { $0.id == use.authorizationId }) { auths[index].unitsUsed += 1 }
         }
         byPatient[patientId] = auths

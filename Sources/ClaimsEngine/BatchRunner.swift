@@ -72,15 +72,15 @@ public final class BatchRunner {
     public func run() throws -> BatchReport {
         phaseSeconds = []
         phaseStarted = DispatchTime.now().uptimeNanoseconds
-        let recovered = try recoverUnfinishedRuns()
-        try removeAbandonedWorkDirectories(keeping: [])
+        try recoverUnfinishedRuns()
+        removeAbandonedWorkDirectories()
         for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(out + folder) }
 
         let runNumber = try store.allocateControlNumbers("batch-run", count: 1).lowerBound
         let work = "\(out)/\(Self.workDirectoryName)/run-\(runNumber)"
         for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(work + folder) }
         do {
-            let report = try execute(runNumber: runNumber, work: work, recovered: recovered)
+            let report = try execute(runNumber: runNumber, work: work)
             try? FileManager.default.removeItem(atPath: work)
             try? FileManager.default.removeItem(atPath: "\(out)/\(Self.workDirectoryName)")
             return report
@@ -132,7 +132,7 @@ public final class BatchRunner {
         init(payer: PayerRules, encoder: Claim837PEncoder) { self.payer = payer; self.encoder = encoder }
     }
 
-    private func execute(runNumber: Int, work: String, recovered: [Int]) throws -> BatchReport {
+    private func execute(runNumber: Int, work: String) throws -> BatchReport {
         let rules = configuration.rules
         let createdAt = "\(configuration.createdDate.iso) \(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2))"
         var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
@@ -268,7 +268,6 @@ public final class BatchRunner {
             var problems: [Claim837PError] = []
             /// The Claim element's bytes (the document without its XML declaration).
             var fhir: Result<Data, OutputError>?
-            var json: String?
             var superbill: Result<(bill: Superbill, pdf: PDFOutcome?), any Error>?
         }
 
@@ -320,7 +319,7 @@ public final class BatchRunner {
                 var encoder: Claim837PEncoder?
                 if evaluation.lines.contains(where: { $0.decision == .bill }) {
                     encoder = try output(for: payer).encoder
-                    ledger.consume(evaluation.authorizationUses, patientId: patientId)
+                    ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: prior.authorizationsUsed)
                 }
                 var superbill: SuperbillTarget?
                 let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
@@ -346,7 +345,6 @@ public final class BatchRunner {
             DispatchQueue.global().async {
                 drafting.finish(Parallel.map(planned) { item -> Produced in
                     var result = Produced()
-                    result.json = item.source
                     if let target = item.superbill {
                         result.superbill = Result {
                             let payer = item.payer
@@ -380,13 +378,13 @@ public final class BatchRunner {
                 let evaluation = item.evaluation
                 let encounter = evaluation.encounter!
                 let payer = item.payer
-                if let json = made.json {
+                if let json = item.source {
                     encountersToSave.append((encounter.id, encounter.dateOfService, payer.slug, json))
                 }
                 if item.encoder != nil {
                     let payerOutput = try output(for: payer)
                     if !made.problems.isEmpty {
-                        ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id)
+                        ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: item.prior.authorizationsUsed)
                         report.rejectedCount += 1
                         report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
                         report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line,
@@ -457,23 +455,24 @@ public final class BatchRunner {
             lap("wait for validated encounters")
             let planned = try decide(block)
             lap("decide (in order)")
-            let drafting = draft(planned)
-            if let previous = drafted {
+            // `drafted` always names the one drafting not yet waited for (the defer waits for it).
+            let previous = drafted
+            drafted = (planned, draft(planned))
+            if let previous {
                 let produced = previous.drafting.wait()
                 lap("wait for drafts (parallel)")
                 try record(previous.planned, produced)
                 lap("write and record (in order)")
             }
-            drafted = (planned, drafting)
         }
         lap("wait for validated encounters")
         if let previous = drafted {
+            drafted = nil
             let produced = previous.drafting.wait()
             lap("wait for drafts (parallel)")
             try record(previous.planned, produced)
             lap("write and record (in order)")
         }
-        drafted = nil
         // Rejections in file order (the encoder's come one block after the validator's).
         report.rejected.sort { $0.record < $1.record }
         try store.saveEncounters(encountersToSave)
@@ -538,7 +537,6 @@ public final class BatchRunner {
         }
         if let failure = recording.finish(commit: true) { throw failure }
         lap("record in store (while writing the report and syncing)")
-        lap("commit")
         checkpoint?("after-commit")
         try finish(prepared)
         lap("move into place")
@@ -553,6 +551,9 @@ public final class BatchRunner {
         private let queue = DispatchQueue(label: "claims.batch.837p")
         /// At most two chunks wait or run: memory stays bounded when encoding falls behind.
         private let slots = DispatchSemaphore(value: 2)
+        /// Read by the batch's thread under the lock: reading it on the queue would wait for
+        /// every queued job, so nothing would ever overlap.
+        private let lock = NSLock()
         private var failure: (any Error)?
 
         func run(_ work: @escaping () throws -> Void) throws {
@@ -561,8 +562,8 @@ public final class BatchRunner {
             let job = Unchecked(work)
             queue.async { [self] in
                 defer { slots.signal() }
-                guard failure == nil else { return }
-                do { try job.value() } catch { failure = error }
+                guard lock.withLock({ failure }) == nil else { return }
+                do { try job.value() } catch { lock.withLock { failure = error } }
             }
         }
 
@@ -572,7 +573,7 @@ public final class BatchRunner {
         }
 
         private func rethrow() throws {
-            if let failure = queue.sync(execute: { failure }) { throw failure }
+            if let failure = lock.withLock({ failure }) { throw failure }
         }
     }
 
@@ -695,20 +696,15 @@ public final class BatchRunner {
     }
 
     /// Runs recorded in the store whose files a crash left in the work directory: finish them.
-    private func recoverUnfinishedRuns() throws -> [Int] {
-        var finished: [Int] = []
-        for run in try store.unfinishedRuns() {
-            try finish(run)
-            finished.append(run.runNumber)
-        }
-        return finished
+    private func recoverUnfinishedRuns() throws {
+        for run in try store.unfinishedRuns() { try finish(run) }
     }
 
     /// Work directories of runs that crashed before anything was recorded: their files never counted.
-    private func removeAbandonedWorkDirectories(keeping: Set<String>) throws {
+    private func removeAbandonedWorkDirectories() {
         let root = "\(out)/\(Self.workDirectoryName)"
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
-        for entry in entries where !keeping.contains(entry) {
+        for entry in entries {
             try? FileManager.default.removeItem(atPath: "\(root)/\(entry)")
         }
     }

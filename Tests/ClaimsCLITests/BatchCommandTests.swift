@@ -162,12 +162,24 @@ struct BatchCommandTests {
         #expect(!result.stdout.contains("Dana") && !result.stderr.contains("Dana"), "no patient names in output")
     }
 
+    /// The 837P encoder rejects a record when its block is recorded, after the validator rejected
+    /// the records of the next block: the report still lists them in file order.
     @Test func rejectionsAreReportedInFileOrder() throws {
         let workspace = try Workspace.make("rejected-order")
-        _ = try workspace.batch("Samples/invalid-encounters.jsonl")
-        let records = (try workspace.report()["rejected"] as? [[String: Any]] ?? []).compactMap { $0["record"] as? Int }
-        #expect(records.count == 18)
-        #expect(records == records.sorted())
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        var first = try #require((try JSONSerialization.jsonObject(with: samples) as? [[String: Any]])?.first)
+        var patient = try #require(first["patient"] as? [String: Any])
+        patient["lastName"] = String(repeating: "Reyes-", count: 14)   // 84 characters: valid input, too long for NM103
+        first["patient"] = patient
+        let lines = [String(decoding: try JSONSerialization.data(withJSONObject: first), as: UTF8.self),
+                     #"{"id": "BROKEN-1", "dateOfService": "not a date"}"#]
+        let input = workspace.root.appendingPathComponent("order.jsonl")
+        try lines.joined(separator: "\n").write(to: input, atomically: true, encoding: .utf8)
+        let result = try workspace.batch(input.path)
+        #expect(result.status == 3)
+        let rejected = try workspace.report()["rejected"] as? [[String: Any]] ?? []
+        #expect(rejected.compactMap { $0["encounter"] as? String } == ["ENC-2026-0001", "BROKEN-1"])
+        #expect(rejected.compactMap { $0["record"] as? Int } == [1, 2])
     }
 
     @Test func phaseTimingsOnlyWhenAskedFor() throws {
@@ -177,7 +189,7 @@ struct BatchCommandTests {
         let result = try timed.batch(extra: ["CLAIMS_BATCH_TIMINGS": "1"])
         #expect(result.status == 0)
         let phases = result.stderr.split(separator: "\n").filter { $0.hasPrefix("timing: ") }
-        for phase in ["decide (in order)", "wait for drafts (parallel)", "write and record (in order)", "commit", "move into place"] {
+        for phase in ["decide (in order)", "wait for drafts (parallel)", "write and record (in order)", "sync", "move into place"] {
             #expect(phases.contains { $0.hasPrefix("timing: \(phase): ") && $0.hasSuffix(" s") }, "\(phase) in \(phases)")
         }
     }

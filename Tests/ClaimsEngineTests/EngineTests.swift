@@ -70,6 +70,60 @@ import Testing
     }
 }
 
+@Suite struct AuthorizationLedgerOwnUseTests {
+    /// An encounter billed again (a new line) on an authorization it already used in an earlier run:
+    /// that unit is in the stored count already, so the next encounter still finds the one left.
+    @Test func aReusedOwnUnitIsNotCountedTwice() throws {
+        let auth = PriorAuthorization(id: 1, patientId: "P", payer: "cigna", service: "spravato", status: .approved, units: 2,
+                                      start: LocalDate(iso: "2026-01-01"), end: LocalDate(iso: "2026-12-31"))
+        var stored = auth
+        stored.unitsUsed = 1
+        let ledger = AuthorizationLedger(all: [stored])
+        let use = AuthorizationUse(authorizationId: 1, authNumber: nil, service: "spravato")
+        ledger.consume([use], patientId: "P", ownUses: [1])
+        #expect(try ledger.authorizations(for: "P").first?.unitsUsed == 1)
+        ledger.release([use], patientId: "P", ownUses: [1])
+        #expect(try ledger.authorizations(for: "P").first?.unitsUsed == 1)
+        ledger.consume([use], patientId: "P")
+        #expect(try ledger.authorizations(for: "P").first?.unitsUsed == 2)
+    }
+}
+
+@Suite struct BatchRunnerFailureTests {
+    /// A document that cannot be written while blocks are in flight: the run fails with the error,
+    /// waits for its drafts (no hang) and records nothing.
+    @Test(.timeLimit(.minutes(1)))
+    func aFailingSuperbillStopsTheRunWithoutHanging() throws {
+        struct DiskFull: Error {}
+        let root = try Fixtures.temporaryDirectory("runner-failure")
+        let rules = EncounterFileReaderTests.rules
+        let clinic = try ClinicProfileLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml").path)
+        let store = try ClaimsStore(path: root.appendingPathComponent("s.sqlite").path, configuration: .init(clock: { Date(timeIntervalSince1970: 0) }))
+        let asOf = LocalDate(iso: "2026-11-20")!
+        // 1,000 copies of a self-pay IV ketamine encounter (each gets a superbill): many blocks, so
+        // the failure comes while the next block's drafts are running.
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        guard case .array(let encounters) = try JSONParser.parse(String(decoding: samples, as: UTF8.self)),
+              case .object(var selfPay)? = encounters.first(where: { $0["id"] == .string("ENC-2026-0019") }) else {
+            Issue.record("sample ENC-2026-0019 is missing"); return
+        }
+        var lines: [String] = []
+        for index in 0..<1_000 {
+            selfPay["id"] = .string("KET-\(index)")
+            lines.append(JSONValue.object(selfPay).jsonText)
+        }
+        let input = root.appendingPathComponent("in.jsonl").path
+        try lines.joined(separator: "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        let runner = BatchRunner(
+            configuration: .init(inputPath: input, outputDirectory: root.appendingPathComponent("out").path, asOf: asOf,
+                                 createdDate: asOf, createdTime: "1730", rules: rules, clinic: clinic,
+                                 pdfWriter: { _, _ in throw DiskFull() }),
+            store: StoreBatchAdapter(store: store))
+        #expect(throws: DiskFull.self) { try runner.run() }
+        #expect(try store.claims(since: LocalDate(iso: "2000-01-01")!).isEmpty)
+    }
+}
+
 @Suite struct BatchReportTests {
     @Test func theSummaryNamesEncountersByIdOnly() {
         var report = BatchReport(asOf: LocalDate(iso: "2026-11-20")!, run: 3, input: "in.json", createdAt: "2026-11-20 17:30")
