@@ -47,7 +47,7 @@ public struct ClaimsCommand: ParsableCommand {
 /// Exit codes (docs/errors.md). Usage errors follow sysexits (64); others are ours.
 public enum ExitStatus: Int32, Sendable {
     case success = 0
-    /// Some encounters were rejected or held but the run completed (batch/check).
+    /// Some encounters were rejected but the run completed (batch/check).
     case completedWithRejections = 3
     /// Bad command line.
     case usage = 64

@@ -9,11 +9,12 @@ import Foundation
 ///
 /// Order of work (docs/batch.md):
 /// 1. finish any run a crash left recorded-but-not-moved (roll forward);
-/// 2. stream the input; write FHIR claims and superbills into a private work directory
-///    `DIR/.claims-work/run-N` as they are produced (memory stays flat);
-/// 3. draw control numbers, write the 837P files and the report into the work directory, all fsynced;
+/// 2. stream the input; write the 837P transaction sets (control numbers drawn as they fill), FHIR
+///    claims and superbills into a private work directory `DIR/.claims-work/run-N` as they are
+///    produced (memory stays flat);
+/// 3. close the 837P files and bundles and write the report into the work directory;
 /// 4. one store transaction records the claims, billed lines, superbills, authorization uses and the
-///    list of files to move ("prepared");
+///    list of files to move ("prepared"), committing only after one `sync` put every staged file on disk;
 /// 5. rename every file into place, then mark the run committed and remove the work directory.
 /// A kill before 4 leaves nothing recorded and only the work directory (removed by the next run);
 /// a kill after 4 is completed by the next run (step 1). No file ever appears in DIR half-written.

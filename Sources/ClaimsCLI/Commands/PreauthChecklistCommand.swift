@@ -36,8 +36,6 @@ struct PreauthChecklistCommand: ParsableCommand {
         let authorizations = try StoreSupport.run { () throws(StoreError) in
             try store.authorizations(forPatients: encounters.map(\.patient.id))
         }
-        // The rule model has no decision-deadline field yet, so no payer gets an overdue warning from the CLI;
-        // once PayerRules carries it, pass it here (docs/prior-authorizations.md).
         let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays))
         let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected)
         switch format {
