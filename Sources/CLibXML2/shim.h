@@ -14,7 +14,6 @@ typedef __CHAR16_TYPE__ UChar;
 #include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 #include <libxml/xmlmemory.h>
-#include <libxml/xmlsave.h>
 /* xmlFree is a mutable C global; Swift 6 rejects reading it. */
 static inline void clibxml2_free(void *p) { xmlFree(p); }
 #endif

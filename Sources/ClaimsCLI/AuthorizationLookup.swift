@@ -4,12 +4,8 @@ import Foundation
 
 /// Where `check` finds stored authorizations without writing anything.
 enum AuthorizationLookup {
-    /// A lookup by patient id. When the store file does not exist, nothing is on file and no file is created.
-    static func readOnly(_ global: GlobalOptions) throws -> (String) throws -> [PriorAuthorization] {
-        try open(global).authorizations
-    }
-
-    /// Lookups of authorizations by patient and of the authorizations an encounter already used.
+    /// Lookups of authorizations by patient and of the authorizations an encounter already used. When
+    /// the store file does not exist, nothing is on file and no file is created.
     static func open(_ global: GlobalOptions) throws -> (authorizations: (String) throws -> [PriorAuthorization], usedBy: (String) throws -> Set<Int64>) {
         guard FileManager.default.fileExists(atPath: global.dbPath) else { return ({ _ in [] }, { _ in [] }) }
         let store = try StoreSupport.open(global)

@@ -16,7 +16,6 @@ public struct EncounterDecoder: Sendable {
     public static let maxDiagnoses = 12
     public static let maxLines = 50
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
-    public static let sexes: Set<String> = ["F", "M", "U"]
 
     static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
                                              "diagnoses", "clinical", "services", "priorAuthorization", "payments"]
@@ -108,7 +107,7 @@ public struct EncounterDecoder: Sendable {
             c.fail("\(path).dateOfBirth", "is in the future; check the birth date in the chart")
         }
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
-        if let sexText, !Self.sexes.contains(sexText) { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
+        if let sexText, Sex(rawValue: sexText) == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
         if let phone, phone.utf8.count != 10 || !ASCII.all(phone, ASCII.isDigit) {
             c.fail("\(path).phone", "must be 10 digits without punctuation")

@@ -273,13 +273,6 @@ public struct JSONRecord: Sendable {
         self.ordinal = ordinal; self.line = line; self.column = column; self.bytes = bytes; self.structuralError = structuralError
     }
 
-    public init(ordinal: Int, line: Int, column: Int, result: Result<JSONValue, JSONSyntaxError>) {
-        switch result {
-        case .success(let value): self.init(ordinal: ordinal, line: line, column: column, bytes: Array(value.jsonText.utf8))
-        case .failure(let error): self.init(ordinal: ordinal, line: line, column: column, structuralError: error)
-        }
-    }
-
     /// The parsed record, or where and why it is not JSON.
     public var result: Result<JSONValue, JSONSyntaxError> {
         if let structuralError { return .failure(structuralError) }
@@ -363,7 +356,7 @@ public struct JSONRecordSplitter {
             ordinal += 1
             records.append(JSONRecord(ordinal: ordinal, line: collecting ? recordLine : line,
                                       column: collecting ? recordColumn : column,
-                                      result: .failure(JSONSyntaxError(line: line, column: column, message: message))))
+                                      structuralError: JSONSyntaxError(line: line, column: column, message: message)))
         case .undecided, .finished:
             break
         }
@@ -378,7 +371,7 @@ public struct JSONRecordSplitter {
         fatal = error
         mode = .finished
         ordinal += 1
-        records.append(JSONRecord(ordinal: ordinal, line: line, column: column, result: .failure(error)))
+        records.append(JSONRecord(ordinal: ordinal, line: line, column: column, structuralError: error))
     }
 
     private mutating func consume(_ byte: UInt8, into records: inout [JSONRecord]) {

@@ -145,7 +145,15 @@ public enum Decision: String, Sendable, Hashable, Codable, CaseIterable, Compara
     case hold
     case bill
 
-    public var precedence: Int { Decision.allCases.firstIndex(of: self)! }
+    public var precedence: Int {
+        switch self {
+        case .notCovered: 0
+        case .criteriaNotMet: 1
+        case .superbill: 2
+        case .hold: 3
+        case .bill: 4
+        }
+    }
     public static func < (lhs: Decision, rhs: Decision) -> Bool { lhs.precedence < rhs.precedence }
 }
 

@@ -389,7 +389,7 @@ public final class BatchRunner {
                         report.rejectedCount += 1
                         report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
                         report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line,
-                                                     errors: made.problems.map { InputError(field: $0.field, message: $0.message) }))
+                                                     errors: made.problems.map(\.inputError)))
                     } else if let claim = made.claim, let fhir = made.fhir {
                         let claimXML: Data
                         switch fhir {

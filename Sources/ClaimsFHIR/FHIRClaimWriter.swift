@@ -223,8 +223,7 @@ public struct FHIRClaimWriter: Sendable {
     static func exactUnitPrice(charge: Decimal, units: Decimal) -> Decimal? {
         guard units > 0 else { return nil }
         if units == 1 { return charge }
-        guard let cents = Decimal(string: Money.format(charge / units), locale: Locale(identifier: "en_US_POSIX")),
-              cents * units == charge else { return nil }
+        guard let cents = Money.parse(Money.format(charge / units)), cents * units == charge else { return nil }
         return cents
     }
 

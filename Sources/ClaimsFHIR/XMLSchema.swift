@@ -97,8 +97,8 @@ public final class XMLSchema: @unchecked Sendable {
         return stream
     }
 
-    /// Validates a document already in memory (built or parsed); built trees carry no line numbers.
-    func validate(tree doc: xmlDocPtr) -> [XMLDiagnostic] {
+    /// Validates a parsed document, collecting every message with its line.
+    private func validate(tree doc: xmlDocPtr) -> [XMLDiagnostic] {
         let sink = DiagnosticSink()
         guard let validation = xmlSchemaNewValidCtxt(schema) else {
             return [XMLDiagnostic(level: .fatal, line: 0, message: "libxml2 could not create a validation context")]

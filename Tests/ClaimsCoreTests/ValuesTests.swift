@@ -38,6 +38,11 @@ import Testing
         #expect(Money.format(Decimal(string: "2.345")!) == "2.35")
     }
 
+    @Test func decisionPrecedenceFollowsTheDeclarationOrder() {
+        #expect(Decision.allCases.map(\.precedence) == Array(0..<Decision.allCases.count))
+        #expect(Decision.allCases.sorted() == Decision.allCases)
+    }
+
     /// The byte-level reader gives exactly what Foundation's parser gives for every accepted amount.
     @Test(arguments: ["0", "7", "210", "210.1", "210.10", "00.50", "999999999999999999", "1234567890123456.78",
                       "12345678901234567890", "123456789012345678901.25"])

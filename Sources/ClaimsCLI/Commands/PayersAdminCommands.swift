@@ -270,10 +270,10 @@ enum RuleAdministration {
         let ledger = AuthorizationLedger(all: try StoreSupport.run { () throws(StoreError) in try store.allAuthorizations() })
         var impact: [Impact] = []
         var count = 0
+        let oldDecoder = EncounterDecoder(codes: old.codes, payers: Set(old.payers.keys), asOf: asOf, allowFutureDates: true)
+        let newDecoder = EncounterDecoder(codes: new.codes, payers: Set(new.payers.keys), asOf: asOf, allowFutureDates: true)
         for (_, json) in stored {
             guard let value = try? JSONParser.parse(json) else { continue }
-            let oldDecoder = EncounterDecoder(codes: old.codes, payers: Set(old.payers.keys), asOf: asOf, allowFutureDates: true)
-            let newDecoder = EncounterDecoder(codes: new.codes, payers: Set(new.payers.keys), asOf: asOf, allowFutureDates: true)
             guard let encounter = oldDecoder.decode(value).encounter ?? newDecoder.decode(value).encounter else { continue }
             count += 1
             let ownUses = try StoreSupport.run { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounter.id) }

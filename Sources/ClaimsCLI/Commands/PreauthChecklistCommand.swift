@@ -18,7 +18,7 @@ struct PreauthChecklistCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The scheduled encounters: a JSON array or JSON Lines.") var file: String
-    @Option(help: "text or json.") var format: PreauthOutputFormat = .text
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
         let asOf = try global.processingDate()

@@ -20,8 +20,3 @@ struct PreauthCommand: ParsableCommand {
                       PreauthShowCommand.self, PreauthChecklistCommand.self]
     )
 }
-
-/// `--format text|json` for the preauth commands.
-enum PreauthOutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}

@@ -21,7 +21,7 @@ struct PreauthListCommand: ParsableCommand {
     @Option(help: "submitted, pending, approved, denied, appealed, cancelled, expired or exhausted.") var status: String?
     @Option(name: .customLong("expiring-within"), help: "Only approvals ending within DAYS of the processing date.")
     var expiringWithin: Int?
-    @Option(help: "text or json.") var format: PreauthOutputFormat = .text
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     func validate() throws {
         if let days = expiringWithin, days < 0 { throw ValidationError("--expiring-within must be 0 or more days") }
@@ -53,7 +53,7 @@ struct PreauthShowCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The authorization's id, or its auth number.") var id: String
-    @Option(help: "text or json.") var format: PreauthOutputFormat = .text
+    @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
         let asOf = try global.processingDate()

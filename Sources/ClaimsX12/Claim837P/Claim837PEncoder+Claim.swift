@@ -27,7 +27,6 @@ struct SubscriberKey: Hashable {
 }
 
 extension Claim837PEncoder {
-    static let ndcUnits: Set<String> = ["F2", "GR", "ME", "ML", "UN"]
 
     /// Builds the claim of `evaluation`'s `bill` lines; nil draft when it has none.
     func draft(for evaluation: EncounterEvaluation, header: HeaderParts) -> (draft: ClaimDraft?, problems: [Claim837PError]) {
@@ -186,8 +185,8 @@ extension Claim837PEncoder {
                 check.fail(field + ".ndcQuantity", "is missing; a line with an NDC needs the drug quantity (CTP04)")
             }
             let unit = (line.ndcUnit ?? "").uppercased()
-            if !Self.ndcUnits.contains(unit) {
-                check.fail(field + ".ndcUnit", "is '\(line.ndcUnit ?? "")'; CTP05-1 is one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
+            if !EncounterDecoder.ndcUnits.contains(unit) {
+                check.fail(field + ".ndcUnit", "is '\(line.ndcUnit ?? "")'; CTP05-1 is one of \(EncounterDecoder.ndcUnits.sorted().joined(separator: ", "))")
             }
             segments.append(X12Segment("LIN", "", "N4", X12Element(digits)))
             segments.append(X12Segment("CTP", "", "", "", X12Element(quantity), X12Element(components: [unit])))

@@ -21,8 +21,9 @@ public struct Claim837PEncoder: Sendable {
     public static let defaultMaxClaimsPerTransactionSet = 5_000
     /// 2300 loops per subscriber/patient HL (map limit).
     public static let maxClaimsPerHierarchicalLevel = 100
-    public static let maxLinesPerClaim = 50
-    public static let maxDiagnosesPerClaim = 12
+    /// The 837P's limits, which the input validator already enforces (one definition).
+    public static let maxLinesPerClaim = EncounterDecoder.maxLines
+    public static let maxDiagnosesPerClaim = EncounterDecoder.maxDiagnoses
 
     public var clinic: ClinicProfile { didSet { cachedHeader = computeHeaderParts() } }
     public var payer: PayerRules { didSet { cachedHeader = computeHeaderParts() } }

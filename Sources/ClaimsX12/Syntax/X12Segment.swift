@@ -47,8 +47,6 @@ public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, Custom
     /// Exactly these repetitions and components, as a reader found them.
     public init(repetitions: [[String]]) { storage = repetitions.isEmpty ? .simple("") : Self.storage(repetitions) }
 
-    public static let empty = X12Element("")
-
     /// The first component of the first repetition: the whole value of a simple element.
     public var value: String {
         switch storage {

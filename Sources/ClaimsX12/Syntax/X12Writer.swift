@@ -43,13 +43,6 @@ public struct X12Writer: Sendable {
         return String(decoding: output.bytes, as: UTF8.self)
     }
 
-    /// One segment without its terminator (for tests and messages).
-    public func render(_ segment: X12Segment) throws(X12Error) -> String {
-        var output = Output(configuration.delimiters)
-        try output.append(segment, number: nil)
-        return String(decoding: output.bytes, as: UTF8.self)
-    }
-
     private func validateConfiguration() throws(X12Error) {
         if let problem = configuration.delimiters.problem { throw X12Error("cannot write with these delimiters: \(problem)") }
         for scalar in configuration.lineBreak.unicodeScalars where scalar != "\r" && scalar != "\n" {
