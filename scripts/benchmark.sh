@@ -13,8 +13,13 @@ export CLAIMS_BATCH_TIMINGS=1
 timer=(/usr/bin/time -v)
 [ -x /usr/bin/time ] || timer=()
 start=$(date +%s.%N)
-"${timer[@]}" .build/release/claims batch "$work/encounters.jsonl" --out "$work/out" > "$work/summary.txt" 2> "$work/time.txt" || true
+status=0
+"${timer[@]}" .build/release/claims batch "$work/encounters.jsonl" --out "$work/out" > "$work/summary.txt" 2> "$work/time.txt" || status=$?
 end=$(date +%s.%N)
+# 0: every encounter valid; 3: some rejected (the generator writes none). Anything else is a failed run, not a figure.
+if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
+  echo "benchmark: the batch failed (exit $status):" >&2; cat "$work/time.txt" >&2; exit 1
+fi
 seconds=$(python3 -c "print(f'{$end - $start:.2f}')")
 rate=$(python3 -c "print(int($count / ($end - $start)))")
 peak=$(grep -E 'Maximum resident set size' "$work/time.txt" | awk '{print int($6/1024)}')

@@ -11,18 +11,21 @@ export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-
 bash scripts/seed-sample-authorizations.sh "$claims"
 "$claims" batch Samples/encounters.json --out "$work/out" >/dev/null
 shopt -s nullglob
-x12=("$work"/out/x12/*.x12 Samples/expected/*.x12)
+written=("$work"/out/x12/*.x12)
+[ ${#written[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
+x12=("${written[@]}" Samples/expected/*.x12)
 fhir=("$work"/out/fhir/*.xml Samples/expected/*.claim.xml)
-[ ${#x12[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
 echo "validate-samples: ${#x12[@]} 837P files through pyx12"
 bash scripts/validate-837p.sh "${x12[@]}"
 schema=../shared/fhir-r4-schema/fhir-single.xsd
 if [ -f "$schema" ]; then
-  command -v xmllint >/dev/null || { apt-get install -y -qq libxml2-utils >/dev/null 2>&1 || true; }
+  # xmllint comes from libxml2-utils (scripts/setup.sh).
   if command -v xmllint >/dev/null; then
     echo "validate-samples: ${#fhir[@]} FHIR files through the official R4 schema"
-    xmllint --nonet --noout --schema "$schema" "${fhir[@]}" 2>&1 | grep -v ' validates$' || true
-    xmllint --nonet --noout --schema "$schema" "${fhir[@]}" >/dev/null 2>&1
+    verdict=0
+    messages=$(xmllint --nonet --noout --schema "$schema" "${fhir[@]}" 2>&1) || verdict=$?
+    grep -v ' validates$' <<<"$messages" || true
+    [ "$verdict" -eq 0 ] || { echo "validate-samples: FHIR files fail the official schema" >&2; exit 1; }
   else
     echo "validate-samples: xmllint not available; FHIR files are checked by the Swift tests instead"
   fi
