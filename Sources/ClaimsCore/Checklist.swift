@@ -23,15 +23,13 @@ public struct ChecklistBuilder: Sendable {
     public func build(encounters: [Encounter], authorizations: [PriorAuthorization], asOf: LocalDate,
                       rejected: [ChecklistRejection] = []) -> Checklist {
         var groups: [GroupKey: Group] = [:]
+        let views = rules.payerViews
         let ordered = encounters.sorted { ($0.dateOfService, $0.id) < ($1.dateOfService, $1.id) }
         for encounter in ordered {
-            guard let payer = rules.payer(encounter.payerSlug) else { continue }
+            guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else { continue }
             let lineServices = encounter.services.map { rules.codes.service(of: $0.code) }
-            var named = rules.sharedConditions
-            named.merge(payer.conditions) { _, own in own }
-            let context = ConditionContext(encounter: encounter, services: Set(lineServices.compactMap { $0 }), named: named)
-            let applicable = rules.commonRules.filter { !payer.excludedCommonRules.contains($0.id) } + payer.rules
-            for rule in applicable where rule.effective.contains(encounter.dateOfService) {
+            let context = ConditionContext(encounter: encounter, services: Set(lineServices.compactMap { $0 }), named: view.conditions)
+            for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
                 switch rule.kind {
                 case .priorAuthorization, .criteria, .notCovered: break
                 default: continue

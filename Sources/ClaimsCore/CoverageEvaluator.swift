@@ -5,8 +5,9 @@ import Foundation
 /// processing date and the stored authorizations are passed in.
 public struct CoverageEvaluator: Sendable {
     public let rules: RuleBook
+    private let views: [PayerSlug: RuleBook.PayerView]
 
-    public init(rules: RuleBook) { self.rules = rules }
+    public init(rules: RuleBook) { self.rules = rules; self.views = rules.payerViews }
 
     public struct Outcome: Sendable, Hashable {
         public var lines: [LineDecision]
@@ -17,7 +18,7 @@ public struct CoverageEvaluator: Sendable {
     /// - Parameter authorizations: the stored authorizations of this encounter's patient,
     ///   with `unitsUsed` counting encounters already billed against them.
     public func evaluate(_ encounter: Encounter, asOf: LocalDate, authorizations: [PriorAuthorization]) -> Outcome {
-        guard let payer = rules.payer(encounter.payerSlug) else {
+        guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else {
             // Validation rejects unknown payers first; this keeps the evaluator total.
             let lines = encounter.services.enumerated().map { index, line in
                 LineDecision(line: index + 1, code: line.code, service: rules.codes.service(of: line.code) ?? "unknown",
@@ -27,17 +28,14 @@ public struct CoverageEvaluator: Sendable {
             return Outcome(lines: lines, warnings: [], authorizationUses: [])
         }
         let services = encounter.services.map { rules.codes.service(of: $0.code) }
-        var named = rules.sharedConditions
-        named.merge(payer.conditions) { _, own in own }
-        let context = ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: named)
+        let context = ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: view.conditions)
 
         var findings = Array(repeating: [(Decision, Reason)](), count: encounter.services.count)
         var warnings: [Warning] = []
         var authorizationRules: [(Rule, [Int])] = []
         var timelyRule: (Rule, Int, Int)?
 
-        let applicable = rules.commonRules.filter { !payer.excludedCommonRules.contains($0.id) } + payer.rules
-        for rule in applicable where rule.effective.contains(encounter.dateOfService) {
+        for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
             if let when = rule.when, !when.evaluate(in: context).isMet { continue }
             let selected = encounter.services.indices.filter { rule.lines.matches(code: encounter.services[$0].code, service: services[$0]) }
             func add(_ decision: Decision, _ indices: [Int], _ message: String) {

@@ -20,6 +20,21 @@ public struct RuleBook: Sendable, Hashable {
     }
 
     public func payer(_ slug: PayerSlug) -> PayerRules? { payers[slug] }
+
+    /// What one payer's encounters are evaluated against: the named conditions (shared ones,
+    /// shadowed by the payer's own) and the rules (shared ones it does not opt out of, then its own).
+    public struct PayerView: Sendable {
+        public var conditions: [String: Condition]
+        public var rules: [Rule]
+    }
+
+    public func view(of payer: PayerRules) -> PayerView {
+        PayerView(conditions: sharedConditions.merging(payer.conditions) { _, own in own },
+                  rules: commonRules.filter { !payer.excludedCommonRules.contains($0.id) } + payer.rules)
+    }
+
+    /// `view(of:)` for every payer: evaluators build it once, not per encounter.
+    public var payerViews: [PayerSlug: PayerView] { payers.mapValues(view(of:)) }
 }
 
 /// Procedure codes and the services they belong to.

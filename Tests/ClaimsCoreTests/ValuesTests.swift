@@ -89,3 +89,21 @@ import Testing
         #expect(AuthorizationStatus.denied.canMove(to: .appealed))
     }
 }
+
+@Suite struct PayerViewTests {
+    /// What a payer's encounters are evaluated against (the evaluator and the checklist share it).
+    @Test func payerConditionsShadowSharedOnesAndOptedOutRulesAreDropped() {
+        let optedOut = Rule(id: "adult-only", payer: RuleBook.commonSlug, kind: .notCovered, when: .reference("minor"))
+        let shared = Rule(id: "kept", payer: RuleBook.commonSlug, kind: .notCovered, when: .age(min: 200, max: nil))
+        let payer = PayerRules(slug: "p", name: "P", rules: [Rule(id: "own", payer: "p", kind: .notCovered)],
+                               conditions: ["minor": .age(min: nil, max: 17)], excludedCommonRules: ["adult-only"])
+        let book = RuleBook(codes: CodeTable(services: [:], codes: [:]),
+                            sharedConditions: ["minor": .age(min: nil, max: 10), "other": .age(min: 1, max: nil)],
+                            commonRules: [optedOut, shared], payers: ["p": payer])
+        let view = book.view(of: payer)
+        #expect(view.rules.map(\.qualifiedId) == ["common/kept", "p/own"])
+        #expect(view.conditions["minor"] == .age(min: nil, max: 17))
+        #expect(view.conditions["other"] == .age(min: 1, max: nil))
+        #expect(book.payerViews["p"]?.rules.map(\.qualifiedId) == view.rules.map(\.qualifiedId))
+    }
+}
