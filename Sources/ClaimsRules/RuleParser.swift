@@ -69,9 +69,8 @@ struct ConditionParser {
                 case "true": fact = .bool(true)
                 case "false": fact = .bool(false)
                 default:
-                    if let number = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), text.first?.isNumber == true {
-                        fact = .number(number)
-                    } else { fact = .text(text) }
+                    // A number only when the whole text is one (`-2`, `1.5`); `2abc` stays text.
+                    if let number = Self.number(text) { fact = .number(number) } else { fact = .text(text) }
                 }
                 return .fact(name: name, test: .equals(fact))
             }
@@ -99,6 +98,16 @@ struct ConditionParser {
                 reader.report(nil, "condition '\(name)' refers to \(reference == name ? "itself" : "unknown condition '\(reference)'")")
             }
         }
+    }
+
+    /// `-`? digits (`.` digits)?: the whole text, nothing more.
+    static func number(_ text: String) -> Decimal? {
+        var body = Substring(text)
+        if body.first == "-" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+              parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }) else { return nil }
+        return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
     }
 }
 
@@ -221,4 +230,5 @@ struct RuleParser {
         }
         return LineSelector(services: Set(services), codes: Set(list))
     }
+
 }

@@ -65,6 +65,17 @@ import Testing
         #expect(match?.description.hasPrefix("cigna.yaml:\(line):\(column): ") == true)
     }
 
+    /// `equals` compares with a number only when the whole value is one.
+    @Test(arguments: [("-2", ClinicalFact.number(-2)), ("1.5", .number(Decimal(string: "1.5")!)), ("2abc", .text("2abc")),
+                      ("1.2.3", .text("1.2.3")), ("yes", .text("yes")), ("true", .bool(true))])
+    func equalsReadsNumbersWhole(_ written: String, _ expected: ClinicalFact) throws {
+        let rules = "  - id: a\n    kind: hold\n    codes: [J0013]\n    when: {fact: score, equals: \"\(written)\"}\n"
+        let sources = try Self.installed().filter { $0.fileName != "cigna.yaml" } + [RuleBookLoader.Source(path: "cigna.yaml", text: Self.header + rules)]
+        let book = try RuleBookLoader.combine(sources)
+        let rule = try #require(book.payers["cigna"]?.rules.first { $0.id == "a" })
+        #expect(rule.when == .fact(name: "score", test: .equals(expected)))
+    }
+
     @Test func theSlugMustMatchTheFileName() throws {
         let found = try Self.diagnostics(replacing: "cigna2.yaml", with: Self.header + "  - id: a\n    kind: hold\n    codes: [J0013]\n")
         #expect(found.contains { $0.message.contains("must match the file name") })
