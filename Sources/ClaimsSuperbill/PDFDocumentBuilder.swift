@@ -244,7 +244,7 @@ enum PDFDocumentBuilder {
         PDFBytes.append(" /Producer ", to: &file.out)
         PDFBytes.appendTextString(info.producer, to: &file.out)
         if let date = info.date {
-            let stamp = Array("D:\(PDFFormat.compactDate(date))000000Z".utf8)
+            let stamp = Array("D:\(date.compact)000000Z".utf8)
             PDFBytes.append(" /CreationDate ", to: &file.out)
             PDFBytes.appendLiteralString(stamp, to: &file.out)
             PDFBytes.append(" /ModDate ", to: &file.out)

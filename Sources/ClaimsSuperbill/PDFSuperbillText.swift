@@ -12,20 +12,11 @@ enum PDFFormat {
                 digit(date.year / 1000), digit(date.year / 100 % 10), digit(date.year / 10 % 10), digit(date.year % 10)]
     }
 
-    /// `20261120` (PDF date strings).
-    static func compactDate(_ date: LocalDate) -> String {
-        guard (1000...9999).contains(date.year) else { return date.compact }
-        let bytes = [digit(date.year / 1000), digit(date.year / 100 % 10), digit(date.year / 10 % 10), digit(date.year % 10),
-                     digit(date.month / 10), digit(date.month % 10), digit(date.day / 10), digit(date.day % 10)]
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// `$1,120.00`, `-$40.00`. Amounts with at most two decimals (all parsed money) are exact as a Double far
-    /// beyond any fee, so they are formatted from whole cents; any other amount takes `SuperbillFormat.money`.
+    /// `$1,120.00`, `-$40.00`. Amounts with at most two decimals (all parsed money) are formatted from
+    /// their exact whole cents; any other amount takes `SuperbillFormat.money`.
     static func money(_ amount: Decimal) -> [UInt8] {
-        let value = NSDecimalNumber(decimal: amount).doubleValue
-        guard amount.exponent >= -2, abs(value) < 1e12 else { return Array(SuperbillFormat.money(amount).utf8) }
-        var cents = Int((value * 100).rounded())
+        guard amount.exponent >= -2, abs(amount) < 10_000_000_000 else { return Array(SuperbillFormat.money(amount).utf8) }
+        var cents = Int(Money.cents(of: amount))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
         if cents < 0 { bytes.append(0x2D); cents = -cents }
@@ -37,13 +28,7 @@ enum PDFFormat {
     }
 
     /// Units as `Money.plain` prints them: `1`, `50`, `1.5`.
-    static func quantity(_ value: Decimal) -> [UInt8] {
-        let double = NSDecimalNumber(decimal: value).doubleValue
-        guard value.exponent >= 0, double >= 0, double < 1e12 else { return Array(Money.plain(value).utf8) }
-        var bytes: [UInt8] = []
-        PDFBytes.appendInteger(Int(double.rounded()), to: &bytes)
-        return bytes
-    }
+    static func quantity(_ value: Decimal) -> [UInt8] { Array(Money.plain(value).utf8) }
 
     /// `(618) 555-0100` for ten ASCII digits; otherwise as `SuperbillFormat.phone`.
     static func phone(_ text: String) -> [UInt8] {
