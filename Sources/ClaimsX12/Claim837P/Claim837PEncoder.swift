@@ -7,8 +7,9 @@ import Foundation
 ///
 /// ```swift
 /// let encoder = Claim837PEncoder(clinic: profile, payer: rules.payer("bcbs-il")!)
-/// let rejected = evaluations.filter { !encoder.problems(in: $0).isEmpty }   // report these
-/// let file = try encoder.encode(evaluations.filter { encoder.problems(in: $0).isEmpty }, envelope: context)
+/// let drafted = evaluations.map(encoder.prepare)          // each claim drafted once (any thread)
+/// // report drafted[i].problems; encode the others
+/// let file = try encoder.encode(prepared: drafted.compactMap(\.claim), envelope: context)
 /// // write file.text; record file.claims (CLM01, totals, line control numbers per encounter)
 /// ```
 ///
