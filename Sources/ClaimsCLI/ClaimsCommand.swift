@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClaimsCore
+import ClaimsStore
 import Foundation
 
 /// The `claims` executable: a thin layer that parses options, calls the library targets and
@@ -21,6 +22,9 @@ public struct ClaimsCommand: ParsableCommand {
     public static func run(arguments: [String]? = nil) -> Never {
         // Documents, reports and the store hold patient data: owner-only (files 0600, folders 0700).
         umask(0o077)
+        // Past a file-size limit (ulimit -f) a write must fail with EFBIG and a message, not end
+        // the process silently with SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
@@ -30,6 +34,12 @@ public struct ClaimsCommand: ParsableCommand {
             Foundation.exit(error.status.rawValue)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch let error as StoreError {
+            // A store failure met anywhere (damage found mid-run included): the store's exit code,
+            // its message (which never carries SQL).
+            let cliError = StoreSupport.cliError(error)
+            FileHandle.standardError.write(Data("error: \(cliError.message)\n".utf8))
+            Foundation.exit(cliError.status.rawValue)
         } catch {
             // Help, version and argument errors from ArgumentParser; anything else is a bug.
             let status = exitCode(for: error)
@@ -59,6 +69,8 @@ public enum ExitStatus: Int32, Sendable {
     case internalFailure = 70
     /// The store or an output directory could not be read or written.
     case ioFailure = 74
+    /// Another batch is running on the same store or output folder: try again when it ends (sysexits EX_TEMPFAIL).
+    case busy = 75
     /// Not allowed: a non-admin tried to change rules.
     case notPermitted = 77
 }

@@ -30,6 +30,12 @@ enum CommandSupport {
         }
     }
 
+    /// The clinic profile when its file exists (refusing an invalid one), or nil when there is none.
+    static func loadClinicIfPresent(_ global: GlobalOptions) throws -> ClinicProfile? {
+        guard FileManager.default.fileExists(atPath: global.clinicPath) else { return nil }
+        return try loadClinic(global)
+    }
+
     /// Reads an encounter file (JSON array or JSON Lines), streaming, and calls `body` with each
     /// record: the validated encounter or its input errors.
     /// `allowFutureDates` is true for the checklist (scheduled encounters).

@@ -15,6 +15,15 @@ public struct EncounterDecoder: Sendable {
 
     public static let maxDiagnoses = 12
     public static let maxLines = 50
+    public static let maxPayments = 50
+    public static let maxClinicalFacts = 100
+    /// Units and NDC quantities: at most this much, with at most 3 decimal places (SV104 and CTP04
+    /// are 15-character decimals; no real service line comes near it, a typo or an overflow does).
+    public static let maxQuantity = Decimal(99_999)
+    public static let maxQuantityDecimalPlaces = 3
+    /// Errors reported per record; the rest are counted ("… and N more"), so a hostile record
+    /// with millions of unknown fields cannot flood the report.
+    public static let maxErrorsPerRecord = 50
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
 
     static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
@@ -36,7 +45,7 @@ public struct EncounterDecoder: Sendable {
 
     /// The id as written, for reports about records that failed validation.
     public static func rawId(of value: JSONValue) -> String {
-        if case .string(let id)? = value["id"] { return String(id.prefix(40)) }
+        if case .string(let id)? = value["id"] { return VisibleText.escapingControls(String(id.prefix(40))) }
         return ""
     }
 
@@ -45,7 +54,12 @@ public struct EncounterDecoder: Sendable {
         var context = DecodingContext()
         let encounter = decodeEncounter(value, &context)
         if let encounter, context.errors.isEmpty { return (encounter, []) }
-        return (nil, context.errors.isEmpty ? [InputError(field: "", message: "invalid encounter")] : context.errors)
+        if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
+        var errors = context.errors
+        if context.errorsNotListed > 0 {
+            errors.append(InputError(field: "", message: "… and \(context.errorsNotListed) more errors not listed (at most \(Self.maxErrorsPerRecord) are shown per encounter); fix these and check again"))
+        }
+        return (nil, errors)
     }
 
     private func decodeEncounter(_ value: JSONValue, _ c: inout DecodingContext) -> Encounter? {
@@ -197,6 +211,10 @@ public struct EncounterDecoder: Sendable {
 
     private func decodeClinical(_ value: JSONValue?, _ c: inout DecodingContext) -> [String: ClinicalFact] {
         guard let object = c.object(value, "clinical", required: false) else { return [:] }
+        if object.count > Self.maxClinicalFacts {
+            c.fail("clinical", "\(object.count) facts; at most \(Self.maxClinicalFacts) are accepted — export only the facts the coverage rules use")
+            return [:]
+        }
         var facts: [String: ClinicalFact] = [:]
         for (key, item) in object {
             switch item {
@@ -238,7 +256,7 @@ public struct EncounterDecoder: Sendable {
                 }
             }
             let units = c.number(object["units"], "\(path).units", required: false) ?? 1
-            if units <= 0 { c.fail("\(path).units", "must be greater than 0") }
+            c.checkQuantity(units, "\(path).units")
             let charge = c.money(object["charge"], "\(path).charge")
             var pointers: [Int] = []
             if let list = c.array(object["diagnosisPointers"], "\(path).diagnosisPointers", required: true) {
@@ -264,7 +282,7 @@ public struct EncounterDecoder: Sendable {
                     c.fail("\(path).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
                 }
                 ndcQuantity = c.number(object["ndcQuantity"], "\(path).ndcQuantity", required: true)
-                if let quantity = ndcQuantity, quantity <= 0 { c.fail("\(path).ndcQuantity", "must be greater than 0") }
+                if let quantity = ndcQuantity { c.checkQuantity(quantity, "\(path).ndcQuantity") }
                 ndcUnit = c.text(object["ndcUnit"], "\(path).ndcUnit", required: true)
                 if let unit = ndcUnit, !Self.ndcUnits.contains(unit) {
                     c.fail("\(path).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
@@ -283,6 +301,9 @@ public struct EncounterDecoder: Sendable {
 
     private func decodePayments(_ value: JSONValue?, _ c: inout DecodingContext) -> [Payment] {
         guard let items = c.array(value, "payments", required: false) else { return [] }
+        if items.count > Self.maxPayments {
+            c.fail("payments", "\(items.count) payments; at most \(Self.maxPayments) are accepted per encounter — record the total of small payments as one")
+        }
         var payments: [Payment] = []
         for (index, item) in items.enumerated() {
             let path = "payments[\(index)]"
@@ -301,8 +322,13 @@ public struct EncounterDecoder: Sendable {
 /// Collects errors while fields are read.
 struct DecodingContext {
     var errors: [InputError] = []
+    /// Errors found beyond `EncounterDecoder.maxErrorsPerRecord`: counted, not kept.
+    var errorsNotListed = 0
 
-    mutating func fail(_ field: String, _ message: String) { errors.append(InputError(field: field, message: message)) }
+    mutating func fail(_ field: String, _ message: String) {
+        guard errors.count < EncounterDecoder.maxErrorsPerRecord else { errorsNotListed += 1; return }
+        errors.append(InputError(field: field, message: message))
+    }
 
     mutating func missing(_ field: String) { fail(field, "required field is missing") }
 
@@ -387,6 +413,18 @@ struct DecodingContext {
         }
     }
 
+    /// Units and NDC quantities: greater than 0, at most `maxQuantity`, at most 3 decimal places.
+    mutating func checkQuantity(_ quantity: Decimal, _ field: @autoclosure () -> String) {
+        if quantity <= 0 {
+            fail(field(), "must be greater than 0")
+        } else if quantity > EncounterDecoder.maxQuantity {
+            fail(field(), "is \(Money.plain(quantity)); at most \(Money.plain(EncounterDecoder.maxQuantity)) is accepted — check the quantity")
+        } else if quantity.exponent < -EncounterDecoder.maxQuantityDecimalPlaces,
+                  Money.plain(quantity).split(separator: ".").last.map({ $0.count > EncounterDecoder.maxQuantityDecimalPlaces }) == true {
+            fail(field(), "is \(Money.plain(quantity)); at most \(EncounterDecoder.maxQuantityDecimalPlaces) decimal places are accepted")
+        }
+    }
+
     mutating func number(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
         switch value {
         case nil, .null?:
@@ -394,7 +432,7 @@ struct DecodingContext {
             return nil
         case .number(let text)?, .string(let text)?:
             guard let number = Self.decimal(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
-                fail(field(), "'\(text)' is not a number")
+                fail(field(), "'\(text.prefix(40))' is not a number")
                 return nil
             }
             return number
@@ -412,7 +450,11 @@ struct DecodingContext {
             return nil
         case .number(let text)?, .string(let text)?:
             guard let amount = Money.parse(text) else {
-                fail(field(), "'\(text)' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
+                fail(field(), "'\(text.prefix(40))' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
+                return nil
+            }
+            guard amount <= Money.maximumAmount else {
+                fail(field(), "\(text.prefix(40)) is more than \(Money.format(Money.maximumAmount)), the largest amount accepted for one line or payment; check the amount (is a decimal point missing?)")
                 return nil
             }
             return amount

@@ -5,7 +5,12 @@ public struct InputError: Sendable, Hashable, Codable, CustomStringConvertible {
     /// JSON path of the field (`services[2].charge`), or `json` for a syntax error.
     public var field: String
     public var message: String
-    public init(field: String, message: String) { self.field = field; self.message = message }
+    /// Input text quoted in a message may hold anything: control characters are made visible and
+    /// overlong text cut here, once, so no report, terminal or HTML page ever gets them raw.
+    public init(field: String, message: String) {
+        self.field = VisibleText.bounded(field, limit: 200)
+        self.message = VisibleText.bounded(message, limit: 1_000)
+    }
     public var description: String { "\(field): \(message)" }
 }
 

@@ -1,6 +1,7 @@
 /// Text made safe for HTML element content and quoted attributes (superbills, the batch report).
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
+        let text = VisibleText.escapingControls(text, keepNewlines: true)
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text {

@@ -156,22 +156,57 @@ public struct JSONParser {
         }
     }
 
+    /// The index of the first byte in `from..<to` that does not belong to a well-formed UTF-8
+    /// sequence (overlong forms, surrogates and values past U+10FFFF included), or nil.
+    static func firstInvalidUTF8(_ bytes: [UInt8], from start: Int, to end: Int) -> Int? {
+        var index = start
+        while index < end {
+            let lead = bytes[index]
+            if lead < 0x80 { index += 1; continue }
+            let length: Int
+            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0: length = 3; low = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: length = 3
+            case 0xED: length = 3; high = 0x9F
+            case 0xF0: length = 4; low = 0x90
+            case 0xF1...0xF3: length = 4
+            case 0xF4: length = 4; high = 0x8F
+            default: return index
+            }
+            guard index + length <= end else { return index }
+            guard (low...high).contains(bytes[index + 1]) else { return index }
+            for offset in 2..<max(2, length) where !(0x80...0xBF).contains(bytes[index + offset]) { return index }
+            index += length
+        }
+        return nil
+    }
+
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
+        let stringStart = index
         var runStart = index
         var result = ""
         var escaped = false
+        var nonASCII = false
         func flush(_ end: Int) {
             if end > runStart { result += String(decoding: bytes[runStart..<end], as: UTF8.self) }
         }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                // JSON text is UTF-8 (RFC 8259): bytes that are not would silently become U+FFFD.
+                if nonASCII, let bad = Self.firstInvalidUTF8(bytes, from: stringStart, to: index) {
+                    index = bad
+                    throw error("a string holds bytes that are not valid UTF-8; export the file as UTF-8 (not Latin-1 or Windows-1252)")
+                }
                 // Most strings have no escape: one String straight from the bytes.
                 if !escaped { result = String(decoding: bytes[runStart..<index], as: UTF8.self) } else { flush(index) }
                 index += 1
                 return result
             }
+            if byte >= 0x80 { nonASCII = true }
             if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
             if byte == UInt8(ascii: "\\") {
                 flush(index)
@@ -300,8 +335,18 @@ public struct JSONRecordSplitter {
     private var expectingElement = true
     private var ordinal = 0
     private var fatal: JSONSyntaxError?
+    /// The record being read has passed `maxRecordBytes`: its bytes are dropped until it ends,
+    /// then it is reported as one error record (the others are still read).
+    private var oversized = false
+
+    /// The most bytes one encounter record may take (docs/errors.md). A real encounter with 50
+    /// lines takes a few kilobytes; the limit keeps memory bounded on a hostile file.
+    public static let maxRecordBytes = 256 * 1024
 
     public init() {}
+
+    /// True once the file's structure is broken beyond recovery: nothing more will be read from it.
+    public var hasFailed: Bool { fatal != nil }
 
     public mutating func feed<Bytes: Sequence>(_ chunk: Bytes) -> [JSONRecord] where Bytes.Element == UInt8 {
         var records: [JSONRecord] = []
@@ -330,9 +375,16 @@ public struct JSONRecordSplitter {
             var end = index
             while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             if end > index {
-                if buffer.isEmpty { startRecord() }
+                if buffer.isEmpty && !oversized { startRecord() }
                 let line = UnsafeBufferPointer(rebasing: bytes[index..<end])
-                buffer.append(contentsOf: line)
+                if !oversized {
+                    if buffer.count + line.count > Self.maxRecordBytes {
+                        oversized = true
+                        buffer.removeAll()
+                    } else {
+                        buffer.append(contentsOf: line)
+                    }
+                }
                 var characters = 0
                 for byte in line where byte & 0xC0 != 0x80 { characters += 1 }
                 column += characters
@@ -349,7 +401,11 @@ public struct JSONRecordSplitter {
         if fatal != nil { return records }
         switch mode {
         case .lines:
-            if !buffer.isEmpty, buffer.contains(where: { !Self.isWhitespace($0) }) { emit(into: &records) }
+            if oversized {
+                emitOversized(into: &records)
+            } else if !buffer.isEmpty, buffer.contains(where: { !Self.isWhitespace($0) }) {
+                emit(into: &records)
+            }
         case .array:
             let message = collecting ? "unexpected end of input inside an encounter; is a '}' missing?"
                                      : "unexpected end of input; the array is not closed with ']'"
@@ -391,13 +447,22 @@ public struct JSONRecordSplitter {
             }
         case .lines:
             if byte == 0x0A {
-                if buffer.contains(where: { !Self.isWhitespace($0) }) { emit(into: &records) }
+                if oversized {
+                    emitOversized(into: &records)
+                } else if buffer.contains(where: { !Self.isWhitespace($0) }) {
+                    emit(into: &records)
+                }
                 buffer.removeAll(keepingCapacity: true)
                 recordLine = line + 1
                 recordColumn = 1
-            } else {
+            } else if !oversized {
                 if buffer.isEmpty { startRecord() }
-                buffer.append(byte)
+                if buffer.count >= Self.maxRecordBytes {
+                    oversized = true
+                    buffer.removeAll()
+                } else {
+                    buffer.append(byte)
+                }
             }
         case .array:
             consumeInArray(byte, into: &records)
@@ -411,7 +476,14 @@ public struct JSONRecordSplitter {
 
     private mutating func consumeInArray(_ byte: UInt8, into records: inout [JSONRecord]) {
         if collecting {
-            buffer.append(byte)
+            if !oversized {
+                if buffer.count >= Self.maxRecordBytes {
+                    oversized = true
+                    buffer.removeAll()
+                } else {
+                    buffer.append(byte)
+                }
+            }
             if inString {
                 if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
                 return
@@ -422,7 +494,7 @@ public struct JSONRecordSplitter {
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 depth -= 1
                 if depth == 0 {
-                    emit(into: &records)
+                    if oversized { emitOversized(into: &records) } else { emit(into: &records) }
                     collecting = false
                     expectingElement = false
                 }
@@ -447,6 +519,16 @@ public struct JSONRecordSplitter {
         default:
             fail("unexpected character '\(byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "?")'; each array element must be an encounter object", into: &records)
         }
+    }
+
+    /// One error record in place of a record too large to read.
+    private mutating func emitOversized(into records: inout [JSONRecord]) {
+        ordinal += 1
+        let error = JSONSyntaxError(line: recordLine, column: recordColumn,
+                                    message: "this encounter record is larger than \(Self.maxRecordBytes / 1024) KiB, the most one record may take; check the export (is a line break missing between records?)")
+        records.append(JSONRecord(ordinal: ordinal, line: recordLine, column: recordColumn, structuralError: error))
+        oversized = false
+        buffer.removeAll(keepingCapacity: true)
     }
 
     private mutating func emit(into records: inout [JSONRecord]) {

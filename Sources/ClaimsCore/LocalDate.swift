@@ -55,7 +55,14 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         return era * 146_097 + doe - 719_468
     }
 
-    public func adding(days: Int) -> LocalDate { LocalDate(dayNumber: dayNumber + days) }
+    /// The most days `adding(days:)` moves a date (about 10,000 years): past it the date saturates,
+    /// so a huge day count from an option or a rule file can never overflow (ranges are checked
+    /// where such numbers come in; this is the last line of defence).
+    public static let maximumDayOffset = 3_650_000
+
+    public func adding(days: Int) -> LocalDate {
+        LocalDate(dayNumber: dayNumber + min(max(days, -Self.maximumDayOffset), Self.maximumDayOffset))
+    }
 
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 

@@ -2,6 +2,11 @@ import Foundation
 
 /// Money is `Decimal`, parsed from text and printed without a locale, in one place.
 public enum Money {
+    /// The largest amount accepted for one service line's charge or one payment (docs/errors.md):
+    /// far above any real charge, far below what a claim's 18-character CLM02/SV102 can hold, and
+    /// small enough that a batch's totals stay exact in 64-bit cents.
+    public static let maximumAmount = Decimal(sign: .plus, exponent: -2, significand: Decimal(999_999_999))
+
     /// Parses `"210.00"`, `"210"`, `"0.5"`: digits with at most two decimal places, no sign, no exponent.
     public static func parse(_ text: String) -> Decimal? {
         // Digits, then optionally '.' and one or two digits; read byte by byte.
@@ -29,17 +34,28 @@ public enum Money {
     /// `1120` → `"1120.00"`, always two places, `.` as separator.
     public static func format(_ amount: Decimal) -> String {
         if let cents = cents(amount) { return text(cents: cents, trimmed: false) }
-        let cents = cents(of: amount)
-        return text(cents: (cents < 0, cents.magnitude), trimmed: false)
+        var value = amount
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 2, .plain)
+        // Exact for any size (no detour through a 64-bit integer that could wrap).
+        var text = NSDecimalString(&rounded, posix)
+        if !text.contains(".") { text += ".00" } else if text.split(separator: ".").last?.count == 1 { text += "0" }
+        return text
     }
 
     /// The amount in whole cents (rounded half away from zero beyond two places), as the store keeps it.
+    /// Amounts are limited at input (`maximumAmount` per line), so every total fits; one that did not
+    /// would be clamped to the Int64 range, never wrapped into a small wrong amount.
     public static func cents(of amount: Decimal) -> Int64 {
         if let cents = cents(amount) { return cents.negative ? -Int64(cents.cents) : Int64(cents.cents) }
         var value = amount
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 2, .plain)
-        return NSDecimalNumber(decimal: rounded * 100).int64Value
+        let scaled = rounded * 100
+        // NSDecimalNumber.int64Value wraps out of range (2^64/100 + 210.00 became 210.00).
+        if scaled >= Decimal(Int64.max) { return Int64.max }
+        if scaled <= Decimal(Int64.min) { return Int64.min }
+        return NSDecimalNumber(decimal: scaled).int64Value
     }
 
     /// X12 amounts drop trailing zeros (`1120`, `40.5`), as 5010 R (decimal) elements allow.

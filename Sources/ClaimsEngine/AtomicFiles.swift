@@ -62,7 +62,72 @@ public enum AtomicFiles {
 
     public static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
 
+    /// A folder the batch creates, writes into or cleans: created (owner-only) when absent, and
+    /// refused when it is a symbolic link or not a folder. Following a link there could write, move
+    /// or delete files anywhere the user may (e.g. `OUT/.claims-work` → someone's home).
+    public static func createOwnDirectory(_ path: String) throws {
+        switch kind(path) {
+        case .directory: return
+        case .missing: try createDirectory(path)
+        case .symbolicLink:
+            throw OutputError(path: path, message: "is a symbolic link; the batch never follows links inside its output folder (it could write or delete files elsewhere). Remove the link, or choose another --out")
+        case .other:
+            throw OutputError(path: path, message: "exists but is not a folder; move it away, or choose another --out")
+        }
+    }
+
+    enum Kind { case missing, directory, symbolicLink, other }
+
+    /// What is at `path`, without following a symbolic link.
+    static func kind(_ path: String) -> Kind {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return .missing }
+        switch status.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symbolicLink
+        default: return .other
+        }
+    }
+
+    /// Removes `path` and, for a folder, everything in it — never following a symbolic link: a link
+    /// is removed itself, never what it points to. Best effort (what cannot be removed stays).
+    public static func removeTree(_ path: String) {
+        switch kind(path) {
+        case .missing: return
+        case .directory:
+            if let entries = try? FileManager.default.contentsOfDirectory(atPath: path) {
+                for entry in entries { removeTree(path + "/" + entry) }
+            }
+            rmdir(path)
+        case .symbolicLink, .other:
+            unlink(path)
+        }
+    }
+
     private static func reason(_ error: any Error) -> String {
         (error as NSError).localizedDescription
+    }
+}
+
+/// A run that is recorded in the store (its claims count as billed) but whose files are not all in
+/// place yet. Nothing is lost: the next `claims batch` completes it before anything else, once the
+/// cause is fixed. The message says so (it never claims that nothing was recorded).
+public struct UnfinishedRunError: Error, Sendable, CustomStringConvertible {
+    public var runNumber: Int
+    /// The claims the run recorded, when known.
+    public var claims: Int?
+    public var outputDirectory: String
+    public var cause: String
+
+    public init(runNumber: Int, claims: Int?, outputDirectory: String, cause: any Error) {
+        self.runNumber = runNumber; self.claims = claims; self.outputDirectory = outputDirectory
+        self.cause = (cause as? OutputError)?.description ?? "\(cause)"
+    }
+
+    public var description: String {
+        let recorded = claims.map { "run \(runNumber) is recorded in the store (\($0) claims)" } ?? "run \(runNumber) is recorded in the store"
+        return "\(recorded) but its files could not all be moved into \(outputDirectory): \(cause). "
+            + "Fix the cause (disk space, permissions, a file or link in the way; a deleted work folder must be restored from a backup), "
+            + "then run `claims batch` again with any input: it completes run \(runNumber) first, exactly once"
     }
 }

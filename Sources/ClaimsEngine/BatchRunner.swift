@@ -39,6 +39,10 @@ public final class BatchRunner {
     }
 
     public static let workDirectoryName = ".claims-work"
+    /// The folders inside DIR that the batch writes into or cleans.
+    static let ownFolders = ["/x12", "/fhir", "/superbills", "/" + workDirectoryName]
+    /// The reason given to a `bill` line that is already on a claim of an earlier run.
+    static let alreadyBilledRule = "batch/already-billed"
 
     let configuration: Configuration
     let store: BatchStore
@@ -73,23 +77,28 @@ public final class BatchRunner {
     public func run() throws -> BatchReport {
         phaseSeconds = []
         phaseStarted = DispatchTime.now().uptimeNanoseconds
+        // DIR itself is the user's choice (it may be a link they made); every folder the batch
+        // creates, writes into or cleans inside it must be a real folder (never a link).
+        try AtomicFiles.createDirectory(out)
+        try AtomicFiles.createOwnDirectory(out + "/" + Self.workDirectoryName)
+        // A recorded run is completed first (its own folders are checked as its files move).
         try recoverUnfinishedRuns()
+        for folder in Self.ownFolders { try AtomicFiles.createOwnDirectory(out + folder) }
         removeAbandonedWorkDirectories()
-        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(out + folder) }
 
         let runNumber = try store.allocateControlNumbers("batch-run", count: 1).lowerBound
         let work = "\(out)/\(Self.workDirectoryName)/run-\(runNumber)"
-        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createDirectory(work + folder) }
+        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createOwnDirectory(work + folder) }
         do {
             let report = try execute(runNumber: runNumber, work: work)
-            try? FileManager.default.removeItem(atPath: work)
-            try? FileManager.default.removeItem(atPath: "\(out)/\(Self.workDirectoryName)")
+            AtomicFiles.removeTree(work)
+            rmdir("\(out)/\(Self.workDirectoryName)")
             return report
+        } catch let error as UnfinishedRunError {
+            throw error
         } catch {
-            // Nothing was recorded yet (or the commit failed): leave no trace of this run in DIR.
-            if (try? store.unfinishedRuns().contains { $0.runNumber == runNumber }) != true {
-                try? FileManager.default.removeItem(atPath: work)
-            }
+            // Nothing was recorded yet (the commit failed or never came): leave no trace of this run in DIR.
+            AtomicFiles.removeTree(work)
             throw error
         }
     }
@@ -103,7 +112,6 @@ public final class BatchRunner {
     /// Each claim is one entry of its payer's collection Bundle.
     private static let entryStart = Array("  <entry>\n    <resource>\n".utf8)
     private static let entryEnd = Array("    </resource>\n  </entry>\n".utf8)
-    private static let xmlDeclarationStart = Array("<?xml".utf8)
 
     /// Blocks of 256 encounters read and validated ahead of the one being processed (a few MB).
     static let blocksReadAhead = 8
@@ -140,8 +148,8 @@ public final class BatchRunner {
         let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf)
         let evaluator = EncounterEvaluator(rules: rules, asOf: configuration.asOf)
         let ledger = AuthorizationLedger(all: try store.allAuthorizations())
-        let fhirWriter = FHIRClaimWriter(clinic: configuration.clinic, created: configuration.createdDate)
-        let superbillRenderer = SuperbillRenderer(clinic: configuration.clinic, statementDate: configuration.asOf, codes: rules.codes)
+        let drafter = DocumentDrafter(clinic: configuration.clinic, rules: rules, statementDate: configuration.asOf,
+                                      created: configuration.createdDate)
         var outputs: [PayerSlug: PayerOutput] = [:]
         var moves: [PreparedRun.FileMove] = []
         var superbillRecords: [PreparedRun.SuperbillRecord] = []
@@ -171,7 +179,8 @@ public final class BatchRunner {
         }
         func output(for payer: PayerRules) throws -> PayerOutput {
             if let existing = outputs[payer.slug] { return existing }
-            let created = PayerOutput(payer: payer, encoder: Claim837PEncoder(clinic: configuration.clinic, payer: payer))
+            let created = PayerOutput(payer: payer, encoder: drafter.encoder(for: payer.slug)
+                                                    ?? Claim837PEncoder(clinic: configuration.clinic, payer: payer))
             created.bodyPath = "\(work)/x12/\(payer.slug).body"
             created.fhirName = uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
             created.fhirPath = stage(created.fhirName).temporary
@@ -250,7 +259,8 @@ public final class BatchRunner {
         struct Planned: Sendable {
             var evaluation: EncounterEvaluation
             var payer: PayerRules
-            var encoder: Claim837PEncoder?
+            /// The encounter has `bill` lines: it spent authorization units and wants a claim.
+            var bills: Bool
             var source: String?
             var prior: PriorEncounterState
             var ordinal: Int
@@ -265,11 +275,10 @@ public final class BatchRunner {
             var pdf: (temporary: String, final: String)?
         }
         struct Produced: Sendable {
-            var claim: Claim837PPreparedClaim?
-            var problems: [Claim837PError] = []
-            /// The Claim element's bytes (the document without its XML declaration).
-            var fhir: Result<Data, OutputError>?
-            var superbill: Result<(bill: Superbill, pdf: PDFOutcome?), any Error>?
+            var documents: EncounterDocuments
+            /// The superbill's files in the work directory: the PDF outcome, or why writing failed
+            /// (a file-system failure, which stops the run; content problems are in `documents`).
+            var superbillFiles: Result<PDFOutcome?, any Error>?
         }
 
         lap("setup")
@@ -290,82 +299,47 @@ public final class BatchRunner {
                     continue
                 }
                 let payer = rules.payer(encounter.payerSlug)!
-                for warning in evaluation.warnings {
-                    report.warnings.append(.init(encounter: encounter.id, rule: warning.rule, message: warning.message))
-                }
                 // Lines already on a claim of an earlier run are not billed again.
-                let alreadyBilled = evaluation.lines.filter { $0.decision == .bill && prior.billedLines.contains($0.line) }.map(\.line)
-                if !alreadyBilled.isEmpty {
-                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: alreadyBilled, what: "claim"))
+                if evaluation.lines.contains(where: { $0.decision == .bill && prior.billedLines.contains($0.line) }) {
                     evaluation.lines = evaluation.lines.map { line in
                         var copy = line
                         if prior.billedLines.contains(line.line) && line.decision == .bill {
                             copy.decision = .hold
-                            copy.reasons = [Reason(rule: "batch/already-billed", message: "already billed")]
+                            copy.reasons = [Reason(rule: Self.alreadyBilledRule, message: "already billed")]
                         }
                         return copy
                     }
                 }
-                for line in evaluation.lines where line.reasons.first?.rule != "batch/already-billed" {
-                    report.counts[line.decision.rawValue, default: 0] += 1
-                    guard line.decision != .bill && line.decision != .superbill else { continue }
-                    let outcome = BatchReport.LineOutcome(encounter: encounter.id, payer: payer.slug, line: line.line, code: line.code,
-                                                          service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
-                    switch line.decision {
-                    case .hold: report.held.append(outcome)
-                    case .notCovered: report.notCovered.append(outcome)
-                    default: report.criteriaNotMet.append(outcome)
-                    }
-                }
-                var encoder: Claim837PEncoder?
-                if evaluation.lines.contains(where: { $0.decision == .bill }) {
-                    encoder = try output(for: payer).encoder
-                    ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: prior.authorizationsUsed)
-                }
+                let bills = evaluation.lines.contains(where: { $0.decision == .bill })
+                if bills { ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: prior.authorizationsUsed) }
                 var superbill: SuperbillTarget?
-                let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
-                if prior.superbillIssued && !superbillLines.isEmpty {
-                    report.alreadyBilled.append(.init(encounter: encounter.id, lines: superbillLines, what: "superbill"))
-                } else if !superbillLines.isEmpty {
+                if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
                     let htmlName = uniqueName("superbills", encounter.id, "html")
                     let pdfName = configuration.pdfWriter == nil ? nil : uniqueName("superbills", encounter.id, "pdf")
                     superbill = SuperbillTarget(htmlName: htmlName, html: stage(htmlName), pdfName: pdfName, pdf: pdfName.map(stage))
                 }
-                planned.append(Planned(evaluation: evaluation, payer: payer, encoder: encoder, source: record.source, prior: prior,
+                planned.append(Planned(evaluation: evaluation, payer: payer, bills: bills, source: record.source, prior: prior,
                                        ordinal: record.ordinal, line: record.line, superbill: superbill))
             }
             return planned
         }
 
-        /// 2. On every core, while the next block is decided: draft the 837P claim, build and
-        /// validate the FHIR claim, write the superbill into the work directory, keep the JSON.
-        let writer = fhirWriter
+        /// 2. On every core, while the next block is decided: draft and check the 837P claim, the
+        /// FHIR claim and the superbill (the same drafter `check` uses), write the superbill into
+        /// the work directory, keep the JSON.
         let pdfWriter = configuration.pdfWriter
         func draft(_ planned: [Planned]) -> Drafting<Produced> {
             let drafting = Drafting<Produced>()
             DispatchQueue.global().async {
                 drafting.finish(Parallel.map(planned) { item -> Produced in
-                    var result = Produced()
-                    if let target = item.superbill {
-                        result.superbill = Result {
-                            let payer = item.payer
-                            let bill = try superbillRenderer.superbill(for: item.evaluation, payerName: payer.isSelfPay ? nil : payer.name)
-                            try AtomicFiles.writeDurably(Data(superbillRenderer.html(bill).utf8), to: target.html.temporary, sync: false)
-                            guard let pdfWriter, let pdf = target.pdf else { return (bill, nil) }
-                            return (bill, try pdfWriter(bill, pdf.temporary))
+                    let documents = drafter.draft(item.evaluation, payer: item.payer, superbill: item.superbill != nil)
+                    var result = Produced(documents: documents)
+                    if let target = item.superbill, let bill = documents.superbill {
+                        result.superbillFiles = Result {
+                            try AtomicFiles.writeDurably(Data(drafter.superbillRenderer.html(bill).utf8), to: target.html.temporary, sync: false)
+                            guard let pdfWriter, let pdf = target.pdf else { return nil }
+                            return try pdfWriter(bill, pdf.temporary)
                         }
-                    }
-                    guard let encoder = item.encoder else { return result }
-                    let (claim, problems) = encoder.prepare(item.evaluation)
-                    result.claim = claim
-                    result.problems = problems
-                    guard problems.isEmpty else { return result }
-                    do {
-                        let xml = try writer.claimXML(for: item.evaluation, payer: item.payer)
-                        let declarationEnd = xml.starts(with: Self.xmlDeclarationStart) ? xml.firstIndex(of: 0x0A).map { $0 + 1 } : nil
-                        result.fhir = .success(xml[(declarationEnd ?? xml.startIndex)...])
-                    } catch {
-                        result.fhir = .failure(OutputError(path: item.payer.slug, message: "\(error)"))
                     }
                     return result
                 })
@@ -373,61 +347,82 @@ public final class BatchRunner {
             return drafting
         }
 
-        /// 3. In file order again: append to the payer's files, issue superbills, record what to commit.
+        /// The report's view of an encounter's lines (counts, held, not covered, already billed).
+        func reportLines(of evaluation: EncounterEvaluation, payer: PayerRules, prior: PriorEncounterState) {
+            let encounterId = evaluation.encounterId
+            for warning in evaluation.warnings {
+                report.warnings.append(.init(encounter: encounterId, rule: warning.rule, message: warning.message))
+            }
+            let alreadyBilled = evaluation.lines.filter { $0.reasons.first?.rule == Self.alreadyBilledRule }.map(\.line)
+            if !alreadyBilled.isEmpty { report.alreadyBilled.append(.init(encounter: encounterId, lines: alreadyBilled, what: "claim")) }
+            let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
+            if prior.superbillIssued && !superbillLines.isEmpty {
+                report.alreadyBilled.append(.init(encounter: encounterId, lines: superbillLines, what: "superbill"))
+            }
+            for line in evaluation.lines where line.reasons.first?.rule != Self.alreadyBilledRule {
+                report.counts[line.decision.rawValue, default: 0] += 1
+                guard line.decision != .bill && line.decision != .superbill else { continue }
+                let outcome = BatchReport.LineOutcome(encounter: encounterId, payer: payer.slug, line: line.line, code: line.code,
+                                                      service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
+                switch line.decision {
+                case .hold: report.held.append(outcome)
+                case .notCovered: report.notCovered.append(outcome)
+                default: report.criteriaNotMet.append(outcome)
+                }
+            }
+        }
+
+        /// 3. In file order again: report each line, append to the payer's files, issue superbills,
+        /// record what to commit. An encounter whose documents were refused is rejected alone.
         func record(_ planned: [Planned], _ produced: [Produced]) throws {
             for (item, made) in zip(planned, produced) {
                 let evaluation = item.evaluation
                 let encounter = evaluation.encounter!
                 let payer = item.payer
+                let documents = made.documents
+                if documents.isRefused {
+                    if item.bills {
+                        ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: item.prior.authorizationsUsed)
+                    }
+                    report.rejectedCount += 1
+                    report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line, errors: documents.problems))
+                    continue
+                }
                 if let json = item.source {
                     encountersToSave.append((encounter.id, encounter.dateOfService, payer.slug, json))
                 }
-                if item.encoder != nil {
+                reportLines(of: evaluation, payer: payer, prior: item.prior)
+                if item.bills, let claim = documents.claim, let claimXML = documents.fhirClaim {
                     let payerOutput = try output(for: payer)
-                    if !made.problems.isEmpty {
-                        ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: item.prior.authorizationsUsed)
-                        report.rejectedCount += 1
-                        report.counts["bill", default: 0] -= evaluation.lines.filter { $0.decision == .bill }.count
-                        report.rejected.append(.init(encounter: encounter.id, record: item.ordinal, sourceLine: item.line,
-                                                     errors: made.problems.map(\.inputError)))
-                    } else if let claim = made.claim, let fhir = made.fhir {
-                        let claimXML: Data
-                        switch fhir {
-                        case .success(let xml): claimXML = xml
-                        case .failure(let error): throw OutputError(path: "\(out)/\(payerOutput.fhirName)", message: error.message)
-                        }
-                        // Each claim becomes one entry of the payer's collection Bundle.
-                        payerOutput.fhirBuffer.append(contentsOf: Self.entryStart)
-                        payerOutput.fhirBuffer.append(claimXML)
-                        payerOutput.fhirBuffer.append(contentsOf: Self.entryEnd)
-                        payerOutput.pending.append(evaluation)
-                        payerOutput.pendingClaims.append(claim)
-                        for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
-                            uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
-                        }
-                        if payerOutput.pending.count >= Self.claimsPerChunk { try flush(payerOutput) }
+                    // Each claim becomes one entry of the payer's collection Bundle.
+                    payerOutput.fhirBuffer.append(contentsOf: Self.entryStart)
+                    payerOutput.fhirBuffer.append(claimXML)
+                    payerOutput.fhirBuffer.append(contentsOf: Self.entryEnd)
+                    payerOutput.pending.append(evaluation)
+                    payerOutput.pendingClaims.append(claim)
+                    for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
+                        uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
                     }
+                    if payerOutput.pending.count >= Self.claimsPerChunk { try flush(payerOutput) }
                 }
                 // Superbills: one per encounter, issued once.
-                do {
-                    if let target = item.superbill, let made = made.superbill {
-                        let (superbill, pdf) = try made.get()
-                        moves.append(.init(temporary: target.html.temporary, final: target.html.final))
-                        var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: target.htmlName, pdf: nil, pdfNote: nil,
-                                                               total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
-                        switch pdf {
-                        case .written?:
-                            moves.append(.init(temporary: target.pdf!.temporary, final: target.pdf!.final))
-                            entry.pdf = target.pdfName
-                        case .skipped(let reason)?:
-                            entry.pdfNote = reason
-                        case nil:
-                            entry.pdfNote = "PDF not requested"
-                        }
-                        report.superbills.append(entry)
-                        superbillRecords.append(.init(encounterId: encounter.id, file: target.htmlName, totalCents: Money.cents(of: superbill.totalCharges),
-                                                      balanceDueCents: Money.cents(of: superbill.balanceDue)))
+                if let target = item.superbill, let superbill = documents.superbill, let files = made.superbillFiles {
+                    let pdf = try files.get()
+                    moves.append(.init(temporary: target.html.temporary, final: target.html.final))
+                    var entry = BatchReport.SuperbillEntry(encounter: encounter.id, html: target.htmlName, pdf: nil, pdfNote: nil,
+                                                           total: Money.format(superbill.totalCharges), balanceDue: Money.format(superbill.balanceDue))
+                    switch pdf {
+                    case .written?:
+                        moves.append(.init(temporary: target.pdf!.temporary, final: target.pdf!.final))
+                        entry.pdf = target.pdfName
+                    case .skipped(let reason)?:
+                        entry.pdfNote = reason
+                    case nil:
+                        entry.pdfNote = "PDF not requested"
                     }
+                    report.superbills.append(entry)
+                    superbillRecords.append(.init(encounterId: encounter.id, file: target.htmlName, totalCents: Money.cents(of: superbill.totalCharges),
+                                                  balanceDueCents: Money.cents(of: superbill.balanceDue)))
                 }
             }
             for slug in outputs.keys.sorted() where !outputs[slug]!.fhirBuffer.isEmpty {
@@ -539,7 +534,10 @@ public final class BatchRunner {
         if let failure = recording.finish(commit: true) { throw failure }
         lap("record in store (while writing the report and syncing)")
         checkpoint?("after-commit")
-        try finish(prepared)
+        // The run is recorded: from here on a failure leaves it for the next run to complete.
+        do { try finish(prepared) } catch {
+            throw UnfinishedRunError(runNumber: runNumber, claims: claims.count, outputDirectory: out, cause: error)
+        }
         lap("move into place")
         return report
     }
@@ -681,6 +679,9 @@ public final class BatchRunner {
     /// Moves a prepared run's files into place (skipping those already moved) and marks it committed.
     private func finish(_ run: PreparedRun) throws {
         var directories: Set<String> = []
+        for folder in Set(run.moves.map { ($0.final as NSString).deletingLastPathComponent }).sorted() where folder != run.outputDirectory {
+            try AtomicFiles.createOwnDirectory(folder)
+        }
         for (index, move) in run.moves.enumerated() {
             directories.insert((move.final as NSString).deletingLastPathComponent)
             if AtomicFiles.exists(move.temporary) {
@@ -693,20 +694,23 @@ public final class BatchRunner {
         // The renames reach the disk before the run is marked committed: one flush per folder.
         for directory in directories.sorted() { AtomicFiles.syncDirectory(directory) }
         try store.markCommitted(runNumber: run.runNumber)
-        try? FileManager.default.removeItem(atPath: run.workDirectory)
+        AtomicFiles.removeTree(run.workDirectory)
     }
 
     /// Runs recorded in the store whose files a crash left in the work directory: finish them.
     private func recoverUnfinishedRuns() throws {
-        for run in try store.unfinishedRuns() { try finish(run) }
+        for run in try store.unfinishedRuns() {
+            do { try finish(run) } catch {
+                throw UnfinishedRunError(runNumber: run.runNumber, claims: nil, outputDirectory: run.outputDirectory, cause: error)
+            }
+        }
     }
 
     /// Work directories of runs that crashed before anything was recorded: their files never counted.
+    /// `.claims-work` was checked to be a real folder; each entry is removed without following links.
     private func removeAbandonedWorkDirectories() {
         let root = "\(out)/\(Self.workDirectoryName)"
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
-        for entry in entries {
-            try? FileManager.default.removeItem(atPath: "\(root)/\(entry)")
-        }
+        guard AtomicFiles.kind(root) == .directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
+        for entry in entries { AtomicFiles.removeTree("\(root)/\(entry)") }
     }
 }

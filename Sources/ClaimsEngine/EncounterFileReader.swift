@@ -52,6 +52,15 @@ public struct EncounterFileReader: Sendable {
         guard !isDirectory.boolValue, let handle = FileHandle(forReadingAtPath: path) else {
             throw InputFileError(kind: .unreadable, path: path, message: "cannot open the file for reading; check that it is a readable file")
         }
+        // A device such as /dev/zero or /dev/urandom never ends: only files and pipes are read.
+        var status = stat()
+        if fstat(handle.fileDescriptor, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            guard type == S_IFREG || type == S_IFIFO else {
+                try? handle.close()
+                throw InputFileError(kind: .unreadable, path: path, message: "is not a regular file (a device or socket); give the path of the exported encounter file")
+            }
+        }
         defer { try? handle.close() }
         var splitter = JSONRecordSplitter()
         var seenIds: Set<String> = []
@@ -82,6 +91,8 @@ public struct EncounterFileReader: Sendable {
             if chunk.isEmpty { break }
             pending += splitter.feed(chunk)
             try deliver(all: false)
+            // The file's structure is broken: the error is reported, the rest cannot be read.
+            if splitter.hasFailed { break }
         }
         pending += splitter.finish()
         try deliver(all: true)
@@ -106,8 +117,9 @@ public struct EncounterFileReader: Sendable {
                                  errors: [InputError(field: "json", message: "line \(syntax.line), column \(syntax.column): \(syntax.message)")])
         case .success(let value):
             let (encounter, errors) = decoder.decode(value)
+            // The JSON text is kept (for the store) only for valid encounters.
             return DecodedRecord(ordinal: record.ordinal, line: record.line, id: EncounterDecoder.rawId(of: value), encounter: encounter,
-                                 errors: errors, source: String(decoding: record.bytes, as: UTF8.self))
+                                 errors: errors, source: encounter == nil ? nil : String(decoding: record.bytes, as: UTF8.self))
         }
     }
 }

@@ -39,21 +39,35 @@ public enum ClinicProfileLoader {
             }
             return value
         }
+        /// Text that travels in an 837P element: plain ASCII without the interchange's separators,
+        /// within the element's length — refused here, with its line, instead of at every batch.
+        func x12Text(_ node: Node?, _ what: String, element: String, length: ClosedRange<Int>) -> String? {
+            guard let value = reader.string(node, what) else { return nil }
+            if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value > 0x7E || "*:^~|".unicodeScalars.contains($0) }) {
+                let shown = bad.value < 0x20 || bad.value == 0x7F ? "a control character" : "'\(bad)'"
+                reader.report(node, "\(what) contains \(shown), which cannot travel in an 837P (\(element)); use plain ASCII letters, digits and punctuation other than * : ^ ~ |")
+            } else if !length.contains(value.count) {
+                reader.report(node, "\(what) has \(value.count) characters; \(element) takes \(length.lowerBound)–\(length.upperBound)")
+            }
+            return value
+        }
         func address(_ node: Node?, _ what: String) -> Address? {
             guard let fields = reader.mapping(node, what, allowed: ["line1", "line2", "city", "state", "zip"], required: ["line1", "city", "state", "zip"]),
-                  let line1 = reader.string(fields["line1"]?.value, "\(what).line1"), let city = reader.string(fields["city"]?.value, "\(what).city"),
-                  let state = reader.string(fields["state"]?.value, "\(what).state"),
+                  let line1 = x12Text(fields["line1"]?.value, "\(what).line1", element: "N301", length: 1...55),
+                  let city = x12Text(fields["city"]?.value, "\(what).city", element: "N401", length: 2...30),
+                  let state = x12Text(fields["state"]?.value, "\(what).state", element: "N402", length: 2...2),
                   let zip = digits(fields["zip"]?.value, "\(what).zip (ZIP+4)", count: 9) else { return nil }
-            return Address(line1: line1, line2: fields["line2"].flatMap { reader.string($0.value, "\(what).line2") }, city: city, state: state, zip: zip)
+            return Address(line1: line1, line2: fields["line2"].flatMap { x12Text($0.value, "\(what).line2", element: "N302", length: 1...55) },
+                           city: city, state: state, zip: zip)
         }
         var billing: ClinicProfile.BillingProvider?
         if let fields = reader.mapping(top["billingProvider"]?.value, "billingProvider", allowed: ["name", "npi", "taxId", "taxonomy", "address", "phone"],
                                        required: ["name", "npi", "taxId", "taxonomy", "address"]) {
             let npi = reader.string(fields["npi"]?.value, "billingProvider.npi")
             if let npi, !NPI.isValid(npi) { reader.report(fields["npi"]?.value, "billingProvider.npi '\(npi)' is not a valid NPI (10 digits, Luhn check digit)") }
-            if let name = reader.string(fields["name"]?.value, "billingProvider.name"), let npi,
+            if let name = x12Text(fields["name"]?.value, "billingProvider.name", element: "NM103", length: 1...60), let npi,
                let taxId = digits(fields["taxId"]?.value, "billingProvider.taxId (EIN)", count: 9),
-               let taxonomy = reader.string(fields["taxonomy"]?.value, "billingProvider.taxonomy"),
+               let taxonomy = x12Text(fields["taxonomy"]?.value, "billingProvider.taxonomy", element: "PRV03", length: 10...10),
                let address = address(fields["address"]?.value, "billingProvider.address") {
                 billing = .init(name: name, npi: npi, taxId: taxId, taxonomy: taxonomy, address: address,
                                 phone: fields["phone"].flatMap { digits($0.value, "billingProvider.phone", count: 10) })
@@ -62,14 +76,16 @@ public enum ClinicProfileLoader {
         var submitter: ClinicProfile.Submitter?
         if let fields = reader.mapping(top["submitter"]?.value, "submitter", allowed: ["name", "id", "contactName", "phone", "email"],
                                        required: ["name", "id", "contactName", "phone"]),
-           let name = reader.string(fields["name"]?.value, "submitter.name"), let id = identifier(fields["id"]?.value, "submitter.id", maxLength: 80),
-           let contact = reader.string(fields["contactName"]?.value, "submitter.contactName"),
+           let name = x12Text(fields["name"]?.value, "submitter.name", element: "NM103", length: 1...60),
+           let id = identifier(fields["id"]?.value, "submitter.id", maxLength: 80),
+           let contact = x12Text(fields["contactName"]?.value, "submitter.contactName", element: "PER02", length: 1...60),
            let phone = digits(fields["phone"]?.value, "submitter.phone", count: 10) {
-            submitter = .init(name: name, id: id, contactName: contact, phone: phone, email: fields["email"].flatMap { reader.string($0.value, "submitter.email") })
+            submitter = .init(name: name, id: id, contactName: contact, phone: phone, email: fields["email"].flatMap { x12Text($0.value, "submitter.email", element: "PER06", length: 1...256) })
         }
         var receiver: ClinicProfile.Receiver?
         if let fields = reader.mapping(top["receiver"]?.value, "receiver", allowed: ["name", "id"], required: ["name", "id"]),
-           let name = reader.string(fields["name"]?.value, "receiver.name"), let id = identifier(fields["id"]?.value, "receiver.id", maxLength: 80) {
+           let name = x12Text(fields["name"]?.value, "receiver.name", element: "NM103", length: 1...60),
+           let id = identifier(fields["id"]?.value, "receiver.id", maxLength: 80) {
             receiver = .init(name: name, id: id)
         }
         var interchange: ClinicProfile.Interchange?

@@ -32,6 +32,18 @@ struct BatchCommand: ParsableCommand {
         }
         let store = try StoreSupport.open(global)
         let (createdDate, createdTime) = Clock.now()
+        // One batch at a time per store and per output folder (released when the process ends).
+        let lock: BatchLock
+        do {
+            try AtomicFiles.createDirectory(out)
+            lock = try BatchLock(storePath: global.dbPath, outputDirectory: out,
+                                 holder: "process \(getpid()), started \(createdDate.iso) \(createdTime.prefix(2)):\(createdTime.suffix(2))")
+        } catch let busy as BatchLock.Busy {
+            throw CLIError(.busy, busy.description)
+        } catch let error as OutputError {
+            throw CLIError(.ioFailure, "\(error.description); nothing was done")
+        }
+        defer { lock.release() }
         let pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)? = noPDF ? nil : {
             let writer = SuperbillPDFWriter()
             let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: rules.codes)
@@ -43,13 +55,17 @@ struct BatchCommand: ParsableCommand {
             store: StoreBatchAdapter(store: store))
         let progress = ProgressBar()
         runner.progress = { progress.update(records: $0) }
+        #if DEBUG
         if let stage = ProcessInfo.processInfo.environment["CLAIMS_TEST_KILL_AT"] {
-            // Test hook for the crash-safety tests: die like `kill -9` at a named stage.
+            // Test hook for the crash-safety tests (debug builds only): die like `kill -9` at a named stage.
             runner.checkpoint = { if $0 == stage { kill(getpid(), SIGKILL) } }
         }
+        #endif
         let report: BatchReport
         do {
             report = try runner.run()
+        } catch let error as UnfinishedRunError {
+            throw CLIError(.ioFailure, error.description)
         } catch let error as OutputError {
             throw CLIError(.ioFailure, "\(error.description); nothing was recorded for this run")
         } catch let error as InputFileError {

@@ -24,6 +24,14 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let asOf = try global.processingDate()
         let rules = try CommandSupport.loadRules(global)
+        // The documents `batch` would write are drafted and checked the same way (one validation
+        // path); without a clinic profile only the input and the rules can be checked.
+        let drafter = try CommandSupport.loadClinicIfPresent(global).map {
+            DocumentDrafter(clinic: $0, rules: rules, statementDate: asOf, created: asOf)
+        }
+        if drafter == nil {
+            CommandSupport.printError("note: no clinic profile at \(global.clinicPath); the 837P, FHIR and superbill checks that `batch` runs were skipped (give --clinic)")
+        }
         let lookup = try AuthorizationLookup.open(global)
         let ledger = AuthorizationLedger(load: lookup.authorizations)
         let evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
@@ -32,8 +40,16 @@ struct CheckCommand: ParsableCommand {
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
             let patientId = record.encounter?.patient.id ?? ""
             let ownUses = record.encounter == nil ? [] : try lookup.usedBy(record.id)
-            let evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
-            ledger.consume(evaluation.authorizationUses, patientId: patientId)
+            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
+            ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
+            if let drafter, let encounter = evaluation.encounter, let payer = rules.payer(encounter.payerSlug) {
+                let documents = drafter.draft(evaluation, payer: payer, superbill: true)
+                if documents.isRefused {
+                    ledger.release(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
+                    evaluation = EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line,
+                                                     errors: documents.problems)
+                }
+            }
             if evaluation.isRejected { rejected += 1 }
             report.results.append(CheckReport.result(for: evaluation))
         }

@@ -21,10 +21,14 @@ struct PreauthListCommand: ParsableCommand {
     @Option(help: "submitted, pending, approved, denied, appealed, cancelled, expired or exhausted.") var status: String?
     @Option(name: .customLong("expiring-within"), help: "Only approvals ending within DAYS of the processing date.")
     var expiringWithin: Int?
+    /// A hundred years: any larger window lists the same authorizations.
+    static let maximumDays = 36_500
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     func validate() throws {
-        if let days = expiringWithin, days < 0 { throw ValidationError("--expiring-within must be 0 or more days") }
+        if let days = expiringWithin, !(0...Self.maximumDays).contains(days) {
+            throw ValidationError("--expiring-within must be 0 to \(Self.maximumDays) days, not \(days)")
+        }
     }
 
     func run() throws {

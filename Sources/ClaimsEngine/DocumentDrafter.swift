@@ -1,0 +1,82 @@
+import ClaimsCore
+import ClaimsFHIR
+import ClaimsSuperbill
+import ClaimsX12
+import Foundation
+
+/// What one evaluated encounter becomes: its 837P claim, its FHIR claim and its superbill, drafted
+/// in memory and checked. `problems` holds everything an encoder refused, as the encounter's input
+/// errors: such an encounter is rejected as a whole (no claim, no superbill), and the others go on.
+public struct EncounterDocuments: Sendable {
+    public var claim: Claim837PPreparedClaim?
+    /// The FHIR `Claim` element's bytes (the document without its XML declaration).
+    public var fhirClaim: Data?
+    public var superbill: Superbill?
+    public var problems: [InputError] = []
+
+    public var isRefused: Bool { !problems.isEmpty }
+}
+
+/// Drafts the documents of evaluated encounters. `check` and `batch` both call it, so an encounter
+/// that `check` accepts is one that `batch` can write, and one that `batch` would refuse is
+/// reported by `check` with the same errors (docs/errors.md, "one validation path").
+/// Pure apart from libxml2's schema check: safe to call from several threads at once.
+public struct DocumentDrafter: Sendable {
+    private let encoders: [PayerSlug: Claim837PEncoder]
+    private let fhirWriter: FHIRClaimWriter
+    let superbillRenderer: SuperbillRenderer
+    private static let xmlDeclarationStart = Array("<?xml".utf8)
+
+    /// `statementDate` dates superbills; `created` dates FHIR claims.
+    public init(clinic: ClinicProfile, rules: RuleBook, statementDate: LocalDate, created: LocalDate) {
+        encoders = rules.payers.mapValues { Claim837PEncoder(clinic: clinic, payer: $0) }
+        fhirWriter = FHIRClaimWriter(clinic: clinic, created: created)
+        superbillRenderer = SuperbillRenderer(clinic: clinic, statementDate: statementDate, codes: rules.codes)
+    }
+
+    /// The 837P encoder of `payer` (its header is checked once per payer, not per claim).
+    public func encoder(for payer: PayerSlug) -> Claim837PEncoder? { encoders[payer] }
+
+    /// The documents of `evaluation`: a claim when it has `bill` lines, a superbill when it has
+    /// `superbill` lines and `superbill` is true (false when one was issued in an earlier run).
+    public func draft(_ evaluation: EncounterEvaluation, payer: PayerRules, superbill wanted: Bool) -> EncounterDocuments {
+        var documents = EncounterDocuments()
+        guard evaluation.encounter != nil else { return documents }
+        if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
+            let (claim, problems) = encoder.prepare(evaluation)
+            documents.problems += problems.map(\.inputError)
+            if problems.isEmpty {
+                documents.claim = claim
+                do {
+                    let xml = try fhirWriter.claimXML(for: evaluation, payer: payer)
+                    let declarationEnd = xml.starts(with: Self.xmlDeclarationStart) ? xml.firstIndex(of: 0x0A).map { $0 + 1 } : nil
+                    documents.fhirClaim = xml[(declarationEnd ?? xml.startIndex)...]
+                } catch {
+                    documents.problems.append(Self.inputError(error))
+                }
+            }
+        }
+        if wanted, evaluation.lines.contains(where: { $0.decision == .superbill }) {
+            do {
+                documents.superbill = try superbillRenderer.superbill(for: evaluation, payerName: payer.isSelfPay ? nil : payer.name)
+            } catch {
+                documents.problems.append(InputError(field: "superbill", message: error.message))
+            }
+        }
+        if documents.isRefused {
+            documents.claim = nil
+            documents.fhirClaim = nil
+            documents.superbill = nil
+        }
+        return documents
+    }
+
+    /// A FHIR refusal as an input error. A schema violation is our bug, not the input's; the
+    /// encounter is still rejected alone, and the message asks for a report.
+    static func inputError(_ error: FHIRWriteError) -> InputError {
+        let message = error.isBug
+            ? "the FHIR claim could not be written (a bug in claims, not in the input: \(error.diagnostics.first?.message ?? error.message)); please report it — the other encounters were processed"
+            : error.message
+        return InputError(field: "fhir", message: message)
+    }
+}
