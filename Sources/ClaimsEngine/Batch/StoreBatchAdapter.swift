@@ -3,7 +3,7 @@ import ClaimsStore
 import Foundation
 
 /// The batch's view of `ClaimsStore`.
-public final class StoreBatchAdapter: BatchStore {
+public final class StoreBatchAdapter: BatchStore, Sendable {
     let store: ClaimsStore
 
     public init(store: ClaimsStore) { self.store = store }

@@ -11,6 +11,8 @@ enum Prefetcher {
     /// Thrown inside the producer when the consumer has stopped; never escapes `run`.
     private struct Stopped: Error {}
 
+    /// `@unchecked Sendable`: every stored property but the constants is read and written only
+    /// between `condition.lock()` and `condition.unlock()`.
     private final class Channel<Item: Sendable>: @unchecked Sendable {
         let condition = NSCondition()
         let capacity: Int

@@ -3,7 +3,7 @@ import Foundation
 
 /// What the batch needs from the store. `ClaimsStore` implements it (StoreBatchAdapter); the
 /// protocol keeps the batch's ordering of file writes and transactions testable.
-public protocol BatchStore: AnyObject {
+public protocol BatchStore: AnyObject, Sendable {
     /// Every stored authorization (loaded once per run).
     func allAuthorizations() throws -> [PriorAuthorization]
     /// Ids of encounters with any recorded history (claims, superbills, authorization uses).

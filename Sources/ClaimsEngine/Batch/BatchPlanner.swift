@@ -1,0 +1,132 @@
+import ClaimsCore
+import Foundation
+
+/// What the batch decided for one encounter, in file order; its documents are drafted in parallel.
+struct PlannedEncounter: Sendable {
+    var evaluation: EncounterEvaluation
+    var payer: PayerRules
+    /// The encounter has `bill` lines: it spent authorization units and wants a claim.
+    var bills: Bool
+    /// The record's JSON, kept in the store for rule-change previews.
+    var source: String?
+    var prior: PriorEncounterState
+    var ordinal: Int
+    var line: Int
+    /// Where this encounter's new superbill goes (named in file order, so names are stable).
+    var superbill: SuperbillTarget?
+}
+
+struct SuperbillTarget: Sendable {
+    var htmlName: String
+    var html: (temporary: String, final: String)
+    var pdfName: String?
+    var pdf: (temporary: String, final: String)?
+}
+
+/// Step 1 of each block, in file order because authorization units are spent in order: evaluate
+/// each encounter against the rules and the units left, hold lines an earlier run already billed,
+/// spend units, name new superbills. Used by the batch thread only.
+final class BatchPlanner {
+    /// The reason given to a `bill` line that is already on a claim of an earlier run.
+    static let alreadyBilledRule = "batch/already-billed"
+
+    private let rules: RuleBook
+    private let evaluator: EncounterEvaluator
+    private let ledger: AuthorizationLedger
+    private let store: any BatchStore
+    private let withHistory: Set<String>
+    private let folder: RunFolder
+    private let writesPDF: Bool
+    private(set) var recordsRead = 0
+    /// Called with the number of records read so far, every 1,000.
+    var progress: ((Int) -> Void)?
+    var checkpoint: (@Sendable (String) -> Void)?
+
+    init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
+        self.rules = rules
+        self.evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
+        self.ledger = ledger
+        self.store = store
+        self.withHistory = try store.encountersWithHistory()
+        self.folder = folder
+        self.writesPDF = writesPDF
+    }
+
+    func plan(_ block: [DecodedRecord], report: inout BatchReport) throws -> [PlannedEncounter] {
+        var planned: [PlannedEncounter] = []
+        for record in block {
+            recordsRead += 1
+            if recordsRead % 1000 == 0 { progress?(recordsRead) }
+            if recordsRead == 1 { checkpoint?("reading") }
+            report.encounters += 1
+            let patientId = record.encounter?.patient.id ?? ""
+            let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
+            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: prior.authorizationsUsed))
+            guard let encounter = evaluation.encounter else {
+                report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
+                continue
+            }
+            let payer = rules.payer(encounter.payerSlug)!
+            // Lines already on a claim of an earlier run are not billed again.
+            if evaluation.lines.contains(where: { $0.decision == .bill && prior.billedLines.contains($0.line) }) {
+                evaluation.lines = evaluation.lines.map { line in
+                    var copy = line
+                    if prior.billedLines.contains(line.line) && line.decision == .bill {
+                        copy.decision = .hold
+                        copy.reasons = [Reason(rule: Self.alreadyBilledRule, message: "already billed")]
+                    }
+                    return copy
+                }
+            }
+            let bills = evaluation.lines.contains(where: { $0.decision == .bill })
+            if bills { ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: prior.authorizationsUsed) }
+            var superbill: SuperbillTarget?
+            if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                let htmlName = folder.uniqueName("superbills", encounter.id, "html")
+                let pdfName = writesPDF ? folder.uniqueName("superbills", encounter.id, "pdf") : nil
+                superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
+            }
+            planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: record.source, prior: prior,
+                                            ordinal: record.ordinal, line: record.line, superbill: superbill))
+        }
+        return planned
+    }
+
+    /// Gives back the units a planned encounter spent, when its documents were refused.
+    func giveBack(_ item: PlannedEncounter) {
+        guard item.bills, let encounter = item.evaluation.encounter else { return }
+        ledger.release(item.evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: item.prior.authorizationsUsed)
+    }
+}
+
+extension BatchReport {
+    mutating func reject(_ encounter: String, ordinal: Int, line: Int, errors: [InputError]) {
+        rejectedCount += 1
+        rejected.append(.init(encounter: encounter, record: ordinal, sourceLine: line, errors: errors))
+    }
+
+    /// The report's view of an accepted encounter's lines (counts, held, not covered, already billed).
+    mutating func addLines(of evaluation: EncounterEvaluation, payer: PayerSlug, prior: PriorEncounterState) {
+        let encounterId = evaluation.encounterId
+        for warning in evaluation.warnings {
+            warnings.append(.init(encounter: encounterId, rule: warning.rule, message: warning.message))
+        }
+        let alreadyBilledLines = evaluation.lines.filter { $0.reasons.first?.rule == BatchPlanner.alreadyBilledRule }.map(\.line)
+        if !alreadyBilledLines.isEmpty { alreadyBilled.append(.init(encounter: encounterId, lines: alreadyBilledLines, what: "claim")) }
+        let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
+        if prior.superbillIssued && !superbillLines.isEmpty {
+            alreadyBilled.append(.init(encounter: encounterId, lines: superbillLines, what: "superbill"))
+        }
+        for line in evaluation.lines where line.reasons.first?.rule != BatchPlanner.alreadyBilledRule {
+            counts[line.decision.rawValue, default: 0] += 1
+            guard line.decision != .bill && line.decision != .superbill else { continue }
+            let outcome = LineOutcome(encounter: encounterId, payer: payer, line: line.line, code: line.code,
+                                      service: line.service, decision: line.decision.rawValue, reasons: line.reasons)
+            switch line.decision {
+            case .hold: held.append(outcome)
+            case .notCovered: notCovered.append(outcome)
+            default: criteriaNotMet.append(outcome)
+            }
+        }
+    }
+}

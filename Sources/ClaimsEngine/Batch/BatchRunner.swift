@@ -1,0 +1,195 @@
+import ClaimsCore
+import ClaimsSuperbill
+import ClaimsX12
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The billing office's batch run (CONTRACT §5): evaluate every encounter, write the documents,
+/// record everything in the store — exactly once, and safe to kill at any instant.
+///
+/// The rooms (docs/architecture.md, docs/batch.md): `BatchPlanner` decides each block in file order,
+/// `BlockDrafting` drafts its documents on every core, `BatchRecorder` records it in file order
+/// into `PayerDocuments` (FHIR bundles, 837P interchanges written on a `BackgroundQueue`), and
+/// `RunCommit` records the run crash-safely and moves its files into place. This type assembles them:
+/// 1. finish any run a crash left recorded-but-not-moved (roll forward);
+/// 2. stream the input block by block, staging every document in `DIR/.claims-work/run-N`;
+/// 3. close the 837P files and bundles and write the report into the work directory;
+/// 4. one store transaction records the run, committing only after one `sync` put every staged file on disk;
+/// 5. rename every file into place, then mark the run committed and remove the work directory.
+public final class BatchRunner {
+    public struct Configuration {
+        public var inputPath: String
+        public var outputDirectory: String
+        public var asOf: LocalDate
+        /// The creation moment (ISA09/10, report): injected so runs are reproducible.
+        public var createdDate: LocalDate
+        public var createdTime: String
+        public var rules: RuleBook
+        public var clinic: ClinicProfile
+        /// Writes a superbill PDF next to its HTML; nil skips PDFs (with a note in the report).
+        public var pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)?
+
+        public init(inputPath: String, outputDirectory: String, asOf: LocalDate, createdDate: LocalDate, createdTime: String,
+                    rules: RuleBook, clinic: ClinicProfile, pdfWriter: (@Sendable (Superbill, String) throws -> PDFOutcome)?) {
+            self.inputPath = inputPath; self.outputDirectory = outputDirectory; self.asOf = asOf; self.createdDate = createdDate
+            self.createdTime = createdTime; self.rules = rules; self.clinic = clinic; self.pdfWriter = pdfWriter
+        }
+    }
+
+    public static let workDirectoryName = ".claims-work"
+    /// The folders inside DIR that the batch writes into or cleans.
+    static let ownFolders = ["/x12", "/fhir", "/superbills", "/" + workDirectoryName]
+    /// Claims per 837P transaction set as the batch streams.
+    public static var claimsPerChunk: Int { PayerDocuments.claimsPerChunk }
+    /// Blocks of 256 encounters read and validated ahead of the one being processed (a few MB).
+    static let blocksReadAhead = 8
+    static let blockSize = 256
+
+    let configuration: Configuration
+    let store: any BatchStore
+    /// Called with the number of records read so far (progress bar).
+    public var progress: ((Int) -> Void)?
+    /// Test hook: called with a stage name; a test process may kill itself there.
+    public var checkpoint: (@Sendable (String) -> Void)?
+    /// Wall-clock seconds spent in each phase of the last run (benchmark diagnostics, docs/batch.md).
+    public private(set) var phaseSeconds: [(phase: String, seconds: Double)] = []
+    private var phaseStarted = DispatchTime.now().uptimeNanoseconds
+
+    public init(configuration: Configuration, store: any BatchStore) {
+        self.configuration = configuration
+        self.store = store
+    }
+
+    private var out: String { configuration.outputDirectory }
+
+    /// Runs the batch and returns its report (also written as DIR/report.json and report.html).
+    public func run() throws -> BatchReport {
+        phaseSeconds = []
+        phaseStarted = DispatchTime.now().uptimeNanoseconds
+        let commit = RunCommit(store: store, checkpoint: checkpoint)
+        // DIR itself is the user's choice (it may be a link they made); every folder the batch
+        // creates, writes into or cleans inside it must be a real folder (never a link).
+        try AtomicFiles.createDirectory(out)
+        try AtomicFiles.createOwnDirectory(out + "/" + Self.workDirectoryName)
+        // A recorded run is completed first (its own folders are checked as its files move).
+        try commit.recoverUnfinishedRuns()
+        for folder in Self.ownFolders { try AtomicFiles.createOwnDirectory(out + folder) }
+        RunCommit.removeAbandonedWorkDirectories(in: out + "/" + Self.workDirectoryName)
+
+        let runNumber = try store.allocateControlNumbers("batch-run", count: 1).lowerBound
+        let work = "\(out)/\(Self.workDirectoryName)/run-\(runNumber)"
+        for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createOwnDirectory(work + folder) }
+        do {
+            let report = try execute(runNumber: runNumber, folder: RunFolder(output: out, work: work), commit: commit)
+            AtomicFiles.removeTree(work)
+            rmdir("\(out)/\(Self.workDirectoryName)")
+            return report
+        } catch let error as UnfinishedRunError {
+            throw error
+        } catch {
+            // Nothing was recorded (the commit failed or never came): leave no trace of this run in DIR.
+            AtomicFiles.removeTree(work)
+            throw error
+        }
+    }
+
+    /// Adds the time since the previous call to `phase` (phases repeat once per block).
+    private func lap(_ phase: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let seconds = Double(now - phaseStarted) / 1e9
+        phaseStarted = now
+        if let index = phaseSeconds.firstIndex(where: { $0.phase == phase }) {
+            phaseSeconds[index].seconds += seconds
+        } else {
+            phaseSeconds.append((phase, seconds))
+        }
+    }
+
+    private func execute(runNumber: Int, folder: RunFolder, commit: RunCommit) throws -> BatchReport {
+        let rules = configuration.rules
+        let createdAt = "\(configuration.createdDate.iso) \(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2))"
+        var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
+        let drafter = DocumentDrafter(clinic: configuration.clinic, rules: rules, statementDate: configuration.asOf,
+                                      created: configuration.createdDate)
+        let clinic = configuration.clinic
+        let queue = BackgroundQueue(label: "claims.batch.837p")
+        let payers = PayerDocuments(
+            folder: folder, runNumber: runNumber,
+            envelope: .init(store: store, createdDate: configuration.createdDate, createdTime: configuration.createdTime, outputDirectory: out),
+            queue: queue,
+            encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) })
+        let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),
+                                       store: store, folder: folder, writesPDF: configuration.pdfWriter != nil)
+        planner.progress = progress
+        planner.checkpoint = checkpoint
+        let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
+        let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
+
+        // Staged documents are flushed to disk as the run goes, so the sync before the commit (which
+        // alone guarantees durability) has little left to write.
+        let earlyFlush = PeriodicSync(every: 0.5)
+        earlyFlush.start()
+        defer { earlyFlush.stop() }
+        // On any failure, let the background queue finish before the work directory is removed.
+        defer { _ = try? queue.wait() }
+        lap("setup")
+
+        // The next blocks are read and validated on their own thread while this one is processed;
+        // planning block k+1 overlaps with drafting block k, which is recorded after that.
+        let reader = EncounterFileReader(decoder: EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf))
+        let inputPath = configuration.inputPath
+        // Always the one drafting not yet recorded (the defer waits for it on a failure).
+        var inFlight: (planned: [PlannedEncounter], drafts: Handoff<[DraftedEncounter]>)?
+        defer { _ = inFlight?.drafts.wait() }
+        func record(_ block: (planned: [PlannedEncounter], drafts: Handoff<[DraftedEncounter]>)) throws {
+            let drafted = block.drafts.wait()
+            lap("wait for drafts (parallel)")
+            try recorder.record(block.planned, drafted, report: &report)
+            lap("write and record (in order)")
+        }
+        try Prefetcher.run(capacity: Self.blocksReadAhead, produce: { put in
+            try reader.readBlocks(path: inputPath, blockSize: Self.blockSize) { try put($0) }
+        }) { (block: [DecodedRecord]) in
+            lap("wait for validated encounters")
+            let planned = try planner.plan(block, report: &report)
+            lap("decide (in order)")
+            let previous = inFlight
+            inFlight = (planned, drafting.start(planned))
+            if let previous { try record(previous) }
+        }
+        lap("wait for validated encounters")
+        if let last = inFlight {
+            inFlight = nil
+            try record(last)
+        }
+        // Rejections in file order (the drafter's come one block after the validator's).
+        report.rejected.sort { $0.record < $1.record }
+        let run = try recorder.finish(runNumber: runNumber, report: &report)
+        progress?(planner.recordsRead)
+        lap("finish background work and close 837P and FHIR files")
+        checkpoint?("documents-written")
+
+        // Step 4: the report is written and the file system synced while the store inserts.
+        try commit.record(run) {
+            let reportFiles = run.moves.suffix(2)
+            for (data, move) in zip([try report.json(), Data(report.html().utf8)], reportFiles) {
+                try AtomicFiles.writeDurably(data, to: move.temporary, sync: false)
+            }
+            lap("write report")
+            earlyFlush.stop()
+            sync()
+            AtomicFiles.syncDirectory(folder.work)
+            lap("sync")
+        }
+        lap("record in store (while writing the report and syncing)")
+        checkpoint?("after-commit")
+        // The run is recorded: from here on a failure leaves it for the next run to complete.
+        do { try commit.publish(run) } catch {
+            throw UnfinishedRunError(runNumber: runNumber, claims: run.claims.count, outputDirectory: out, cause: error)
+        }
+        lap("move into place")
+        return report
+    }
+}

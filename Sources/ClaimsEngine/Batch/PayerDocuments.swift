@@ -1,0 +1,214 @@
+import ClaimsCore
+import ClaimsX12
+import Foundation
+
+/// Each payer's two documents while the batch streams (docs/batch.md): the FHIR collection Bundle,
+/// appended by the batch thread once per block, and the 837P interchange, whose transaction sets of
+/// `claimsPerChunk` claims are encoded and appended in order on the background queue. Only the
+/// current chunk's claims are held in memory. Used by the batch thread; each interchange is
+/// touched by the queue only.
+final class PayerDocuments {
+    /// Claims per 837P transaction set as the batch streams (the TR3 allows up to 5,000): small
+    /// chunks keep memory flat.
+    static let claimsPerChunk = 500
+
+    /// Each claim is one entry of its payer's collection Bundle.
+    private static let entryStart = Array("  <entry>\n    <resource>\n".utf8)
+    private static let entryEnd = Array("    </resource>\n  </entry>\n".utf8)
+
+    /// One payer's open documents.
+    private final class Open {
+        let bundle: FileAppender
+        let bundleName: String
+        var bundleBuffer = Data()
+        var chunk: [PayerInterchange.PendingClaim] = []
+        let interchange: PayerInterchange
+
+        init(bundle: FileAppender, bundleName: String, interchange: PayerInterchange) {
+            self.bundle = bundle; self.bundleName = bundleName; self.interchange = interchange
+        }
+    }
+
+    /// What the closed documents add to the run.
+    struct Closed {
+        var moves: [PreparedRun.FileMove] = []
+        var claims: [PreparedRun.ClaimRecord] = []
+        var totals: [BatchReport.PayerTotal] = []
+    }
+
+    private let folder: RunFolder
+    private let runNumber: Int
+    private let envelope: PayerInterchange.Envelope
+    private let queue: BackgroundQueue
+    private let encoders: (PayerSlug) -> Claim837PEncoder
+    private var open: [PayerSlug: Open] = [:]
+
+    init(folder: RunFolder, runNumber: Int, envelope: PayerInterchange.Envelope, queue: BackgroundQueue,
+         encoders: @escaping (PayerSlug) -> Claim837PEncoder) {
+        self.folder = folder; self.runNumber = runNumber; self.envelope = envelope; self.queue = queue; self.encoders = encoders
+    }
+
+    /// Adds one encounter's claim: its FHIR entry to this block's buffer, its 837P claim to the
+    /// payer's chunk (handed to the queue once full).
+    func add(_ claim: Claim837PPreparedClaim, fhirClaim: Data, for evaluation: EncounterEvaluation, payer: PayerRules) throws {
+        let documents = try documents(for: payer)
+        documents.bundleBuffer.append(contentsOf: Self.entryStart)
+        documents.bundleBuffer.append(fhirClaim)
+        documents.bundleBuffer.append(contentsOf: Self.entryEnd)
+        documents.chunk.append(.init(evaluation: evaluation, claim: claim))
+        if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }
+    }
+
+    /// Writes this block's FHIR entries: one write per payer per block.
+    func endBlock() throws {
+        for slug in open.keys.sorted() {
+            guard let documents = open[slug], !documents.bundleBuffer.isEmpty else { continue }
+            try documents.bundle.append(documents.bundleBuffer)
+            documents.bundleBuffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Encodes the last chunks (in payer order, so the last ST02 numbers are the same on every run),
+    /// waits for the queue, and closes every file.
+    func close() throws -> Closed {
+        for slug in open.keys.sorted() { try flush(open[slug]!) }
+        try queue.wait()
+        var closed = Closed()
+        for slug in open.keys.sorted() {
+            guard let documents = open[slug] else { continue }
+            try documents.bundle.append("</Bundle>\n")
+            try documents.bundle.close()
+            let result = documents.interchange.progress
+            guard result.transactionSets > 0 else {
+                // Every claim of this payer was refused: no documents for it.
+                try documents.interchange.body.close()
+                try? FileManager.default.removeItem(atPath: documents.bundle.path)
+                try? FileManager.default.removeItem(atPath: documents.interchange.body.path)
+                continue
+            }
+            closed.moves.append(.init(temporary: documents.bundle.path, final: folder.stage(documents.bundleName).final))
+            let name = folder.uniqueName("x12", "\(slug)-\(result.formattedInterchange)", "x12")
+            try documents.interchange.close()
+            // The staged body is the whole interchange now: it moves into place under its final name.
+            closed.moves.append(.init(temporary: documents.interchange.body.path, final: folder.stage(name).final))
+            closed.claims += result.claims.map { var claim = $0; claim.x12File = name; return claim }
+            closed.totals.append(.init(payer: slug, claims: result.claims.count, lines: result.lines, amount: Money.format(result.amount),
+                                       file: name, interchangeControlNumber: result.formattedInterchange))
+        }
+        open = [:]
+        return closed
+    }
+
+    private func documents(for payer: PayerRules) throws -> Open {
+        if let existing = open[payer.slug] { return existing }
+        let bundleName = folder.uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
+        let body = try FileAppender(creating: "\(folder.work)/x12/\(payer.slug).body")
+        let bundle = try FileAppender(creating: folder.stage(bundleName).temporary)
+        try bundle.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Bundle xmlns=\"http://hl7.org/fhir\">\n  <id value=\"run-\(runNumber)-\(payer.slug)\"/>\n  <type value=\"collection\"/>\n")
+        let created = Open(bundle: bundle, bundleName: bundleName,
+                           interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body,
+                                                         bundleName: bundleName, envelope: envelope))
+        open[payer.slug] = created
+        return created
+    }
+
+    /// Hands the payer's chunk to the queue, which encodes it as one ST…SE and appends it while the
+    /// next blocks are processed.
+    private func flush(_ documents: Open) throws {
+        guard !documents.chunk.isEmpty else { return }
+        let chunk = documents.chunk
+        documents.chunk = []
+        let interchange = documents.interchange
+        try queue.run { try interchange.append(chunk) }
+    }
+}
+
+/// One payer's 837P interchange, written on the background queue: ISA and GS open it with the
+/// first transaction set, each chunk adds one ST…SE, and `close` adds GE and IEA with the count.
+final class PayerInterchange: Sendable {
+    struct PendingClaim: Sendable {
+        var evaluation: EncounterEvaluation
+        var claim: Claim837PPreparedClaim
+    }
+
+    /// What every interchange of the run shares: the store that hands out control numbers and the
+    /// creation moment.
+    struct Envelope: Sendable {
+        var store: any BatchStore
+        var createdDate: LocalDate
+        var createdTime: String
+        var outputDirectory: String
+    }
+
+    struct Progress: Sendable {
+        var interchangeControlNumber: Int?
+        var groupControlNumber: Int?
+        var formattedInterchange = ""
+        var transactionSets = 0
+        var claims: [PreparedRun.ClaimRecord] = []
+        var amount = Decimal(0)
+        var lines = 0
+    }
+
+    let payer: PayerRules
+    let encoder: Claim837PEncoder
+    let body: FileAppender
+    let bundleName: String
+    let envelope: Envelope
+    private let state = Locked(Progress())
+
+    init(payer: PayerRules, encoder: Claim837PEncoder, body: FileAppender, bundleName: String, envelope: Envelope) {
+        self.payer = payer; self.encoder = encoder; self.body = body; self.bundleName = bundleName; self.envelope = envelope
+    }
+
+    /// A copy of what was written so far (read by the batch thread after the queue is drained).
+    var progress: Progress { state.current }
+
+    /// Encodes `chunk` as one transaction set and appends it (on the background queue).
+    func append(_ chunk: [PendingClaim]) throws {
+        try state.withLock { progress in
+            let store = envelope.store
+            if progress.interchangeControlNumber == nil {
+                progress.interchangeControlNumber = try store.allocateControlNumbers("isa13", count: 1).lowerBound
+                progress.groupControlNumber = try store.allocateControlNumbers("gs06", count: 1).lowerBound
+            }
+            let setNumber = try store.allocateControlNumbers("st02", count: 1).lowerBound
+            let isa = progress.interchangeControlNumber!
+            let context = EnvelopeContext(interchangeControlNumber: isa, groupControlNumber: progress.groupControlNumber!,
+                                          firstTransactionSetControlNumber: setNumber,
+                                          creationDate: envelope.createdDate, creationTime: envelope.createdTime,
+                                          batchReference: "\(isa)-\(setNumber)")
+            let interchange: Claim837PInterchange
+            do { interchange = try encoder.encode(prepared: chunk.map(\.claim), envelope: context, keepSegments: false) } catch {
+                throw OutputError(path: "\(envelope.outputDirectory)/x12", message: "cannot encode the 837P for \(payer.slug): \(error)")
+            }
+            let opening = progress.transactionSets == 0 ? interchange.headerText : ""
+            try body.append(opening + interchange.transactionSetsText)
+            progress.formattedInterchange = interchange.interchangeControlNumber
+            progress.transactionSets += interchange.transactionSetControlNumbers.count
+            let byId = Dictionary(chunk.map { ($0.evaluation.encounterId, $0.evaluation) }, uniquingKeysWith: { first, _ in first })
+            for claim in interchange.claims {
+                guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
+                progress.amount += claim.totalCharge
+                progress.lines += claim.lines.count
+                progress.claims.append(.init(
+                    encounterId: claim.encounterId, patientId: encounter.patient.id, payer: payer.slug,
+                    dateOfService: encounter.dateOfService.iso, x12File: "", fhirFile: bundleName,
+                    interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
+                    transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: Money.cents(of: claim.totalCharge),
+                    authNumber: evaluation.billedAuthNumber, ruleVersion: String(payer.contentHash.prefix(16)),
+                    lines: claim.lines.map { line in
+                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code,
+                                               chargeCents: Money.cents(of: encounter.services[line - 1].charge))
+                    }))
+            }
+        }
+    }
+
+    /// GE and IEA with the number of transaction sets, then the file is closed.
+    func close() throws {
+        let progress = progress
+        try body.append("GE*\(progress.transactionSets)*\(progress.groupControlNumber!)~\nIEA*1*\(progress.formattedInterchange)~\n")
+        try body.close()
+    }
+}
