@@ -3,7 +3,8 @@ import PackageDescription
 
 // Every arrow points toward ClaimsCore (pure domain: no I/O, clock or randomness).
 // Each outside library is imported by exactly one target:
-//   Yams -> ClaimsRules, GRDB (and its SQLite module) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI.
+//   Yams -> ClaimsRules, GRDB (and its SQLite module) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI,
+//   CSV.swift -> ClaimsCSV.
 let package = Package(
     name: "claims",
     platforms: [.macOS(.v13)],
@@ -15,11 +16,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         .target(name: "ClaimsCore"),
         .target(name: "ClaimsRules", dependencies: ["ClaimsCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "ClaimsX12", dependencies: ["ClaimsCore"]),
+        .target(name: "ClaimsCSV", dependencies: ["ClaimsCore", .product(name: "CSV", package: "CSV.swift")]),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -34,7 +37,7 @@ let package = Package(
         ]),
         .target(
             name: "ClaimsEngine",
-            dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12", "ClaimsFHIR", "ClaimsSuperbill", "ClaimsStore"]
+            dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12", "ClaimsFHIR", "ClaimsSuperbill", "ClaimsStore", "ClaimsCSV"]
         ),
         .target(
             name: "ClaimsCLI",

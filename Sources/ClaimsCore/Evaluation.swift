@@ -1,7 +1,7 @@
 import Foundation
 
 /// A problem with one encounter's input: the encounter is rejected and not billed.
-public struct InputError: Sendable, Hashable, Codable, CustomStringConvertible {
+public struct InputError: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     /// JSON path of the field (`services[2].charge`), or `json` for a syntax error.
     public var field: String
     public var message: String

@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsCSV
 import Foundation
 
 /// A failure to read an input file as a whole (as opposed to one bad encounter inside it).
@@ -62,23 +63,31 @@ public struct EncounterFileReader: Sendable {
             }
         }
         defer { try? handle.close() }
-        var splitter = JSONRecordSplitter()
         var seenIds: Set<String> = []
+        /// Ids seen earlier in the file reject the later record (in file order, after parallel decoding).
+        func rejectingRepeatedIds(_ block: [DecodedRecord]) -> [DecodedRecord] {
+            var decoded = block
+            for index in decoded.indices {
+                let id = decoded[index].id
+                guard decoded[index].encounter != nil || !decoded[index].errors.isEmpty, !id.isEmpty else { continue }
+                if !seenIds.insert(id).inserted {
+                    decoded[index].errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
+                    decoded[index].encounter = nil
+                }
+            }
+            return decoded
+        }
+        if path.lowercased().hasSuffix(".csv") {
+            try readCSVBlocks(path: path, blockSize: blockSize) { try body(rejectingRepeatedIds($0)) }
+            return
+        }
+        var splitter = JSONRecordSplitter()
         var pending: [JSONRecord] = []
         func deliver(all: Bool) throws {
             while pending.count >= blockSize || (all && !pending.isEmpty) {
                 let block = Array(pending.prefix(blockSize))
                 pending.removeFirst(block.count)
-                var decoded = decodeInParallel(block)
-                for index in decoded.indices {
-                    let id = decoded[index].id
-                    guard decoded[index].encounter != nil || !decoded[index].errors.isEmpty, !id.isEmpty else { continue }
-                    if !seenIds.insert(id).inserted {
-                        decoded[index].errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
-                        decoded[index].encounter = nil
-                    }
-                }
-                try body(decoded)
+                try body(rejectingRepeatedIds(decodeInParallel(block)))
             }
         }
         while true {
@@ -96,6 +105,40 @@ public struct EncounterFileReader: Sendable {
         }
         pending += splitter.finish()
         try deliver(all: true)
+    }
+
+    /// A CSV export (docs/csv-input.md): each encounter's rows become the JSON value a JSON export
+    /// would give, validated by the same decoder; errors say which row and column.
+    private func readCSVBlocks(path: String, blockSize: Int, _ body: ([DecodedRecord]) throws -> Void) throws {
+        let reader: EncounterCSVReader
+        do { reader = try EncounterCSVReader(path: path) } catch {
+            try body([DecodedRecord(ordinal: 1, line: 1, id: "", encounter: nil, errors: [error])])
+            return
+        }
+        var block: [EncounterCSVReader.Record] = []
+        let decoder = self.decoder
+        func deliver() throws {
+            let records = block
+            block.removeAll(keepingCapacity: true)
+            try body(Parallel.map(records) { Self.decode(csv: $0, decoder: decoder) })
+        }
+        while let record = reader.next() {
+            block.append(record)
+            if block.count >= blockSize { try deliver() }
+        }
+        if !block.isEmpty { try deliver() }
+    }
+
+    static func decode(csv record: EncounterCSVReader.Record, decoder: EncounterDecoder) -> DecodedRecord {
+        switch record.value {
+        case .failure(let error):
+            return DecodedRecord(ordinal: record.ordinal, line: record.row, id: "", encounter: nil, errors: [error])
+        case .success(let value):
+            let (encounter, errors) = decoder.decode(value)
+            let located = errors.map { InputError(field: $0.field, message: "\(record.locate($0.field)): \($0.message)") }
+            return DecodedRecord(ordinal: record.ordinal, line: record.row, id: EncounterDecoder.rawId(of: value), encounter: encounter,
+                                 errors: located, source: encounter == nil ? nil : value.jsonText)
+        }
     }
 
     private func decodeInParallel(_ block: [JSONRecord]) -> [DecodedRecord] {
