@@ -56,6 +56,6 @@ let package = Package(
         .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsX12",
                                                               "ClaimsFHIR", "ClaimsSuperbill", "ClaimsTestSupport"]),
-        .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsStore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsStore", "ClaimsEngine", "ClaimsCLI", "ClaimsTestSupport"]),
     ]
 )

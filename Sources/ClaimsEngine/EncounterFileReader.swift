@@ -34,6 +34,8 @@ public struct EncounterFileReader: Sendable {
     public static let chunkSize = 1 << 20
 
     public var decoder: EncounterDecoder
+    /// Called with the size of each chunk read (on the reading thread), for progress displays.
+    public var onBytesRead: (@Sendable (Int) -> Void)?
 
     public init(decoder: EncounterDecoder) { self.decoder = decoder }
 
@@ -98,6 +100,7 @@ public struct EncounterFileReader: Sendable {
                 throw InputFileError(kind: .unreadable, path: path, message: "reading failed: \(error.localizedDescription)")
             }
             if chunk.isEmpty { break }
+            onBytesRead?(chunk.count)
             pending += splitter.feed(chunk)
             try deliver(all: false)
             // The file's structure is broken: the error is reported, the rest cannot be read.

@@ -38,8 +38,6 @@ final class BatchPlanner {
     private let folder: RunFolder
     private let writesPDF: Bool
     private(set) var recordsRead = 0
-    /// Called with the number of records read so far, every 1,000.
-    var progress: ((Int) -> Void)?
     var checkpoint: (@Sendable (String) -> Void)?
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
@@ -56,7 +54,6 @@ final class BatchPlanner {
         var planned: [PlannedEncounter] = []
         for record in block {
             recordsRead += 1
-            if recordsRead % 1000 == 0 { progress?(recordsRead) }
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
             let patientId = record.encounter?.patient.id ?? ""

@@ -49,8 +49,8 @@ public final class BatchRunner {
 
     let configuration: Configuration
     let store: any BatchStore
-    /// Called with the number of records read so far (progress bar).
-    public var progress: ((Int) -> Void)?
+    /// Called on the caller's thread as the run moves on (once per block and per closing phase).
+    public var progress: ((BatchProgress) -> Void)?
     /// Test hook: called with a stage name; a test process may kill itself there.
     public var checkpoint: (@Sendable (String) -> Void)?
     /// Wall-clock seconds spent in each phase of the last run (benchmark diagnostics, docs/batch.md).
@@ -122,7 +122,6 @@ public final class BatchRunner {
             encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) })
         let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),
                                        store: store, folder: folder, writesPDF: configuration.pdfWriter != nil)
-        planner.progress = progress
         planner.checkpoint = checkpoint
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
         let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
@@ -138,8 +137,16 @@ public final class BatchRunner {
 
         // The next blocks are read and validated on their own thread while this one is processed;
         // planning block k+1 overlaps with drafting block k, which is recorded after that.
-        let reader = EncounterFileReader(decoder: EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf))
+        var fileReader = EncounterFileReader(decoder: EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf))
+        let bytesRead = Locked(0)
+        fileReader.onBytesRead = { count in bytesRead.withLock { $0 += count } }
+        let reader = fileReader
         let inputPath = configuration.inputPath
+        let totalBytes = (try? FileManager.default.attributesOfItem(atPath: inputPath)[.size] as? Int) ?? nil
+        func announce(_ phase: BatchProgress.Phase) {
+            progress?(BatchProgress(phase: phase, encounters: planner.recordsRead, bytesRead: bytesRead.current, totalBytes: totalBytes))
+        }
+        announce(.reading)
         // Always the one drafting not yet recorded (the defer waits for it on a failure).
         var inFlight: (planned: [PlannedEncounter], drafts: Handoff<[DraftedEncounter]>)?
         defer { _ = inFlight?.drafts.wait() }
@@ -155,6 +162,7 @@ public final class BatchRunner {
             lap("wait for validated encounters")
             let planned = try planner.plan(block, report: &report)
             lap("decide (in order)")
+            announce(.deciding)
             let previous = inFlight
             inFlight = (planned, drafting.start(planned))
             if let previous { try record(previous) }
@@ -166,8 +174,8 @@ public final class BatchRunner {
         }
         // Rejections in file order (the drafter's come one block after the validator's).
         report.rejected.sort { $0.record < $1.record }
+        announce(.writing)
         let run = try recorder.finish(runNumber: runNumber, report: &report)
-        progress?(planner.recordsRead)
         lap("finish background work and close 837P and FHIR files")
         checkpoint?("documents-written")
 
@@ -178,14 +186,17 @@ public final class BatchRunner {
                 try AtomicFiles.writeDurably(data, to: move.temporary, sync: false)
             }
             lap("write report")
+            announce(.syncing)
             earlyFlush.stop()
             sync()
             AtomicFiles.syncDirectory(folder.work)
             lap("sync")
+            announce(.recording)
         }
         lap("record in store (while writing the report and syncing)")
         checkpoint?("after-commit")
         // The run is recorded: from here on a failure leaves it for the next run to complete.
+        announce(.moving)
         do { try commit.publish(run) } catch {
             throw UnfinishedRunError(runNumber: runNumber, claims: run.claims.count, outputDirectory: out, cause: error)
         }
