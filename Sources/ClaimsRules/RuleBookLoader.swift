@@ -38,7 +38,14 @@ public enum RuleBookLoader {
             }
             do { sources.append(Source(path: path, text: try readText(atPath: path, what: "the file"))) } catch { problems += error.diagnostics }
         }
-        if !problems.isEmpty { throw RuleFilesInvalid(diagnostics: problems) }
+        if !problems.isEmpty {
+            // Every problem, not just the unreadable files: the readable ones are checked too.
+            var everything = problems
+            do { _ = try combine(sources) } catch {
+                everything += error.diagnostics.filter { found in !problems.contains { $0.file == found.file } }
+            }
+            throw RuleFilesInvalid(diagnostics: everything)
+        }
         return sources
     }
 
