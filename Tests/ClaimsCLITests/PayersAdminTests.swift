@@ -224,6 +224,32 @@ struct PayersAdminTests {
         #expect(outcomes == (installed ? ["installed"] : ["abandoned", "installed"]))
     }
 
+    /// An update that is still running holds the lock on Payers/: other commands neither recover it
+    /// nor call its half-way state DRIFT; once the lock is gone, the next command finishes it.
+    @Test func aRunningUpdateIsLeftAloneAndNotReportedAsDrift() throws {
+        let admin = try Admin.make("running-update")
+        let original = try admin.text("cigna.yaml")
+        let editedText = try String(contentsOf: try admin.editedCigna(), encoding: .utf8)
+        let store = try admin.store()
+        let id = try store.beginRuleInstall(slug: "cigna", previousContent: original, previousHash: SHA256.hex(Array(original.utf8)),
+                                            content: editedText, contentHash: SHA256.hex(Array(editedText.utf8)),
+                                            author: "alice", reason: "shorter limit", diff: "[]", action: "apply")
+        try editedText.write(to: admin.payers.appendingPathComponent("cigna.yaml"), atomically: true, encoding: .utf8)
+        let directory = open(admin.payers.path, O_RDONLY | O_DIRECTORY)
+        #expect(flock(directory, LOCK_EX) == 0)
+        let during = try admin.run(["payers", "status"])
+        flock(directory, LOCK_UN)
+        close(directory)
+        #expect(during.status == 0, "\(during.stdout)\(during.stderr)")
+        #expect(during.stdout.contains("cigna.yaml: being installed (apply by alice"), "\(during.stdout)")
+        #expect(!during.stderr.contains("recovered"))
+        #expect(try store.ruleInstalls(pendingOnly: true).map(\.id) == [id])
+
+        let after = try admin.run(["payers", "status"])
+        #expect(after.stderr.contains("recorded it as version 2"), "\(after.stderr)")
+        #expect(after.stdout.contains("cigna.yaml: ok (version 2)"), "\(after.stdout)")
+    }
+
     @Test func showListsTheRulesInForceOnADate() throws {
         let admin = try Admin.make("show")
         let before = try admin.run(["payers", "show", "ny-medicaid", "--as-of", "2025-10-01", "--format", "json"])

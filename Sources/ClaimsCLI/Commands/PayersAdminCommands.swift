@@ -278,6 +278,8 @@ enum RuleAdministration {
         let target = (global.payersPath as NSString).appendingPathComponent(candidate.fileName)
         let temporary = RuleInstallRecovery.temporaryPath(for: candidate.fileName, in: global.payersPath)
         do {
+            // A leftover of an interrupted update may belong to another admin (0600): replace, never reuse it.
+            unlink(temporary)
             try AtomicFiles.writeDurably(Data(candidate.text.utf8), to: temporary)
             testCheckpoint("temporary-written")
             chmod(temporary, 0o644)   // rule files are readable by every account that runs claims
@@ -346,9 +348,14 @@ enum RuleAdministration {
             return sources.map { StatusLine(text: "\($0.fileName): untracked (no store yet; `claims payers apply` records versions)", isDrift: false) }
         }
         let store = try StoreSupport.open(global)
+        // An update another process is installing right now (it holds the lock, so recovery left it alone).
+        let pending = (try? store.ruleInstalls(pendingOnly: true)) ?? []
         return try sources.map { source in
             let slug = (source.fileName as NSString).deletingPathExtension
             let hash = SHA256.hex(Array(source.text.utf8))
+            if let install = pending.first(where: { $0.slug == slug && $0.contentHash == hash }) {
+                return StatusLine(text: "\(source.fileName): being installed (\(install.action) by \(install.author), started \(install.startedAt))", isDrift: false)
+            }
             guard let latest = try StoreSupport.run({ () throws(StoreError) in try store.latestRuleVersion(slug: slug) }) else {
                 return StatusLine(text: "\(source.fileName): untracked (no version recorded; the first apply records it as a baseline)", isDrift: false)
             }
