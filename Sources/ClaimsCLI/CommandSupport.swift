@@ -7,6 +7,8 @@ import Foundation
 enum CommandSupport {
     /// Loads and validates every rule file in --payers; refuses to run on an invalid file.
     static func loadRules(_ global: GlobalOptions) throws -> RuleBook {
+        // An interrupted `payers apply` is finished (or abandoned) before any rule is read.
+        RuleInstallRecovery.recover(global)
         let rules: RuleBook
         do {
             rules = try RuleBookLoader.load(directory: global.payersPath)

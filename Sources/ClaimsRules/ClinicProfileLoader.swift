@@ -5,9 +5,13 @@ import Yams
 /// Reads `clinic.yaml` (Samples/clinic.yaml is the example): every problem with line and column.
 public enum ClinicProfileLoader {
     public static func load(path: String) throws(RuleFilesInvalid) -> ClinicProfile {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: path, line: 1, column: 1,
-                message: "cannot read the clinic profile; pass --clinic FILE or set CLAIMS_CLINIC (Samples/clinic.yaml is an example)")])
+        let text: String
+        do { text = try RuleBookLoader.readText(atPath: path, what: "the clinic profile") } catch {
+            throw RuleFilesInvalid(diagnostics: error.diagnostics.map {
+                var problem = $0
+                problem.message += "; pass --clinic FILE or set CLAIMS_CLINIC (Samples/clinic.yaml is an example)"
+                return problem
+            })
         }
         return try parse(text, file: path)
     }
@@ -15,11 +19,9 @@ public enum ClinicProfileLoader {
     public static func parse(_ text: String, file: String) throws(RuleFilesInvalid) -> ClinicProfile {
         var reader = YAMLNodeReader(file: file)
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
-            let (line, column, problem) = error.positionAndProblem
-            throw RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: file, line: line, column: column, message: problem)])
-        } catch {
-            throw RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: file, line: 1, column: 1, message: "\(error)")])
+        switch GuardedYAML.compose(text, file: file) {
+        case .success(let node): root = node
+        case .failure(let problem): throw RuleFilesInvalid(diagnostics: [problem])
         }
         guard let top = reader.mapping(root, "the clinic profile", allowed: ["billingProvider", "submitter", "receiver", "interchange", "admins", "superbillStatement"],
                                        required: ["billingProvider", "submitter", "receiver", "interchange"]) else {

@@ -28,20 +28,76 @@ public enum RuleBookLoader {
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
             .filter { !$0.hasPrefix(".") }
             .sorted()
-        return try names.map { name in
+        var sources: [Source] = []
+        var problems: [RuleFileDiagnostic] = []
+        for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            return try source(atPath: path)
+            if let problem = linkOutside(path, directory: directory) {
+                problems.append(problem)
+                continue
+            }
+            do { sources.append(Source(path: path, text: try readText(atPath: path, what: "the file"))) } catch { problems += error.diagnostics }
         }
+        if !problems.isEmpty {
+            // Every problem, not just the unreadable files: the readable ones are checked too.
+            var everything = problems
+            do { _ = try combine(sources) } catch {
+                everything += error.diagnostics.filter { found in !problems.contains { $0.file == found.file } }
+            }
+            throw RuleFilesInvalid(diagnostics: everything)
+        }
+        return sources
     }
 
+    /// A rule file that is a symbolic link must point inside the rules directory: a link out of it
+    /// would put rules in force that no admin applied, recorded or can see in `payers status`.
+    static func linkOutside(_ path: String, directory: String) -> RuleFileDiagnostic? {
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK else { return nil }
+        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "?"
+        guard let resolved = realPath(path) else {
+            return RuleFileDiagnostic(file: path, line: 1, column: 1,
+                message: "is a symbolic link to \(target), which does not exist; remove the link or put the file itself here")
+        }
+        let root = realPath(directory) ?? directory
+        guard resolved.hasPrefix(root.hasSuffix("/") ? root : root + "/") else {
+            return RuleFileDiagnostic(file: path, line: 1, column: 1,
+                message: "is a symbolic link to \(resolved), outside the rules directory \(root); rule files must live in it — replace the link with the file (cp) and record it with `claims payers apply`")
+        }
+        return nil
+    }
+
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Reads one rule file: a regular file (a FIFO or device would block or never end) of at most
+    /// `YAMLLimits.maximumBytes`, in UTF-8.
     public static func source(atPath path: String) throws -> Source {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: path, line: 1, column: 1, message: "cannot read the file; check that it exists and is readable")])
+        Source(path: path, text: try readText(atPath: path, what: "the file"))
+    }
+
+    static func readText(atPath path: String, what: String) throws(RuleFilesInvalid) -> String {
+        func refuse(_ message: String) -> RuleFilesInvalid {
+            RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: path, line: 1, column: 1, message: message)])
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw RuleFilesInvalid(diagnostics: [RuleFileDiagnostic(file: path, line: 1, column: 1, message: "the file is not UTF-8 text")])
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            throw refuse("cannot read \(what): \(String(cString: strerror(errno))); check that it exists and is readable")
         }
-        return Source(path: path, text: text)
+        guard status.st_mode & S_IFMT == S_IFREG else { throw refuse("\(what) is not a regular file (a directory, device or pipe); name a YAML file") }
+        guard Int(status.st_size) <= YAMLLimits.maximumBytes else { throw refuse(GuardedYAML.sizeMessage(Int(status.st_size))) }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw refuse("cannot read \(what); check that it exists and is readable")
+        }
+        defer { try? handle.close() }
+        // Read one byte past the limit: a file that grew since stat() is still refused.
+        let data = (try? handle.read(upToCount: YAMLLimits.maximumBytes + 1)) ?? Data()
+        guard data.count <= YAMLLimits.maximumBytes else { throw refuse(GuardedYAML.sizeMessage(data.count)) }
+        guard let text = String(data: data, encoding: .utf8) else { throw refuse("\(what) is not UTF-8 text") }
+        return text
     }
 
     /// Loads the whole directory; throws `RuleFilesInvalid` listing every problem.
@@ -52,30 +108,26 @@ public enum RuleBookLoader {
     /// Combines sources into a rule book: exactly one shared file, and payer files whose names match their slugs.
     public static func combine(_ sources: [Source]) throws(RuleFilesInvalid) -> RuleBook {
         var diagnostics: [RuleFileDiagnostic] = []
-        var sharedSource: Source?
+        var sharedSource: (Source, Node)?
         var payerSources: [(Source, Node)] = []
         for source in sources {
             let node: Node
-            do {
-                guard let composed = try Yams.compose(yaml: source.text) else {
-                    diagnostics.append(.init(file: source.path, line: 1, column: 1, message: "the file is empty"))
-                    continue
-                }
+            switch GuardedYAML.compose(source.text, file: source.path) {
+            case .failure(let problem):
+                diagnostics.append(problem)
+                continue
+            case .success(nil):
+                diagnostics.append(.init(file: source.path, line: 1, column: 1, message: "the file is empty"))
+                continue
+            case .success(let composed?):
                 node = composed
-            } catch let error as YamlError {
-                let (line, column, problem) = error.positionAndProblem
-                diagnostics.append(.init(file: source.path, line: line, column: column, message: problem))
-                continue
-            } catch {
-                diagnostics.append(.init(file: source.path, line: 1, column: 1, message: "cannot read YAML: \(error)"))
-                continue
             }
             if node["kind"]?.string == "shared" {
                 if let first = sharedSource {
                     diagnostics.append(.init(file: source.path, line: 1, column: 1,
-                                             message: "a second shared file; \(first.path) is already the shared file"))
+                                             message: "a second shared file; \(first.0.path) is already the shared file"))
                 } else {
-                    sharedSource = source
+                    sharedSource = (source, node)
                 }
             } else {
                 payerSources.append((source, node))
@@ -86,7 +138,7 @@ public enum RuleBookLoader {
                                      line: 1, column: 1, message: "no shared rule file (kind: shared, normally \(sharedFileName)) was found"))
             throw RuleFilesInvalid(diagnostics: diagnostics)
         }
-        var shared = SharedFileParser(source: sharedSource)
+        var shared = SharedFileParser(source: sharedSource.0, root: sharedSource.1)
         let sharedPart = shared.parse()
         diagnostics += shared.reader.diagnostics
         var payers: [PayerSlug: PayerRules] = [:]
@@ -111,21 +163,24 @@ struct SharedPart {
     var codes = CodeTable(services: [:], codes: [:])
     var conditions: [String: Condition] = [:]
     var rules: [Rule] = []
+    /// Where the shared conditions and their references are written (for the reference checks of payer files).
+    var conditionSources: [NamedConditionSource] = []
 }
 
 struct SharedFileParser {
     let source: RuleBookLoader.Source
+    let root: Node
     var reader: YAMLNodeReader
 
-    init(source: RuleBookLoader.Source) {
+    init(source: RuleBookLoader.Source, root: Node) {
         self.source = source
+        self.root = root
         self.reader = YAMLNodeReader(file: source.path)
     }
 
     mutating func parse() -> SharedPart {
         var part = SharedPart()
-        guard let root = try? Yams.compose(yaml: source.text),
-              let top = reader.mapping(root, "the shared file", allowed: ["schemaVersion", "kind", "services", "codes", "ndcs", "conditions", "rules"],
+        guard let top = reader.mapping(root, "the shared file", allowed: ["schemaVersion", "kind", "services", "codes", "ndcs", "conditions", "rules"],
                                        required: ["schemaVersion", "kind", "services", "codes"]) else { return part }
         checkSchemaVersion(top["schemaVersion"]?.value, &reader)
         if let services = reader.mapping(top["services"]?.value, "services", allowed: nil) {
@@ -176,23 +231,24 @@ struct SharedFileParser {
             let codes = reader.strings(fields["codes"]?.value, "codes") ?? []
             for code in codes where part.codes.codes[code] == nil { reader.report(fields["codes"]?.value, "unknown code \(code) for NDC \(ndc)") }
             part.codes.ndcs[ndc] = NDCDefinition(ndc: ndc, description: reader.string(fields["description"]?.value, "description") ?? ndc,
-                                                 units: reader.decimal(fields["units"]?.value, "units") ?? 0, codes: Set(codes))
+                                                 units: reader.decimal(fields["units"]?.value, "units", in: RuleFileRanges.ndcUnits) ?? 0, codes: Set(codes))
         }
         var conditionParser = ConditionParser(codes: part.codes)
         if let conditions = reader.mapping(top["conditions"]?.value, "conditions", allowed: nil) {
             for (name, entry) in conditions.sorted(by: { $0.key < $1.key }) {
                 if let condition = conditionParser.parse(entry.value, &reader) { part.conditions[name] = condition }
             }
+            part.conditionSources = NamedConditionSource.all(in: conditions, file: source.path)
         }
         var ruleParser = RuleParser(payer: RuleBook.commonSlug, codes: part.codes, conditions: part.conditions)
         part.rules = ruleParser.parseRules(top["rules"]?.value, &reader)
-        conditionParser.checkReferences(part.conditions, known: Set(part.conditions.keys), &reader)
+        ConditionReferences.check(own: part.conditionSources, inherited: [], &reader)
         return part
     }
 }
 
 func checkSchemaVersion(_ node: Node?, _ reader: inout YAMLNodeReader) {
-    if let node, reader.int(node, "schemaVersion", minimum: 1) != 1 {
+    if let node, let text = reader.string(node, "schemaVersion"), text != "1" {
         reader.report(node, "schemaVersion must be 1 (the only version this program reads)")
     }
 }
@@ -238,14 +294,16 @@ struct PayerFileParser {
             reader.report(info["claimFilingIndicator"]?.value, "claimFilingIndicator '\(filing)' is not an X12 SBR09 code (e.g. MC, MB, BL, CI)")
         }
         var conditions: [String: Condition] = [:]
+        var conditionSources: [NamedConditionSource] = []
         var conditionParser = ConditionParser(codes: shared.codes)
         if let named = reader.mapping(top["conditions"]?.value, "conditions", allowed: nil) {
             for (name, entry) in named.sorted(by: { $0.key < $1.key }) {
                 if let condition = conditionParser.parse(entry.value, &reader) { conditions[name] = condition }
             }
+            conditionSources = NamedConditionSource.all(in: named, file: source.path)
         }
         let visible = shared.conditions.merging(conditions) { _, own in own }
-        conditionParser.checkReferences(conditions, known: Set(visible.keys), &reader)
+        ConditionReferences.check(own: conditionSources, inherited: shared.conditionSources, &reader)
         var ruleParser = RuleParser(payer: slug, codes: shared.codes, conditions: visible)
         let rules = ruleParser.parseRules(top["rules"]?.value, &reader)
         let excluded = reader.strings(top["excludeCommonRules"]?.value, "excludeCommonRules") ?? []
@@ -258,7 +316,7 @@ struct PayerFileParser {
             payerId: info["payerId"].flatMap { reader.string($0.value, "payerId") },
             payerIdVerified: info["payerIdVerified"].flatMap { reader.bool($0.value, "payerIdVerified") } ?? true,
             claimFilingIndicator: filing,
-            priorAuthorizationDecisionDays: info["priorAuthorizationDecisionDays"].flatMap { reader.int($0.value, "priorAuthorizationDecisionDays", minimum: 1) },
+            priorAuthorizationDecisionDays: info["priorAuthorizationDecisionDays"].flatMap { reader.int($0.value, "priorAuthorizationDecisionDays", in: RuleFileRanges.decisionDays, unit: " calendar days") },
             rules: rules, conditions: conditions, excludedCommonRules: Set(excluded),
             sourceFile: source.path, contentHash: SHA256.hex(Array(source.text.utf8)))
     }

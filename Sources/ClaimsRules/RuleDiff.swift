@@ -38,7 +38,7 @@ public enum RuleDiff {
 
     /// Each top-level section and each rule (by id), as normalized YAML text.
     static func sections(of text: String) -> [String: String]? {
-        guard let root = try? Yams.compose(yaml: text), case .mapping(let mapping) = root else { return nil }
+        guard case .success(let root?) = GuardedYAML.compose(text, file: ""), case .mapping(let mapping) = root else { return nil }
         var result: [String: String] = [:]
         for (key, value) in mapping {
             guard let name = key.string else { continue }

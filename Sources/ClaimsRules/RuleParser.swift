@@ -30,8 +30,8 @@ struct ConditionParser {
             return parse(value, &reader).map { .not($0) }
         case "age":
             guard let bounds = reader.mapping(value, "age", allowed: ["min", "max"]) else { return nil }
-            let minimum = bounds["min"].flatMap { reader.int($0.value, "age.min") }
-            let maximum = bounds["max"].flatMap { reader.int($0.value, "age.max") }
+            let minimum = bounds["min"].flatMap { reader.int($0.value, "age.min", in: RuleFileRanges.age, unit: " years") }
+            let maximum = bounds["max"].flatMap { reader.int($0.value, "age.max", in: RuleFileRanges.age, unit: " years") }
             if minimum == nil && maximum == nil { reader.report(value, "age needs min or max") }
             if let minimum, let maximum, maximum < minimum { reader.report(value, "age.max is below age.min") }
             return .age(min: minimum, max: maximum)
@@ -60,8 +60,8 @@ struct ConditionParser {
                 return nil
             }
             switch test {
-            case "atLeast": return reader.decimal(testNode, "atLeast").map { .fact(name: name, test: .atLeast($0)) }
-            case "atMost": return reader.decimal(testNode, "atMost").map { .fact(name: name, test: .atMost($0)) }
+            case "atLeast": return reader.decimal(testNode, "atLeast", in: RuleFileRanges.factValue).map { .fact(name: name, test: .atLeast($0)) }
+            case "atMost": return reader.decimal(testNode, "atMost", in: RuleFileRanges.factValue).map { .fact(name: name, test: .atMost($0)) }
             default:
                 guard let text = reader.string(testNode, "equals") else { return nil }
                 let fact: ClinicalFact
@@ -88,15 +88,6 @@ struct ConditionParser {
             return reader.window(value, "dateOfService").map { .dateOfService($0) }
         default:
             return reader.string(value, "ref").map { .reference($0) }
-        }
-    }
-
-    /// Every `ref:` must name a known condition, and named conditions may not refer to themselves.
-    func checkReferences(_ conditions: [String: Condition], known: Set<String>, _ reader: inout YAMLNodeReader) {
-        for (name, condition) in conditions.sorted(by: { $0.key < $1.key }) {
-            for reference in condition.references where !known.contains(reference) || reference == name {
-                reader.report(nil, "condition '\(name)' refers to \(reference == name ? "itself" : "unknown condition '\(reference)'")")
-            }
         }
     }
 
@@ -211,8 +202,8 @@ struct RuleParser {
             }
             kind = .modifierRequired(modifier)
         default: // timely-filing
-            guard let days = need("days").flatMap({ reader.int($0, "days", minimum: 1) }) else { return nil }
-            let warning = fields["warningDays"].flatMap { reader.int($0.value, "warningDays") } ?? 30
+            guard let days = need("days").flatMap({ reader.int($0, "days", in: RuleFileRanges.filingDays, unit: " days") }) else { return nil }
+            let warning = fields["warningDays"].flatMap { reader.int($0.value, "warningDays", in: RuleFileRanges.warningDays, unit: " days") } ?? 30
             kind = .timelyFiling(days: days, warningDays: warning)
         }
         return Rule(id: id, payer: payer, kind: kind, lines: lines, effective: effective, when: when, message: message,

@@ -48,20 +48,22 @@ struct YAMLNodeReader {
         return scalar.string
     }
 
-    mutating func int(_ node: Node?, _ what: String, minimum: Int = 0) -> Int? {
+    /// A whole number within `range`; the message states the range, so a value that would
+    /// overflow date arithmetic later (`days: 9223372036854775807`) is refused here, where it is written.
+    mutating func int(_ node: Node?, _ what: String, in range: ClosedRange<Int>, unit: String = "") -> Int? {
         guard let text = string(node, what) else { return nil }
-        guard let value = Int(text), value >= minimum else {
-            report(node, "\(what) must be a whole number ≥ \(minimum), not '\(text)'")
+        guard let value = Int(text), range.contains(value) else {
+            report(node, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound)\(unit), not '\(text)'")
             return nil
         }
         return value
     }
 
-    mutating func decimal(_ node: Node?, _ what: String) -> Decimal? {
+    /// A decimal number (digits, one optional '.' and a leading '-') within `range`.
+    mutating func decimal(_ node: Node?, _ what: String, in range: ClosedRange<Decimal>) -> Decimal? {
         guard let text = string(node, what) else { return nil }
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-              text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
-            report(node, "\(what) must be a number, not '\(text)'")
+        guard let value = ConditionParser.number(text), range.contains(value) else {
+            report(node, "\(what) must be a number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
             return nil
         }
         return value
@@ -82,6 +84,10 @@ struct YAMLNodeReader {
         guard let text = string(node, what) else { return nil }
         guard let date = LocalDate(iso: text) else {
             report(node, "\(what) '\(text)' is not a real date; use YYYY-MM-DD (e.g. 2026-01-01)")
+            return nil
+        }
+        guard RuleFileRanges.dates.contains(date) else {
+            report(node, "\(what) \(text) must be between \(RuleFileRanges.dates.lowerBound.iso) and \(RuleFileRanges.dates.upperBound.iso); leave the end of the window open instead of writing a far-away date")
             return nil
         }
         return date
@@ -112,6 +118,25 @@ struct YAMLNodeReader {
         }
         return DateWindow(from: from, to: to)
     }
+}
+
+/// The ranges numbers and dates in rule files must fall in (docs/rule-files.md, "Limits").
+/// Wide enough for any real policy, small enough that no arithmetic on them can overflow.
+enum RuleFileRanges {
+    /// Timely-filing `days` (10 years).
+    static let filingDays = 1...3650
+    /// Timely-filing `warningDays`.
+    static let warningDays = 0...3650
+    /// A payer's `priorAuthorizationDecisionDays` (one year).
+    static let decisionDays = 1...365
+    /// `age: {min, max}` in whole years.
+    static let age = 0...150
+    /// `fact` comparisons (`atLeast`, `atMost`, a numeric `equals`): scores, counts, amounts.
+    static let factValue: ClosedRange<Decimal> = -1_000_000...1_000_000
+    /// An NDC's billing `units`.
+    static let ndcUnits: ClosedRange<Decimal> = Decimal(string: "0.001")!...100_000
+    /// Every date (`effective`, `dateOfService`, `validFrom`, `validTo`).
+    static let dates = LocalDate(year: 1900, month: 1, day: 1)!...LocalDate(year: 2199, month: 12, day: 31)!
 }
 
 extension YamlError {

@@ -31,6 +31,8 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let authorizationUnusable = Code(rawValue: "authorization-unusable")
         /// A control-number counter would pass its maximum.
         public static let exhausted = Code(rawValue: "exhausted")
+        /// Another change of the same thing is in flight (a pending rule update).
+        public static let conflict = Code(rawValue: "conflict")
     }
 
     public var code: Code
@@ -45,7 +47,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// True when the caller's input was refused (as opposed to the store failing).
     public var isRefusedInput: Bool {
-        [.invalidInput, .transitionRefused, .notFound, .ambiguous, .exhausted, .authorizationUnusable].contains(code)
+        [.invalidInput, .transitionRefused, .notFound, .ambiguous, .exhausted, .authorizationUnusable, .conflict].contains(code)
     }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }

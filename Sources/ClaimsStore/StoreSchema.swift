@@ -4,7 +4,7 @@ import GRDB
 /// Never edit or reorder a migration that has shipped: add a new one at the end.
 enum StoreSchema {
     static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number",
-                         "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal"]
+                         "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal", "rule_install"]
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -165,6 +165,38 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'rule_version rows are append-only'); END;
                 CREATE TRIGGER rule_version_is_append_only_delete BEFORE DELETE ON rule_version
                     BEGIN SELECT RAISE(ABORT, 'rule_version rows are append-only'); END;
+                """)
+        }
+        migrator.registerMigration("v5-rule-installs") { db in
+            try db.execute(sql: """
+                -- A rule update in flight: recorded as 'pending' before the file is installed, then
+                -- 'installed' (its rule_version row is written in the same transaction) or 'abandoned'
+                -- (the file never got installed; the next command that loads rules decides, by hash).
+                CREATE TABLE rule_install (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    slug TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'installed', 'abandoned')),
+                    content_hash TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    previous_hash TEXT,
+                    previous_content TEXT,
+                    author TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    diff TEXT NOT NULL,
+                    action TEXT NOT NULL CHECK (action IN ('apply', 'rollback')),
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    version INTEGER,          -- the rule_version it became ('installed')
+                    note TEXT                 -- how it ended (e.g. recovered after an interruption)
+                );
+                -- One update per file at a time.
+                CREATE UNIQUE INDEX rule_install_one_pending_per_file ON rule_install (slug) WHERE status = 'pending';
+                -- Only a pending row may change (to its outcome); rows are never deleted.
+                CREATE TRIGGER rule_install_outcome_is_final BEFORE UPDATE ON rule_install
+                    WHEN OLD.status <> 'pending'
+                    BEGIN SELECT RAISE(ABORT, 'a finished rule_install row cannot change'); END;
+                CREATE TRIGGER rule_install_is_never_deleted BEFORE DELETE ON rule_install
+                    BEGIN SELECT RAISE(ABORT, 'rule_install rows are never deleted'); END;
                 """)
         }
         return migrator

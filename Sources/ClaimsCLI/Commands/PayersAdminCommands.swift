@@ -11,16 +11,17 @@ struct PayersApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Validate a rule file, show what changes and which recent decisions it affects, then install it with an audit trail.",
         discussion: """
-        Only admins listed in the clinic profile may apply (a refusal is recorded, exit 77). An invalid
-        file changes nothing (exit 65, every problem as file:line:column). The impact preview re-evaluates
-        the encounters the store holds from the last --days days under the old and the new rules.
-          % claims payers apply ~/edits/cigna.yaml --by alice --reason "J0013 replaces S0013" --dry-run
+        Only admins may apply: the operating-system account running the command must be listed under
+        admins: in the clinic profile (a refusal is recorded, exit 77). An invalid file changes nothing
+        (exit 65, every problem as file:line:column). The impact preview re-evaluates the encounters the
+        store holds from the last --days days under the old and the new rules.
+          % claims payers apply ~/edits/cigna.yaml --reason "J0013 replaces S0013" --dry-run
         """
     )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The new version of a payer file (or common.yaml); its name says which file it replaces.") var file: String
-    @Option(help: "Who applies it (must be an admin in the clinic profile).") var by: String
+    @Option(help: "Who applies it: must be the OS account running the command (the default), which must be an admin.") var by: String?
     @Option(help: "Why (kept in the history).") var reason: String
     @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
     @Option(help: "How many days of stored encounters to re-evaluate for the impact preview.") var days: Int = 90
@@ -41,13 +42,13 @@ struct PayersRollbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Re-install a recorded version of a payer file (recorded as a new version).",
-        discussion: "  % claims payers rollback cigna --to 2 --by alice --reason \"new criteria withdrawn\""
+        discussion: "  % claims payers rollback cigna --to 2 --reason \"new criteria withdrawn\""
     )
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The payer slug (or common).") var slug: String
     @Option(help: "The version number to restore (see `claims payers history SLUG`).") var to: Int
-    @Option var by: String
+    @Option(help: "Who rolls back: must be the OS account running the command (the default), which must be an admin.") var by: String?
     @Option var reason: String
     @Flag(name: .customLong("dry-run")) var dryRun = false
     @Option var days: Int = 90
@@ -84,6 +85,7 @@ struct PayersHistoryCommand: ParsableCommand {
             if format == .json { try CommandSupport.printJSON([Entry]()) } else { CommandSupport.printLine("no versions recorded (no store at \(global.dbPath))") }
             return
         }
+        RuleInstallRecovery.recover(global)
         let store = try StoreSupport.open(global)
         let versions = try StoreSupport.run { () throws(StoreError) in try store.ruleVersions(slug: slug) }
         let entries = versions.map { version in
@@ -182,21 +184,33 @@ enum RuleAdministration {
         }
     }
 
-    static func apply(candidate: RuleBookLoader.Source, global: GlobalOptions, by: String, reason: String, dryRun: Bool, days: Int,
+    static func apply(candidate: RuleBookLoader.Source, global: GlobalOptions, by: String?, reason: String, dryRun: Bool, days: Int,
                       action: String, format: OutputFormat) throws {
         let slug = (candidate.fileName as NSString).deletingPathExtension
         let clinic = try CommandSupport.loadClinic(global)
         let trimmedReason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmedReason.isEmpty else { throw CLIError(.usage, "--reason must say why the rules change") }
-        // 1. Only admins; a refusal is recorded.
-        guard clinic.admins.contains(by) else {
+        // 1. Only admins, as the operating system knows them; a refusal is recorded.
+        let account = try OperatingSystemAccount.current()
+        func refuse(_ why: String, _ message: String) throws -> Never {
             let store = try StoreSupport.open(global)
             try StoreSupport.run { () throws(StoreError) in
-                try store.recordRuleChangeRefusal(slug: slug, attemptedBy: by, reason: "\(action) refused: not an admin (\(trimmedReason))")
+                try store.recordRuleChangeRefusal(slug: slug, attemptedBy: account, reason: "\(action) refused: \(why) (\(trimmedReason))")
             }
-            throw CLIError(.notPermitted, "'\(by)' is not an admin in \(global.clinicPath) (admins: \(clinic.admins.joined(separator: ", "))); the refusal was recorded and nothing changed")
+            throw CLIError(.notPermitted, message + "; the refusal was recorded and nothing changed")
         }
-        // 2. Validate together with the installed files; nothing is opened or written when invalid.
+        if let by, by != account {
+            try refuse("--by \(by) is not the account running it",
+                       "--by '\(by)' is not the account running this command ('\(account)'); rule changes are made by an admin's own OS account — leave out --by, or run the command as \(by) (e.g. sudo -u \(by) claims …)")
+        }
+        guard clinic.admins.contains(account) else {
+            try refuse("\(account) is not an admin",
+                       "the OS account '\(account)' is not an admin in \(global.clinicPath) (admins: \(clinic.admins.joined(separator: ", "))); run the command as one of them, or ask one to add this account under admins:")
+        }
+        // 2. One update of Payers/ at a time.
+        let lock = try RuleUpdateLock.acquire(global.payersPath)
+        defer { lock.release() }
+        // 3. Validate together with the installed files; nothing is opened or written when invalid.
         let installed: [RuleBookLoader.Source]
         do { installed = try RuleBookLoader.sources(inDirectory: global.payersPath) } catch let invalid as RuleFilesInvalid {
             throw CLIError(.invalidData, invalid.description)
@@ -218,31 +232,19 @@ enum RuleAdministration {
             CommandSupport.printLine("\(candidate.fileName) is identical to the installed file; nothing to apply")
             return
         }
-        // 3. What changes, rule by rule, and which recent decisions it affects.
+        // 4. What changes, rule by rule, and which recent decisions it affects.
         let changes = RuleDiff.changes(from: previous?.text, to: candidate.text)
+        // An earlier interrupted update is finished first (it only touches the store).
+        RuleInstallRecovery.recover(global, holdingLock: true)
         let store = try StoreSupport.open(global)
         let asOf = try global.processingDate()
         let (impact, reevaluated) = try self.impact(store: store, old: oldBook, new: newBook, since: asOf.adding(days: -days), asOf: asOf)
         var preview = Preview(file: candidate.path, slug: slug, dryRun: dryRun, changes: changes, impact: impact,
                               encountersReevaluated: reevaluated, days: days, version: nil)
-        // 4. Record, then install atomically (temporary file in Payers/, rename).
+        // 5. Record as pending, install atomically, confirm (docs/admin-guide.md, "Crash safety").
         if !dryRun {
-            let diff = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
-            preview.version = try StoreSupport.run { () throws(StoreError) in
-                try store.recordRuleVersion(slug: slug, previousContent: previous?.text, content: candidate.text,
-                                            contentHash: SHA256.hex(Array(candidate.text.utf8)),
-                                            previousHash: previous.map { SHA256.hex(Array($0.text.utf8)) },
-                                            author: by, reason: trimmedReason, diff: diff, action: action)
-            }
-            let target = (global.payersPath as NSString).appendingPathComponent(candidate.fileName)
-            let temporary = (global.payersPath as NSString).appendingPathComponent(".\(candidate.fileName).installing")
-            do {
-                try AtomicFiles.writeDurably(Data(candidate.text.utf8), to: temporary)
-                chmod(temporary, 0o644)
-                try AtomicFiles.moveIntoPlace(temporary, target)
-            } catch let error as OutputError {
-                throw CLIError(.ioFailure, "\(error.description); version \(preview.version ?? 0) is recorded but not installed: run `claims payers rollback \(slug) --to \(preview.version ?? 0)` again")
-            }
+            preview.version = try install(candidate, slug: slug, previous: previous, changes: changes, author: account,
+                                          reason: trimmedReason, action: action, store: store, global: global)
         }
         if format == .json { try CommandSupport.printJSON(preview); return }
         CommandSupport.printLine("\(dryRun ? "dry run: " : "")\(candidate.fileName): \(changes.count) change\(changes.count == 1 ? "" : "s")")
@@ -256,10 +258,55 @@ enum RuleAdministration {
             CommandSupport.printLine("  \(item.encounter) line \(item.line) \(item.code): \(item.before) → \(item.after)\(item.reasons.first.map { "  (\($0.message))" } ?? "")")
         }
         if let version = preview.version {
-            CommandSupport.printLine("installed \(candidate.fileName) as version \(version) of \(slug) (by \(by): \(trimmedReason))")
+            CommandSupport.printLine("installed \(candidate.fileName) as version \(version) of \(slug) (by \(account): \(trimmedReason))")
         } else {
             CommandSupport.printLine("dry run: nothing was changed")
         }
+    }
+
+    /// Pending → installed → confirmed. A crash (or `kill -9`) between any two steps leaves a pending
+    /// row that the next command resolves by the installed file's hash (`RuleInstallRecovery`).
+    static func install(_ candidate: RuleBookLoader.Source, slug: String, previous: RuleBookLoader.Source?, changes: [RuleChange],
+                        author: String, reason: String, action: String, store: ClaimsStore, global: GlobalOptions) throws -> Int {
+        let diff = String(decoding: try JSONEncoder().encode(changes), as: UTF8.self)
+        let installId = try StoreSupport.run { () throws(StoreError) in
+            try store.beginRuleInstall(slug: slug, previousContent: previous?.text, previousHash: previous.map { SHA256.hex(Array($0.text.utf8)) },
+                                       content: candidate.text, contentHash: SHA256.hex(Array(candidate.text.utf8)),
+                                       author: author, reason: reason, diff: diff, action: action)
+        }
+        testCheckpoint("pending-recorded")
+        let target = (global.payersPath as NSString).appendingPathComponent(candidate.fileName)
+        let temporary = RuleInstallRecovery.temporaryPath(for: candidate.fileName, in: global.payersPath)
+        do {
+            // A leftover of an interrupted update may belong to another admin (0600): replace, never reuse it.
+            unlink(temporary)
+            try AtomicFiles.writeDurably(Data(candidate.text.utf8), to: temporary)
+            testCheckpoint("temporary-written")
+            chmod(temporary, 0o644)   // rule files are readable by every account that runs claims
+            try AtomicFiles.moveIntoPlace(temporary, target)   // rename, then fsync the directory
+        } catch let error as OutputError {
+            unlink(temporary)
+            try? StoreSupport.run { () throws(StoreError) in
+                try store.abandonRuleInstall(id: installId, note: "the file could not be installed: \(error.description)")
+            }
+            throw CLIError(.ioFailure, "\(error.description); \(candidate.fileName) was not installed and nothing was recorded as a version (check that \(global.payersPath) is writable by this account)")
+        }
+        testCheckpoint("installed")
+        let version: Int
+        do {
+            version = try StoreSupport.run { () throws(StoreError) in try store.confirmRuleInstall(id: installId) }
+        } catch let error as CLIError {
+            throw CLIError(.ioFailure, "\(candidate.fileName) is installed but its version could not be recorded (\(error.message)); the next claims command that loads rules records it")
+        }
+        testCheckpoint("confirmed")
+        return version
+    }
+
+    /// Crash-safety tests stop the process like `kill -9` at a named step (debug builds only).
+    static func testCheckpoint(_ stage: String) {
+        #if DEBUG
+        if ProcessInfo.processInfo.environment["CLAIMS_TEST_KILL_AT"] == stage { kill(getpid(), SIGKILL) }
+        #endif
     }
 
     /// Re-evaluates stored encounters under both rule books and lists the line decisions that differ.
@@ -292,6 +339,7 @@ enum RuleAdministration {
 
     /// Each rule file against its last recorded version.
     static func status(_ global: GlobalOptions) throws -> [StatusLine] {
+        RuleInstallRecovery.recover(global)
         let sources: [RuleBookLoader.Source]
         do { sources = try RuleBookLoader.sources(inDirectory: global.payersPath) } catch let invalid as RuleFilesInvalid {
             throw CLIError(.invalidData, invalid.description)
@@ -300,9 +348,14 @@ enum RuleAdministration {
             return sources.map { StatusLine(text: "\($0.fileName): untracked (no store yet; `claims payers apply` records versions)", isDrift: false) }
         }
         let store = try StoreSupport.open(global)
+        // An update another process is installing right now (it holds the lock, so recovery left it alone).
+        let pending = (try? store.ruleInstalls(pendingOnly: true)) ?? []
         return try sources.map { source in
             let slug = (source.fileName as NSString).deletingPathExtension
             let hash = SHA256.hex(Array(source.text.utf8))
+            if let install = pending.first(where: { $0.slug == slug && $0.contentHash == hash }) {
+                return StatusLine(text: "\(source.fileName): being installed (\(install.action) by \(install.author), started \(install.startedAt))", isDrift: false)
+            }
             guard let latest = try StoreSupport.run({ () throws(StoreError) in try store.latestRuleVersion(slug: slug) }) else {
                 return StatusLine(text: "\(source.fileName): untracked (no version recorded; the first apply records it as a baseline)", isDrift: false)
             }
