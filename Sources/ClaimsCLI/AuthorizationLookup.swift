@@ -9,7 +9,7 @@ enum AuthorizationLookup {
     static func open(_ global: GlobalOptions) throws -> (authorizations: (String) throws -> [PriorAuthorization], usedBy: (String) throws -> Set<Int64>) {
         guard FileManager.default.fileExists(atPath: global.dbPath) else { return ({ _ in [] }, { _ in [] }) }
         let store = try StoreSupport.open(global)
-        return ({ patientId in try StoreSupport.run { () throws(StoreError) in try store.authorizations(forPatients: [patientId]) } },
-                { encounterId in try StoreSupport.run { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounterId) } })
+        return ({ patientId in try StoreSupport.read { () throws(StoreError) in try store.authorizations(forPatients: [patientId]) } },
+                { encounterId in try StoreSupport.read { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounterId) } })
     }
 }

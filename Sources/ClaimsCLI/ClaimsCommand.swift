@@ -10,8 +10,12 @@ public struct ClaimsCommand: ParsableCommand {
         commandName: "claims",
         abstract: "Insurance eligibility and billing-claims processing for interventional-psychiatry clinics.",
         discussion: """
-        Every command accepts --db, --payers, --as-of and --clinic (or CLAIMS_DB, CLAIMS_PAYERS,
-        CLAIMS_AS_OF, CLAIMS_CLINIC). See docs/cli.md.
+        Every command accepts the global options --db, --payers, --as-of and --clinic (or the environment variables CLAIMS_DB, CLAIMS_PAYERS, CLAIMS_AS_OF, CLAIMS_CLINIC). Exit codes: 0 done, 3 some encounters rejected, 64 usage, 65 invalid data, 66 no input, 70 internal, 74 I/O, 75 another batch running, 77 not permitted (docs/errors.md).
+
+        Examples:
+          claims check Samples/encounters.json --as-of 2026-11-20
+          claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
+          claims --generate-completion-script bash > /etc/bash_completion.d/claims
         """,
         subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self]
     )
@@ -43,7 +47,9 @@ public struct ClaimsCommand: ParsableCommand {
         } catch {
             // Help, version and argument errors from ArgumentParser; anything else is a bug.
             let status = exitCode(for: error)
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // One error prefix for every message, ours and argument-parser's.
+            if status != .success, message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             if !message.isEmpty {
                 let stream = status == .success ? FileHandle.standardOutput : FileHandle.standardError
                 stream.write(Data("\(message)\n".utf8))

@@ -24,6 +24,9 @@ enum CommandSupport {
 
     /// Loads the clinic profile (--clinic); refuses to run on an invalid one.
     static func loadClinic(_ global: GlobalOptions) throws -> ClinicProfile {
+        guard FileManager.default.fileExists(atPath: global.clinicPath) else {
+            throw CLIError(.noInput, "\(global.clinicPath): no clinic profile there; pass --clinic FILE or set CLAIMS_CLINIC (Samples/clinic.yaml is an example)")
+        }
         do {
             return try ClinicProfileLoader.load(path: global.clinicPath)
         } catch {

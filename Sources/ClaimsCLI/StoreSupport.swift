@@ -15,14 +15,20 @@ enum StoreSupport {
     }
 
     /// Refused input → invalid data (65) naming the option; a store that cannot be used → I/O failure (74).
-    static func cliError(_ error: StoreError) -> CLIError {
+    /// `changing`: the command would have changed the store, so the message says nothing was.
+    static func cliError(_ error: StoreError, changing: Bool = false) -> CLIError {
         guard error.isRefusedInput else { return CLIError(.ioFailure, error.message) }
         let prefix = error.field.map { "\(optionName($0)): " } ?? ""
-        return CLIError(.invalidData, "\(prefix)\(error.message); nothing was changed")
+        return CLIError(.invalidData, "\(prefix)\(error.message)\(changing ? "; nothing was changed" : "")")
     }
 
-    /// Runs a store call and converts its error.
+    /// Runs a store call that changes the store and converts its error.
     static func run<T>(_ body: () throws(StoreError) -> T) throws -> T {
+        do { return try body() } catch { throw cliError(error, changing: true) }
+    }
+
+    /// Runs a store call that only reads and converts its error (never "nothing was changed").
+    static func read<T>(_ body: () throws(StoreError) -> T) throws -> T {
         do { return try body() } catch { throw cliError(error) }
     }
 

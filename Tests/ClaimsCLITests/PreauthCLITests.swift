@@ -136,22 +136,36 @@ struct PreauthCLITests {
         try CLI.requireRules(db: db)
         _ = try CLI.add(["--patient", "PT-1001", "--payer", "cigna", "--service", "tms", "--status", "approved", "--units", "30"], db: db)
         let base = ["preauth", "add", "--patient", "PT-1001", "--service", "tms"]
-        let cases: [([String], String)] = [
+        // Well-formed values the store refuses: invalid data (65), naming the option.
+        let refused: [([String], String)] = [
             (base + ["--payer", "cignaa", "--status", "submitted"], "--payer"),
-            (base + ["--payer", "cigna", "--status", "aproved"], "--status"),
-            (base + ["--payer", "cigna", "--status", "expired"], "--status"),
             (base + ["--payer", "cigna", "--status", "approved", "--start", "2026-12-01", "--end", "2026-11-01"], "--end"),
-            (base + ["--payer", "cigna", "--status", "approved", "--start", "2026/12/01"], "--start"),
-            (base + ["--payer", "cigna", "--status", "approved", "--units=-1"], "--units"),
             (["preauth", "add", "--patient", "PT-1001", "--payer", "cigna", "--service", "ketamine", "--status", "submitted"], "--service"),
             (["preauth", "update", "1", "--status", "denied"], "--status"),
         ]
-        for (arguments, option) in cases {
+        for (arguments, option) in refused {
             let result = try CLI.run(arguments, db: db)
             #expect(result.status == 65, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: \(option): "), "names the option: \(result.stderr)")
             #expect(result.stderr.contains("nothing was changed"))
         }
+        // Malformed values: usage errors (64) from the typed options, with the option and our explanation.
+        let malformed: [([String], String, String)] = [
+            (base + ["--payer", "cigna", "--status", "aproved"], "--status", "is not a status"),
+            (base + ["--payer", "cigna", "--status", "expired"], "--status", "derived"),
+            (base + ["--payer", "cigna", "--status", "approved", "--start", "2026/12/01"], "--start", "is not a date"),
+            (base + ["--payer", "cigna", "--status", "approved", "--units=-1"], "--units", "negative"),
+        ]
+        for (arguments, option, explanation) in malformed {
+            let result = try CLI.run(arguments, db: db)
+            #expect(result.status == 64, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: "), "one error prefix: \(result.stderr)")
+            #expect(result.stderr.contains(option) && result.stderr.contains(explanation), "\(result.stderr)")
+        }
+        // A read-only command never says that nothing was changed.
+        let listing = try CLI.run(["preauth", "show", "4711"], db: db)
+        #expect(listing.status == 65)
+        #expect(!listing.stderr.contains("nothing was changed"))
         let list = try CLI.json(try CLI.run(["preauth", "list", "--format", "json"], db: db).stdout)
         #expect((list["authorizations"] as? [Any])?.count == 1)
         let show = try CLI.json(try CLI.run(["preauth", "show", "1", "--format", "json"], db: db).stdout)

@@ -11,15 +11,15 @@ struct BatchCommand: ParsableCommand {
         commandName: "batch",
         abstract: "Evaluate encounters and write 837P files, FHIR claims, superbills and a report into DIR.",
         discussion: """
-        Safe to re-run: lines already billed are not billed again (the report lists them), control numbers
-        are never reused, and a run killed part-way is completed by the next one. Exit 0 when every
-        encounter was valid, 3 when some were rejected (see DIR/report.json), 74 when DIR cannot be written.
-          % claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
+        Safe to re-run: lines already billed are not billed again (the report lists them), control numbers are never reused, and a run killed part-way is completed by the next one. One batch at a time per store and output folder. Exit 0 when every encounter was valid, 3 when some were rejected (see DIR/report.json), 74 when DIR or the store cannot be written, 75 when another batch is running.
+
+        Example:
+          claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The encounter file (JSON array or JSON Lines).") var file: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Argument(help: "The encounter file (JSON array, JSON Lines or .csv).") var file: String
     @Option(help: "The output directory (created owner-only).") var out: String
     @Flag(name: .customLong("no-pdf"), help: "Write superbills as HTML only.") var noPDF = false
 

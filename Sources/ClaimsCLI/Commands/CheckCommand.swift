@@ -11,15 +11,17 @@ struct CheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Evaluate every encounter in FILE against the payer rules and the prior-auth store; writes nothing.",
         discussion: """
-        FILE is a JSON array of encounters or JSON Lines (CONTRACT §2). Exit 0 when every encounter was
-        valid; 3 when some were rejected (their errors are in the output); 65 for invalid rule files.
-          % claims check Samples/encounters.json --as-of 2026-11-20 --format json
+        FILE is a JSON array of encounters, JSON Lines (one encounter per line) or a CSV export (a name ending in .csv, docs/csv-input.md). Besides the rules, every document the batch would write is drafted and checked, so an encounter the batch would refuse is rejected here with the same errors. Exit 0 when every encounter was valid, 3 when some were rejected (their errors are in the output), 65 for invalid rule files.
+
+        Examples:
+          claims check Samples/encounters.json --as-of 2026-11-20
+          claims check Samples/encounters.csv --as-of 2026-11-20 --format json
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The encounter file (JSON array or JSON Lines).") var file: String
-    @Option(help: "text (a table for a person) or json (CONTRACT §3).") var format: OutputFormat = .text
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Argument(help: "The encounter file (JSON array, JSON Lines or .csv).") var file: String
+    @Option(help: "text (a table for a person) or json (for scripts).") var format: OutputFormat = .text
 
     func run() throws {
         let asOf = try global.processingDate()

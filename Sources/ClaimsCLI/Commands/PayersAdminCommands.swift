@@ -11,20 +11,20 @@ struct PayersApplyCommand: ParsableCommand {
         commandName: "apply",
         abstract: "Validate a rule file, show what changes and which recent decisions it affects, then install it with an audit trail.",
         discussion: """
-        Only admins may apply: the operating-system account running the command must be listed under
-        admins: in the clinic profile (a refusal is recorded, exit 77). An invalid file changes nothing
-        (exit 65, every problem as file:line:column). The impact preview re-evaluates the encounters the
-        store holds from the last --days days under the old and the new rules.
-          % claims payers apply ~/edits/cigna.yaml --reason "J0013 replaces S0013" --dry-run
+        Only admins may apply: the operating-system account running the command must be listed under admins: in the clinic profile (a refusal is recorded, exit 77). An invalid file changes nothing (exit 65, every problem as file:line:column). The impact preview re-evaluates the encounters the store holds from the last --days days under the old and the new rules.
+
+        Example:
+          claims payers apply ~/edits/cigna.yaml --reason "J0013 replaces S0013" --dry-run
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "The new version of a payer file (or common.yaml); its name says which file it replaces.") var file: String
     @Option(help: "Who applies it: must be the OS account running the command (the default), which must be an admin.") var by: String?
     @Option(help: "Why (kept in the history).") var reason: String
     @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
-    @Option(help: "How many days of stored encounters to re-evaluate for the impact preview.") var days: Int = 90
+    @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
+    var days: Int = 90
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
@@ -42,21 +42,25 @@ struct PayersRollbackCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
         abstract: "Re-install a recorded version of a payer file (recorded as a new version).",
-        discussion: "  % claims payers rollback cigna --to 2 --reason \"new criteria withdrawn\""
+        discussion: """
+        Example:
+          claims payers rollback cigna --to 2 --reason "new criteria withdrawn"
+        """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "The payer slug (or common).") var slug: String
     @Option(help: "The version number to restore (see `claims payers history SLUG`).") var to: Int
     @Option(help: "Who rolls back: must be the OS account running the command (the default), which must be an admin.") var by: String?
-    @Option var reason: String
-    @Flag(name: .customLong("dry-run")) var dryRun = false
-    @Option var days: Int = 90
+    @Option(help: "Why (kept in the history).") var reason: String
+    @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
+    @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
+    var days: Int = 90
     @Option(help: "text or json") var format: OutputFormat = .text
 
     func run() throws {
         let store = try StoreSupport.open(global)
-        let versions = try StoreSupport.run { () throws(StoreError) in try store.ruleVersions(slug: slug) }
+        let versions = try StoreSupport.read { () throws(StoreError) in try store.ruleVersions(slug: slug) }
         guard let version = versions.first(where: { $0.version == to }) else {
             let known = versions.map { String($0.version) }.joined(separator: ", ")
             throw CLIError(.invalidData, "\(slug) has no version \(to)\(known.isEmpty ? " (no versions are recorded)" : "; recorded versions: \(known)")")
@@ -69,9 +73,13 @@ struct PayersRollbackCommand: ParsableCommand {
 
 /// `claims payers history [SLUG]`.
 struct PayersHistoryCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "The recorded versions of the rule files.")
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "The recorded versions of the rule files.",
+                                                    discussion: """
+                                                    Example:
+                                                      claims payers history cigna
+                                                    """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "A payer slug (or common); all files when omitted.") var slug: String?
     @Option(help: "text or json") var format: OutputFormat = .text
 
@@ -87,7 +95,7 @@ struct PayersHistoryCommand: ParsableCommand {
         }
         RuleInstallRecovery.recover(global)
         let store = try StoreSupport.open(global)
-        let versions = try StoreSupport.run { () throws(StoreError) in try store.ruleVersions(slug: slug) }
+        let versions = try StoreSupport.read { () throws(StoreError) in try store.ruleVersions(slug: slug) }
         let entries = versions.map { version in
             Entry(slug: version.slug, version: version.version, contentHash: version.contentHash, author: version.author, reason: version.reason,
                   appliedAt: version.appliedAt, action: version.action,
@@ -105,9 +113,13 @@ struct PayersHistoryCommand: ParsableCommand {
 
 /// `claims payers show SLUG [--as-of DATE]`: the rules in force on a date.
 struct PayersShowCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "The rules of a payer in force on a date (default: --as-of).")
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "The rules of a payer in force on a date (default: --as-of).",
+                                                    discussion: """
+                                                    Example:
+                                                      claims payers show bcbs-il --as-of 2026-11-20
+                                                    """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument var slug: String
     @Option(help: "text or json") var format: OutputFormat = .text
 
@@ -148,9 +160,13 @@ struct PayersShowCommand: ParsableCommand {
 
 /// `claims payers status`: files edited by hand since their last recorded version (drift).
 struct PayersStatusCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Which rule files differ from their last recorded version.")
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Which rule files differ from their last recorded version.",
+                                                    discussion: """
+                                                    Example:
+                                                      claims payers status
+                                                    """)
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
 
     func run() throws {
         let lines = try RuleAdministration.status(global)
@@ -311,10 +327,10 @@ enum RuleAdministration {
 
     /// Re-evaluates stored encounters under both rule books and lists the line decisions that differ.
     static func impact(store: ClaimsStore, old: RuleBook, new: RuleBook, since: LocalDate, asOf: LocalDate) throws -> ([Impact], Int) {
-        let stored = try StoreSupport.run { () throws(StoreError) in try store.encounters(since: since) }
+        let stored = try StoreSupport.read { () throws(StoreError) in try store.encounters(since: since) }
         let oldEvaluator = CoverageEvaluator(rules: old), newEvaluator = CoverageEvaluator(rules: new)
         // The same view of units as the batch: an encounter's own earlier use is given back.
-        let ledger = AuthorizationLedger(all: try StoreSupport.run { () throws(StoreError) in try store.allAuthorizations() })
+        let ledger = AuthorizationLedger(all: try StoreSupport.read { () throws(StoreError) in try store.allAuthorizations() })
         var impact: [Impact] = []
         var count = 0
         let oldDecoder = EncounterDecoder(codes: old.codes, payers: Set(old.payers.keys), asOf: asOf, allowFutureDates: true)
@@ -323,7 +339,7 @@ enum RuleAdministration {
             guard let value = try? JSONParser.parse(json) else { continue }
             guard let encounter = oldDecoder.decode(value).encounter ?? newDecoder.decode(value).encounter else { continue }
             count += 1
-            let ownUses = try StoreSupport.run { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounter.id) }
+            let ownUses = try StoreSupport.read { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounter.id) }
             let visible = try ledger.authorizations(for: encounter.patient.id, excludingUsesOf: ownUses)
             let before = oldEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
             let after = newEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
@@ -356,7 +372,7 @@ enum RuleAdministration {
             if let install = pending.first(where: { $0.slug == slug && $0.contentHash == hash }) {
                 return StatusLine(text: "\(source.fileName): being installed (\(install.action) by \(install.author), started \(install.startedAt))", isDrift: false)
             }
-            guard let latest = try StoreSupport.run({ () throws(StoreError) in try store.latestRuleVersion(slug: slug) }) else {
+            guard let latest = try StoreSupport.read({ () throws(StoreError) in try store.latestRuleVersion(slug: slug) }) else {
                 return StatusLine(text: "\(source.fileName): untracked (no version recorded; the first apply records it as a baseline)", isDrift: false)
             }
             if latest.contentHash == hash { return StatusLine(text: "\(source.fileName): ok (version \(latest.version))", isDrift: false) }

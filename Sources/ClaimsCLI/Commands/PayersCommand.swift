@@ -8,6 +8,14 @@ struct PayersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payers",
         abstract: "Validate, apply and inspect payer rule files.",
+        discussion: """
+        Coverage policy lives in the rule files (docs/rule-files.md); an admin's update is validated, previewed against recent encounters and installed with an audit trail (docs/admin-guide.md).
+
+        Examples:
+          claims payers validate
+          claims payers apply ~/edits/cigna.yaml --reason "J0013 replaces S0013" --dry-run
+          claims payers history cigna
+        """,
         subcommands: [PayersValidateCommand.self, PayersApplyCommand.self, PayersHistoryCommand.self, PayersShowCommand.self,
                       PayersRollbackCommand.self, PayersStatusCommand.self]
     )
@@ -19,15 +27,15 @@ struct PayersValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Validate rule files; print every problem as file:line:column: message.",
         discussion: """
-        With no PATH, validates the whole --payers directory. A PATH may be a directory or a single
-        payer file; a single file is checked together with the shared file and the other payers of
-        --payers (a file with the same name replaces the installed one). Exit 0 when valid, 65 otherwise.
-          % claims payers validate
-          % claims payers validate ~/edits/bcbs-il.yaml
+        With no PATH, validates the whole --payers directory. A PATH may be a directory or a single payer file; a single file is checked together with the shared file and the other payers of --payers (a file with the same name replaces the installed one). Exit 0 when valid, 65 otherwise.
+
+        Examples:
+          claims payers validate
+          claims payers validate ~/edits/bcbs-il.yaml
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "Rule files or directories (default: the --payers directory).") var paths: [String] = []
 
     func run() throws {

@@ -7,17 +7,16 @@ struct PreauthChecklistCommand: ParsableCommand {
         commandName: "checklist",
         abstract: "What each scheduled patient needs before treatment (criteria, prior authorization, warnings).",
         discussion: """
-        FILE holds scheduled encounters (today or later), in the same format as `claims check`.
-        One item per patient × payer × service that needs an authorization, has criteria, or is not
-        covered. Exit status 3 when some encounters had input errors (they are listed, not checked).
+        FILE holds scheduled encounters (today or later), in the same formats as `claims check`. One item per patient, payer and service that needs an authorization, has criteria, or is not covered. Exit 3 when some encounters had input errors (they are listed, not checked).
 
-        % claims preauth checklist Samples/schedule.json --as-of 2026-11-20
-        % claims preauth checklist Samples/schedule.json --format json
+        Examples:
+          claims preauth checklist Samples/schedule.json --as-of 2026-11-20
+          claims preauth checklist Samples/schedule.json --format json
         """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @Argument(help: "The scheduled encounters: a JSON array or JSON Lines.") var file: String
+    @OptionGroup(title: "Global options") var global: GlobalOptions
+    @Argument(help: "The scheduled encounters: a JSON array, JSON Lines or .csv.") var file: String
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
@@ -33,7 +32,7 @@ struct PreauthChecklistCommand: ParsableCommand {
             }
         }
         let store = try StoreSupport.open(global)
-        let authorizations = try StoreSupport.run { () throws(StoreError) in
+        let authorizations = try StoreSupport.read { () throws(StoreError) in
             try store.authorizations(forPatients: encounters.map(\.patient.id))
         }
         let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays))

@@ -7,36 +7,30 @@ struct PreauthListCommand: ParsableCommand {
         commandName: "list",
         abstract: "List authorizations with their derived state (expired, exhausted) and units used/remaining.",
         discussion: """
-        --status takes a stored status or a derived state and matches the state shown on the processing
-        date: `approved` lists approvals that can still be used, `expired`/`exhausted` the others.
+        --status takes a stored status or a derived state and matches the state shown on the processing date: `approved` lists approvals that can still be used, `expired` and `exhausted` the others.
 
-        % claims preauth list --status approved --expiring-within 14
+        Example:
+          claims preauth list --status approved --expiring-within 14
         """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Option(help: "Only this patient id.") var patient: String?
     @Option(help: "Only this payer slug.") var payer: String?
     @Option(help: "Only this service.") var service: String?
-    @Option(help: "submitted, pending, approved, denied, appealed, cancelled, expired or exhausted.") var status: String?
-    @Option(name: .customLong("expiring-within"), help: "Only approvals ending within DAYS of the processing date.")
+    @Option(help: "submitted, pending, approved, denied, appealed, cancelled, expired or exhausted.", transform: Arguments.state)
+    var status: AuthorizationState?
+    @Option(name: .customLong("expiring-within"), help: "Only approvals ending within DAYS (0–36500) of the processing date.",
+            transform: Arguments.days)
     var expiringWithin: Int?
-    /// A hundred years: any larger window lists the same authorizations.
-    static let maximumDays = 36_500
     @Option(help: "text or json.") var format: OutputFormat = .text
-
-    func validate() throws {
-        if let days = expiringWithin, !(0...Self.maximumDays).contains(days) {
-            throw ValidationError("--expiring-within must be 0 to \(Self.maximumDays) days, not \(days)")
-        }
-    }
 
     func run() throws {
         let asOf = try global.processingDate()
         let store = try StoreSupport.open(global)
-        let auths = try StoreSupport.run { () throws(StoreError) -> [PriorAuthorization] in
+        let auths = try StoreSupport.read { () throws(StoreError) -> [PriorAuthorization] in
             let filter = AuthorizationFilter(asOf: asOf, patientId: patient, payer: payer, service: service,
-                                             state: try status.map(AuthorizationInput.state), expiringWithinDays: expiringWithin)
+                                             state: status, expiringWithinDays: expiringWithin)
             return try store.list(filter)
         }
         switch format {
@@ -52,17 +46,20 @@ struct PreauthShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Show one authorization with its history and the encounters that used it.",
-        discussion: "% claims preauth show 12"
+        discussion: """
+        Example:
+          claims preauth show 12 --format json
+        """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "The authorization's id, or its auth number.") var id: String
     @Option(help: "text or json.") var format: OutputFormat = .text
 
     func run() throws {
         let asOf = try global.processingDate()
         let store = try StoreSupport.open(global)
-        let (auth, history, uses) = try StoreSupport.run { () throws(StoreError) in
+        let (auth, history, uses) = try StoreSupport.read { () throws(StoreError) in
             let auth = try store.authorization(.idOrAuthNumber(id))
             return (auth, try store.history(of: auth.id!), try store.uses(of: auth.id!))
         }
