@@ -176,7 +176,7 @@ public enum X12Reader {
 
             let segmentId = id ?? ""
             let idScalars = Array(segmentId.unicodeScalars)
-            guard (2...3).contains(idScalars.count), idScalars.allSatisfy({ $0.isASCII && X12Delimiters.isLetterOrDigit($0) }),
+            guard (2...3).contains(idScalars.count), idScalars.allSatisfy({ ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }),
                   idScalars[0] >= "A" && idScalars[0] <= "Z" else {
                 throw error("'\(preview(at: start))' does not start with a segment id (2 or 3 upper-case letters and digits)", number, at: start)
             }
