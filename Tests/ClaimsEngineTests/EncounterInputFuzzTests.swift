@@ -56,6 +56,17 @@ import Testing
         }
     }
 
+    /// Found by fuzzing: the splitter accepted `[{…},]`, which the parser (and RFC 8259) refuses.
+    @Test func aTrailingCommaInTheArrayIsAnError() throws {
+        var splitter = JSONRecordSplitter()
+        let records = splitter.feed(Array("[{\"id\": \"A\"},\n]".utf8)) + splitter.finish()
+        #expect(records.count == 2)
+        #expect((try? records[0].result.get())?["id"] == .string("A"))
+        let error = try #require(records[1].structuralError)
+        #expect(error.message.contains("trailing comma"))
+        #expect(error.line == 2 && error.column == 1)
+    }
+
     /// Half of the inputs are byte mutations of a record; the other half change the parsed record
     /// (values of other types, huge numbers, odd text, deleted or unknown members, many lines) and
     /// write it back as a JSON array or JSON Lines, so the decoder's checks are reached.
@@ -107,6 +118,8 @@ import Testing
             return random.element(odd)
         }
     }
+
+    static func isJSONWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D }
 
     static func lineCount(_ bytes: [UInt8]) -> Int { bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
@@ -160,6 +173,17 @@ import Testing
                 return try? parser.parseDocument()
             }
             probe.check(cut == elements.map { $0 }, "a valid JSON array of \(elements.count) objects was cut into \(records.count) records that differ")
+        }
+
+        // And the other way: an array whose records all parse is a JSON document the parser accepts
+        // (a byte-order mark, which only the splitter skips, aside).
+        if bytes.first(where: { !isJSONWhitespace($0) }) == UInt8(ascii: "["),
+           records.allSatisfy({ record in
+               guard record.error == nil else { return false }
+               var parser = JSONParser(bytes: record.bytes)
+               return (try? parser.parseDocument()) != nil
+           }) {
+            probe.check(whole != nil, "the splitter accepted every record of an array the parser refuses as a whole")
         }
 
         // Each record: parsed, decoded, and when valid re-decoded and evaluated.
