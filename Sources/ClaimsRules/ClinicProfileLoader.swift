@@ -14,6 +14,7 @@ public enum ClinicProfileLoader {
 
     public static func parse(_ text: String, file: String) throws(RuleFilesInvalid) -> ClinicProfile {
         var reader = YAMLNodeReader(file: file)
+        if let tooDeep = YAMLNestingLimit.problem(in: text, file: file) { throw RuleFilesInvalid(diagnostics: [tooDeep]) }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch let error as YamlError {
             let (line, column, problem) = error.positionAndProblem

@@ -55,6 +55,10 @@ public enum RuleBookLoader {
         var sharedSource: Source?
         var payerSources: [(Source, Node)] = []
         for source in sources {
+            if let tooDeep = YAMLNestingLimit.problem(in: source.text, file: source.path) {
+                diagnostics.append(tooDeep)
+                continue
+            }
             let node: Node
             do {
                 guard let composed = try Yams.compose(yaml: source.text) else {

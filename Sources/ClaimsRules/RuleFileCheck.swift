@@ -5,6 +5,7 @@ extension RuleBookLoader {
     /// `combine` reports them for that file. For the fuzz tests, which check thousands of mutated
     /// payer files without reading the shared file again for each.
     static func diagnostics(of source: Source, shared: SharedPart) -> [RuleFileDiagnostic]? {
+        if let tooDeep = YAMLNestingLimit.problem(in: source.text, file: source.path) { return [tooDeep] }
         let node: Node
         do {
             guard let composed = try Yams.compose(yaml: source.text) else {

@@ -60,6 +60,29 @@ import Testing
         }
     }
 
+    /// Found by fuzzing: 950 nested `{` (flow mappings as keys) took Yams over 10 seconds; such nesting
+    /// is now refused before Yams reads it, with its position.
+    @Test func deeplyNestedFlowCollectionsAreRefusedBeforeYAMLReadsThem() throws {
+        let url = Self.root.appendingPathComponent("Tests/Fixtures/fuzz/clinic/regression-deep-flow-mapping-keys.yaml")
+        let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
+        var refusal: [String] = []
+        do { _ = try ClinicProfileLoader.parse(text, file: "clinic.yaml") } catch { refusal = error.diagnostics.map { $0.description } }
+        #expect(refusal == ["clinic.yaml:1:65: nested deeper than 64 levels of { } or [ ]; no rule file or clinic profile needs that many"])
+        let found = Self.diagnostics([Self.common, RuleBookLoader.Source(path: "Payers/fuzz.yaml", text: "rules: " + text)]) ?? []
+        let descriptions = found.map { $0.description }
+        #expect(descriptions == ["Payers/fuzz.yaml:1:72: nested deeper than 64 levels of { } or [ ]; no rule file or clinic profile needs that many"])
+    }
+
+    @Test func bracketsInQuotesAndCommentsDoNotCountAsNesting() {
+        let brackets = String(repeating: "{[", count: 50)
+        let quotedAndCommented = "a: '\(brackets)'\nb: \"\(brackets)\\\"\"\n# \(brackets)\nd: [[x]]\n"
+        #expect(YAMLNestingLimit.problem(in: quotedAndCommented, file: "f.yaml") == nil)
+        #expect(YAMLNestingLimit.problem(in: "d: " + String(repeating: "[", count: 64) + String(repeating: "]", count: 64), file: "f.yaml") == nil)
+        #expect(YAMLNestingLimit.problem(in: "d: " + String(repeating: "[", count: 65), file: "f.yaml")?.column == 68)
+        // An apostrophe inside a word opens no quoted scalar: the brackets after it still count.
+        #expect(YAMLNestingLimit.problem(in: "c: it's\nd: " + String(repeating: "[", count: 65), file: "f.yaml")?.line == 2)
+    }
+
     /// YAML alias bombs are another hardening item (alias limits); skip inputs that could be one.
     static func mayBeAliasBomb(_ text: String) -> Bool { text.utf8.filter { $0 == UInt8(ascii: "*") }.count > 8 && text.contains("&") }
 
