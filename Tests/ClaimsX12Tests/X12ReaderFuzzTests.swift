@@ -59,6 +59,20 @@ import Testing
         #expect(Array(try X12Writer.write(document).unicodeScalars) == Array(text.unicodeScalars))
     }
 
+    /// Found by libFuzzer: an ISA whose ISA12 held the segment terminator ('96~88') was read, and the
+    /// writer then refused it; a terminator inside the fixed-width ISA is an error with its position.
+    @Test func segmentTerminatorInsideAnISAElementIsRefused() throws {
+        do {
+            _ = try X12Reader.read(try Self.fixture("regression-terminator-inside-isa12.x12"))
+            Issue.record("expected an error")
+        } catch let error as X12Error {
+            #expect(error.segmentNumber == 1)
+            #expect(error.elementPosition == 12)
+            #expect(error.offset == 86)
+            #expect(error.message == "ISA12 contains the segment terminator '~'")
+        }
+    }
+
     static func check(_ bytes: [UInt8], _ probe: inout FuzzProbe) {
         let text = String(decoding: bytes, as: UTF8.self)
         let scalars = Array(text.unicodeScalars)

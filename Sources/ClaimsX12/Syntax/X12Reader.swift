@@ -130,6 +130,11 @@ public enum X12Reader {
                     throw X12Error("ISA\(X12Writer.position(index + 1)) contains the control character \(X12Delimiters.describe(scalars[bad]))",
                                    segmentNumber: segmentNumber, elementPosition: index + 1, offset: bad, line: line(of: bad))
                 }
+                // A terminator inside the fixed-width ISA would cut it short for any reader that splits on it.
+                if let bad = range.first(where: { scalars[$0] == terminator }) {
+                    throw X12Error("ISA\(X12Writer.position(index + 1)) contains the segment terminator \(X12Delimiters.describe(terminator))",
+                                   segmentNumber: segmentNumber, elementPosition: index + 1, offset: bad, line: line(of: bad))
+                }
                 elements.append(X12Element(string(range)))
             }
             return (X12Segment(id: "ISA", elements: elements), delimiters)
