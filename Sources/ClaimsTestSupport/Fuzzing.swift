@@ -141,7 +141,7 @@ public struct FuzzMutator: Sendable {
 /// How long and from where a fuzz run goes, from the environment:
 /// `CLAIMS_FUZZ_SEED` (decimal or 0x-hex), `CLAIMS_FUZZ_SECONDS` (per target), `CLAIMS_FUZZ_ITERATIONS`
 /// (per target), `CLAIMS_FUZZ_ITERATION` (run only that iteration), `CLAIMS_FUZZ_REPLAY` (a file:
-/// run only that input).
+/// run only that input), `CLAIMS_FUZZ_HANG_SECONDS` (slow-input and hang limits).
 public struct FuzzConfiguration: Sendable {
     /// The seed CI uses; change it only on purpose (the failures it finds are then new ones).
     public static let defaultSeed: UInt64 = 0x00C1_A135_F022_2026
@@ -213,11 +213,14 @@ public struct FuzzReport: Sendable, CustomStringConvertible {
     public var corpusEntries = 0
     public var seconds = 0.0
     public var failures: [FuzzFailure] = []
-    /// The property's own counters (e.g. how many inputs parsed), to show the run reached deep code.
+    /// The property's own counters over the mutated inputs (e.g. how many parsed), to show the
+    /// mutations reach deep code; the corpus entries' counts are kept apart in `corpusCounters`.
     public var counters: [String: Int] = [:]
+    public var corpusCounters: [String: Int] = [:]
 
     public var description: String {
         let counts = counters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            + (corpusCounters.isEmpty ? "" : " (corpus: " + corpusCounters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + ")")
         return "fuzz '\(target)': seed 0x\(String(seed, radix: 16)), \(corpusEntries) corpus entries + \(iterations) mutated inputs "
             + "in \(String(format: "%.1f", seconds)) s; \(failures.count) failure(s)\(counts.isEmpty ? "" : "; " + counts)"
     }
@@ -262,7 +265,9 @@ public enum FuzzHarness {
             if elapsed > configuration.slowInputSeconds {
                 probe.fail("took \(String(format: "%.1f", elapsed)) s (limit \(configuration.slowInputSeconds) s): a hang or super-linear growth")
             }
-            for (name, value) in probe.counters { report.counters[name, default: 0] += value }
+            for (name, value) in probe.counters {
+                if iteration == nil { report.corpusCounters[name, default: 0] += value } else { report.counters[name, default: 0] += value }
+            }
             guard !probe.violations.isEmpty, report.failures.count < 10 else { return }
             let name = iteration.map { "\(target)-\(String(configuration.seed, radix: 16))-\($0).bin" } ?? "\(target)-corpus-\(report.failures.count).bin"
             let saved = save(input, name: name)

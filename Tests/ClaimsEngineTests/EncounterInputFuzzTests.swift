@@ -19,19 +19,20 @@ import Testing
     static let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: asOf)
     static let evaluator = CoverageEvaluator(rules: rules)
 
-    /// Single records of the sample files (small inputs fuzz faster than the whole file), the
-    /// committed tricky inputs and regression inputs (Tests/Fixtures/fuzz/encounters/).
-    static let corpus: [[UInt8]] = {
-        var entries: [[UInt8]] = []
-        for file in ["Samples/encounters.json", "Samples/invalid-encounters.jsonl", "Samples/schedule.json"] {
-            var splitter = JSONRecordSplitter()
-            let records = splitter.feed(FuzzHarness.repositoryFiles([file]).first ?? []) + splitter.finish()
-            entries += records.map(\.bytes).filter { !$0.isEmpty }
-        }
-        return entries + FuzzHarness.corpus(folder: "encounters").map(\.bytes)
-    }()
+    /// The records of the sample files, as written (several lines each in encounters.json).
+    static let sampleRecords: [[UInt8]] = ["Samples/encounters.json", "Samples/invalid-encounters.jsonl", "Samples/schedule.json"].flatMap { file in
+        var splitter = JSONRecordSplitter()
+        let records = splitter.feed(FuzzHarness.repositoryFiles([file]).first ?? []) + splitter.finish()
+        return records.map(\.bytes).filter { !$0.isEmpty }
+    }
 
-    static let values: [JSONValue] = corpus.compactMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)) }
+    /// Each sample record alone in an array (small inputs fuzz faster than the whole file; an array,
+    /// because a record of several lines is not JSON Lines), the committed tricky inputs and the
+    /// regression inputs (Tests/Fixtures/fuzz/encounters/).
+    static let corpus: [[UInt8]] = sampleRecords.map { [UInt8(ascii: "[")] + $0 + [UInt8(ascii: "]")] }
+        + FuzzHarness.corpus(folder: "encounters").map(\.bytes)
+
+    static let values: [JSONValue] = sampleRecords.compactMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)) }
 
     static let dictionary = [
         "\"id\"", "\"dateOfService\"", "\"services\"", "\"diagnoses\"", "\"charge\"", "\"units\"", "\"diagnosisPointers\"", "\"ndc\"",
