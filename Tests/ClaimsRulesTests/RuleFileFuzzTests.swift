@@ -122,10 +122,11 @@ import Testing
         case let diagnostics?:
             probe.count("refused")
             probe.check(!diagnostics.isEmpty, "refused without a diagnostic")
+            var lineCounts: [String: Int] = [:]
+            for source in sources { lineCounts[source.path] = lineCount(source.text) }
             for diagnostic in diagnostics {
-                let source = sources.first { $0.path == diagnostic.file }
-                probe.check(source != nil || diagnostic.file == "Payers", "a diagnostic names a file that was not given: \(diagnostic)")
-                let lines = source.map { lineCount($0.text) } ?? 1
+                probe.check(lineCounts[diagnostic.file] != nil || diagnostic.file == "Payers", "a diagnostic names a file that was not given: \(diagnostic)")
+                let lines = lineCounts[diagnostic.file] ?? 1
                 probe.check(diagnostic.line >= 1 && diagnostic.line <= lines && diagnostic.column >= 1 && !diagnostic.message.isEmpty,
                             "a diagnostic outside its file (\(lines) lines) or without a message: \(diagnostic)")
             }
