@@ -47,6 +47,8 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "claims", dependencies: ["ClaimsCLI"]),
+        // Replays fuzz inputs; built with -sanitize=fuzzer by scripts/fuzz.sh, a libFuzzer driver (docs/testing.md).
+        .executableTarget(name: "claims-fuzz", dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12"]),
         .target(name: "ClaimsTestSupport", dependencies: ["ClaimsCore"]),
         .testTarget(name: "ClaimsCoreTests", dependencies: ["ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsRulesTests", dependencies: ["ClaimsRules", "ClaimsCore", "ClaimsTestSupport"]),

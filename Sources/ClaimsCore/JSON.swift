@@ -505,6 +505,8 @@ public struct JSONRecordSplitter {
         if Self.isWhitespace(byte) { return }
         switch byte {
         case UInt8(ascii: "]"):
+            // `[…,]`: a trailing comma is not JSON (the parser refuses it too).
+            if expectingElement && ordinal > 0 { fail("unexpected ']' after ','; remove the trailing comma", into: &records); return }
             mode = .finished
         case UInt8(ascii: ","):
             if expectingElement { fail("unexpected ','; an encounter object was expected", into: &records) }

@@ -18,6 +18,7 @@ public enum ClinicProfileLoader {
 
     public static func parse(_ text: String, file: String) throws(RuleFilesInvalid) -> ClinicProfile {
         var reader = YAMLNodeReader(file: file)
+        if let tooDeep = YAMLNestingLimit.problem(in: text, file: file) { throw RuleFilesInvalid(diagnostics: [tooDeep]) }
         let root: Node?
         switch GuardedYAML.compose(text, file: file) {
         case .success(let node): root = node

@@ -111,6 +111,10 @@ public enum RuleBookLoader {
         var sharedSource: (Source, Node)?
         var payerSources: [(Source, Node)] = []
         for source in sources {
+            if let tooDeep = YAMLNestingLimit.problem(in: source.text, file: source.path) {
+                diagnostics.append(tooDeep)
+                continue
+            }
             let node: Node
             switch GuardedYAML.compose(source.text, file: source.path) {
             case .failure(let problem):

@@ -130,6 +130,11 @@ public enum X12Reader {
                     throw X12Error("ISA\(X12Writer.position(index + 1)) contains the control character \(X12Delimiters.describe(scalars[bad]))",
                                    segmentNumber: segmentNumber, elementPosition: index + 1, offset: bad, line: line(of: bad))
                 }
+                // A terminator inside the fixed-width ISA would cut it short for any reader that splits on it.
+                if let bad = range.first(where: { scalars[$0] == terminator }) {
+                    throw X12Error("ISA\(X12Writer.position(index + 1)) contains the segment terminator \(X12Delimiters.describe(terminator))",
+                                   segmentNumber: segmentNumber, elementPosition: index + 1, offset: bad, line: line(of: bad))
+                }
                 elements.append(X12Element(string(range)))
             }
             return (X12Segment(id: "ISA", elements: elements), delimiters)
@@ -176,7 +181,7 @@ public enum X12Reader {
 
             let segmentId = id ?? ""
             let idScalars = Array(segmentId.unicodeScalars)
-            guard (2...3).contains(idScalars.count), idScalars.allSatisfy({ $0.isASCII && X12Delimiters.isLetterOrDigit($0) }),
+            guard (2...3).contains(idScalars.count), idScalars.allSatisfy({ ($0 >= "A" && $0 <= "Z") || ($0 >= "0" && $0 <= "9") }),
                   idScalars[0] >= "A" && idScalars[0] <= "Z" else {
                 throw error("'\(preview(at: start))' does not start with a segment id (2 or 3 upper-case letters and digits)", number, at: start)
             }

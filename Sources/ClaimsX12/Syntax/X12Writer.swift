@@ -129,7 +129,9 @@ public struct X12Writer: Sendable {
                                    + "X12 has no escape, so the value must be fixed at its source",
                                    segmentNumber: number, elementPosition: offset + 1)
                 }
-                if X12Text.isControl(scalar) {
+                // ISA11 and ISA16 are the repetition and component separators themselves, which may be
+                // control characters (U+001F is common); the reader accepts them there, so the writer does too.
+                if X12Text.isControl(scalar) && !(isISA && (offset == 10 || offset == 15)) {
                     throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) contains the control character \(X12Delimiters.describe(scalar))",
                                    segmentNumber: number, elementPosition: offset + 1)
                 }
