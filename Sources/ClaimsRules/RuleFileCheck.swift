@@ -7,19 +7,14 @@ extension RuleBookLoader {
     static func diagnostics(of source: Source, shared: SharedPart) -> [RuleFileDiagnostic]? {
         if let tooDeep = YAMLNestingLimit.problem(in: source.text, file: source.path) { return [tooDeep] }
         let node: Node
-        do {
-            guard let composed = try Yams.compose(yaml: source.text) else {
-                return [RuleFileDiagnostic(file: source.path, line: 1, column: 1, message: "the file is empty")]
-            }
-            node = composed
-        } catch let error as YamlError {
-            let (line, column, problem) = error.positionAndProblem
-            return [RuleFileDiagnostic(file: source.path, line: line, column: column, message: problem)]
-        } catch {
-            return [RuleFileDiagnostic(file: source.path, line: 1, column: 1, message: "cannot read YAML: \(error)")]
+        // The same guarded reading as `combine` (no aliases, bounded size and nodes).
+        switch GuardedYAML.compose(source.text, file: source.path) {
+        case .failure(let problem): return [problem]
+        case .success(nil): return [RuleFileDiagnostic(file: source.path, line: 1, column: 1, message: "the file is empty")]
+        case .success(let composed?): node = composed
         }
         if node["kind"]?.string == "shared" {
-            var parser = SharedFileParser(source: source)
+            var parser = SharedFileParser(source: source, root: node)
             _ = parser.parse()
             return parser.reader.diagnostics.isEmpty ? nil : parser.reader.diagnostics.sorted()
         }
