@@ -76,6 +76,15 @@ enum PDFBytes {
         bytes.append(0x3E)
     }
 
+    /// Four upper-case hex digits (a CID in a hex string).
+    @inline(__always)
+    static func appendHex16(_ value: UInt16, to bytes: inout [UInt8]) {
+        for shift in stride(from: 12, through: 0, by: -4) {
+            let digit = UInt8((value >> UInt16(shift)) & 0xF)
+            bytes.append(digit < 10 ? 0x30 + digit : 0x37 + digit)
+        }
+    }
+
     @inline(__always)
     static func append(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -87,27 +96,29 @@ enum PDFBytes {
 /// writes an operator only when a value changes.
 struct PDFContentStream {
     private(set) var bytes: [UInt8] = []
-    private var font: PDFFont?
+    /// The document's embedded glyphs (nil with the standard fonts): shared by all its pages.
+    let glyphs: PDFGlyphRecorder?
+    /// Font resource in use: `/F<resource + 1>` (-1: none yet).
+    private var resource = -1
     private var fontSize = 0.0
     private var fill: PDFColor?
     private var stroke: PDFColor?
     private var lineWidth: Double?
     private var charSpacing = 0.0
 
-    init(capacity: Int = 8192) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 8192, glyphs: PDFGlyphRecorder? = nil) {
+        self.glyphs = glyphs
+        bytes.reserveCapacity(capacity)
+    }
 
-    /// Shows WinAnsi-encoded `text` with its baseline starting at (`x`, `y`).
+    /// Shows `text` (in the layout's encoding, see `PDFFonts.encode`) with its baseline starting at (`x`, `y`).
     mutating func text(_ text: [UInt8], x: Double, y: Double, font: PDFFont, size: Double, color: PDFColor,
                        charSpacing spacing: Double = 0) {
         guard !text.isEmpty else { return }
         setFill(color)
         PDFBytes.append("BT\n", to: &bytes)
-        if font != self.font || size != fontSize {
-            bytes.append(0x2F); PDFBytes.append(font.resourceName, to: &bytes); bytes.append(0x20)
-            PDFBytes.appendNumber(size, to: &bytes)
-            PDFBytes.append(" Tf\n", to: &bytes)
-            self.font = font; fontSize = size
-        }
+        let embedded = font.fonts.embedsFonts
+        if !embedded { setFont(font.standard.rawValue - 1, size: size) }
         if spacing != charSpacing {
             PDFBytes.appendNumber(spacing, to: &bytes)
             PDFBytes.append(" Tc\n", to: &bytes)
@@ -116,8 +127,46 @@ struct PDFContentStream {
         PDFBytes.appendNumber(x, to: &bytes); bytes.append(0x20)
         PDFBytes.appendNumber(y, to: &bytes)
         PDFBytes.append(" Td\n", to: &bytes)
-        PDFBytes.appendLiteralString(text, to: &bytes)
-        PDFBytes.append(" Tj\nET\n", to: &bytes)
+        if embedded {
+            appendGlyphRuns(text, font: font, size: size)
+        } else {
+            PDFBytes.appendLiteralString(text, to: &bytes)
+            PDFBytes.append(" Tj\n", to: &bytes)
+        }
+        PDFBytes.append("ET\n", to: &bytes)
+    }
+
+    private mutating func setFont(_ resource: Int, size: Double) {
+        guard resource != self.resource || size != fontSize else { return }
+        bytes.append(0x2F); bytes.append(0x46)   // /F
+        PDFBytes.appendInteger(resource + 1, to: &bytes); bytes.append(0x20)
+        PDFBytes.appendNumber(size, to: &bytes)
+        PDFBytes.append(" Tf\n", to: &bytes)
+        self.resource = resource; fontSize = size
+    }
+
+    /// UTF-8 text as hex strings of 2-byte CIDs, one `Tj` per run of the same font of the fallback
+    /// chain (each `Tj` moves the pen on), recording the glyphs the document uses.
+    private mutating func appendGlyphRuns(_ text: [UInt8], font: PDFFont, size: Double) {
+        guard let glyphs else { return }
+        let fonts = font.fonts, weight = font.weight
+        var runSlot = -1
+        PDFUTF8.forEachScalar(text) { scalar, _, _ in
+            guard let (slot, glyph) = fonts.resolve(scalar, weight: weight) else { return }
+            var cid = glyphs.knownCID(slot: slot, glyph: glyph)
+            if cid == 0 {
+                cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
+                                    glyphCount: fonts.faces[slot].font.glyphCount)
+            }
+            if slot != runSlot {
+                if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
+                setFont(slot, size: size)
+                bytes.append(0x3C)
+                runSlot = slot
+            }
+            PDFBytes.appendHex16(cid, to: &bytes)
+        }
+        if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
     }
 
     /// A straight line.
@@ -181,7 +230,8 @@ struct PDFContentStream {
 }
 
 /// Writes the file structure of a PDF 1.4 document around finished page content streams:
-/// catalog, page tree, the two standard fonts (WinAnsiEncoding), an information dictionary,
+/// catalog, page tree, the fonts (the two standard fonts with WinAnsiEncoding, or the embedded
+/// subsets: `PDFEmbeddedFont`), an information dictionary,
 /// one page object and one uncompressed content stream per page, the cross-reference table
 /// (10-digit offsets) and the trailer. No clock, no random identifiers: the bytes depend only
 /// on the input.
@@ -199,11 +249,27 @@ enum PDFDocumentBuilder {
         var producer = "claims native PDF writer"
     }
 
-    static func document(pages: [PDFContentStream], info: Info) -> Data {
+    /// The file for `pages`. With embedded fonts (`glyphs` given), each font the pages used is subset
+    /// and written as a Type0 font; a font whose glyphs cannot be read throws (the caller falls back).
+    static func document(pages: [PDFContentStream], info: Info, fonts: PDFFonts = .standard,
+                         glyphs: PDFGlyphRecorder? = nil) throws(TrueTypeError) -> Data {
         let pageCount = pages.count
         let contentBytes = pages.reduce(0) { $0 + $1.bytes.count }
-        // Object numbers: 1 catalog, 2 page tree, 3–4 fonts, 5 info, then (page, content) pairs.
-        var file = ObjectWriter(objectCount: 5 + 2 * pageCount, capacity: contentBytes + 1200 + pageCount * 220)
+        var embedded: [PDFEmbeddedFont] = []
+        if let glyphs {
+            for (slot, used) in glyphs.slots.enumerated() where !used.glyphs.isEmpty {
+                embedded.append(try PDFEmbeddedFont(face: fonts.faces[slot], resource: slot, used: used))
+            }
+        }
+        // Object numbers: 1 catalog, 2 page tree, 3… one font dictionary per font, then the info
+        // dictionary, then (page, content) pairs; each embedded font's other four objects come last.
+        let fontCount = glyphs == nil ? 2 : embedded.count
+        let infoObject = 3 + fontCount
+        let firstPage = infoObject + 1
+        let firstFontPart = firstPage + 2 * pageCount
+        let embeddedBytes = embedded.reduce(0) { $0 + $1.subset.bytes.count + 40 * $1.subset.originalGlyphs.count }
+        var file = ObjectWriter(objectCount: firstFontPart - 1 + 4 * embedded.count,
+                                capacity: contentBytes + embeddedBytes + 1200 + pageCount * 220)
 
         PDFBytes.append("%PDF-1.4\n", to: &file.out)
         file.out.append(contentsOf: [0x25, 0xE2, 0xE3, 0xCF, 0xD3, 0x0A])   // binary marker comment
@@ -216,21 +282,36 @@ enum PDFDocumentBuilder {
         PDFBytes.append("<< /Type /Pages /Kids [", to: &file.out)
         for page in 0..<pageCount {
             if page > 0 { file.out.append(0x20) }
-            file.reference(6 + 2 * page)
+            file.reference(firstPage + 2 * page)
         }
         PDFBytes.append("] /Count ", to: &file.out)
         PDFBytes.appendInteger(pageCount, to: &file.out)
         PDFBytes.append(" >>", to: &file.out)
         file.end()
 
-        file.begin(3)
-        PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", to: &file.out)
-        file.end()
-        file.begin(4)
-        PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>", to: &file.out)
-        file.end()
+        var fontResources: [UInt8] = []
+        if glyphs == nil {
+            file.begin(3)
+            PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>", to: &file.out)
+            file.end()
+            file.begin(4)
+            PDFBytes.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>", to: &file.out)
+            file.end()
+            PDFBytes.append("/F1 3 0 R /F2 4 0 R", to: &fontResources)
+        } else {
+            for (index, font) in embedded.enumerated() {
+                file.begin(3 + index)
+                font.appendType0(descendant: firstFontPart + 4 * index, toUnicode: firstFontPart + 4 * index + 3, to: &file.out)
+                file.end()
+                if index > 0 { fontResources.append(0x20) }
+                fontResources.append(0x2F); fontResources.append(0x46)   // /F
+                PDFBytes.appendInteger(font.resource + 1, to: &fontResources); fontResources.append(0x20)
+                PDFBytes.appendInteger(3 + index, to: &fontResources)
+                PDFBytes.append(" 0 R", to: &fontResources)
+            }
+        }
 
-        file.begin(5)
+        file.begin(infoObject)
         PDFBytes.append("<< /Title ", to: &file.out)
         PDFBytes.appendTextString(info.title, to: &file.out)
         if let author = info.author {
@@ -254,9 +335,11 @@ enum PDFDocumentBuilder {
         file.end()
 
         for (index, page) in pages.enumerated() {
-            let pageObject = 6 + 2 * index
+            let pageObject = firstPage + 2 * index
             file.begin(pageObject)
-            PDFBytes.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> /ProcSet [/PDF /Text] >> /Contents ", to: &file.out)
+            PDFBytes.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << ", to: &file.out)
+            file.out.append(contentsOf: fontResources)
+            PDFBytes.append(" >> /ProcSet [/PDF /Text] >> /Contents ", to: &file.out)
             file.reference(pageObject + 1)
             PDFBytes.append(" >>", to: &file.out)
             file.end()
@@ -270,7 +353,23 @@ enum PDFDocumentBuilder {
             file.end()
         }
 
-        file.finish()
+        for (index, font) in embedded.enumerated() {
+            let first = firstFontPart + 4 * index
+            file.begin(first)
+            font.appendCIDFont(descriptor: first + 1, to: &file.out)
+            file.end()
+            file.begin(first + 1)
+            font.appendDescriptor(fontFile: first + 2, to: &file.out)
+            file.end()
+            file.begin(first + 2)
+            font.appendFontFile(to: &file.out)
+            file.end()
+            file.begin(first + 3)
+            font.appendToUnicode(to: &file.out)
+            file.end()
+        }
+
+        file.finish(info: infoObject)
         return Data(file.out)
     }
 
@@ -300,7 +399,7 @@ enum PDFDocumentBuilder {
         }
 
         /// Cross-reference table, trailer, `startxref` and `%%EOF`.
-        mutating func finish() {
+        mutating func finish(info: Int) {
             let xrefOffset = out.count
             PDFBytes.append("xref\n0 ", to: &out)
             PDFBytes.appendInteger(objectCount + 1, to: &out)
@@ -312,7 +411,9 @@ enum PDFDocumentBuilder {
             }
             PDFBytes.append("trailer\n<< /Size ", to: &out)
             PDFBytes.appendInteger(objectCount + 1, to: &out)
-            PDFBytes.append(" /Root 1 0 R /Info 5 0 R >>\nstartxref\n", to: &out)
+            PDFBytes.append(" /Root 1 0 R /Info ", to: &out)
+            PDFBytes.appendInteger(info, to: &out)
+            PDFBytes.append(" 0 R >>\nstartxref\n", to: &out)
             PDFBytes.appendInteger(xrefOffset, to: &out)
             PDFBytes.append("\n%%EOF\n", to: &out)
         }
