@@ -1,15 +1,16 @@
 import ClaimsCore
 import Foundation
 
-/// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files, no fonts to
-/// install. Same content as `SuperbillRenderer.html(_:)`, laid out for US letter with the standard
-/// Helvetica fonts (WinAnsi text, measured with the Adobe AFM widths), several pages when the service
-/// lines overflow (the table header repeats; a row is never split). The bytes depend only on the input.
+/// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files written. Same
+/// content as `SuperbillRenderer.html(_:)`, laid out for US letter with embedded, subset TrueType fonts
+/// (`PDFFonts.system`: DejaVu Sans, then Droid Sans Fallback and Symbola, so any script prints), or the
+/// standard Helvetica fonts with WinAnsi text when those are not installed; several pages when the
+/// service lines overflow (the table header repeats; a row is never split). The bytes depend only on the input.
 ///
 /// ```swift
 /// let writer = NativePDFWriter(clinic: clinic)
 /// let bill = try renderer.superbill(for: evaluation, payerName: payerRules?.name)
-/// let pdf: Data = writer.pdf(bill)          // ~0.1 ms; write it wherever the batch keeps its output
+/// let pdf: Data = writer.pdf(bill)          // well under 1 ms; write it wherever the batch keeps its output
 /// ```
 public struct NativePDFWriter: Sendable {
     /// The practice: billing provider (name, address, NPI, tax id) and the out-of-network statement.
@@ -61,37 +62,6 @@ extension SuperbillRenderer {
     public func pdf(for evaluation: EncounterEvaluation, payerName: String? = nil) throws(SuperbillError) -> Data {
         pdf(try superbill(for: evaluation, payerName: payerName))
     }
-}
-
-/// The type styles of the superbill, for one set of fonts (built once per writer).
-struct SuperbillPDFStyles: Sendable {
-    let fonts: PDFFonts
-    let regularFont: PDFFont
-    let boldFont: PDFFont
-    let body: PDFTextStyle
-    let bold: PDFTextStyle
-    let labelStyle: PDFTextStyle
-    let small: PDFTextStyle
-    let heading: PDFTextStyle
-    let columnHeader: PDFTextStyle
-    let footerStyle: PDFTextStyle
-    let statementStyle: PDFTextStyle
-
-    init(fonts: PDFFonts) {
-        self.fonts = fonts
-        regularFont = PDFFont(fonts: fonts, bold: false)
-        boldFont = PDFFont(fonts: fonts, bold: true)
-        body = PDFTextStyle(font: regularFont, size: 8.5, color: SuperbillPDFLayout.ink, leading: 11)
-        bold = body.with(font: boldFont)
-        labelStyle = body.with(color: SuperbillPDFLayout.label)
-        small = PDFTextStyle(font: regularFont, size: 7.4, color: SuperbillPDFLayout.label, leading: 9.4)
-        heading = PDFTextStyle(font: boldFont, size: 8, color: SuperbillPDFLayout.navy, charSpacing: 0.6, leading: 10)
-        columnHeader = PDFTextStyle(font: boldFont, size: 7, color: SuperbillPDFLayout.navy, charSpacing: 0.25, leading: 9)
-        footerStyle = PDFTextStyle(font: regularFont, size: 7.5, color: SuperbillPDFLayout.muted, leading: 9)
-        statementStyle = body.with(leading: 11.5)
-    }
-
-    func encode(_ text: String) -> [UInt8] { fonts.encode(text) }
 }
 
 /// The page design: colours, type sizes and the positions of every block.
