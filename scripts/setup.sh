@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libsqlite3-dev libxml2-dev libxml2-utils pkg-config python3-venv poppler-utils)
+# Fonts embedded in superbill PDFs (docs/superbills.md): DejaVu Sans (Latin, Greek, Cyrillic…), Droid Sans
+# Fallback (CJK) and Symbola (symbols, emoji). Without them the PDFs fall back to Helvetica (Latin only).
+packages=(libsqlite3-dev libxml2-dev libxml2-utils pkg-config python3-venv poppler-utils
+          fonts-dejavu-core fonts-droid-fallback fonts-symbola)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

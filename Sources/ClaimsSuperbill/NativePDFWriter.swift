@@ -1,37 +1,56 @@
 import ClaimsCore
 import Foundation
 
-/// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files, no fonts to
-/// install. Same content as `SuperbillRenderer.html(_:)`, laid out for US letter with the standard
-/// Helvetica fonts (WinAnsi text, measured with the Adobe AFM widths), several pages when the service
-/// lines overflow (the table header repeats; a row is never split). The bytes depend only on the input.
+/// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files written. Same
+/// content as `SuperbillRenderer.html(_:)`, laid out for US letter with embedded, subset TrueType fonts
+/// (`PDFFonts.system`: DejaVu Sans, then Droid Sans Fallback and Symbola, so any script prints), or the
+/// standard Helvetica fonts with WinAnsi text when those are not installed; several pages when the
+/// service lines overflow (the table header repeats; a row is never split). The bytes depend only on the input.
 ///
 /// ```swift
 /// let writer = NativePDFWriter(clinic: clinic)
 /// let bill = try renderer.superbill(for: evaluation, payerName: payerRules?.name)
-/// let pdf: Data = writer.pdf(bill)          // ~0.1 ms; write it wherever the batch keeps its output
+/// let pdf: Data = writer.pdf(bill)          // well under 1 ms; write it wherever the batch keeps its output
 /// ```
 public struct NativePDFWriter: Sendable {
     /// The practice: billing provider (name, address, NPI, tax id) and the out-of-network statement.
     public let clinic: ClinicProfile
+    /// The fonts text is drawn with (`PDFFonts.system`: embedded DejaVu Sans and fallbacks when installed).
+    public let fonts: PDFFonts
+    let styles: SuperbillPDFStyles
     /// The practice's text, encoded and wrapped once: make one writer per batch and reuse it.
     let clinicText: ClinicPDFText
 
-    public init(clinic: ClinicProfile) {
+    public init(clinic: ClinicProfile, fonts: PDFFonts = .system) {
         self.clinic = clinic
-        clinicText = ClinicPDFText(clinic)
+        self.fonts = fonts
+        styles = SuperbillPDFStyles(fonts: fonts)
+        clinicText = ClinicPDFText(clinic, styles: styles)
     }
 
-    /// The superbill as the bytes of a PDF file.
+    /// The superbill as the bytes of a PDF file. Should an embedded font's glyph data prove unreadable,
+    /// this superbill is drawn with the standard Helvetica fonts instead (the batch never fails on a font).
     public func pdf(_ bill: Superbill) -> Data {
-        let layout = SuperbillPDFLayout(bill: bill, clinic: clinic, text: clinicText)
-        let pages = layout.render()
-        return PDFDocumentBuilder.document(
+        do {
+            return try document(bill, styles: styles, clinicText: clinicText)
+        } catch {
+            guard fonts.embedsFonts else { return Data() }   // unreachable: the standard fonts do not throw
+            let standard = SuperbillPDFStyles(fonts: .standard)
+            return (try? document(bill, styles: standard, clinicText: ClinicPDFText(clinic, styles: standard))) ?? Data()
+        }
+    }
+
+    private func document(_ bill: Superbill, styles: SuperbillPDFStyles, clinicText: ClinicPDFText) throws(TrueTypeError) -> Data {
+        let glyphs = styles.fonts.embedsFonts ? PDFGlyphRecorder(slotCount: styles.fonts.faces.count) : nil
+        let layout = SuperbillPDFLayout(bill: bill, clinic: clinic, styles: styles, text: clinicText)
+        let pages = layout.render(glyphs: glyphs)
+        return try PDFDocumentBuilder.document(
             pages: pages,
             info: .init(title: "Superbill \(bill.number) – \(layout.patientName)",
                         author: clinic.billingProvider.name,
                         subject: "Itemized statement for insurance reimbursement",
-                        date: bill.statementDate))
+                        date: bill.statementDate),
+            fonts: styles.fonts, glyphs: glyphs)
     }
 }
 
@@ -49,6 +68,7 @@ extension SuperbillRenderer {
 struct SuperbillPDFLayout {
     let bill: Superbill
     let clinic: ClinicProfile
+    let styles: SuperbillPDFStyles
     let clinicText: ClinicPDFText
 
     // Page geometry (points): 0.6 in side margins.
@@ -67,36 +87,26 @@ struct SuperbillPDFLayout {
     static let headingRule = PDFColor(hex: 0xc9d3df)
     static let green = PDFColor(hex: 0x2e7d32)
 
-    // Type.
-    static let body = PDFTextStyle(font: .helvetica, size: 8.5, color: ink, leading: 11)
-    static let bold = body.with(font: .helveticaBold)
-    static let labelStyle = body.with(color: label)
-    static let small = PDFTextStyle(font: .helvetica, size: 7.4, color: label, leading: 9.4)
-    static let heading = PDFTextStyle(font: .helveticaBold, size: 8, color: navy, charSpacing: 0.6, leading: 10)
-    static let columnHeader = PDFTextStyle(font: .helveticaBold, size: 7, color: navy, charSpacing: 0.25, leading: 9)
-    static let footerStyle = PDFTextStyle(font: .helvetica, size: 7.5, color: muted, leading: 9)
-    static let statementStyle = body.with(leading: 11.5)
-
     // Computed once per superbill.
     let patientName: String
     let totalCharges: Decimal
     let totalPaid: Decimal
     var balanceDue: Decimal { totalCharges - totalPaid }
 
-    init(bill: Superbill, clinic: ClinicProfile, text: ClinicPDFText) {
-        self.bill = bill; self.clinic = clinic; clinicText = text
+    init(bill: Superbill, clinic: ClinicProfile, styles: SuperbillPDFStyles, text: ClinicPDFText) {
+        self.bill = bill; self.clinic = clinic; self.styles = styles; clinicText = text
         patientName = PDFFormat.name(bill.encounter.patient.person)
         totalCharges = bill.totalCharges
         totalPaid = bill.totalPaid
     }
 
-    private func encode(_ text: String) -> [UInt8] { WinAnsi.encode(text) }
+    private func encode(_ text: String) -> [UInt8] { styles.encode(text) }
 
     // MARK: - Document
 
-    func render() -> [PDFContentStream] {
+    func render(glyphs: PDFGlyphRecorder?) -> [PDFContentStream] {
         let layout = self
-        var pages = PDFPaginator(runningHeaderHeight: 26) { layout.runningHeader() }
+        var pages = PDFPaginator(runningHeaderHeight: 26, glyphs: glyphs) { layout.runningHeader() }
         pages.draw(masthead())
         pages.gap(10)
         pages.draw(parties())
@@ -112,14 +122,14 @@ struct SuperbillPDFLayout {
         pages.gap(22)
         pages.place(signature())
 
-        let footerLeft = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName)"), style: Self.footerStyle,
+        let footerLeft = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName)"), style: styles.footerStyle,
                                          width: Self.width - 90)
         return pages.finish { number, count in
             var block = PDFBlock()
             let baseline = PDFDocumentBuilder.pageHeight - 30
-            block.text(footerLeft, x: Self.left, baseline: baseline, style: Self.footerStyle)
+            block.text(footerLeft, x: Self.left, baseline: baseline, style: styles.footerStyle)
             block.text(Array("Page \(number) of \(count)".utf8), x: Self.left, width: Self.width, baseline: baseline,
-                       style: Self.footerStyle, align: .right)
+                       style: styles.footerStyle, align: .right)
             return block
         }
     }
@@ -127,12 +137,12 @@ struct SuperbillPDFLayout {
     /// Pages 2 onwards: practice, superbill number and patient, above a rule.
     private func runningHeader() -> PDFBlock {
         var block = PDFBlock()
-        let title = Self.bold.with(size: 10, color: Self.navy)
+        let title = styles.bold.with(size: 10, color: Self.navy)
         let person = bill.encounter.patient.person
         let identity = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName) · DOB \(SuperbillFormat.date(person.dateOfBirth)) · continued"),
-                                       style: Self.small, width: Self.width * 0.6)
-        block.text(identity, x: Self.left, width: Self.width, baseline: 9, style: Self.small, align: .right)
-        block.text(PDFTextWrap.fit(clinicText.name, style: title, width: Self.width - Self.small.width(identity) - 16),
+                                       style: styles.small, width: Self.width * 0.6)
+        block.text(identity, x: Self.left, width: Self.width, baseline: 9, style: styles.small, align: .right)
+        block.text(PDFTextWrap.fit(clinicText.name, style: title, width: Self.width - styles.small.width(identity) - 16),
                    x: Self.left, baseline: 9, style: title)
         block.line(x1: Self.left, y1: 15, x2: Self.right, y2: 15, width: 1, color: Self.navy)
         block.height = 26
@@ -146,38 +156,38 @@ struct SuperbillPDFLayout {
         let encounter = bill.encounter
 
         // Right: document identity, then label/value pairs right-aligned.
-        let title = PDFTextStyle(font: .helveticaBold, size: 20, color: Self.navy, charSpacing: 2.4, leading: 22)
+        let title = PDFTextStyle(font: styles.boldFont, size: 20, color: Self.navy, charSpacing: 2.4, leading: 22)
         block.text(Array("SUPERBILL".utf8), x: Self.left, width: Self.width, baseline: title.baselineOffset + 1,
                    style: title, align: .right)
-        let subtitle = Self.small
+        let subtitle = styles.small
         block.text(Array("Itemized statement for insurance reimbursement".utf8), x: Self.left, width: Self.width,
                    baseline: 22 + subtitle.baselineOffset + 1, style: subtitle, align: .right)
         let labels: [[UInt8]] = [Array("Superbill no.".utf8), Array("Statement date".utf8), Array("Date of service".utf8),
                                  Array("Place of service".utf8)]
         let values = [encode(bill.number), PDFFormat.date(bill.statementDate), PDFFormat.date(encounter.dateOfService),
                       encode(SuperbillFormat.placeOfService(encounter.placeOfService))]
-        let valueWidth = values.map(Self.bold.width).max() ?? 0
-        let labelWidth = labels.map(Self.labelStyle.width).max() ?? 0
+        let valueWidth = values.map(styles.bold.width).max() ?? 0
+        let labelWidth = labels.map(styles.labelStyle.width).max() ?? 0
         let labelRight = Self.right - valueWidth - 10
         var y = 22 + subtitle.leading + 5
         for (label, value) in zip(labels, values) {
-            let baseline = y + Self.body.baselineOffset
-            block.text(label, x: Self.left, width: labelRight - Self.left, baseline: baseline, style: Self.labelStyle, align: .right)
-            block.text(value, x: Self.left, width: Self.width, baseline: baseline, style: Self.bold, align: .right)
-            y += Self.body.leading + 0.5
+            let baseline = y + styles.body.baselineOffset
+            block.text(label, x: Self.left, width: labelRight - Self.left, baseline: baseline, style: styles.labelStyle, align: .right)
+            block.text(value, x: Self.left, width: Self.width, baseline: baseline, style: styles.bold, align: .right)
+            y += styles.body.leading + 0.5
         }
         let rightHeight = y
 
         // Left: the practice, wrapped so it never runs into the identity column.
         let leftWidth = min(300, labelRight - labelWidth - 18 - Self.left)
-        let nameStyle = PDFTextStyle(font: .helveticaBold, size: 15, color: Self.navy, leading: 18)
+        let nameStyle = PDFTextStyle(font: styles.boldFont, size: 15, color: Self.navy, leading: 18)
         var top = 0.0
         top += block.lines(PDFTextWrap.wrap(clinicText.name, style: nameStyle, width: leftWidth),
                            x: Self.left, width: leftWidth, top: top, style: nameStyle)
         top += 3
         for line in clinicText.contactLines {
-            top += block.lines(PDFTextWrap.wrap(line, style: Self.body, width: leftWidth),
-                               x: Self.left, width: leftWidth, top: top, style: Self.body)
+            top += block.lines(PDFTextWrap.wrap(line, style: styles.body, width: leftWidth),
+                               x: Self.left, width: leftWidth, top: top, style: styles.body)
         }
 
         let ruleY = max(top, rightHeight) + 6
@@ -212,7 +222,7 @@ struct SuperbillPDFLayout {
             ("Date of birth", [PDFFormat.date(person.dateOfBirth)]),
             ("Address", SuperbillFormat.addressLines(person.address).map(encode)),
         ]
-        if let phone = person.phone { patient.append(("Phone", [PDFFormat.phone(phone)])) }
+        if let phone = person.phone { patient.append(("Phone", [PDFFormat.phone(phone, fonts: styles.fonts)])) }
         patient.append(("Account no.", [encode(encounter.patient.id)]))
         if let coverage = encounter.coverage {
             patient.append(("Insurance", [encode(bill.payerName ?? coverage.payer)]))
@@ -246,20 +256,20 @@ struct SuperbillPDFLayout {
             let rowTop = top + 0.8
             var labelBytes: [UInt8] = []
             PDFBytes.append(label, to: &labelBytes)
-            block.text(labelBytes, x: 0, baseline: rowTop + Self.body.baselineOffset, style: Self.labelStyle)
-            let style = emphasizeFirst && index == 0 ? Self.bold : Self.body
+            block.text(labelBytes, x: 0, baseline: rowTop + styles.body.baselineOffset, style: styles.labelStyle)
+            let style = emphasizeFirst && index == 0 ? styles.bold : styles.body
             var used = 0.0
             for value in values {
                 used += block.lines(PDFTextWrap.wrap(value, style: style, width: valueWidth),
                                     x: valueX, width: valueWidth, top: rowTop + used, style: style)
             }
             if values.isEmpty {
-                let lineY = rowTop + Self.body.leading - 0.5
+                let lineY = rowTop + styles.body.leading - 0.5
                 block.line(x1: valueX, y1: lineY, x2: valueX + min(150, valueWidth), y2: lineY, width: 0.6,
                            color: PDFColor(hex: 0x9aa5b1))
-                used = Self.body.leading + 3
+                used = styles.body.leading + 3
             }
-            top = rowTop + max(used, Self.body.leading) + 0.8
+            top = rowTop + max(used, styles.body.leading) + 0.8
         }
         block.height = top
         return block
@@ -268,7 +278,7 @@ struct SuperbillPDFLayout {
     /// A section heading: uppercase, letter-spaced, navy, over a thin rule; at x = 0.
     private func heading(_ title: String, width: Double, topMargin: Double = 10) -> PDFBlock {
         var block = PDFBlock()
-        let style = Self.heading
+        let style = styles.heading
         block.text(encode(title.uppercased()), x: 0, baseline: topMargin + style.baselineOffset, style: style)
         let ruleY = topMargin + style.leading + 1.5
         block.line(x1: 0, y1: ruleY, x2: width, y2: ruleY, width: 0.75, color: Self.headingRule)
@@ -291,6 +301,7 @@ struct SuperbillPDFLayout {
         struct Run { var text: [UInt8]; var style: PDFTextStyle }
 
         var x: Double
+        var styles: SuperbillPDFStyles
         var columns: [Column]
         var paddingX = 5.0
         var paddingY = 2.8
@@ -299,7 +310,7 @@ struct SuperbillPDFLayout {
 
         func header() -> PDFBlock {
             var block = PDFBlock()
-            let style = SuperbillPDFLayout.columnHeader
+            let style = styles.columnHeader
             let height = style.leading + 7
             block.fill(x: x, y: 0, width: width, height: height, color: SuperbillPDFLayout.headerFill)
             var left = x
@@ -327,7 +338,7 @@ struct SuperbillPDFLayout {
                 tallest = max(tallest, top - paddingY)
                 left += column.width
             }
-            let height = max(tallest, SuperbillPDFLayout.body.leading) + 2 * paddingY
+            let height = max(tallest, styles.body.leading) + 2 * paddingY
             block.line(x1: x, y1: height, x2: x + width, y2: height, width: 0.5, color: SuperbillPDFLayout.gridRule)
             block.height = height
             return block
@@ -361,16 +372,16 @@ struct SuperbillPDFLayout {
     // MARK: - Diagnoses
 
     private func diagnosesTable(on pages: inout PDFPaginator) {
-        let table = Table(x: Self.left, columns: [
+        let table = Table(x: Self.left, styles: styles, columns: [
             .init(title: "Ptr", width: 34, align: .center),
             .init(title: "Code", width: 66),
             .init(title: "Description", width: Self.width - 100),
         ])
         let rows = bill.diagnoses.map { diagnosis in
             table.row([
-                [.init(text: Array(diagnosis.letter.utf8), style: Self.body)],
-                [.init(text: encode(diagnosis.code.dotted), style: Self.bold)],
-                diagnosis.description.map { [.init(text: encode($0), style: Self.body)] } ?? [],
+                [.init(text: Array(diagnosis.letter.utf8), style: styles.body)],
+                [.init(text: encode(diagnosis.code.dotted), style: styles.bold)],
+                diagnosis.description.map { [.init(text: encode($0), style: styles.body)] } ?? [],
             ])
         }
         place(table: table, title: "Diagnoses (ICD-10-CM)", rows: rows, on: &pages)
@@ -383,9 +394,9 @@ struct SuperbillPDFLayout {
         // Amounts never wrap: the fee column widens (and the description narrows) for large fees.
         let fees = bill.lines.map { PDFFormat.money($0.service.charge) }
         let totalText = PDFFormat.money(totalCharges)
-        let widestFee = max(fees.map(Self.body.width).max() ?? 0, Self.bold.width(totalText))
+        let widestFee = max(fees.map(styles.body.width).max() ?? 0, styles.bold.width(totalText))
         let fixed: [Double] = [56, 30, 60, 58, 42, 36, max(64, (widestFee + 12).rounded(.up))]
-        let table = Table(x: Self.left, columns: [
+        let table = Table(x: Self.left, styles: styles, columns: [
             .init(title: "Date", width: fixed[0]),
             .init(title: "POS", width: fixed[1]),
             .init(title: "CPT/HCPCS", width: fixed[2]),
@@ -399,26 +410,26 @@ struct SuperbillPDFLayout {
         let pos = encode(encounter.placeOfService)
         let rows = bill.lines.enumerated().map { index, line -> PDFBlock in
             let service = line.service
-            var description: [Table.Run] = [line.description.map { .init(text: encode($0), style: Self.body) }
-                ?? .init(text: Array("(no description on file)".utf8), style: Self.body.with(color: Self.muted))]
+            var description: [Table.Run] = [line.description.map { .init(text: encode($0), style: styles.body) }
+                ?? .init(text: Array("(no description on file)".utf8), style: styles.body.with(color: Self.muted))]
             if let ndc = service.ndc {
-                var drug = Array("NDC ".utf8) + PDFFormat.ndc(ndc)
+                var drug = Array("NDC ".utf8) + PDFFormat.ndc(ndc, fonts: styles.fonts)
                 if let quantity = service.ndcQuantity {
-                    drug += [0x20, 0xB7, 0x20] + PDFFormat.quantity(quantity)   // " · "
+                    drug += encode(" · ") + PDFFormat.quantity(quantity)
                     if let unit = service.ndcUnit { drug.append(0x20); drug += encode(unit) }
                 }
-                description.append(.init(text: drug, style: Self.small))
+                description.append(.init(text: drug, style: styles.small))
             }
             let pointers = service.diagnosisPointers.map(Superbill.pointerLetter).joined(separator: ", ")
             return table.row([
-                [.init(text: date, style: Self.body)],
-                [.init(text: pos, style: Self.body)],
-                [.init(text: encode(service.code), style: Self.bold)],
-                [.init(text: encode(service.modifiers.joined(separator: ", ")), style: Self.body)],
+                [.init(text: date, style: styles.body)],
+                [.init(text: pos, style: styles.body)],
+                [.init(text: encode(service.code), style: styles.bold)],
+                [.init(text: encode(service.modifiers.joined(separator: ", ")), style: styles.body)],
                 description,
-                [.init(text: Array(pointers.utf8), style: Self.body)],
-                [.init(text: PDFFormat.quantity(service.units), style: Self.body)],
-                [.init(text: fees[index], style: Self.body)],
+                [.init(text: Array(pointers.utf8), style: styles.body)],
+                [.init(text: PDFFormat.quantity(service.units), style: styles.body)],
+                [.init(text: fees[index], style: styles.body)],
             ])
         }
 
@@ -426,12 +437,12 @@ struct SuperbillPDFLayout {
         var total = PDFBlock()
         total.line(x1: Self.left, y1: 0, x2: Self.right, y2: 0, width: 1.5, color: Self.navy)
         let feeWidth = fixed[6]
-        let baseline = 4 + Self.bold.baselineOffset
+        let baseline = 4 + styles.bold.baselineOffset
         total.text(Array("Total charges".utf8), x: Self.left, width: Self.width - feeWidth - 5, baseline: baseline,
-                   style: Self.bold, align: .right)
+                   style: styles.bold, align: .right)
         total.text(totalText, x: Self.right - feeWidth, width: feeWidth - 5,
-                   baseline: baseline, style: Self.bold, align: .right)
-        total.height = 4 + Self.bold.leading + 3
+                   baseline: baseline, style: styles.bold, align: .right)
+        total.height = 4 + styles.bold.leading + 3
         place(table: table, title: "Services", rows: rows, footer: total, on: &pages)
     }
 
@@ -443,7 +454,7 @@ struct SuperbillPDFLayout {
         let summaryWidth = Self.right - summaryX
 
         // Left: payments received.
-        let paymentsTable = Table(x: Self.left, columns: [
+        let paymentsTable = Table(x: Self.left, styles: styles, columns: [
             .init(title: "Date", width: 70),
             .init(title: "Method", width: paymentsWidth - 150),
             .init(title: "Amount", width: 80, align: .right),
@@ -455,17 +466,17 @@ struct SuperbillPDFLayout {
         var paymentRows: [PDFBlock] = []
         if bill.payments.isEmpty {
             var none = PDFBlock()
-            none.text(Array("No payments received.".utf8), x: Self.left, baseline: 2 + Self.body.baselineOffset,
-                      style: Self.body.with(color: Self.muted))
-            none.height = Self.body.leading + 4
+            none.text(Array("No payments received.".utf8), x: Self.left, baseline: 2 + styles.body.baselineOffset,
+                      style: styles.body.with(color: Self.muted))
+            none.height = styles.body.leading + 4
             payments.append(none)
         } else {
             payments.append(paymentsTable.header())
             paymentRows = bill.payments.map { payment in
                 paymentsTable.row([
-                    [.init(text: PDFFormat.date(payment.date), style: Self.body)],
-                    [.init(text: encode(SuperbillFormat.paymentMethod(payment.method)), style: Self.body)],
-                    [.init(text: PDFFormat.money(payment.amount), style: Self.body)],
+                    [.init(text: PDFFormat.date(payment.date), style: styles.body)],
+                    [.init(text: encode(SuperbillFormat.paymentMethod(payment.method)), style: styles.body)],
+                    [.init(text: PDFFormat.money(payment.amount), style: styles.body)],
                 ])
             }
             for row in paymentRows { payments.append(row) }
@@ -474,16 +485,16 @@ struct SuperbillPDFLayout {
         // Right: the totals, the balance in bold navy over a rule, and a stamp when paid in full.
         var summary = PDFBlock()
         var top = paymentHeading.height + 2
-        let rowHeight = Self.body.leading + 5
+        let rowHeight = styles.body.leading + 5
         for (label, amount) in [("Total charges", totalCharges), ("Payments received", totalPaid)] {
-            let baseline = top + 2.5 + Self.body.baselineOffset
-            summary.text(Array(label.utf8), x: summaryX, baseline: baseline, style: Self.body.with(color: PDFColor(hex: 0x333333)))
+            let baseline = top + 2.5 + styles.body.baselineOffset
+            summary.text(Array(label.utf8), x: summaryX, baseline: baseline, style: styles.body.with(color: PDFColor(hex: 0x333333)))
             summary.text(PDFFormat.money(amount), x: summaryX, width: summaryWidth, baseline: baseline,
-                         style: Self.body, align: .right)
+                         style: styles.body, align: .right)
             top += rowHeight
         }
         summary.line(x1: summaryX, y1: top + 1, x2: Self.right, y2: top + 1, width: 1.5, color: Self.navy)
-        let balanceStyle = PDFTextStyle(font: .helveticaBold, size: 10.5, color: Self.navy, leading: 14)
+        let balanceStyle = PDFTextStyle(font: styles.boldFont, size: 10.5, color: Self.navy, leading: 14)
         let balance = balanceDue
         let credit = balance < 0
         let balanceBaseline = top + 5 + balanceStyle.baselineOffset
@@ -492,7 +503,7 @@ struct SuperbillPDFLayout {
                      width: summaryWidth, baseline: balanceBaseline, style: balanceStyle, align: .right)
         top += 5 + balanceStyle.leading + 2
         if balance <= 0 {
-            let stamp = PDFTextStyle(font: .helveticaBold, size: 9, color: Self.green, charSpacing: 1.2, leading: 16)
+            let stamp = PDFTextStyle(font: styles.boldFont, size: 9, color: Self.green, charSpacing: 1.2, leading: 16)
             let text = Array("PAID IN FULL".utf8)
             let stampWidth = stamp.width(text) + 16
             let stampTop = top + 8
@@ -519,9 +530,9 @@ struct SuperbillPDFLayout {
     private func statement(on pages: inout PDFPaginator) {
         var paragraphLines = clinicText.statementLines
         if let auth = bill.encounter.priorAuthorization {
-            paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"])
+            paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
         }
-        let style = Self.statementStyle
+        let style = styles.statementStyle
         let lines = paragraphLines.map { text, endsParagraph -> PDFBlock in
             var line = PDFBlock()
             line.text(text, x: Self.left, baseline: style.baselineOffset, style: style)
@@ -549,11 +560,11 @@ struct SuperbillPDFLayout {
         let ruleY = 20.0
         block.line(x1: Self.left, y1: ruleY, x2: Self.left + signWidth, y2: ruleY, width: 0.75, color: Self.ink)
         block.line(x1: dateX, y1: ruleY, x2: Self.right, y2: ruleY, width: 0.75, color: Self.ink)
-        block.text(Array("Provider signature".utf8), x: Self.left, baseline: ruleY + 3 + Self.body.baselineOffset, style: Self.body)
-        block.text(Array("Date".utf8), x: dateX, baseline: ruleY + 3 + Self.body.baselineOffset, style: Self.body)
+        block.text(Array("Provider signature".utf8), x: Self.left, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
+        block.text(Array("Date".utf8), x: dateX, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
         block.text(encode("\(rendering.firstName) \(rendering.lastName), NPI \(rendering.npi)"), x: Self.left,
-                   baseline: ruleY + 3 + Self.body.leading + Self.body.baselineOffset, style: Self.body.with(color: Self.muted))
-        block.height = ruleY + 3 + 2 * Self.body.leading
+                   baseline: ruleY + 3 + styles.body.leading + styles.body.baselineOffset, style: styles.body.with(color: Self.muted))
+        block.height = ruleY + 3 + 2 * styles.body.leading
         return block
     }
 }

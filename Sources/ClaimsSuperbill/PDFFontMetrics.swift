@@ -1,28 +1,25 @@
 import Foundation
 
-/// The two standard-14 fonts the native superbill PDF uses, with their Adobe AFM advance widths
+/// The two standard-14 fonts the native superbill PDF falls back to (`PDFFonts.standard`), with their Adobe AFM advance widths
 /// (Helvetica and Helvetica-Bold, AFM version 002.000, 1997) for the WinAnsiEncoding codes 32–255.
 /// Viewers supply the glyphs (standard fonts are never embedded); these widths let the writer
 /// measure text exactly as it will print, to right-align amounts and wrap descriptions.
-enum PDFFont: Int, Sendable, CaseIterable {
+enum StandardFont: Int, Sendable, CaseIterable {
     case helvetica = 1
     case helveticaBold = 2
-
-    /// The resource name used in content streams: `F1`, `F2`.
-    var resourceName: StaticString { self == .helvetica ? "F1" : "F2" }
 
     /// Advance width of one WinAnsi byte, in 1/1000 em (0 for the codes WinAnsi leaves undefined).
     @inline(__always)
     func width(of byte: UInt8) -> Int {
-        byte < 32 ? 0 : Int(self == .helvetica ? PDFFont.helveticaWidths[Int(byte) - 32] : PDFFont.helveticaBoldWidths[Int(byte) - 32])
+        byte < 32 ? 0 : Int(self == .helvetica ? StandardFont.helveticaWidths[Int(byte) - 32] : StandardFont.helveticaBoldWidths[Int(byte) - 32])
     }
 
     /// Width of WinAnsi-encoded text in points at `size`, with `charSpacing` (the `Tc` operator) added after each glyph but the last.
     func width(_ text: [UInt8], size: Double, charSpacing: Double = 0) -> Double {
         var units = 0
         switch self {
-        case .helvetica: for byte in text where byte >= 32 { units += Int(PDFFont.helveticaWidths[Int(byte) - 32]) }
-        case .helveticaBold: for byte in text where byte >= 32 { units += Int(PDFFont.helveticaBoldWidths[Int(byte) - 32]) }
+        case .helvetica: for byte in text where byte >= 32 { units += Int(StandardFont.helveticaWidths[Int(byte) - 32]) }
+        case .helveticaBold: for byte in text where byte >= 32 { units += Int(StandardFont.helveticaBoldWidths[Int(byte) - 32]) }
         }
         return Double(units) * size / 1000 + (text.isEmpty ? 0 : charSpacing * Double(text.count - 1))
     }

@@ -15,9 +15,13 @@ struct PDFTextStyle {
     var leading: Double
 
     /// Distance from the top of a line box to the baseline, centring the glyphs' ascender–descender box.
-    var baselineOffset: Double { (leading + size * (PDFFont.ascender + PDFFont.descender) / 1000) / 2 }
+    // Helvetica's ascender and descender for every font, so that the embedded fonts keep the page's geometry.
+    var baselineOffset: Double { (leading + fontSize * (StandardFont.ascender + StandardFont.descender) / 1000) / 2 }
 
-    func width(_ text: [UInt8]) -> Double { font.width(text, size: size, charSpacing: charSpacing) }
+    /// The size text is drawn at: `size` scaled for the fonts (`PDFFonts.sizeScale`).
+    var fontSize: Double { size * font.fonts.sizeScale }
+
+    func width(_ text: [UInt8]) -> Double { font.width(text, size: fontSize, charSpacing: charSpacing) }
 
     func with(font: PDFFont? = nil, size: Double? = nil, color: PDFColor? = nil, leading: Double? = nil) -> PDFTextStyle {
         var copy = self
@@ -106,24 +110,28 @@ enum PDFTextWrap {
     /// `text` cut to `width`, ending in an ellipsis (…) when it was too long: for one-line slots.
     static func fit(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [UInt8] {
         guard style.width(text) > width else { return text }
-        let ellipsis: UInt8 = 0x85
+        let ellipsis = style.font.ellipsis
         var cut = text
-        while !cut.isEmpty && style.width(cut + [ellipsis]) > width { cut.removeLast() }
+        let multiByte = style.font.fonts.embedsFonts
+        while !cut.isEmpty && style.width(cut + ellipsis) > width {
+            // The last character: in UTF-8, its continuation bytes and then its lead byte.
+            while let last = cut.popLast(), multiByte, PDFUTF8.isContinuation(last) {}
+        }
         while cut.last == 0x20 { cut.removeLast() }
-        return cut + [ellipsis]
+        return cut + ellipsis
     }
 
-    /// Greedy word wrap at spaces with exact AFM widths; a word longer than the line is broken between
-    /// characters. Runs of spaces collapse to one; empty text gives no lines.
+    /// Greedy word wrap at spaces with the fonts' exact widths; a word longer than the line is broken
+    /// between characters. Runs of spaces collapse to one; empty text gives no lines.
     static func wrap(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [[UInt8]] {
-        let font = style.font
-        let maxUnits = Int((width * 1000 / style.size).rounded(.down))
+        let maxUnits = Int((width * 1000 / style.fontSize).rounded(.down))
+        let advances = style.font.advances(text)
         // Fits whole (the common case): no copies.
         var total = 0
         var clean = true
         var previous: UInt8 = 0x20
-        for byte in text {
-            total += font.width(of: byte)
+        for (index, byte) in text.enumerated() {
+            total += advances[index]
             if byte == 0x20 && previous == 0x20 { clean = false }
             previous = byte
         }
@@ -133,21 +141,26 @@ enum PDFTextWrap {
         var line: [UInt8] = []
         var lineUnits = 0
         var word: [UInt8] = []
+        var wordAdvances: [Int] = []
         var wordUnits = 0
-        let space = font.width(of: 0x20)
+        let space = style.font.advances([0x20])[0]
+        let multiByte = style.font.fonts.embedsFonts
 
         func flushWord() {
             guard !word.isEmpty else { return }
             if line.isEmpty {
-                // Break a word wider than the line between characters.
+                // Break a word wider than the line between characters (never inside a UTF-8 sequence).
                 while wordUnits > maxUnits, word.count > 1 {
                     var units = 0
                     var cut = 0
-                    while cut < word.count, units + font.width(of: word[cut]) <= maxUnits { units += font.width(of: word[cut]); cut += 1 }
-                    cut = max(cut, 1)
+                    while cut < word.count, units + wordAdvances[cut] <= maxUnits { units += wordAdvances[cut]; cut += 1 }
+                    while multiByte, cut < word.count, cut > 0, PDFUTF8.isContinuation(word[cut]) { cut -= 1 }
+                    if cut == 0 { cut = 1; while multiByte, cut < word.count, PDFUTF8.isContinuation(word[cut]) { cut += 1 } }
+                    if cut >= word.count { break }
                     lines.append(Array(word[..<cut]))
                     word.removeFirst(cut)
-                    wordUnits = word.reduce(0) { $0 + font.width(of: $1) }
+                    wordAdvances.removeFirst(cut)
+                    wordUnits = wordAdvances.reduce(0, +)
                 }
                 line = word; lineUnits = wordUnits
             } else if lineUnits + space + wordUnits <= maxUnits {
@@ -158,11 +171,11 @@ enum PDFTextWrap {
                 flushWord()
                 return
             }
-            word = []; wordUnits = 0
+            word = []; wordAdvances = []; wordUnits = 0
         }
 
-        for byte in text {
-            if byte == 0x20 { flushWord() } else { word.append(byte); wordUnits += font.width(of: byte) }
+        for (index, byte) in text.enumerated() {
+            if byte == 0x20 { flushWord() } else { word.append(byte); wordAdvances.append(advances[index]); wordUnits += advances[index] }
         }
         flushWord()
         if !line.isEmpty { lines.append(line) }
@@ -179,7 +192,9 @@ struct PDFPaginator {
     static let bottom = PDFDocumentBuilder.pageHeight - 54
 
     private(set) var pages: [PDFContentStream] = []
-    private var page = PDFContentStream()
+    private var page: PDFContentStream
+    /// The glyphs the document's pages draw with embedded fonts (nil with the standard fonts).
+    let glyphs: PDFGlyphRecorder?
     private(set) var cursor = top
     /// Made when a second page is first needed (most superbills have one page).
     private let makeRunningHeader: () -> PDFBlock
@@ -187,8 +202,10 @@ struct PDFPaginator {
     /// The running header's height, known before it is made.
     let runningHeaderHeight: Double
 
-    init(runningHeaderHeight: Double, runningHeader: @escaping () -> PDFBlock) {
+    init(runningHeaderHeight: Double, glyphs: PDFGlyphRecorder?, runningHeader: @escaping () -> PDFBlock) {
         self.runningHeaderHeight = runningHeaderHeight
+        self.glyphs = glyphs
+        page = PDFContentStream(glyphs: glyphs)
         makeRunningHeader = runningHeader
     }
 
@@ -201,7 +218,7 @@ struct PDFPaginator {
 
     mutating func newPage() {
         pages.append(page)
-        page = PDFContentStream()
+        page = PDFContentStream(glyphs: glyphs)
         cursor = Self.top
         let header = runningHeader ?? makeRunningHeader()
         runningHeader = header
@@ -224,7 +241,7 @@ struct PDFPaginator {
         for op in block.ops {
             switch op {
             case .text(let text, let x, let y, let style):
-                page.text(text, x: x, y: base - y, font: style.font, size: style.size, color: style.color,
+                page.text(text, x: x, y: base - y, font: style.font, size: style.fontSize, color: style.color,
                           charSpacing: style.charSpacing)
             case .line(let x1, let y1, let x2, let y2, let width, let color):
                 page.line(x1: x1, y1: base - y1, x2: x2, y2: base - y2, width: width, color: color)
@@ -245,7 +262,7 @@ struct PDFPaginator {
             let block = footer(index + 1, count)
             let base = PDFDocumentBuilder.pageHeight
             for case .text(let text, let x, let y, let style) in block.ops {
-                pages[index].text(text, x: x, y: base - y, font: style.font, size: style.size, color: style.color,
+                pages[index].text(text, x: x, y: base - y, font: style.font, size: style.fontSize, color: style.color,
                                   charSpacing: style.charSpacing)
             }
         }

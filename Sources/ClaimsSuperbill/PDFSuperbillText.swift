@@ -1,7 +1,7 @@
 import ClaimsCore
 import Foundation
 
-/// The superbill's values as WinAnsi bytes, formatted exactly as `SuperbillFormat` formats them for the
+/// The superbill's values as the layout's text bytes (ASCII, or the fonts' encoding for the rest), formatted exactly as `SuperbillFormat` formats them for the
 /// HTML, without the Foundation string round trips (the native writer makes thousands of PDFs a second).
 /// Anything outside the fast paths falls back to `SuperbillFormat`.
 enum PDFFormat {
@@ -31,16 +31,16 @@ enum PDFFormat {
     static func quantity(_ value: Decimal) -> [UInt8] { Array(Money.plain(value).utf8) }
 
     /// `(618) 555-0100` for ten ASCII digits; otherwise as `SuperbillFormat.phone`.
-    static func phone(_ text: String) -> [UInt8] {
+    static func phone(_ text: String, fonts: PDFFonts) -> [UInt8] {
         let utf8 = Array(text.utf8)
-        guard utf8.count == 10, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return WinAnsi.encode(SuperbillFormat.phone(text)) }
+        guard utf8.count == 10, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return fonts.encode(SuperbillFormat.phone(text)) }
         return [0x28] + utf8[0..<3] + [0x29, 0x20] + utf8[3..<6] + [0x2D] + utf8[6..<10]
     }
 
     /// `50458-0028-03` for an 11-character NDC; otherwise as given.
-    static func ndc(_ text: String) -> [UInt8] {
+    static func ndc(_ text: String, fonts: PDFFonts) -> [UInt8] {
         let utf8 = Array(text.utf8)
-        guard utf8.count == 11, utf8.allSatisfy({ $0 < 0x80 }) else { return WinAnsi.encode(SuperbillFormat.ndc(text)) }
+        guard utf8.count == 11, utf8.allSatisfy({ $0 < 0x80 }) else { return fonts.encode(SuperbillFormat.ndc(text)) }
         return utf8[0..<5] + [0x2D] + utf8[5..<9] + [0x2D] + utf8[9..<11]
     }
 
@@ -87,20 +87,21 @@ struct ClinicPDFText: Sendable {
     static let assignment = "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
         + "Please send any reimbursement to the patient (insured)."
 
-    init(_ clinic: ClinicProfile) {
+    init(_ clinic: ClinicProfile, styles: SuperbillPDFStyles) {
         let billing = clinic.billingProvider
-        name = WinAnsi.encode(billing.name)
-        addressLines = SuperbillFormat.addressLines(billing.address).map(WinAnsi.encode)
-        contactLines = addressLines + (billing.phone.map { [Array("Phone ".utf8) + PDFFormat.phone($0)] } ?? [])
-        npi = WinAnsi.encode(billing.npi)
-        taxId = WinAnsi.encode(SuperbillFormat.taxId(billing.taxId))
-        statementLines = Self.paragraphLines([clinic.superbillStatement ?? SuperbillRenderer.defaultStatement, Self.assignment])
+        let fonts = styles.fonts
+        name = fonts.encode(billing.name)
+        addressLines = SuperbillFormat.addressLines(billing.address).map(fonts.encode)
+        contactLines = addressLines + (billing.phone.map { [Array("Phone ".utf8) + PDFFormat.phone($0, fonts: fonts)] } ?? [])
+        npi = fonts.encode(billing.npi)
+        taxId = fonts.encode(SuperbillFormat.taxId(billing.taxId))
+        statementLines = Self.paragraphLines([clinic.superbillStatement ?? SuperbillRenderer.defaultStatement, Self.assignment],
+                                             styles: styles)
     }
 
-    static func paragraphLines(_ paragraphs: [String]) -> [([UInt8], Bool)] {
+    static func paragraphLines(_ paragraphs: [String], styles: SuperbillPDFStyles) -> [([UInt8], Bool)] {
         paragraphs.flatMap { paragraph -> [([UInt8], Bool)] in
-            let lines = PDFTextWrap.wrap(WinAnsi.encode(paragraph), style: SuperbillPDFLayout.statementStyle,
-                                         width: SuperbillPDFLayout.width)
+            let lines = PDFTextWrap.wrap(styles.encode(paragraph), style: styles.statementStyle, width: SuperbillPDFLayout.width)
             return lines.enumerated().map { ($0.element, $0.offset == lines.count - 1) }
         }
     }

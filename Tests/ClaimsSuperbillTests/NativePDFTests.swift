@@ -56,15 +56,27 @@ struct PDFInspector {
         return offsets
     }
 
-    /// Each page's content stream, in page order (via the page tree's /Kids and each page's /Contents).
-    func pageStreams() throws -> [[UInt8]] {
-        let offsets = try xrefOffsets()
-        func object(_ number: Int) throws -> Substring {
-            guard let offset = offsets[number] else { throw Failure(description: "no object \(number)") }
-            let rest = text[text.index(text.startIndex, offsetBy: offset)...]
-            guard let end = rest.range(of: "endobj") else { throw Failure(description: "object \(number) has no endobj") }
-            return rest[..<end.lowerBound]
-        }
+    /// The body of stream object `number` (checked against its /Length).
+    func streamBody(ofObject number: Int) throws -> [UInt8] {
+        let stream = try object(number)
+        guard let length = referencedNumber(after: "/Length ", in: stream),
+              let start = stream.range(of: ">>\nstream\n") else { throw Failure(description: "object \(number) is not a stream") }
+        let startOffset = text.distance(from: text.startIndex, to: start.upperBound)
+        let body = Array(bytes[startOffset..<startOffset + length])
+        let after = String(decoding: bytes[(startOffset + length)..<(startOffset + length + 10)], as: UTF8.self)
+        guard after == "\nendstream" else { throw Failure(description: "/Length of object \(number) is wrong") }
+        return body
+    }
+
+    func object(_ number: Int) throws -> Substring {
+        guard let offset = try xrefOffsets()[number] else { throw Failure(description: "no object \(number)") }
+        let rest = text[text.index(text.startIndex, offsetBy: offset)...]
+        guard let end = rest.range(of: "endobj") else { throw Failure(description: "object \(number) has no endobj") }
+        return rest[..<end.lowerBound]
+    }
+
+    /// Each page's object number, in page order (via the page tree's /Kids).
+    func pageObjects() throws -> [Int] {
         let catalog = try object(1)
         guard catalog.contains("/Type /Catalog"), let pagesRef = referencedNumber(after: "/Pages ", in: catalog) else {
             throw Failure(description: "object 1 is not the catalog")
@@ -73,70 +85,110 @@ struct PDFInspector {
         guard let kidsStart = tree.range(of: "/Kids ["), let kidsEnd = tree[kidsStart.upperBound...].firstIndex(of: "]") else {
             throw Failure(description: "no /Kids")
         }
-        let kids = tree[kidsStart.upperBound..<kidsEnd].split(separator: " ").enumerated()
+        return tree[kidsStart.upperBound..<kidsEnd].split(separator: " ").enumerated()
             .filter { $0.offset % 3 == 0 }.compactMap { Int($0.element) }
-        return try kids.map { pageNumber -> [UInt8] in
+    }
+
+    /// Each page's content stream, in page order (via the page tree's /Kids and each page's /Contents).
+    func pageStreams() throws -> [[UInt8]] {
+        try pageObjects().map { pageNumber -> [UInt8] in
             let page = try object(pageNumber)
             guard page.contains("/Type /Page"), page.contains("/MediaBox [0 0 612 792]"),
                   let contents = referencedNumber(after: "/Contents ", in: page) else {
                 throw Failure(description: "object \(pageNumber) is not a letter page")
             }
-            let stream = try object(contents)
-            guard let length = referencedNumber(after: "/Length ", in: stream),
-                  let start = stream.range(of: ">>\nstream\n") else { throw Failure(description: "object \(contents) is not a stream") }
-            let startOffset = text.distance(from: text.startIndex, to: start.upperBound)
-            let body = Array(bytes[startOffset..<startOffset + length])
-            let after = String(decoding: bytes[(startOffset + length)..<(startOffset + length + 10)], as: UTF8.self)
-            guard after == "\nendstream" else { throw Failure(description: "/Length of object \(contents) is wrong") }
-            return body
+            return try streamBody(ofObject: contents)
         }
     }
 
-    private func referencedNumber(after key: String, in object: Substring) -> Int? {
+    /// Font resource name (`F1`) → its object, from the first page's resources.
+    func fontResources() throws -> [String: Int] {
+        guard let first = try pageObjects().first else { return [:] }
+        let page = try object(first)
+        guard let start = page.range(of: "/Font << "), let end = page[start.upperBound...].range(of: " >>") else { return [:] }
+        let parts = page[start.upperBound..<end.lowerBound].split(separator: " ")
+        var result: [String: Int] = [:]
+        for index in stride(from: 0, to: parts.count - 3, by: 4) { result[String(parts[index].dropFirst())] = Int(parts[index + 1]) }
+        return result
+    }
+
+    /// CID → text for each Type0 font resource, read from its /ToUnicode CMap (bfchar entries).
+    func toUnicodeMaps() throws -> [String: [UInt16: String]] {
+        var maps: [String: [UInt16: String]] = [:]
+        for (name, number) in try fontResources() {
+            guard let cmapNumber = referencedNumber(after: "/ToUnicode ", in: try object(number)) else { continue }
+            var map: [UInt16: String] = [:]
+            for line in String(decoding: try streamBody(ofObject: cmapNumber), as: UTF8.self).split(separator: "\n") {
+                let fields = line.split(separator: " ")
+                guard fields.count == 2, fields[0].hasPrefix("<"), fields[1].hasPrefix("<"),
+                      let cid = UInt16(fields[0].dropFirst().dropLast(), radix: 16) else { continue }
+                let hex = Array(fields[1].dropFirst().dropLast())
+                let units = stride(from: 0, to: hex.count, by: 4).compactMap { UInt16(String(hex[$0..<min($0 + 4, hex.count)]), radix: 16) }
+                map[cid] = String(decoding: units, as: UTF16.self)
+            }
+            maps[name] = map
+        }
+        return maps
+    }
+
+    func referencedNumber(after key: String, in object: Substring) -> Int? {
         guard let range = object.range(of: key) else { return nil }
         return Int(object[range.upperBound...].prefix { $0.isNumber })
     }
 
-    /// The literal strings shown on each page, decoded from WinAnsi, in drawing order.
+    /// The text shown on each page, one string per text object (BT … ET), in drawing order: literal
+    /// strings decoded from WinAnsi, hex strings of CIDs through the current font's /ToUnicode.
     func pageStrings() throws -> [[String]] {
-        try pageStreams().map(Self.strings(in:))
+        let maps = try toUnicodeMaps()
+        return try pageStreams().map { Self.strings(in: $0, toUnicode: maps) }
     }
 
     /// All strings of a page joined by single spaces.
     func pageTexts() throws -> [String] { try pageStrings().map { $0.joined(separator: " ") } }
 
-    static func strings(in stream: [UInt8]) -> [String] {
+    /// Our streams put one operator per line, and strings never hold a raw newline (it is escaped).
+    static func strings(in stream: [UInt8], toUnicode: [String: [UInt16: String]] = [:]) -> [String] {
         var strings: [String] = []
-        var index = 0
-        while index < stream.count {
-            guard stream[index] == 0x28 else { index += 1; continue }
-            var depth = 1
-            var raw: [UInt8] = []
-            index += 1
-            while index < stream.count {
-                let byte = stream[index]
-                if byte == 0x5C {   // backslash escape
-                    index += 1
-                    switch stream[index] {
-                    case 0x6E: raw.append(0x0A)
-                    case 0x72: raw.append(0x0D)
-                    default: raw.append(stream[index])
-                    }
-                } else if byte == 0x28 {
-                    depth += 1; raw.append(byte)
-                } else if byte == 0x29 {
-                    depth -= 1
-                    if depth == 0 { break }
-                    raw.append(byte)
-                } else {
-                    raw.append(byte)
+        var current: String?
+        var font = ""
+        for line in stream.split(separator: 0x0A, omittingEmptySubsequences: true) {
+            let text = String(decoding: line, as: UTF8.self)
+            if text == "BT" { current = ""; continue }
+            if text == "ET" { if let current, !current.isEmpty { strings.append(current) }; current = nil; continue }
+            if text.hasPrefix("/"), text.hasSuffix(" Tf") { font = String(text.dropFirst().prefix { $0 != " " }); continue }
+            guard line.count >= 4, line.suffix(3).elementsEqual(" Tj".utf8) else { continue }
+            let operand = Array(line.dropLast(3))
+            if operand.first == 0x3C {   // <hex CIDs>
+                let hex = Array(operand.dropFirst().dropLast())
+                for start in stride(from: 0, to: hex.count - 3, by: 4) {
+                    let cid = UInt16(String(decoding: hex[start..<start + 4], as: UTF8.self), radix: 16) ?? 0
+                    current = (current ?? "") + (toUnicode[font]?[cid] ?? "\u{FFFD}")
                 }
-                index += 1
+            } else {
+                current = (current ?? "") + literal(operand)
             }
-            strings.append(String(String.UnicodeScalarView(raw.map(decodeWinAnsi))))
-            index += 1
         }
         return strings
+    }
+
+    /// A `(…)` literal string's WinAnsi bytes, unescaped and decoded.
+    static func literal(_ operand: [UInt8]) -> String {
+        var raw: [UInt8] = []
+        var index = 1
+        while index < operand.count - 1 {
+            var byte = operand[index]
+            if byte == 0x5C {   // backslash escape
+                index += 1
+                switch operand[index] {
+                case 0x6E: byte = 0x0A
+                case 0x72: byte = 0x0D
+                default: byte = operand[index]
+                }
+            }
+            raw.append(byte)
+            index += 1
+        }
+        return String(String.UnicodeScalarView(raw.map(decodeWinAnsi)))
     }
 
     static func decodeWinAnsi(_ byte: UInt8) -> Unicode.Scalar {
@@ -151,6 +203,9 @@ struct PDFInspector {
 }
 
 extension SuperbillFixtures {
+    /// The writer as it draws when DejaVu is not installed: standard Helvetica, WinAnsi text.
+    static let standardWriter = NativePDFWriter(clinic: Fixtures.clinic, fonts: .standard)
+
     static func bill(_ encounter: Encounter = ketamineEncounter(), payerName: String? = nil) throws -> Superbill {
         try renderer.superbill(for: evaluation(encounter), payerName: payerName)
     }
@@ -173,6 +228,7 @@ extension SuperbillFixtures {
 
 @Suite struct NativePDFStructureTests {
     let pdf = SuperbillFixtures.renderer.pdf(try! SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: "Zoë", lastName: "Müller-Peña")))
+    let standardPDF = SuperbillFixtures.standardWriter.pdf(try! SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: "Zoë", lastName: "Müller-Peña")))
 
     @Test func startsWithTheHeaderAndEndsWithEOF() {
         #expect(pdf.starts(with: Data("%PDF-1.4\n".utf8)))
@@ -180,18 +236,26 @@ extension SuperbillFixtures {
     }
 
     @Test func xrefOffsetsPointAtTheirObjects() throws {
-        let inspector = PDFInspector(pdf)
-        let offsets = try inspector.xrefOffsets()
-        #expect(offsets.count == 7)   // catalog, pages, 2 fonts, info, 1 page + its content
-        for (number, offset) in offsets {
-            let start = inspector.text.index(inspector.text.startIndex, offsetBy: offset)
-            #expect(inspector.text[start...].hasPrefix("\(number) 0 obj\n"), "object \(number) at \(offset)")
+        for pdf in [pdf, standardPDF] {
+            let inspector = PDFInspector(pdf)
+            let offsets = try inspector.xrefOffsets()
+            for (number, offset) in offsets {
+                let start = inspector.text.index(inspector.text.startIndex, offsetBy: offset)
+                #expect(inspector.text[start...].hasPrefix("\(number) 0 obj\n"), "object \(number) at \(offset)")
+            }
+            #expect(inspector.text.contains("trailer\n<< /Size \(offsets.count + 1) /Root 1 0 R /Info "))
         }
+    }
+
+    @Test func standardFontsKeepTheirObjectNumbers() throws {
+        let inspector = PDFInspector(standardPDF)
+        #expect(try inspector.xrefOffsets().count == 7)   // catalog, pages, 2 fonts, info, 1 page + its content
         #expect(inspector.text.contains("trailer\n<< /Size 8 /Root 1 0 R /Info 5 0 R >>"))
     }
 
-    @Test func fontsAreStandardHelveticaWithWinAnsi() {
-        let text = PDFInspector(pdf).text
+    /// The fallback when DejaVu is not installed (`PDFFonts.standard`).
+    @Test func standardFontsAreHelveticaWithWinAnsi() {
+        let text = PDFInspector(standardPDF).text
         #expect(text.contains("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"))
         #expect(text.contains("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"))
     }
@@ -202,11 +266,11 @@ extension SuperbillFixtures {
         #expect(!text.contains("/ID"))
     }
 
-    @Test func accentedLettersAreSingleWinAnsiBytes() {
+    @Test func standardFontsWriteAccentedLettersAsSingleWinAnsiBytes() {
         // "Müller-Peña": ü = 0xFC, ñ = 0xF1 in cp1252.
         let expected: [UInt8] = [0x4D, 0xFC, 0x6C, 0x6C, 0x65, 0x72, 0x2D, 0x50, 0x65, 0xF1, 0x61]
-        #expect(pdf.range(of: Data(expected)) != nil)
-        #expect(pdf.range(of: Data("Müller".utf8)) == nil)   // no UTF-8 in the content
+        #expect(standardPDF.range(of: Data(expected)) != nil)
+        #expect(standardPDF.range(of: Data("Müller".utf8)) == nil)   // no UTF-8 in the content
     }
 
     @Test func sameInputSameBytes() throws {
@@ -316,8 +380,9 @@ extension SuperbillFixtures {
 }
 
 @Suite struct NativePDFTextEncodingTests {
-    func pageText(firstName: String, lastName: String) throws -> (text: String, pdf: Data) {
-        let pdf = SuperbillFixtures.renderer.pdf(try SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: firstName, lastName: lastName)))
+    func pageText(firstName: String, lastName: String, writer: NativePDFWriter = NativePDFWriter(clinic: Fixtures.clinic))
+        throws -> (text: String, pdf: Data) {
+        let pdf = writer.pdf(try SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: firstName, lastName: lastName)))
         return (try PDFInspector(pdf).pageTexts().joined(separator: " "), pdf)
     }
 
@@ -332,13 +397,19 @@ extension SuperbillFixtures {
         #expect(try pageText(firstName: "Jose\u{301}", lastName: "Pen\u{303}a").text.contains("Name José Peña"))
     }
 
-    @Test func charactersOutsideCp1252AreTransliteratedOrReplaced() throws {
-        let result = try pageText(firstName: "Łukasz", lastName: "Dvořák-Ștefănescu 李")
+    @Test func standardFontsTransliterateOrReplaceCharactersOutsideCp1252() throws {
+        let result = try pageText(firstName: "Łukasz", lastName: "Dvořák-Ștefănescu 李", writer: SuperbillFixtures.standardWriter)
         #expect(result.text.contains("Name Lukasz Dvorák-Stefanescu ?"))
     }
 
+    @Test func embeddedFontsKeepCharactersOutsideCp1252() throws {
+        try #require(PDFFonts.system.embedsFonts, "DejaVu Sans not installed: \(PDFFonts.system.problems)")
+        let result = try pageText(firstName: "Łukasz", lastName: "Dvořák-Ștefănescu 李")
+        #expect(result.text.contains("Name Łukasz Dvořák-Ștefănescu 李"))
+    }
+
     @Test func parenthesesAndBackslashesAreEscaped() throws {
-        let result = try pageText(firstName: "Ann (Jr.)", lastName: "O'Hara \\ Sons")
+        let result = try pageText(firstName: "Ann (Jr.)", lastName: "O'Hara \\ Sons", writer: SuperbillFixtures.standardWriter)
         #expect(result.text.contains("Name Ann (Jr.) O'Hara \\ Sons"))
         #expect(result.pdf.range(of: Data("(Ann \\(Jr.\\) O'Hara \\\\ Sons)".utf8)) != nil)
         // Still a well-formed file: every xref offset lands on its object.
@@ -420,8 +491,10 @@ extension SuperbillFixtures {
             #expect(pages[totalPage].contains("$139.00"))
         }
 
+        // Catalog, page tree, info, a page and its content per page, and the fonts.
         let offsets = try inspector.xrefOffsets()
-        #expect(offsets.count == 5 + 2 * pages.count)
+        let fonts = try inspector.fontResources().count
+        #expect(offsets.count == 3 + 2 * pages.count + (PDFFonts.system.embedsFonts ? 5 * fonts : 2))
     }
 
     @Test func manyPaymentsStillPaginate() throws {
@@ -522,10 +595,12 @@ struct NativePDFPopplerTests {
 @Suite struct NativePDFTiming {
     /// Prints the time per PDF (no assertion: machines differ). Build with `-c release` for the real figure.
     @Test func timePerSuperbill() throws {
-        let writer = NativePDFWriter(clinic: Fixtures.clinic)
         let typical = try SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: "Zoë", lastName: "Müller-Peña"))
+        let scripts = try SuperbillFixtures.bill(SuperbillFixtures.ketamineEncounter(firstName: "小明 Łukasz", lastName: "Лев Ωμέγα 😀"))
         let long = try SuperbillFixtures.bill(SuperbillFixtures.longEncounter())
-        for (label, bill, count) in [("typical (3 lines, 1 page)", typical, 500), ("long (40 lines, 3 pages)", long, 100)] {
+        for (fonts, writer) in [("embedded fonts", NativePDFWriter(clinic: Fixtures.clinic)), ("standard Helvetica", SuperbillFixtures.standardWriter)] {
+        for (label, bill, count) in [("typical (3 lines, 1 page)", typical, 500), ("every script (1 page)", scripts, 500),
+                                     ("long (40 lines, 3 pages)", long, 100)] {
             var bytes = writer.pdf(bill).count
             let clock = ContinuousClock()
             let elapsed = clock.measure {
@@ -533,7 +608,8 @@ struct NativePDFPopplerTests {
             }
             let perPDF = elapsed / count
             let micro = Double(perPDF.components.attoseconds) / 1e12 + Double(perPDF.components.seconds) * 1e6
-            print("native PDF, \(label): \(String(format: "%.1f", micro)) µs per PDF (\(bytes / (count + 1)) bytes)")
+            print("native PDF, \(fonts), \(label): \(String(format: "%.1f", micro)) µs per PDF (\(bytes / (count + 1)) bytes)")
+        }
         }
     }
 }

@@ -1,0 +1,281 @@
+import Foundation
+
+/// The fonts a native superbill PDF is drawn with, parsed once per process and shared by every thread.
+///
+/// Embedded (the default when the fonts are installed): DejaVu Sans and DejaVu Sans Bold, then per
+/// character the first font of the fallback chain that has a glyph — Droid Sans Fallback (CJK), then
+/// Symbola (symbols, emoji) — subset per document and embedded as Type0/CIDFontType2 fonts. The layout's
+/// text is then NFC UTF-8. A character no font has prints as U+FFFD (�).
+///
+/// Standard (`PDFFonts.standard`, or when DejaVu is missing or unreadable): the standard-14 Helvetica
+/// fonts with WinAnsi bytes, never embedded; characters outside cp1252 are transliterated or `?`.
+public final class PDFFonts: Sendable {
+    /// Embedded faces by slot: 0 regular, 1 bold, then the fallbacks. Empty for the standard fonts.
+    let faces: [EmbeddedFace]
+    /// Why the fonts are what they are (a font not found, not readable or not usable); empty when all loaded.
+    public let problems: [String]
+    /// Per weight (0 regular, 1 bold): slot << 16 | glyph of the glyph drawn for a character no font has.
+    private let replacement: [UInt32]
+    /// Every BMP character resolved once, per weight (index weight << 16 | scalar): slot << 16 | glyph
+    /// (`Self.drawsNothing` for a character that draws nothing), and its width in 1/1000 em.
+    private let bmpGlyphs: [UInt32]
+    private let bmpWidths: [UInt16]
+    private static let drawsNothing: UInt32 = 0xFFFF_FFFF
+
+    /// The Debian paths (package `fonts-dejavu-core`, `fonts-droid-fallback`, `fonts-symbola`).
+    public static let debianFiles = (
+        regular: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        bold: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        fallbacks: ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+                    "/usr/share/fonts/truetype/ancient-scripts/Symbola_hint.ttf"]
+    )
+    /// A directory holding the same file names instead (for machines without the Debian packages).
+    public static let directoryVariable = "CLAIMS_FONT_DIR"
+
+    /// Helvetica and Helvetica-Bold with WinAnsi text: today's output, and the fallback.
+    public static let standard = PDFFonts(faces: [], problems: [])
+
+    /// Loaded on first use from `$CLAIMS_FONT_DIR` or the Debian paths, then shared.
+    public static let system = PDFFonts.load(environment: ProcessInfo.processInfo.environment)
+
+    /// True when text is drawn with embedded TrueType fonts (false: standard Helvetica).
+    public var embedsFonts: Bool { !faces.isEmpty }
+
+    /// DejaVu Sans runs about 12% wider than Helvetica (and has a taller x-height): drawn at 90% of the
+    /// layout's sizes it fits the columns the page was designed for and reads at the same size.
+    var sizeScale: Double { faces.isEmpty ? 1 : 0.9 }
+
+    public static func load(environment: [String: String]) -> PDFFonts {
+        let files = debianFiles
+        guard let directory = environment[directoryVariable], !directory.isEmpty else {
+            return load(regular: files.regular, bold: files.bold, fallbacks: files.fallbacks)
+        }
+        func inDirectory(_ path: String) -> String {
+            URL(fileURLWithPath: directory).appendingPathComponent((path as NSString).lastPathComponent).path
+        }
+        return load(regular: inDirectory(files.regular), bold: inDirectory(files.bold), fallbacks: files.fallbacks.map(inDirectory))
+    }
+
+    /// Regular and bold are required (either one missing or unusable → `standard` with the reason in
+    /// `problems`); a fallback that is missing or unusable is left out of the chain.
+    public static func load(regular: String, bold: String, fallbacks: [String]) -> PDFFonts {
+        var problems: [String] = []
+        func face(_ path: String) -> EmbeddedFace? {
+            let name = (path as NSString).lastPathComponent
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append("\(name) not found or not readable at \(path)")
+                return nil
+            }
+            do {
+                return EmbeddedFace(font: try TrueTypeFont(bytes: Array(data), fallbackName: (name as NSString).deletingPathExtension))
+            } catch {
+                problems.append("\(name) is not a usable TrueType font: \(error)")
+                return nil
+            }
+        }
+        guard let regularFace = face(regular), let boldFace = face(bold) else {
+            return PDFFonts(faces: [], problems: problems + ["superbill PDFs use the standard Helvetica fonts (Latin text only)"])
+        }
+        return PDFFonts(faces: [regularFace, boldFace] + fallbacks.compactMap(face), problems: problems)
+    }
+
+    private init(faces: [EmbeddedFace], problems: [String]) {
+        self.faces = faces
+        self.problems = problems
+        var replacement: [UInt32] = []
+        for weight in 0..<2 where !faces.isEmpty {
+            // U+FFFD from the first font that has it, else "?" from the weight's own font.
+            let slots = [weight] + Array(2..<max(2, faces.count))
+            let found = slots.lazy.compactMap { slot in faces[slot].font.glyph(for: 0xFFFD).map { UInt32(slot) << 16 | UInt32($0) } }.first
+            replacement.append(found ?? UInt32(weight) << 16 | UInt32(faces[weight].font.glyph(for: 0x3F) ?? 0))
+        }
+        self.replacement = replacement
+        var bmpGlyphs: [UInt32] = []
+        var bmpWidths: [UInt16] = []
+        if !faces.isEmpty {
+            bmpGlyphs.reserveCapacity(0x20000)
+            bmpWidths.reserveCapacity(0x20000)
+            for weight in 0..<2 {
+                for scalar in UInt32(0)..<0x10000 {
+                    if let (slot, glyph) = Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement) {
+                        bmpGlyphs.append(UInt32(slot) << 16 | UInt32(glyph))
+                        bmpWidths.append(UInt16(clamping: faces[slot].widths[Int(glyph)]))
+                    } else {
+                        bmpGlyphs.append(Self.drawsNothing)
+                        bmpWidths.append(0)
+                    }
+                }
+            }
+        }
+        self.bmpGlyphs = bmpGlyphs
+        self.bmpWidths = bmpWidths
+    }
+
+    /// Text as the layout carries it: WinAnsi bytes for the standard fonts, NFC UTF-8 for embedded ones.
+    func encode(_ text: String) -> [UInt8] {
+        guard embedsFonts else { return WinAnsi.encode(text) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }
+        return Array(text.precomposedStringWithCanonicalMapping.utf8)
+    }
+
+    /// The slot and glyph drawing `scalar` in `weight` (0 regular, 1 bold), or nil for a character that
+    /// draws nothing (a variation selector, a zero-width joiner). Controls draw as a space; a character
+    /// no font has draws as the replacement glyph.
+    @inline(__always)
+    func resolve(_ scalar: UInt32, weight: Int) -> (slot: Int, glyph: UInt16)? {
+        guard scalar < 0x10000 else { return Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement) }
+        let packed = bmpGlyphs[weight << 16 | Int(scalar)]
+        return packed == Self.drawsNothing ? nil : (Int(packed >> 16), UInt16(packed & 0xFFFF))
+    }
+
+    /// Width in 1/1000 em of `scalar` as `resolve` draws it.
+    @inline(__always)
+    func width(of scalar: UInt32, weight: Int) -> Int {
+        if scalar < 0x10000 { return Int(bmpWidths[weight << 16 | Int(scalar)]) }
+        guard let (slot, glyph) = resolve(scalar, weight: weight) else { return 0 }
+        return faces[slot].widths[Int(glyph)]
+    }
+
+    /// The fallback chain itself: the weight's own font, then each fallback, then the replacement.
+    private static func resolveSlowly(_ scalar: UInt32, weight: Int, faces: [EmbeddedFace], replacement: [UInt32])
+        -> (slot: Int, glyph: UInt16)? {
+        if scalar < 0x20 || (0x7F...0x9F).contains(scalar) {
+            return resolveSlowly(0x20, weight: weight, faces: faces, replacement: replacement)
+        }
+        if let glyph = faces[weight].font.glyph(for: scalar) { return (weight, glyph) }
+        for slot in 2..<max(2, faces.count) {
+            if let glyph = faces[slot].font.glyph(for: scalar) { return (slot, glyph) }
+        }
+        if let value = Unicode.Scalar(scalar), value.properties.isDefaultIgnorableCodePoint { return nil }
+        let packed = replacement[weight]
+        return (Int(packed >> 16), UInt16(packed & 0xFFFF))
+    }
+
+    /// The character a resolved glyph stands for in /ToUnicode: what is seen (a space for a control,
+    /// U+FFFD for a character no font has), so copied text matches the page.
+    func drawnScalar(_ scalar: UInt32, slot: Int, glyph: UInt16) -> UInt32 {
+        if scalar < 0x20 || (0x7F...0x9F).contains(scalar) { return 0x20 }
+        return faces[slot].font.glyph(for: scalar) == glyph ? scalar : 0xFFFD
+    }
+}
+
+/// One embedded font and its advance widths in 1/1000 em (the unit of PDF `/W` and of the layout).
+final class EmbeddedFace: Sendable {
+    let font: TrueTypeFont
+    let widths: [Int]
+
+    init(font: TrueTypeFont) {
+        self.font = font
+        widths = font.advances.map { font.thousandths(Int($0)) }
+    }
+}
+
+/// A weight of the document's fonts: what a text style draws with and measures by.
+struct PDFFont: Sendable, Equatable {
+    let fonts: PDFFonts
+    let bold: Bool
+
+    static func == (lhs: PDFFont, rhs: PDFFont) -> Bool { lhs.fonts === rhs.fonts && lhs.bold == rhs.bold }
+
+    var weight: Int { bold ? 1 : 0 }
+    var standard: StandardFont { bold ? .helveticaBold : .helvetica }
+
+    /// "…" in the layout's encoding.
+    var ellipsis: [UInt8] { fonts.embedsFonts ? [0xE2, 0x80, 0xA6] : [0x85] }
+
+    /// Width in 1/1000 em of each byte of `text`: a character's width on its first byte, 0 on the rest.
+    func advances(_ text: [UInt8]) -> [Int] {
+        guard fonts.embedsFonts else { return text.map(standard.width(of:)) }
+        var result = [Int](repeating: 0, count: text.count)
+        PDFUTF8.forEachScalar(text) { scalar, start, _ in result[start] = fonts.width(of: scalar, weight: weight) }
+        return result
+    }
+
+    /// Width of `text` in points at `size`, with `charSpacing` (the `Tc` operator) after each glyph but the last.
+    func width(_ text: [UInt8], size: Double, charSpacing: Double = 0) -> Double {
+        guard fonts.embedsFonts else { return standard.width(text, size: size, charSpacing: charSpacing) }
+        var units = 0, glyphs = 0
+        PDFUTF8.forEachScalar(text) { scalar, _, _ in
+            let width = fonts.width(of: scalar, weight: weight)
+            units += width
+            // A character that draws nothing gets no letter spacing either.
+            if width != 0 || fonts.resolve(scalar, weight: weight) != nil { glyphs += 1 }
+        }
+        return Double(units) * size / 1000 + (glyphs == 0 ? 0 : charSpacing * Double(glyphs - 1))
+    }
+}
+
+enum PDFUTF8 {
+    /// Calls `body(scalar, firstByte, byteCount)` for each scalar of valid UTF-8 (what `String.utf8`
+    /// gives); a truncated sequence at the end is skipped.
+    @inline(__always)
+    static func forEachScalar(_ text: [UInt8], _ body: (UInt32, Int, Int) -> Void) {
+        var index = 0
+        let count = text.count
+        while index < count {
+            let lead = text[index]
+            if lead < 0x80 { body(UInt32(lead), index, 1); index += 1; continue }
+            let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            guard index + length <= count else { return }
+            var scalar = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for next in 1..<length { scalar = scalar << 6 | UInt32(text[index + next] & 0x3F) }
+            body(scalar, index, length)
+            index += length
+        }
+    }
+
+    /// True for a byte that continues a UTF-8 sequence (never a place to cut).
+    @inline(__always)
+    static func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+}
+
+/// The glyphs one document draws, per embedded font slot, numbered in order of first use: that number
+/// is the CID written in the content stream and the glyph id in the subset font (CIDToGIDMap Identity).
+/// One per document, used by one thread.
+final class PDFGlyphRecorder {
+    struct Slot {
+        /// Original glyph ids in order of first use (new id = index + 1).
+        var glyphs: [UInt16] = []
+        /// The character each new glyph was first drawn for (for /ToUnicode).
+        var scalars: [UInt32] = []
+    }
+    private(set) var slots: [Slot]
+    /// Per slot, the new id of each original glyph (0 = unused), allocated when the slot is first used.
+    /// Raw memory held by `let`s: this lookup runs for every character drawn, without copy-on-write or
+    /// exclusivity checks.
+    private let newIds: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>?>
+    private let slotCount: Int
+
+    init(slotCount: Int) {
+        self.slotCount = slotCount
+        slots = Array(repeating: Slot(), count: slotCount)
+        newIds = .allocate(capacity: max(1, slotCount))
+        newIds.initialize(repeating: nil, count: max(1, slotCount))
+    }
+
+    deinit {
+        for slot in 0..<slotCount { newIds[slot]?.deallocate() }
+        newIds.deallocate()
+    }
+
+    /// The CID already given to `glyph` of `slot` in this document, or 0.
+    @inline(__always)
+    func knownCID(slot: Int, glyph: UInt16) -> UInt16 {
+        newIds[slot].map { $0[Int(glyph)] } ?? 0
+    }
+
+    /// Gives `glyph` of `slot` the next CID; `scalar` is the character it shows (for /ToUnicode).
+    func addCID(slot: Int, glyph: UInt16, scalar: UInt32, glyphCount: Int) -> UInt16 {
+        if glyph == 0 { return 0 }   // .notdef keeps id 0 in the subset
+        if newIds[slot] == nil {
+            let table = UnsafeMutablePointer<UInt16>.allocate(capacity: glyphCount)
+            table.initialize(repeating: 0, count: glyphCount)
+            newIds[slot] = table
+        }
+        slots[slot].glyphs.append(glyph)
+        slots[slot].scalars.append(scalar)
+        let id = UInt16(slots[slot].glyphs.count)
+        newIds[slot]![Int(glyph)] = id
+        return id
+    }
+}
