@@ -104,8 +104,11 @@ import Testing
     }
 
     /// The installed shared file, parsed once: most inputs are checked against it without re-reading it.
-    static let sharedPart: SharedPart = {
-        var parser = SharedFileParser(source: common)
+    /// `nonisolated(unsafe)`: written once by the lazy initializer, only read afterwards (it holds
+    /// Yams nodes, which are not `Sendable`).
+    nonisolated(unsafe) static let sharedPart: SharedPart = {
+        guard case .success(let root?) = GuardedYAML.compose(common.text, file: common.path) else { return SharedPart() }
+        var parser = SharedFileParser(source: common, root: root)
         return parser.parse()
     }()
 
