@@ -45,7 +45,8 @@ public struct EncounterDecoder: Sendable {
 
     /// The id as written, for reports about records that failed validation.
     public static func rawId(of value: JSONValue) -> String {
-        if case .string(let id)? = value["id"] { return VisibleText.escapingControls(String(id.prefix(40))) }
+        // Control characters made visible first, then cut: a report's id is never over 40 characters.
+        if case .string(let id)? = value["id"] { return String(VisibleText.escapingControls(String(id.prefix(40))).prefix(40)) }
         return ""
     }
 
@@ -57,7 +58,7 @@ public struct EncounterDecoder: Sendable {
         if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
         var errors = context.errors
         if context.errorsNotListed > 0 {
-            errors.append(InputError(field: "", message: "… and \(context.errorsNotListed) more errors not listed (at most \(Self.maxErrorsPerRecord) are shown per encounter); fix these and check again"))
+            errors.append(InputError(field: "errors", message: "… and \(context.errorsNotListed) more errors not listed (at most \(Self.maxErrorsPerRecord) are shown per encounter); fix these and check again"))
         }
         return (nil, errors)
     }

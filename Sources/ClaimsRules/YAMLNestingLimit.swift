@@ -39,7 +39,7 @@ enum YAMLNestingLimit {
                 depth += 1
                 if depth > maximumFlowDepth {
                     return RuleFileDiagnostic(file: file, line: line, column: column,
-                                              message: "nested deeper than \(maximumFlowDepth) levels of { } or [ ]; no rule file or clinic profile needs that many")
+                                              message: "lists and mappings are nested more than \(maximumFlowDepth) levels deep ({ } or [ ]); no rule file or clinic profile needs that many — check the brackets here")
                 }
             case "}", "]": depth = max(0, depth - 1)
             default: break

@@ -67,10 +67,10 @@ import Testing
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         var refusal: [String] = []
         do { _ = try ClinicProfileLoader.parse(text, file: "clinic.yaml") } catch { refusal = error.diagnostics.map { $0.description } }
-        #expect(refusal == ["clinic.yaml:1:65: nested deeper than 64 levels of { } or [ ]; no rule file or clinic profile needs that many"])
+        #expect(refusal == ["clinic.yaml:1:65: lists and mappings are nested more than 64 levels deep ({ } or [ ]); no rule file or clinic profile needs that many — check the brackets here"])
         let found = Self.diagnostics([Self.common, RuleBookLoader.Source(path: "Payers/fuzz.yaml", text: "rules: " + text)]) ?? []
         let descriptions = found.map { $0.description }
-        #expect(descriptions == ["Payers/fuzz.yaml:1:72: nested deeper than 64 levels of { } or [ ]; no rule file or clinic profile needs that many"])
+        #expect(descriptions == ["Payers/fuzz.yaml:1:72: lists and mappings are nested more than 64 levels deep ({ } or [ ]); no rule file or clinic profile needs that many — check the brackets here"])
     }
 
     @Test func bracketsInQuotesAndCommentsDoNotCountAsNesting() {

@@ -35,19 +35,16 @@ struct CheckCommand: ParsableCommand {
             CommandSupport.printError("note: no clinic profile at \(global.clinicPath); the 837P, FHIR and superbill checks that `batch` runs were skipped (give --clinic)")
         }
         let lookup = try AuthorizationLookup.open(global)
-        let ledger = AuthorizationLedger(load: lookup.authorizations)
-        let evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
+        let pass = EvaluationPass(rules: rules, asOf: asOf, ledger: AuthorizationLedger(load: lookup.authorizations))
         var report = CheckReport(asOf: asOf)
         var rejected = 0
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
-            let patientId = record.encounter?.patient.id ?? ""
             let ownUses = record.encounter == nil ? [] : try lookup.usedBy(record.id)
-            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
-            ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
+            var evaluation = try pass.evaluate(record, ownUses: ownUses)
             if let drafter, let encounter = evaluation.encounter, let payer = rules.payer(encounter.payerSlug) {
                 let documents = drafter.draft(evaluation, payer: payer, superbill: true)
                 if documents.isRefused {
-                    ledger.release(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
+                    pass.giveBack(evaluation, ownUses: ownUses)
                     evaluation = EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line,
                                                      errors: documents.problems)
                 }

@@ -328,9 +328,9 @@ enum RuleAdministration {
     /// Re-evaluates stored encounters under both rule books and lists the line decisions that differ.
     static func impact(store: ClaimsStore, old: RuleBook, new: RuleBook, since: LocalDate, asOf: LocalDate) throws -> ([Impact], Int) {
         let stored = try StoreSupport.read { () throws(StoreError) in try store.encounters(since: since) }
-        let oldEvaluator = CoverageEvaluator(rules: old), newEvaluator = CoverageEvaluator(rules: new)
-        // The same view of units as the batch: an encounter's own earlier use is given back.
+        // The same view of units as the batch: an encounter's own earlier use is given back; a preview spends none.
         let ledger = AuthorizationLedger(all: try StoreSupport.read { () throws(StoreError) in try store.allAuthorizations() })
+        let oldPass = EvaluationPass(rules: old, asOf: asOf, ledger: ledger), newPass = EvaluationPass(rules: new, asOf: asOf, ledger: ledger)
         var impact: [Impact] = []
         var count = 0
         let oldDecoder = EncounterDecoder(codes: old.codes, payers: Set(old.payers.keys), asOf: asOf, allowFutureDates: true)
@@ -340,9 +340,8 @@ enum RuleAdministration {
             guard let encounter = oldDecoder.decode(value).encounter ?? newDecoder.decode(value).encounter else { continue }
             count += 1
             let ownUses = try StoreSupport.read { () throws(StoreError) in try store.authorizationIdsUsed(byEncounter: encounter.id) }
-            let visible = try ledger.authorizations(for: encounter.patient.id, excludingUsesOf: ownUses)
-            let before = oldEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
-            let after = newEvaluator.evaluate(encounter, asOf: asOf, authorizations: visible).lines
+            let before = try oldPass.evaluate(encounter, ownUses: ownUses).lines
+            let after = try newPass.evaluate(encounter, ownUses: ownUses).lines
             for (a, b) in zip(before, after) where a.decision != b.decision {
                 impact.append(Impact(encounter: encounter.id, line: a.line, code: a.code, before: a.decision.rawValue,
                                      after: b.decision.rawValue, reasons: b.reasons))

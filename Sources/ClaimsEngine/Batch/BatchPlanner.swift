@@ -31,8 +31,7 @@ final class BatchPlanner {
     static let alreadyBilledRule = "batch/already-billed"
 
     private let rules: RuleBook
-    private let evaluator: EncounterEvaluator
-    private let ledger: AuthorizationLedger
+    private let pass: EvaluationPass
     private let store: any BatchStore
     private let withHistory: Set<String>
     private let folder: RunFolder
@@ -42,8 +41,7 @@ final class BatchPlanner {
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
-        self.evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
-        self.ledger = ledger
+        self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger)
         self.store = store
         self.withHistory = try store.encountersWithHistory()
         self.folder = folder
@@ -56,27 +54,17 @@ final class BatchPlanner {
             recordsRead += 1
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
-            let patientId = record.encounter?.patient.id ?? ""
             let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
-            var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: prior.authorizationsUsed))
+            // Lines already on a claim of an earlier run are not billed again (nor spend a unit).
+            let evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
+                Self.holdAlreadyBilled(&evaluation, billedBefore: prior.billedLines)
+            }
             guard let encounter = evaluation.encounter else {
                 report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
                 continue
             }
             let payer = rules.payer(encounter.payerSlug)!
-            // Lines already on a claim of an earlier run are not billed again.
-            if evaluation.lines.contains(where: { $0.decision == .bill && prior.billedLines.contains($0.line) }) {
-                evaluation.lines = evaluation.lines.map { line in
-                    var copy = line
-                    if prior.billedLines.contains(line.line) && line.decision == .bill {
-                        copy.decision = .hold
-                        copy.reasons = [Reason(rule: Self.alreadyBilledRule, message: "already billed")]
-                    }
-                    return copy
-                }
-            }
             let bills = evaluation.lines.contains(where: { $0.decision == .bill })
-            if bills { ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: prior.authorizationsUsed) }
             var superbill: SuperbillTarget?
             if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
                 let htmlName = folder.uniqueName("superbills", encounter.id, "html")
@@ -91,8 +79,20 @@ final class BatchPlanner {
 
     /// Gives back the units a planned encounter spent, when its documents were refused.
     func giveBack(_ item: PlannedEncounter) {
-        guard item.bills, let encounter = item.evaluation.encounter else { return }
-        ledger.release(item.evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: item.prior.authorizationsUsed)
+        pass.giveBack(item.evaluation, ownUses: item.prior.authorizationsUsed)
+    }
+
+    /// `bill` lines already on a claim of an earlier run become `hold` ("already billed").
+    static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, billedBefore: Set<Int>) {
+        guard evaluation.lines.contains(where: { $0.decision == .bill && billedBefore.contains($0.line) }) else { return }
+        evaluation.lines = evaluation.lines.map { line in
+            var copy = line
+            if billedBefore.contains(line.line) && line.decision == .bill {
+                copy.decision = .hold
+                copy.reasons = [Reason(rule: alreadyBilledRule, message: "already billed")]
+            }
+            return copy
+        }
     }
 }
 
