@@ -3,7 +3,16 @@ import Foundation
 import GRDB
 
 /// A claim as the batch records it (money in cents).
-public struct StoredClaim: Sendable, Hashable {
+/// One claim a batch records (table `claim`, with its lines in `billed_line`): the one type for it,
+/// from the batch's plan to the store (the plan kept for recovery is JSON, hence `Codable`).
+public struct StoredClaim: Codable, Sendable, Hashable {
+    public struct BilledLine: Codable, Sendable, Hashable {
+        public var line: Int
+        public var code: String
+        public var chargeCents: Int64
+        public init(line: Int, code: String, chargeCents: Int64) { self.line = line; self.code = code; self.chargeCents = chargeCents }
+    }
+
     public var encounterId: String
     public var patientId: String
     public var payer: String
@@ -15,26 +24,22 @@ public struct StoredClaim: Sendable, Hashable {
     public var transactionSetControlNumber: String
     public var totalCents: Int64
     public var authNumber: String?
+    /// Content hash of the payer rule file the decision used.
     public var ruleVersion: String
-    /// (line, code, charge in cents)
-    public var lines: [(line: Int, code: String, chargeCents: Int64)]
+    public var lines: [BilledLine]
 
     public init(encounterId: String, patientId: String, payer: String, dateOfService: String, x12File: String, fhirFile: String,
                 interchangeControlNumber: String, groupControlNumber: String, transactionSetControlNumber: String, totalCents: Int64,
-                authNumber: String?, ruleVersion: String, lines: [(line: Int, code: String, chargeCents: Int64)]) {
+                authNumber: String?, ruleVersion: String, lines: [BilledLine]) {
         self.encounterId = encounterId; self.patientId = patientId; self.payer = payer; self.dateOfService = dateOfService
         self.x12File = x12File; self.fhirFile = fhirFile; self.interchangeControlNumber = interchangeControlNumber
         self.groupControlNumber = groupControlNumber; self.transactionSetControlNumber = transactionSetControlNumber
         self.totalCents = totalCents; self.authNumber = authNumber; self.ruleVersion = ruleVersion; self.lines = lines
     }
-
-    public static func == (lhs: StoredClaim, rhs: StoredClaim) -> Bool {
-        lhs.encounterId == rhs.encounterId && lhs.x12File == rhs.x12File && lhs.interchangeControlNumber == rhs.interchangeControlNumber
-    }
-    public func hash(into hasher: inout Hasher) { hasher.combine(encounterId); hasher.combine(x12File) }
 }
 
-public struct StoredSuperbill: Sendable, Hashable {
+/// One superbill a batch records (table `superbill`).
+public struct StoredSuperbill: Codable, Sendable, Hashable {
     public var encounterId: String
     public var file: String
     public var totalCents: Int64

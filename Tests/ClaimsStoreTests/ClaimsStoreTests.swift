@@ -431,7 +431,7 @@ struct BatchRecordTests {
     private func claim(_ encounter: String, lines: [Int], auth: String? = nil) -> StoredClaim {
         StoredClaim(encounterId: encounter, patientId: "PT-1", payer: "bcbs-il", dateOfService: "2026-11-02", x12File: "x12/a.x12",
                     fhirFile: "fhir/a.xml", interchangeControlNumber: "000000001", groupControlNumber: "1", transactionSetControlNumber: "0001",
-                    totalCents: 30_500, authNumber: auth, ruleVersion: "abc", lines: lines.map { (line: $0, code: "99214", chargeCents: 21_000) })
+                    totalCents: 30_500, authNumber: auth, ruleVersion: "abc", lines: lines.map { .init(line: $0, code: "99214", chargeCents: 21_000) })
     }
 
     @Test func aRunIsRecordedWithItsClaimsLinesAndSuperbills() throws {

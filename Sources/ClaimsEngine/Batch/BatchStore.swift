@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsStore
 import Foundation
 
 /// What the batch needs from the store. `ClaimsStore` implements it (StoreBatchAdapter); the
@@ -37,33 +38,10 @@ public struct PreparedRun: Codable, Sendable, Hashable {
         public var temporary: String
         public var final: String
     }
-    public struct BilledLine: Codable, Sendable, Hashable {
-        public var line: Int
-        public var code: String
-        public var chargeCents: Int64
-    }
-    public struct ClaimRecord: Codable, Sendable, Hashable {
-        public var encounterId: String
-        public var patientId: String
-        public var payer: String
-        public var dateOfService: String
-        public var x12File: String
-        public var fhirFile: String
-        public var interchangeControlNumber: String
-        public var groupControlNumber: String
-        public var transactionSetControlNumber: String
-        public var totalCents: Int64
-        public var authNumber: String?
-        /// Content hash of the payer rule file the decision used.
-        public var ruleVersion: String
-        public var lines: [BilledLine]
-    }
-    public struct SuperbillRecord: Codable, Sendable, Hashable {
-        public var encounterId: String
-        public var file: String
-        public var totalCents: Int64
-        public var balanceDueCents: Int64
-    }
+    /// The store's record types, used as they are (one type per table).
+    public typealias ClaimRecord = StoredClaim
+    public typealias BilledLine = StoredClaim.BilledLine
+    public typealias SuperbillRecord = StoredSuperbill
     public struct UseRecord: Codable, Sendable, Hashable {
         public var authorizationId: Int64
         public var encounterId: String

@@ -32,20 +32,9 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
         plan.superbills = []
         plan.authorizationUses = []
         let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
-        // Converted one at a time inside the transaction: no second copy of every claim in memory.
-        let claims = run.claims.lazy.map { claim in
-            StoredClaim(encounterId: claim.encounterId, patientId: claim.patientId, payer: claim.payer, dateOfService: claim.dateOfService,
-                        x12File: claim.x12File, fhirFile: claim.fhirFile, interchangeControlNumber: claim.interchangeControlNumber,
-                        groupControlNumber: claim.groupControlNumber, transactionSetControlNumber: claim.transactionSetControlNumber,
-                        totalCents: claim.totalCents, authNumber: claim.authNumber, ruleVersion: claim.ruleVersion,
-                        lines: claim.lines.map { (line: $0.line, code: $0.code, chargeCents: $0.chargeCents) })
-        }
-        let superbills = run.superbills.map {
-            StoredSuperbill(encounterId: $0.encounterId, file: $0.file, totalCents: $0.totalCents, balanceDueCents: $0.balanceDueCents)
-        }
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
         try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
-                                    claims: claims, superbills: superbills, uses: uses, beforeCommit: beforeCommit)
+                                    claims: run.claims, superbills: run.superbills, uses: uses, beforeCommit: beforeCommit)
     }
 
     public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }
