@@ -6,13 +6,15 @@
 #   bash scripts/benchmark-pdf.sh [N] [typical|long]     # default: 600 typical (3 lines, 1 page)
 #
 # `long` superbills have 40 lines (3 pages). Figures vary with the machine's load: compare runs from
-# one sitting. This replaced a timing "test" that asserted nothing.
+# one sitting. This replaced a timing "test" that asserted nothing. CLAIMS_BIN picks another binary
+# (e.g. .build/debug/claims; then no release build is made).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-600}
 shape=${2:-typical}
 case "$shape" in typical|long) ;; *) echo "usage: scripts/benchmark-pdf.sh [N] [typical|long]" >&2; exit 2 ;; esac
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release >/dev/null
+claims=${CLAIMS_BIN:-.build/release/claims}
+[ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || swift build -c release >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$count" "$shape" > "$work/superbills.jsonl" <<'PY'
@@ -43,7 +45,7 @@ run() {  # run LABEL [--no-pdf]: prints the wall-clock seconds of one batch into
   local label=$1; shift
   local start end status=0
   start=$(date +%s.%N)
-  CLAIMS_DB="$work/$label.sqlite" .build/release/claims batch "$work/superbills.jsonl" --out "$work/$label" "$@" >/dev/null 2>"$work/$label.err" || status=$?
+  CLAIMS_DB="$work/$label.sqlite" "$claims" batch "$work/superbills.jsonl" --out "$work/$label" "$@" >/dev/null 2>"$work/$label.err" || status=$?
   end=$(date +%s.%N)
   if [ "$status" -ne 0 ]; then echo "benchmark-pdf: the batch failed (exit $status):" >&2; cat "$work/$label.err" >&2; exit 1; fi
   python3 -c "print($end - $start)"
