@@ -20,7 +20,7 @@ count=0
 [ -n "$skips" ] && count=$(printf '%s\n' "$skips" | wc -l)
 if [ "$count" -gt 0 ]; then
   printf '%s\n' "$skips" | sed 's/^/  skipped: /'
-  reasons=$(printf '%s\n' "$skips" | sed -E 's/^.* — //' | sort -u | paste -sd ';' | sed 's/;/; /g')
+  reasons=$(printf '%s\n' "$skips" | sed -E '/ — /!s/.*/no reason given/; s/^.* — //' | sort -u | paste -sd ';' | sed 's/;/; /g')
   echo "skipped: $count ($reasons)"
 else
   echo "skipped: 0"
