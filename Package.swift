@@ -55,7 +55,9 @@ let package = Package(
         .testTarget(name: "ClaimsX12Tests", dependencies: ["ClaimsX12", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsFHIRTests", dependencies: ["ClaimsFHIR", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsCore", "ClaimsTestSupport"]),
-        .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport"]),
+        // GRDB here only to send raw SQL on a connection of its own (the append-only triggers' test).
+        .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport",
+                                                             .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "ClaimsEngineTests", dependencies: ["ClaimsEngine", "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsX12",
                                                               "ClaimsFHIR", "ClaimsSuperbill", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsCLITests", dependencies: ["ClaimsCore", "ClaimsStore", "ClaimsEngine", "ClaimsCLI", "ClaimsTestSupport"]),

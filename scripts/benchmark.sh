@@ -31,3 +31,6 @@ cpu=$(awk -F': ' '/User time|System time/ { total += $2 } END { if (total) print
 echo "CPU time:   ${cpu:-unknown} s (user + system; wall × 2 would be both cores busy throughout)"
 grep '^timing:' "$work/time.txt" | sed 's/^timing: /phase:      /' || true
 echo "files:      $(find "$work/out" -type f | wc -l)"
+# The superbill PDF writer on its own (time per PDF): scripts/benchmark-pdf.sh, on the same build.
+SKIP_BUILD=1 bash scripts/benchmark-pdf.sh 600 typical
+SKIP_BUILD=1 bash scripts/benchmark-pdf.sh 100 long

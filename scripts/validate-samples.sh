@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Independent validators over what the samples produce: a batch over Samples/ into a temporary
 # directory, then every 837P through pyx12 4.0.0 and, where ../shared is present, every FHIR file
-# through the official FHIR R4 schema with xmllint. Any failure fails the script.
+# through the official FHIR R4 schema with xmllint — the batch's and the golden ones
+# (Samples/expected/batch). Any failure fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 claims=${CLAIMS_BIN:-.build/debug/claims}
@@ -13,8 +14,11 @@ bash scripts/seed-sample-authorizations.sh "$claims"
 shopt -s nullglob
 written=("$work"/out/x12/*.x12)
 [ ${#written[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
-x12=("${written[@]}" Samples/expected/*.x12)
-fhir=("$work"/out/fhir/*.xml Samples/expected/*.claim.xml)
+# The golden batch output (Samples/expected/batch, SampleGoldenTests) is validated too.
+goldens=(Samples/expected/batch/x12/*.x12)
+[ ${#goldens[@]} -gt 0 ] || { echo "validate-samples: no golden 837P in Samples/expected/batch/x12" >&2; exit 1; }
+x12=("${written[@]}" "${goldens[@]}")
+fhir=("$work"/out/fhir/*.xml Samples/expected/batch/fhir/*.xml)
 echo "validate-samples: ${#x12[@]} 837P files through pyx12"
 bash scripts/validate-837p.sh "${x12[@]}"
 schema=../shared/fhir-r4-schema/fhir-single.xsd

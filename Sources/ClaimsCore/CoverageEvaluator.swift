@@ -161,6 +161,15 @@ public struct CoverageEvaluator: Sendable {
         return nil
     }
 
+    /// Of several approved authorizations covering the date, the one ending first is used (it lapses
+    /// first, so its units are not left to expire); an open end counts as last; ties go to the lowest id
+    /// (the oldest record). docs/prior-authorizations.md, "Which authorization is used".
+    static func isUsedBefore(_ a: PriorAuthorization, _ b: PriorAuthorization) -> Bool {
+        let aEnd = a.end?.dayNumber ?? Int.max, bEnd = b.end?.dayNumber ?? Int.max
+        if aEnd != bEnd { return aEnd < bEnd }
+        return (a.id ?? Int64.max) < (b.id ?? Int64.max)
+    }
+
     public enum AuthorizationCheck: Sendable, Hashable {
         case satisfied(PriorAuthorization)
         case missing(String)
@@ -184,7 +193,7 @@ public struct CoverageEvaluator: Sendable {
                 return .missing("\(prefix); auth number \(number) in the encounter does not match an authorization on file for this patient, \(payer.slug) and \(service)")
             }
         }
-        if let good = pool.filter({ $0.covers(date) }).sorted(by: { ($0.end ?? .init(dayNumber: Int.max / 4)) < ($1.end ?? .init(dayNumber: Int.max / 4)) }).first {
+        if let good = pool.filter({ $0.covers(date) }).min(by: Self.isUsedBefore) {
             return .satisfied(good)
         }
         func label(_ auth: PriorAuthorization) -> String {

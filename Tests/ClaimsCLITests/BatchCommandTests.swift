@@ -82,8 +82,10 @@ struct BatchCommandTests {
 
     @Test func twoCleanRunsWriteTheSameBytes() throws {
         let first = try Workspace.make("same-a"), second = try Workspace.make("same-b")
-        _ = try first.batch()
-        _ = try second.batch()
+        let firstRun = try first.batch(), secondRun = try second.batch()
+        #expect(firstRun.status == 0, "\(firstRun.stderr)")
+        #expect(secondRun.status == 0, "\(secondRun.stderr)")
+        #expect(first.files("x12").count == 7, "both runs wrote their documents")
         for folder in ["x12", "fhir", "superbills"] {
             #expect(first.files(folder) == second.files(folder))
             for name in first.files(folder) {
@@ -96,7 +98,8 @@ struct BatchCommandTests {
 
     @Test func reRunningBillsNothingTwice() throws {
         let workspace = try Workspace.make("rerun")
-        _ = try workspace.batch()
+        let first = try workspace.batch()
+        #expect(first.status == 0, "\(first.stderr)")
         let firstIds = try workspace.claimIds()
         let firstCounts = try workspace.counts()
         let second = try workspace.batch()
@@ -113,22 +116,25 @@ struct BatchCommandTests {
 
     @Test func aHeldEncounterIsBilledByALaterRunOnceItsAuthorizationIsApproved() throws {
         let workspace = try Workspace.make("later")
-        _ = try workspace.batch()
+        let first = try workspace.batch()
+        #expect(first.status == 0, "\(first.stderr)")
         // ENC-2026-0031 (uhc Spravato) was held: its authorization was pending.
         #expect(!(try workspace.claimIds()).contains("ENC-2026-0031"))
         let update = try CLIRunner.run(["preauth", "update", "7", "--status", "approved", "--auth-number", "UHC-9", "--units", "6",
                                         "--start", "2026-11-01", "--end", "2027-01-31", "--by", "front-desk"], environment: workspace.environment)
         #expect(update.status == 0, "\(update.stderr)")
-        _ = try workspace.batch()
+        let second = try workspace.batch()
+        #expect(second.status == 0, "\(second.stderr)")
         let ids = try workspace.claimIds()
         #expect(ids.filter { $0 == "ENC-2026-0031" }.count == 1)
-        #expect(Set(ids).count == ids.count - 0, "every other claim still appears once")
+        #expect(ids.count == 16 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
     }
 
     @Test(arguments: ["reading", "documents-written", "before-commit", "after-commit", "moving"])
     func aKilledRunIsCompletedExactlyOnceByTheNext(_ stage: String) throws {
         let clean = try Workspace.make("clean-\(stage)")
-        _ = try clean.batch()
+        let cleanRun = try clean.batch()
+        #expect(cleanRun.status == 0, "\(cleanRun.stderr)")
         let workspace = try Workspace.make("kill-\(stage)")
         let killed = try workspace.batch(extra: ["CLAIMS_TEST_KILL_AT": stage])
         #expect(killed.status == 9, "killed with SIGKILL at \(stage): \(killed.stderr)")
@@ -196,7 +202,8 @@ struct BatchCommandTests {
 
     @Test func documentsAreOwnerOnly() throws {
         let workspace = try Workspace.make("private")
-        _ = try workspace.batch()
+        let result = try workspace.batch()
+        #expect(result.status == 0, "\(result.stderr)")
         func mode(_ url: URL) throws -> Int {
             (try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
         }

@@ -119,7 +119,8 @@ struct CheckCommandTests {
     @Test func checkWritesNothing() throws {
         let directory = try Fixtures.temporaryDirectory("nowrite")
         let db = directory.appendingPathComponent("claims.sqlite")
-        _ = try check("Samples/encounters.json", db: db)
+        let result = try check("Samples/encounters.json", db: db)
+        #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: db.path))
     }
 }

@@ -8,8 +8,20 @@ import Testing
 @Suite struct FHIRSubsetSchemaTests {
     let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
 
-    @Test func embeddedSchemaParses() throws {
-        _ = try FHIRClaimWriter.projectSchema()
+    @Test func embeddedSchemaParsesAndDeclaresExactlyClaimAndBundle() throws {
+        let schema = try FHIRClaimWriter.projectSchema()
+        #expect(schema.name == "claims-fhir-r4-claim-subset.xsd")
+        // Any other root is refused with one error naming it: the schema is not an accept-all.
+        let other = schema.validate(Data(#"<Patient xmlns="http://hl7.org/fhir"/>"#.utf8), documentName: "other.xml")
+        #expect(other.map(\.line) == [1])
+        #expect(other.first?.message.contains("{http://hl7.org/fhir}Patient") == true)
+        #expect(other.first?.message.contains("No matching global declaration") == true)
+        // An empty Claim and an empty Bundle are declared, and incomplete.
+        for root in ["Claim", "Bundle"] {
+            let empty = schema.validate(Data(#"<\#(root) xmlns="http://hl7.org/fhir"/>"#.utf8), documentName: "empty.xml")
+            #expect(empty.count == 1, "\(root): \(empty)")
+            #expect(empty.first?.message.contains("Missing child element") == true, "\(root): \(empty)")
+        }
     }
 
     @Test func writtenClaimAndBundleValidate() throws {

@@ -2,6 +2,7 @@ import ClaimsCore
 import ClaimsStore
 import ClaimsTestSupport
 import Foundation
+import GRDB
 import Testing
 
 private typealias S = StoreTestSupport
@@ -404,25 +405,24 @@ struct ClaimsStoreControlNumberTests {
 
 @Suite("Audit rows are append-only")
 struct ClaimsStoreAppendOnlyTests {
-    static let sqlite3 = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
-
-    @Test(.enabled(if: sqlite3 != nil, "the sqlite3 command-line tool is not installed"))
-    func historyCannotBeRewrittenEvenWithSQL() throws {
+    /// Raw SQL on its own GRDB connection, as `sqlite3` would send it: the store's triggers refuse it.
+    @Test(arguments: ["UPDATE prior_authorization_history SET \"by\" = 'mallory'", "DELETE FROM prior_authorization_history",
+                      "DELETE FROM prior_authorization", "UPDATE authorization_use SET encounter_id = 'E-X'"])
+    func auditRowsCannotBeRewrittenEvenWithSQL(_ sql: String) throws {
         let (store, url) = try S.makeStore("append-only")
-        _ = try store.add(S.auth(), by: "alice", vocabulary: S.vocabulary)
+        let added = try store.add(S.auth(), by: "alice", vocabulary: S.vocabulary)
+        #expect(try store.recordUse(authorizationId: added.id!, encounterId: "E-1", date: S.date("2026-11-02"), by: "batch"))
         try store.close()
-        for sql in ["UPDATE prior_authorization_history SET \"by\" = 'mallory';", "DELETE FROM prior_authorization_history;",
-                    "DELETE FROM prior_authorization;"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.sqlite3!)
-            process.arguments = [url.path, sql]
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            #expect(process.terminationStatus != 0, "\(sql) must be refused")
-        }
+        let raw = try DatabaseQueue(path: url.path)
+        let error = #expect(throws: DatabaseError.self, "\(sql) must be refused") { try raw.write { try $0.execute(sql: sql) } }
+        // Refused by the store's own triggers (RAISE(ABORT, …)), not by some other failure.
+        #expect(error?.resultCode == .SQLITE_CONSTRAINT)
+        #expect(["append-only", "never deleted"].contains { error?.message?.contains($0) == true }, "\(String(describing: error))")
+        try raw.close()
         let reopened = try S.reopen(url)
-        #expect(try reopened.history(of: 1).first?.by == "alice")
+        #expect(try reopened.history(of: 1).map(\.by) == ["alice", "batch"])
+        #expect(try reopened.uses(of: 1).map(\.encounterId) == ["E-1"])
+        #expect(try reopened.rowCounts()["prior_authorization"] == 1)
     }
 }
 

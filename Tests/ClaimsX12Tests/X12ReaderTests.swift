@@ -166,7 +166,7 @@ private func interchange(element: String = "*", component: String = ":", repetit
         }
     }
 
-    @Test func randomBytesNeverCrash() {
+    @Test func randomBytesNeverCrash() throws {
         // Deterministic pseudo-random mutations of a valid interchange.
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> Int {
@@ -175,6 +175,7 @@ private func interchange(element: String = "*", component: String = ":", repetit
         }
         let base = Array(interchange(lineBreak: "\n").unicodeScalars)
         let alphabet = Array("*:^~\n\r\tISA0 A\u{0}\u{1D}é".unicodeScalars)
+        var read = 0, refused = 0, rewritten = 0
         for _ in 0..<500 {
             var scalars = base
             for _ in 0..<(1 + next() % 6) {
@@ -187,11 +188,18 @@ private func interchange(element: String = "*", component: String = ":", repetit
             }
             var text = ""
             text.unicodeScalars.append(contentsOf: scalars)
-            if let document = try? X12Reader.read(text) {
-                _ = document.envelopeProblems()
-                _ = try? X12Writer.write(document)
+            guard let document = try? X12Reader.read(text) else { refused += 1; continue }
+            read += 1
+            _ = document.envelopeProblems()
+            // Whatever the writer accepts, the reader reads back as the same segments.
+            if let written = try? X12Writer.write(document) {
+                rewritten += 1
+                #expect(try X12Reader.read(written).segments == document.segments)
             }
         }
+        // Both paths are exercised: the mutations are neither all harmless nor all fatal.
+        #expect(read > 0 && refused > 0 && rewritten > 0, "read \(read), refused \(refused), rewritten \(rewritten)")
+        #expect(read + refused == 500)
     }
 
     @Test func envelopeProblemsAreFound() throws {
