@@ -20,9 +20,4 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Optional: WeasyPrint, the alternative superbill PDF renderer (the native one needs nothing).
-# A failure here must not stop the build or the tests.
-if [ -x scripts/install-pdf-renderer.sh ]; then
-  bash scripts/install-pdf-renderer.sh || echo "setup: the optional WeasyPrint renderer could not be installed; superbill PDFs use the native writer"
-fi
 echo "setup: ok"

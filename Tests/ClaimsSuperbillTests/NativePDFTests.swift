@@ -516,19 +516,19 @@ extension SuperbillFixtures {
         #expect(SuperbillPDFWriter(environment: ["CLAIMS_PDF_RENDERER": ""]).renderer is NativePDFRenderer)
     }
 
-    @Test func weasyprintWhenChosen() {
-        let writer = SuperbillPDFWriter(environment: ["CLAIMS_PDF_RENDERER": "weasyprint", "CLAIMS_WEASYPRINT": "/nonexistent/wp"])
+    @Test func noneSwitchesPDFsOff() throws {
+        let writer = SuperbillPDFWriter(environment: ["CLAIMS_PDF_RENDERER": "none"])
         #expect(writer.renderer == nil)
-        #expect(writer.unavailableReason?.contains("CLAIMS_WEASYPRINT=/nonexistent/wp") == true)
-        let chosen = SuperbillPDFWriter(environment: ["CLAIMS_PDF_RENDERER": "WeasyPrint", "PATH": "/nonexistent"])
-        #expect(chosen.renderer == nil || chosen.renderer is WeasyPrintRenderer)
+        let outcome = try writer.write(try SuperbillFixtures.bill(), renderer: SuperbillFixtures.renderer,
+                                       to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
+        #expect(outcome == .skipped(reason: "PDFs switched off (CLAIMS_PDF_RENDERER=none)"))
     }
 
     @Test func unknownChoiceSkipsWithTheChoices() throws {
         let writer = SuperbillPDFWriter(environment: ["CLAIMS_PDF_RENDERER": "latex"])
         let outcome = try writer.write(try SuperbillFixtures.bill(), renderer: SuperbillFixtures.renderer,
                                        to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
-        #expect(outcome == .skipped(reason: "CLAIMS_PDF_RENDERER=latex is not a PDF renderer; use native (the default) or weasyprint"))
+        #expect(outcome == .skipped(reason: "CLAIMS_PDF_RENDERER=latex is not a PDF renderer; use native (the default) or none"))
     }
 
     @Test func writerWritesTheFileAndLeavesNothingElse() throws {
@@ -546,23 +546,6 @@ extension SuperbillFixtures {
         #expect(throws: PDFRenderError.self) {
             try NativePDFRenderer().render(try SuperbillFixtures.bill(), renderer: SuperbillFixtures.renderer,
                                            to: URL(fileURLWithPath: "/nonexistent/dir/x.pdf"))
-        }
-    }
-
-    @Test func htmlOnlyCallersGetASkipWithWhatToCallInstead() throws {
-        let outcome = try SuperbillPDFWriter(environment: [:]).write(html: "<p>x</p>", to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
-        guard case .skipped(let reason) = outcome else { Issue.record("expected a skip, got \(outcome)"); return }
-        #expect(reason.contains("SuperbillPDFWriter.write(_:renderer:to:)"))
-        #expect(reason.contains("CLAIMS_PDF_RENDERER=weasyprint"))
-        #expect(NativePDFRenderer().rendersHTML == false)
-        #expect(WeasyPrintRenderer(executable: URL(fileURLWithPath: "/bin/true")).rendersHTML)
-    }
-
-    @Test func htmlInputIsRefusedWithAHint() {
-        #expect {
-            try NativePDFRenderer().render(html: "<p>x</p>", to: URL(fileURLWithPath: "/nonexistent/x.pdf"))
-        } throws: { error in
-            (error as? PDFRenderError)?.message.contains("CLAIMS_PDF_RENDERER=weasyprint") == true
         }
     }
 }

@@ -1,0 +1,188 @@
+import Foundation
+
+/// Collects errors while fields are read.
+struct DecodingContext {
+    var errors: [InputError] = []
+    /// Errors found beyond `EncounterDecoder.maxErrorsPerRecord`: counted, not kept.
+    var errorsNotListed = 0
+
+    mutating func fail(_ field: String, _ message: String) {
+        guard errors.count < EncounterDecoder.maxErrorsPerRecord else { errorsNotListed += 1; return }
+        errors.append(InputError(field: field, message: message))
+    }
+
+    mutating func missing(_ field: String) { fail(field, "required field is missing") }
+
+    /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
+    mutating func checkCharacters(_ text: String, _ field: @autoclosure () -> String) {
+        // Fast path: printable ASCII without a separator needs no Unicode property lookups.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x2A && $0 != 0x3A && $0 != 0x5E && $0 != 0x7E && $0 != 0x7C }) { return }
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || "*:^~|".unicodeScalars.contains($0) }) {
+            let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
+            fail(field(), "contains \(shown), which cannot be sent in a claim; remove it")
+        }
+    }
+
+    /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
+    mutating func text(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> String? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field()) }
+            return nil
+        case .string(let text)?:
+            // Most values need no trimming; the Foundation call is only paid when they do.
+            let trimmed = Self.mayNeedTrimming(text) ? text.trimmingCharacters(in: .whitespaces) : text
+            if trimmed.isEmpty {
+                if required { fail(field(), "must not be empty") }
+                return nil
+            }
+            checkCharacters(text, field())
+            // At most 200 bytes is at most 200 characters: counting characters is paid only beyond.
+            if text.utf8.count > 200 && text.count > 200 { fail(field(), "is longer than 200 characters") }
+            return trimmed
+        case .number(let text)?:
+            // Codes such as "90834" or "11" are often exported as numbers; accept them as their text.
+            return text
+        case let other?:
+            fail(field(), "must be text, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
+    /// without a Unicode property lookup.
+    static func mayNeedTrimming(_ text: String) -> Bool {
+        func isWhitespace(_ scalar: Unicode.Scalar?) -> Bool {
+            guard let scalar else { return false }
+            if scalar.value > 0x20 && scalar.value < 0x7F { return false }
+            return scalar.properties.isWhitespace
+        }
+        return isWhitespace(text.unicodeScalars.first) || isWhitespace(text.unicodeScalars.last)
+    }
+
+    /// `echo: false` keeps the value out of the message (birth dates are patient data).
+    mutating func date(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+        guard let text = text(value, field(), required: required) else { return nil }
+        guard let date = LocalDate(iso: text) else {
+            fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
+            return nil
+        }
+        return date
+    }
+
+    mutating func object(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [String: JSONValue]? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field()) }
+            return nil
+        case .object(let members)?: return members
+        case let other?:
+            fail(field(), "must be an object, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    mutating func array(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [JSONValue]? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field()) }
+            return nil
+        case .array(let items)?: return items
+        case let other?:
+            fail(field(), "must be a list, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// Units and NDC quantities: greater than 0, at most `maxQuantity`, at most 3 decimal places.
+    mutating func checkQuantity(_ quantity: Decimal, _ field: @autoclosure () -> String) {
+        if quantity <= 0 {
+            fail(field(), "must be greater than 0")
+        } else if quantity > EncounterDecoder.maxQuantity {
+            fail(field(), "is \(Money.plain(quantity)); at most \(Money.plain(EncounterDecoder.maxQuantity)) is accepted — check the quantity")
+        } else if quantity.exponent < -EncounterDecoder.maxQuantityDecimalPlaces,
+                  Money.plain(quantity).split(separator: ".").last.map({ $0.count > EncounterDecoder.maxQuantityDecimalPlaces }) == true {
+            fail(field(), "is \(Money.plain(quantity)); at most \(EncounterDecoder.maxQuantityDecimalPlaces) decimal places are accepted")
+        }
+    }
+
+    mutating func number(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
+        switch value {
+        case nil, .null?:
+            if required { missing(field()) }
+            return nil
+        case .number(let text)?, .string(let text)?:
+            guard let number = Self.decimal(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+                fail(field(), "'\(text.prefix(40))' is not a number")
+                return nil
+            }
+            return number
+        case let other?:
+            fail(field(), "must be a number, not \(other.typeName)")
+            return nil
+        }
+    }
+
+    /// A money amount: a string or number, not negative, at most 2 decimal places.
+    mutating func money(_ value: JSONValue?, _ field: @autoclosure () -> String) -> Decimal? {
+        switch value {
+        case nil, .null?:
+            missing(field())
+            return nil
+        case .number(let text)?, .string(let text)?:
+            guard let amount = Money.parse(text) else {
+                fail(field(), "'\(text.prefix(40))' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
+                return nil
+            }
+            guard amount <= Money.maximumAmount else {
+                fail(field(), "\(text.prefix(40)) is more than \(Money.format(Money.maximumAmount)), the largest amount accepted for one line or payment; check the amount (is a decimal point missing?)")
+                return nil
+            }
+            return amount
+        case let other?:
+            fail(field(), "must be an amount such as \"210.00\", not \(other.typeName)")
+            return nil
+        }
+    }
+}
+
+extension DecodingContext {
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// A JSON number's text as a Decimal; small whole numbers (units, counts, scores) skip the
+    /// Foundation parser.
+    static func decimal(_ text: String) -> Decimal? {
+        let bytes = text.utf8
+        if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy(ASCII.isDigit), let whole = Int(text) { return Decimal(whole) }
+        return Decimal(string: text, locale: posix)
+    }
+}
+
+/// Byte-level checks for fields that must be ASCII anyway: no Unicode work per character.
+enum ASCII {
+    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool { text.utf8.allSatisfy(predicate) }
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+    static func isUppercase(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
+    static func isDigitOrUppercase(_ byte: UInt8) -> Bool { isDigit(byte) || isUppercase(byte) }
+    static func isIdentifier(_ byte: UInt8) -> Bool { isDigitOrUppercase(byte) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D }
+}
+
+/// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
+public enum NPI {
+    public static func isValid(_ npi: String) -> Bool {
+        let digits = npi.utf8.map { Int($0) - 48 }
+        guard digits.count == 10, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
+        // Luhn over "80840" + the first 9 digits, doubling every other digit from the right;
+        // "80840" contributes a constant 24.
+        var sum = 24
+        for (index, digit) in digits.prefix(9).reversed().enumerated() {
+            if index % 2 == 0 {
+                let doubled = digit * 2
+                sum += doubled > 9 ? doubled - 9 : doubled
+            } else {
+                sum += digit
+            }
+        }
+        return (10 - sum % 10) % 10 == digits[9]
+    }
+}
