@@ -94,6 +94,36 @@ struct BatchCommandTests {
         }
     }
 
+    /// POLICY §5.6: one processing date per run. The clock (here CLAIMS_NOW, three days later) gives
+    /// only the time of day; ISA09, GS04, BHT04, FHIR `created` and the superbills carry `--as-of`.
+    @Test func everyDocumentCarriesTheProcessingDateNotTheClocksDay() throws {
+        let workspace = try Workspace.make("one-date")
+        let result = try workspace.batch(extra: ["CLAIMS_NOW": "2026-11-23T08:15"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!workspace.files("x12").isEmpty)
+        for name in workspace.files("x12") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("x12/\(name)"), encoding: .utf8)
+            let segments = text.split(separator: "~").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            func elements(_ id: String) -> [Substring] {
+                segments.first { $0.hasPrefix(id + "*") }?.split(separator: "*", omittingEmptySubsequences: false) ?? []
+            }
+            #expect(elements("ISA")[9] == "261120", "\(name) ISA09")
+            #expect(elements("ISA")[10] == "0815", "\(name) ISA10 keeps the clock's time")
+            #expect(elements("GS")[4] == "20261120", "\(name) GS04")
+            #expect(elements("BHT")[4] == "20261120", "\(name) BHT04")
+            #expect(!text.contains("20261123") && !text.contains("261123"), "\(name) carries the clock's day")
+        }
+        for name in workspace.files("fhir") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("fhir/\(name)"), encoding: .utf8)
+            #expect(text.contains("<created value=\"2026-11-20\"/>"), "\(name)")
+            #expect(!text.contains("2026-11-23"), "\(name)")
+        }
+        for name in workspace.files("superbills") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("superbills/\(name)"), encoding: .utf8)
+            #expect(!text.contains("2026-11-23") && !text.contains("11/23/2026"), "\(name)")
+        }
+    }
+
     @Test func reRunningBillsNothingTwice() throws {
         let workspace = try Workspace.make("rerun")
         _ = try workspace.batch()
