@@ -143,6 +143,41 @@ struct BatchCommandTests {
         #expect(already.filter { $0["what"] as? String == "superbill" }.count == 5)
     }
 
+    /// POLICY §5.1: an encounter already on a claim is never sent again as an original. Unchanged lines
+    /// are "already billed"; a changed line and a new line are held for a corrected claim; its CLM01
+    /// stays on exactly one claim.
+    @Test func newOrChangedContentOfABilledEncounterIsHeldNeverASecondOriginal() throws {
+        let workspace = try Workspace.make("billed-changed")
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        var encounter = try #require((try JSONSerialization.jsonObject(with: samples) as? [[String: Any]])?.first { $0["id"] as? String == "ENC-2026-0025" })
+        func write(_ name: String) throws -> String {
+            let url = workspace.root.appendingPathComponent(name)
+            try JSONSerialization.data(withJSONObject: [encounter]).write(to: url)
+            return url.path
+        }
+        let first = try workspace.batch(try write("first.json"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0025"])
+        var services = try #require(encounter["services"] as? [[String: Any]])
+        services[1]["charge"] = "99.00"
+        services.append(["code": "90832", "modifiers": [String](), "units": 1, "charge": "90.00", "diagnosisPointers": [1]])
+        encounter["services"] = services
+        let second = try workspace.batch(try write("second.json"))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0025"], "no second original claim with the same CLM01")
+        let report = try workspace.report()
+        let already = report["alreadyBilled"] as? [[String: Any]] ?? []
+        #expect(already.first?["lines"] as? [Int] == [1])
+        let held = report["held"] as? [[String: Any]] ?? []
+        #expect(held.compactMap { $0["line"] as? Int } == [2, 3])
+        for line in held {
+            let reason = (line["reasons"] as? [[String: Any]])?.first
+            #expect(reason?["rule"] as? String == "batch/encounter-already-billed")
+            #expect((reason?["message"] as? String)?.contains("encounter ENC-2026-0025 already billed on a claim; send a corrected claim (claims correct)") == true)
+        }
+        #expect(try workspace.counts()["claim"] == 1)
+    }
+
     @Test func aHeldEncounterIsBilledByALaterRunOnceItsAuthorizationIsApproved() throws {
         let workspace = try Workspace.make("later")
         _ = try workspace.batch()

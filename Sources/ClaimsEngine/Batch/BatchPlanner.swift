@@ -29,6 +29,8 @@ struct SuperbillTarget: Sendable {
 final class BatchPlanner {
     /// The reason given to a `bill` line that is already on a claim of an earlier run.
     static let alreadyBilledRule = "batch/already-billed"
+    /// The reason given to new or changed content of an encounter an earlier run put on a claim.
+    static let encounterBilledRule = "batch/encounter-already-billed"
 
     private let rules: RuleBook
     private let evaluator: EncounterEvaluator
@@ -64,13 +66,21 @@ final class BatchPlanner {
                 continue
             }
             let payer = rules.payer(encounter.payerSlug)!
-            // Lines already on a claim of an earlier run are not billed again.
-            if evaluation.lines.contains(where: { $0.decision == .bill && prior.billedLines.contains($0.line) }) {
+            // POLICY §5.1: an encounter on a claim already is never sent again as an original (its
+            // CLM01 names that claim): unchanged lines are "already billed"; new or changed content waits
+            // for a corrected claim.
+            if prior.hasClaim {
                 evaluation.lines = evaluation.lines.map { line in
+                    guard line.decision == .bill else { return line }
                     var copy = line
-                    if prior.billedLines.contains(line.line) && line.decision == .bill {
-                        copy.decision = .hold
+                    copy.decision = .hold
+                    let service = encounter.services[line.line - 1]
+                    if let before = prior.billed[line.line], before.code == service.code, before.chargeCents == Money.cents(of: service.charge) {
                         copy.reasons = [Reason(rule: Self.alreadyBilledRule, message: "already billed")]
+                    } else {
+                        let what = prior.billed[line.line] == nil ? "new line" : "changed since it was billed"
+                        copy.reasons = [Reason(rule: Self.encounterBilledRule,
+                            message: "\(what): encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported")]
                     }
                     return copy
                 }
