@@ -69,17 +69,18 @@ struct BatchCommandTests {
         let result = try workspace.batch()
         #expect(result.status == 0, "\(result.stderr)")
         // POLICY §5.1/§5.2 changed the samples' outcomes: ENC-2026-0018/0034/0036 now wait whole (no uhc
-        // claim left), six new encounters show the coding edits (ENC-2026-0045 a superbill).
+        // claim left), six new encounters show the coding edits (ENC-2026-0045 a superbill); ENC-2026-0047
+        // (Medicare, at the Marion site) bills.
         #expect(workspace.files("x12").count == 6)
         #expect(workspace.files("fhir").count == 6)
         #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 5)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
-        #expect((report["counts"] as? [String: Int])?["bill"] == 20)
+        #expect((report["counts"] as? [String: Int])?["bill"] == 22)
         #expect((report["held"] as? [[String: Any]])?.count == 29)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
-        #expect(try workspace.claimIds().count == 12)
+        #expect(try workspace.claimIds().count == 13)
     }
 
     @Test func twoCleanRunsWriteTheSameBytes() throws {
@@ -139,7 +140,7 @@ struct BatchCommandTests {
         #expect(after["billed_line"] == firstCounts["billed_line"])
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
-        #expect(already.filter { $0["what"] as? String == "claim" }.count == 12)
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 13)
         #expect(already.filter { $0["what"] as? String == "superbill" }.count == 5)
     }
 

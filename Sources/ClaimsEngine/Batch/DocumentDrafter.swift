@@ -27,6 +27,7 @@ public struct DocumentDrafter: Sendable {
     let superbillRenderer: SuperbillRenderer
     /// The billing organization's NPI (clinic profile, 2010AA): never a rendering provider's (POLICY §5.2).
     private let billingNPI: String
+    private let clinic: ClinicProfile
     private static let xmlDeclarationStart = Array("<?xml".utf8)
 
     /// `statementDate` dates superbills; `created` dates FHIR claims.
@@ -35,6 +36,7 @@ public struct DocumentDrafter: Sendable {
         fhirWriter = FHIRClaimWriter(clinic: clinic, created: created)
         superbillRenderer = SuperbillRenderer(clinic: clinic, statementDate: statementDate, codes: rules.codes)
         billingNPI = clinic.billingProvider.npi
+        self.clinic = clinic
     }
 
     /// Input errors only the clinic profile reveals (POLICY §5.2): checked for every encounter,
@@ -44,6 +46,11 @@ public struct DocumentDrafter: Sendable {
         if encounter.renderingProvider.npi == billingNPI {
             problems.append(InputError(field: "renderingProvider.npi",
                 message: "\(billingNPI) is the billing organization's NPI (clinic profile billingProvider.npi); give the individual NPI of the clinician who rendered the service"))
+        }
+        if let location = encounter.location, clinic.location(location) == nil {
+            let known = clinic.locations.map(\.id)
+            problems.append(InputError(field: "location",
+                message: "'\(location)' is not one of the clinic profile's locations (\(known.isEmpty ? "it lists none" : "ids: " + known.joined(separator: ", "))); add it under locations in the clinic profile or correct the encounter"))
         }
         return problems
     }
