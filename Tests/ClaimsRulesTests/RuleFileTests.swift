@@ -95,6 +95,27 @@ import Testing
         #expect(found.count == 2)
     }
 
+    /// CONTRACT §6: service sites, rendering providers and network status, each checked where written.
+    @Test func clinicProfileLocationsProvidersAndNetwork() throws {
+        let sample = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml"), encoding: .utf8)
+        let profile = try ClinicProfileLoader.parse(sample, file: "clinic.yaml")
+        #expect(profile.locations.map(\.id) == ["marion"])
+        #expect(profile.location("marion")?.npi == "1386719441")
+        #expect(profile.serviceFacility("marion")?.name == "SIIP Marion Treatment Center")
+        #expect(profile.serviceFacility(nil) == nil)
+        #expect(profile.providers.map(\.npi) == ["1234567893", "1457392011"])
+        #expect(profile.providers.first?.licenseState == "IL")
+        let atHome = sample + "network:\n  bcbs-il: in\n"
+        #expect(try ClinicProfileLoader.parse(atHome, file: "clinic.yaml").network == ["bcbs-il": .in])
+        func problems(_ text: String) -> [String] {
+            do { _ = try ClinicProfileLoader.parse(text, file: "clinic.yaml"); return [] } catch { return error.diagnostics.map(\.message) }
+        }
+        #expect(problems(sample.replacingOccurrences(of: "npi: \"1386719441\"", with: "npi: \"1386719442\"")).contains { $0.contains("locations[0].npi '1386719442' is not a valid NPI") })
+        #expect(problems(sample.replacingOccurrences(of: "zip: \"629591234\"", with: "zip: \"62959\"")).contains { $0.contains("locations[0].address.zip") })
+        #expect(problems(sample + "network:\n  bcbs-il: maybe\n").contains { $0.contains("network.bcbs-il must be in or out") })
+        #expect(problems(sample.replacingOccurrences(of: "{npi: \"1234567893\"", with: "{npi: \"1245319599\"")).contains { $0.contains("billing provider's NPI") })
+    }
+
     @Test func theClinicProfileSampleLoadsAndBadValuesAreLocated() throws {
         let profile = try ClinicProfileLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml").path)
         #expect(profile.billingProvider.address.zip.count == 9)
