@@ -27,7 +27,9 @@ enum RuleAdministration {
         case .codeValidity: "code-validity"
         case .mutuallyExclusive: "mutually-exclusive"
         case .addOnRequiresPrimary: "add-on-requires-primary"
-        case .modifierRequired(let modifier): "modifier-required \(modifier)"
+        case .modifierRequired(let modifiers): "modifier-required \(modifiers.joined(separator: "/"))"
+        case .maxUnits(let maximum): "max-units \(maximum)"
+        case .oneClaimPerEncounter: "one-claim-per-encounter"
         case .ndcRequired: "ndc"
         case .timelyFiling(let days, _): "timely-filing \(days) days"
         }

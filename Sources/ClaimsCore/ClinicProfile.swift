@@ -49,6 +49,33 @@ public struct ClinicProfile: Sendable, Hashable, Codable {
         }
     }
 
+    /// A service site (CONTRACT §6 `locations`); encounters name it by `id`.
+    public struct Location: Sendable, Hashable, Codable {
+        public var id: String
+        public var name: String
+        public var address: Address
+        /// The site's own NPI, when it has one (2310C NM109).
+        public var npi: String?
+        public init(id: String, name: String, address: Address, npi: String? = nil) {
+            self.id = id; self.name = name; self.address = address; self.npi = npi
+        }
+    }
+    /// A rendering provider the clinic employs (CONTRACT §6 `providers`), by NPI.
+    public struct Provider: Sendable, Hashable, Codable {
+        public var npi: String
+        public var firstName: String
+        public var lastName: String
+        public var credentials: String?
+        public var licenseNumber: String?
+        public var licenseState: String?
+        public init(npi: String, firstName: String, lastName: String, credentials: String? = nil,
+                    licenseNumber: String? = nil, licenseState: String? = nil) {
+            self.npi = npi; self.firstName = firstName; self.lastName = lastName; self.credentials = credentials
+            self.licenseNumber = licenseNumber; self.licenseState = licenseState
+        }
+    }
+    public enum NetworkStatus: String, Sendable, Hashable, Codable { case `in`, out }
+
     public var billingProvider: BillingProvider
     public var submitter: Submitter
     public var receiver: Receiver
@@ -57,10 +84,25 @@ public struct ClinicProfile: Sendable, Hashable, Codable {
     public var admins: [String]
     /// Printed on superbills for out-of-network submission.
     public var superbillStatement: String?
+    public var locations: [Location]
+    public var providers: [Provider]
+    /// Payer slug → network status; a payer not listed is out of network.
+    public var network: [String: NetworkStatus]
 
     public init(billingProvider: BillingProvider, submitter: Submitter, receiver: Receiver, interchange: Interchange,
-                admins: [String] = [], superbillStatement: String? = nil) {
+                admins: [String] = [], superbillStatement: String? = nil, locations: [Location] = [], providers: [Provider] = [],
+                network: [String: NetworkStatus] = [:]) {
         self.billingProvider = billingProvider; self.submitter = submitter; self.receiver = receiver
         self.interchange = interchange; self.admins = admins; self.superbillStatement = superbillStatement
+        self.locations = locations; self.providers = providers; self.network = network
+    }
+
+    public func location(_ id: String) -> Location? { locations.first { $0.id == id } }
+
+    /// The service facility of an encounter at location `id` (2310C, FHIR `Claim.facility`): nil
+    /// when the encounter names no location, or one at the billing provider's own address.
+    public func serviceFacility(_ id: String?) -> Location? {
+        guard let id, let site = location(id), site.address != billingProvider.address else { return nil }
+        return site
     }
 }

@@ -17,6 +17,8 @@ public indirect enum Condition: Sendable, Hashable {
     /// The encounter has a line with one of these codes.
     case hasCode(Set<String>)
     case dateOfService(DateWindow)
+    /// The encounter's place of service (CMS code, e.g. `02`/`10` telehealth) is one of these.
+    case placeOfService(Set<String>)
     /// A named condition of the payer file or the shared file.
     case reference(String)
 }
@@ -105,6 +107,9 @@ extension Condition {
         case .dateOfService(let window):
             return window.contains(encounter.dateOfService) ? met()
                 : notMet("date of service \(encounter.dateOfService) outside \(window.from?.iso ?? "…")–\(window.to?.iso ?? "…")")
+        case .placeOfService(let codes):
+            return codes.contains(encounter.placeOfService) ? met()
+                : notMet("place of service \(encounter.placeOfService) is not \(codes.sorted().joined(separator: "/"))")
         case .reference(let name):
             guard depth < 32, let named = context.named[name] else { return notMet("unknown condition '\(name)'") }
             return named.evaluate(in: context, depth: depth + 1)
@@ -124,6 +129,7 @@ extension Condition {
         case .hasService(let services): "a \(services.sorted().joined(separator: "/")) line"
         case .hasCode(let codes): "a line with \(codes.sorted().joined(separator: "/"))"
         case .dateOfService(let window): "date of service in \(window.from?.iso ?? "…")–\(window.to?.iso ?? "…")"
+        case .placeOfService(let codes): "place of service \(codes.sorted().joined(separator: "/"))"
         case .reference(let name): name
         }
     }

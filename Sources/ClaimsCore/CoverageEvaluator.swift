@@ -34,6 +34,7 @@ public struct CoverageEvaluator: Sendable {
         var warnings: [Warning] = []
         var authorizationRules: [(Rule, [Int])] = []
         var timelyRule: (Rule, Int, Int)?
+        var oneClaimRules: [(Rule, [Int])] = []
 
         for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
             if let when = rule.when, !when.evaluate(in: context).isMet { continue }
@@ -85,10 +86,21 @@ public struct CoverageEvaluator: Sendable {
                 for index in selected where rules.codes.codes[encounter.services[index].code]?.addOn == true {
                     add(.hold, [index], rule.message ?? "add-on \(encounter.services[index].code) needs a primary \(primaryDescription(primary)) on the same encounter")
                 }
-            case .modifierRequired(let modifier):
-                for index in selected where !encounter.services[index].modifiers.contains(modifier) {
-                    add(.hold, [index], rule.message ?? "\(encounter.services[index].code) needs modifier \(modifier) on this encounter")
+            case .modifierRequired(let modifiers):
+                for index in selected where !encounter.services[index].modifiers.contains(where: modifiers.contains) {
+                    let wanted = modifiers.count == 1 ? "modifier \(modifiers[0])" : "one of the modifiers \(modifiers.joined(separator: ", "))"
+                    add(.hold, [index], rule.message ?? "\(encounter.services[index].code) needs \(wanted) on this encounter")
                 }
+            case .maxUnits(let maximum):
+                let byCode = Dictionary(grouping: selected) { encounter.services[$0].code }
+                for (code, indices) in byCode.sorted(by: { $0.key < $1.key }) {
+                    let total = indices.reduce(Decimal(0)) { $0 + encounter.services[$1].units }
+                    guard total > maximum else { continue }
+                    add(.hold, indices, rule.message.map { "\($0) (\(code): \(Money.plain(total)) units)" }
+                        ?? "\(code) allows at most \(Money.plain(maximum)) unit\(maximum == 1 ? "" : "s") per date of service; found \(Money.plain(total))")
+                }
+            case .oneClaimPerEncounter:
+                if !selected.isEmpty { oneClaimRules.append((rule, selected)) }
             case .ndcRequired:
                 for index in selected {
                     if let problem = ndcProblem(encounter.services[index]) { add(.hold, [index], problem) }
@@ -126,6 +138,19 @@ public struct CoverageEvaluator: Sendable {
             } else if days - elapsed <= warningDays, findings.contains(where: { $0.isEmpty }) {
                 warnings.append(Warning(rule: rule.qualifiedId,
                     message: "timely filing: \(days - elapsed) days left to file with \(payer.name) (limit \(days) days, by \(deadline.iso))"))
+            }
+        }
+
+        // POLICY §5.1, after every other rule: a claim carries all of an encounter's billable lines or waits.
+        for (rule, indices) in oneClaimRules {
+            let winners = findings.map { $0.map(\.0).min() ?? .bill }
+            let waitingFor = winners.indices.filter { winners[$0] == .hold }
+            guard !waitingFor.isEmpty else { continue }
+            let named = waitingFor.map { "\($0 + 1) (\(encounter.services[$0].code))" }
+            let what = (named.count == 1 ? "line " : "lines ") + named.joined(separator: ", ")
+            for index in indices where winners[index] == .bill {
+                findings[index].append((.hold, Reason(rule: rule.qualifiedId,
+                    message: "waits for \(what): \(rule.message ?? "one claim per encounter")")))
             }
         }
 

@@ -161,15 +161,17 @@ public struct Encounter: Sendable, Hashable {
     public var services: [ServiceLine]
     public var priorAuthorization: String?
     public var payments: [Payment]
+    /// The clinic profile's service site (CONTRACT §6); nil = the billing provider's own address.
+    public var location: String?
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,
                 coverage: Coverage?, renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode],
                 clinical: [String: ClinicalFact] = [:], services: [ServiceLine], priorAuthorization: String? = nil,
-                payments: [Payment] = []) {
+                payments: [Payment] = [], location: String? = nil) {
         self.id = id; self.dateOfService = dateOfService; self.placeOfService = placeOfService; self.patient = patient
         self.coverage = coverage; self.renderingProvider = renderingProvider; self.diagnoses = diagnoses
         self.clinical = clinical; self.services = services; self.priorAuthorization = priorAuthorization
-        self.payments = payments
+        self.payments = payments; self.location = location
     }
 
     /// The payer whose rules apply: the coverage's, or `self-pay`.

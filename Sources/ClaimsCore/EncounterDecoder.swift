@@ -27,7 +27,7 @@ public struct EncounterDecoder: Sendable {
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
 
     static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
-                                             "diagnoses", "clinical", "services", "priorAuthorization", "payments"]
+                                             "diagnoses", "clinical", "services", "priorAuthorization", "payments", "location"]
     static let personKeys: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
     static let addressKeys: Set<String> = ["line1", "line2", "city", "state", "zip"]
     static let coverageKeys: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
@@ -104,10 +104,15 @@ public struct EncounterDecoder: Sendable {
         let services = decodeServices(root["services"], diagnosisCount: diagnoses?.count ?? 0, &c)
         let auth = c.text(root["priorAuthorization"], "priorAuthorization", required: false)
         let payments = decodePayments(root["payments"], &c)
+        // Which site is checked against the clinic profile where the documents are drafted.
+        let location = c.text(root["location"], "location", required: false)
+        if let location, !(1...40).contains(location.utf8.count) || !ASCII.all(location, ASCII.isIdentifier) {
+            c.fail("location", "'\(location)' must be the id of one of the clinic profile's locations: 1–40 characters of A–Z, a–z, 0–9 and '-'")
+        }
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
         return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
                          renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
-                         priorAuthorization: auth, payments: payments)
+                         priorAuthorization: auth, payments: payments, location: location)
     }
 
     private func decodePerson(_ object: [String: JSONValue], _ path: String, extraKeys: Set<String>, _ c: inout DecodingContext) -> Person? {

@@ -190,8 +190,13 @@ public struct Rule: Sendable, Hashable {
         case mutuallyExclusive
         /// Add-on codes among the selected lines need a line of `primary` on the same encounter.
         case addOnRequiresPrimary(primary: LineSelector)
-        /// Selected lines need `modifier` when `when` holds for the encounter.
-        case modifierRequired(String)
+        /// Selected lines need one of `modifiers` when `when` holds for the encounter.
+        case modifierRequired([String])
+        /// The units of each selected code on the encounter (one date of service) add up to at most `maximum`.
+        case maxUnits(Decimal)
+        /// POLICY §5.1: when a line that would bill is `hold`, every selected line that would bill is
+        /// `hold` too (decided after every other rule), naming the line it waits for.
+        case oneClaimPerEncounter
         /// Selected drug lines need a known NDC whose billing units match the line's units.
         case ndcRequired
         /// Lines that would bill are `hold` past `days` after the date of service; a warning `warningDays` before.

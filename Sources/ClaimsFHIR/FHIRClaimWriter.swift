@@ -117,6 +117,13 @@ public struct FHIRClaimWriter: Sendable {
         x.optional("display", Self.clean(provider.name))
         x.end()
         x.start("priority"); coding(&x, FHIRCodeSystem.processPriority, "normal", display: "Normal"); x.end()
+        // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C).
+        if let site = clinic.serviceFacility(encounter.location) {
+            x.start("facility")
+            if let npi = site.npi { npiIdentifier(&x, npi) }
+            x.optional("display", Self.clean(site.name))
+            x.end()
+        }
         x.start("careTeam")
         x.primitive("sequence", "1")
         x.start("provider")

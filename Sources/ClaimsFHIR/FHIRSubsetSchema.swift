@@ -232,6 +232,7 @@ public enum FHIRSubsetSchema {
       <xs:element name="insurer" type="Reference"/>
       <xs:element name="provider" type="ProviderReference"/>
       <xs:element name="priority" type="CodeableConcept"/>
+      <xs:element name="facility" type="Reference" minOccurs="0"/>
       <xs:element name="careTeam" type="Claim.CareTeam"/>
       <xs:element name="diagnosis" type="Claim.Diagnosis" maxOccurs="12"/>
       <xs:element name="insurance" type="Claim.Insurance"/>

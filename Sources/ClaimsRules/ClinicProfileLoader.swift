@@ -24,7 +24,8 @@ public enum ClinicProfileLoader {
         case .success(let node): root = node
         case .failure(let problem): throw RuleFilesInvalid(diagnostics: [problem])
         }
-        guard let top = reader.mapping(root, "the clinic profile", allowed: ["billingProvider", "submitter", "receiver", "interchange", "admins", "superbillStatement"],
+        guard let top = reader.mapping(root, "the clinic profile", allowed: ["billingProvider", "submitter", "receiver", "interchange", "admins", "superbillStatement",
+                                                                                      "locations", "providers", "network"],
                                        required: ["billingProvider", "submitter", "receiver", "interchange"]) else {
             throw RuleFilesInvalid(diagnostics: reader.diagnostics.isEmpty ? [RuleFileDiagnostic(file: file, line: 1, column: 1, message: "the clinic profile is empty")] : reader.diagnostics)
         }
@@ -110,12 +111,53 @@ public enum ClinicProfileLoader {
             interchange = .init(senderQualifier: senderQualifier, senderId: sender, receiverQualifier: receiverQualifier, receiverId: receiverId,
                                 applicationSenderCode: appSender, applicationReceiverCode: appReceiver, usage: usage)
         }
+        // CONTRACT §6: service sites, rendering providers, network status per payer (all optional).
+        var locations: [ClinicProfile.Location] = []
+        for (offset, item) in (top["locations"].flatMap { reader.sequence($0.value, "locations") } ?? []).enumerated() {
+            let what = "locations[\(offset)]"
+            guard let fields = reader.mapping(item, what, allowed: ["id", "name", "address", "npi"], required: ["id", "name", "address"]),
+                  let id = identifier(fields["id"]?.value, "\(what).id", maxLength: 40),
+                  let name = x12Text(fields["name"]?.value, "\(what).name", element: "2310C NM103", length: 1...60),
+                  let site = address(fields["address"]?.value, "\(what).address") else { continue }
+            let npi = fields["npi"].flatMap { reader.string($0.value, "\(what).npi") }
+            if let npi, !NPI.isValid(npi) { reader.report(fields["npi"]?.value, "\(what).npi '\(npi)' is not a valid NPI (10 digits, Luhn check digit)") }
+            if locations.contains(where: { $0.id == id }) { reader.report(fields["id"]?.value, "\(what).id '\(id)' is used by another location; ids must be unique") }
+            locations.append(.init(id: id, name: name, address: site, npi: npi))
+        }
+        var providers: [ClinicProfile.Provider] = []
+        for (offset, item) in (top["providers"].flatMap { reader.sequence($0.value, "providers") } ?? []).enumerated() {
+            let what = "providers[\(offset)]"
+            guard let fields = reader.mapping(item, what, allowed: ["npi", "firstName", "lastName", "credentials", "license"], required: ["npi", "firstName", "lastName"]),
+                  let npi = reader.string(fields["npi"]?.value, "\(what).npi"),
+                  let first = x12Text(fields["firstName"]?.value, "\(what).firstName", element: "NM104", length: 1...35),
+                  let last = x12Text(fields["lastName"]?.value, "\(what).lastName", element: "NM103", length: 1...60) else { continue }
+            if !NPI.isValid(npi) { reader.report(fields["npi"]?.value, "\(what).npi '\(npi)' is not a valid NPI (10 digits, Luhn check digit)") }
+            if npi == billing?.npi { reader.report(fields["npi"]?.value, "\(what).npi is the billing provider's NPI; a rendering provider has an individual NPI") }
+            var license: (number: String?, state: String?) = (nil, nil)
+            if let node = fields["license"]?.value, let parts = reader.mapping(node, "\(what).license", allowed: ["number", "state"], required: ["number"]) {
+                license = (reader.string(parts["number"]?.value, "\(what).license.number"), parts["state"].flatMap { reader.string($0.value, "\(what).license.state") })
+            }
+            providers.append(.init(npi: npi, firstName: first, lastName: last,
+                                   credentials: fields["credentials"].flatMap { reader.string($0.value, "\(what).credentials") },
+                                   licenseNumber: license.number, licenseState: license.state))
+        }
+        var network: [String: ClinicProfile.NetworkStatus] = [:]
+        if let node = top["network"]?.value, let entries = reader.mapping(node, "network", allowed: nil) {
+            for (slug, entry) in entries {
+                guard let text = reader.string(entry.value, "network.\(slug)") else { continue }
+                guard let status = ClinicProfile.NetworkStatus(rawValue: text) else {
+                    reader.report(entry.value, "network.\(slug) must be in or out, not '\(text)'")
+                    continue
+                }
+                network[slug] = status
+            }
+        }
         let admins = reader.strings(top["admins"]?.value, "admins") ?? []
         let statement = top["superbillStatement"].flatMap { reader.string($0.value, "superbillStatement") }
         guard reader.diagnostics.isEmpty, let billing, let submitter, let receiver, let interchange else {
             throw RuleFilesInvalid(diagnostics: reader.diagnostics)
         }
         return ClinicProfile(billingProvider: billing, submitter: submitter, receiver: receiver, interchange: interchange,
-                             admins: admins, superbillStatement: statement)
+                             admins: admins, superbillStatement: statement, locations: locations, providers: providers, network: network)
     }
 }

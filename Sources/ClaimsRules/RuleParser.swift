@@ -3,11 +3,11 @@ import Foundation
 import Yams
 
 /// Reads condition trees: one operator per mapping (all, any, not, age, diagnosis, fact,
-/// hasService, hasCode, dateOfService, ref), plus an optional `label` on all/any.
+/// hasService, hasCode, dateOfService, placeOfService, ref), plus an optional `label` on all/any.
 struct ConditionParser {
     let codes: CodeTable
 
-    static let operators: Set<String> = ["all", "any", "not", "age", "diagnosis", "fact", "hasService", "hasCode", "dateOfService", "ref"]
+    static let operators: Set<String> = ["all", "any", "not", "age", "diagnosis", "fact", "hasService", "hasCode", "dateOfService", "placeOfService", "ref"]
 
     mutating func parse(_ node: Node?, _ reader: inout YAMLNodeReader) -> Condition? {
         guard let node else { return nil }
@@ -86,6 +86,13 @@ struct ConditionParser {
             return .hasCode(Set(list))
         case "dateOfService":
             return reader.window(value, "dateOfService").map { .dateOfService($0) }
+        case "placeOfService":
+            let places = reader.strings(value, "placeOfService") ?? []
+            if places.isEmpty { reader.report(value, "'placeOfService' needs at least one place-of-service code (e.g. [\"02\", \"10\"])") }
+            for place in places where place.count != 2 || !place.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                reader.report(value, "'\(place)' is not a place-of-service code: 2 digits in quotes (e.g. \"02\")")
+            }
+            return .placeOfService(Set(places))
         default:
             return reader.string(value, "ref").map { .reference($0) }
         }
@@ -110,11 +117,13 @@ struct RuleParser {
     let conditions: [String: Condition]
 
     static let kinds = ["not-covered", "criteria", "prior-auth", "route", "hold", "code-validity",
-                        "mutually-exclusive", "add-on-requires-primary", "modifier-required", "ndc", "timely-filing"]
+                        "mutually-exclusive", "add-on-requires-primary", "modifier-required", "ndc", "timely-filing",
+                        "max-units", "one-claim-per-encounter"]
     static let common: Set<String> = ["id", "kind", "services", "codes", "effective", "when", "message", "verified", "note"]
     static let kindFields: [String: Set<String>] = [
         "criteria": ["requirements"], "route": ["decision", "warnBalanceDue"], "add-on-requires-primary": ["primary"],
-        "modifier-required": ["modifier"], "timely-filing": ["days", "warningDays"],
+        "modifier-required": ["modifier", "modifiers"], "timely-filing": ["days", "warningDays"],
+        "max-units": ["units"],
     ]
 
     mutating func parseRules(_ node: Node?, _ reader: inout YAMLNodeReader) -> [Rule] {
@@ -195,12 +204,35 @@ struct RuleParser {
                   let primary = reader.mapping(primaryNode, "primary", allowed: ["services", "codes"]) else { return nil }
             kind = .addOnRequiresPrimary(primary: selector(primary, &reader))
         case "modifier-required":
+            // `modifier: "25"`, or `modifiers: [RT, LT, "50"]` when any one of them will do.
             needsLines()
-            guard let modifier = need("modifier").flatMap({ reader.string($0, "modifier") }) else { return nil }
-            if modifier.count != 2 || !modifier.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
-                reader.report(fields["modifier"]?.value, "modifier '\(modifier)' must be 2 digits or capitals (e.g. \"25\" in quotes)")
+            let modifiers: [String]
+            switch (fields["modifier"], fields["modifiers"]) {
+            case (let single?, nil):
+                guard let modifier = reader.string(single.value, "modifier") else { return nil }
+                modifiers = [modifier]
+            case (nil, let list?):
+                guard let listed = reader.strings(list.value, "modifiers") else { return nil }
+                if listed.isEmpty { reader.report(list.value, "'modifiers' needs at least one modifier") }
+                modifiers = listed
+            case (_?, let list?):
+                reader.report(list.key, "a 'modifier-required' rule has 'modifier' (one) or 'modifiers' (any of several), not both")
+                return nil
+            case (nil, nil):
+                reader.report(node, "a 'modifier-required' rule needs 'modifier' (e.g. \"25\") or 'modifiers' (e.g. [RT, LT, \"50\"])")
+                return nil
             }
-            kind = .modifierRequired(modifier)
+            let modifierNode = fields["modifier"]?.value ?? fields["modifiers"]?.value
+            for modifier in modifiers where modifier.count != 2 || !modifier.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+                reader.report(modifierNode, "modifier '\(modifier)' must be 2 digits or capitals (e.g. \"25\" in quotes)")
+            }
+            kind = .modifierRequired(modifiers)
+        case "max-units":
+            needsLines()
+            guard let units = need("units").flatMap({ reader.decimal($0, "units", in: RuleFileRanges.maxUnits) }) else { return nil }
+            kind = .maxUnits(units)
+        case "one-claim-per-encounter":
+            kind = .oneClaimPerEncounter
         default: // timely-filing
             guard let days = need("days").flatMap({ reader.int($0, "days", in: RuleFileRanges.filingDays, unit: " days") }) else { return nil }
             let warning = fields["warningDays"].flatMap { reader.int($0.value, "warningDays", in: RuleFileRanges.warningDays, unit: " days") } ?? 30

@@ -135,6 +135,8 @@ enum RuleFileRanges {
     static let factValue: ClosedRange<Decimal> = -1_000_000...1_000_000
     /// An NDC's billing `units`.
     static let ndcUnits: ClosedRange<Decimal> = Decimal(string: "0.001")!...100_000
+    /// A `max-units` rule's `units` per code and date of service.
+    static let maxUnits: ClosedRange<Decimal> = Decimal(string: "0.001")!...100_000
     /// Every date (`effective`, `dateOfService`, `validFrom`, `validTo`).
     static let dates = LocalDate(year: 1900, month: 1, day: 1)!...LocalDate(year: 2199, month: 12, day: 31)!
 }

@@ -82,11 +82,23 @@ extension ClaimsStore {
 
     /// What earlier runs did with an encounter, in one read: lines billed, authorizations used, superbill issued.
     public func priorState(encounterId: String) throws(StoreError) -> (billedLines: Set<Int>, authorizationsUsed: Set<Int64>, superbillIssued: Bool) {
+        let state = try priorBilling(encounterId: encounterId)
+        return (Set(state.billed.keys), state.authorizationsUsed, state.superbillIssued)
+    }
+
+    /// What earlier runs recorded for an encounter: each billed line's code and charge (to tell an
+    /// unchanged re-run from changed content, POLICY §5.1), the authorizations it used, and whether
+    /// it got a superbill.
+    public func priorBilling(encounterId: String) throws(StoreError)
+        -> (billed: [Int: (code: String, chargeCents: Int64)], authorizationsUsed: Set<Int64>, superbillIssued: Bool) {
         try read { db in
-            let lines = Set(try Int.fetchAll(db, sql: "SELECT line FROM billed_line WHERE encounter_id = ?", arguments: [encounterId]))
+            var billed: [Int: (code: String, chargeCents: Int64)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT line, code, charge_cents FROM billed_line WHERE encounter_id = ?", arguments: [encounterId]) {
+                billed[row["line"]] = (row["code"], row["charge_cents"])
+            }
             let uses = Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId]))
             let superbill = try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false
-            return (lines, uses, superbill)
+            return (billed, uses, superbill)
         }
     }
 

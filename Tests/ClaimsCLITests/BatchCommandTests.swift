@@ -68,16 +68,19 @@ struct BatchCommandTests {
         let workspace = try Workspace.make("batch")
         let result = try workspace.batch()
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(workspace.files("x12").count == 7)
-        #expect(workspace.files("fhir").count == 7)
-        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 4)
+        // POLICY §5.1/§5.2 changed the samples' outcomes: ENC-2026-0018/0034/0036 now wait whole (no uhc
+        // claim left), six new encounters show the coding edits (ENC-2026-0045 a superbill); ENC-2026-0047
+        // (Medicare, at the Marion site) bills.
+        #expect(workspace.files("x12").count == 6)
+        #expect(workspace.files("fhir").count == 6)
+        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 5)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
-        #expect((report["counts"] as? [String: Int])?["bill"] == 23)
-        #expect((report["held"] as? [[String: Any]])?.count == 17)
+        #expect((report["counts"] as? [String: Int])?["bill"] == 22)
+        #expect((report["held"] as? [[String: Any]])?.count == 29)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
-        #expect(try workspace.claimIds().count == 15)
+        #expect(try workspace.claimIds().count == 13)
     }
 
     @Test func twoCleanRunsWriteTheSameBytes() throws {
@@ -96,6 +99,36 @@ struct BatchCommandTests {
         }
     }
 
+    /// POLICY §5.6: one processing date per run. The clock (here CLAIMS_NOW, three days later) gives
+    /// only the time of day; ISA09, GS04, BHT04, FHIR `created` and the superbills carry `--as-of`.
+    @Test func everyDocumentCarriesTheProcessingDateNotTheClocksDay() throws {
+        let workspace = try Workspace.make("one-date")
+        let result = try workspace.batch(extra: ["CLAIMS_NOW": "2026-11-23T08:15"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!workspace.files("x12").isEmpty)
+        for name in workspace.files("x12") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("x12/\(name)"), encoding: .utf8)
+            let segments = text.split(separator: "~").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            func elements(_ id: String) -> [Substring] {
+                segments.first { $0.hasPrefix(id + "*") }?.split(separator: "*", omittingEmptySubsequences: false) ?? []
+            }
+            #expect(elements("ISA")[9] == "261120", "\(name) ISA09")
+            #expect(elements("ISA")[10] == "0815", "\(name) ISA10 keeps the clock's time")
+            #expect(elements("GS")[4] == "20261120", "\(name) GS04")
+            #expect(elements("BHT")[4] == "20261120", "\(name) BHT04")
+            #expect(!text.contains("20261123") && !text.contains("261123"), "\(name) carries the clock's day")
+        }
+        for name in workspace.files("fhir") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("fhir/\(name)"), encoding: .utf8)
+            #expect(text.contains("<created value=\"2026-11-20\"/>"), "\(name)")
+            #expect(!text.contains("2026-11-23"), "\(name)")
+        }
+        for name in workspace.files("superbills") {
+            let text = try String(contentsOf: workspace.out.appendingPathComponent("superbills/\(name)"), encoding: .utf8)
+            #expect(!text.contains("2026-11-23") && !text.contains("11/23/2026"), "\(name)")
+        }
+    }
+
     @Test func reRunningBillsNothingTwice() throws {
         let workspace = try Workspace.make("rerun")
         let first = try workspace.batch()
@@ -110,8 +143,43 @@ struct BatchCommandTests {
         #expect(after["billed_line"] == firstCounts["billed_line"])
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
-        #expect(already.filter { $0["what"] as? String == "claim" }.count == 15)
-        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 4)
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 13)
+        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 5)
+    }
+
+    /// POLICY §5.1: an encounter already on a claim is never sent again as an original. Unchanged lines
+    /// are "already billed"; a changed line and a new line are held for a corrected claim; its CLM01
+    /// stays on exactly one claim.
+    @Test func newOrChangedContentOfABilledEncounterIsHeldNeverASecondOriginal() throws {
+        let workspace = try Workspace.make("billed-changed")
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        var encounter = try #require((try JSONSerialization.jsonObject(with: samples) as? [[String: Any]])?.first { $0["id"] as? String == "ENC-2026-0025" })
+        func write(_ name: String) throws -> String {
+            let url = workspace.root.appendingPathComponent(name)
+            try JSONSerialization.data(withJSONObject: [encounter]).write(to: url)
+            return url.path
+        }
+        let first = try workspace.batch(try write("first.json"))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0025"])
+        var services = try #require(encounter["services"] as? [[String: Any]])
+        services[1]["charge"] = "99.00"
+        services.append(["code": "90832", "modifiers": [String](), "units": 1, "charge": "90.00", "diagnosisPointers": [1]])
+        encounter["services"] = services
+        let second = try workspace.batch(try write("second.json"))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0025"], "no second original claim with the same CLM01")
+        let report = try workspace.report()
+        let already = report["alreadyBilled"] as? [[String: Any]] ?? []
+        #expect(already.first?["lines"] as? [Int] == [1])
+        let held = report["held"] as? [[String: Any]] ?? []
+        #expect(held.compactMap { $0["line"] as? Int } == [2, 3])
+        for line in held {
+            let reason = (line["reasons"] as? [[String: Any]])?.first
+            #expect(reason?["rule"] as? String == "batch/encounter-already-billed")
+            #expect((reason?["message"] as? String)?.contains("encounter ENC-2026-0025 already billed on a claim; send a corrected claim (claims correct)") == true)
+        }
+        #expect(try workspace.counts()["claim"] == 1)
     }
 
     @Test func aHeldEncounterIsBilledByALaterRunOnceItsAuthorizationIsApproved() throws {
@@ -162,7 +230,8 @@ struct BatchCommandTests {
         let result = try workspace.batch("Samples/invalid-encounters.jsonl")
         #expect(result.status == 3)
         let rejected = try workspace.report()["rejected"] as? [[String: Any]] ?? []
-        #expect(rejected.count == 18)
+        #expect(rejected.count == 19)
+        #expect(rejected.contains { $0["encounter"] as? String == "BAD-RENDERING-NPI" }, "the billing NPI as rendering NPI (POLICY §5.2)")
         #expect(rejected.allSatisfy { ($0["sourceLine"] as? Int ?? 0) > 0 && !($0["errors"] as? [Any] ?? []).isEmpty })
         #expect(try workspace.claimIds() == ["ENC-2026-0001"])
         #expect(!result.stdout.contains("Dana") && !result.stderr.contains("Dana"), "no patient names in output")

@@ -30,7 +30,7 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 40)
+        #expect(map.count == 47)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
@@ -40,7 +40,16 @@ struct CheckCommandTests {
         #expect(map["ENC-2026-0023"] == ["bill", "bill", "bill"])
         #expect(map["ENC-2026-0026"] == ["hold"])
         #expect(map["ENC-2026-0029"] == ["hold"])
-        #expect(map["ENC-2026-0036"] == ["hold", "bill"])
+        #expect(map["ENC-2026-0036"] == ["hold", "hold"], "POLICY §5.1: G2082 waits for the visit")
+        #expect(map["ENC-2026-0034"] == ["hold", "hold"])
+        #expect(map["ENC-2026-0041"] == ["hold", "hold"])
+        #expect(map["ENC-2026-0042"] == ["hold", "hold"])
+        #expect(map["ENC-2026-0043"] == ["hold", "hold"])
+        #expect(map["ENC-2026-0044"] == ["hold", "hold"])
+        #expect(map["ENC-2026-0045"] == ["superbill", "superbill"])
+        #expect(map["ENC-2026-0046"] == ["hold"])
+        #expect(map["ENC-2026-0047"] == ["bill", "bill"], "at the Marion site")
+        #expect(map["ENC-2026-0028"] == ["bill"], "telehealth with GT")
     }
 
     @Test func everyNonBillDecisionCarriesAReasonNamingItsRule() throws {
@@ -61,9 +70,9 @@ struct CheckCommandTests {
         let result = try check("Samples/invalid-encounters.jsonl", ["--format", "json"])
         #expect(result.status == 3)
         let results = try json(result)["results"] as? [[String: Any]] ?? []
-        #expect(results.count == 19)
+        #expect(results.count == 20)
         let rejected = results.filter { !($0["errors"] as? [Any] ?? []).isEmpty }
-        #expect(rejected.count == 18)
+        #expect(rejected.count == 19)
         for item in rejected {
             #expect((item["lines"] as? [Any])?.isEmpty == true)
             for error in item["errors"] as? [[String: Any]] ?? [] {
@@ -74,12 +83,28 @@ struct CheckCommandTests {
         #expect((syntax?["errors"] as? [[String: Any]])?.first?["message"] as? String == #"line 17, column 82: expected ',' or '}' after the value of "code""#)
     }
 
+    /// CONTRACT §6: `location` names one of the clinic profile's sites; another id is an input error
+    /// (found where the documents are drafted, as `batch` would).
+    @Test func anUnknownLocationIsAnInputError() throws {
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        var encounter = try #require((try JSONSerialization.jsonObject(with: samples) as? [[String: Any]])?.first { $0["id"] as? String == "ENC-2026-0047" })
+        #expect(encounter["location"] as? String == "marion")
+        encounter["location"] = "nowhere"
+        let file = try Fixtures.temporaryDirectory("location").appendingPathComponent("one.json")
+        try JSONSerialization.data(withJSONObject: [encounter]).write(to: file)
+        let result = try check(file.path, ["--format", "json"])
+        #expect(result.status == 3)
+        let errors = ((try json(result)["results"] as? [[String: Any]])?.first?["errors"] as? [[String: Any]]) ?? []
+        #expect(errors.first?["field"] as? String == "location")
+        #expect((errors.first?["message"] as? String)?.contains("ids: marion") == true)
+    }
+
     @Test func textOutputIsATableForAPerson() throws {
         let result = try check("Samples/encounters.json")
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
-        #expect(result.stdout.contains("as of 2026-11-20: 15 bill, 25 hold, 11 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 12 bill, 39 hold, 13 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {

@@ -20,6 +20,25 @@ import Testing
             "locationCodeableConcept", "quantity", "unitPrice", "net"])
     }
 
+    /// CONTRACT §6: a service site away from the billing provider's address is `Claim.facility`, between
+    /// `priority` and `careTeam`, and the claim still passes the schema the writer validates against.
+    @Test func aServiceSiteIsTheFacility() throws {
+        var clinic = Fixtures.clinic
+        clinic.locations = [.init(id: "marion", name: "SIIP Marion Treatment Center",
+                                  address: Address(line1: "2800 W Deyoung St", city: "Marion", state: "IL", zip: "629591234"), npi: "1457392011")]
+        var encounter = Fixtures.encounter()
+        encounter.location = "marion"
+        let data = try FHIRClaimWriter(clinic: clinic, created: FHIRFixtures.created).claimXML(for: FHIRFixtures.evaluation(encounter), payer: FHIRFixtures.payer)
+        let parsed = try ParsedFHIR(data)
+        let names = try parsed.childNames("Claim")
+        #expect(names.firstIndex(of: "facility") == names.firstIndex(of: "priority").map { $0 + 1 })
+        let text = String(decoding: data, as: UTF8.self)
+        let compact = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined()
+        #expect(compact.contains("<facility><identifier><system value=\"http://hl7.org/fhir/sid/us-npi\"/><value value=\"1457392011\"/></identifier><display value=\"SIIP Marion Treatment Center\"/></facility>"))
+        let plain = try claim().childNames("Claim")
+        #expect(!plain.contains("facility"))
+    }
+
     @Test func markupCharactersAndTabsAreEscapedInTheText() throws {
         // The writer escapes text itself (libxml2's rules): the parsed values must come back unchanged.
         let unit = "U\t&<>\"'N é"

@@ -68,15 +68,17 @@ import Testing
     func spravatoBillsWithAnApprovedAuthorization(_ payer: String) {
         let encounter = Fixtures.encounter(payer: payer, services: Self.visitAnd84mg)
         #expect(decisions(encounter, auths: [Self.approved(payer, "spravato")]) == [.bill, .bill])
-        #expect(decisions(encounter) == [.bill, .hold])
+        // POLICY §5.1: the visit waits for the Spravato line (one claim per encounter).
+        #expect(decisions(encounter) == [.hold, .hold])
         #expect(reasons(encounter, line: 2).first?.rule == "\(payer)/spravato/prior-auth")
+        #expect(reasons(encounter, line: 1).map(\.message) == ["waits for line 2 (J0013): one claim per encounter"])
     }
 
     @Test func medicareBillsSpravatoOnlyAsGCodesAndNeedsNoAuthorization() {
         let gCode = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99214", modifiers: ["25"], charge: 210), ServiceLine(code: "G2083", charge: 1289.82)])
         #expect(decisions(gCode) == [.bill, .bill])
         let drug = Fixtures.encounter(payer: "medicare-j6", services: Self.visitAnd84mg)
-        #expect(decisions(drug) == [.bill, .hold])
+        #expect(decisions(drug) == [.hold, .hold])
         #expect(reasons(drug, line: 2).map(\.rule) == ["medicare-j6/spravato/g-codes-only"])
     }
 
@@ -210,7 +212,7 @@ import Testing
     // MARK: §3.4 SGB
 
     @Test func sgbWithCRPSIsCoveredWithAuthorizationExceptMedicare() {
-        let sgb = [ServiceLine(code: "64510", modifiers: ["RT"], charge: 900), ServiceLine(code: "76942", charge: 120)]
+        let sgb = [ServiceLine(code: "64510", modifiers: ["LT"], charge: 900), ServiceLine(code: "76942", charge: 120)]
         #expect(decisions(Fixtures.encounter(payer: "aetna", diagnoses: ["G90.512"], services: sgb), auths: [Self.approved("aetna", "sgb")]) == [.bill, .bill])
         #expect(decisions(Fixtures.encounter(payer: "aetna", diagnoses: ["G90.512"], services: sgb)) == [.hold, .hold])
         #expect(decisions(Fixtures.encounter(payer: "medicare-j6", diagnoses: ["G90.59"], services: sgb)) == [.bill, .bill])
@@ -234,14 +236,14 @@ import Testing
 
     @Test func anAddOnWithoutAVisitIsHeld() {
         let encounter = Fixtures.encounter(payer: "cigna", services: [ServiceLine(code: "90834", charge: 140), ServiceLine(code: "90836", charge: 120)])
-        #expect(decisions(encounter) == [.bill, .hold])
+        #expect(decisions(encounter) == [.hold, .hold])
     }
 
     @Test func aVisitBesideAProcedureNeedsModifier25() {
         let withTMS = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "90868", charge: 300)])
-        #expect(decisions(withTMS) == [.hold, .bill])
+        #expect(decisions(withTMS) == [.hold, .hold])
         let withGCode = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "G2082", charge: 900)])
-        #expect(decisions(withGCode) == [.hold, .bill])
+        #expect(decisions(withGCode) == [.hold, .hold])
         let withModifier = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99213", modifiers: ["25"], charge: 160), ServiceLine(code: "G2082", charge: 900)])
         #expect(decisions(withModifier) == [.bill, .bill])
         let alone = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99213", charge: 160)])
@@ -301,5 +303,138 @@ import Testing
         noREMS["remsPatientEnrolled"] = .bool(false)
         let mixed = Fixtures.encounter(payer: "cigna", clinical: noREMS, services: [ServiceLine(code: "96365", charge: 450), Self.visitAnd84mg[1]])
         #expect(decisions(mixed) == [.superbill, .criteriaNotMet])
+    }
+
+    // MARK: §5.1 one claim per encounter
+
+    @Test func aHeldLineHoldsEveryLineThatWouldBillNamingTheLineItWaitsFor() {
+        // 90833 without a visit is held; the psychotherapy beside it waits; nothing goes on a claim.
+        let encounter = Fixtures.encounter(payer: "cigna", services: [ServiceLine(code: "90834", charge: 140), ServiceLine(code: "90836", charge: 120),
+                                                                      ServiceLine(code: "90791", charge: 260)])
+        #expect(decisions(encounter) == [.hold, .hold, .hold])
+        #expect(reasons(encounter, line: 1) == [Reason(rule: "common/encounter/one-claim", message: "waits for line 2 (90836): one claim per encounter")])
+        #expect(reasons(encounter, line: 3).map(\.message) == ["waits for line 2 (90836): one claim per encounter"])
+        #expect(reasons(encounter, line: 2).map(\.rule) == ["common/psychotherapy/add-on-needs-visit"])
+        // Two held lines are both named.
+        let two = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "90868", charge: 300),
+                                                                      ServiceLine(code: "J0013", units: 84, charge: 1120, ndc: "50458002803", ndcQuantity: 3, ndcUnit: "UN")])
+        #expect(decisions(two) == [.hold, .hold, .hold])
+        #expect(reasons(two, line: 2).map(\.message) == ["waits for lines 1 (99213), 3 (J0013): one claim per encounter"])
+    }
+
+    @Test func linesThatLeaveTheClaimDoNotHoldIt() {
+        // Criteria not met (Spravato without REMS) leaves the claim: the visit bills.
+        var noREMS = Fixtures.trdFacts
+        noREMS["remsPatientEnrolled"] = .bool(false)
+        let criteria = Fixtures.encounter(payer: "cigna", clinical: noREMS, services: Self.visitAnd84mg)
+        #expect(decisions(criteria, auths: [Self.approved("cigna", "spravato")]) == [.bill, .criteriaNotMet])
+        // Not covered (TMS for Illinois Medicaid) leaves the claim: the visit with 25 bills.
+        let notCovered = Fixtures.encounter(payer: "il-medicaid", services: [ServiceLine(code: "99213", modifiers: ["25"], charge: 160), ServiceLine(code: "90868", charge: 300)])
+        #expect(decisions(notCovered) == [.bill, .notCovered])
+        // Nothing held: everything bills.
+        #expect(decisions(Fixtures.encounter(payer: "cigna", services: Self.visitAnd84mg), auths: [Self.approved("cigna", "spravato")]) == [.bill, .bill])
+    }
+
+    @Test func aPayerFileCanOptOutOfTheOneClaimRule() throws {
+        var book = Self.rules
+        book.payers["cigna"]?.excludedCommonRules.insert("encounter/one-claim")
+        let encounter = Fixtures.encounter(payer: "cigna", services: [ServiceLine(code: "90834", charge: 140), ServiceLine(code: "90836", charge: 120)])
+        #expect(CoverageEvaluator(rules: book).evaluate(encounter, asOf: Self.asOf, authorizations: []).lines.map(\.decision) == [.bill, .hold])
+    }
+
+    @Test func aHeldLineSpendsNoAuthorizationUnit() {
+        // TMS is authorized, but the visit beside it lacks modifier 25: TMS waits, so its unit is not spent.
+        let encounter = Fixtures.encounter(payer: "cigna", diagnoses: ["F33.2"], services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "90868", charge: 310)])
+        let outcome = evaluator.evaluate(encounter, asOf: Self.asOf, authorizations: [Self.approved("cigna", "tms")])
+        #expect(outcome.lines.map(\.decision) == [.hold, .hold])
+        #expect(outcome.authorizationUses.isEmpty)
+    }
+
+    // MARK: §5.2 coding edits
+
+    @Test(arguments: ["G2082", "G2083", "90867", "90868", "90869"])
+    func atMostOneUnitPerDateOfService(_ code: String) {
+        let two = Fixtures.encounter(payer: "medicare-j6", diagnoses: ["F33.2"], services: [ServiceLine(code: code, units: 2, charge: 600)])
+        #expect(decisions(two) == [.hold])
+        #expect(reasons(two).map(\.rule) == ["common/units/one-per-date-of-service"])
+        #expect(reasons(two).first?.message == "\(code) allows at most 1 unit per date of service; found 2")
+        let one = Fixtures.encounter(payer: "medicare-j6", diagnoses: ["F33.2"], services: [ServiceLine(code: code, units: 1, charge: 600)])
+        #expect(decisions(one) == [.bill])
+    }
+
+    @Test func g2082AndG2083TogetherAreBothHeld() {
+        let encounter = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "G2082", charge: 905), ServiceLine(code: "G2083", charge: 1289.82)])
+        #expect(decisions(encounter) == [.hold, .hold])
+        #expect(reasons(encounter).map(\.rule) == ["common/spravato/one-g-code-per-encounter"])
+        #expect(reasons(encounter, line: 2).map(\.rule) == ["common/spravato/one-g-code-per-encounter"])
+    }
+
+    @Test(arguments: ["99202", "99203", "99204", "99205"])
+    func gCodesWithANewPatientVisitHoldBoth(_ visit: String) {
+        let encounter = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: visit, modifiers: ["25"], charge: 265), ServiceLine(code: "G2083", charge: 1289.82)])
+        #expect(decisions(encounter) == [.hold, .hold])
+        #expect(reasons(encounter).map(\.rule) == ["common/spravato/g-codes-established-patients"])
+        #expect(reasons(encounter, line: 2).map(\.rule) == ["common/spravato/g-codes-established-patients"])
+        // An established-patient visit is fine; a new-patient visit without a G-code is fine.
+        #expect(decisions(Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "99214", modifiers: ["25"], charge: 210), ServiceLine(code: "G2083", charge: 1289.82)])) == [.bill, .bill])
+        #expect(decisions(Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: visit, charge: 265)])) == [.bill])
+    }
+
+    @Test func aStellateBlockNeedsALateralityModifier() {
+        let without = Fixtures.encounter(payer: "medicare-j6", diagnoses: ["G90.59"], services: [ServiceLine(code: "64510", charge: 640), ServiceLine(code: "77002", charge: 110)])
+        #expect(decisions(without) == [.hold, .hold])
+        #expect(reasons(without).map(\.rule) == ["common/sgb/laterality"])
+        #expect(reasons(without, line: 2).map(\.message) == ["waits for line 1 (64510): one claim per encounter"])
+        for modifier in ["RT", "LT", "50"] {
+            for diagnosis in ["G90.50", "G90.59"] {
+                let with = Fixtures.encounter(payer: "medicare-j6", diagnoses: [diagnosis], services: [ServiceLine(code: "64510", modifiers: [modifier], charge: 640)])
+                #expect(decisions(with) == [.bill], "\(diagnosis) \(modifier): any side")
+            }
+        }
+    }
+
+    @Test(arguments: [("G90.511", "RT"), ("G90.512", "LT"), ("G90.513", "50")])
+    func theSideMustMatchTheCRPSDiagnosis(_ diagnosis: String, _ side: String) {
+        for modifier in ["RT", "LT", "50"] {
+            let encounter = Fixtures.encounter(payer: "medicare-j6", diagnoses: [diagnosis], services: [ServiceLine(code: "64510", modifiers: [modifier], charge: 640)])
+            if modifier == side {
+                #expect(decisions(encounter) == [.bill], "\(diagnosis) \(modifier)")
+            } else {
+                #expect(decisions(encounter) == [.hold], "\(diagnosis) \(modifier)")
+                #expect(reasons(encounter).first?.message.contains("modifier \(side)") == true)
+            }
+        }
+    }
+
+    @Test(arguments: ["G90.521", "G90.522", "G90.523", "G90.529"])
+    func crpsOfALowerLimbOnlyMakesTheBlockInvestigational(_ diagnosis: String) {
+        let encounter = Fixtures.encounter(payer: "aetna", diagnoses: [diagnosis], services: [ServiceLine(code: "99213", modifiers: ["25"], charge: 160),
+                                                                                            ServiceLine(code: "64510", modifiers: ["LT"], charge: 640)])
+        #expect(decisions(encounter, auths: [Self.approved("aetna", "sgb")]) == [.superbill, .superbill])
+        #expect(reasons(encounter).map(\.rule) == ["common/sgb/lower-limb-crps-investigational"])
+        // With an upper-limb CRPS as well, the block is covered.
+        let both = Fixtures.encounter(payer: "aetna", diagnoses: [diagnosis, "G90.512"], services: [ServiceLine(code: "64510", modifiers: ["LT"], charge: 640)])
+        #expect(decisions(both, auths: [Self.approved("aetna", "sgb")]) == [.bill])
+    }
+
+    @Test(arguments: ["il-medicaid", "meridian-il"])
+    func illinoisMedicaidTelehealthNeedsGTOr93OnEveryLine(_ payer: String) {
+        for place in ["02", "10"] {
+            var encounter = Fixtures.encounter(payer: payer, services: [ServiceLine(code: "99213", charge: 160), ServiceLine(code: "90833", modifiers: ["GT"], charge: 95)])
+            encounter.placeOfService = place
+            #expect(decisions(encounter) == [.hold, .hold], "\(place)")
+            #expect(reasons(encounter).map(\.rule) == ["\(payer)/telehealth/modifier"])
+            encounter.services[0].modifiers = ["93"]
+            #expect(decisions(encounter) == [.bill, .bill], "\(place)")
+        }
+        var office = Fixtures.encounter(payer: payer, services: [ServiceLine(code: "99213", charge: 160)])
+        office.placeOfService = "11"
+        #expect(decisions(office) == [.bill])
+    }
+
+    @Test func otherPayersDoNotNeedATelehealthModifier() {
+        var encounter = Fixtures.encounter(payer: "cigna", services: [ServiceLine(code: "90834", charge: 140)])
+        encounter.placeOfService = "10"
+        #expect(decisions(encounter) == [.bill])
     }
 }

@@ -22,7 +22,7 @@ import Testing
         let book = try RuleBookLoader.combine(try Self.installed())
         #expect(book.payers.count == 9)
         #expect(book.codes.codes.count == 29)
-        #expect(book.commonRules.count == 7)
+        #expect(book.commonRules.count == 16)
     }
 
     @Test func ruleIdsAreStableAndQualified() throws {
@@ -55,6 +55,14 @@ import Testing
         ("  - id: a\n    kind: criteria\n    services: [tms]\n    requirements:\n      - id: r\n        description: d\n        condition: {ref: nope}\n", 14, 20, "unknown condition 'nope'"),
         ("  - id: a\n    kind: timely-filing\n", 8, 5, "needs 'days'"),
         ("  - id: a\n    kind: hold\n    codes: [J0013\n", 11, 1, "YAML syntax error"),
+        ("  - id: a\n    kind: max-units\n    codes: [G2082]\n", 8, 5, "needs 'units'"),
+        ("  - id: a\n    kind: max-units\n    codes: [G2082]\n    units: 0\n", 11, 12, "units must be a number from"),
+        ("  - id: a\n    kind: max-units\n", 8, 5, "must say which lines"),
+        ("  - id: a\n    kind: modifier-required\n    codes: [\"64510\"]\n", 8, 5, "needs 'modifier'"),
+        ("  - id: a\n    kind: modifier-required\n    codes: [\"64510\"]\n    modifier: RT\n    modifiers: [LT]\n", 12, 5, "not both"),
+        ("  - id: a\n    kind: modifier-required\n    codes: [\"64510\"]\n    modifiers: [RT, left]\n", 11, 16, "modifier 'left' must be 2"),
+        ("  - id: a\n    kind: hold\n    codes: [J0013]\n    when: {placeOfService: [\"2\"]}\n", 11, 28, "not a place-of-service code"),
+        ("  - id: a\n    kind: one-claim-per-encounter\n    days: 3\n", 10, 5, "unknown key 'days'"),
     ])
     func reportsProblemsWithTheirPosition(_ rules: String, _ line: Int, _ column: Int, _ fragment: String) throws {
         let found = try Self.diagnostics(replacing: "cigna.yaml", with: Self.header + rules)
@@ -85,6 +93,27 @@ import Testing
         let found = try Self.diagnostics(replacing: "cigna.yaml", with: Self.header
             + "  - id: a\n    kind: hold\n    codes: [J9999]\n  - id: b\n    kind: not-covered\n    services: [nothing]\n")
         #expect(found.count == 2)
+    }
+
+    /// CONTRACT §6: service sites, rendering providers and network status, each checked where written.
+    @Test func clinicProfileLocationsProvidersAndNetwork() throws {
+        let sample = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml"), encoding: .utf8)
+        let profile = try ClinicProfileLoader.parse(sample, file: "clinic.yaml")
+        #expect(profile.locations.map(\.id) == ["marion"])
+        #expect(profile.location("marion")?.npi == "1386719441")
+        #expect(profile.serviceFacility("marion")?.name == "SIIP Marion Treatment Center")
+        #expect(profile.serviceFacility(nil) == nil)
+        #expect(profile.providers.map(\.npi) == ["1234567893", "1457392011"])
+        #expect(profile.providers.first?.licenseState == "IL")
+        let atHome = sample + "network:\n  bcbs-il: in\n"
+        #expect(try ClinicProfileLoader.parse(atHome, file: "clinic.yaml").network == ["bcbs-il": .in])
+        func problems(_ text: String) -> [String] {
+            do { _ = try ClinicProfileLoader.parse(text, file: "clinic.yaml"); return [] } catch { return error.diagnostics.map(\.message) }
+        }
+        #expect(problems(sample.replacingOccurrences(of: "npi: \"1386719441\"", with: "npi: \"1386719442\"")).contains { $0.contains("locations[0].npi '1386719442' is not a valid NPI") })
+        #expect(problems(sample.replacingOccurrences(of: "zip: \"629591234\"", with: "zip: \"62959\"")).contains { $0.contains("locations[0].address.zip") })
+        #expect(problems(sample + "network:\n  bcbs-il: maybe\n").contains { $0.contains("network.bcbs-il must be in or out") })
+        #expect(problems(sample.replacingOccurrences(of: "{npi: \"1234567893\"", with: "{npi: \"1245319599\"")).contains { $0.contains("billing provider's NPI") })
     }
 
     @Test func theClinicProfileSampleLoadsAndBadValuesAreLocated() throws {

@@ -393,3 +393,43 @@ import Testing
         #expect(oneStep.transactionSetControlNumbers.count == 3)
     }
 }
+
+@Suite struct ServiceFacilityTests {
+    static let marion = ClinicProfile.Location(id: "marion", name: "SIIP Marion Treatment Center",
+                                               address: Address(line1: "2800 W Deyoung St", city: "Marion", state: "IL", zip: "629591234"),
+                                               npi: "1457392011")
+    static var clinic: ClinicProfile {
+        var clinic = Fixtures.clinic
+        clinic.locations = [marion, .init(id: "main", name: "Main office", address: clinic.billingProvider.address)]
+        return clinic
+    }
+
+    static func lines(_ location: String?, clinic: ClinicProfile = ServiceFacilityTests.clinic) throws -> [String] {
+        var encounter = X12Fixtures.officeVisit(id: "ENC-LOC-1")
+        encounter.location = location
+        let interchange = try Claim837PEncoder(clinic: clinic, payer: X12Fixtures.bcbs).encode([X12Fixtures.evaluation(encounter)], envelope: X12Fixtures.envelope)
+        return X12Fixtures.lines(interchange)
+    }
+
+    /// CONTRACT §6: a site whose address differs from the billing provider's is 2310C, after 2310B.
+    @Test func aSiteAwayFromTheBillingAddressIsTheServiceFacility() throws {
+        let lines = try Self.lines("marion")
+        let start = try #require(lines.firstIndex { $0.hasPrefix("NM1*77*") })
+        #expect(Array(lines[start...start + 2]) == ["NM1*77*2*SIIP MARION TREATMENT CENTER*****XX*1457392011",
+                                                    "N3*2800 W DEYOUNG ST", "N4*MARION*IL*629591234"])
+        let rendering = try #require(lines.firstIndex { $0.hasPrefix("NM1*82*") })
+        let firstLine = try #require(lines.firstIndex { $0.hasPrefix("LX*") })
+        #expect(rendering < start && start < firstLine)
+    }
+
+    @Test func noServiceFacilityAtTheBillingAddressOrWithoutALocation() throws {
+        #expect(!(try Self.lines("main")).contains { $0.hasPrefix("NM1*77*") })
+        #expect(!(try Self.lines(nil)).contains { $0.hasPrefix("NM1*77*") })
+    }
+
+    @Test func aSiteWithoutAnNPIHasOnlyItsName() throws {
+        var clinic = Self.clinic
+        clinic.locations[0].npi = nil
+        #expect(try Self.lines("marion", clinic: clinic).contains("NM1*77*2*SIIP MARION TREATMENT CENTER"))
+    }
+}

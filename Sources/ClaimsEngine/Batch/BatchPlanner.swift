@@ -29,6 +29,8 @@ struct SuperbillTarget: Sendable {
 final class BatchPlanner {
     /// The reason given to a `bill` line that is already on a claim of an earlier run.
     static let alreadyBilledRule = "batch/already-billed"
+    /// The reason given to new or changed content of an encounter an earlier run put on a claim.
+    static let encounterBilledRule = "batch/encounter-already-billed"
 
     private let rules: RuleBook
     private let pass: EvaluationPass
@@ -55,9 +57,9 @@ final class BatchPlanner {
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
             let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
-            // Lines already on a claim of an earlier run are not billed again (nor spend a unit).
+            // An encounter already on a claim is not billed again as an original (nor spends a unit).
             let evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
-                Self.holdAlreadyBilled(&evaluation, billedBefore: prior.billedLines)
+                Self.holdAlreadyBilled(&evaluation, prior: prior)
             }
             guard let encounter = evaluation.encounter else {
                 report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
@@ -82,14 +84,22 @@ final class BatchPlanner {
         pass.giveBack(item.evaluation, ownUses: item.prior.authorizationsUsed)
     }
 
-    /// `bill` lines already on a claim of an earlier run become `hold` ("already billed").
-    static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, billedBefore: Set<Int>) {
-        guard evaluation.lines.contains(where: { $0.decision == .bill && billedBefore.contains($0.line) }) else { return }
+    /// POLICY §5.1: an encounter on a claim already is never sent again as an original (its CLM01
+    /// names that claim): its `bill` lines become `hold` — unchanged lines as "already billed", new or
+    /// changed content waiting for a corrected claim.
+    static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, prior: PriorEncounterState) {
+        guard prior.hasClaim, let encounter = evaluation.encounter else { return }
         evaluation.lines = evaluation.lines.map { line in
+            guard line.decision == .bill else { return line }
             var copy = line
-            if billedBefore.contains(line.line) && line.decision == .bill {
-                copy.decision = .hold
+            copy.decision = .hold
+            let service = encounter.services[line.line - 1]
+            if let before = prior.billed[line.line], before.code == service.code, before.chargeCents == Money.cents(of: service.charge) {
                 copy.reasons = [Reason(rule: alreadyBilledRule, message: "already billed")]
+            } else {
+                let what = prior.billed[line.line] == nil ? "new line" : "changed since it was billed"
+                copy.reasons = [Reason(rule: encounterBilledRule,
+                    message: "\(what): encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported")]
             }
             return copy
         }

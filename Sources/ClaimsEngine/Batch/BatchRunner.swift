@@ -23,7 +23,9 @@ public final class BatchRunner {
         public var inputPath: String
         public var outputDirectory: String
         public var asOf: LocalDate
-        /// The creation moment (ISA09/10, report): injected so runs are reproducible.
+        /// The wall-clock moment the run started (the report's `createdAt`; ISA10/GS05/BHT05 take its
+        /// time of day). Every date a document carries is `asOf` instead (POLICY §5.6: one processing
+        /// date per run). Injected so runs are reproducible.
         public var createdDate: LocalDate
         public var createdTime: String
         public var rules: RuleBook
@@ -111,13 +113,15 @@ public final class BatchRunner {
         let rules = configuration.rules
         let createdAt = "\(configuration.createdDate.iso) \(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2))"
         var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
+        // POLICY §5.6: the processing date dates every document (FHIR `created`, ISA09/GS04/BHT04,
+        // superbills); only the time of day comes from the clock.
         let drafter = DocumentDrafter(clinic: configuration.clinic, rules: rules, statementDate: configuration.asOf,
-                                      created: configuration.createdDate)
+                                      created: configuration.asOf)
         let clinic = configuration.clinic
         let queue = BackgroundQueue(label: "claims.batch.837p")
         let payers = PayerDocuments(
             folder: folder, runNumber: runNumber,
-            envelope: .init(store: store, createdDate: configuration.createdDate, createdTime: configuration.createdTime, outputDirectory: out),
+            envelope: .init(store: store, createdDate: configuration.asOf, createdTime: configuration.createdTime, outputDirectory: out),
             queue: queue,
             encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) })
         let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),

@@ -24,12 +24,25 @@ public protocol BatchStore: AnyObject, Sendable {
 }
 
 public struct PriorEncounterState: Sendable, Hashable {
-    public var billedLines: Set<Int>
+    /// What an earlier run put on the encounter's claim, by line number.
+    public struct BilledContent: Sendable, Hashable {
+        public var code: String
+        public var chargeCents: Int64
+        public init(code: String, chargeCents: Int64) { self.code = code; self.chargeCents = chargeCents }
+    }
+    public var billed: [Int: BilledContent]
     public var authorizationsUsed: Set<Int64>
     public var superbillIssued: Bool
-    public init(billedLines: Set<Int> = [], authorizationsUsed: Set<Int64> = [], superbillIssued: Bool = false) {
-        self.billedLines = billedLines; self.authorizationsUsed = authorizationsUsed; self.superbillIssued = superbillIssued
+    public init(billed: [Int: BilledContent] = [:], authorizationsUsed: Set<Int64> = [], superbillIssued: Bool = false) {
+        self.billed = billed; self.authorizationsUsed = authorizationsUsed; self.superbillIssued = superbillIssued
     }
+    public init(billedLines: Set<Int>, authorizationsUsed: Set<Int64> = [], superbillIssued: Bool = false) {
+        self.init(billed: Dictionary(uniqueKeysWithValues: billedLines.map { ($0, BilledContent(code: "", chargeCents: 0)) }),
+                  authorizationsUsed: authorizationsUsed, superbillIssued: superbillIssued)
+    }
+    public var billedLines: Set<Int> { Set(billed.keys) }
+    /// The encounter is on a claim already: its CLM01 is taken (POLICY §5.1).
+    public var hasClaim: Bool { !billed.isEmpty }
 }
 
 /// A run ready to be made visible: everything it bills, and the files to rename into place.

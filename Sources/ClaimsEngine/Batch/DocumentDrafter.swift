@@ -25,6 +25,9 @@ public struct DocumentDrafter: Sendable {
     private let encoders: [PayerSlug: Claim837PEncoder]
     private let fhirWriter: FHIRClaimWriter
     let superbillRenderer: SuperbillRenderer
+    /// The billing organization's NPI (clinic profile, 2010AA): never a rendering provider's (POLICY §5.2).
+    private let billingNPI: String
+    private let clinic: ClinicProfile
     private static let xmlDeclarationStart = Array("<?xml".utf8)
 
     /// `statementDate` dates superbills; `created` dates FHIR claims.
@@ -32,6 +35,24 @@ public struct DocumentDrafter: Sendable {
         encoders = rules.payers.mapValues { Claim837PEncoder(clinic: clinic, payer: $0) }
         fhirWriter = FHIRClaimWriter(clinic: clinic, created: created)
         superbillRenderer = SuperbillRenderer(clinic: clinic, statementDate: statementDate, codes: rules.codes)
+        billingNPI = clinic.billingProvider.npi
+        self.clinic = clinic
+    }
+
+    /// Input errors only the clinic profile reveals (POLICY §5.2): checked for every encounter,
+    /// whatever its decisions, so `check` and `batch` reject the same ones.
+    public func profileProblems(of encounter: Encounter) -> [InputError] {
+        var problems: [InputError] = []
+        if encounter.renderingProvider.npi == billingNPI {
+            problems.append(InputError(field: "renderingProvider.npi",
+                message: "\(billingNPI) is the billing organization's NPI (clinic profile billingProvider.npi); give the individual NPI of the clinician who rendered the service"))
+        }
+        if let location = encounter.location, clinic.location(location) == nil {
+            let known = clinic.locations.map(\.id)
+            problems.append(InputError(field: "location",
+                message: "'\(location)' is not one of the clinic profile's locations (\(known.isEmpty ? "it lists none" : "ids: " + known.joined(separator: ", "))); add it under locations in the clinic profile or correct the encounter"))
+        }
+        return problems
     }
 
     /// The 837P encoder of `payer` (its header is checked once per payer, not per claim).
@@ -41,7 +62,9 @@ public struct DocumentDrafter: Sendable {
     /// `superbill` lines and `superbill` is true (false when one was issued in an earlier run).
     public func draft(_ evaluation: EncounterEvaluation, payer: PayerRules, superbill wanted: Bool) -> EncounterDocuments {
         var documents = EncounterDocuments()
-        guard evaluation.encounter != nil else { return documents }
+        guard let encounter = evaluation.encounter else { return documents }
+        documents.problems = profileProblems(of: encounter)
+        guard documents.problems.isEmpty else { return documents }
         if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
             let (claim, problems) = encoder.prepare(evaluation)
             documents.problems += problems.map(\.inputError)

@@ -11,8 +11,9 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
     public func encountersWithHistory() throws -> Set<String> { try store.encountersWithHistory() }
 
     public func priorState(encounterId: String) throws -> PriorEncounterState {
-        let state = try store.priorState(encounterId: encounterId)
-        return PriorEncounterState(billedLines: state.billedLines, authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)
+        let state = try store.priorBilling(encounterId: encounterId)
+        return PriorEncounterState(billed: state.billed.mapValues { .init(code: $0.code, chargeCents: $0.chargeCents) },
+                                   authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)
     }
 
     public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }

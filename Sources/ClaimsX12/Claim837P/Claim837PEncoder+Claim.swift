@@ -136,6 +136,20 @@ extension Claim837PEncoder {
         let taxonomy = check.text(provider.taxonomy, "renderingProvider.taxonomy", "PRV03", length: 10...10, required: false)
         if !taxonomy.isEmpty { segments.append(X12Segment("PRV", "PE", "PXC", X12Element(taxonomy))) }
 
+        // 2310C: the service facility, when the encounter's site is not the billing provider's address.
+        if let site = clinic.serviceFacility(encounter.location) {
+            let field = "clinic.locations[\(site.id)]"
+            let name = check.text(site.name, field + ".name", "NM103", length: 1...60)
+            if let npi = site.npi {
+                let checked = check.npi(npi, field + ".npi", "NM109")
+                segments.append(X12Segment("NM1", "77", "2", X12Element(name), "", "", "", "", "XX", X12Element(checked)))
+            } else {
+                segments.append(X12Segment("NM1", "77", "2", X12Element(name)))
+            }
+            segments += addressSegments(site.address, field: field + ".address", zipCounts: [9],
+                                        zipWhat: "a 9-digit ZIP+4 (2310C must carry ZIP+4)", check: &check)
+        }
+
         for (offset, (index, line)) in billed.enumerated() {
             segments += serviceLoop(number: offset + 1, index: index, line: line, encounter: encounter,
                                     controlNumber: controlNumber, pointers: diagnoses.pointers[index] ?? [], check: &check)
