@@ -134,19 +134,18 @@ struct AuthorizationUnitsCLITests {
                                     try Self.spravato("ENC-NEXT-1", date: "2026-11-10")], in: workspace)
 
         let decisions = try Self.check(input, in: workspace)
-        #expect(decisions["ENC-HELD-1"] == ["bill", "hold"])
+        // One claim per encounter (POLICY §5.1): the visit waits with the held J0013.
+        #expect(decisions["ENC-HELD-1"] == ["hold", "hold"])
         #expect(try Self.checkReasons(input, encounter: "ENC-HELD-1", line: 2, in: workspace)
             .contains { $0.contains("do not match NDC 50458002803") })
+        #expect(try Self.checkReasons(input, encounter: "ENC-HELD-1", line: 1, in: workspace)
+            .contains { $0.contains("waits for line 2") })
         #expect(decisions["ENC-NEXT-1"] == ["bill", "bill"], "the held J0013 must not have taken the only unit")
 
         let batch = try workspace.batch(input)
         #expect(batch.status == 0, "\(batch.stderr)")
-        let held = try Self.claimSegments("ENC-HELD-1", in: workspace)
-        #expect(held.contains { $0.hasPrefix("SV1*HC:99214") }, "the visit is billed: \(held)")
-        #expect(!held.contains { $0.hasPrefix("SV1*HC:J0013") })
-        #expect(!held.contains { $0.hasPrefix("REF*G1") }, "no authorization on a claim without the authorized service")
-        let heldFHIR = try #require(try Self.fhirClaim("ENC-HELD-1", in: workspace))
-        #expect(!heldFHIR.contains("preAuthRef"))
+        #expect(try workspace.claimIds() == ["ENC-NEXT-1"], "no claim for the held encounter")
+        #expect(try Self.fhirClaim("ENC-HELD-1", in: workspace) == nil)
 
         let next = try Self.claimSegments("ENC-NEXT-1", in: workspace)
         #expect(next.contains("REF*G1*BCB-ONE"))
@@ -164,8 +163,7 @@ struct AuthorizationUnitsCLITests {
         let input = try Self.write([try Self.spravato("ENC-HELD-2", change: Self.wrongUnits)], in: workspace)
         let batch = try workspace.batch(input)
         #expect(batch.status == 0, "\(batch.stderr)")
-        #expect(try workspace.claimIds() == ["ENC-HELD-2"])
-        #expect(!(try Self.claimSegments("ENC-HELD-2", in: workspace)).contains { $0.hasPrefix("REF*G1") })
+        #expect(try workspace.claimIds() == [], "the whole encounter waits (POLICY §5.1)")
         let shown = try Self.shown("BCB-ONE", in: workspace)
         #expect(shown.unitsUsed == 0)
         #expect(shown.encounters.isEmpty)
@@ -204,14 +202,14 @@ struct AuthorizationUnitsCLITests {
         let input = try Self.write([try Self.spravato("ENC-FIRST-1"), try Self.spravato("ENC-SECOND-1", date: "2026-11-10")], in: workspace)
         let decisions = try Self.check(input, in: workspace)
         #expect(decisions["ENC-FIRST-1"] == ["bill", "bill"])
-        #expect(decisions["ENC-SECOND-1"] == ["bill", "hold"])
+        #expect(decisions["ENC-SECOND-1"] == ["hold", "hold"])
         #expect(try Self.checkReasons(input, encounter: "ENC-SECOND-1", line: 2, in: workspace).contains { $0.contains("is exhausted") })
 
         let batch = try workspace.batch(input)
         #expect(batch.status == 0, "\(batch.stderr)")
         let held = try workspace.report()["held"] as? [[String: Any]] ?? []
-        #expect(held.map { "\($0["encounter"] as? String ?? "")/\($0["code"] as? String ?? "")" } == ["ENC-SECOND-1/J0013"])
-        let reasons = (held.first?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
+        #expect(held.map { "\($0["encounter"] as? String ?? "")/\($0["code"] as? String ?? "")" } == ["ENC-SECOND-1/99214", "ENC-SECOND-1/J0013"])
+        let reasons = (held.last?["reasons"] as? [[String: Any]] ?? []).compactMap { $0["message"] as? String }
         #expect(reasons.contains { $0.contains("is exhausted") })
         #expect(!(try Self.claimSegments("ENC-SECOND-1", in: workspace)).contains { $0.hasPrefix("REF*G1") })
         let shown = try Self.shown("1", in: workspace)
@@ -264,7 +262,7 @@ struct AuthorizationUnitsCLITests {
         let first = try workspace.batch(input)
         #expect(first.status == 3, "\(first.stderr)")
         let heldFirst = try workspace.report()["held"] as? [[String: Any]] ?? []
-        #expect(heldFirst.map { "\($0["encounter"] as? String ?? "")/\($0["code"] as? String ?? "")" } == ["ENC-AFTER-3/J0013"])
+        #expect(heldFirst.map { "\($0["encounter"] as? String ?? "")/\($0["code"] as? String ?? "")" } == ["ENC-AFTER-3/99214", "ENC-AFTER-3/J0013"])
         let afterFirst = try Self.shown("1", in: workspace)
         #expect(afterFirst.unitsUsed == 0)
         #expect(afterFirst.encounters.isEmpty)

@@ -121,14 +121,14 @@ import Testing
 
     // MARK: authorization units of held lines
 
-    /// A held J0013 (units do not match the NDC) must not take the authorization's unit, even though
-    /// the visit beside it is billed.
+    /// A held J0013 (units do not match the NDC) must not take the authorization's unit; the visit
+    /// beside it waits too (one claim per encounter), and no unit is spent for either.
     @Test func aHeldAuthorizedLineUsesNoAuthorization() {
         var services = Self.visitAnd84mg
         services[1].units = 56
         let encounter = Fixtures.encounter(payer: "cigna", services: services)
         let outcome = evaluator.evaluate(encounter, asOf: Self.asOf, authorizations: [Self.approved(id: 1, number: "A-1", to: "2026-12-31")])
-        #expect(outcome.lines.map(\.decision) == [.bill, .hold])
+        #expect(outcome.lines.map(\.decision) == [.hold, .hold])
         #expect(outcome.authorizationUses == [])
         let evaluation = EncounterEvaluation(encounterId: encounter.id, encounter: encounter, lines: outcome.lines,
                                              authorizationUses: outcome.authorizationUses)
