@@ -27,13 +27,14 @@ public struct EncounterDecoder: Sendable {
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
 
     static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
-                                             "diagnoses", "clinical", "services", "priorAuthorization", "payments", "location"]
+                                             "diagnoses", "clinical", "services", "priorAuthorization", "payments", "location",
+                                             "secondaryCoverage", "patientAgreements"]
     static let personKeys: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
     static let addressKeys: Set<String> = ["line1", "line2", "city", "state", "zip"]
     static let coverageKeys: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
     static let providerKeys: Set<String> = ["npi", "firstName", "lastName", "taxonomy"]
     static let serviceKeys: Set<String> = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit",
-                                           "description"]
+                                           "description", "details"]
     static let paymentKeys: Set<String> = ["date", "amount", "method"]
 
     /// Members not in `known` (or `extra`), sorted so errors come in a stable order; no sorting
@@ -109,6 +110,10 @@ public struct EncounterDecoder: Sendable {
         if let location, !(1...40).contains(location.utf8.count) || !ASCII.all(location, ASCII.isIdentifier) {
             c.fail("location", "'\(location)' must be the id of one of the clinic profile's locations: 1–40 characters of A–Z, a–z, 0–9 and '-'")
         }
+        // CONTRACT §6 additions: checked for shape here so a bad one is an input error; they are read
+        // but do not change decisions yet (secondary claims and the patient's charges are later issues).
+        checkSecondaryCoverage(root["secondaryCoverage"], &c)
+        checkPatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
         return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
                          renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
@@ -298,11 +303,66 @@ public struct EncounterDecoder: Sendable {
                     c.fail("\(path).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
                 }
             }
+            if let details = c.object(object["details"], "\(path).details", required: false) {
+                // Free facts a superbill prints (CONTRACT §6): text or numbers.
+                for (key, fact) in details {
+                    switch fact {
+                    case .string(let text):
+                        // Printed on the superbill only (never in an 837P): times such as "09:10" are fine.
+                        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                            c.fail("\(path).details.\(key)", "contains a control character; remove it")
+                        }
+                    case .number, .null: break
+                    default: c.fail("\(path).details.\(key)", "must be text or a number, not \(fact.typeName)")
+                    }
+                }
+            }
             guard let code, let charge else { continue }
             lines.append(ServiceLine(code: code, modifiers: modifiers, units: units, charge: charge, diagnosisPointers: pointers,
                                      ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit))
         }
         return lines
+    }
+
+    static let agreementKinds: Set<String> = ["abn", "private-pay", "waiver"]
+    static let agreementKeys: Set<String> = ["kind", "signed", "option", "codes"]
+
+    /// `secondaryCoverage` (CONTRACT §6): the shape of `coverage`, a payer of the rule files.
+    private func checkSecondaryCoverage(_ value: JSONValue?, _ c: inout DecodingContext) {
+        guard let object = c.object(value, "secondaryCoverage", required: false) else { return }
+        for key in unknownKeys(object, Self.coverageKeys) { c.fail("secondaryCoverage.\(key)", "unknown field '\(key)'") }
+        if let payer = c.text(object["payer"], "secondaryCoverage.payer", required: true), !payers.contains(payer) {
+            c.fail("secondaryCoverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
+        }
+        _ = c.text(object["memberId"], "secondaryCoverage.memberId", required: false)
+        _ = c.text(object["groupNumber"], "secondaryCoverage.groupNumber", required: false)
+        let relationship = c.text(object["relationship"], "secondaryCoverage.relationship", required: false) ?? "self"
+        if Relationship(rawValue: relationship) == nil {
+            c.fail("secondaryCoverage.relationship", "'\(relationship)' must be self, spouse, child or other")
+        }
+        if let subscriber = c.object(object["subscriber"], "secondaryCoverage.subscriber", required: false) {
+            _ = decodePerson(subscriber, "secondaryCoverage.subscriber", extraKeys: [], &c)
+        }
+    }
+
+    /// `patientAgreements` (CONTRACT §6): what the patient signed — kind, date, ABN option, codes.
+    private func checkPatientAgreements(_ value: JSONValue?, _ c: inout DecodingContext) {
+        guard let items = c.array(value, "patientAgreements", required: false) else { return }
+        for (index, item) in items.enumerated() {
+            let path = "patientAgreements[\(index)]"
+            guard let object = c.object(item, path, required: true) else { continue }
+            for key in unknownKeys(object, Self.agreementKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
+            if let kind = c.text(object["kind"], "\(path).kind", required: true), !Self.agreementKinds.contains(kind) {
+                c.fail("\(path).kind", "'\(kind)' must be abn, private-pay or waiver")
+            }
+            _ = c.date(object["signed"], "\(path).signed", required: true)
+            if let option = c.number(object["option"], "\(path).option", required: false), ![1, 2, 3].contains(option) {
+                c.fail("\(path).option", "must be 1, 2 or 3, as on the ABN form")
+            }
+            if let codes = c.array(object["codes"], "\(path).codes", required: false) {
+                for (offset, code) in codes.enumerated() { _ = c.text(code, "\(path).codes[\(offset)]", required: true) }
+            }
+        }
     }
 
     private func decodePayments(_ value: JSONValue?, _ c: inout DecodingContext) -> [Payment] {

@@ -159,3 +159,35 @@ import Testing
         #expect(date.days(until: date.adding(days: Int.max)) == LocalDate.maximumDayOffset)
     }
 }
+
+/// CONTRACT §6 additions are accepted (old files stay valid, new ones are not refused as unknown).
+@Suite struct ContractSixFieldsTests {
+    let decoder = EncounterDecoder(codes: EncounterDecoderTests.codes, payers: ["bcbs-il", "medicare-j6", "self-pay"], asOf: LocalDate(iso: "2026-11-20")!)
+
+    private func decode(_ mutate: (inout [String: JSONValue]) -> Void) throws -> [InputError] {
+        guard case .object(var root) = try JSONParser.parse(EncounterDecoderTests.valid) else { throw CancellationError() }
+        mutate(&root)
+        return decoder.decode(.object(root)).errors
+    }
+
+    @Test func secondaryCoverageAgreementsAndDetailsAreAccepted() throws {
+        let errors = try decode { root in
+            root["secondaryCoverage"] = try! JSONParser.parse(#"{"payer": "medicare-j6", "memberId": "1EG4TE5MK73", "relationship": "self", "subscriber": null}"#)
+            root["patientAgreements"] = try! JSONParser.parse(#"[{"kind": "abn", "signed": "2026-11-01", "option": 1, "codes": ["J0013"]}, {"kind": "waiver", "signed": "2026-11-02"}]"#)
+            guard case .array(var services)? = root["services"], case .object(var first) = services[0] else { return }
+            first["details"] = try! JSONParser.parse(#"{"doseMg": "35", "start": "09:10", "end": "09:55", "minutes": 45}"#)
+            services[0] = .object(first)
+            root["services"] = .array(services)
+        }
+        #expect(errors.isEmpty, "\(errors)")
+    }
+
+    @Test func malformedAdditionsAreInputErrors() throws {
+        let errors = try decode { root in
+            root["secondaryCoverage"] = try! JSONParser.parse(#"{"payer": "acme"}"#)
+            root["patientAgreements"] = try! JSONParser.parse(#"[{"kind": "handshake", "signed": "2026-13-01", "option": 4}]"#)
+        }
+        #expect(Set(errors.map(\.field)) == ["secondaryCoverage.payer", "patientAgreements[0].kind", "patientAgreements[0].signed",
+                                             "patientAgreements[0].option"])
+    }
+}
