@@ -5,6 +5,17 @@ import ClaimsRules
 import ClaimsStore
 import Foundation
 
+/// What `payers apply` and `payers rollback` share: who, why, a dry run, the impact window, the format.
+struct RuleUpdateOptions: ParsableArguments {
+    @Option(help: "Who makes the change: must be the OS account running the command (the default), which must be an admin.")
+    var by: String?
+    @Option(help: "Why (kept in the history).") var reason: String
+    @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
+    @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
+    var days: Int = 90
+    @Option(help: "text or json") var format: OutputFormat = .text
+}
+
 /// `claims payers apply FILE --by NAME --reason TEXT [--dry-run] [--days N]` (docs/admin-guide.md).
 struct PayersApplyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,20 +31,15 @@ struct PayersApplyCommand: ParsableCommand {
 
     @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "The new version of a payer file (or common.yaml); its name says which file it replaces.") var file: String
-    @Option(help: "Who applies it: must be the OS account running the command (the default), which must be an admin.") var by: String?
-    @Option(help: "Why (kept in the history).") var reason: String
-    @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
-    @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
-    var days: Int = 90
-    @Option(help: "text or json") var format: OutputFormat = .text
+    @OptionGroup var update: RuleUpdateOptions
 
     func run() throws {
         let candidate: RuleBookLoader.Source
         do { candidate = try RuleBookLoader.source(atPath: file) } catch let invalid as RuleFilesInvalid {
             throw CLIError(.noInput, invalid.diagnostics.map(\.description).joined(separator: "\n"))
         }
-        try RuleAdministration.apply(candidate: candidate, global: global, by: by, reason: reason, dryRun: dryRun, days: days,
-                                     action: "apply", format: format)
+        try RuleAdministration.apply(candidate: candidate, global: global, by: update.by, reason: update.reason, dryRun: update.dryRun,
+                                     days: update.days, action: "apply", format: update.format)
     }
 }
 
@@ -51,12 +57,7 @@ struct PayersRollbackCommand: ParsableCommand {
     @OptionGroup(title: "Global options") var global: GlobalOptions
     @Argument(help: "The payer slug (or common).") var slug: String
     @Option(help: "The version number to restore (see `claims payers history SLUG`).") var to: Int
-    @Option(help: "Who rolls back: must be the OS account running the command (the default), which must be an admin.") var by: String?
-    @Option(help: "Why (kept in the history).") var reason: String
-    @Flag(name: .customLong("dry-run"), help: "Show the changes and the impact; change nothing.") var dryRun = false
-    @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
-    var days: Int = 90
-    @Option(help: "text or json") var format: OutputFormat = .text
+    @OptionGroup var update: RuleUpdateOptions
 
     func run() throws {
         let store = try StoreSupport.open(global)
@@ -66,8 +67,8 @@ struct PayersRollbackCommand: ParsableCommand {
             throw CLIError(.invalidData, "\(slug) has no version \(to)\(known.isEmpty ? " (no versions are recorded)" : "; recorded versions: \(known)")")
         }
         let path = (global.payersPath as NSString).appendingPathComponent("\(slug).yaml")
-        try RuleAdministration.apply(candidate: RuleBookLoader.Source(path: path, text: version.content), global: global, by: by,
-                                     reason: reason, dryRun: dryRun, days: days, action: "rollback", format: format)
+        try RuleAdministration.apply(candidate: RuleBookLoader.Source(path: path, text: version.content), global: global, by: update.by,
+                                     reason: update.reason, dryRun: update.dryRun, days: update.days, action: "rollback", format: update.format)
     }
 }
 
