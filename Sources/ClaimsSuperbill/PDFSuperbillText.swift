@@ -80,12 +80,12 @@ struct ClinicPDFText: Sendable {
     let contactLines: [[UInt8]]
     let npi: [UInt8]
     let taxId: [UInt8]
-    /// The out-of-network statement and the assignment paragraph, wrapped to the page width;
-    /// `true` marks the last line of a paragraph.
-    let statementLines: [([UInt8], Bool)]
+    /// The out-of-network statement and the assignment paragraph, wrapped to the page width, for a
+    /// bill paid in full and for one with a balance due; `true` marks the last line of a paragraph.
+    let statementLinesPaid: [([UInt8], Bool)]
+    let statementLinesDue: [([UInt8], Bool)]
 
-    static let assignment = "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
-        + "Please send any reimbursement to the patient (insured)."
+    func statementLines(balanceDue: Decimal) -> [([UInt8], Bool)] { balanceDue > 0 ? statementLinesDue : statementLinesPaid }
 
     init(_ clinic: ClinicProfile, styles: SuperbillPDFStyles) {
         let billing = clinic.billingProvider
@@ -95,8 +95,9 @@ struct ClinicPDFText: Sendable {
         contactLines = addressLines + (billing.phone.map { [Array("Phone ".utf8) + PDFFormat.phone($0, fonts: fonts)] } ?? [])
         npi = fonts.encode(billing.npi)
         taxId = fonts.encode(SuperbillFormat.taxId(billing.taxId))
-        statementLines = Self.paragraphLines([clinic.superbillStatement ?? SuperbillRenderer.defaultStatement, Self.assignment],
-                                             styles: styles)
+        let statement = clinic.superbillStatement ?? SuperbillRenderer.defaultStatement
+        statementLinesPaid = Self.paragraphLines([statement, SuperbillRenderer.assignmentStatement(balanceDue: 0)], styles: styles)
+        statementLinesDue = Self.paragraphLines([statement, SuperbillRenderer.assignmentStatement(balanceDue: 1)], styles: styles)
     }
 
     static func paragraphLines(_ paragraphs: [String], styles: SuperbillPDFStyles) -> [([UInt8], Bool)] {

@@ -465,7 +465,7 @@ struct SuperbillPDFLayout {
     // MARK: - Statement and signature
 
     private func statement(on pages: inout PDFPaginator) {
-        var paragraphLines = clinicText.statementLines
+        var paragraphLines = clinicText.statementLines(balanceDue: bill.balanceDue)
         if let auth = bill.encounter.priorAuthorization {
             paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
         }

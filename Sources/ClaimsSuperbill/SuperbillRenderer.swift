@@ -59,6 +59,14 @@ public struct SuperbillRenderer: Sendable {
     public static let defaultStatement = "This is an itemized statement of services from an out-of-network provider. "
         + "Please submit it with your insurer's member claim form to request reimbursement."
 
+    /// Who paid and who is owed, agreeing with the balance: "has paid" only when nothing is due.
+    public static func assignmentStatement(balanceDue: Decimal) -> String {
+        let paid = balanceDue > 0
+            ? "The patient is responsible for the balance due shown above; benefits are not assigned to the provider. "
+            : "The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
+        return paid + "Please send any reimbursement to the patient (insured)."
+    }
+
     // MARK: - HTML
 
     public func html(_ bill: Superbill) -> String {
@@ -213,8 +221,7 @@ public struct SuperbillRenderer: Sendable {
         page += "<div class=\"statement\">"
         page += "<h2>Statement for out-of-network submission</h2>"
         page += "<p>\(e(clinic.superbillStatement ?? Self.defaultStatement))</p>"
-        page += "<p>The patient has paid the provider directly for the services listed; benefits are not assigned to the provider. "
-            + "Please send any reimbursement to the patient (insured).</p>"
+        page += "<p>\(e(Self.assignmentStatement(balanceDue: bill.balanceDue)))</p>"
         if let auth = encounter.priorAuthorization { page += "<p>Prior authorization: \(e(auth))</p>" }
         page += "</div>"
 
