@@ -16,8 +16,8 @@ struct DecodingContext {
     /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
     mutating func checkCharacters(_ text: String, _ field: @autoclosure () -> String) {
         // Fast path: printable ASCII without a separator needs no Unicode property lookups.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x2A && $0 != 0x3A && $0 != 0x5E && $0 != 0x7E && $0 != 0x7C }) { return }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || "*:^~|".unicodeScalars.contains($0) }) {
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !X12Separators.contains(byte: $0) }) { return }
+        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || X12Separators.contains($0) }) {
             let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
             fail(field(), "contains \(shown), which cannot be sent in a claim; remove it")
         }

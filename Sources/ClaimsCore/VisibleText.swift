@@ -32,3 +32,18 @@ public enum VisibleText {
         return value < 0x20 || (0x7F...0x9F).contains(value) || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
     }
 }
+
+/// The characters that separate X12 elements, components, repetitions and segments in our
+/// interchanges (`* : ^ ~`, and `|`, which some clearinghouses use): text that must travel in an 837P
+/// may not hold them. One definition for the encounter validator and the clinic profile loader.
+public enum X12Separators {
+    public static let scalars: Set<Unicode.Scalar> = ["*", ":", "^", "~", "|"]
+
+    public static func contains(_ scalar: Unicode.Scalar) -> Bool { scalars.contains(scalar) }
+
+    /// Whether the byte is one of the separators (they are all ASCII).
+    @inline(__always)
+    public static func contains(byte: UInt8) -> Bool {
+        byte == 0x2A || byte == 0x3A || byte == 0x5E || byte == 0x7E || byte == 0x7C
+    }
+}

@@ -47,7 +47,7 @@ public enum ClinicProfileLoader {
         /// within the element's length — refused here, with its line, instead of at every batch.
         func x12Text(_ node: Node?, _ what: String, element: String, length: ClosedRange<Int>) -> String? {
             guard let value = reader.string(node, what) else { return nil }
-            if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value > 0x7E || "*:^~|".unicodeScalars.contains($0) }) {
+            if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 || $0.value > 0x7E || X12Separators.contains($0) }) {
                 let shown = bad.value < 0x20 || bad.value == 0x7F ? "a control character" : "'\(bad)'"
                 reader.report(node, "\(what) contains \(shown), which cannot travel in an 837P (\(element)); use plain ASCII letters, digits and punctuation other than * : ^ ~ |")
             } else if !length.contains(value.count) {

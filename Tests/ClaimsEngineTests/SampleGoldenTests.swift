@@ -120,15 +120,10 @@ import Testing
         }
         let decoder = EncounterDecoder(codes: Self.rules.codes, payers: Set(Self.rules.payers.keys), asOf: Self.asOf)
         let records = try EncounterFileReader(decoder: decoder).readAll(path: Self.input.path)
-        let ledger = AuthorizationLedger(all: authorizations)
-        let evaluator = EncounterEvaluator(rules: Self.rules, asOf: Self.asOf)
+        // The one evaluation path `claims check` and the batch use (EvaluationPass).
+        let pass = EvaluationPass(rules: Self.rules, asOf: Self.asOf, ledger: AuthorizationLedger(all: authorizations))
         var report = CheckReport(asOf: Self.asOf)
-        for record in records {
-            let patient = record.encounter?.patient.id ?? ""
-            let evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patient))
-            ledger.consume(evaluation.authorizationUses, patientId: patient)
-            report.results.append(CheckReport.result(for: evaluation))
-        }
+        for record in records { report.results.append(CheckReport.result(for: try pass.evaluate(record))) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         Golden.check(String(decoding: try encoder.encode(report), as: UTF8.self) + "\n", against: Self.expected.appendingPathComponent("check.json"))
