@@ -13,6 +13,8 @@ public struct EncounterDocuments: Sendable {
     public var fhirClaim: Data?
     public var superbill: Superbill?
     public var problems: [InputError] = []
+    /// What the clinic profile reveals that does not stop billing (an unknown rendering provider).
+    public var warnings: [Warning] = []
 
     public var isRefused: Bool { !problems.isEmpty }
 }
@@ -55,6 +57,21 @@ public struct DocumentDrafter: Sendable {
         return problems
     }
 
+    /// The reason id of the warning for a rendering NPI the clinic profile does not list.
+    public static let unknownProviderRule = "clinic/unknown-rendering-provider"
+
+    /// Warnings only the clinic profile reveals (CONTRACT §6 `providers`): a rendering NPI the profile
+    /// does not list is billed all the same — the claim carries the encounter's name and NPI — but
+    /// the office should add the clinician (the superbill prints credentials and license from there).
+    /// A profile listing no providers predates them: nothing to compare with, no warning.
+    public func profileWarnings(of encounter: Encounter) -> [Warning] {
+        let npi = encounter.renderingProvider.npi
+        guard !clinic.providers.isEmpty, npi != billingNPI, !clinic.providers.contains(where: { $0.npi == npi }) else { return [] }
+        let provider = encounter.renderingProvider
+        return [Warning(rule: Self.unknownProviderRule,
+            message: "rendering provider \(provider.firstName) \(provider.lastName) (NPI \(npi)) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi")]
+    }
+
     /// The 837P encoder of `payer` (its header is checked once per payer, not per claim).
     public func encoder(for payer: PayerSlug) -> Claim837PEncoder? { encoders[payer] }
 
@@ -65,6 +82,7 @@ public struct DocumentDrafter: Sendable {
         guard let encounter = evaluation.encounter else { return documents }
         documents.problems = profileProblems(of: encounter)
         guard documents.problems.isEmpty else { return documents }
+        documents.warnings = profileWarnings(of: encounter)
         if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
             let (claim, problems) = encoder.prepare(evaluation)
             documents.problems += problems.map(\.inputError)
@@ -87,6 +105,7 @@ public struct DocumentDrafter: Sendable {
             }
         }
         if documents.isRefused {
+            documents.warnings = []
             documents.claim = nil
             documents.fhirClaim = nil
             documents.superbill = nil
