@@ -168,4 +168,33 @@ import Testing
         let unlisted = try Self.pass().check(record, drafter: withoutProviders)
         #expect(unlisted.errors.isEmpty && unlisted.warnings.isEmpty)
     }
+
+    // MARK: POLICY §5.4 in-network plans
+
+    /// A superbill line for a payer the clinic profile marks `in` network warns unless a waiver signed
+    /// on or before the date of service covers it; an out-of-network payer (the default) never warns.
+    @Test func anInNetworkSuperbillWithoutAWaiverIsAWarning() throws {
+        var clinic = try ClinicProfileLoader.load(path: Fixtures.repositoryRoot.appendingPathComponent("Samples/clinic.yaml").path)
+        var ketamine = Fixtures.encounter(id: "ENC-K", payer: "bcbs-il", diagnoses: ["F33.2"], services: [
+            ServiceLine(code: "96365", charge: 450), ServiceLine(code: "J3490", charge: 150, ndc: "42023011310", ndcQuantity: 1, ndcUnit: "ML"),
+        ], payments: [Payment(date: LocalDate(iso: "2026-11-03")!, amount: 600, method: "card")])
+        func waiverWarnings() throws -> [Warning] {
+            let drafter = DocumentDrafter(clinic: clinic, rules: Self.rules, statementDate: Self.asOf, created: Self.asOf)
+            let evaluation = try Self.pass().check(DecodedRecord(ordinal: 0, line: 0, id: "ENC-K", encounter: ketamine, errors: []), drafter: drafter)
+            #expect(evaluation.errors.isEmpty && evaluation.lines.map(\.decision) == [.superbill, .superbill], "\(evaluation.errors)")
+            return evaluation.warnings.filter { $0.rule == DocumentDrafter.inNetworkWaiverRule }
+        }
+        #expect(try waiverWarnings().isEmpty, "bcbs-il is out of network in the sample profile")
+        clinic.network["bcbs-il"] = .in
+        #expect(try waiverWarnings() == [Warning(rule: DocumentDrafter.inNetworkWaiverRule, message:
+            "in-network plan: a signed waiver is needed before the patient is charged (bcbs-il is in network in the clinic profile; no waiver signed on or before 2026-11-03 covers lines 1 (96365), 2 (J3490))")])
+        ketamine.agreements = [PatientAgreement(kind: .waiver, signed: LocalDate(iso: "2026-11-04")!)]
+        #expect(try waiverWarnings().count == 1, "a waiver signed after the service does not count")
+        ketamine.agreements = [PatientAgreement(kind: .waiver, signed: LocalDate(iso: "2026-11-03")!, codes: ["96365"])]
+        #expect(try waiverWarnings().first?.message.hasSuffix("covers line 2 (J3490))") == true, "the waiver names 96365 only")
+        ketamine.agreements = [PatientAgreement(kind: .waiver, signed: LocalDate(iso: "2026-11-01")!)]
+        #expect(try waiverWarnings().isEmpty)
+        ketamine.agreements = [PatientAgreement(kind: .abn, signed: LocalDate(iso: "2026-11-01")!, option: 2)]
+        #expect(try waiverWarnings().count == 1, "only a waiver counts")
+    }
 }

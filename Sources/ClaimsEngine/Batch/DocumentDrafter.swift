@@ -59,17 +59,34 @@ public struct DocumentDrafter: Sendable {
 
     /// The reason id of the warning for a rendering NPI the clinic profile does not list.
     public static let unknownProviderRule = "clinic/unknown-rendering-provider"
+    /// The reason id of the warning for a superbill to the patient of an in-network plan without a waiver.
+    public static let inNetworkWaiverRule = "clinic/in-network-waiver"
 
-    /// Warnings only the clinic profile reveals (CONTRACT §6 `providers`): a rendering NPI the profile
-    /// does not list is billed all the same — the claim carries the encounter's name and NPI — but
-    /// the office should add the clinician (the superbill prints credentials and license from there).
-    /// A profile listing no providers predates them: nothing to compare with, no warning.
-    public func profileWarnings(of encounter: Encounter) -> [Warning] {
-        let npi = encounter.renderingProvider.npi
-        guard !clinic.providers.isEmpty, npi != billingNPI, !clinic.providers.contains(where: { $0.npi == npi }) else { return [] }
+    /// Warnings only the clinic profile reveals; they do not stop billing.
+    /// - A rendering NPI the profile's `providers` do not list (CONTRACT §6): the claim carries the
+    ///   encounter's name and NPI all the same, but the office should add the clinician (the
+    ///   superbill prints credentials and license from there). A profile listing no providers
+    ///   predates them: nothing to compare with, no warning.
+    /// - `superbill` lines for a payer the profile's `network` marks `in` without a `waiver` signed on
+    ///   or before the date of service (POLICY §5.4): an in-network contract usually forbids charging
+    ///   the patient without one.
+    public func profileWarnings(of evaluation: EncounterEvaluation) -> [Warning] {
+        guard let encounter = evaluation.encounter else { return [] }
+        var warnings: [Warning] = []
         let provider = encounter.renderingProvider
-        return [Warning(rule: Self.unknownProviderRule,
-            message: "rendering provider \(provider.firstName) \(provider.lastName) (NPI \(npi)) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi")]
+        if !clinic.providers.isEmpty, provider.npi != billingNPI, !clinic.providers.contains(where: { $0.npi == provider.npi }) {
+            warnings.append(Warning(rule: Self.unknownProviderRule,
+                message: "rendering provider \(provider.firstName) \(provider.lastName) (NPI \(provider.npi)) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi"))
+        }
+        if clinic.network[encounter.payerSlug] == .in {
+            let unwaived = evaluation.lines.filter { $0.decision == .superbill && encounter.agreement(.waiver, covering: $0.code) == nil }
+            if !unwaived.isEmpty {
+                let lines = unwaived.map { "\($0.line) (\($0.code))" }.joined(separator: ", ")
+                warnings.append(Warning(rule: Self.inNetworkWaiverRule,
+                    message: "in-network plan: a signed waiver is needed before the patient is charged (\(encounter.payerSlug) is in network in the clinic profile; no waiver signed on or before \(encounter.dateOfService.iso) covers line\(unwaived.count == 1 ? "" : "s") \(lines))"))
+            }
+        }
+        return warnings
     }
 
     /// The 837P encoder of `payer` (its header is checked once per payer, not per claim).
@@ -82,7 +99,7 @@ public struct DocumentDrafter: Sendable {
         guard let encounter = evaluation.encounter else { return documents }
         documents.problems = profileProblems(of: encounter)
         guard documents.problems.isEmpty else { return documents }
-        documents.warnings = profileWarnings(of: encounter)
+        documents.warnings = profileWarnings(of: evaluation)
         if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
             let (claim, problems) = encoder.prepare(evaluation)
             documents.problems += problems.map(\.inputError)
