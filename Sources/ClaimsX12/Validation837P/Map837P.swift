@@ -1,0 +1,216 @@
+/// The 005010X222A1 implementation guide as a tree of loops and segments (read once from
+/// `Map837PTable`), in the shape the independent validator pyx12 walks: children ordered by
+/// position, usage R/S/N, repeat limits, element types, lengths and code lists.
+struct Map837P: Sendable {
+    enum Usage: Character, Sendable { case required = "R", situational = "S", notUsed = "N" }
+
+    enum DataType: String, Sendable { case id = "ID", an = "AN", n0 = "N0", n2 = "N2", r = "R", dt = "DT", tm = "TM" }
+
+    struct Element: Sendable {
+        var seq: Int
+        var dataElement: String
+        var type: DataType
+        var minLength: Int
+        var maxLength: Int
+        var usage: Usage
+        var codes: Set<String>
+        /// The name of an external code set (`pos`, `states`, …), checked against `Map837P.codeSets`.
+        var externalCodes: String?
+        /// The only pattern the guide uses: exactly nine digits (an SSN or EIN).
+        var nineDigits: Bool
+        var name: String
+    }
+
+    struct Composite: Sendable {
+        var seq: Int
+        var usage: Usage
+        var name: String
+        var components: [Element]
+    }
+
+    enum Position: Sendable {
+        case element(Element)
+        case composite(Composite)
+    }
+
+    /// An X12 syntax note: P (all or none), R (at least one), C (if the first, all the others),
+    /// L (if the first, at least one other), E (at most one), over 1-based element positions.
+    struct SyntaxRule: Sendable {
+        var kind: Character
+        var positions: [Int]
+        var text: String
+    }
+
+    struct Segment: Sendable {
+        var positions: [Position]
+        var syntax: [SyntaxRule]
+        /// Where the qualifier that tells same-id segments apart sits (pyx12's "unique key"):
+        /// element index, component index (composites), and its codes.
+        var key: (element: Int, component: Int?, codes: Set<String>)?
+    }
+
+    struct Node: Sendable {
+        var isLoop: Bool
+        var id: String
+        var name: String
+        var usage: Usage
+        var maxRepeat: Int
+        var pos: Int
+        var parent: Int
+        var children: [Int] = []
+        /// Index into the counters: nodes with the same path (same-id segments of one loop) share one.
+        var counter: Int = 0
+        /// Counters of everything under a loop: `counter + 1 ..< counterEnd`.
+        var counterEnd: Int = 0
+        var segment: Segment?
+    }
+
+    /// Node 0 is the root; its only child is the interchange loop.
+    private(set) var nodes: [Node]
+    private(set) var counterCount = 0
+    private(set) var codeSets: [String: Set<String>] = [:]
+
+    static let shared = Map837P(table: Map837PTable.text)
+
+    init(table: String) {
+        nodes = [Node(isLoop: true, id: "", name: "", usage: .required, maxRepeat: 1, pos: 0, parent: -1)]
+        var stack: [(depth: Int, node: Int)] = [(-1, 0)]
+        // The composite being filled and the depth of its line: deeper element lines are its components.
+        var currentComposite: (position: Int, depth: Int)?
+        var currentSegment = -1
+        for line in table.split(separator: "\n", omittingEmptySubsequences: true) {
+            let depth = line.prefix(while: { $0 == " " }).count
+            let body = line.dropFirst(depth)
+            guard let kind = body.first else { continue }
+            let fields = body.dropFirst(2).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+            switch kind {
+            case "L", "S":
+                while let top = stack.last, top.depth >= depth { stack.removeLast() }
+                let parent = stack.last?.node ?? 0
+                let isLoop = kind == "L"
+                var node = Node(isLoop: isLoop, id: fields[0], name: fields[4], usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
+                                maxRepeat: Map837P.repeatLimit(fields[2]), pos: Int(fields[3]) ?? 0, parent: parent)
+                if !isLoop {
+                    let rules = fields[5].split(separator: " ").map { Map837P.syntaxRule(String($0)) }
+                    node.segment = Segment(positions: [], syntax: rules.compactMap { $0 }, key: nil)
+                }
+                nodes.append(node)
+                let index = nodes.count - 1
+                nodes[parent].children.append(index)
+                if isLoop { stack.append((depth, index)) } else { currentSegment = index }
+                currentComposite = nil
+            case "E":
+                guard currentSegment > 0 else { continue }
+                let element = Map837P.element(fields)
+                if let composite = currentComposite, depth > composite.depth,
+                   case .composite(var value) = nodes[currentSegment].segment!.positions[composite.position] {
+                    value.components.append(element)
+                    nodes[currentSegment].segment!.positions[composite.position] = .composite(value)
+                } else {
+                    nodes[currentSegment].segment!.positions.append(.element(element))
+                    currentComposite = nil
+                }
+            case "C":
+                guard currentSegment > 0 else { continue }
+                nodes[currentSegment].segment!.positions.append(
+                    .composite(Composite(seq: Int(fields[0]) ?? 0, usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
+                                         name: fields[2], components: [])))
+                currentComposite = (nodes[currentSegment].segment!.positions.count - 1, depth)
+            case "X":
+                codeSets[fields[0]] = Set(fields[1].split(separator: " ").map(String.init))
+            default:
+                continue
+            }
+        }
+        let positions = nodes.map(\.pos)
+        for index in nodes.indices {
+            nodes[index].children.sort { positions[$0] < positions[$1] }  // stable in Swift: document order within a position
+            if var segment = nodes[index].segment {
+                segment.key = Map837P.uniqueKey(id: nodes[index].id, segment.positions)
+                nodes[index].segment = segment
+            }
+        }
+        var counterIndex: [String: Int] = [:]
+        assignCounters(0, path: "", into: &counterIndex)
+        counterCount = counterIndex.count + 1
+    }
+
+    private mutating func assignCounters(_ index: Int, path: String, into table: inout [String: Int]) {
+        let own = index == 0 ? "" : path + "/" + nodes[index].id
+        if index != 0 {
+            if let existing = table[own] { nodes[index].counter = existing } else {
+                table[own] = table.count + 1
+                nodes[index].counter = table.count
+            }
+        }
+        for child in nodes[index].children { assignCounters(child, path: own, into: &table) }
+        nodes[index].counterEnd = table.count + 1
+    }
+
+    static func repeatLimit(_ text: String) -> Int { Int(text) ?? Int.max }
+
+    static func element(_ fields: [String]) -> Element {
+        let codes = fields[6]
+        return Element(seq: Int(fields[0]) ?? 0, dataElement: fields[1], type: DataType(rawValue: fields[2]) ?? .an,
+                       minLength: Int(fields[3]) ?? 0, maxLength: Int(fields[4]) ?? Int.max,
+                       usage: Usage(rawValue: fields[5].first ?? "S") ?? .situational,
+                       codes: codes.hasPrefix("@") ? [] : Set(codes.split(separator: " ").map(String.init)),
+                       externalCodes: codes.hasPrefix("@") ? String(codes.dropFirst()) : nil,
+                       nineDigits: fields[7] == "[0-9]{9}", name: fields[8])
+    }
+
+    static func syntaxRule(_ text: String) -> SyntaxRule? {
+        guard let kind = text.first, "PRCLE".contains(kind), text.count >= 5, (text.count - 1) % 2 == 0 else { return nil }
+        let digits = Array(text.dropFirst())
+        let positions = stride(from: 0, to: digits.count, by: 2).compactMap { Int(String(digits[$0...$0 + 1])) }
+        return SyntaxRule(kind: kind, positions: positions, text: text)
+    }
+
+    /// pyx12's rule for telling same-id segments apart: a required ID element at 01 with codes,
+    /// else an ID first component of a composite at 01 with codes, else (HL) the codes of HL03.
+    static func uniqueKey(id: String, _ positions: [Position]) -> (element: Int, component: Int?, codes: Set<String>)? {
+        if case .element(let first)? = positions.first, first.type == .id, first.usage == .required, !first.codes.isEmpty {
+            return (0, nil, first.codes)
+        }
+        if case .composite(let first)? = positions.first, let component = first.components.first, component.type == .id, !component.codes.isEmpty {
+            return (0, 0, component.codes)
+        }
+        if id == "HL", positions.count > 2, case .element(let level) = positions[2], !level.codes.isEmpty {
+            return (2, nil, level.codes)
+        }
+        return nil
+    }
+
+    /// Does a segment read from a file match this segment node (id, then its qualifier)?
+    func matches(_ index: Int, _ segment: X12Segment) -> Bool {
+        let node = nodes[index]
+        guard !node.isLoop, node.id == segment.id else { return false }
+        guard let key = node.segment?.key else { return true }
+        let element = segment[key.element + 1]
+        let value: String
+        if let component = key.component {
+            let components = element?.components ?? []
+            value = component < components.count ? components[component] : ""
+        } else {
+            value = element?.value ?? ""
+        }
+        return key.codes.contains(value)
+    }
+
+    func isRoot(_ index: Int) -> Bool { index == 0 }
+
+    /// The closest enclosing loop of a node (the root for the interchange loop).
+    func parentLoop(_ index: Int) -> Int { index == 0 ? 0 : nodes[index].parent }
+
+    /// The loop path of a node, for messages: `2000B/2300`.
+    func loopName(_ index: Int) -> String {
+        var names: [String] = []
+        var current = nodes[index].isLoop ? index : nodes[index].parent
+        while current > 0 {
+            let id = nodes[current].id
+            if !id.hasSuffix("_LOOP") && id != "HEADER" && id != "DETAIL" && id != "FOOTER" { names.append(id) }
+            current = nodes[current].parent
+        }
+        return names.reversed().joined(separator: "/")
+    }
+}
