@@ -36,6 +36,9 @@ public struct X12SegmentStream: Sendable {
     private var stopped = false
     private var started = false
     private var skippingLongSegment = false
+    /// Bytes of the unfinished segment at the start of `buffer` already searched for its terminator
+    /// (so tiny chunks do not rescan it: linear time however the input arrives).
+    private var searched = 0
 
     public init() {}
 
@@ -93,6 +96,8 @@ public struct X12SegmentStream: Sendable {
             guard index < buffer.count else { return }
             started = true
             let remaining = buffer.count - index
+            // "I" or "IS" at the end of a chunk may be the start of an ISA: wait for the next chunk.
+            if remaining < 3 && !final && Array("ISA".utf8).starts(with: buffer[index...]) { return }
             if remaining >= 3 && buffer[index] == 0x49 && buffer[index + 1] == 0x53 && buffer[index + 2] == 0x41 {
                 guard remaining >= X12Reader.isaLength || final else { return }
                 let end = min(buffer.count, index + X12Reader.isaLength)
@@ -118,17 +123,27 @@ public struct X12SegmentStream: Sendable {
                 continue
             }
             guard let separators else {
+                // Quote the same 20 characters however the input is cut.
+                if remaining < 20 && !final { return }
                 fail("the input does not start with an ISA segment (found '\(Self.preview(buffer[index...]))')", at: index)
                 return
             }
-            guard let end = buffer[index...].firstIndex(of: separators.terminator) else {
+            let terminatorText = X12Delimiters.describe(Unicode.Scalar(separators.terminator))
+            let found = buffer[min(buffer.count, index + searched)...].firstIndex(of: separators.terminator)
+            searched = found == nil ? remaining : 0
+            // Too long, whether or not this chunk holds its end (the same finding however the file is cut).
+            if (found ?? buffer.count) - index > Self.maxSegmentBytes {
+                fail("a segment runs on for more than \(Self.maxSegmentBytes) bytes without the terminator \(terminatorText); it was skipped",
+                     at: index, fatal: false)
+                number += 1; searched = 0
+                let stop = found.map { $0 + 1 } ?? buffer.count
+                skippingLongSegment = found == nil
+                line += newlines(index..<stop); index = stop
+                continue
+            }
+            guard let end = found else {
                 if final {
-                    fail("the last segment ('\(Self.preview(buffer[index...]))') is not terminated by \(X12Delimiters.describe(Unicode.Scalar(separators.terminator)))", at: index)
-                } else if remaining > Self.maxSegmentBytes {
-                    fail("a segment runs on for more than \(Self.maxSegmentBytes) bytes without the terminator "
-                         + "\(X12Delimiters.describe(Unicode.Scalar(separators.terminator))); it was skipped", at: index, fatal: false)
-                    number += 1; skippingLongSegment = true
-                    line += newlines(index..<buffer.count); index = buffer.count
+                    fail("the last segment ('\(Self.preview(buffer[index...]))') is not terminated by \(terminatorText)", at: index)
                 }
                 return
             }

@@ -14,6 +14,8 @@ struct Map837P: Sendable {
         var maxLength: Int
         var usage: Usage
         var codes: Set<String>
+        /// The first code as the guide lists it (pyx12 names same-position segments by it: `REF[G1]`).
+        var firstCode: String?
         /// The name of an external code set (`pos`, `states`, …), checked against `Map837P.codeSets`.
         var externalCodes: String?
         /// The only pattern the guide uses: exactly nine digits (an SSN or EIN).
@@ -122,9 +124,10 @@ struct Map837P: Sendable {
                 continue
             }
         }
-        let positions = nodes.map(\.pos)
+        // pyx12's order: by position; at one position loops before segments, each in document order.
+        let order = nodes.indices.map { (nodes[$0].pos, nodes[$0].isLoop ? 0 : 1, $0) }
         for index in nodes.indices {
-            nodes[index].children.sort { positions[$0] < positions[$1] }  // stable in Swift: document order within a position
+            nodes[index].children.sort { order[$0] < order[$1] }
             if var segment = nodes[index].segment {
                 segment.key = Map837P.uniqueKey(id: nodes[index].id, segment.positions)
                 nodes[index].segment = segment
@@ -135,8 +138,16 @@ struct Map837P: Sendable {
         counterCount = counterIndex.count + 1
     }
 
+    /// Counters are keyed by pyx12's node path: `…/2300/REF[G1]` for segments sharing a position
+    /// (told apart by the first code of their qualifier), `…/2300/CLM` otherwise.
     private mutating func assignCounters(_ index: Int, path: String, into table: inout [String: Int]) {
-        let own = index == 0 ? "" : path + "/" + nodes[index].id
+        var name = nodes[index].id
+        if !nodes[index].isLoop, index != 0 {
+            let parent = nodes[index].parent
+            let sharesPosition = nodes[parent].children.filter { nodes[$0].pos == nodes[index].pos }.count > 1
+            if sharesPosition, let code = Map837P.keyFirstCode(id: name, nodes[index].segment?.positions ?? []) { name += "[\(code)]" }
+        }
+        let own = index == 0 ? "" : path + "/" + name
         if index != 0 {
             if let existing = table[own] { nodes[index].counter = existing } else {
                 table[own] = table.count + 1
@@ -155,6 +166,7 @@ struct Map837P: Sendable {
                        minLength: Int(fields[3]) ?? 0, maxLength: Int(fields[4]) ?? Int.max,
                        usage: Usage(rawValue: fields[5].first ?? "S") ?? .situational,
                        codes: codes.hasPrefix("@") ? [] : Set(codes.split(separator: " ").map(String.init)),
+                       firstCode: codes.hasPrefix("@") ? nil : codes.split(separator: " ").first.map(String.init),
                        externalCodes: codes.hasPrefix("@") ? String(codes.dropFirst()) : nil,
                        nineDigits: fields[7] == "[0-9]{9}", name: fields[8])
     }
@@ -178,6 +190,17 @@ struct Map837P: Sendable {
         if id == "HL", positions.count > 2, case .element(let level) = positions[2], !level.codes.isEmpty {
             return (2, nil, level.codes)
         }
+        return nil
+    }
+
+    /// The first code of the element pyx12 guesses tells same-position segments apart (its
+    /// `guess_unique_key_id_element`: like `uniqueKey`, but the element at 01 need not be required).
+    static func keyFirstCode(id: String, _ positions: [Position]) -> String? {
+        if case .element(let first)? = positions.first, first.type == .id, !first.codes.isEmpty { return first.firstCode }
+        if case .composite(let first)? = positions.first, let component = first.components.first, component.type == .id, !component.codes.isEmpty {
+            return component.firstCode
+        }
+        if id == "HL", positions.count > 2, case .element(let level) = positions[2], !level.codes.isEmpty { return level.firstCode }
         return nil
     }
 
