@@ -209,8 +209,22 @@ struct ClaimChecks837P {
         problems += found
     }
 
+    /// An R value as an exact Decimal (digits read directly: no locale, no Foundation parser for the
+    /// usual amounts); nil when it is not a number.
     static func decimal(_ text: String) -> Decimal? {
         guard ElementChecks837P.isDecimal(text.utf8), !text.isEmpty else { return nil }
-        return Decimal(string: text, locale: posix)
+        var significand: UInt64 = 0, scale = 0, digits = 0, negative = false, afterPoint = false
+        for byte in text.utf8 {
+            switch byte {
+            case 0x2D: negative = true
+            case 0x2E: afterPoint = true
+            default:
+                digits += 1
+                if digits > 18 { return Decimal(string: text, locale: posix) }
+                significand = significand * 10 + UInt64(byte - 0x30)
+                if afterPoint { scale += 1 }
+            }
+        }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
     }
 }

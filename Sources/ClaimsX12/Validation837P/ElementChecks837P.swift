@@ -23,24 +23,28 @@ struct ElementChecks837P {
         }
         var formatQualifiers: [String] = []
         var dateFormat: String?
-        for (index, position) in positions.enumerated() {
-            let data = index < segment.elements.count ? segment.elements[index] : nil
-            switch position {
+        let isDTP = id == "DTP"
+        let present = segment.elements.count
+        for index in positions.indices {
+            // Absent elements matter only when required (most positions of most segments are absent).
+            if index >= present && !spec.requiredPositions.contains(index) { continue }
+            let data = index < present ? segment.elements[index] : nil
+            switch positions[index] {
             case .composite(let composite):
                 checkComposite(composite, data, id: id, into: &problems)
             case .element(let element):
                 let value = data?.value ?? ""
-                if id == "DTP" && index == 1 && ["RD8", "D8", "D6", "DT", "TM"].contains(value) { dateFormat = value }
-                if element.dataElement == "1250" { formatQualifiers += element.codes }
+                if isDTP && index == 1 && Self.dateFormats.contains(value) { dateFormat = value }
+                if element.isFormatQualifier { formatQualifiers += element.codes }
                 var formats: [String] = []
-                if id == "DTP" && index == 2 { formats = dateFormat.map { [$0] } ?? [] }
-                else if element.dataElement == "1251" { formats = formatQualifiers }
-                if let data, data.repetitions.count > 1 || data.components.count > 1 {
+                if isDTP && index == 2 { formats = dateFormat.map { [$0] } ?? [] }
+                else if element.isFormatted { formats = formatQualifiers }
+                if let data, !data.isSimple, data.repetitionCount > 1 || data.components.count > 1 {
                     problems.append(Problem(element: X12Finding.reference(id, index + 1), rule: "x12/element-type",
                                             message: "\(X12Finding.reference(id, index + 1)) (\(element.name)) is a simple element but holds components or repetitions ('\(data)'); remove the component separators"))
                     continue
                 }
-                checkValue(element, value, reference: X12Finding.reference(id, index + 1), formats: formats, required: element.usage == .required, into: &problems)
+                checkValue(element, value, reference: X12Finding.reference(id, index + 1), formats: formats, into: &problems)
             }
         }
         for rule in spec.syntax {
@@ -52,8 +56,9 @@ struct ElementChecks837P {
     }
 
     private func checkComposite(_ composite: Map837P.Composite, _ data: X12Element?, id: String, into problems: inout [Problem]) {
-        let reference = X12Finding.reference(id, composite.seq)
         let components = data?.components ?? []
+        // Built only when needed: most elements are fine, and this runs for every element of the file.
+        var reference: String { X12Finding.reference(id, composite.seq) }
         let present = components.contains { !$0.isEmpty }
         if !present {
             if composite.usage == .required {
@@ -67,7 +72,7 @@ struct ElementChecks837P {
                                     message: "\(reference) (\(composite.name)) is not used in 005010X222A1; remove it"))
             return
         }
-        if let data, data.repetitions.count > 1 {
+        if let data, data.repetitionCount > 1 {
             problems.append(Problem(element: reference, rule: "x12/element-type",
                                     message: "\(reference) (\(composite.name)) repeats; the guide allows one occurrence"))
         }
@@ -77,24 +82,25 @@ struct ElementChecks837P {
         }
         for (index, element) in composite.components.enumerated() {
             let value = index < components.count ? components[index] : ""
-            checkValue(element, value, reference: X12Finding.reference(id, composite.seq, index + 1), formats: [],
-                       required: element.usage == .required, into: &problems)
+            checkValue(element, value, reference: X12Finding.reference(id, composite.seq, index + 1), formats: [], into: &problems)
         }
     }
 
-    private func checkValue(_ element: Map837P.Element, _ value: String, reference: String, formats: [String], required: Bool,
+    private func checkValue(_ element: Map837P.Element, _ value: String, reference: @autoclosure () -> String, formats: [String],
                             into problems: inout [Problem]) {
         func fail(_ rule: String, _ message: String) {
+            let reference = reference()
             problems.append(Problem(element: reference, rule: rule, message: "\(reference) (\(element.name)) \(message)"))
         }
         if value.isEmpty {
-            if required { fail("x12/element-missing", "is required but missing") }
+            if element.usage == .required { fail("x12/element-missing", "is required but missing") }
             return
         }
         if element.usage == .notUsed { fail("x12/element-not-used", "is not used in 005010X222A1; remove '\(Self.quote(value))'"); return }
         let bytes = value.utf8
         let numeric = element.type == .r || element.type == .n0 || element.type == .n2
-        let length = numeric ? bytes.reduce(0) { $0 + ($1 == 0x2D || $1 == 0x2E ? 0 : 1) } : value.count
+        let ascii = bytes.allSatisfy { $0 < 0x80 }
+        let length = numeric ? bytes.reduce(0) { $0 + ($1 == 0x2D || $1 == 0x2E ? 0 : 1) } : (ascii ? bytes.count : value.unicodeScalars.count)
         if length < element.minLength {
             fail("x12/element-length", "'\(Self.quote(value))' has \(length) characters; it takes at least \(element.minLength)")
         } else if length > element.maxLength {
@@ -125,7 +131,7 @@ struct ElementChecks837P {
         case .tm:
             if !X12DateTime.isTime(value) { fail("x12/element-time", "'\(Self.quote(value))' is not a time (HHMM, HHMMSS or HHMMSSDD)") }
         case .an, .id:
-            if let bad = value.unicodeScalars.first(where: { !Self.isExtendedCharacter($0) }) {
+            if !ascii, let bad = value.unicodeScalars.first(where: { !Self.isExtendedCharacter($0) }) {
                 fail("x12/element-character", "'\(Self.quote(value))' contains '\(Self.quote(String(bad)))', outside the X12 extended character set")
             }
         }
@@ -138,10 +144,24 @@ struct ElementChecks837P {
         }
     }
 
+    static let dateFormats: Set<String> = ["RD8", "D8", "D6", "DT", "TM"]
+
     static func syntaxProblem(_ rule: Map837P.SyntaxRule, _ segment: X12Segment) -> String? {
+        var count = 0
+        for position in rule.positions where !(segment[position]?.isEmpty ?? true) { count += 1 }
+        let firstPresent = !(segment[rule.positions[0]]?.isEmpty ?? true)
+        let broken: Bool
+        switch rule.kind {
+        case "P": broken = count != 0 && count != rule.positions.count
+        case "R": broken = count == 0
+        case "E": broken = count > 1
+        case "C": broken = firstPresent && count != rule.positions.count
+        case "L": broken = firstPresent && count == 1
+        default: broken = false
+        }
+        guard broken else { return nil }
         let present = rule.positions.map { !(segment[$0]?.isEmpty ?? true) }
         let names = rule.positions.map { X12Finding.reference(segment.id, $0) }
-        let count = present.filter { $0 }.count
         switch rule.kind {
         case "P" where count != 0 && count != present.count:
             return "syntax note \(rule.text): \(names.joined(separator: ", ")) go together; give all of them or none"

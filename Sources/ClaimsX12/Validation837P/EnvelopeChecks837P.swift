@@ -29,6 +29,16 @@ struct EnvelopeChecks837P {
         func fail(_ rule: String, _ message: String, _ element: Int? = nil) {
             problems.append(Problem(element: element, rule: rule, message: message))
         }
+        /// A trailer's count (element 1) and control number (element 2) against its header's.
+        func trailer(_ open: Open, header: String, holds: (Int) -> String) {
+            if Int(segment.value(1)) != open.count {
+                fail("x12/envelope-count", "\(segment.id)01 is '\(segment.value(1))' but \(holds(open.count)); set \(segment.id)01 to \(open.count)", 1)
+            }
+            if segment.value(2) != open.control {
+                fail("x12/control-number-match",
+                     "\(segment.id)02 '\(segment.value(2))' does not match \(header) '\(open.control)' of segment \(open.segment); they must be equal", 2)
+            }
+        }
         if transaction != nil { transaction!.count += 1 }
         switch segment.id {
         case "ISA":
@@ -45,12 +55,7 @@ struct EnvelopeChecks837P {
         case "IEA":
             guard let open = interchange else { fail("x12/envelope-nesting", "IEA without an ISA"); break }
             if group != nil { fail("x12/envelope-nesting", "IEA before the GE closing the group; close the group with GE first") }
-            if Int(segment.value(1)) != open.count {
-                fail("x12/envelope-count", "IEA01 is '\(segment.value(1))' but the interchange holds \(open.count) functional group(s); set IEA01 to \(open.count)", 1)
-            }
-            if segment.value(2) != open.control {
-                fail("x12/control-number-match", "IEA02 '\(segment.value(2))' does not match ISA13 '\(open.control)' of segment \(open.segment); they must be equal", 2)
-            }
+            trailer(open, header: "ISA13") { "the interchange holds \($0) functional group(s)" }
             interchange = nil; group = nil
         case "GS":
             if interchange == nil { fail("x12/envelope-nesting", "GS outside an ISA/IEA interchange") }
@@ -67,12 +72,7 @@ struct EnvelopeChecks837P {
         case "GE":
             guard let open = group else { fail("x12/envelope-nesting", "GE without a GS"); break }
             if transaction != nil { fail("x12/envelope-nesting", "GE before the SE closing the transaction set; close it with SE first") }
-            if Int(segment.value(1)) != open.count {
-                fail("x12/envelope-count", "GE01 is '\(segment.value(1))' but the group holds \(open.count) transaction set(s); set GE01 to \(open.count)", 1)
-            }
-            if segment.value(2) != open.control {
-                fail("x12/control-number-match", "GE02 '\(segment.value(2))' does not match GS06 '\(open.control)' of segment \(open.segment); they must be equal", 2)
-            }
+            trailer(open, header: "GS06") { "the group holds \($0) transaction set(s)" }
             group = nil; transaction = nil
         case "ST":
             if group == nil { fail("x12/envelope-nesting", "ST outside a GS/GE group") }
@@ -91,12 +91,7 @@ struct EnvelopeChecks837P {
             transactionSets += 1
         case "SE":
             guard let open = transaction else { fail("x12/envelope-nesting", "SE without an ST"); break }
-            if Int(segment.value(1)) != open.count {
-                fail("x12/envelope-count", "SE01 is '\(segment.value(1))' but the transaction set has \(open.count) segments from ST to SE; set SE01 to \(open.count)", 1)
-            }
-            if segment.value(2) != open.control {
-                fail("x12/control-number-match", "SE02 '\(segment.value(2))' does not match ST02 '\(open.control)' of segment \(open.segment); they must be equal", 2)
-            }
+            trailer(open, header: "ST02") { "the transaction set has \($0) segments from ST to SE" }
             transaction = nil
         default:
             if transaction == nil {

@@ -6,21 +6,34 @@ struct Map837P: Sendable {
 
     enum DataType: String, Sendable { case id = "ID", an = "AN", n0 = "N0", n2 = "N2", r = "R", dt = "DT", tm = "TM" }
 
-    struct Element: Sendable {
-        var seq: Int
-        var dataElement: String
-        var type: DataType
-        var minLength: Int
-        var maxLength: Int
-        var usage: Usage
-        var codes: Set<String>
+    /// A class, not a struct: read for every element of every file, so passing it around is one
+    /// reference count instead of one per string and set inside.
+    final class Element: Sendable {
+        let seq: Int
+        let dataElement: String
+        let type: DataType
+        let minLength: Int
+        let maxLength: Int
+        let usage: Usage
+        let codes: Set<String>
         /// The first code as the guide lists it (pyx12 names same-position segments by it: `REF[G1]`).
-        var firstCode: String?
+        let firstCode: String?
         /// The name of an external code set (`pos`, `states`, …), checked against `Map837P.codeSets`.
-        var externalCodes: String?
+        let externalCodes: String?
         /// The only pattern the guide uses: exactly nine digits (an SSN or EIN).
-        var nineDigits: Bool
-        var name: String
+        let nineDigits: Bool
+        let name: String
+        /// Data element 1250 (a date-time format qualifier) and 1251 (a date-time in that format).
+        let isFormatQualifier: Bool
+        let isFormatted: Bool
+
+        init(seq: Int, dataElement: String, type: DataType, minLength: Int, maxLength: Int, usage: Usage, codes: Set<String>,
+             firstCode: String?, externalCodes: String?, nineDigits: Bool, name: String) {
+            self.seq = seq; self.dataElement = dataElement; self.type = type; self.minLength = minLength; self.maxLength = maxLength
+            self.usage = usage; self.codes = codes; self.firstCode = firstCode; self.externalCodes = externalCodes
+            self.nineDigits = nineDigits; self.name = name
+            isFormatQualifier = dataElement == "1250"; isFormatted = dataElement == "1251"
+        }
     }
 
     struct Composite: Sendable {
@@ -45,6 +58,8 @@ struct Map837P: Sendable {
 
     struct Segment: Sendable {
         var positions: [Position]
+        /// Indexes of the required positions (checked even when the segment stops before them).
+        var requiredPositions: Set<Int> = []
         var syntax: [SyntaxRule]
         /// Where the qualifier that tells same-id segments apart sits (pyx12's "unique key"):
         /// element index, component index (composites), and its codes.
@@ -130,12 +145,21 @@ struct Map837P: Sendable {
             nodes[index].children.sort { order[$0] < order[$1] }
             if var segment = nodes[index].segment {
                 segment.key = Map837P.uniqueKey(id: nodes[index].id, segment.positions)
+                segment.requiredPositions = Set(segment.positions.indices.filter { position in
+                    switch segment.positions[position] {
+                    case .element(let element): element.usage == .required
+                    case .composite(let composite): composite.usage == .required
+                    }
+                })
                 nodes[index].segment = segment
             }
         }
         var counterIndex: [String: Int] = [:]
         assignCounters(0, path: "", into: &counterIndex)
         counterCount = counterIndex.count + 1
+        loopNames = nodes.indices.map(computeLoopName)
+        idCodes = nodes.map { $0.isLoop ? 0 : Map837P.segmentCode($0.id) }
+        keys = nodes.map { node in node.segment?.key.map { SegmentKey(element: $0.element, component: $0.component, codes: $0.codes) } }
     }
 
     /// Counters are keyed by pyx12's node path: `…/2300/REF[G1]` for segments sharing a position
@@ -205,10 +229,9 @@ struct Map837P: Sendable {
     }
 
     /// Does a segment read from a file match this segment node (id, then its qualifier)?
-    func matches(_ index: Int, _ segment: X12Segment) -> Bool {
-        let node = nodes[index]
-        guard !node.isLoop, node.id == segment.id else { return false }
-        guard let key = node.segment?.key else { return true }
+    func matches(_ index: Int, _ segment: X12Segment, code: UInt32) -> Bool {
+        guard idCodes[index] == code, !nodes[index].isLoop else { return false }
+        guard let key = keys[index] else { return true }
         let element = segment[key.element + 1]
         let value: String
         if let component = key.component {
@@ -225,8 +248,32 @@ struct Map837P: Sendable {
     /// The closest enclosing loop of a node (the root for the interchange loop).
     func parentLoop(_ index: Int) -> Int { index == 0 ? 0 : nodes[index].parent }
 
+    /// Each node's segment id as a number (`segmentCode`), and its qualifier key: compared for every
+    /// segment read, so kept apart from the nodes (no copy of a node per comparison).
+    private(set) var idCodes: [UInt32] = []
+    private(set) var keys: [SegmentKey?] = []
+
+    final class SegmentKey: Sendable {
+        let element: Int
+        let component: Int?
+        let codes: Set<String>
+        init(element: Int, component: Int?, codes: Set<String>) { self.element = element; self.component = component; self.codes = codes }
+    }
+
+    /// Up to three ASCII bytes of a segment id packed in a number: ids compare as one integer.
+    static func segmentCode(_ id: String) -> UInt32 {
+        var code: UInt32 = 0
+        for byte in id.utf8.prefix(4) { code = code << 8 | UInt32(byte) }
+        return code
+    }
+
+    /// The loop path of every node, worked out once (a finding names it; every segment may need it).
+    private(set) var loopNames: [String] = []
+
     /// The loop path of a node, for messages: `2000B/2300`.
-    func loopName(_ index: Int) -> String {
+    func loopName(_ index: Int) -> String { loopNames[index] }
+
+    private func computeLoopName(_ index: Int) -> String {
         var names: [String] = []
         var current = nodes[index].isLoop ? index : nodes[index].parent
         while current > 0 {

@@ -16,6 +16,8 @@ struct MapWalker837P {
     /// (a later segment at the same position may still satisfy them).
     private var pendingMissing: [StructureProblem] = []
     private var problems: [StructureProblem] = []
+    /// The id of the segment being placed, as `Map837P.segmentCode`.
+    private var code: UInt32 = 0
 
     init(map: Map837P) {
         self.map = map
@@ -26,6 +28,7 @@ struct MapWalker837P {
     /// nil when the segment fits nowhere (the current node stays as it was).
     mutating func walk(from current: Int, _ segment: X12Segment) -> (node: Int?, problems: [StructureProblem]) {
         pendingMissing = []; problems = []
+        code = Map837P.segmentCode(segment.id)
         var loop = map.nodes[current].isLoop ? current : map.parentLoop(current)
         var position = map.nodes[current].pos
         while true {
@@ -52,7 +55,7 @@ struct MapWalker837P {
                 if isLoopMatch(child, segment) { return enter(child, segment) }
                 continue
             }
-            if map.matches(child, segment) {
+            if map.matches(child, segment, code: code) {
                 // The first segment of the loop being scanned: the loop repeats.
                 if !map.isRoot(loop), isLoopMatch(loop, segment) {
                     return enter(loop, segment)
@@ -80,7 +83,7 @@ struct MapWalker837P {
             }
             return matched
         }
-        if map.matches(first, segment) { return true }
+        if map.matches(first, segment, code: code) { return true }
         if map.nodes[loop].usage == .required && counts[map.nodes[loop].counter] < 1 {
             pendingMissing.append(StructureProblem(kind: .loopMissing, node: loop))
         }
@@ -90,7 +93,7 @@ struct MapWalker837P {
     /// Enters `loop` (and the wrapped loops down to the one `segment` opens): counts it, starts its
     /// children's counts over.
     private mutating func enter(_ loop: Int, _ segment: X12Segment) -> Int? {
-        if let first = map.nodes[loop].children.first, !map.nodes[first].isLoop, map.matches(first, segment) {
+        if let first = map.nodes[loop].children.first, !map.nodes[first].isLoop, map.matches(first, segment, code: code) {
             checkLoopUsage(loop)
             counts[map.nodes[first].counter] += 1
             flushMissing(keepingPosition: nil)
