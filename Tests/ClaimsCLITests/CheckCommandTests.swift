@@ -30,13 +30,15 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 47)
+        #expect(map.count == 49)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
         #expect(map["ENC-2026-0011"] == ["not-covered"])
         #expect(map["ENC-2026-0019"] == ["superbill", "superbill", "superbill", "superbill"])
         #expect(map["ENC-2026-0021"] == ["superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0060"] == ["superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0061"] == ["superbill", "superbill"])
         #expect(map["ENC-2026-0023"] == ["bill", "bill", "bill"])
         #expect(map["ENC-2026-0026"] == ["hold"])
         #expect(map["ENC-2026-0029"] == ["hold"])
@@ -104,7 +106,7 @@ struct CheckCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
-        #expect(result.stdout.contains("as of 2026-11-20: 12 bill, 39 hold, 13 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 12 bill, 39 hold, 18 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {
