@@ -17,7 +17,10 @@ public struct CoverageEvaluator: Sendable {
 
     /// - Parameter authorizations: the stored authorizations of this encounter's patient,
     ///   with `unitsUsed` counting encounters already billed against them.
-    public func evaluate(_ encounter: Encounter, asOf: LocalDate, authorizations: [PriorAuthorization]) -> Outcome {
+    /// - Parameter sameDay: units other encounters of this patient bill on this date of service
+    ///   (`max-units` counts them; the encounter's own earlier claim is never among them).
+    public func evaluate(_ encounter: Encounter, asOf: LocalDate, authorizations: [PriorAuthorization],
+                         sameDay: [BilledUnits] = []) -> Outcome {
         guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else {
             // Validation rejects unknown payers first; this keeps the evaluator total.
             let lines = encounter.services.enumerated().map { index, line in
@@ -94,10 +97,12 @@ public struct CoverageEvaluator: Sendable {
             case .maxUnits(let maximum):
                 let byCode = Dictionary(grouping: selected) { encounter.services[$0].code }
                 for (code, indices) in byCode.sorted(by: { $0.key < $1.key }) {
-                    let total = indices.reduce(Decimal(0)) { $0 + encounter.services[$1].units }
+                    let own = indices.reduce(Decimal(0)) { $0 + encounter.services[$1].units }
+                    let others = sameDay.filter { $0.code == code && $0.encounterId != encounter.id }
+                    let total = others.reduce(own) { $0 + $1.units }
                     guard total > maximum else { continue }
-                    add(.hold, indices, rule.message.map { "\($0) (\(code): \(Money.plain(total)) units)" }
-                        ?? "\(code) allows at most \(Money.plain(maximum)) unit\(maximum == 1 ? "" : "s") per date of service; found \(Money.plain(total))")
+                    add(.hold, indices, maxUnitsMessage(rule: rule, code: code, maximum: maximum, own: own, others: others,
+                                                        date: encounter.dateOfService))
                 }
             case .oneClaimPerEncounter:
                 if !selected.isEmpty { oneClaimRules.append((rule, selected)) }
@@ -167,6 +172,16 @@ public struct CoverageEvaluator: Sendable {
         let billedServices = Set(lines.filter { $0.decision == .bill }.map(\.service))
         uses = uses.filter { billedServices.contains($0.service) }
         return Outcome(lines: lines, warnings: warnings, authorizationUses: uses)
+    }
+
+    /// The reason of a `max-units` hold; it names the other encounters of the day that count, so the
+    /// office sees which visit already used the unit.
+    private func maxUnitsMessage(rule: Rule, code: String, maximum: Decimal, own: Decimal, others: [BilledUnits], date: LocalDate) -> String {
+        let total = others.reduce(own) { $0 + $1.units }
+        let elsewhere = others.map { "\($0.encounterId) (\(Money.plain($0.units)) unit\($0.units == 1 ? "" : "s")\($0.earlierRun ? ", billed in an earlier run" : ""))" }
+        let with = elsewhere.isEmpty ? "" : ", with \(elsewhere.joined(separator: ", ")) on \(date.iso)"
+        if let message = rule.message { return "\(message) (\(code): \(Money.plain(total)) units\(with))" }
+        return "\(code) allows at most \(Money.plain(maximum)) unit\(maximum == 1 ? "" : "s") per date of service; found \(Money.plain(total))\(with)"
     }
 
     private func primaryDescription(_ selector: LineSelector) -> String {

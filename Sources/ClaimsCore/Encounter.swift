@@ -152,6 +152,20 @@ public struct Payment: Sendable, Hashable {
     public init(date: LocalDate, amount: Decimal, method: String) { self.date = date; self.amount = amount; self.method = method }
 }
 
+/// What the patient signed before the service (CONTRACT §6 `patientAgreements`).
+public struct PatientAgreement: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case abn, privatePay = "private-pay", waiver }
+    public var kind: Kind
+    public var signed: LocalDate
+    /// The ABN's option (1, 2 or 3), as on the form.
+    public var option: Int?
+    /// The codes it covers; nil = every line of the encounter.
+    public var codes: [String]?
+    public init(kind: Kind, signed: LocalDate, option: Int? = nil, codes: [String]? = nil) {
+        self.kind = kind; self.signed = signed; self.option = option; self.codes = codes
+    }
+}
+
 /// One visit as the EHR exports it (CONTRACT §2), after validation.
 public struct Encounter: Sendable, Hashable {
     public var id: String
@@ -168,6 +182,7 @@ public struct Encounter: Sendable, Hashable {
     public var payments: [Payment]
     /// The clinic profile's service site (CONTRACT §6); nil = the billing provider's own address.
     public var location: String?
+    public var agreements: [PatientAgreement] = []
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,
                 coverage: Coverage?, renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode],
@@ -183,5 +198,9 @@ public struct Encounter: Sendable, Hashable {
     public var payerSlug: PayerSlug { coverage?.payer ?? RuleBook.selfPaySlug }
     public var totalCharges: Decimal { services.reduce(Decimal(0)) { $0 + $1.charge } }
     public var totalPayments: Decimal { payments.reduce(Decimal(0)) { $0 + $1.amount } }
+    /// An agreement of `kind` signed on or before the date of service that covers `code`.
+    public func agreement(_ kind: PatientAgreement.Kind, covering code: String) -> PatientAgreement? {
+        agreements.first { $0.kind == kind && $0.signed <= dateOfService && ($0.codes?.contains(code) ?? true) }
+    }
     public var patientAge: Int { patient.person.dateOfBirth.age(on: dateOfService) }
 }

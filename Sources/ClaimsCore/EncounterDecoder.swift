@@ -110,14 +110,16 @@ public struct EncounterDecoder: Sendable {
         if let location, !(1...40).contains(location.utf8.count) || !ASCII.all(location, ASCII.isIdentifier) {
             c.fail("location", "'\(location)' must be the id of one of the clinic profile's locations: 1–40 characters of A–Z, a–z, 0–9 and '-'")
         }
-        // CONTRACT §6 additions: checked for shape here so a bad one is an input error; they are read
-        // but do not change decisions yet (secondary claims and the patient's charges are later issues).
+        // CONTRACT §6 additions: checked for shape here so a bad one is an input error. The secondary
+        // coverage does not change decisions yet; a waiver is looked for where the clinic profile is known.
         checkSecondaryCoverage(root["secondaryCoverage"], &c)
-        checkPatientAgreements(root["patientAgreements"], &c)
+        let agreements = decodePatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
-        return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
-                         renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
-                         priorAuthorization: auth, payments: payments, location: location)
+        var encounter = Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
+                                  renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
+                                  priorAuthorization: auth, payments: payments, location: location)
+        encounter.agreements = agreements
+        return encounter
     }
 
     private func decodePerson(_ object: [String: JSONValue], _ path: String, extraKeys: Set<String>, _ c: inout DecodingContext) -> Person? {
@@ -328,7 +330,6 @@ public struct EncounterDecoder: Sendable {
         return lines
     }
 
-    static let agreementKinds: Set<String> = ["abn", "private-pay", "waiver"]
     static let agreementKeys: Set<String> = ["kind", "signed", "option", "codes"]
 
     /// `secondaryCoverage` (CONTRACT §6): the shape of `coverage`, a payer of the rule files.
@@ -350,23 +351,28 @@ public struct EncounterDecoder: Sendable {
     }
 
     /// `patientAgreements` (CONTRACT §6): what the patient signed — kind, date, ABN option, codes.
-    private func checkPatientAgreements(_ value: JSONValue?, _ c: inout DecodingContext) {
-        guard let items = c.array(value, "patientAgreements", required: false) else { return }
+    private func decodePatientAgreements(_ value: JSONValue?, _ c: inout DecodingContext) -> [PatientAgreement] {
+        guard let items = c.array(value, "patientAgreements", required: false) else { return [] }
+        var agreements: [PatientAgreement] = []
         for (index, item) in items.enumerated() {
             let path = "patientAgreements[\(index)]"
             guard let object = c.object(item, path, required: true) else { continue }
             for key in unknownKeys(object, Self.agreementKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
-            if let kind = c.text(object["kind"], "\(path).kind", required: true), !Self.agreementKinds.contains(kind) {
-                c.fail("\(path).kind", "'\(kind)' must be abn, private-pay or waiver")
+            let kindText = c.text(object["kind"], "\(path).kind", required: true)
+            let kind = kindText.flatMap(PatientAgreement.Kind.init(rawValue:))
+            if let kindText, kind == nil { c.fail("\(path).kind", "'\(kindText)' must be abn, private-pay or waiver") }
+            let signed = c.date(object["signed"], "\(path).signed", required: true)
+            let option = c.number(object["option"], "\(path).option", required: false)
+            if let option, ![1, 2, 3].contains(option) { c.fail("\(path).option", "must be 1, 2 or 3, as on the ABN form") }
+            var codes: [String]?
+            if let items = c.array(object["codes"], "\(path).codes", required: false) {
+                codes = items.enumerated().compactMap { offset, code in c.text(code, "\(path).codes[\(offset)]", required: true) }
             }
-            _ = c.date(object["signed"], "\(path).signed", required: true)
-            if let option = c.number(object["option"], "\(path).option", required: false), ![1, 2, 3].contains(option) {
-                c.fail("\(path).option", "must be 1, 2 or 3, as on the ABN form")
-            }
-            if let codes = c.array(object["codes"], "\(path).codes", required: false) {
-                for (offset, code) in codes.enumerated() { _ = c.text(code, "\(path).codes[\(offset)]", required: true) }
+            if let kind, let signed {
+                agreements.append(PatientAgreement(kind: kind, signed: signed, option: [1, 2, 3].first { Decimal($0) == option }, codes: codes))
             }
         }
+        return agreements
     }
 
     private func decodePayments(_ value: JSONValue?, _ c: inout DecodingContext) -> [Payment] {

@@ -86,3 +86,17 @@ public struct EncounterEvaluation: Sendable, Hashable {
         authorizationUses.compactMap(\.authNumber).first
     }
 }
+
+/// Units of a code that another encounter of the same patient bills on the same date of service:
+/// earlier in the same run, or on a claim an earlier run recorded. The `max-units` rule counts them
+/// with the encounter's own units (POLICY §5.2: the limit is per date of service, not per encounter).
+public struct BilledUnits: Sendable, Hashable {
+    public var encounterId: String
+    public var code: String
+    public var units: Decimal
+    /// On a claim an earlier run recorded (not earlier in this run).
+    public var earlierRun: Bool
+    public init(encounterId: String, code: String, units: Decimal, earlierRun: Bool) {
+        self.encounterId = encounterId; self.code = code; self.units = units; self.earlierRun = earlierRun
+    }
+}

@@ -35,6 +35,12 @@ public struct RuleBook: Sendable, Hashable {
 
     /// `view(of:)` for every payer: evaluators build it once, not per encounter.
     public var payerViews: [PayerSlug: PayerView] { payers.mapValues(view(of:)) }
+
+    /// Codes some payer's `max-units` rule limits: only their units are counted across encounters.
+    public var unitLimitedCodes: Set<String> {
+        let limits = (commonRules + payers.values.flatMap(\.rules)).filter { if case .maxUnits = $0.kind { true } else { false } }
+        return Set(codes.codes.values.filter { code in limits.contains { $0.lines.matches(code: code.code, service: code.service) } }.map(\.code))
+    }
 }
 
 /// Procedure codes and the services they belong to.

@@ -10,11 +10,11 @@ public struct EncounterEvaluator: Sendable {
         self.asOf = asOf
     }
 
-    public func evaluate(_ record: DecodedRecord, authorizations: [PriorAuthorization]) -> EncounterEvaluation {
+    public func evaluate(_ record: DecodedRecord, authorizations: [PriorAuthorization], sameDay: [BilledUnits] = []) -> EncounterEvaluation {
         guard let encounter = record.encounter else {
             return EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line, errors: record.errors)
         }
-        let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations)
+        let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations, sameDay: sameDay)
         return EncounterEvaluation(encounterId: encounter.id, recordOrdinal: record.ordinal, sourceLine: record.line, encounter: encounter,
                                    payer: encounter.payerSlug, warnings: outcome.warnings, lines: outcome.lines,
                                    authorizationUses: outcome.authorizationUses)

@@ -1,8 +1,9 @@
 import ClaimsCore
 
 /// The one evaluation path, in file order: a record → the authorizations it may use (its own unit
-/// from an earlier run given back) → the coverage decision → units spent when a line is billed, so
-/// a later encounter of the same patient sees them. `check`, the batch (`BatchPlanner`), the
+/// from an earlier run given back) and the units other encounters of the patient bill that day →
+/// the coverage decision → units spent when a line is billed, so a later encounter of the same
+/// patient sees them. `check`, the batch (`BatchPlanner`), the
 /// rule-impact preview of `payers apply` and the sample goldens all go through it.
 ///
 /// ```swift
@@ -15,10 +16,16 @@ import ClaimsCore
 public final class EvaluationPass {
     public let evaluator: EncounterEvaluator
     private let ledger: AuthorizationLedger
+    private let dailyUnits: DailyUnitsLedger
+    private let unitLimitedCodes: Set<String>
 
-    public init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger) {
+    /// `dailyUnits`: the units per patient and date of service that `max-units` counts across
+    /// encounters (earlier runs' claims from the store, and this pass's own bills).
+    public init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, dailyUnits: DailyUnitsLedger = DailyUnitsLedger()) {
         self.evaluator = EncounterEvaluator(rules: rules, asOf: asOf)
         self.ledger = ledger
+        self.dailyUnits = dailyUnits
+        self.unitLimitedCodes = rules.unitLimitedCodes
     }
 
     /// Decides `record`. `ownUses`: authorizations this encounter used in an earlier run (their unit
@@ -28,11 +35,17 @@ public final class EvaluationPass {
     public func evaluate(_ record: DecodedRecord, ownUses: Set<Int64> = [], spend: Bool = true,
                          adjust: (inout EncounterEvaluation) -> Void = { _ in }) throws -> EncounterEvaluation {
         let patientId = record.encounter?.patient.id ?? ""
-        var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses))
+        var sameDay: [BilledUnits] = []
+        if let encounter = record.encounter, encounter.services.contains(where: { unitLimitedCodes.contains($0.code) }) {
+            sameDay = try dailyUnits.sameDay(as: encounter, codes: unitLimitedCodes)
+        }
+        var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses),
+                                            sameDay: sameDay)
         guard evaluation.encounter != nil else { return evaluation }
         adjust(&evaluation)
         if spend && evaluation.lines.contains(where: { $0.decision == .bill }) {
             ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
+            dailyUnits.record(evaluation, codes: unitLimitedCodes)
         }
         return evaluation
     }
@@ -42,9 +55,28 @@ public final class EvaluationPass {
         try evaluate(DecodedRecord(ordinal: 0, line: 0, id: encounter.id, encounter: encounter, errors: []), ownUses: ownUses, spend: false)
     }
 
+    /// `claims check`'s view of one record: decided as the batch decides it and, with a drafter (a
+    /// clinic profile), the documents the batch would write drafted and checked the same way: an
+    /// encounter they refuse is rejected with their errors (its units given back), an accepted one
+    /// gets the profile's warnings.
+    public func check(_ record: DecodedRecord, ownUses: Set<Int64> = [], drafter: DocumentDrafter?) throws -> EncounterEvaluation {
+        var evaluation = try evaluate(record, ownUses: ownUses)
+        guard let drafter, let encounter = evaluation.encounter, let payer = evaluator.evaluator.rules.payer(encounter.payerSlug) else {
+            return evaluation
+        }
+        let documents = drafter.draft(evaluation, payer: payer, superbill: true)
+        if documents.isRefused {
+            giveBack(evaluation, ownUses: ownUses)
+            return EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line, errors: documents.problems)
+        }
+        evaluation.warnings += documents.warnings
+        return evaluation
+    }
+
     /// Gives back the units `evaluate` spent for `evaluation` (its documents were refused).
     public func giveBack(_ evaluation: EncounterEvaluation, ownUses: Set<Int64>) {
         guard let encounter = evaluation.encounter, evaluation.lines.contains(where: { $0.decision == .bill }) else { return }
         ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: ownUses)
+        dailyUnits.release(evaluation)
     }
 }

@@ -10,7 +10,10 @@ public struct StoredClaim: Codable, Sendable, Hashable {
         public var line: Int
         public var code: String
         public var chargeCents: Int64
-        public init(line: Int, code: String, chargeCents: Int64) { self.line = line; self.code = code; self.chargeCents = chargeCents }
+        public var units: Decimal
+        public init(line: Int, code: String, chargeCents: Int64, units: Decimal = 1) {
+            self.line = line; self.code = code; self.chargeCents = chargeCents; self.units = units
+        }
     }
 
     public var encounterId: String
@@ -86,21 +89,42 @@ extension ClaimsStore {
         return (Set(state.billed.keys), state.authorizationsUsed, state.superbillIssued)
     }
 
-    /// What earlier runs recorded for an encounter: each billed line's code and charge (to tell an
-    /// unchanged re-run from changed content, POLICY §5.1), the authorizations it used, and whether
-    /// it got a superbill.
+    /// What earlier runs recorded for an encounter: each billed line's code, charge, units and date of
+    /// service (to tell an unchanged re-run from changed or missing content, POLICY §5.1), the
+    /// authorizations it used, and whether it got a superbill.
     public func priorBilling(encounterId: String) throws(StoreError)
-        -> (billed: [Int: (code: String, chargeCents: Int64)], authorizationsUsed: Set<Int64>, superbillIssued: Bool) {
+        -> (billed: [Int: (code: String, chargeCents: Int64, units: Decimal?, dateOfService: String)], authorizationsUsed: Set<Int64>,
+            superbillIssued: Bool) {
         try read { db in
-            var billed: [Int: (code: String, chargeCents: Int64)] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT line, code, charge_cents FROM billed_line WHERE encounter_id = ?", arguments: [encounterId]) {
-                billed[row["line"]] = (row["code"], row["charge_cents"])
+            var billed: [Int: (code: String, chargeCents: Int64, units: Decimal?, dateOfService: String)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT b.line, b.code, b.charge_cents, b.units, c.date_of_service FROM billed_line b JOIN claim c ON c.id = b.claim_id
+                WHERE b.encounter_id = ?
+                """, arguments: [encounterId]) {
+                billed[row["line"]] = (row["code"], row["charge_cents"], Self.units(row["units"]), row["date_of_service"])
             }
             let uses = Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId]))
             let superbill = try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false
             return (billed, uses, superbill)
         }
     }
+
+    /// The units billed on recorded claims for a patient on a date of service, in claim and line order
+    /// (POLICY §5.2 units per day; a line recorded before units were kept counts 1).
+    public func billedUnits(patientId: String, dateOfService: LocalDate) throws(StoreError)
+        -> [(encounterId: String, code: String, units: Decimal)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
+                WHERE c.patient_id = ? AND c.date_of_service = ? ORDER BY c.id, b.line
+                """, arguments: [patientId, dateOfService.iso]).map { row in
+                (row["encounter_id"], row["code"], Self.units(row["units"]) ?? 1)
+            }
+        }
+    }
+
+    /// A stored units text as a number (nil when the line was recorded before units were kept).
+    static func units(_ text: String?) -> Decimal? { text.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
 
     /// Authorizations this encounter already used (a re-run must not count its own use against it).
     public func authorizationIdsUsed(byEncounter encounterId: String) throws(StoreError) -> Set<Int64> {
@@ -132,7 +156,7 @@ extension ClaimsStore {
                                    total_cents, auth_number, rule_version, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-            let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)")
+            let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) VALUES (?, ?, ?, ?, ?, ?)")
             for claim in claims {
                 try insertClaim.insert(.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
                                        .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
@@ -142,7 +166,7 @@ extension ClaimsStore {
                 let claimId = db.lastInsertedRowID
                 for line in claim.lines {
                     try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),
-                                          .integer(line.chargeCents))
+                                          .integer(line.chargeCents), .text(Money.plain(line.units)))
                 }
             }
             let insertSuperbill = try RowInserter(db, sql: """

@@ -199,6 +199,14 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'rule_install rows are never deleted'); END;
                 """)
         }
+        migrator.registerMigration("v7-billed-units") { db in
+            try db.execute(sql: """
+                -- The units each billed line carried (decimal text), so a units-per-day limit counts a
+                -- patient's claims of earlier runs (POLICY §5.2). NULL on lines billed before: one unit.
+                ALTER TABLE billed_line ADD COLUMN units TEXT;
+                CREATE INDEX claim_by_patient_and_date ON claim (patient_id, date_of_service);
+                """)
+        }
         return migrator
     }()
 }

@@ -76,11 +76,15 @@ struct BatchCommandTests {
         #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 7)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
-        #expect((report["counts"] as? [String: Int])?["bill"] == 22)
-        #expect((report["held"] as? [[String: Any]])?.count == 29)
+        #expect((report["counts"] as? [String: Int])?["bill"] == 26)
+        #expect((report["held"] as? [[String: Any]])?.count == 30)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
-        #expect(try workspace.claimIds().count == 13)
+        #expect(try workspace.claimIds().count == 15)
+        // CONTRACT §6 `providers`: the unknown rendering provider is a warning of the report; it still bills.
+        let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }
+        #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
+        #expect(try workspace.claimIds().contains("ENC-2026-0052"))
     }
 
     @Test func twoCleanRunsWriteTheSameBytes() throws {
@@ -143,7 +147,7 @@ struct BatchCommandTests {
         #expect(after["billed_line"] == firstCounts["billed_line"])
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
-        #expect(already.filter { $0["what"] as? String == "claim" }.count == 13)
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 15)
         #expect(already.filter { $0["what"] as? String == "superbill" }.count == 7)
     }
 
@@ -182,6 +186,71 @@ struct BatchCommandTests {
         #expect(try workspace.counts()["claim"] == 1)
     }
 
+    /// The sample encounters with these ids, as a file of their own in the workspace.
+    func write(_ ids: [String], to name: String, in workspace: Workspace, change: (inout [String: Any]) -> Void = { _ in }) throws -> String {
+        let samples = try Data(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"))
+        let all = try #require(try JSONSerialization.jsonObject(with: samples) as? [[String: Any]])
+        var chosen = try ids.map { id in try #require(all.first { $0["id"] as? String == id }) }
+        for index in chosen.indices { change(&chosen[index]) }
+        let url = workspace.root.appendingPathComponent(name)
+        try JSONSerialization.data(withJSONObject: chosen).write(to: url)
+        return url.path
+    }
+
+    /// POLICY §5.2 across runs: ENC-2026-0050 (G2083 on 2026-11-12) is billed by a first run; a second
+    /// run holds ENC-2026-0051 (the same patient's G2083 that day) naming it, and `check` against the
+    /// store says the same. Re-running the first file bills nothing twice and holds nothing for units:
+    /// an encounter never counts against itself.
+    @Test func unitsPerDayCountClaimsOfAnEarlierBatch() throws {
+        let workspace = try Workspace.make("units-per-day")
+        let first = try workspace.batch(try write(["ENC-2026-0050"], to: "first.json", in: workspace))
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0050"])
+        let expected = "G2083 allows at most 1 unit per date of service; found 2, with ENC-2026-0050 (1 unit, billed in an earlier run) on 2026-11-12"
+
+        let second = try workspace.batch(try write(["ENC-2026-0051"], to: "second.json", in: workspace))
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0050"], "no claim for the second G2083")
+        let held = try workspace.report()["held"] as? [[String: Any]] ?? []
+        #expect(held.compactMap { $0["encounter"] as? String } == ["ENC-2026-0051"])
+        let reason = (held.first?["reasons"] as? [[String: Any]])?.first
+        #expect(reason?["rule"] as? String == "common/units/one-per-date-of-service")
+        #expect(reason?["message"] as? String == expected)
+
+        let check = try CLIRunner.run(["check", workspace.root.appendingPathComponent("second.json").path, "--format", "json"], environment: workspace.environment)
+        #expect(check.status == 0, "\(check.stderr)")
+        #expect(check.stdout.contains(expected), "check reads the same store: \(check.stdout)")
+
+        let rerun = try workspace.batch(try write(["ENC-2026-0050"], to: "first.json", in: workspace))
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let report = try workspace.report()
+        #expect((report["held"] as? [[String: Any]] ?? []).isEmpty, "ENC-2026-0050 is not held against its own claim")
+        #expect((report["alreadyBilled"] as? [[String: Any]])?.first?["lines"] as? [Int] == [1, 2])
+        #expect(try workspace.counts()["claim"] == 1)
+    }
+
+    /// POLICY §5.1: a billed encounter re-sent without one of its billed lines is held, naming the
+    /// missing line (Samples/resent-encounters.json); no second original claim is written.
+    @Test func aBilledLineMissingFromAReSentEncounterHoldsIt() throws {
+        let workspace = try Workspace.make("vanished-line")
+        let first = try workspace.batch(try write(["ENC-2026-0050"], to: "first.json", in: workspace))
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try workspace.batch("Samples/resent-encounters.json")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(try workspace.claimIds() == ["ENC-2026-0050"], "no second original claim")
+        let report = try workspace.report()
+        #expect((report["alreadyBilled"] as? [[String: Any]] ?? []).isEmpty)
+        let held = report["held"] as? [[String: Any]] ?? []
+        #expect(held.compactMap { $0["line"] as? Int } == [1])
+        let reason = (held.first?["reasons"] as? [[String: Any]])?.first
+        #expect(reason?["rule"] as? String == "batch/encounter-already-billed")
+        #expect(reason?["message"] as? String
+                == "billed line 2 (G2083, 2026-11-12) is missing from the re-sent encounter: encounter ENC-2026-0050 already billed on a claim; send a corrected claim (claims correct) — not yet supported")
+        #expect(second.stdout.contains("ENC-2026-0050 line 1 99214: billed line 2 (G2083, 2026-11-12) is missing"))
+        #expect(try workspace.counts()["claim"] == 1)
+        #expect(try workspace.counts()["billed_line"] == 2)
+    }
+
     @Test func aHeldEncounterIsBilledByALaterRunOnceItsAuthorizationIsApproved() throws {
         let workspace = try Workspace.make("later")
         let first = try workspace.batch()
@@ -195,7 +264,7 @@ struct BatchCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         let ids = try workspace.claimIds()
         #expect(ids.filter { $0 == "ENC-2026-0031" }.count == 1)
-        #expect(ids.count == 14 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
+        #expect(ids.count == 16 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
     }
 
     @Test(arguments: ["reading", "documents-written", "before-commit", "after-commit", "moving"])

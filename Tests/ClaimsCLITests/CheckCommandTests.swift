@@ -30,7 +30,7 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 49)
+        #expect(map.count == 52)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
@@ -52,6 +52,25 @@ struct CheckCommandTests {
         #expect(map["ENC-2026-0046"] == ["hold"])
         #expect(map["ENC-2026-0047"] == ["bill", "bill"], "at the Marion site")
         #expect(map["ENC-2026-0028"] == ["bill"], "telehealth with GT")
+        #expect(map["ENC-2026-0050"] == ["bill", "bill"])
+        #expect(map["ENC-2026-0051"] == ["hold"], "POLICY §5.2: the patient's second G2083 of 2026-11-12")
+        #expect(map["ENC-2026-0052"] == ["bill", "bill"], "an unknown rendering provider is a warning only")
+    }
+
+    /// CONTRACT §6 `providers`: a rendering NPI the clinic profile does not list is a warning, in JSON
+    /// (CONTRACT §3's `warnings`: rule and message) and in the text table; it does not block billing.
+    @Test func anUnknownRenderingProviderIsAWarningInJSONAndText() throws {
+        let results = try json(check("Samples/encounters.json", ["--format", "json"]))["results"] as? [[String: Any]] ?? []
+        let flagged = results.filter { !($0["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }.isEmpty }
+        // ENC-2026-0061 (self-pay, a superbill) has a rendering provider the profile does not list too.
+        #expect(flagged.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
+        let warning = (flagged.first?["warnings"] as? [[String: Any]])?.first
+        #expect(warning?["message"] as? String
+                == "rendering provider Jordan Lee (NPI 1667432102) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi")
+        let text = try check("Samples/encounters.json")
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("warning: ENC-2026-0052: rendering provider Jordan Lee (NPI 1667432102) is not among the clinic profile's providers"))
+        #expect(text.stdout.contains("[clinic/unknown-rendering-provider]"))
     }
 
     @Test func everyNonBillDecisionCarriesAReasonNamingItsRule() throws {
@@ -106,7 +125,7 @@ struct CheckCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
-        #expect(result.stdout.contains("as of 2026-11-20: 12 bill, 39 hold, 18 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 16 bill, 40 hold, 18 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {

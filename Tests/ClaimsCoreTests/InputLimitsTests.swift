@@ -195,6 +195,19 @@ import Testing
         #expect(result.encounter?.services.dropFirst().allSatisfy { $0.details.isEmpty } == true)
     }
 
+    /// The agreements are kept as values: the in-network waiver warning looks for a `waiver`.
+    @Test func agreementsAreKeptWithKindDateOptionAndCodes() throws {
+        guard case .object(var root) = try JSONParser.parse(EncounterDecoderTests.valid) else { throw CancellationError() }
+        root["patientAgreements"] = try JSONParser.parse(#"[{"kind": "abn", "signed": "2026-11-01", "option": 2, "codes": ["J0013"]}, {"kind": "waiver", "signed": "2026-11-02"}]"#)
+        let encounter = try #require(decoder.decode(.object(root)).encounter)
+        #expect(encounter.agreements == [
+            PatientAgreement(kind: .abn, signed: LocalDate(iso: "2026-11-01")!, option: 2, codes: ["J0013"]),
+            PatientAgreement(kind: .waiver, signed: LocalDate(iso: "2026-11-02")!),
+        ])
+        #expect(encounter.agreement(.abn, covering: "J0013")?.option == 2)
+        #expect(encounter.agreement(.abn, covering: "99214") == nil, "the ABN names J0013 only")
+    }
+
     @Test func malformedAdditionsAreInputErrors() throws {
         let errors = try decode { root in
             root["secondaryCoverage"] = try! JSONParser.parse(#"{"payer": "acme"}"#)

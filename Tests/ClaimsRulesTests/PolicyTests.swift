@@ -362,6 +362,29 @@ import Testing
         #expect(decisions(one) == [.bill])
     }
 
+    /// POLICY §5.2: the limit is per date of service, so units another encounter of the patient bills
+    /// that day count; the reason names that encounter. The encounter's own earlier claim never counts.
+    @Test func unitsOfTheSameDayInOtherEncountersCount() {
+        let encounter = Fixtures.encounter(id: "ENC-B", payer: "medicare-j6", diagnoses: ["F33.2"],
+                                           services: [ServiceLine(code: "99214", modifiers: ["25"], charge: 210), ServiceLine(code: "G2083", charge: 1289.82)])
+        func outcome(_ sameDay: [BilledUnits]) -> CoverageEvaluator.Outcome {
+            evaluator.evaluate(encounter, asOf: Self.asOf, authorizations: [], sameDay: sameDay)
+        }
+        #expect(outcome([]).lines.map(\.decision) == [.bill, .bill])
+        let earlier = outcome([BilledUnits(encounterId: "ENC-A", code: "G2083", units: 1, earlierRun: true)])
+        #expect(earlier.lines.map(\.decision) == [.hold, .hold], "the G2083 line is over the limit; the visit waits for it (§5.1)")
+        #expect(earlier.lines[1].reasons == [Reason(rule: "common/units/one-per-date-of-service",
+            message: "G2083 allows at most 1 unit per date of service; found 2, with ENC-A (1 unit, billed in an earlier run) on 2026-11-03")])
+        let inThisRun = outcome([BilledUnits(encounterId: "ENC-A", code: "G2083", units: 1, earlierRun: false)])
+        #expect(inThisRun.lines[1].reasons.first?.message == "G2083 allows at most 1 unit per date of service; found 2, with ENC-A (1 unit) on 2026-11-03")
+        // Another code's units, and the encounter's own claim of an earlier run, do not count.
+        #expect(outcome([BilledUnits(encounterId: "ENC-A", code: "G2082", units: 1, earlierRun: true)]).lines.map(\.decision) == [.bill, .bill])
+        #expect(outcome([BilledUnits(encounterId: "ENC-B", code: "G2083", units: 1, earlierRun: true)]).lines.map(\.decision) == [.bill, .bill])
+        // A code no max-units rule limits is never counted.
+        #expect(!Self.rules.unitLimitedCodes.contains("99214"))
+        #expect(Self.rules.unitLimitedCodes == ["G2082", "G2083", "90867", "90868", "90869"])
+    }
+
     @Test func g2082AndG2083TogetherAreBothHeld() {
         let encounter = Fixtures.encounter(payer: "medicare-j6", services: [ServiceLine(code: "G2082", charge: 905), ServiceLine(code: "G2083", charge: 1289.82)])
         #expect(decisions(encounter) == [.hold, .hold])

@@ -14,7 +14,7 @@ struct ClaimsStoreFileTests {
         _ = try store.add(S.auth(), by: "alice", vocabulary: S.vocabulary)
         #expect(try store.journalMode() == "wal")
         #expect(try store.appliedMigrations() == ClaimsStore.migrationIdentifiers)
-        #expect(ClaimsStore.migrationIdentifiers == ["v1-prior-authorizations", "v2-control-numbers", "v3-batch-runs", "v4-rule-versions", "v5-rule-installs"])
+        #expect(ClaimsStore.migrationIdentifiers == ["v1-prior-authorizations", "v2-control-numbers", "v3-batch-runs", "v4-rule-versions", "v5-rule-installs", "v7-billed-units"])
         #expect(try S.mode(url.path) == 0o600)
         // While the store is open after a write, SQLite keeps -wal/-shm beside it with the file's mode.
         #expect(FileManager.default.fileExists(atPath: url.path + "-wal"))
@@ -448,6 +448,32 @@ struct BatchRecordTests {
         #expect(summaries.map(\.encounterId) == ["E-1", "E-2"])
         #expect(summaries.map(\.totalCents) == [30_500, 30_500])
         #expect(try store.integrityCheck() == ["ok"])
+    }
+
+    /// POLICY §5.1/§5.2: what a re-sent encounter is compared with (code, charge, units, date of service)
+    /// and the units of a patient's day. A line recorded before units were kept (NULL) counts one unit.
+    @Test func billedUnitsAndPriorBillingCarryUnitsAndTheDate() throws {
+        let (store, url) = try S.makeStore("batch-units")
+        var twoUnits = claim("E-1", lines: [1, 2])
+        twoUnits.lines[1].code = "G2083"
+        twoUnits.lines[1].units = Decimal(string: "2.5")!
+        try store.recordPreparedRun(number: 1, outputDirectory: "/out", plan: "{}", claims: [twoUnits, claim("E-2", lines: [1])], superbills: [], uses: [])
+        let day = try store.billedUnits(patientId: "PT-1", dateOfService: S.date("2026-11-02"))
+        #expect(day.map(\.encounterId) == ["E-1", "E-1", "E-2"])
+        #expect(day.map(\.code) == ["99214", "G2083", "99214"])
+        #expect(day.map(\.units) == [1, Decimal(string: "2.5")!, 1])
+        #expect(try store.billedUnits(patientId: "PT-2", dateOfService: S.date("2026-11-02")).isEmpty)
+        #expect(try store.billedUnits(patientId: "PT-1", dateOfService: S.date("2026-11-03")).isEmpty)
+        let prior = try store.priorBilling(encounterId: "E-1").billed
+        #expect(prior[2]?.code == "G2083" && prior[2]?.units == Decimal(string: "2.5")! && prior[2]?.dateOfService == "2026-11-02")
+        try store.close()
+        // A line recorded before migration v7 has no units.
+        let raw = try DatabaseQueue(path: url.path)
+        try raw.write { try $0.execute(sql: "UPDATE billed_line SET units = NULL WHERE encounter_id = 'E-1' AND line = 2") }
+        try raw.close()
+        let reopened = try S.reopen(url)
+        #expect(try reopened.billedUnits(patientId: "PT-1", dateOfService: S.date("2026-11-02")).map(\.units) == [1, 1, 1])
+        #expect(try reopened.priorBilling(encounterId: "E-1").billed[2]?.units == nil)
     }
 
     @Test func aLineBilledTwiceFailsTheWholeRunAndRecordsNothingOfIt() throws {

@@ -35,20 +35,13 @@ struct CheckCommand: ParsableCommand {
             CommandSupport.printError("note: no clinic profile at \(global.clinicPath); the 837P, FHIR and superbill checks that `batch` runs were skipped (give --clinic)")
         }
         let lookup = try AuthorizationLookup.open(global)
-        let pass = EvaluationPass(rules: rules, asOf: asOf, ledger: AuthorizationLedger(load: lookup.authorizations))
+        let pass = EvaluationPass(rules: rules, asOf: asOf, ledger: AuthorizationLedger(load: lookup.authorizations),
+                                  dailyUnits: DailyUnitsLedger(load: lookup.billedUnits))
         var report = CheckReport(asOf: asOf)
         var rejected = 0
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in
             let ownUses = record.encounter == nil ? [] : try lookup.usedBy(record.id)
-            var evaluation = try pass.evaluate(record, ownUses: ownUses)
-            if let drafter, let encounter = evaluation.encounter, let payer = rules.payer(encounter.payerSlug) {
-                let documents = drafter.draft(evaluation, payer: payer, superbill: true)
-                if documents.isRefused {
-                    pass.giveBack(evaluation, ownUses: ownUses)
-                    evaluation = EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line,
-                                                     errors: documents.problems)
-                }
-            }
+            let evaluation = try pass.check(record, ownUses: ownUses, drafter: drafter)
             if evaluation.isRejected { rejected += 1 }
             report.results.append(CheckReport.result(for: evaluation))
         }

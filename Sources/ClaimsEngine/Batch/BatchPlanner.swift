@@ -43,7 +43,8 @@ final class BatchPlanner {
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
-        self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger)
+        self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
+                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) }))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
         self.folder = folder
@@ -86,22 +87,43 @@ final class BatchPlanner {
 
     /// POLICY §5.1: an encounter on a claim already is never sent again as an original (its CLM01
     /// names that claim): its `bill` lines become `hold` — unchanged lines as "already billed", new or
-    /// changed content waiting for a corrected claim.
+    /// changed content waiting for a corrected claim. Lines are compared by number with what the claim
+    /// carried (code, charge, units, date of service). A billed line the re-sent encounter no longer
+    /// has (fewer lines, or another code in its place) holds every line that would bill, naming it;
+    /// with no such line the same message is a warning, so the difference is never silent.
     static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, prior: PriorEncounterState) {
         guard prior.hasClaim, let encounter = evaluation.encounter else { return }
+        let correction = "encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported"
+        let missing = prior.billed.keys.sorted().filter { line in
+            line > encounter.services.count || encounter.services[line - 1].code != prior.billed[line]!.code
+        }
+        let named: [String] = missing.map { line in
+            let billed = prior.billed[line]!
+            return "line \(line) (\(billed.code), \((billed.dateOfService ?? encounter.dateOfService).iso))"
+        }
+        let missingMessage: String? = missing.isEmpty ? nil
+            : "billed \(named.joined(separator: ", ")) \(named.count == 1 ? "is" : "are") missing from the re-sent encounter: \(correction)"
+        var holdsMissing = false
         evaluation.lines = evaluation.lines.map { line in
             guard line.decision == .bill else { return line }
             var copy = line
             copy.decision = .hold
             let service = encounter.services[line.line - 1]
-            if let before = prior.billed[line.line], before.code == service.code, before.chargeCents == Money.cents(of: service.charge) {
-                copy.reasons = [Reason(rule: alreadyBilledRule, message: "already billed")]
+            if let before = prior.billed[line.line], before.code == service.code, before.chargeCents == Money.cents(of: service.charge),
+               before.units.map({ $0 == service.units }) ?? true, before.dateOfService.map({ $0 == encounter.dateOfService }) ?? true {
+                copy.reasons = missingMessage == nil ? [Reason(rule: alreadyBilledRule, message: "already billed")] : []
             } else {
                 let what = prior.billed[line.line] == nil ? "new line" : "changed since it was billed"
-                copy.reasons = [Reason(rule: encounterBilledRule,
-                    message: "\(what): encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported")]
+                copy.reasons = [Reason(rule: encounterBilledRule, message: "\(what): \(correction)")]
+            }
+            if let missingMessage {
+                copy.reasons.append(Reason(rule: encounterBilledRule, message: missingMessage))
+                holdsMissing = true
             }
             return copy
+        }
+        if let missingMessage, !holdsMissing {
+            evaluation.warnings.append(Warning(rule: encounterBilledRule, message: missingMessage))
         }
     }
 }

@@ -25,7 +25,8 @@ final class BatchRecorder {
 
     func record(_ planned: [PlannedEncounter], _ drafted: [DraftedEncounter], report: inout BatchReport) throws {
         for (item, made) in zip(planned, drafted) {
-            let evaluation = item.evaluation
+            var evaluation = item.evaluation
+            evaluation.warnings += made.documents.warnings
             let encounter = evaluation.encounter!
             let documents = made.documents
             if documents.isRefused {

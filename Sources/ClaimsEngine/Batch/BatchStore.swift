@@ -11,6 +11,8 @@ public protocol BatchStore: AnyObject, Sendable {
     func encountersWithHistory() throws -> Set<String>
     /// What earlier runs did with this encounter (one read instead of three).
     func priorState(encounterId: String) throws -> PriorEncounterState
+    /// Units recorded claims bill for a patient on a date of service (POLICY §5.2 units per day).
+    func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)]
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
@@ -28,7 +30,13 @@ public struct PriorEncounterState: Sendable, Hashable {
     public struct BilledContent: Sendable, Hashable {
         public var code: String
         public var chargeCents: Int64
-        public init(code: String, chargeCents: Int64) { self.code = code; self.chargeCents = chargeCents }
+        /// nil: recorded before units were kept (not compared).
+        public var units: Decimal?
+        /// The claim's date of service (nil: not known to the caller, not compared).
+        public var dateOfService: LocalDate?
+        public init(code: String, chargeCents: Int64, units: Decimal? = nil, dateOfService: LocalDate? = nil) {
+            self.code = code; self.chargeCents = chargeCents; self.units = units; self.dateOfService = dateOfService
+        }
     }
     public var billed: [Int: BilledContent]
     public var authorizationsUsed: Set<Int64>

@@ -13,6 +13,8 @@ public struct EncounterDocuments: Sendable {
     public var fhirClaim: Data?
     public var superbill: Superbill?
     public var problems: [InputError] = []
+    /// What the clinic profile reveals that does not stop billing (an unknown rendering provider).
+    public var warnings: [Warning] = []
 
     public var isRefused: Bool { !problems.isEmpty }
 }
@@ -55,6 +57,38 @@ public struct DocumentDrafter: Sendable {
         return problems
     }
 
+    /// The reason id of the warning for a rendering NPI the clinic profile does not list.
+    public static let unknownProviderRule = "clinic/unknown-rendering-provider"
+    /// The reason id of the warning for a superbill to the patient of an in-network plan without a waiver.
+    public static let inNetworkWaiverRule = "clinic/in-network-waiver"
+
+    /// Warnings only the clinic profile reveals; they do not stop billing.
+    /// - A rendering NPI the profile's `providers` do not list (CONTRACT §6): the claim carries the
+    ///   encounter's name and NPI all the same, but the office should add the clinician (the
+    ///   superbill prints credentials and license from there). A profile listing no providers
+    ///   predates them: nothing to compare with, no warning.
+    /// - `superbill` lines for a payer the profile's `network` marks `in` without a `waiver` signed on
+    ///   or before the date of service (POLICY §5.4): an in-network contract usually forbids charging
+    ///   the patient without one.
+    public func profileWarnings(of evaluation: EncounterEvaluation) -> [Warning] {
+        guard let encounter = evaluation.encounter else { return [] }
+        var warnings: [Warning] = []
+        let provider = encounter.renderingProvider
+        if !clinic.providers.isEmpty, provider.npi != billingNPI, !clinic.providers.contains(where: { $0.npi == provider.npi }) {
+            warnings.append(Warning(rule: Self.unknownProviderRule,
+                message: "rendering provider \(provider.firstName) \(provider.lastName) (NPI \(provider.npi)) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi"))
+        }
+        if clinic.network[encounter.payerSlug] == .in {
+            let unwaived = evaluation.lines.filter { $0.decision == .superbill && encounter.agreement(.waiver, covering: $0.code) == nil }
+            if !unwaived.isEmpty {
+                let lines = unwaived.map { "\($0.line) (\($0.code))" }.joined(separator: ", ")
+                warnings.append(Warning(rule: Self.inNetworkWaiverRule,
+                    message: "in-network plan: a signed waiver is needed before the patient is charged (\(encounter.payerSlug) is in network in the clinic profile; no waiver signed on or before \(encounter.dateOfService.iso) covers line\(unwaived.count == 1 ? "" : "s") \(lines))"))
+            }
+        }
+        return warnings
+    }
+
     /// The 837P encoder of `payer` (its header is checked once per payer, not per claim).
     public func encoder(for payer: PayerSlug) -> Claim837PEncoder? { encoders[payer] }
 
@@ -65,6 +99,7 @@ public struct DocumentDrafter: Sendable {
         guard let encounter = evaluation.encounter else { return documents }
         documents.problems = profileProblems(of: encounter)
         guard documents.problems.isEmpty else { return documents }
+        documents.warnings = profileWarnings(of: evaluation)
         if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
             let (claim, problems) = encoder.prepare(evaluation)
             documents.problems += problems.map(\.inputError)
@@ -87,6 +122,7 @@ public struct DocumentDrafter: Sendable {
             }
         }
         if documents.isRefused {
+            documents.warnings = []
             documents.claim = nil
             documents.fhirClaim = nil
             documents.superbill = nil

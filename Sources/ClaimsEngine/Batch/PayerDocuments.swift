@@ -199,7 +199,8 @@ final class PayerInterchange: Sendable {
                     authNumber: evaluation.billedAuthNumber, ruleVersion: String(payer.contentHash.prefix(16)),
                     lines: claim.lines.map { line in
                         PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code,
-                                               chargeCents: Money.cents(of: encounter.services[line - 1].charge))
+                                               chargeCents: Money.cents(of: encounter.services[line - 1].charge),
+                                               units: encounter.services[line - 1].units)
                     }))
             }
         }

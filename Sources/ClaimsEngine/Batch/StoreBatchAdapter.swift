@@ -12,11 +12,16 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
 
     public func priorState(encounterId: String) throws -> PriorEncounterState {
         let state = try store.priorBilling(encounterId: encounterId)
-        return PriorEncounterState(billed: state.billed.mapValues { .init(code: $0.code, chargeCents: $0.chargeCents) },
+        return PriorEncounterState(billed: state.billed.mapValues { .init(code: $0.code, chargeCents: $0.chargeCents, units: $0.units,
+                                                                          dateOfService: LocalDate(iso: $0.dateOfService)) },
                                    authorizationsUsed: state.authorizationsUsed, superbillIssued: state.superbillIssued)
     }
 
     public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }
+
+    public func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)] {
+        try store.billedUnits(patientId: patientId, dateOfService: dateOfService)
+    }
 
     public func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {
         try store.allocateControlNumbers(name: counter, count: count, maximum: 999_999_999)

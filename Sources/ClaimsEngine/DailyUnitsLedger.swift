@@ -1,0 +1,48 @@
+import ClaimsCore
+import Foundation
+
+/// Units of the codes a `max-units` rule limits, per patient and date of service: those claims of
+/// earlier runs carry (read from the store once per patient and date) and those encounters earlier
+/// in this run bill. `max-units` counts them with an encounter's own units (POLICY §5.2), so two
+/// encounters of one patient on one day are decided in input order, in `check` as in `batch`.
+public final class DailyUnitsLedger {
+    struct Key: Hashable { var patientId: String; var date: LocalDate }
+
+    /// Stored billed units of a patient on a date: (encounter, code, units).
+    public typealias Load = (_ patientId: String, _ date: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)]
+
+    private let load: Load
+    private var stored: [Key: [BilledUnits]] = [:]
+    private var inRun: [Key: [BilledUnits]] = [:]
+
+    /// - Parameter load: the store's billed units (none when there is no store, as in a preview).
+    public init(load: @escaping Load = { _, _ in [] }) { self.load = load }
+
+    /// What other encounters bill of `codes` for this encounter's patient on its date. The
+    /// encounter's own lines never count: a re-run of it is not held against its own earlier claim.
+    func sameDay(as encounter: Encounter, codes: Set<String>) throws -> [BilledUnits] {
+        let key = Key(patientId: encounter.patient.id, date: encounter.dateOfService)
+        if stored[key] == nil {
+            stored[key] = try load(key.patientId, key.date).map { BilledUnits(encounterId: $0.encounterId, code: $0.code, units: $0.units, earlierRun: true) }
+        }
+        let thisRun = inRun[key] ?? []
+        // An encounter decided again in this run (as `check` decides a billed one) counts once, as now.
+        let earlier = (stored[key] ?? []).filter { units in !thisRun.contains { $0.encounterId == units.encounterId } }
+        return (earlier + thisRun).filter { $0.encounterId != encounter.id && codes.contains($0.code) }
+    }
+
+    /// Counts the `bill` lines of `evaluation` among `codes` for the encounters after it.
+    func record(_ evaluation: EncounterEvaluation, codes: Set<String>) {
+        guard let encounter = evaluation.encounter else { return }
+        let billed = evaluation.lines.filter { $0.decision == .bill && codes.contains($0.code) }
+            .map { BilledUnits(encounterId: encounter.id, code: $0.code, units: encounter.services[$0.line - 1].units, earlierRun: false) }
+        guard !billed.isEmpty else { return }
+        inRun[Key(patientId: encounter.patient.id, date: encounter.dateOfService), default: []] += billed
+    }
+
+    /// Takes back what `record` counted for an encounter whose documents were refused.
+    func release(_ evaluation: EncounterEvaluation) {
+        guard let encounter = evaluation.encounter else { return }
+        inRun[Key(patientId: encounter.patient.id, date: encounter.dateOfService)]?.removeAll { $0.encounterId == encounter.id }
+    }
+}
