@@ -70,10 +70,10 @@ struct BatchCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         // POLICY §5.1/§5.2 changed the samples' outcomes: ENC-2026-0018/0034/0036 now wait whole (no uhc
         // claim left), six new encounters show the coding edits (ENC-2026-0045 a superbill); ENC-2026-0047
-        // (Medicare, at the Marion site) bills.
+        // (Medicare, at the Marion site) bills; ENC-2026-0060/0061 add two superbills (provider, site, details).
         #expect(workspace.files("x12").count == 6)
         #expect(workspace.files("fhir").count == 6)
-        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 5)
+        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 7)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
         #expect((report["counts"] as? [String: Int])?["bill"] == 26)
@@ -83,7 +83,7 @@ struct BatchCommandTests {
         #expect(try workspace.claimIds().count == 15)
         // CONTRACT §6 `providers`: the unknown rendering provider is a warning of the report; it still bills.
         let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }
-        #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052"])
+        #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
         #expect(try workspace.claimIds().contains("ENC-2026-0052"))
     }
 
@@ -148,7 +148,7 @@ struct BatchCommandTests {
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
         #expect(already.filter { $0["what"] as? String == "claim" }.count == 15)
-        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 5)
+        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 7)
     }
 
     /// POLICY §5.1: an encounter already on a claim is never sent again as an original. Unchanged lines
