@@ -29,7 +29,9 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "ClaimsFHIR", dependencies: ["ClaimsCore", "CLibXML2"]),
-        .target(name: "ClaimsSuperbill", dependencies: ["ClaimsCore"]),
+        // A general PDF writer (pages, text, embedded subset TrueType fonts, layout); no superbill knowledge.
+        .target(name: "ClaimsPDF"),
+        .target(name: "ClaimsSuperbill", dependencies: ["ClaimsCore", "ClaimsPDF"]),
         .target(name: "ClaimsStore", dependencies: [
             "ClaimsCore", .product(name: "GRDB", package: "GRDB.swift"),
             // GRDB's own SQLite module, for binding rows directly in bulk inserts (RowInserter).
@@ -54,7 +56,8 @@ let package = Package(
         .testTarget(name: "ClaimsRulesTests", dependencies: ["ClaimsRules", "ClaimsCore", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsX12Tests", dependencies: ["ClaimsX12", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
         .testTarget(name: "ClaimsFHIRTests", dependencies: ["ClaimsFHIR", "ClaimsCore", "ClaimsRules", "ClaimsTestSupport"]),
-        .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsCore", "ClaimsTestSupport"]),
+        .testTarget(name: "ClaimsPDFTests", dependencies: ["ClaimsPDF"]),
+        .testTarget(name: "ClaimsSuperbillTests", dependencies: ["ClaimsSuperbill", "ClaimsPDF", "ClaimsCore", "ClaimsTestSupport"]),
         // GRDB here only to send raw SQL on a connection of its own (the append-only triggers' test).
         .testTarget(name: "ClaimsStoreTests", dependencies: ["ClaimsStore", "ClaimsCore", "ClaimsTestSupport",
                                                              .product(name: "GRDB", package: "GRDB.swift")]),

@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsPDF
 import Foundation
 
 /// Writes a superbill as a PDF 1.4 document in pure Swift: no renderer process, no files written. Same
@@ -41,7 +42,7 @@ public struct NativePDFWriter: Sendable {
     }
 
     private func document(_ bill: Superbill, styles: SuperbillPDFStyles, clinicText: ClinicPDFText) throws(TrueTypeError) -> Data {
-        let glyphs = styles.fonts.embedsFonts ? PDFGlyphRecorder(slotCount: styles.fonts.faces.count) : nil
+        let glyphs = styles.fonts.makeGlyphRecorder()
         let layout = SuperbillPDFLayout(bill: bill, clinic: clinic, styles: styles, text: clinicText)
         let pages = layout.render(glyphs: glyphs)
         return try PDFDocumentBuilder.document(
@@ -49,7 +50,7 @@ public struct NativePDFWriter: Sendable {
             info: .init(title: "Superbill \(bill.number) – \(layout.patientName)",
                         author: clinic.billingProvider.name,
                         subject: "Itemized statement for insurance reimbursement",
-                        date: bill.statementDate),
+                        date: bill.statementDate.compact),
             fonts: styles.fonts, glyphs: glyphs)
     }
 }

@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsPDF
 import Foundation
 
 /// The superbill's values as the layout's text bytes (ASCII, or the fonts' encoding for the rest), formatted exactly as `SuperbillFormat` formats them for the

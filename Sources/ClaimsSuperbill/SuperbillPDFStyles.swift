@@ -1,3 +1,4 @@
+import ClaimsPDF
 import Foundation
 
 /// The type styles of the superbill, for one set of fonts (built once per writer).

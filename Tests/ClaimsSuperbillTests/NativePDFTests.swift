@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsPDF
 import ClaimsSuperbill
 import ClaimsTestSupport
 import Foundation

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The two standard-14 fonts the native superbill PDF falls back to (`PDFFonts.standard`), with their Adobe AFM advance widths
+/// The two standard-14 fonts a native PDF falls back to (`PDFFonts.standard`), with their Adobe AFM advance widths
 /// (Helvetica and Helvetica-Bold, AFM version 002.000, 1997) for the WinAnsiEncoding codes 32–255.
 /// Viewers supply the glyphs (standard fonts are never embedded); these widths let the writer
 /// measure text exactly as it will print, to right-align amounts and wrap descriptions.

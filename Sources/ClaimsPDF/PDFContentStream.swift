@@ -1,7 +1,7 @@
 import Foundation
 
 /// Byte-level helpers shared by the content stream and the file structure.
-enum PDFBytes {
+package enum PDFBytes {
     /// Appends `value` with at most two decimals and no exponent (`12`, `12.5`, `-0.75`): PDF real syntax.
     @inline(__always)
     static func appendNumber(_ value: Double, to bytes: inout [UInt8]) {
@@ -17,7 +17,7 @@ enum PDFBytes {
     }
 
     @inline(__always)
-    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+    package static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
         if value < 0 { bytes.append(0x2D); appendInteger(-value, to: &bytes); return }
         // Page coordinates are below 1000: write those digit by digit without a buffer.
         if value < 10 { bytes.append(0x30 + UInt8(value)); return }
@@ -75,7 +75,7 @@ enum PDFBytes {
     }
 
     @inline(__always)
-    static func append(_ text: StaticString, to bytes: inout [UInt8]) {
+    package static func append(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 }
@@ -83,7 +83,7 @@ enum PDFBytes {
 /// One page's content stream: drawing operators in PDF user space (points, origin bottom-left).
 /// It remembers the graphics state it set (font, colours, line width, character spacing) and
 /// writes an operator only when a value changes.
-struct PDFContentStream {
+package struct PDFContentStream {
     private(set) var bytes: [UInt8] = []
     /// The document's embedded glyphs (nil with the standard fonts): shared by all its pages.
     let glyphs: PDFGlyphRecorder?

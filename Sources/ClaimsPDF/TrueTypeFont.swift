@@ -1,8 +1,8 @@
 import Foundation
 
-/// Why a font file could not be used. The writer then falls back (docs/superbills.md, "Fonts").
-struct TrueTypeError: Error, CustomStringConvertible {
-    var description: String
+/// Why a font file could not be used. The writer then falls back to the standard fonts (docs/superbills.md, "Fonts").
+package struct TrueTypeError: Error, CustomStringConvertible {
+    package var description: String
     init(_ description: String) { self.description = description }
 }
 

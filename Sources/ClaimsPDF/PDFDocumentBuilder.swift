@@ -1,12 +1,11 @@
-import ClaimsCore
 import Foundation
 
 /// An RGB colour for fills and strokes, components 0…1.
-struct PDFColor: Equatable, Sendable {
-    var red: Double, green: Double, blue: Double
-    init(_ red: Double, _ green: Double, _ blue: Double) { self.red = red; self.green = green; self.blue = blue }
+package struct PDFColor: Equatable, Sendable {
+    package var red: Double, green: Double, blue: Double
+    package init(_ red: Double, _ green: Double, _ blue: Double) { self.red = red; self.green = green; self.blue = blue }
     /// `PDFColor(hex: 0x1f3a5f)`.
-    init(hex: UInt32) {
+    package init(hex: UInt32) {
         self.init(Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255)
     }
 }
@@ -17,23 +16,27 @@ struct PDFColor: Equatable, Sendable {
 /// one page object and one uncompressed content stream per page, the cross-reference table
 /// (10-digit offsets) and the trailer. No clock, no random identifiers: the bytes depend only
 /// on the input.
-enum PDFDocumentBuilder {
+package enum PDFDocumentBuilder {
     /// US letter, in points.
-    static let pageWidth = 612.0
-    static let pageHeight = 792.0
+    package static let pageWidth = 612.0
+    package static let pageHeight = 792.0
 
-    struct Info {
-        var title: String
-        var author: String?
-        var subject: String?
-        /// Written as `/CreationDate` and `/ModDate` at midnight UTC.
-        var date: LocalDate?
-        var producer = "claims native PDF writer"
+    package struct Info {
+        package var title: String
+        package var author: String?
+        package var subject: String?
+        /// `YYYYMMDD`, written as `/CreationDate` and `/ModDate` at midnight UTC (never the clock).
+        package var date: String?
+        package var producer = "claims native PDF writer"
+
+        package init(title: String, author: String? = nil, subject: String? = nil, date: String? = nil) {
+            self.title = title; self.author = author; self.subject = subject; self.date = date
+        }
     }
 
     /// The file for `pages`. With embedded fonts (`glyphs` given), each font the pages used is subset
     /// and written as a Type0 font; a font whose glyphs cannot be read throws (the caller falls back).
-    static func document(pages: [PDFContentStream], info: Info, fonts: PDFFonts = .standard,
+    package static func document(pages: [PDFContentStream], info: Info, fonts: PDFFonts = .standard,
                          glyphs: PDFGlyphRecorder? = nil) throws(TrueTypeError) -> Data {
         let pageCount = pages.count
         let contentBytes = pages.reduce(0) { $0 + $1.bytes.count }
@@ -107,7 +110,7 @@ enum PDFDocumentBuilder {
         PDFBytes.append(" /Producer ", to: &file.out)
         PDFBytes.appendTextString(info.producer, to: &file.out)
         if let date = info.date {
-            let stamp = Array("D:\(date.compact)000000Z".utf8)
+            let stamp = Array("D:\(date)000000Z".utf8)
             PDFBytes.append(" /CreationDate ", to: &file.out)
             PDFBytes.appendLiteralString(stamp, to: &file.out)
             PDFBytes.append(" /ModDate ", to: &file.out)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The fonts a native superbill PDF is drawn with, parsed once per process and shared by every thread.
+/// The fonts a native PDF is drawn with, parsed once per process and shared by every thread.
 ///
 /// Embedded (the default when the fonts are installed): DejaVu Sans and DejaVu Sans Bold, then per
 /// character the first font of the fallback chain that has a glyph — Droid Sans Fallback (CJK), then
@@ -41,6 +41,9 @@ public final class PDFFonts: Sendable {
     /// True when text is drawn with embedded TrueType fonts (false: standard Helvetica).
     public var embedsFonts: Bool { !faces.isEmpty }
 
+    /// A recorder for the glyphs one document draws (nil with the standard fonts, which are not embedded).
+    package func makeGlyphRecorder() -> PDFGlyphRecorder? { faces.isEmpty ? nil : PDFGlyphRecorder(slotCount: faces.count) }
+
     /// DejaVu Sans runs about 12% wider than Helvetica (and has a taller x-height): drawn at 90% of the
     /// layout's sizes it fits the columns the page was designed for and reads at the same size.
     var sizeScale: Double { faces.isEmpty ? 1 : 0.9 }
@@ -74,7 +77,7 @@ public final class PDFFonts: Sendable {
             }
         }
         guard let regularFace = face(regular), let boldFace = face(bold) else {
-            return PDFFonts(faces: [], problems: problems + ["superbill PDFs use the standard Helvetica fonts (Latin text only)"])
+            return PDFFonts(faces: [], problems: problems + ["PDFs use the standard Helvetica fonts (Latin text only)"])
         }
         return PDFFonts(faces: [regularFace, boldFace] + fallbacks.compactMap(face), problems: problems)
     }
@@ -112,7 +115,7 @@ public final class PDFFonts: Sendable {
     }
 
     /// Text as the layout carries it: WinAnsi bytes for the standard fonts, NFC UTF-8 for embedded ones.
-    func encode(_ text: String) -> [UInt8] {
+    package func encode(_ text: String) -> [UInt8] {
         guard embedsFonts else { return WinAnsi.encode(text) }
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return Array(text.utf8) }
         return Array(text.precomposedStringWithCanonicalMapping.utf8)
@@ -171,11 +174,14 @@ final class EmbeddedFace: Sendable {
 }
 
 /// A weight of the document's fonts: what a text style draws with and measures by.
-struct PDFFont: Sendable, Equatable {
-    let fonts: PDFFonts
+package struct PDFFont: Sendable, Equatable {
+    package let fonts: PDFFonts
     let bold: Bool
 
-    static func == (lhs: PDFFont, rhs: PDFFont) -> Bool { lhs.fonts === rhs.fonts && lhs.bold == rhs.bold }
+    /// The regular or bold weight of `fonts`.
+    package init(fonts: PDFFonts, bold: Bool) { self.fonts = fonts; self.bold = bold }
+
+    package static func == (lhs: PDFFont, rhs: PDFFont) -> Bool { lhs.fonts === rhs.fonts && lhs.bold == rhs.bold }
 
     var weight: Int { bold ? 1 : 0 }
     var standard: StandardFont { bold ? .helveticaBold : .helvetica }
@@ -232,7 +238,7 @@ enum PDFUTF8 {
 /// The glyphs one document draws, per embedded font slot, numbered in order of first use: that number
 /// is the CID written in the content stream and the glyph id in the subset font (CIDToGIDMap Identity).
 /// One per document, used by one thread.
-final class PDFGlyphRecorder {
+package final class PDFGlyphRecorder {
     struct Slot {
         /// Original glyph ids in order of first use (new id = index + 1).
         var glyphs: [UInt16] = []

@@ -1,29 +1,33 @@
 import Foundation
 
-// Small layout toolkit for the native superbill PDF: styled text, word wrapping with the AFM widths,
+// Small layout toolkit for native PDF documents: styled text, word wrapping with the fonts' widths,
 // blocks of drawing operations measured before they are placed, and a paginator that never splits
 // a block across pages. Coordinates inside a block run top-down from the block's top edge; the
 // paginator converts them to PDF user space (bottom-up) when it places the block.
 
 /// A font, size, colour and letter spacing.
-struct PDFTextStyle {
-    var font: PDFFont
-    var size: Double
-    var color: PDFColor
-    var charSpacing: Double = 0
+package struct PDFTextStyle {
+    package var font: PDFFont
+    package var size: Double
+    package var color: PDFColor
+    package var charSpacing: Double = 0
     /// Line box height.
-    var leading: Double
+    package var leading: Double
+
+    package init(font: PDFFont, size: Double, color: PDFColor, charSpacing: Double = 0, leading: Double) {
+        self.font = font; self.size = size; self.color = color; self.charSpacing = charSpacing; self.leading = leading
+    }
 
     /// Distance from the top of a line box to the baseline, centring the glyphs' ascender–descender box.
     // Helvetica's ascender and descender for every font, so that the embedded fonts keep the page's geometry.
-    var baselineOffset: Double { (leading + fontSize * (StandardFont.ascender + StandardFont.descender) / 1000) / 2 }
+    package var baselineOffset: Double { (leading + fontSize * (StandardFont.ascender + StandardFont.descender) / 1000) / 2 }
 
     /// The size text is drawn at: `size` scaled for the fonts (`PDFFonts.sizeScale`).
-    var fontSize: Double { size * font.fonts.sizeScale }
+    package var fontSize: Double { size * font.fonts.sizeScale }
 
-    func width(_ text: [UInt8]) -> Double { font.width(text, size: fontSize, charSpacing: charSpacing) }
+    package func width(_ text: [UInt8]) -> Double { font.width(text, size: fontSize, charSpacing: charSpacing) }
 
-    func with(font: PDFFont? = nil, size: Double? = nil, color: PDFColor? = nil, leading: Double? = nil) -> PDFTextStyle {
+    package func with(font: PDFFont? = nil, size: Double? = nil, color: PDFColor? = nil, leading: Double? = nil) -> PDFTextStyle {
         var copy = self
         if let font { copy.font = font }
         if let size { copy.size = size }
@@ -33,10 +37,10 @@ struct PDFTextStyle {
     }
 }
 
-enum PDFAlignment { case left, center, right }
+package enum PDFAlignment { case left, center, right }
 
 /// One drawing operation, positioned relative to the top-left of its block (y grows downwards).
-enum PDFDrawOp {
+package enum PDFDrawOp {
     /// `y` is the baseline.
     case text([UInt8], x: Double, y: Double, style: PDFTextStyle)
     case line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor)
@@ -46,18 +50,18 @@ enum PDFDrawOp {
 }
 
 /// Drawing operations with a measured height: the unit the paginator keeps together.
-struct PDFBlock {
-    var height = 0.0
-    var ops: [PDFDrawOp] = []
+package struct PDFBlock {
+    package var height = 0.0
+    package var ops: [PDFDrawOp] = []
 
-    init(height: Double = 0, ops: [PDFDrawOp] = []) {
+    package init(height: Double = 0, ops: [PDFDrawOp] = []) {
         self.height = height
         self.ops = ops
         self.ops.reserveCapacity(16)
     }
 
     /// Text aligned inside [x, x + width] on the baseline `y`.
-    mutating func text(_ text: [UInt8], x: Double, width: Double = 0, baseline y: Double, style: PDFTextStyle,
+    package mutating func text(_ text: [UInt8], x: Double, width: Double = 0, baseline y: Double, style: PDFTextStyle,
                        align: PDFAlignment = .left) {
         guard !text.isEmpty else { return }
         let start: Double
@@ -71,7 +75,7 @@ struct PDFBlock {
 
     /// Wrapped lines stacked from `top`; returns the height used.
     @discardableResult
-    mutating func lines(_ lines: [[UInt8]], x: Double, width: Double, top: Double, style: PDFTextStyle,
+    package mutating func lines(_ lines: [[UInt8]], x: Double, width: Double, top: Double, style: PDFTextStyle,
                         align: PDFAlignment = .left) -> Double {
         for (index, line) in lines.enumerated() {
             text(line, x: x, width: width, baseline: top + Double(index) * style.leading + style.baselineOffset,
@@ -80,16 +84,16 @@ struct PDFBlock {
         return Double(lines.count) * style.leading
     }
 
-    mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor) {
+    package mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, color: PDFColor) {
         ops.append(.line(x1: x1, y1: y1, x2: x2, y2: y2, width: width, color: color))
     }
 
-    mutating func fill(x: Double, y: Double, width: Double, height: Double, color: PDFColor) {
+    package mutating func fill(x: Double, y: Double, width: Double, height: Double, color: PDFColor) {
         ops.append(.fill(x: x, y: y, width: width, height: height, color: color))
     }
 
     /// Appends `other` below this block's current height (or at `top`).
-    mutating func append(_ other: PDFBlock, x dx: Double = 0, top: Double? = nil) {
+    package mutating func append(_ other: PDFBlock, x dx: Double = 0, top: Double? = nil) {
         let dy = top ?? height
         for op in other.ops {
             switch op {
@@ -106,9 +110,9 @@ struct PDFBlock {
     }
 }
 
-enum PDFTextWrap {
+package enum PDFTextWrap {
     /// `text` cut to `width`, ending in an ellipsis (…) when it was too long: for one-line slots.
-    static func fit(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [UInt8] {
+    package static func fit(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [UInt8] {
         guard style.width(text) > width else { return text }
         let ellipsis = style.font.ellipsis
         var cut = text
@@ -123,7 +127,7 @@ enum PDFTextWrap {
 
     /// Greedy word wrap at spaces with the fonts' exact widths; a word longer than the line is broken
     /// between characters. Runs of spaces collapse to one; empty text gives no lines.
-    static func wrap(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [[UInt8]] {
+    package static func wrap(_ text: [UInt8], style: PDFTextStyle, width: Double) -> [[UInt8]] {
         let maxUnits = Int((width * 1000 / style.fontSize).rounded(.down))
         let advances = style.font.advances(text)
         // Fits whole (the common case): no copies.
@@ -186,23 +190,23 @@ enum PDFTextWrap {
 /// Places blocks on US-letter pages top to bottom and starts a new page when the next block does not
 /// fit; each page after the first begins with the running header. The footer ("Page n of m") is added
 /// when the page count is known.
-struct PDFPaginator {
-    static let top = 40.0
+package struct PDFPaginator {
+    package static let top = 40.0
     /// Lowest y (top-down) a block may reach: leaves room for the footer.
-    static let bottom = PDFDocumentBuilder.pageHeight - 54
+    package static let bottom = PDFDocumentBuilder.pageHeight - 54
 
     private(set) var pages: [PDFContentStream] = []
     private var page: PDFContentStream
     /// The glyphs the document's pages draw with embedded fonts (nil with the standard fonts).
-    let glyphs: PDFGlyphRecorder?
+    package let glyphs: PDFGlyphRecorder?
     private(set) var cursor = top
-    /// Made when a second page is first needed (most superbills have one page).
+    /// Made when a second page is first needed (most documents have one page).
     private let makeRunningHeader: () -> PDFBlock
     private var runningHeader: PDFBlock?
     /// The running header's height, known before it is made.
-    let runningHeaderHeight: Double
+    package let runningHeaderHeight: Double
 
-    init(runningHeaderHeight: Double, glyphs: PDFGlyphRecorder?, runningHeader: @escaping () -> PDFBlock) {
+    package init(runningHeaderHeight: Double, glyphs: PDFGlyphRecorder?, runningHeader: @escaping () -> PDFBlock) {
         self.runningHeaderHeight = runningHeaderHeight
         self.glyphs = glyphs
         page = PDFContentStream(glyphs: glyphs)
@@ -210,13 +214,13 @@ struct PDFPaginator {
     }
 
     /// Height available on a page after the running header.
-    var fullPageHeight: Double { Self.bottom - Self.top - runningHeaderHeight }
-    var remaining: Double { Self.bottom - cursor }
+    package var fullPageHeight: Double { Self.bottom - Self.top - runningHeaderHeight }
+    package var remaining: Double { Self.bottom - cursor }
     /// Nothing placed on this page yet (but its running header).
-    var isAtPageTop: Bool { cursor <= Self.top + (pages.isEmpty ? 0 : runningHeaderHeight) + 0.01 }
-    func fits(_ height: Double) -> Bool { cursor + height <= Self.bottom + 0.01 }
+    package var isAtPageTop: Bool { cursor <= Self.top + (pages.isEmpty ? 0 : runningHeaderHeight) + 0.01 }
+    package func fits(_ height: Double) -> Bool { cursor + height <= Self.bottom + 0.01 }
 
-    mutating func newPage() {
+    package mutating func newPage() {
         pages.append(page)
         page = PDFContentStream(glyphs: glyphs)
         cursor = Self.top
@@ -227,16 +231,16 @@ struct PDFPaginator {
     }
 
     /// Skips `space` points down, unless that is the top of a page.
-    mutating func gap(_ space: Double) { if !isAtPageTop { cursor += space } }
+    package mutating func gap(_ space: Double) { if !isAtPageTop { cursor += space } }
 
     /// Places `block` on this page when it fits, else on the next.
-    mutating func place(_ block: PDFBlock) {
+    package mutating func place(_ block: PDFBlock) {
         if !fits(block.height) && !isAtPageTop { newPage() }
         draw(block)
     }
 
     /// Places `block` here, fitting or not (the caller checked).
-    mutating func draw(_ block: PDFBlock) {
+    package mutating func draw(_ block: PDFBlock) {
         let base = PDFDocumentBuilder.pageHeight - cursor
         for op in block.ops {
             switch op {
@@ -255,7 +259,7 @@ struct PDFPaginator {
     }
 
     /// The finished pages, each with its footer (drawn by `footer(pageNumber, pageCount)`).
-    mutating func finish(footer: (Int, Int) -> PDFBlock) -> [PDFContentStream] {
+    package mutating func finish(footer: (Int, Int) -> PDFBlock) -> [PDFContentStream] {
         pages.append(page)
         let count = pages.count
         for index in pages.indices {

@@ -1,0 +1,129 @@
+import ClaimsCore
+import ClaimsPDF
+import Foundation
+
+/// The end of the superbill: payments received beside the totals and balance, the out-of-network
+/// statement and the signature lines.
+extension SuperbillPDFLayout {
+    // MARK: - Payments and balance
+
+    func settlement(on pages: inout PDFPaginator) {
+        let paymentsWidth = (Self.width * 0.56).rounded()
+        let summaryX = Self.left + paymentsWidth + 18
+        let summaryWidth = Self.right - summaryX
+
+        // Left: payments received.
+        let paymentsTable = table([
+            column("Date", 70),
+            column("Method", paymentsWidth - 150),
+            column("Amount", 80, .right),
+        ])
+        var payments = PDFBlock()
+        var paymentHeading = PDFBlock()
+        paymentHeading.append(heading("Payments received", width: paymentsWidth), x: Self.left, top: 0)
+        payments.append(paymentHeading)
+        var paymentRows: [PDFBlock] = []
+        if bill.payments.isEmpty {
+            var none = PDFBlock()
+            none.text(Array("No payments received.".utf8), x: Self.left, baseline: 2 + styles.body.baselineOffset,
+                      style: styles.body.with(color: Self.muted))
+            none.height = styles.body.leading + 4
+            payments.append(none)
+        } else {
+            payments.append(paymentsTable.header())
+            paymentRows = bill.payments.map { payment in
+                paymentsTable.row([
+                    [.init(text: PDFFormat.date(payment.date), style: styles.body)],
+                    [.init(text: encode(SuperbillFormat.paymentMethod(payment.method)), style: styles.body)],
+                    [.init(text: PDFFormat.money(payment.amount), style: styles.body)],
+                ])
+            }
+            for row in paymentRows { payments.append(row) }
+        }
+
+        // Right: the totals, the balance in bold navy over a rule, and a stamp when paid in full.
+        var summary = PDFBlock()
+        var top = paymentHeading.height + 2
+        let rowHeight = styles.body.leading + 5
+        for (label, amount) in [("Total charges", totalCharges), ("Payments received", totalPaid)] {
+            let baseline = top + 2.5 + styles.body.baselineOffset
+            summary.text(Array(label.utf8), x: summaryX, baseline: baseline, style: styles.body.with(color: PDFColor(hex: 0x333333)))
+            summary.text(PDFFormat.money(amount), x: summaryX, width: summaryWidth, baseline: baseline,
+                         style: styles.body, align: .right)
+            top += rowHeight
+        }
+        summary.line(x1: summaryX, y1: top + 1, x2: Self.right, y2: top + 1, width: 1.5, color: Self.navy)
+        let balanceStyle = PDFTextStyle(font: styles.boldFont, size: 10.5, color: Self.navy, leading: 14)
+        let balance = balanceDue
+        let credit = balance < 0
+        let balanceBaseline = top + 5 + balanceStyle.baselineOffset
+        summary.text(Array((credit ? "Credit balance" : "Balance due").utf8), x: summaryX, baseline: balanceBaseline, style: balanceStyle)
+        summary.text(PDFFormat.money(credit ? -balance : balance), x: summaryX,
+                     width: summaryWidth, baseline: balanceBaseline, style: balanceStyle, align: .right)
+        top += 5 + balanceStyle.leading + 2
+        if balance <= 0 {
+            let stamp = PDFTextStyle(font: styles.boldFont, size: 9, color: Self.green, charSpacing: 1.2, leading: 16)
+            let text = Array("PAID IN FULL".utf8)
+            let stampWidth = stamp.width(text) + 16
+            let stampTop = top + 8
+            summary.ops.append(.box(x: Self.right - stampWidth, y: stampTop, width: stampWidth, height: stamp.leading,
+                                    lineWidth: 1.5, color: Self.green))
+            summary.text(text, x: Self.right - stampWidth + 8, baseline: stampTop + stamp.baselineOffset, style: stamp)
+            top = stampTop + stamp.leading + 2
+        }
+        summary.height = top
+
+        var block = payments
+        block.append(summary, top: 0)
+        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
+            pages.place(block)
+            return
+        }
+        // More payments than a page holds: the totals first, then the payments as a table that breaks between rows.
+        pages.place(summary)
+        place(table: paymentsTable, title: "Payments received", rows: paymentRows, on: &pages)
+    }
+
+    // MARK: - Statement and signature
+
+    func statement(on pages: inout PDFPaginator) {
+        var paragraphLines = clinicText.statementLines(balanceDue: bill.balanceDue)
+        if let auth = bill.encounter.priorAuthorization {
+            paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
+        }
+        let style = styles.statementStyle
+        let lines = paragraphLines.map { text, endsParagraph -> PDFBlock in
+            var line = PDFBlock()
+            line.text(text, x: Self.left, baseline: style.baselineOffset, style: style)
+            line.height = style.leading + (endsParagraph ? 4 : 0)
+            return line
+        }
+        var block = sectionHeading("Statement for out-of-network submission")
+        for line in lines { block.append(line) }
+        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
+            pages.place(block)
+            return
+        }
+        // A statement longer than a page: line by line, the heading kept with the first.
+        var first = sectionHeading("Statement for out-of-network submission")
+        if let line = lines.first { first.append(line) }
+        pages.place(first)
+        for line in lines.dropFirst() { pages.place(line) }
+    }
+
+    func signature() -> PDFBlock {
+        let rendering = bill.encounter.renderingProvider
+        var block = PDFBlock()
+        let signWidth = (Self.width * 0.62).rounded() - 30
+        let dateX = Self.left + (Self.width * 0.62).rounded()
+        let ruleY = 20.0
+        block.line(x1: Self.left, y1: ruleY, x2: Self.left + signWidth, y2: ruleY, width: 0.75, color: Self.ink)
+        block.line(x1: dateX, y1: ruleY, x2: Self.right, y2: ruleY, width: 0.75, color: Self.ink)
+        block.text(Array("Provider signature".utf8), x: Self.left, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
+        block.text(Array("Date".utf8), x: dateX, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
+        block.text(encode("\(rendering.firstName) \(rendering.lastName), NPI \(rendering.npi)"), x: Self.left,
+                   baseline: ruleY + 3 + styles.body.leading + styles.body.baselineOffset, style: styles.body.with(color: Self.muted))
+        block.height = ruleY + 3 + 2 * styles.body.leading
+        return block
+    }
+}
