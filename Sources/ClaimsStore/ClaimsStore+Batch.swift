@@ -165,21 +165,35 @@ extension ClaimsStore {
             let timestamp = tx.timestamp
             try BatchRunRecord(number: number, status: "prepared", outputDirectory: outputDirectory, plan: plan, preparedAt: timestamp,
                                committedAt: nil).insert(db)
-            for var claim in claims {
-                claim.run = number
-                claim.createdAt = timestamp
-                try claim.insert(db)
+            // The bulk path: a run records a claim and its lines per billed encounter. GRDB's `insert`
+            // encodes each record into a dictionary of boxed values before binding it; with it the
+            // "record in store" phase of `scripts/benchmark.sh 10000` took 2.73 s against 0.79 s for
+            // binding the same records' fields to cached statements (RowInserter), so these rows are
+            // bound directly. Every other write goes through the records' GRDB methods.
+            let insertClaim = try RowInserter(db, sql: """
+                INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
+                                   total_cents, auth_number, rule_version, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents) VALUES (?, ?, ?, ?, ?)")
+            for claim in claims {
+                try insertClaim.insert(.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
+                                       .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
+                                       .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
+                                       .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
+                                       claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp))
                 let claimId = db.lastInsertedRowID
-                for var line in claim.lines {
-                    line.encounterId = claim.encounterId
-                    line.claimId = claimId
-                    try line.insert(db)
+                for line in claim.lines {
+                    try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),
+                                          .integer(line.chargeCents))
                 }
             }
-            for var superbill in superbills {
-                superbill.run = number
-                superbill.createdAt = timestamp
-                try superbill.insert(db)
+            let insertSuperbill = try RowInserter(db, sql: """
+                INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for superbill in superbills {
+                try insertSuperbill.insert(.text(superbill.encounterId), .integer(Int64(number)), .text(superbill.file),
+                                           .integer(superbill.totalCents), .integer(superbill.balanceDueCents), .text(timestamp))
             }
             for use in uses {
                 _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
