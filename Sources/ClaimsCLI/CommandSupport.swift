@@ -8,7 +8,7 @@ enum CommandSupport {
     /// Loads and validates every rule file in --payers; refuses to run on an invalid file.
     static func loadRules(_ global: GlobalOptions) throws -> RuleBook {
         // An interrupted `payers apply` is finished (or abandoned) before any rule is read.
-        RuleInstallRecovery.recover(global)
+        RuleAdministrationSupport.recover(global)
         let rules: RuleBook
         do {
             rules = try RuleBookLoader.load(directory: global.payersPath)
@@ -16,7 +16,7 @@ enum CommandSupport {
             throw CLIError(.invalidData, "the payer rules are invalid; nothing was done.\n" + invalid.description)
         }
         // Drift: a file edited by hand since its last recorded version is worth a warning every time.
-        if FileManager.default.fileExists(atPath: global.dbPath), let lines = try? RuleAdministration.status(global) {
+        if FileManager.default.fileExists(atPath: global.dbPath), let lines = try? RuleAdministrationSupport.status(global) {
             for line in lines where line.isDrift { printError("warning: \(line.text)") }
         }
         return rules

@@ -8,11 +8,14 @@ enum StoreSupport {
     /// The CLI edge is the one place that reads the wall clock.
     static func open(_ global: GlobalOptions) throws -> ClaimsStore {
         do {
-            return try ClaimsStore(path: global.dbPath, configuration: .init(clock: { Date() }, timeZone: .current))
+            return try ClaimsStore(path: global.dbPath, configuration: configuration)
         } catch {
             throw cliError(error)
         }
     }
+
+    /// The wall clock and the local time zone (the engine opens the store with it for rule updates).
+    static var configuration: ClaimsStore.Configuration { .init(clock: { Date() }, timeZone: .current) }
 
     /// Refused input → invalid data (65) naming the option; a store that cannot be used → I/O failure (74).
     /// `changing`: the command would have changed the store, so the message says nothing was.

@@ -1,5 +1,6 @@
 import ClaimsCore
 import Foundation
+import GRDB
 
 /// The payer slugs and services an authorization may name: the caller passes them from the
 /// rule book, so a typo (`bcbs`, `ketamine`) is refused instead of stored.
@@ -138,8 +139,8 @@ public enum HistoryAction: String, Sendable, Hashable, Codable, CaseIterable {
     case used
 }
 
-/// One row of an authorization's audit trail.
-public struct AuthorizationHistoryEntry: Sendable, Hashable {
+/// One row of an authorization's audit trail (table `prior_authorization_history`; append-only).
+public struct AuthorizationHistoryEntry: Sendable, Hashable, Codable {
     public var authorizationId: Int64
     public var at: Date
     public var by: String
@@ -147,10 +148,13 @@ public struct AuthorizationHistoryEntry: Sendable, Hashable {
     public var changes: [String: FieldChange]
 }
 
-/// One unit used by one encounter.
-public struct AuthorizationUseRecord: Sendable, Hashable {
+/// One unit used by one encounter (table `authorization_use`; append-only).
+public struct AuthorizationUseRecord: Sendable, Hashable, Codable {
     public var authorizationId: Int64
     public var encounterId: String
     public var dateOfService: LocalDate
     public var recordedAt: Date
 }
+
+extension AuthorizationHistoryEntry: StoreRecord { public static let databaseTableName = "prior_authorization_history" }
+extension AuthorizationUseRecord: StoreRecord { public static let databaseTableName = "authorization_use" }

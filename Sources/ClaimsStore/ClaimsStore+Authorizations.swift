@@ -17,7 +17,7 @@ extension ClaimsStore {
 
     /// One authorization by id or auth number, with units used.
     public func authorization(_ reference: AuthorizationReference) throws(StoreError) -> PriorAuthorization {
-        try read { db in try AuthorizationRow.resolve(db, reference) }
+        try read { db in try AuthorizationRecord.resolve(db, reference) }
     }
 
     /// Authorizations matching `filter`, oldest first, with units used and states derived on `filter.asOf`.
@@ -29,7 +29,7 @@ extension ClaimsStore {
         if let service = filter.service { conditions.append("a.service = ?"); arguments += [service] }
         let condition = conditions.isEmpty ? nil : conditions.joined(separator: " AND ")
         // Derived states need units used and the date: filtered here rather than in SQL.
-        return try read { db in try AuthorizationRow.fetch(db, where: condition, arguments) }.filter(filter.matches)
+        return try read { db in try AuthorizationRecord.fetch(db, where: condition, arguments) }.filter(filter.matches)
     }
 
     /// Every authorization of these patients, with units used (the evaluator's and checklist's input).
@@ -41,7 +41,7 @@ extension ClaimsStore {
             for start in stride(from: 0, to: ids.count, by: 500) {
                 let chunk = Array(ids[start..<min(start + 500, ids.count)])
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-                result += try AuthorizationRow.fetch(db, where: "a.patient_id IN (\(marks))", StatementArguments(chunk))
+                result += try AuthorizationRecord.fetch(db, where: "a.patient_id IN (\(marks))", StatementArguments(chunk))
             }
             return result.sorted { $0.id! < $1.id! }
         }
@@ -50,36 +50,15 @@ extension ClaimsStore {
     /// The audit trail of one authorization, oldest first.
     public func history(of id: Int64) throws(StoreError) -> [AuthorizationHistoryEntry] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, authorization_id, at, "by", action, changes FROM prior_authorization_history
-                WHERE authorization_id = ? ORDER BY id
-                """, arguments: [id]).map { row in
-                let rowId: Int64 = row["id"]
-                func corrupt(_ column: String) -> StoreError {
-                    StoreError(.corrupt, field: column, "history row \(rowId) has an unreadable \(column); restore the store from a backup")
-                }
-                guard let at = StoreTimestamp.parse(row["at"]) else { throw corrupt("at") }
-                guard let action = HistoryAction(rawValue: row["action"]) else { throw corrupt("action") }
-                let json: String = row["changes"]
-                guard let changes = try? JSONDecoder().decode([String: FieldChange].self, from: Data(json.utf8)) else { throw corrupt("changes") }
-                return AuthorizationHistoryEntry(authorizationId: row["authorization_id"], at: at, by: row["by"], action: action, changes: changes)
-            }
+            try AuthorizationHistoryEntry.fetchAll(db, sql: "SELECT * FROM prior_authorization_history WHERE authorization_id = ? ORDER BY id",
+                                                   arguments: [id])
         }
     }
 
     /// The encounters that used units of one authorization, oldest first.
     public func uses(of id: Int64) throws(StoreError) -> [AuthorizationUseRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT authorization_id, encounter_id, date_of_service, recorded_at FROM authorization_use
-                WHERE authorization_id = ? ORDER BY id
-                """, arguments: [id]).map { row in
-                guard let date = LocalDate(iso: row["date_of_service"]), let recorded = StoreTimestamp.parse(row["recorded_at"]) else {
-                    throw StoreError(.corrupt, "a use of authorization \(id) is unreadable; restore the store from a backup")
-                }
-                return AuthorizationUseRecord(authorizationId: row["authorization_id"], encounterId: row["encounter_id"],
-                                              dateOfService: date, recordedAt: recorded)
-            }
+            try AuthorizationUseRecord.fetchAll(db, sql: "SELECT * FROM authorization_use WHERE authorization_id = ? ORDER BY id", arguments: [id])
         }
     }
 

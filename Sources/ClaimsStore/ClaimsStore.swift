@@ -118,6 +118,9 @@ public struct ClaimsStore: Sendable {
             throw error
         } catch let error as DatabaseError {
             throw StoreError(database: error, path: path)
+        } catch let error where error is RowDecodingError || error is DecodingError {
+            // A record that cannot be decoded. Never the error's text: it quotes the row, which may hold patient data.
+            throw StoreError(.corrupt, "the store \(path) holds a row this version cannot read; restore it from a backup, or use the version of claims that wrote it")
         } catch {
             throw StoreError(.databaseFailure, "the store \(path): \(error)")
         }

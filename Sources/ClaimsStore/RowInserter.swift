@@ -1,9 +1,10 @@
 import GRDB
 import GRDBSQLite
 
-/// Inserts rows with a cached statement, binding values straight to SQLite. A batch records tens of
-/// thousands of claims, lines and encounters in one go; GRDB's general argument handling (an array
-/// of boxed values per row) cost more than SQLite's own work there. Everything else uses GRDB.
+/// Inserts rows with a cached statement, binding values straight to SQLite: only for the claims,
+/// billed lines and superbills a batch run records (`recordPreparedRun`), thousands in one go, where
+/// GRDB's record `insert` (each record encoded into boxed values first) made recording 3.5× slower
+/// (2.73 s against 0.79 s for 10 000 encounters). The values bound are the record types' fields.
 struct RowInserter {
     enum Value {
         case text(String)

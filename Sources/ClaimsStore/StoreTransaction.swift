@@ -26,18 +26,13 @@ public struct StoreTransaction {
         if auth.status == .submitted, auth.submittedOn == nil { auth.submittedOn = today }
         try AuthorizationInput.validate(auth, vocabulary: vocabulary)
         try checkUser(user)
-        if let number = auth.authNumber, let other = try AuthorizationRow.ids(db, authNumber: number, payer: auth.payer).first {
+        if let number = auth.authNumber, let other = try AuthorizationRecord.ids(db, authNumber: number, payer: auth.payer).first {
             throw StoreError.invalid("auth-number", "\(number) is already recorded for \(auth.payer) as authorization \(other); update that one instead (claims preauth update \(other) …)")
         }
-        try db.execute(sql: """
-            INSERT INTO prior_authorization
-                (patient_id, payer, service, status, auth_number, units, start, "end", note, submitted_on, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [auth.patientId, auth.payer, auth.service, auth.status.rawValue, auth.authNumber, auth.units,
-                             auth.start?.iso, auth.end?.iso, auth.note, auth.submittedOn?.iso, timestamp, timestamp])
+        try AuthorizationRecord(auth, timestamp: timestamp).insert(db)
         auth.id = db.lastInsertedRowID
         let empty = PriorAuthorization(patientId: "", payer: "", service: "", status: auth.status)
-        var changes = AuthorizationRow.differences(from: empty, to: auth)
+        var changes = AuthorizationRecord.differences(from: empty, to: auth)
         changes["status"] = FieldChange(from: nil, to: .text(auth.status.rawValue))
         try writeHistory(auth.id!, user: user, action: .created, changes: changes)
         return auth
@@ -79,17 +74,16 @@ public struct StoreTransaction {
         if let submittedOn = changes.submittedOn { after.submittedOn = submittedOn }
         try AuthorizationInput.validate(after, vocabulary: nil)
         if let number = after.authNumber, number != before.authNumber,
-           let other = try AuthorizationRow.ids(db, authNumber: number, payer: after.payer).first(where: { $0 != before.id }) {
+           let other = try AuthorizationRecord.ids(db, authNumber: number, payer: after.payer).first(where: { $0 != before.id }) {
             throw StoreError.invalid("auth-number", "\(number) is already recorded for \(after.payer) as authorization \(other); check the number")
         }
-        let differences = AuthorizationRow.differences(from: before, to: after)
+        let differences = AuthorizationRecord.differences(from: before, to: after)
         guard !differences.isEmpty else { return AuthorizationUpdate(authorization: before, changes: [:]) }
-        try db.execute(sql: """
-            UPDATE prior_authorization
-            SET status = ?, auth_number = ?, units = ?, start = ?, "end" = ?, note = ?, submitted_on = ?, updated_at = ?
-            WHERE id = ?
-            """, arguments: [after.status.rawValue, after.authNumber, after.units, after.start?.iso, after.end?.iso,
-                             after.note, after.submittedOn?.iso, timestamp, before.id])
+        guard var record = try AuthorizationRecord.fetchOne(db, key: before.id) else {
+            throw StoreError(.notFound, "no authorization with \(reference); run `claims preauth list` to find its id")
+        }
+        record.take(after, at: timestamp)
+        try record.update(db)
         try writeHistory(before.id!, user: user, action: .updated, changes: differences)
         return AuthorizationUpdate(authorization: after, changes: differences)
     }
@@ -117,9 +111,7 @@ public struct StoreTransaction {
             throw StoreError(.authorizationUnusable, field: "authorization",
                              "authorization \(authorizationId) cannot be used for encounter \(encounterId): \(reason); hold the line and re-check the authorization")
         }
-        try db.execute(sql: """
-            INSERT INTO authorization_use (authorization_id, encounter_id, date_of_service, recorded_at) VALUES (?, ?, ?, ?)
-            """, arguments: [authorizationId, encounterId, date.iso, timestamp])
+        try AuthorizationUseRecord(authorizationId: authorizationId, encounterId: encounterId, dateOfService: date, recordedAt: now).insert(db)
         try writeHistory(authorizationId, user: user, action: .used,
                          changes: ["unitsUsed": FieldChange(from: .integer(auth.unitsUsed), to: .integer(auth.unitsUsed + 1))])
         return true
@@ -127,7 +119,7 @@ public struct StoreTransaction {
 
     /// Finds one authorization, with its units used.
     public func resolve(_ reference: AuthorizationReference) throws -> PriorAuthorization {
-        try AuthorizationRow.resolve(db, reference)
+        try AuthorizationRecord.resolve(db, reference)
     }
 
     // MARK: Control numbers
@@ -160,11 +152,6 @@ public struct StoreTransaction {
     }
 
     private func writeHistory(_ id: Int64, user: String, action: HistoryAction, changes: [String: FieldChange]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let json = String(decoding: try encoder.encode(changes), as: UTF8.self)
-        try db.execute(sql: """
-            INSERT INTO prior_authorization_history (authorization_id, at, "by", action, changes) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [id, timestamp, user, action.rawValue, json])
+        try AuthorizationHistoryEntry(authorizationId: id, at: now, by: user, action: action, changes: changes).insert(db)
     }
 }

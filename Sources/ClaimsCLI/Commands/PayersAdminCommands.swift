@@ -14,6 +14,54 @@ struct RuleUpdateOptions: ParsableArguments {
     @Option(help: "How many days (0–36500) of stored encounters to re-evaluate for the impact preview.", transform: Arguments.days)
     var days: Int = 90
     @Option(help: "text or json") var format: OutputFormat = .text
+
+    /// What `--format json` prints (CONTRACT): the preview, and the version it was installed as.
+    struct Output: Codable {
+        var file: String; var slug: String; var dryRun: Bool; var changes: [RuleChange]; var impact: [RuleImpact]
+        var encountersReevaluated: Int; var days: Int; var version: Int?
+    }
+
+    /// Previews the update, installs it unless this is a dry run, and prints what happened.
+    func run(_ operation: RuleUpdateOperation, global: GlobalOptions) throws {
+        let clinic = try CommandSupport.loadClinic(global)
+        let request = RuleUpdateRequest(operation: operation, account: try OperatingSystemAccount.current(), claimedAuthor: by,
+                                        admins: clinic.admins, clinicProfilePath: global.clinicPath, reason: reason,
+                                        asOf: try global.processingDate(), impactDays: days)
+        let administration = RuleAdministrationSupport.administration(global)
+        let preview: RuleUpdatePreview
+        do { preview = try administration.preview(request) } catch { throw RuleAdministrationSupport.cliError(error) }
+        for line in preview.recoveries { CommandSupport.printError(line) }
+        let fileName = preview.candidate.fileName
+        if preview.nothingToApply {
+            CommandSupport.printLine("\(fileName) is identical to the installed file; nothing to apply")
+            return
+        }
+        var version: Int?
+        if !dryRun {
+            do { version = try administration.apply(preview) } catch { throw RuleAdministrationSupport.cliError(error) }
+        }
+        let changes = preview.changes, impact = preview.impact, reevaluated = preview.encountersReevaluated
+        if format == .json {
+            try CommandSupport.printJSON(Output(file: preview.candidate.path, slug: preview.slug, dryRun: dryRun, changes: changes, impact: impact,
+                                                encountersReevaluated: reevaluated, days: days, version: version))
+            return
+        }
+        CommandSupport.printLine("\(dryRun ? "dry run: " : "")\(fileName): \(changes.count) change\(changes.count == 1 ? "" : "s")")
+        for change in changes {
+            CommandSupport.printLine("  \(change.change): \(change.item)")
+            if let before = change.before { CommandSupport.printLine(before.split(separator: "\n").map { "    - \($0)" }.joined(separator: "\n")) }
+            if let after = change.after { CommandSupport.printLine(after.split(separator: "\n").map { "    + \($0)" }.joined(separator: "\n")) }
+        }
+        CommandSupport.printLine("impact: \(impact.count) decision\(impact.count == 1 ? "" : "s") would change among \(reevaluated) stored encounter\(reevaluated == 1 ? "" : "s") of the last \(days) days")
+        for item in impact {
+            CommandSupport.printLine("  \(item.encounter) line \(item.line) \(item.code): \(item.before) → \(item.after)\(item.reasons.first.map { "  (\($0.message))" } ?? "")")
+        }
+        if let version {
+            CommandSupport.printLine("installed \(fileName) as version \(version) of \(preview.slug) (by \(preview.author): \(preview.reason))")
+        } else {
+            CommandSupport.printLine("dry run: nothing was changed")
+        }
+    }
 }
 
 /// `claims payers apply FILE --by NAME --reason TEXT [--dry-run] [--days N]` (docs/admin-guide.md).
@@ -38,8 +86,7 @@ struct PayersApplyCommand: ParsableCommand {
         do { candidate = try RuleBookLoader.source(atPath: file) } catch let invalid as RuleFilesInvalid {
             throw CLIError(.noInput, invalid.diagnostics.map(\.description).joined(separator: "\n"))
         }
-        try RuleAdministration.apply(candidate: candidate, global: global, by: update.by, reason: update.reason, dryRun: update.dryRun,
-                                     days: update.days, action: "apply", format: update.format)
+        try update.run(.apply(candidate), global: global)
     }
 }
 
@@ -60,15 +107,7 @@ struct PayersRollbackCommand: ParsableCommand {
     @OptionGroup var update: RuleUpdateOptions
 
     func run() throws {
-        let store = try StoreSupport.open(global)
-        let versions = try StoreSupport.read { () throws(StoreError) in try store.ruleVersions(slug: slug) }
-        guard let version = versions.first(where: { $0.version == to }) else {
-            let known = versions.map { String($0.version) }.joined(separator: ", ")
-            throw CLIError(.invalidData, "\(slug) has no version \(to)\(known.isEmpty ? " (no versions are recorded)" : "; recorded versions: \(known)")")
-        }
-        let path = (global.payersPath as NSString).appendingPathComponent("\(slug).yaml")
-        try RuleAdministration.apply(candidate: RuleBookLoader.Source(path: path, text: version.content), global: global, by: update.by,
-                                     reason: update.reason, dryRun: update.dryRun, days: update.days, action: "rollback", format: update.format)
+        try update.run(.rollback(slug: slug, to: to), global: global)
     }
 }
 
@@ -94,7 +133,7 @@ struct PayersHistoryCommand: ParsableCommand {
             if format == .json { try CommandSupport.printJSON([Entry]()) } else { CommandSupport.printLine("no versions recorded (no store at \(global.dbPath))") }
             return
         }
-        RuleInstallRecovery.recover(global)
+        RuleAdministrationSupport.recover(global)
         let store = try StoreSupport.open(global)
         let versions = try StoreSupport.read { () throws(StoreError) in try store.ruleVersions(slug: slug) }
         let entries = versions.map { version in
@@ -146,7 +185,7 @@ struct PayersShowCommand: ParsableCommand {
         let shown = Shown(payer: payer.slug, name: payer.name, asOf: asOf.iso, payerId: payer.payerId, payerIdVerified: payer.payerIdVerified,
                           claimFilingIndicator: payer.claimFilingIndicator, version: version, contentHash: payer.contentHash,
                           rules: inForce.map { rule in
-                              ShownRule(id: rule.qualifiedId, kind: RuleAdministration.kindName(rule.kind),
+                              ShownRule(id: rule.qualifiedId, kind: RuleAdministrationSupport.kindName(rule.kind),
                                         lines: rule.lines.isAll ? "all lines" : (rule.lines.services.sorted() + rule.lines.codes.sorted()).joined(separator: ", "),
                                         effective: "\(rule.effective.from?.iso ?? "…")–\(rule.effective.to?.iso ?? "…")", message: rule.message)
                           })
@@ -170,7 +209,7 @@ struct PayersStatusCommand: ParsableCommand {
     @OptionGroup(title: "Global options") var global: GlobalOptions
 
     func run() throws {
-        let lines = try RuleAdministration.status(global)
+        let lines = try RuleAdministrationSupport.status(global)
         for line in lines { CommandSupport.printLine(line.text) }
         if lines.contains(where: \.isDrift) { throw ExitCode(ExitStatus.invalidData.rawValue) }
     }

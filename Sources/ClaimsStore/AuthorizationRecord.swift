@@ -1,9 +1,61 @@
 import ClaimsCore
 import GRDB
 
-/// Reading `prior_authorization` rows into Core values (with units used counted from
-/// `authorization_use`), and comparing two versions for the history.
-enum AuthorizationRow {
+/// A `prior_authorization` row: the table's one record type. Callers see the Core value
+/// `PriorAuthorization`, which adds the units used (counted from `authorization_use`) and types the
+/// status and dates, checked as a row is read so a row this version cannot read is reported by id
+/// and column, never by its content.
+struct AuthorizationRecord: StoreRecord {
+    static let databaseTableName = "prior_authorization"
+
+    var id: Int64?
+    var patientId: String
+    var payer: String
+    var service: String
+    var status: String
+    var authNumber: String?
+    var units: Int?
+    var start: String?
+    var end: String?
+    var note: String?
+    var submittedOn: String?
+    var createdAt: String
+    var updatedAt: String
+
+    /// A new row for `authorization`, created and updated at `timestamp`.
+    init(_ authorization: PriorAuthorization, timestamp: String) {
+        id = authorization.id; patientId = authorization.patientId; payer = authorization.payer; service = authorization.service
+        status = authorization.status.rawValue; createdAt = timestamp; updatedAt = timestamp
+        take(authorization, at: timestamp)
+    }
+
+    /// The fields an update may change, from `authorization`.
+    mutating func take(_ authorization: PriorAuthorization, at timestamp: String) {
+        status = authorization.status.rawValue; authNumber = authorization.authNumber; units = authorization.units
+        start = authorization.start?.iso; end = authorization.end?.iso; note = authorization.note
+        submittedOn = authorization.submittedOn?.iso; updatedAt = timestamp
+    }
+
+    func authorization(unitsUsed: Int) throws -> PriorAuthorization {
+        let id = self.id ?? 0
+        func corrupt(_ column: String) -> StoreError {
+            StoreError(.corrupt, field: column, "authorization \(id) has an unreadable \(column); fix the row or restore the store from a backup")
+        }
+        func date(_ text: String?, _ column: String) throws -> LocalDate? {
+            guard let text else { return nil }
+            guard let date = LocalDate(iso: text) else { throw corrupt(column) }
+            return date
+        }
+        guard let status = AuthorizationStatus(rawValue: status) else { throw corrupt("status") }
+        return PriorAuthorization(
+            id: id, patientId: patientId, payer: payer, service: service, status: status, authNumber: authNumber, units: units,
+            unitsUsed: unitsUsed, start: try date(start, "start"), end: try date(end, "end"), note: note,
+            submittedOn: try date(submittedOn, "submitted_on"))
+    }
+}
+
+/// Reading authorizations (with units used) and comparing two versions for the history.
+extension AuthorizationRecord {
     static let select = """
         SELECT a.*, (SELECT COUNT(*) FROM authorization_use u WHERE u.authorization_id = a.id) AS units_used
         FROM prior_authorization a
@@ -11,7 +63,9 @@ enum AuthorizationRow {
 
     static func fetch(_ db: Database, where condition: String? = nil, _ arguments: StatementArguments = []) throws -> [PriorAuthorization] {
         let sql = select + (condition.map { " WHERE \($0)" } ?? "") + " ORDER BY a.id"
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(authorization)
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            try AuthorizationRecord(row: row).authorization(unitsUsed: row["units_used"])
+        }
     }
 
     static func resolve(_ db: Database, _ reference: AuthorizationReference) throws -> PriorAuthorization {
@@ -40,24 +94,6 @@ enum AuthorizationRow {
                                       arguments: [authNumber, payer])
         }
         return try Int64.fetchAll(db, sql: "SELECT id FROM prior_authorization WHERE auth_number = ? ORDER BY id", arguments: [authNumber])
-    }
-
-    /// A row this version cannot read is reported by id and column, never by its content.
-    static func authorization(_ row: Row) throws -> PriorAuthorization {
-        let id: Int64 = row["id"]
-        func corrupt(_ column: String) -> StoreError {
-            StoreError(.corrupt, field: column, "authorization \(id) has an unreadable \(column); fix the row or restore the store from a backup")
-        }
-        func date(_ column: String) throws -> LocalDate? {
-            guard let text: String = row[column] else { return nil }
-            guard let date = LocalDate(iso: text) else { throw corrupt(column) }
-            return date
-        }
-        guard let statusText: String = row["status"], let status = AuthorizationStatus(rawValue: statusText) else { throw corrupt("status") }
-        return PriorAuthorization(
-            id: id, patientId: row["patient_id"], payer: row["payer"], service: row["service"], status: status,
-            authNumber: row["auth_number"], units: row["units"], unitsUsed: row["units_used"],
-            start: try date("start"), end: try date("end"), note: row["note"], submittedOn: try date("submitted_on"))
     }
 
     /// Field name (as on the command line and in JSON) → change, for every field that differs.
