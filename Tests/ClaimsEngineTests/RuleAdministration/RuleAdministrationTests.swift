@@ -14,6 +14,8 @@ import Testing
     struct Setup {
         let root: URL
         let administration: RuleAdministration
+        /// Dates of service of the stored sample encounters (the preview re-evaluates those in its window).
+        var storedDates: [LocalDate] = []
         var payers: String { administration.payersDirectory }
         var store: ClaimsStore { get throws { try ClaimsStore(path: administration.storePath, configuration: .init(clock: { Date() })) } }
 
@@ -24,7 +26,7 @@ import Testing
             try FileManager.default.copyItem(at: Fixtures.repositoryRoot.appendingPathComponent("Payers"), to: payers)
             let administration = RuleAdministration(payersDirectory: payers.path, storePath: root.appendingPathComponent("claims.sqlite").path,
                                                     storeConfiguration: .init(clock: { StoreTimestamp.parse("2026-11-20T17:30:00.000Z")! }))
-            let setup = Setup(root: root, administration: administration)
+            var setup = Setup(root: root, administration: administration)
             let rules = try RuleBookLoader.load(directory: payers.path)
             let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: RuleAdministrationTests.asOf)
             let samples = try String(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("Samples/encounters.json"), encoding: .utf8)
@@ -34,6 +36,7 @@ import Testing
             }
             #expect(records.count > 40)
             try setup.store.saveEncounters(records)
+            setup.storedDates = records.map(\.dateOfService)
             return setup
         }
 
@@ -75,7 +78,11 @@ import Testing
         #expect(!preview.nothingToApply)
         #expect(preview.changes.map(\.item) == ["rules/timely-filing"])
         #expect(preview.impact.contains { $0.encounter == "ENC-2026-0030" && $0.before == "bill" && $0.after == "hold" })
-        #expect(preview.encountersReevaluated == 45, "the 47 samples less the two dated over 90 days ago")
+        let request = setup.request(.apply(edited))
+        let window = request.asOf.adding(days: -request.impactDays)
+        let inWindow = setup.storedDates.filter { $0 >= window }.count
+        #expect(inWindow < setup.storedDates.count, "the samples include encounters dated before the impact window")
+        #expect(preview.encountersReevaluated == inWindow, "every stored encounter in the window, none before it")
         // A dry run is a preview not applied: the files and the store are as they were.
         #expect(try setup.snapshot() == before)
     }
