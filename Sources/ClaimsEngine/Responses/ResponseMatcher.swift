@@ -69,7 +69,7 @@ struct ResponseMatcher {
                 : "999: transaction set \(response.controlNumber) rejected: " + describe(response)
             for claim in claims {
                 transaction.events.append(ClaimEventRecord(claimId: claim.claimId, kind: accepted ? "accepted" : "rejected", source: "999",
-                                                           date: nil, message: message))
+                                                           date: set.groupDate?.iso, message: message))
                 outcome.count(accepted ? "accepted" : "rejected", claim.encounterId)
             }
         }

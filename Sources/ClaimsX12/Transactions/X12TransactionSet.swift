@@ -5,6 +5,8 @@ public struct X12TransactionSet: Sendable, Hashable {
     public var senderId: String, receiverId: String, interchangeControlNumber: String
     /// GS01 (functional identifier: `FA` 999, `HN` 277, `HP` 835), GS06 and GS08 (version).
     public var functionalId: String, groupControlNumber: String, version: String
+    /// GS04: the date the sender created the group.
+    public var groupDate: X12Date?
     /// ST01 (`999`, `277`, `835`) and ST02.
     public var transactionSetId: String, controlNumber: String
     /// Every segment from ST to SE inclusive, each with its 1-based position in the file.
@@ -34,7 +36,7 @@ public struct X12TransactionSet: Sendable, Hashable {
                 if let body = current, let isa, let gs {
                     sets.append(X12TransactionSet(
                         senderId: trimmed(isa.value(6)), receiverId: trimmed(isa.value(8)), interchangeControlNumber: isa.value(13),
-                        functionalId: gs.value(1), groupControlNumber: gs.value(6), version: gs.value(8),
+                        functionalId: gs.value(1), groupControlNumber: gs.value(6), version: gs.value(8), groupDate: X12Date(gs.value(4)),
                         transactionSetId: body[0].segment.value(1), controlNumber: body[0].segment.value(2), segments: body))
                 }
                 current = nil
