@@ -23,4 +23,4 @@ fi
 # The responses answer the sample batch's control numbers and CLM01s (docs/responses.md); importing
 # them again changes nothing. The AR report is as of a date after the last 835.
 "$claims" responses import Samples/responses/*.x12
-"$claims" ar --as-of "${AR_AS_OF:-2026-12-15}"
+"$claims" ar --as-of "${AR_AS_OF:-2026-12-15}" --html "$out/batch/ar.html"

@@ -51,6 +51,14 @@ struct ResponsesCLITests {
         #expect(rejections.map { "\($0["encounter"]!) \($0["source"]!)" } == ["ENC-2026-0028 277CA", "ENC-2026-0014 999", "ENC-2026-0038 999"])
         #expect((rejections[1]["message"] as? String)?.contains("NM109: Invalid Code Value (value 'NYMCD')") == true)
 
+        // The same report as a page beside the batch's report.html.
+        let page = workspace.out.appendingPathComponent("ar.html")
+        let html = try run(["ar", "--as-of", "2026-12-15", "--html", page.path], workspace)
+        #expect(html.status == 0, "\(html.stderr)")
+        let pageText = try String(contentsOf: page, encoding: .utf8)
+        #expect(pageText.hasPrefix("<!DOCTYPE html>") && pageText.contains("<h2>Patient balances: 529.58</h2>"))
+        #expect(pageText.contains("not deemed a &#39;medical necessity&#39;"))
+
         // CONTRACT §8's example claim, as the sample bcbs-il 835 pays it.
         let claim = try json(run(["claim", "show", "ENC-2026-0001", "--format", "json"], workspace))
         #expect(claim["status"] as? String == "paid" && claim["billed"] as? String == "1330.00" && claim["paid"] as? String == "1010.00")
@@ -96,5 +104,20 @@ struct ResponsesCLITests {
         try "45\tno version line\n".write(to: payers.appendingPathComponent("codes/carc.tsv"), atomically: true, encoding: .utf8)
         let badCodes = try CLIRunner.run(["ar"], environment: workspace.environment.merging(["CLAIMS_PAYERS": payers.path]) { $1 })
         #expect(badCodes.status == 65 && badCodes.stderr.contains("carc.tsv:1: no '# version: …' line"))
+    }
+
+    /// Killed inside a file's transaction after every insert: the store holds nothing of the file, and
+    /// the next import records it exactly once.
+    @Test func aKilledImportLeavesNothingAndTheNextCompletesIt() throws {
+        let workspace = try workspace()
+        let before = try workspace.counts()
+        let killed = try CLIRunner.run(["responses", "import"] + Self.responseFiles,
+                                       environment: workspace.environment.merging(["CLAIMS_TEST_KILL_AT": "before-commit"]) { $1 })
+        #expect(killed.status == 9, "killed with SIGKILL: \(killed.stderr)")
+        #expect(try workspace.counts() == before)
+        let again = try run(["responses", "import"] + Self.responseFiles, workspace)
+        #expect(again.status == 0 && again.stdout.contains("7 file(s): 7 imported"))
+        let counts = try workspace.counts()
+        #expect(counts["response_file"] == 7 && counts["response_transaction"] == 12 && counts["provider_adjustment"] == 1)
     }
 }

@@ -3,6 +3,7 @@ import ClaimsCore
 import ClaimsEngine
 import ClaimsStore
 import ClaimsX12
+import Foundation
 
 /// `claims ar` (CONTRACT §8): accounts receivable as of --as-of.
 struct ARCommand: ParsableCommand {
@@ -14,11 +15,13 @@ struct ARCommand: ParsableCommand {
 
         Example:
           claims ar --as-of 2026-12-31 --format json
+          claims ar --html out/2026-11-20/ar.html
         """
     )
 
     @OptionGroup(title: "Global options") var global: GlobalOptions
     @Option(help: "text or json.") var format: OutputFormat = .text
+    @Option(help: "Also write the report as an HTML page to this file (e.g. beside the batch's report.html).") var html: String?
 
     func run() throws {
         let asOf = try global.processingDate()
@@ -26,6 +29,15 @@ struct ARCommand: ParsableCommand {
         let store = try StoreSupport.open(global)
         let (receivables, unmatched) = try StoreSupport.read { () throws(StoreError) in
             (try Receivables.load(store: store, asOf: asOf, codes: codes), try store.unmatchedResponses())
+        }
+        if let html {
+            do {
+                let temporary = html + ".tmp"
+                try AtomicFiles.writeDurably(Data(ReceivablesPage.html(receivables, unmatched: unmatched).utf8), to: temporary)
+                try AtomicFiles.moveIntoPlace(temporary, html)
+            } catch let error as OutputError {
+                throw CLIError(.ioFailure, "\(error.description); check --html")
+            }
         }
         switch format {
         case .text: print(ResponsesText.receivables(receivables, unmatched: unmatched), terminator: "")

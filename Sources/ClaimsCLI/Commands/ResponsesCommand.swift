@@ -42,7 +42,14 @@ struct ResponsesImportCommand: ParsableCommand {
         }
         let codes = try ResponsesSupport.codes(global)
         let store = try StoreSupport.open(global)
-        let outcomes = try StoreSupport.run { () throws(StoreError) in try ResponseImporter(store: store, codes: codes).importFiles(files) }
+        var importer = ResponseImporter(store: store, codes: codes)
+        #if DEBUG
+        if let stage = ProcessInfo.processInfo.environment["CLAIMS_TEST_KILL_AT"] {
+            // Test hook for the crash-safety test (debug builds only): die like `kill -9` at a named stage.
+            importer.checkpoint = { if $0 == stage { kill(getpid(), SIGKILL) } }
+        }
+        #endif
+        let outcomes = try StoreSupport.run { () throws(StoreError) in try importer.importFiles(files) }
         switch format {
         case .text: print(ResponsesText.importReport(outcomes), terminator: "")
         case .json: try CommandSupport.printJSON(ImportJSON(files: outcomes.map(ImportJSON.File.init)))

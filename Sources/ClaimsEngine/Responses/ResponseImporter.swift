@@ -29,6 +29,8 @@ public struct ResponseImporter {
 
     let store: ClaimsStore
     let codes: ResponseCodeLists
+    /// Test hook: called with `before-commit` inside each file's transaction (a test process may kill itself there).
+    public var checkpoint: (String) -> Void = { _ in }
 
     public init(store: ClaimsStore, codes: ResponseCodeLists) { self.store = store; self.codes = codes }
 
@@ -103,7 +105,7 @@ public struct ResponseImporter {
                                transactions: outcomes)
         }
         try store.recordResponses(ResponsePosting(file: ResponseFileRecord(contentHash: hash, name: name, importedAt: ""),
-                                                  transactions: transactions))
+                                                  transactions: transactions), beforeCommit: { checkpoint("before-commit") })
         return FileOutcome(path: path, status: .imported, message: nil, transactions: outcomes)
     }
 

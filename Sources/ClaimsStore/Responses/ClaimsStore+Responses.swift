@@ -117,7 +117,8 @@ extension ClaimsStore {
     /// Records one response file and everything it posts, in one transaction: all of it or nothing
     /// (a kill -9 part-way leaves no trace). A file or transaction recorded meanwhile by another
     /// process makes the UNIQUE constraints refuse the whole file (`conflict`): import it again.
-    public func recordResponses(_ posting: ResponsePosting) throws(StoreError) {
+    /// `beforeCommit` runs inside the transaction after every insert (the crash-safety test dies there).
+    public func recordResponses(_ posting: ResponsePosting, beforeCommit: () throws -> Void = {}) throws(StoreError) {
         try write { tx in
             do {
                 let db = tx.db
@@ -154,6 +155,7 @@ extension ClaimsStore {
                         try unmatched.insert(db)
                     }
                 }
+                try beforeCommit()
             } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
                 // The UNIQUE content hash or transaction identity: another process recorded it meanwhile.
                 throw StoreError(.conflict, "\(posting.file.name) (or one of its transactions) was imported by another process meanwhile; "
