@@ -79,4 +79,6 @@ ar_end=$(date +%s.%N)
 echo "claims:         $count ($(grep -c '^SVC' "$work/remittance.x12") lines, $(du -k "$work/remittance.x12" | cut -f1) KiB)"
 echo "import seconds: $(python3 -c "print(f'{$end - $start:.2f}')")"
 echo "peak RSS:       $(grep -E 'Maximum resident set size' "$work/time.txt" | awk '{print int($6/1024)}') MB"
+cpu=$(awk -F': ' '/User time|System time/ { total += $2 } END { if (total) printf "%.2f", total }' "$work/time.txt")
+echo "import CPU:     ${cpu:-unknown} s (user + system; on a busy shared machine the wall time above is longer)"
 echo "ar seconds:     $(python3 -c "print(f'{$ar_end - $ar_start:.2f}')")"

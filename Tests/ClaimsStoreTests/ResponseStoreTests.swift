@@ -54,8 +54,10 @@ struct ResponseStoreTests {
         }
         #expect(try store.claimHistories()[0].events.map(\.record.kind) == ["sent", "accepted"])
         // The same file (content hash) or transaction (identity) cannot be recorded twice.
-        #expect(throws: StoreError.self) {
+        #expect {
             try store.recordResponses(ResponsePosting(file: ResponseFileRecord(contentHash: "h", name: "b.x12", importedAt: ""), transactions: []))
+        } throws: { error in
+            (error as? StoreError)?.code == .conflict && (error as? StoreError)?.message.contains("imported by another process meanwhile") == true
         }
         #expect(try store.importedResponseFile(contentHash: "h")?.name == "a.x12")
         #expect(try store.knownResponseTransactions(["i", "j"]) == ["i"])

@@ -156,7 +156,7 @@ extension ClaimsStore {
                     }
                 }
                 try beforeCommit()
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
                 // The UNIQUE content hash or transaction identity: another process recorded it meanwhile.
                 throw StoreError(.conflict, "\(posting.file.name) (or one of its transactions) was imported by another process meanwhile; "
                                  + "run the import again to see what is left")
