@@ -54,6 +54,24 @@ def _errors_in_tree(node: object, where: str, out: list[str]) -> None:
             _errors_in_tree(item, where, out)
 
 
+def _functional_id(path: str) -> str:
+    """GS01 of the file's first group, read with the separators its ISA declares."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read(4096)
+    except OSError:
+        return ""
+    start = text.find("ISA")
+    if start < 0 or len(text) < start + 106:
+        return ""
+    element, terminator = text[start + 3], text[start + 105]
+    for segment in text[start:].split(terminator):
+        fields = segment.strip().split(element)
+        if fields[0] == "GS" and len(fields) > 1:
+            return fields[1]
+    return ""
+
+
 def check(path: str) -> tuple[bool, list[str]]:
     collector = _Collector()
     logger = logging.getLogger("pyx12")
@@ -77,6 +95,13 @@ def check(path: str) -> tuple[bool, list[str]]:
             _errors_in_tree(json.loads(errors_json.getvalue()), "", problems)
         except json.JSONDecodeError:
             problems.append("error: pyx12 wrote unreadable JSON error output")
+
+    # pyx12 cannot acknowledge a 999 (GS01 FA: an acknowledgment is not acknowledged) nor an 835
+    # (GS01 HP: its 999 writer needs ST03, which the 835 guide marks Not Used, and logs "Failed to
+    # create 999 response"): for those the verdict rests on the checks above alone.
+    if _functional_id(path) in ("FA", "HP"):
+        problems = [p for p in problems if "Failed to create 999 response" not in p]
+        return ok and not problems, problems
 
     ack_text = ack.getvalue()
     segments = [s.strip() for s in ack_text.replace("\n", "").split("~") if s.strip()]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job over Samples/: set up, build, then run the billing office's batch on the sample
-# encounters into out/ (a fresh store in out/claims.sqlite, seeded with the sample authorizations).
+# encounters into out/ (a fresh store in out/claims.sqlite, seeded with the sample authorizations),
+# then import what the payers sent back (Samples/responses: 999, 277CA, 835) and print the AR report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -19,3 +20,7 @@ else
   echo "batch exited with $status (see docs/errors.md)"
   exit $status
 fi
+# The responses answer the sample batch's control numbers and CLM01s (docs/responses.md); importing
+# them again changes nothing. The AR report is as of a date after the last 835.
+"$claims" responses import Samples/responses/*.x12
+"$claims" ar --as-of "${AR_AS_OF:-2026-12-15}" --html "$out/batch/ar.html"

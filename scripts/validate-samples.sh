@@ -21,6 +21,10 @@ x12=("${written[@]}" "${goldens[@]}")
 fhir=("$work"/out/fhir/*.xml Samples/expected/batch/fhir/*.xml)
 echo "validate-samples: ${#x12[@]} 837P files through pyx12"
 bash scripts/validate-837p.sh "${x12[@]}"
+# The response fixtures and samples (999, 277CA, 835; docs/responses.md) pass pyx12 as well.
+responses=(Tests/Fixtures/responses/*.x12 Samples/responses/*.x12)
+echo "validate-samples: ${#responses[@]} response files (999, 277CA, 835) through pyx12"
+bash scripts/validate-837p.sh "${responses[@]}"
 schema=../shared/fhir-r4-schema/fhir-single.xsd
 if [ -f "$schema" ]; then
   # xmllint comes from libxml2-utils (scripts/setup.sh).

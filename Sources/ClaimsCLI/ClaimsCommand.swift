@@ -17,7 +17,8 @@ public struct ClaimsCommand: ParsableCommand {
           claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
           claims --generate-completion-script bash > /etc/bash_completion.d/claims
         """,
-        subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self, X12Command.self]
+        subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self, ResponsesCommand.self,
+                      ClaimCommand.self, ARCommand.self, X12Command.self]
     )
 
     public init() {}

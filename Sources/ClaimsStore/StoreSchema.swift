@@ -5,6 +5,7 @@ import GRDB
 enum StoreSchema {
     static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number",
                          "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal", "rule_install"]
+        + ResponseSchema.tables
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -199,6 +200,7 @@ enum StoreSchema {
                     BEGIN SELECT RAISE(ABORT, 'rule_install rows are never deleted'); END;
                 """)
         }
+        ResponseSchema.register(in: &migrator)
         migrator.registerMigration("v7-billed-units") { db in
             try db.execute(sql: """
                 -- The units each billed line carried (decimal text), so a units-per-day limit counts a

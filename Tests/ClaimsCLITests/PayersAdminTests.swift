@@ -52,12 +52,14 @@ struct PayersAdminTests {
             return edited
         }
 
-        /// SHA-256 of every file under `directory` (byte-for-byte comparisons).
+        /// SHA-256 of every file under `directory`, subfolders (the code lists in `codes/`) included.
         func fingerprint(_ directory: URL) throws -> [String: String] {
             var result: [String: String] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() {
-                let data = try Data(contentsOf: directory.appendingPathComponent(name))
-                result[name] = SHA256.hex(Array(data))
+            for name in try FileManager.default.subpathsOfDirectory(atPath: directory.path).sorted() {
+                var isDirectory: ObjCBool = false
+                let url = directory.appendingPathComponent(name)
+                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+                result[name] = SHA256.hex(Array(try Data(contentsOf: url)))
             }
             return result
         }
