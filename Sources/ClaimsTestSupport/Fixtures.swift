@@ -66,4 +66,17 @@ public enum Fixtures {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
+
+    /// SHA-256 of every file under `directory` by relative path, subfolders (the code lists in
+    /// `Payers/codes/`) included: what a command that must change nothing would have touched.
+    public static func fingerprint(_ directory: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for name in try FileManager.default.subpathsOfDirectory(atPath: directory.path).sorted() {
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            result[name] = SHA256.hex(Array(try Data(contentsOf: url)))
+        }
+        return result
+    }
 }

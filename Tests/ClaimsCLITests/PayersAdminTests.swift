@@ -52,17 +52,7 @@ struct PayersAdminTests {
             return edited
         }
 
-        /// SHA-256 of every file under `directory`, subfolders (the code lists in `codes/`) included.
-        func fingerprint(_ directory: URL) throws -> [String: String] {
-            var result: [String: String] = [:]
-            for name in try FileManager.default.subpathsOfDirectory(atPath: directory.path).sorted() {
-                var isDirectory: ObjCBool = false
-                let url = directory.appendingPathComponent(name)
-                guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
-                result[name] = SHA256.hex(Array(try Data(contentsOf: url)))
-            }
-            return result
-        }
+        func fingerprint(_ directory: URL) throws -> [String: String] { try Fixtures.fingerprint(directory) }
     }
 
     @Test func aNonAdminIsRefusedAndTheRefusalRecorded() throws {
@@ -140,7 +130,12 @@ struct PayersAdminTests {
         #expect(changes.map { $0["item"] as? String } == ["rules/timely-filing"])
         let impact = preview["impact"] as? [[String: Any]] ?? []
         #expect(impact.contains { $0["encounter"] as? String == "ENC-2026-0030" && $0["before"] as? String == "bill" && $0["after"] as? String == "hold" })
-        #expect(preview["encountersReevaluated"] as? Int == 50, "the 52 samples less the two dated over 90 days ago")
+        // Every encounter the store keeps from the 90 days before --as-of, none older (the samples have older ones).
+        let store = try ClaimsStore(path: admin.db.path, configuration: .init(clock: { Date() }))
+        let window = try #require(LocalDate(iso: "2026-11-20")).adding(days: -90)
+        let inWindow = try store.encounters(since: window).count
+        #expect(inWindow > 0 && inWindow < (try store.encounters(since: LocalDate(year: 2000, month: 1, day: 1)!).count))
+        #expect(preview["encountersReevaluated"] as? Int == inWindow)
         #expect(try admin.fingerprint(admin.payers) == before)
     }
 

@@ -57,10 +57,7 @@ import Testing
 
         /// Every file of Payers/ by name, and every row count of the store: what a change would touch.
         func snapshot() throws -> [String: String] {
-            var result: [String: String] = [:]
-            for name in try FileManager.default.contentsOfDirectory(atPath: payers) {
-                result[name] = SHA256.hex(Array(try Data(contentsOf: URL(fileURLWithPath: (payers as NSString).appendingPathComponent(name)))))
-            }
+            var result = try Fixtures.fingerprint(URL(fileURLWithPath: payers))
             for (table, count) in try store.rowCounts() { result["table \(table)"] = String(count) }
             return result
         }
