@@ -44,7 +44,7 @@ let package = Package(
         .target(
             name: "ClaimsCLI",
             dependencies: [
-                "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsEngine",
+                "ClaimsCore", "ClaimsRules", "ClaimsStore", "ClaimsEngine", "ClaimsX12",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -47,6 +47,8 @@ def rows(encounter):
         for key, value in service.items():
             if key in ("modifiers", "diagnosisPointers"):
                 row[f"service.{key}"] = ";".join(cell(x) for x in value or [])
+            elif key == "details":
+                flatten(f"service.{key}", value or {}, row)   # service.details.doseMg, …
             else:
                 row[f"service.{key}"] = cell(value)
         yield row

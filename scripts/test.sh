@@ -30,3 +30,6 @@ fi
 if [ -x scripts/validate-samples.sh ]; then
   bash scripts/validate-samples.sh
 fi
+
+# `claims x12 validate` against pyx12 on the broken-837P set (docs/x12-validate.md).
+bash scripts/validate-837p-set.sh

@@ -17,7 +17,7 @@ public struct ClaimsCommand: ParsableCommand {
           claims batch Samples/encounters.json --out out/2026-11-20 --as-of 2026-11-20
           claims --generate-completion-script bash > /etc/bash_completion.d/claims
         """,
-        subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self]
+        subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self, X12Command.self]
     )
 
     public init() {}

@@ -116,7 +116,12 @@ public final class EncounterCSVReader {
                 guard !text.isEmpty, !column.isEmpty else { continue }
                 if column.hasPrefix("service.") {
                     let key = String(column.dropFirst("service.".count))
-                    service[key] = Self.serviceValue(key, text)
+                    if key.hasPrefix("details.") {
+                        // `service.details.doseMg`: one of the line's free facts (CONTRACT §6), kept as text.
+                        Self.set(.string(text), at: key.split(separator: ".", maxSplits: 1).map(String.init), in: &service)
+                    } else {
+                        service[key] = Self.serviceValue(key, text)
+                    }
                     continue
                 }
                 let value = Self.encounterValue(column, text)

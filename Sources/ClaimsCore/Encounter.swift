@@ -133,10 +133,15 @@ public struct ServiceLine: Sendable, Hashable {
     public var ndc: String?
     public var ndcQuantity: Decimal?
     public var ndcUnit: String?
+    /// Free facts the superbill prints under the line (CONTRACT §6 `services[].details`, e.g. an infusion's
+    /// `doseMg`, `start`, `end`); numbers are kept as written. Never sent to a payer.
+    public var details: [String: String]
     public init(code: String, modifiers: [String] = [], units: Decimal = 1, charge: Decimal,
-                diagnosisPointers: [Int] = [1], ndc: String? = nil, ndcQuantity: Decimal? = nil, ndcUnit: String? = nil) {
+                diagnosisPointers: [Int] = [1], ndc: String? = nil, ndcQuantity: Decimal? = nil, ndcUnit: String? = nil,
+                details: [String: String] = [:]) {
         self.code = code; self.modifiers = modifiers; self.units = units; self.charge = charge
         self.diagnosisPointers = diagnosisPointers; self.ndc = ndc; self.ndcQuantity = ndcQuantity; self.ndcUnit = ndcUnit
+        self.details = details
     }
 }
 

@@ -305,23 +305,27 @@ public struct EncounterDecoder: Sendable {
                     c.fail("\(path).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
                 }
             }
-            if let details = c.object(object["details"], "\(path).details", required: false) {
-                // Free facts a superbill prints (CONTRACT §6): text or numbers.
-                for (key, fact) in details {
+            var details: [String: String] = [:]
+            if let given = c.object(object["details"], "\(path).details", required: false) {
+                // Free facts a superbill prints (CONTRACT §6): text or numbers (kept as written).
+                for (key, fact) in given {
                     switch fact {
                     case .string(let text):
                         // Printed on the superbill only (never in an 837P): times such as "09:10" are fine.
                         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
                             c.fail("\(path).details.\(key)", "contains a control character; remove it")
+                        } else {
+                            details[key] = text
                         }
-                    case .number, .null: break
+                    case .number(let text): details[key] = text
+                    case .null: break
                     default: c.fail("\(path).details.\(key)", "must be text or a number, not \(fact.typeName)")
                     }
                 }
             }
             guard let code, let charge else { continue }
             lines.append(ServiceLine(code: code, modifiers: modifiers, units: units, charge: charge, diagnosisPointers: pointers,
-                                     ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit))
+                                     ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit, details: details))
         }
         return lines
     }

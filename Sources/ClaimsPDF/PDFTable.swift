@@ -86,17 +86,18 @@ package struct PDFTable {
 extension PDFPaginator {
     /// A headed table: `heading` and `header` stay with the first row; rows that do not fit go to the
     /// next page under `continuedHeading` and `header` again; a row is never split. `footer` (a total)
-    /// follows the last row and never stands alone: the last row moves with it.
+    /// follows the last row and never stands alone: the last row moves with it. `keepWithLastRow` is
+    /// the height of what the caller places after the table and wants on the last row's page too.
     package mutating func placeTable(heading: PDFBlock, continuedHeading: () -> PDFBlock, header: PDFBlock, rows: [PDFBlock],
-                                     footer: PDFBlock? = nil) {
-        let footerHeight = footer?.height ?? 0
-        let first = (rows.first?.height ?? 0) + (rows.count <= 1 ? footerHeight : 0)
+                                     footer: PDFBlock? = nil, keepWithLastRow: Double = 0) {
+        let kept = (footer?.height ?? 0) + keepWithLastRow   // what must follow the last row on its page
+        let first = (rows.first?.height ?? 0) + (rows.count <= 1 ? kept : 0)
         if !fits(heading.height + header.height + first) && !isAtPageTop { newPage() }
         draw(heading)
         draw(header)
         let all = rows + (footer.map { [$0] } ?? [])
         for (index, row) in all.enumerated() {
-            let keep = footer != nil && index == all.count - 2 ? footerHeight : 0
+            let keep = index == rows.count - 1 ? kept : 0
             if index > 0 && !fits(row.height + keep) {
                 newPage()
                 draw(continuedHeading())

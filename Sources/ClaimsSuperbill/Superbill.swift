@@ -20,7 +20,49 @@ public struct Superbill: Sendable, Hashable {
         public var letter: String { Superbill.pointerLetter(pointer) }
     }
 
+    /// The rendering provider as printed: from the clinic profile's `providers` when the encounter's
+    /// rendering NPI is there (credentials, license), else as the encounter gives it (CONTRACT §6).
+    public struct Provider: Sendable, Hashable {
+        public var firstName: String
+        public var lastName: String
+        public var credentials: String?
+        public var npi: String
+        public var taxonomy: String?
+        public var licenseNumber: String?
+        public var licenseState: String?
+
+        init(_ rendering: RenderingProvider, profile: ClinicProfile.Provider?) {
+            firstName = profile?.firstName ?? rendering.firstName
+            lastName = profile?.lastName ?? rendering.lastName
+            credentials = profile?.credentials.flatMap { $0.isEmpty ? nil : $0 }
+            npi = rendering.npi
+            taxonomy = rendering.taxonomy
+            licenseNumber = profile?.licenseNumber.flatMap { $0.isEmpty ? nil : $0 }
+            licenseState = profile?.licenseState.flatMap { $0.isEmpty ? nil : $0 }
+        }
+
+        /// `Ravi Patel, MD` (the name alone without credentials).
+        public var displayName: String {
+            let name = "\(firstName) \(lastName)"
+            return credentials.map { "\(name), \($0)" } ?? name
+        }
+
+        /// `036.123456 (IL)`; nil when the profile has no license number for this provider.
+        public var license: String? {
+            licenseNumber.map { number in licenseState.map { "\(number) (\($0))" } ?? number }
+        }
+
+        /// Under the signature line: `Ravi Patel, MD, NPI 1234567893, license 036.123456 (IL)`.
+        public var signatureLine: String {
+            "\(displayName), NPI \(npi)" + (license.map { ", license \($0)" } ?? "")
+        }
+    }
+
     public var encounter: Encounter
+    public var provider: Provider
+    /// Where the services were given, when that is not the billing provider's address (CONTRACT §6
+    /// `locations`); nil: at the billing provider's address.
+    public var serviceSite: ClinicProfile.Location?
     /// The date printed as the statement date (injected, never the clock).
     public var statementDate: LocalDate
     /// The patient's insurer, when known (printed so the patient can submit for reimbursement).

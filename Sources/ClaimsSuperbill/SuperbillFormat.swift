@@ -4,7 +4,7 @@ import Foundation
 /// How values look on a printed superbill (US conventions, no locale lookups, so output is deterministic).
 enum SuperbillFormat {
     /// `&`, `<`, `>`, `"` and `'` as entities: safe in element content and in quoted attributes.
-    static func escape(_ text: String) -> String { ClaimsCore.HTMLText.escape(text) }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     /// `11/03/2026`, as US payers' claim forms print dates.
     static func date(_ date: LocalDate) -> String {
@@ -61,6 +61,13 @@ enum SuperbillFormat {
     static func addressLines(_ address: Address) -> [String] {
         [address.line1, address.line2 ?? ""].filter { !$0.isEmpty }
             + ["\(address.city), \(address.state) \(zip(address.zip))"]
+    }
+
+    /// Where the services were given: the service site's name and address when it is not the billing
+    /// provider's address, else the billing provider's address.
+    static func serviceAddressLines(_ bill: Superbill, clinic: ClinicProfile) -> [String] {
+        guard let site = bill.serviceSite else { return addressLines(clinic.billingProvider.address) }
+        return [site.name] + addressLines(site.address)
     }
 
     /// `card` → `Card`, `hsa-fsa` → `HSA/FSA`.

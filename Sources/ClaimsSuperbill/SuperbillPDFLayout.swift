@@ -54,13 +54,16 @@ struct SuperbillPDFLayout {
         pages.gap(4)
         diagnosesTable(on: &pages)
         pages.gap(4)
-        servicesTable(on: &pages)
-        pages.gap(6)
-        settlement(on: &pages)
-        pages.gap(4)
-        statement(on: &pages)
-        pages.gap(22)
-        pages.place(signature())
+        // The end of the bill — the last service line, the total, payments and balance, the statement
+        // and the signature — stays on one page when it fits on one, so the signature never stands alone.
+        let settlement = settlement()
+        let closing = closing()
+        let (beforeSettlement, beforeClosing) = (6.0, 4.0)
+        servicesTable(on: &pages, keepWithLastRow: beforeSettlement + settlement.height + beforeClosing + closing.height)
+        pages.gap(beforeSettlement)
+        place(settlement, on: &pages)
+        pages.gap(beforeClosing)
+        place(closing, on: &pages)
 
         let footerLeft = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName)"), style: styles.footerStyle,
                                          width: Self.width - 90)
@@ -119,8 +122,9 @@ struct SuperbillPDFLayout {
     }
 
     /// A headed table; rows that do not fit go to the next page under "<title> (continued)" and the header.
-    func place(table: PDFTable, title: String, rows: [PDFBlock], footer: PDFBlock? = nil, on pages: inout PDFPaginator) {
+    func place(table: PDFTable, title: String, rows: [PDFBlock], footer: PDFBlock? = nil, keepWithLastRow: Double = 0,
+               on pages: inout PDFPaginator) {
         pages.placeTable(heading: sectionHeading(title), continuedHeading: { sectionHeading("\(title) (continued)") },
-                         header: table.header(), rows: rows, footer: footer)
+                         header: table.header(), rows: rows, footer: footer, keepWithLastRow: keepWithLastRow)
     }
 }

@@ -56,20 +56,22 @@ extension SuperbillPDFLayout {
     func parties() -> PDFBlock {
         let encounter = bill.encounter
         let person = encounter.patient.person
-        let rendering = encounter.renderingProvider
+        let rendering = bill.provider
         let gutter = 14.0
         let columnWidth = (Self.width - 2 * gutter) / 2
 
         var provider: [(StaticString, [[UInt8]])] = [
-            ("Rendering provider", [encode("\(rendering.firstName) \(rendering.lastName)")]),
+            ("Rendering provider", [encode(rendering.displayName)]),
             ("Rendering NPI", [encode(rendering.npi)]),
         ]
+        if let license = rendering.license { provider.append(("License", [encode(license)])) }
         if let taxonomy = rendering.taxonomy { provider.append(("Taxonomy", [encode(taxonomy)])) }
         provider += [
             ("Practice", [clinicText.name]),
             ("Group NPI", [clinicText.npi]),
             ("Tax ID (EIN)", [clinicText.taxId]),
-            ("Service address", clinicText.addressLines),
+            ("Service address", bill.serviceSite == nil ? clinicText.addressLines
+                : SuperbillFormat.serviceAddressLines(bill, clinic: clinic).map(encode)),
         ]
 
         var patient: [(StaticString, [[UInt8]])] = [

@@ -24,7 +24,9 @@ extension SuperbillPDFLayout {
 
     // MARK: - Services
 
-    func servicesTable(on pages: inout PDFPaginator) {
+    /// The services and their total; `keepWithLastRow` (what follows the table) stays on the last row's
+    /// page when the last row, the total and it fit on one page.
+    func servicesTable(on pages: inout PDFPaginator, keepWithLastRow: Double) {
         let encounter = bill.encounter
         // Amounts never wrap: the fee column widens (and the description narrows) for large fees.
         let fees = bill.lines.map { PDFFormat.money($0.service.charge) }
@@ -55,6 +57,9 @@ extension SuperbillPDFLayout {
                 }
                 description.append(.init(text: drug, style: styles.small))
             }
+            if let details = ServiceDetailsFormat.text(service.details) {
+                description.append(.init(text: encode(details), style: styles.small))
+            }
             let pointers = service.diagnosisPointers.map(Superbill.pointerLetter).joined(separator: ", ")
             return table.row([
                 [.init(text: date, style: styles.body)],
@@ -78,6 +83,8 @@ extension SuperbillPDFLayout {
         total.text(totalText, x: Self.right - feeWidth, width: feeWidth - 5,
                    baseline: baseline, style: styles.bold, align: .right)
         total.height = 4 + styles.bold.leading + 3
-        place(table: table, title: "Services", rows: rows, footer: total, on: &pages)
+        let end = (rows.last?.height ?? 0) + total.height + keepWithLastRow
+        let honoured = end + sectionHeading("Services (continued)").height + table.header().height <= pages.fullPageHeight
+        place(table: table, title: "Services", rows: rows, footer: total, keepWithLastRow: honoured ? keepWithLastRow : 0, on: &pages)
     }
 }

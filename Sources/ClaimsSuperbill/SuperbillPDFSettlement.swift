@@ -7,7 +7,18 @@ import Foundation
 extension SuperbillPDFLayout {
     // MARK: - Payments and balance
 
-    func settlement(on pages: inout PDFPaginator) {
+    /// Payments received beside the totals, measured before it is placed.
+    struct Settlement {
+        /// Payments and totals side by side.
+        var whole: PDFBlock
+        /// For more payments than a page holds: the totals alone, then the payments as a table.
+        var summary: PDFBlock
+        var paymentsTable: PDFTable
+        var paymentRows: [PDFBlock]
+        var height: Double { whole.height }
+    }
+
+    func settlement() -> Settlement {
         let paymentsWidth = (Self.width * 0.56).rounded()
         let summaryX = Self.left + paymentsWidth + 18
         let summaryWidth = Self.right - summaryX
@@ -75,18 +86,38 @@ extension SuperbillPDFLayout {
 
         var block = payments
         block.append(summary, top: 0)
-        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
-            pages.place(block)
+        return Settlement(whole: block, summary: summary, paymentsTable: paymentsTable, paymentRows: paymentRows)
+    }
+
+    func place(_ settlement: Settlement, on pages: inout PDFPaginator) {
+        if pages.fits(settlement.height) || settlement.height <= pages.fullPageHeight {
+            pages.place(settlement.whole)
             return
         }
         // More payments than a page holds: the totals first, then the payments as a table that breaks between rows.
-        pages.place(summary)
-        place(table: paymentsTable, title: "Payments received", rows: paymentRows, on: &pages)
+        pages.place(settlement.summary)
+        place(table: settlement.paymentsTable, title: "Payments received", rows: settlement.paymentRows, on: &pages)
     }
 
     // MARK: - Statement and signature
 
-    func statement(on pages: inout PDFPaginator) {
+    /// The out-of-network statement and the signature lines under it, measured before they are placed.
+    struct Closing {
+        /// The heading and the statement's lines, one block each (the heading with the first line).
+        var statementLines: [PDFBlock]
+        var signature: PDFBlock
+        static let gapBeforeSignature = 22.0
+        /// Statement and signature together: one block when it fits on a page.
+        var whole: PDFBlock {
+            var block = PDFBlock()
+            for line in statementLines { block.append(line) }
+            block.append(signature, top: block.height + Self.gapBeforeSignature)
+            return block
+        }
+        var height: Double { statementLines.reduce(0) { $0 + $1.height } + Self.gapBeforeSignature + signature.height }
+    }
+
+    func closing() -> Closing {
         var paragraphLines = clinicText.statementLines(balanceDue: bill.balanceDue)
         if let auth = bill.encounter.priorAuthorization {
             paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
@@ -98,21 +129,25 @@ extension SuperbillPDFLayout {
             line.height = style.leading + (endsParagraph ? 4 : 0)
             return line
         }
-        var block = sectionHeading("Statement for out-of-network submission")
-        for line in lines { block.append(line) }
-        if pages.fits(block.height) || block.height <= pages.fullPageHeight {
-            pages.place(block)
-            return
-        }
-        // A statement longer than a page: line by line, the heading kept with the first.
         var first = sectionHeading("Statement for out-of-network submission")
         if let line = lines.first { first.append(line) }
-        pages.place(first)
-        for line in lines.dropFirst() { pages.place(line) }
+        return Closing(statementLines: [first] + lines.dropFirst(), signature: signature())
     }
 
+    /// Statement and signature on one page; a statement longer than a page goes line by line, and the
+    /// signature follows it.
+    func place(_ closing: Closing, on pages: inout PDFPaginator) {
+        if closing.height <= pages.fullPageHeight {
+            pages.place(closing.whole)
+            return
+        }
+        for line in closing.statementLines { pages.place(line) }
+        pages.gap(Closing.gapBeforeSignature)
+        pages.place(closing.signature)
+    }
+
+    /// Signature and date lines; under the signature, who signs: name, credentials, NPI and license.
     func signature() -> PDFBlock {
-        let rendering = bill.encounter.renderingProvider
         var block = PDFBlock()
         let signWidth = (Self.width * 0.62).rounded() - 30
         let dateX = Self.left + (Self.width * 0.62).rounded()
@@ -121,9 +156,10 @@ extension SuperbillPDFLayout {
         block.line(x1: dateX, y1: ruleY, x2: Self.right, y2: ruleY, width: 0.75, color: Self.ink)
         block.text(Array("Provider signature".utf8), x: Self.left, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
         block.text(Array("Date".utf8), x: dateX, baseline: ruleY + 3 + styles.body.baselineOffset, style: styles.body)
-        block.text(encode("\(rendering.firstName) \(rendering.lastName), NPI \(rendering.npi)"), x: Self.left,
-                   baseline: ruleY + 3 + styles.body.leading + styles.body.baselineOffset, style: styles.body.with(color: Self.muted))
-        block.height = ruleY + 3 + 2 * styles.body.leading
+        let signer = styles.body.with(color: Self.muted)
+        let used = block.lines(PDFTextWrap.wrap(encode(bill.provider.signatureLine), style: signer, width: signWidth),
+                               x: Self.left, width: signWidth, top: ruleY + 3 + styles.body.leading, style: signer)
+        block.height = ruleY + 3 + styles.body.leading + max(used, styles.body.leading)
         return block
     }
 }

@@ -41,8 +41,12 @@ public struct SuperbillRenderer: Sendable {
             throw SuperbillError(encounterId: evaluation.encounterId,
                                  message: "no line has the decision 'superbill'; only those lines go on a superbill")
         }
+        let rendering = encounter.renderingProvider
         return Superbill(
-            encounter: encounter, statementDate: statementDate, payerName: payerName,
+            encounter: encounter,
+            provider: Superbill.Provider(rendering, profile: clinic.providers.first { $0.npi == rendering.npi }),
+            serviceSite: clinic.serviceFacility(encounter.location),
+            statementDate: statementDate, payerName: payerName,
             lines: selected.map { index, line in
                 Superbill.Line(inputLine: index, service: line, description: procedureDescriptions[line.code])
             },
@@ -74,10 +78,9 @@ public struct SuperbillRenderer: Sendable {
         let encounter = bill.encounter
         let person = encounter.patient.person
         let billing = clinic.billingProvider
-        let rendering = encounter.renderingProvider
-        let renderingName = "\(rendering.firstName) \(rendering.lastName)"
+        let provider = bill.provider
 
-        var page = HTMLText()
+        var page = HTMLPage()
         page += "<!DOCTYPE html>"
         page += "<html lang=\"en\">"
         page += "<head>"
@@ -111,13 +114,15 @@ public struct SuperbillRenderer: Sendable {
         page += "<td class=\"party\">"
         page += "<h2>Provider</h2>"
         page += "<table class=\"facts\">"
-        page += fact("Rendering provider", e(renderingName))
-        page += fact("Rendering NPI", e(rendering.npi), cssClass: "npi-rendering")
-        if let taxonomy = rendering.taxonomy { page += fact("Taxonomy", e(taxonomy)) }
+        page += fact("Rendering provider", e(provider.displayName), cssClass: "rendering-provider")
+        page += fact("Rendering NPI", e(provider.npi), cssClass: "npi-rendering")
+        if let license = provider.license { page += fact("License", e(license), cssClass: "license") }
+        if let taxonomy = provider.taxonomy { page += fact("Taxonomy", e(taxonomy)) }
         page += fact("Practice", e(billing.name))
         page += fact("Group NPI", e(billing.npi), cssClass: "npi-group")
         page += fact("Tax ID (EIN)", e(SuperbillFormat.taxId(billing.taxId)), cssClass: "tax-id")
-        page += fact("Service address", SuperbillFormat.addressLines(billing.address).map(e).joined(separator: "<br>"))
+        page += fact("Service address", SuperbillFormat.serviceAddressLines(bill, clinic: clinic).map(e).joined(separator: "<br>"),
+                     cssClass: "service-address")
         page += "</table>"
         page += "</td>"
         page += "<td class=\"party\">"
@@ -169,6 +174,9 @@ public struct SuperbillRenderer: Sendable {
                     drug += " · \(e(Money.plain(quantity)))\(service.ndcUnit.map { " " + e($0) } ?? "")"
                 }
                 description += "<div class=\"ndc\">\(drug)</div>"
+            }
+            if let details = ServiceDetailsFormat.text(service.details) {
+                description += "<div class=\"details\">\(e(details))</div>"
             }
             let pointers = service.diagnosisPointers.map(Superbill.pointerLetter).joined(separator: ", ")
             page += "<tr>"
@@ -228,7 +236,7 @@ public struct SuperbillRenderer: Sendable {
         // Signature.
         page += "<table class=\"signature\"><tr>"
         page += "<td class=\"sign\"><div class=\"rule\"></div>Provider signature<br>"
-            + "<span class=\"muted\">\(e(renderingName)), NPI \(e(rendering.npi))</span></td>"
+            + "<span class=\"muted\">\(e(provider.signatureLine))</span></td>"
         page += "<td class=\"sign-date\"><div class=\"rule\"></div>Date</td>"
         page += "</tr></table>"
 
@@ -284,7 +292,7 @@ public struct SuperbillRenderer: Sendable {
         .date { width: 0.8in; white-space: nowrap; }
         .pos { width: 0.4in; }
         .mod { width: 0.7in; }
-        .ndc { font-size: 7.4pt; color: #555; margin-top: 1pt; }
+        .ndc, .details { font-size: 7.4pt; color: #555; margin-top: 1pt; }
         .muted { color: #777; }
         .fill { display: inline-block; width: 2.1in; border-bottom: 1px solid #9aa5b1; height: 9pt; }
         .settlement { margin-top: 2pt; }
@@ -309,7 +317,7 @@ public struct SuperbillRenderer: Sendable {
 }
 
 /// Accumulates the page one line at a time (lines keep the HTML readable when opened as text).
-struct HTMLText {
+struct HTMLPage {
     private(set) var text = ""
-    static func += (page: inout HTMLText, line: String) { page.text += line; page.text += "\n" }
+    static func += (page: inout HTMLPage, line: String) { page.text += line; page.text += "\n" }
 }

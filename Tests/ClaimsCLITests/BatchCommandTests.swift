@@ -70,12 +70,13 @@ struct BatchCommandTests {
         #expect(result.status == 0, "\(result.stderr)")
         // POLICY §5.1/§5.2 changed the samples' outcomes: ENC-2026-0018/0034/0036 now wait whole (no uhc
         // claim left), six new encounters show the coding edits; ENC-2026-0047 (Medicare, at the Marion
-        // site) bills. POLICY §5.3–§5.4: ENC-2026-0045 (no ABN) is held; ENC-2026-0070 (ABN option 1)
-        // bills with GA; ENC-2026-0071 (ABN option 2) and ENC-2026-0073 (private-pay) are receipts;
-        // ENC-2026-0074 bills Illinois Medicaid (a seventh payer) with a refund warning.
+        // site) bills; ENC-2026-0060/0061 add two superbills (provider, site, details). POLICY §5.3–§5.4:
+        // ENC-2026-0045 (no ABN) is held; ENC-2026-0070 (ABN option 1) bills with GA; ENC-2026-0071 (ABN
+        // option 2) and ENC-2026-0073 (private-pay) are receipts; ENC-2026-0074 bills Illinois Medicaid
+        // (a seventh payer) with a refund warning.
         #expect(workspace.files("x12").count == 7)
         #expect(workspace.files("fhir").count == 7)
-        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 6)
+        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 8)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
         #expect((report["counts"] as? [String: Int])?["bill"] == 29)
@@ -85,7 +86,7 @@ struct BatchCommandTests {
         #expect(try workspace.claimIds().count == 17)
         // CONTRACT §6 `providers`: the unknown rendering provider is a warning of the report; it still bills.
         let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }
-        #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052"])
+        #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
         #expect(try workspace.claimIds().contains("ENC-2026-0052"))
         let refunds = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "il-medicaid/private-pay" }
         #expect(refunds.compactMap { $0["encounter"] as? String } == ["ENC-2026-0074"])
@@ -154,7 +155,7 @@ struct BatchCommandTests {
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
         #expect(already.filter { $0["what"] as? String == "claim" }.count == 17)
-        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 6)
+        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 8)
     }
 
     /// POLICY §5.1: an encounter already on a claim is never sent again as an original. Unchanged lines

@@ -30,13 +30,15 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 55)
+        #expect(map.count == 57)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
         #expect(map["ENC-2026-0011"] == ["not-covered"])
         #expect(map["ENC-2026-0019"] == ["superbill", "superbill", "superbill", "superbill"])
         #expect(map["ENC-2026-0021"] == ["superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0060"] == ["superbill", "superbill", "superbill"])
+        #expect(map["ENC-2026-0061"] == ["superbill", "superbill"])
         #expect(map["ENC-2026-0023"] == ["bill", "bill", "bill"])
         #expect(map["ENC-2026-0026"] == ["hold"])
         #expect(map["ENC-2026-0029"] == ["hold"])
@@ -65,7 +67,8 @@ struct CheckCommandTests {
     @Test func anUnknownRenderingProviderIsAWarningInJSONAndText() throws {
         let results = try json(check("Samples/encounters.json", ["--format", "json"]))["results"] as? [[String: Any]] ?? []
         let flagged = results.filter { !($0["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }.isEmpty }
-        #expect(flagged.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052"])
+        // ENC-2026-0061 (self-pay, a superbill) has a rendering provider the profile does not list too.
+        #expect(flagged.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
         let warning = (flagged.first?["warnings"] as? [[String: Any]])?.first
         #expect(warning?["message"] as? String
                 == "rendering provider Jordan Lee (NPI 1667432102) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi")
@@ -128,7 +131,7 @@ struct CheckCommandTests {
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
         #expect(result.stdout.contains("ENC-2026-0070  1     64510  sgb            bill +GA          billed with modifier GA (ABN option 1, signed 2026-11-13)"))
-        #expect(result.stdout.contains("as of 2026-11-20: 19 bill, 44 hold, 16 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 19 bill, 44 hold, 21 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {

@@ -138,7 +138,7 @@ struct PayersAdminTests {
         #expect(changes.map { $0["item"] as? String } == ["rules/timely-filing"])
         let impact = preview["impact"] as? [[String: Any]] ?? []
         #expect(impact.contains { $0["encounter"] as? String == "ENC-2026-0030" && $0["before"] as? String == "bill" && $0["after"] as? String == "hold" })
-        #expect(preview["encountersReevaluated"] as? Int == 53, "the 55 samples less the two dated over 90 days ago")
+        #expect(preview["encountersReevaluated"] as? Int == 55, "the 57 samples less the two dated over 90 days ago")
         #expect(try admin.fingerprint(admin.payers) == before)
     }
 

@@ -182,6 +182,19 @@ import Testing
         #expect(errors.isEmpty, "\(errors)")
     }
 
+    /// A line's details are kept for the superbill, numbers as written; a null fact is left out.
+    @Test func detailsAreKeptAsWritten() throws {
+        guard case .object(var root) = try JSONParser.parse(EncounterDecoderTests.valid),
+              case .array(var services)? = root["services"], case .object(var first) = services[0] else { throw CancellationError() }
+        first["details"] = try JSONParser.parse(#"{"doseMg": 35.50, "start": "09:10", "end": "09:55", "lot": null}"#)
+        services[0] = .object(first)
+        root["services"] = .array(services)
+        let result = decoder.decode(.object(root))
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.encounter?.services[0].details == ["doseMg": "35.50", "start": "09:10", "end": "09:55"])
+        #expect(result.encounter?.services.dropFirst().allSatisfy { $0.details.isEmpty } == true)
+    }
+
     /// The agreements are kept as values: the in-network waiver warning looks for a `waiver`.
     @Test func agreementsAreKeptWithKindDateOptionAndCodes() throws {
         guard case .object(var root) = try JSONParser.parse(EncounterDecoderTests.valid) else { throw CancellationError() }

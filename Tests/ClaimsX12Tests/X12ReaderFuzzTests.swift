@@ -73,10 +73,31 @@ import Testing
         }
     }
 
+    /// `claims x12 validate` on the same input: every finding has a rule, a message and a line inside
+    /// the input, and the findings do not depend on how the input is cut into chunks.
+    static func checkValidator(_ bytes: [UInt8], lines: Int, _ probe: inout FuzzProbe) {
+        var whole = Validator837P()
+        whole.feed(bytes)
+        let report = whole.finish()
+        probe.count(report.isClean ? "validator clean" : "validator findings")
+        for finding in report.findings {
+            probe.check(!finding.rule.isEmpty && !finding.message.isEmpty, "a finding without rule or message: \(finding)")
+            probe.check(finding.line.map { (1...lines).contains($0) } ?? true, "finding line outside 1...\(lines): \(finding)")
+        }
+        var chunked = Validator837P()
+        var start = 0
+        while start < bytes.count {
+            chunked.feed(Array(bytes[start..<min(bytes.count, start + 13)]))
+            start += 13
+        }
+        probe.check(chunked.finish() == report, "the validator's findings change when the input arrives in 13-byte chunks")
+    }
+
     static func check(_ bytes: [UInt8], _ probe: inout FuzzProbe) {
         let text = String(decoding: bytes, as: UTF8.self)
         let scalars = Array(text.unicodeScalars)
         let lines = scalars.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
+        checkValidator(bytes, lines: bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }, &probe)
         let document: X12Document
         do {
             document = try X12Reader.read(text)

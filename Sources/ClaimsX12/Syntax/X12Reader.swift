@@ -32,6 +32,12 @@ public enum X12Reader {
         return try scanner.readDocument()
     }
 
+    /// The fixed-width ISA that `text` starts with, and the separators it declares (the streaming
+    /// reader hands each ISA here, so both readers accept and refuse exactly the same headers).
+    public static func interchangeHeader(_ text: String, segmentNumber: Int) throws(X12Error) -> (segment: X12Segment, delimiters: X12Delimiters) {
+        try Scanner(Array(text.unicodeScalars)).isaHeader(at: 0, segmentNumber: segmentNumber)
+    }
+
     /// The separators declared by the ISA that `text` starts with.
     public static func delimiters(of text: String) throws(X12Error) -> X12Delimiters {
         let scanner = Scanner(Array(text.unicodeScalars))

@@ -63,6 +63,20 @@ public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, Custom
         }
     }
 
+    /// One value, no components or repetitions (answered without building arrays).
+    public var isSimple: Bool {
+        if case .simple = storage { return true }
+        return false
+    }
+
+    /// How many times the element repeats (1 for any element that does not).
+    public var repetitionCount: Int {
+        switch storage {
+        case .simple: 1
+        case .composite(let repetitions): repetitions.count
+        }
+    }
+
     public var isEmpty: Bool {
         switch storage {
         case .simple(let value): value.isEmpty
