@@ -38,6 +38,8 @@ def rows(encounter):
             top["diagnoses"] = ";".join(value or [])
         elif key == "payments":
             top["payments"] = ";".join(" ".join(x for x in [p.get("date"), cell(p.get("amount")), p.get("method")] if x) for p in value or [])
+        elif key == "patientAgreements":
+            top["patientAgreements"] = ";".join(" ".join([a["kind"], a["signed"]] + ([cell(a["option"])] if a.get("option") is not None else []) + a.get("codes", [])) for a in value or [])
         else:
             flatten(key, value, top)
     for service in encounter["services"]:

@@ -62,6 +62,8 @@ enum RuleAdministrationSupport {
         case .oneClaimPerEncounter: "one-claim-per-encounter"
         case .ndcRequired: "ndc"
         case .timelyFiling(let days, _): "timely-filing \(days) days"
+        case .abn(let modifier): "abn (option 1 adds \(modifier))"
+        case .privatePay: "private-pay"
         }
     }
 }

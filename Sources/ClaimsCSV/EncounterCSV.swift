@@ -165,6 +165,7 @@ public final class EncounterCSVReader {
     static func encounterValue(_ column: String, _ text: String) -> JSONValue {
         if column == "diagnoses" { return .array(list(text).map(JSONValue.string)) }
         if column == "payments" { return .array(list(text).map(payment)) }
+        if column == "patientAgreements" { return .array(list(text).map(agreement)) }
         if column.hasPrefix("clinical.") {
             switch text.lowercased() {
             case "true", "yes": return .bool(true)
@@ -184,6 +185,18 @@ public final class EncounterCSVReader {
         if parts.count > 0 { object["date"] = .string(parts[0]) }
         if parts.count > 1 { object["amount"] = .string(parts[1]) }
         if parts.count > 2 { object["method"] = .string(parts[2]) }
+        return .object(object)
+    }
+
+    /// `abn 2026-11-10 1 64510 77002`: kind, signed date, then an optional one-character ABN option
+    /// and the codes it covers (none = every line); the decoder checks each part.
+    private static func agreement(_ text: String) -> JSONValue {
+        var parts = text.split(separator: " ").map(String.init)
+        var object: [String: JSONValue] = [:]
+        if !parts.isEmpty { object["kind"] = .string(parts.removeFirst()) }
+        if !parts.isEmpty { object["signed"] = .string(parts.removeFirst()) }
+        if let option = parts.first, option.count == 1 { object["option"] = number(option); parts.removeFirst() }
+        if !parts.isEmpty { object["codes"] = .array(parts.map(JSONValue.string)) }
         return .object(object)
     }
 

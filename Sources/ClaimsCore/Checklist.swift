@@ -11,9 +11,12 @@ public struct ChecklistBuilder: Sendable {
     public var decisionDeadlineDays: [PayerSlug: Int]
     /// An approval ending within this many days of the processing date gets a renewal warning.
     public var renewalNoticeDays: Int
+    /// The clinic profile, for its network (in-network waivers, POLICY §5.4); nil = every payer out of network.
+    public var clinic: ClinicProfile?
 
-    public init(rules: RuleBook, decisionDeadlineDays: [PayerSlug: Int] = [:], renewalNoticeDays: Int = 14) {
+    public init(rules: RuleBook, decisionDeadlineDays: [PayerSlug: Int] = [:], renewalNoticeDays: Int = 14, clinic: ClinicProfile? = nil) {
         self.rules = rules; self.decisionDeadlineDays = decisionDeadlineDays; self.renewalNoticeDays = renewalNoticeDays
+        self.clinic = clinic
     }
 
     /// - Parameters:
@@ -25,6 +28,7 @@ public struct ChecklistBuilder: Sendable {
         var groups: [GroupKey: Group] = [:]
         let views = rules.payerViews
         let ordered = encounters.sorted { ($0.dateOfService, $0.id) < ($1.dateOfService, $1.id) }
+        let evaluator = CoverageEvaluator(rules: rules)
         for encounter in ordered {
             guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else { continue }
             let lineServices = encounter.services.map { rules.codes.service(of: $0.code) }
@@ -45,6 +49,13 @@ public struct ChecklistBuilder: Sendable {
                     groups[key, default: Group(payer: payer)].add(encounter, context: context, rule: rule)
                 }
             }
+            // POLICY §5.3–§5.4: what the patient must sign before a line may be charged to them, as decided.
+            let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations)
+            for need in outcome.agreementNeeds + (clinic?.waiverNeeds(encounter, lines: outcome.lines) ?? []) {
+                guard let service = lineServices[need.line - 1] else { continue }
+                let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)
+                groups[key, default: Group(payer: payer)].add(encounter, context: context, need: need)
+            }
         }
         let items = groups.map { key, group in item(key, group, authorizations: authorizations, asOf: asOf) }
             .sorted { ($0.dates.first ?? asOf, $0.patient, $0.payer, $0.service) < ($1.dates.first ?? asOf, $1.patient, $1.payer, $1.service) }
@@ -63,6 +74,7 @@ public struct ChecklistBuilder: Sendable {
     private struct Group {
         var payer: PayerRules
         var encounters: [(encounter: Encounter, context: ConditionContext, rules: [Rule])] = []
+        var documents: [(encounter: Encounter, need: AgreementNeed)] = []
 
         mutating func add(_ encounter: Encounter, context: ConditionContext, rule: Rule) {
             if let index = encounters.firstIndex(where: { $0.encounter.id == encounter.id }) {
@@ -70,6 +82,11 @@ public struct ChecklistBuilder: Sendable {
             } else {
                 encounters.append((encounter, context, [rule]))
             }
+        }
+
+        mutating func add(_ encounter: Encounter, context: ConditionContext, need: AgreementNeed) {
+            if !encounters.contains(where: { $0.encounter.id == encounter.id }) { encounters.append((encounter, context, [])) }
+            documents.append((encounter, need))
         }
     }
 
@@ -83,7 +100,10 @@ public struct ChecklistBuilder: Sendable {
         var warnings: [ChecklistWarning] = []
         var steps: [String] = []
 
-        // Not covered: the patient can only be treated as self-pay.
+        let documents = ChecklistDocument.summarize(group.documents, payerName: payerName)
+        // Not covered: the patient can only be treated as self-pay (a Medicaid patient only with the
+        // private-pay agreement listed in the documents, whose step says so instead).
+        let privatePayListed = documents.contains { $0.kind == PatientAgreement.Kind.privatePay.rawValue }
         var seenRules: Set<String> = []
         for entry in group.encounters {
             for rule in entry.rules where !seenRules.contains(rule.qualifiedId) {
@@ -93,7 +113,7 @@ public struct ChecklistBuilder: Sendable {
                 requirements.append(ChecklistRequirement(
                     id: "not-covered", description: "\(reason); a self-pay agreement is needed", status: .notMet,
                     explanation: reason, rule: rule.qualifiedId))
-                steps.append("have the patient sign a self-pay agreement for \(key.service) before treatment: \(reason)")
+                if !privatePayListed { steps.append("have the patient sign a self-pay agreement for \(key.service) before treatment: \(reason)") }
             }
         }
 
@@ -155,15 +175,17 @@ public struct ChecklistBuilder: Sendable {
             steps += authSteps
         }
 
+        steps += documents.compactMap { $0.nextStep(service: key.service) }
+
         for date in Set(dates).sorted() where date < asOf {
             warnings.append(ChecklistWarning(code: "past-date",
                 message: "the encounter on \(date.iso) is before the processing date \(asOf.iso); the checklist is for scheduled treatment"))
         }
 
-        let ready = requirements.allSatisfy(\.met) && authorizationReady
+        let ready = requirements.allSatisfy(\.met) && authorizationReady && documents.allSatisfy(\.satisfied)
         return ChecklistItem(patient: key.patient, payer: key.payer, payerName: payerName, service: key.service,
                              dates: Array(Set(dates)).sorted(), encounters: group.encounters.map(\.encounter.id),
-                             priorAuth: priorAuth, requirements: requirements, warnings: warnings,
+                             priorAuth: priorAuth, requirements: requirements, patientDocuments: documents, warnings: warnings,
                              nextSteps: unique(steps), ready: ready)
     }
 

@@ -20,6 +20,8 @@ public struct ChecklistItem: Sendable, Hashable, Encodable {
     public var encounters: [String]
     public var priorAuth: ChecklistPriorAuth
     public var requirements: [ChecklistRequirement]
+    /// What the patient must sign before being charged (POLICY §5.3–§5.4); an addition to CONTRACT §4.
+    public var patientDocuments: [ChecklistDocument]
     public var warnings: [ChecklistWarning]
     /// Plain sentences for the front desk, most urgent first.
     public var nextSteps: [String]
@@ -135,6 +137,10 @@ extension Checklist {
                 lines.append("      \(mark) \(requirement.description)\(requirement.id == "not-covered" ? "" : why)")
             }
             lines.append("      prior auth: \(Self.describe(item.priorAuth))")
+            for document in item.patientDocuments {
+                let state = document.onFile ? "on file, signed \(document.signed?.iso ?? "?")" + (document.option.map { ", option \($0)" } ?? "") : "NOT on file"
+                lines.append("      \(document.satisfied ? "✓" : "✗") \(document.description) for \(document.codes.joined(separator: ", ")): \(state)")
+            }
             for warning in item.warnings { lines.append("      ! \(warning.message)") }
             for step in item.nextSteps { lines.append("      → \(step)") }
         }

@@ -13,6 +13,10 @@ public struct CoverageEvaluator: Sendable {
         public var lines: [LineDecision]
         public var warnings: [Warning]
         public var authorizationUses: [AuthorizationUse]
+        /// Input errors only the rules reveal (a service declined on the ABN): the encounter is rejected.
+        public var errors: [InputError] = []
+        /// Documents the patient must sign before lines may be charged to them, and whether they are on file.
+        public var agreementNeeds: [AgreementNeed] = []
     }
 
     /// - Parameter authorizations: the stored authorizations of this encounter's patient,
@@ -38,6 +42,7 @@ public struct CoverageEvaluator: Sendable {
         var authorizationRules: [(Rule, [Int])] = []
         var timelyRule: (Rule, Int, Int)?
         var oneClaimRules: [(Rule, [Int])] = []
+        var agreementRules: [(Rule, [Int])] = []
 
         for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
             if let when = rule.when, !when.evaluate(in: context).isMet { continue }
@@ -114,6 +119,8 @@ public struct CoverageEvaluator: Sendable {
                 timelyRule = (rule, days, warningDays)
             case .priorAuthorization:
                 if !selected.isEmpty { authorizationRules.append((rule, selected)) }
+            case .abn, .privatePay:
+                agreementRules.append((rule, selected))
             }
         }
 
@@ -129,6 +136,19 @@ public struct CoverageEvaluator: Sendable {
                         findings[index].append((.hold, Reason(rule: rule.qualifiedId, message: message)))
                     }
                 }
+            }
+        }
+
+        // POLICY §5.3–§5.4, once every coverage rule has spoken: may the patient be charged?
+        var charges = PatientCharges(lineCount: encounter.services.count)
+        var refundRules: [Rule] = []
+        for (rule, indices) in agreementRules {
+            switch rule.kind {
+            case .abn(let modifier): applyABN(rule, modifier: modifier, to: indices, of: encounter, findings: &findings, charges: &charges)
+            case .privatePay(let warnPayments):
+                applyPrivatePay(rule, to: indices, of: encounter, findings: &findings, charges: &charges)
+                if warnPayments { refundRules.append(rule) }
+            default: break
             }
         }
 
@@ -167,11 +187,13 @@ public struct CoverageEvaluator: Sendable {
                 reasons.append(reason)
             }
             lines.append(LineDecision(line: index + 1, code: line.code, service: services[index] ?? "unknown",
-                                      decision: winner, reasons: reasons))
+                                      decision: winner, reasons: reasons,
+                                      addedModifiers: winner == .bill ? charges.addedModifiers[index] : []))
         }
+        warnings += refundRules.compactMap { refundWarning($0, lines: lines, encounter: encounter, payerName: payer.name) }
         let billedServices = Set(lines.filter { $0.decision == .bill }.map(\.service))
         uses = uses.filter { billedServices.contains($0.service) }
-        return Outcome(lines: lines, warnings: warnings, authorizationUses: uses)
+        return Outcome(lines: lines, warnings: warnings, authorizationUses: uses, errors: charges.errors, agreementNeeds: charges.needs)
     }
 
     /// The reason of a `max-units` hold; it names the other encounters of the day that count, so the

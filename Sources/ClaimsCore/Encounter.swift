@@ -198,9 +198,15 @@ public struct Encounter: Sendable, Hashable {
     public var payerSlug: PayerSlug { coverage?.payer ?? RuleBook.selfPaySlug }
     public var totalCharges: Decimal { services.reduce(Decimal(0)) { $0 + $1.charge } }
     public var totalPayments: Decimal { payments.reduce(Decimal(0)) { $0 + $1.amount } }
-    /// An agreement of `kind` signed on or before the date of service that covers `code`.
+    /// The latest agreement of `kind` signed on or before the date of service that covers `code`
+    /// (one signed later counts as none: POLICY §5.3–§5.4).
     public func agreement(_ kind: PatientAgreement.Kind, covering code: String) -> PatientAgreement? {
-        agreements.first { $0.kind == kind && $0.signed <= dateOfService && ($0.codes?.contains(code) ?? true) }
+        agreementIndex(kind, covering: code).map { agreements[$0] }
+    }
+    /// The position of `agreement(kind, covering:)` in `patientAgreements` (for error fields).
+    public func agreementIndex(_ kind: PatientAgreement.Kind, covering code: String) -> Int? {
+        agreements.indices.filter { agreements[$0].kind == kind && agreements[$0].signed <= dateOfService && (agreements[$0].codes?.contains(code) ?? true) }
+            .max { (agreements[$0].signed, $0) < (agreements[$1].signed, $1) }
     }
     public var patientAge: Int { patient.person.dateOfBirth.age(on: dateOfService) }
 }

@@ -364,6 +364,9 @@ public struct EncounterDecoder: Sendable {
             let signed = c.date(object["signed"], "\(path).signed", required: true)
             let option = c.number(object["option"], "\(path).option", required: false)
             if let option, ![1, 2, 3].contains(option) { c.fail("\(path).option", "must be 1, 2 or 3, as on the ABN form") }
+            if kind == .abn, object["option"] == nil || object["option"] == .null {
+                c.fail("\(path).option", "is missing; an ABN needs the option the patient checked on the form (1, 2 or 3)")
+            }
             var codes: [String]?
             if let items = c.array(object["codes"], "\(path).codes", required: false) {
                 codes = items.enumerated().compactMap { offset, code in c.text(code, "\(path).codes[\(offset)]", required: true) }

@@ -34,8 +34,27 @@ public struct LineDecision: Sendable, Hashable {
     public var service: ServiceName
     public var decision: Decision
     public var reasons: [Reason]
-    public init(line: Int, code: String, service: ServiceName, decision: Decision, reasons: [Reason]) {
+    /// Modifiers the rules add to a billed line (GA after an ABN, POLICY §5.3); the claim carries the
+    /// line's own modifiers followed by these.
+    public var addedModifiers: [String]
+    public init(line: Int, code: String, service: ServiceName, decision: Decision, reasons: [Reason], addedModifiers: [String] = []) {
         self.line = line; self.code = code; self.service = service; self.decision = decision; self.reasons = reasons
+        self.addedModifiers = addedModifiers
+    }
+}
+
+/// A document the patient must sign before a line may be charged to them (POLICY §5.3–§5.4): where a
+/// rule of kind `abn` or `private-pay` looked for one, and what it found.
+public struct AgreementNeed: Sendable, Hashable {
+    /// 1-based line number within the encounter.
+    public var line: Int
+    public var kind: PatientAgreement.Kind
+    /// The qualified rule that asks for it.
+    public var rule: String
+    /// The agreement signed on or before the date of service that covers the line; nil = none on file.
+    public var onFile: PatientAgreement?
+    public init(line: Int, kind: PatientAgreement.Kind, rule: String, onFile: PatientAgreement?) {
+        self.line = line; self.kind = kind; self.rule = rule; self.onFile = onFile
     }
 }
 
@@ -75,10 +94,14 @@ public struct EncounterEvaluation: Sendable, Hashable {
 
     public var isRejected: Bool { !errors.isEmpty }
 
-    /// The service lines (with their input) that got `decision`.
+    /// The service lines (with their input) that got `decision`, carrying the modifiers the rules added.
     public func serviceLines(with decision: Decision) -> [(index: Int, line: ServiceLine)] {
         guard let encounter else { return [] }
-        return lines.filter { $0.decision == decision }.map { ($0.line, encounter.services[$0.line - 1]) }
+        return lines.filter { $0.decision == decision }.map { decided in
+            var line = encounter.services[decided.line - 1]
+            line.modifiers += decided.addedModifiers.filter { !line.modifiers.contains($0) }
+            return (decided.line, line)
+        }
     }
 
     /// The authorization number to report on the claim (REF*G1, FHIR preAuthRef), if any.

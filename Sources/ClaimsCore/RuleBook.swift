@@ -207,6 +207,15 @@ public struct Rule: Sendable, Hashable {
         case ndcRequired
         /// Lines that would bill are `hold` past `days` after the date of service; a warning `warningDays` before.
         case timelyFiling(days: Int, warningDays: Int)
+        /// POLICY §5.3 (Medicare): selected lines that would be `superbill` or `not-covered` follow the
+        /// patient's ABN signed on or before the date of service — option 1 `bill` with `modifier` (GA),
+        /// option 2 `superbill` (a receipt), option 3 an input error; without one `hold`.
+        case abn(modifier: String)
+        /// POLICY §5.4 (Medicaid): selected lines that would be `not-covered` are `superbill` (a receipt)
+        /// with a private-pay agreement signed on or before the date of service, otherwise stay
+        /// `not-covered` saying the patient cannot be charged; `warnPaymentsOnCovered`: payments on an
+        /// encounter whose lines all bill are a warning to refund.
+        case privatePay(warnPaymentsOnCovered: Bool)
     }
 
     /// Id within its file (`spravato/prior-auth`); `qualifiedId` adds the file's slug.

@@ -17,6 +17,8 @@ public struct CheckReport: Codable, Sendable {
         public var service: String
         public var decision: String
         public var reasons: [Reason]
+        /// Modifiers the rules add to a billed line (GA, POLICY §5.3); absent when none.
+        public var addedModifiers: [String]?
     }
     public var asOf: String
     public var results: [Result]
@@ -26,6 +28,7 @@ public struct CheckReport: Codable, Sendable {
     public static func result(for evaluation: EncounterEvaluation) -> Result {
         Result(encounter: evaluation.encounterId, payer: evaluation.payer, sourceLine: evaluation.sourceLine,
                errors: evaluation.errors, warnings: evaluation.warnings,
-               lines: evaluation.lines.map { Line(line: $0.line, code: $0.code, service: $0.service, decision: $0.decision.rawValue, reasons: $0.reasons) })
+               lines: evaluation.lines.map { Line(line: $0.line, code: $0.code, service: $0.service, decision: $0.decision.rawValue, reasons: $0.reasons,
+                                                   addedModifiers: $0.addedModifiers.isEmpty || $0.decision != .bill ? nil : $0.addedModifiers) })
     }
 }

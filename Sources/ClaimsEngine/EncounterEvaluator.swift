@@ -15,6 +15,11 @@ public struct EncounterEvaluator: Sendable {
             return EncounterEvaluation(encounterId: record.id, recordOrdinal: record.ordinal, sourceLine: record.line, errors: record.errors)
         }
         let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations, sameDay: sameDay)
+        // An error only the rules reveal (a service declined on the ABN) rejects the encounter like any input error.
+        guard outcome.errors.isEmpty else {
+            return EncounterEvaluation(encounterId: encounter.id, recordOrdinal: record.ordinal, sourceLine: record.line,
+                                       payer: encounter.payerSlug, errors: outcome.errors)
+        }
         return EncounterEvaluation(encounterId: encounter.id, recordOrdinal: record.ordinal, sourceLine: record.line, encounter: encounter,
                                    payer: encounter.payerSlug, warnings: outcome.warnings, lines: outcome.lines,
                                    authorizationUses: outcome.authorizationUses)

@@ -118,12 +118,12 @@ struct RuleParser {
 
     static let kinds = ["not-covered", "criteria", "prior-auth", "route", "hold", "code-validity",
                         "mutually-exclusive", "add-on-requires-primary", "modifier-required", "ndc", "timely-filing",
-                        "max-units", "one-claim-per-encounter"]
+                        "max-units", "one-claim-per-encounter", "abn", "private-pay"]
     static let common: Set<String> = ["id", "kind", "services", "codes", "effective", "when", "message", "verified", "note"]
     static let kindFields: [String: Set<String>] = [
         "criteria": ["requirements"], "route": ["decision", "warnBalanceDue"], "add-on-requires-primary": ["primary"],
         "modifier-required": ["modifier", "modifiers"], "timely-filing": ["days", "warningDays"],
-        "max-units": ["units"],
+        "max-units": ["units"], "abn": ["modifier"], "private-pay": ["warnPaymentsOnCovered"],
     ]
 
     mutating func parseRules(_ node: Node?, _ reader: inout YAMLNodeReader) -> [Rule] {
@@ -223,7 +223,7 @@ struct RuleParser {
                 return nil
             }
             let modifierNode = fields["modifier"]?.value ?? fields["modifiers"]?.value
-            for modifier in modifiers where modifier.count != 2 || !modifier.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) {
+            for modifier in modifiers where !Self.isModifier(modifier) {
                 reader.report(modifierNode, "modifier '\(modifier)' must be 2 digits or capitals (e.g. \"25\" in quotes)")
             }
             kind = .modifierRequired(modifiers)
@@ -233,6 +233,12 @@ struct RuleParser {
             kind = .maxUnits(units)
         case "one-claim-per-encounter":
             kind = .oneClaimPerEncounter
+        case "abn":
+            guard let modifier = need("modifier").flatMap({ reader.string($0, "modifier") }) else { return nil }
+            if !Self.isModifier(modifier) { reader.report(fields["modifier"]?.value, "modifier '\(modifier)' must be 2 digits or capitals (GA for an ABN on file)") }
+            kind = .abn(modifier: modifier)
+        case "private-pay":
+            kind = .privatePay(warnPaymentsOnCovered: fields["warnPaymentsOnCovered"].flatMap { reader.bool($0.value, "warnPaymentsOnCovered") } ?? false)
         default: // timely-filing
             guard let days = need("days").flatMap({ reader.int($0, "days", in: RuleFileRanges.filingDays, unit: " days") }) else { return nil }
             let warning = fields["warningDays"].flatMap { reader.int($0.value, "warningDays", in: RuleFileRanges.warningDays, unit: " days") } ?? 30
@@ -240,6 +246,10 @@ struct RuleParser {
         }
         return Rule(id: id, payer: payer, kind: kind, lines: lines, effective: effective, when: when, message: message,
                     sourceLine: node.mark?.line ?? 0)
+    }
+
+    static func isModifier(_ text: String) -> Bool {
+        text.count == 2 && text.allSatisfy { $0.isASCII && ($0.isNumber || $0.isUppercase) }
     }
 
     private func selector(_ fields: [String: (key: Node, value: Node)], _ reader: inout YAMLNodeReader) -> LineSelector {

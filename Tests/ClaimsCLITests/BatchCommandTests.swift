@@ -69,22 +69,29 @@ struct BatchCommandTests {
         let result = try workspace.batch()
         #expect(result.status == 0, "\(result.stderr)")
         // POLICY §5.1/§5.2 changed the samples' outcomes: ENC-2026-0018/0034/0036 now wait whole (no uhc
-        // claim left), six new encounters show the coding edits (ENC-2026-0045 a superbill); ENC-2026-0047
-        // (Medicare, at the Marion site) bills; ENC-2026-0060/0061 add two superbills (provider, site, details).
-        #expect(workspace.files("x12").count == 6)
-        #expect(workspace.files("fhir").count == 6)
-        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 7)
+        // claim left), six new encounters show the coding edits; ENC-2026-0047 (Medicare, at the Marion
+        // site) bills; ENC-2026-0060/0061 add two superbills (provider, site, details). POLICY §5.3–§5.4:
+        // ENC-2026-0045 (no ABN) is held; ENC-2026-0070 (ABN option 1) bills with GA; ENC-2026-0071 (ABN
+        // option 2) and ENC-2026-0073 (private-pay) are receipts; ENC-2026-0074 bills Illinois Medicaid
+        // (a seventh payer) with a refund warning.
+        #expect(workspace.files("x12").count == 7)
+        #expect(workspace.files("fhir").count == 7)
+        #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 8)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
-        #expect((report["counts"] as? [String: Int])?["bill"] == 26)
-        #expect((report["held"] as? [[String: Any]])?.count == 30)
+        #expect((report["counts"] as? [String: Int])?["bill"] == 29)
+        #expect((report["held"] as? [[String: Any]])?.count == 34)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
-        #expect(try workspace.claimIds().count == 15)
+        #expect(try workspace.claimIds().count == 17)
         // CONTRACT §6 `providers`: the unknown rendering provider is a warning of the report; it still bills.
         let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }
         #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
         #expect(try workspace.claimIds().contains("ENC-2026-0052"))
+        let refunds = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "il-medicaid/private-pay" }
+        #expect(refunds.compactMap { $0["encounter"] as? String } == ["ENC-2026-0074"])
+        let medicare = try String(contentsOf: workspace.out.appendingPathComponent("x12/\(try #require(workspace.files("x12").first { $0.hasPrefix("medicare-j6") }))"), encoding: .utf8)
+        #expect(medicare.contains("SV1*HC:64510:LT:GA*640*UN*1***1"), "ABN option 1: GA after the line's own LT")
     }
 
     @Test func twoCleanRunsWriteTheSameBytes() throws {
@@ -92,7 +99,7 @@ struct BatchCommandTests {
         let firstRun = try first.batch(), secondRun = try second.batch()
         #expect(firstRun.status == 0, "\(firstRun.stderr)")
         #expect(secondRun.status == 0, "\(secondRun.stderr)")
-        #expect(first.files("x12").count == 6, "both runs wrote their documents")
+        #expect(first.files("x12").count == 7, "both runs wrote their documents")
         for folder in ["x12", "fhir", "superbills"] {
             #expect(first.files(folder) == second.files(folder))
             for name in first.files(folder) {
@@ -147,8 +154,8 @@ struct BatchCommandTests {
         #expect(after["billed_line"] == firstCounts["billed_line"])
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
-        #expect(already.filter { $0["what"] as? String == "claim" }.count == 15)
-        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 7)
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 17)
+        #expect(already.filter { $0["what"] as? String == "superbill" }.count == 8)
     }
 
     /// POLICY §5.1: an encounter already on a claim is never sent again as an original. Unchanged lines
@@ -264,7 +271,7 @@ struct BatchCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         let ids = try workspace.claimIds()
         #expect(ids.filter { $0 == "ENC-2026-0031" }.count == 1)
-        #expect(ids.count == 16 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
+        #expect(ids.count == 18 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
     }
 
     @Test(arguments: ["reading", "documents-written", "before-commit", "after-commit", "moving"])

@@ -30,7 +30,7 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 52)
+        #expect(map.count == 57)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
@@ -48,13 +48,18 @@ struct CheckCommandTests {
         #expect(map["ENC-2026-0042"] == ["hold", "hold"])
         #expect(map["ENC-2026-0043"] == ["hold", "hold"])
         #expect(map["ENC-2026-0044"] == ["hold", "hold"])
-        #expect(map["ENC-2026-0045"] == ["superbill", "superbill"])
+        #expect(map["ENC-2026-0045"] == ["hold", "hold"], "POLICY §5.3: no ABN on file")
         #expect(map["ENC-2026-0046"] == ["hold"])
         #expect(map["ENC-2026-0047"] == ["bill", "bill"], "at the Marion site")
         #expect(map["ENC-2026-0028"] == ["bill"], "telehealth with GT")
         #expect(map["ENC-2026-0050"] == ["bill", "bill"])
         #expect(map["ENC-2026-0051"] == ["hold"], "POLICY §5.2: the patient's second G2083 of 2026-11-12")
         #expect(map["ENC-2026-0052"] == ["bill", "bill"], "an unknown rendering provider is a warning only")
+        #expect(map["ENC-2026-0070"] == ["bill", "bill"], "ABN option 1: billed with GA")
+        #expect(map["ENC-2026-0071"] == ["superbill", "superbill", "superbill", "superbill"], "ABN option 2: a receipt")
+        #expect(map["ENC-2026-0072"] == ["hold", "hold"], "an ABN signed after the service counts as none")
+        #expect(map["ENC-2026-0073"] == ["superbill"], "a Medicaid private-pay agreement")
+        #expect(map["ENC-2026-0074"] == ["bill"])
     }
 
     /// CONTRACT §6 `providers`: a rendering NPI the clinic profile does not list is a warning, in JSON
@@ -125,7 +130,8 @@ struct CheckCommandTests {
         #expect(result.status == 0)
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
-        #expect(result.stdout.contains("as of 2026-11-20: 16 bill, 40 hold, 18 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("ENC-2026-0070  1     64510  sgb            bill +GA          billed with modifier GA (ABN option 1, signed 2026-11-13)"))
+        #expect(result.stdout.contains("as of 2026-11-20: 19 bill, 44 hold, 21 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {

@@ -208,6 +208,15 @@ import Testing
         #expect(encounter.agreement(.abn, covering: "99214") == nil, "the ABN names J0013 only")
     }
 
+    /// An ABN is only meaningful with the option the patient checked (POLICY §5.3).
+    @Test func anABNWithoutItsOptionIsAnInputError() throws {
+        let errors = try decode { root in
+            root["patientAgreements"] = try! JSONParser.parse(#"[{"kind": "abn", "signed": "2026-11-01"}, {"kind": "private-pay", "signed": "2026-11-01"}]"#)
+        }
+        #expect(errors.map(\.field) == ["patientAgreements[0].option"])
+        #expect(errors.first?.message == "is missing; an ABN needs the option the patient checked on the form (1, 2 or 3)")
+    }
+
     @Test func malformedAdditionsAreInputErrors() throws {
         let errors = try decode { root in
             root["secondaryCoverage"] = try! JSONParser.parse(#"{"payer": "acme"}"#)

@@ -78,14 +78,17 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let (report, files) = try Self.runBatch(in: directory)
         // What the samples demonstrate (Samples/README.md), before any byte comparison.
-        #expect(report.encounters == 52)
+        #expect(report.encounters == 57)
         #expect(report.rejectedCount == 0)
-        // UHC's only billable encounters now wait whole (POLICY §5.1): six payers get documents.
-        #expect(files.keys.filter { $0.hasPrefix("x12/") }.count == 6)
-        #expect(files.keys.filter { $0.hasPrefix("fhir/") }.count == 6)
+        // UHC's only billable encounters now wait whole (POLICY §5.1): seven payers get documents
+        // (Illinois Medicaid for ENC-2026-0074's visit).
+        #expect(files.keys.filter { $0.hasPrefix("x12/") }.count == 7)
+        #expect(files.keys.filter { $0.hasPrefix("fhir/") }.count == 7)
+        // ENC-2026-0045 has no ABN (POLICY §5.3): held, no superbill; ENC-2026-0071 (ABN option 2) and
+        // ENC-2026-0073 (Medicaid private-pay agreement) are receipts.
         #expect(files.keys.filter { $0.hasPrefix("superbills/") }.sorted()
-            == ["ENC-2026-0019", "ENC-2026-0020", "ENC-2026-0021", "ENC-2026-0035", "ENC-2026-0045", "ENC-2026-0060",
-                "ENC-2026-0061"].map { "superbills/\($0).html" })
+            == ["ENC-2026-0019", "ENC-2026-0020", "ENC-2026-0021", "ENC-2026-0035", "ENC-2026-0060", "ENC-2026-0061",
+                "ENC-2026-0071", "ENC-2026-0073"].map { "superbills/\($0).html" })
 
         let goldens = try Self.goldenFiles()
         if Golden.isRecording {

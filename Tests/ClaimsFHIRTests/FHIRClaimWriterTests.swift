@@ -177,6 +177,16 @@ import Testing
         #expect(try xml.value("Claim/item/locationCodeableConcept/coding/display") == "Telehealth Provided in Patient's Home")
     }
 
+    /// POLICY §5.3: GA added after ABN option 1 follows the line's own modifier.
+    @Test func addedModifiersAreItemModifiers() throws {
+        let encounter = Fixtures.encounter(services: [ServiceLine(code: "64510", modifiers: ["LT"], units: 1, charge: 640, diagnosisPointers: [1])])
+        var evaluation = FHIRFixtures.evaluation(encounter)
+        evaluation.lines[0].addedModifiers = ["GA"]
+        let xml = try claim(evaluation)
+        #expect(try xml.values("Claim/item/modifier/coding/code") == ["LT", "GA"])
+        #expect(try xml.values("Claim/item/modifier/coding/system") == [FHIRCodeSystem.hcpcs, FHIRCodeSystem.hcpcs])
+    }
+
     @Test func accentedNamesStayUTF8() throws {
         let data = try writer.claimXML(for: FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Zoë", lastName: "Müller-Peña")),
                                        payer: FHIRFixtures.payer)

@@ -110,8 +110,15 @@ struct OfficialFHIRSchemaTests {
             ServiceLine(code: "96365", modifiers: ["59"], units: 1, charge: 650, diagnosisPointers: [5]),
             ServiceLine(code: "J3490", units: 50, charge: 75.5, diagnosisPointers: [1], ndc: "42023011310", ndcQuantity: 1, ndcUnit: "ML"),
         ])
+        // POLICY §5.3: a stellate ganglion block billed after ABN option 1 carries its own RT and the added GA.
+        let sgb = Fixtures.encounter(id: "ENC-0006", diagnoses: ["F43.10"], services: [
+            ServiceLine(code: "64510", modifiers: ["RT"], units: 1, charge: 950, diagnosisPointers: [1]),
+        ])
+        var abnBilled = FHIRFixtures.evaluation(sgb)
+        abnBilled.lines[0].addedModifiers = ["GA"]
         return [
             ("office visit + Spravato with auth", FHIRFixtures.evaluation(authNumber: "AUTH-1")),
+            ("ABN option 1: GA added", abnBilled),
             ("telehealth psychotherapy", FHIRFixtures.evaluation(telehealth)),
             ("accented names", FHIRFixtures.evaluation(accents)),
             ("five diagnoses, infusion", FHIRFixtures.evaluation(manyDiagnoses)),

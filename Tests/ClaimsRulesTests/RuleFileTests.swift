@@ -63,6 +63,9 @@ import Testing
         ("  - id: a\n    kind: modifier-required\n    codes: [\"64510\"]\n    modifiers: [RT, left]\n", 11, 16, "modifier 'left' must be 2"),
         ("  - id: a\n    kind: hold\n    codes: [J0013]\n    when: {placeOfService: [\"2\"]}\n", 11, 28, "not a place-of-service code"),
         ("  - id: a\n    kind: one-claim-per-encounter\n    days: 3\n", 10, 5, "unknown key 'days'"),
+        ("  - id: a\n    kind: abn\n", 8, 5, "needs 'modifier'"),
+        ("  - id: a\n    kind: abn\n    modifier: ga\n", 10, 15, "modifier 'ga' must be 2 digits or capitals"),
+        ("  - id: a\n    kind: private-pay\n    modifier: GA\n", 10, 5, "unknown key 'modifier'"),
     ])
     func reportsProblemsWithTheirPosition(_ rules: String, _ line: Int, _ column: Int, _ fragment: String) throws {
         let found = try Self.diagnostics(replacing: "cigna.yaml", with: Self.header + rules)

@@ -105,6 +105,20 @@ import Testing
         #expect(ge.value(1) == "1")
     }
 
+    /// POLICY §5.3: a modifier the rules add (GA after ABN option 1) follows the line's own in SV101.
+    @Test func addedModifiersFollowTheLinesOwn() throws {
+        let encounter = Fixtures.encounter(services: [
+            ServiceLine(code: "64510", modifiers: ["LT"], units: 1, charge: 640, diagnosisPointers: [1]),
+            ServiceLine(code: "77002", units: 1, charge: 110, diagnosisPointers: [1]),
+        ])
+        var evaluation = X12Fixtures.evaluation(encounter)
+        evaluation.lines[0].addedModifiers = ["GA"]
+        evaluation.lines[1].addedModifiers = ["GA"]
+        let lines = try X12Fixtures.lines(X12Fixtures.encode([evaluation]))
+        #expect(lines.contains("SV1*HC:64510:LT:GA*640*UN*1***1"))
+        #expect(lines.contains("SV1*HC:77002:GA*110*UN*1***1"))
+    }
+
     @Test func claimTotalIsTheSumOfBillLinesOnly() throws {
         let encounter = Fixtures.encounter(services: [
             ServiceLine(code: "99214", modifiers: ["25"], units: 1, charge: Decimal(string: "210.10")!, diagnosisPointers: [1]),

@@ -72,7 +72,9 @@ enum CheckTextLayout {
                 counts[line.decision, default: 0] += 1
                 let reasons = line.reasons.isEmpty ? [""] : line.reasons.map { "\($0.message) [\($0.rule)]" }
                 for (index, reason) in reasons.enumerated() {
-                    rows.append(index == 0 ? [name, String(line.line), line.code, line.service, line.decision, reason]
+                    // A modifier the rules add shows beside the decision: "bill +GA".
+                    let decision = line.decision + (line.addedModifiers ?? []).map { " +\($0)" }.joined()
+                    rows.append(index == 0 ? [name, String(line.line), line.code, line.service, decision, reason]
                                            : ["", "", "", "", "", reason])
                 }
             }

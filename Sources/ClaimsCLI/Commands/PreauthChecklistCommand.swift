@@ -35,7 +35,8 @@ struct PreauthChecklistCommand: ParsableCommand {
         let authorizations = try StoreSupport.read { () throws(StoreError) in
             try store.authorizations(forPatients: encounters.map(\.patient.id))
         }
-        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays))
+        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
+                                       clinic: try CommandSupport.loadClinicIfPresent(global))
         let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected)
         switch format {
         case .text: print(checklist.text(), terminator: "")

@@ -60,7 +60,7 @@ public struct DocumentDrafter: Sendable {
     /// The reason id of the warning for a rendering NPI the clinic profile does not list.
     public static let unknownProviderRule = "clinic/unknown-rendering-provider"
     /// The reason id of the warning for a superbill to the patient of an in-network plan without a waiver.
-    public static let inNetworkWaiverRule = "clinic/in-network-waiver"
+    public static let inNetworkWaiverRule = ClinicProfile.inNetworkWaiverRule
 
     /// Warnings only the clinic profile reveals; they do not stop billing.
     /// - A rendering NPI the profile's `providers` do not list (CONTRACT §6): the claim carries the
@@ -78,13 +78,11 @@ public struct DocumentDrafter: Sendable {
             warnings.append(Warning(rule: Self.unknownProviderRule,
                 message: "rendering provider \(provider.firstName) \(provider.lastName) (NPI \(provider.npi)) is not among the clinic profile's providers; add them under providers in the clinic profile (credentials and license) or correct renderingProvider.npi"))
         }
-        if clinic.network[encounter.payerSlug] == .in {
-            let unwaived = evaluation.lines.filter { $0.decision == .superbill && encounter.agreement(.waiver, covering: $0.code) == nil }
-            if !unwaived.isEmpty {
-                let lines = unwaived.map { "\($0.line) (\($0.code))" }.joined(separator: ", ")
-                warnings.append(Warning(rule: Self.inNetworkWaiverRule,
-                    message: "in-network plan: a signed waiver is needed before the patient is charged (\(encounter.payerSlug) is in network in the clinic profile; no waiver signed on or before \(encounter.dateOfService.iso) covers line\(unwaived.count == 1 ? "" : "s") \(lines))"))
-            }
+        let unwaived = clinic.waiverNeeds(encounter, lines: evaluation.lines).filter { $0.onFile == nil }
+        if !unwaived.isEmpty {
+            let lines = unwaived.map { "\($0.line) (\(encounter.services[$0.line - 1].code))" }.joined(separator: ", ")
+            warnings.append(Warning(rule: Self.inNetworkWaiverRule,
+                message: "in-network plan: a signed waiver is needed before the patient is charged (\(encounter.payerSlug) is in network in the clinic profile; no waiver signed on or before \(encounter.dateOfService.iso) covers line\(unwaived.count == 1 ? "" : "s") \(lines))"))
         }
         return warnings
     }
