@@ -38,10 +38,11 @@ struct ResponsesCLITests {
 
         let ar = try json(run(["ar", "--as-of", "2026-12-15", "--format", "json"], workspace))
         let payers = try #require(ar["payers"] as? [[String: Any]])
-        // ENC-2026-0050 (medicare-j6, 1499.82) and ENC-2026-0052 (bcbs-il, 305.00) have no answer among
-        // the sample responses: sent and not yet paid, they stay outstanding beside the unpaid rest.
+        // The later samples' claims have no answer among the sample responses — ENC-2026-0052 (bcbs-il,
+        // 305.00), ENC-2026-0074 (il-medicaid, 150.00), ENC-2026-0050 (1499.82) and ENC-2026-0070 (the
+        // GA line, 750.00) to medicare-j6: sent and not yet paid, they stay outstanding beside the rest.
         #expect(payers.map { "\($0["payer"]!) \($0["outstanding"]!)" }
-            == ["bcbs-il 1635.00", "medicare-j6 2999.64", "meridian-il 180.00", "ny-medicaid 600.00"])
+            == ["bcbs-il 1635.00", "il-medicaid 150.00", "medicare-j6 3749.64", "meridian-il 180.00", "ny-medicaid 600.00"])
         let buckets = try #require(payers.last?["buckets"] as? [String: String])
         #expect(buckets == ["0-30": "300.00", "31-60": "300.00", "61-90": "0.00", "91+": "0.00"])
         #expect(ar["patientBalance"] as? String == "529.58" && ar["asOf"] as? String == "2026-12-15")
@@ -98,7 +99,7 @@ struct ResponsesCLITests {
 
         let text = try run(["claim", "show", "enc-2026-0014"], workspace)
         #expect(text.status == 0 && text.stdout.hasPrefix("claim ENC-2026-0014 to ny-medicaid, date of service 2026-11-12: rejected\n"))
-        #expect(text.stdout.contains("rejected (999, 01-999-availity.x12): 999: transaction set 0006 rejected"))
+        #expect(text.stdout.contains("rejected (999, 01-999-availity.x12): 999: transaction set 0007 rejected"))
 
         // A malformed code list stops the command before anything is read (65).
         let payers = try Fixtures.temporaryDirectory("payers")
@@ -120,6 +121,6 @@ struct ResponsesCLITests {
         let again = try run(["responses", "import"] + Self.responseFiles, workspace)
         #expect(again.status == 0 && again.stdout.contains("7 file(s): 7 imported"))
         let counts = try workspace.counts()
-        #expect(counts["response_file"] == 7 && counts["response_transaction"] == 12 && counts["provider_adjustment"] == 1)
+        #expect(counts["response_file"] == 7 && counts["response_transaction"] == 13 && counts["provider_adjustment"] == 1)
     }
 }
