@@ -152,7 +152,7 @@ extension ClaimsStore {
                 SELECT b.line, b.code, b.charge_cents, b.units, c.date_of_service FROM billed_line b JOIN claim c ON c.id = b.claim_id
                 WHERE b.encounter_id = ?
                 """, arguments: [encounterId]) {
-                billed[row["line"]] = (row["code"], row["charge_cents"], Self.units(row["units"]), row["date_of_service"])
+                billed[row["line"]] = (row["code"], row["charge_cents"], row["units"] as Decimal?, row["date_of_service"])
             }
             let uses = Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId]))
             let superbill = try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false
@@ -169,13 +169,10 @@ extension ClaimsStore {
                 SELECT b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
                 WHERE c.patient_id = ? AND c.date_of_service = ? ORDER BY c.id, b.line
                 """, arguments: [patientId, dateOfService.iso]).map { row in
-                (row["encounter_id"], row["code"], Self.units(row["units"]) ?? 1)
+                (row["encounter_id"], row["code"], (row["units"] as Decimal?) ?? 1)
             }
         }
     }
-
-    /// A stored units text as a number (nil when the line was recorded before units were kept).
-    static func units(_ text: String?) -> Decimal? { text.flatMap { Decimal(string: $0, locale: Locale(identifier: "en_US_POSIX")) } }
 
     /// Authorizations this encounter already used (a re-run must not count its own use against it).
     public func authorizationIdsUsed(byEncounter encounterId: String) throws(StoreError) -> Set<Int64> {
