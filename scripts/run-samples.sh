@@ -24,3 +24,7 @@ fi
 # them again changes nothing. The AR report is as of a date after the last 835.
 "$claims" responses import Samples/responses/*.x12
 "$claims" ar --as-of "${AR_AS_OF:-2026-12-15}" --html "$out/batch/ar.html"
+# Good Faith Estimates for the scheduled uninsured and self-pay patients (docs/patient-charges.md):
+# written to $out/estimates and recorded in the store, so a later self-pay bill is compared with them.
+"$claims" estimate Samples/schedule.json --out "$out"
+"$claims" estimate Samples/estimates/schedule.json --out "$out"

@@ -138,7 +138,9 @@ extension Checklist {
             }
             lines.append("      prior auth: \(Self.describe(item.priorAuth))")
             for document in item.patientDocuments {
-                let state = document.onFile ? "on file, signed \(document.signed?.iso ?? "?")" + (document.option.map { ", option \($0)" } ?? "") : "NOT on file"
+                let state = document.kind == ChecklistDocument.estimateKind
+                    ? (document.onFile ? "given \(document.signed?.iso ?? "?") (on file)" : "NOT given (none on file)")
+                    : document.onFile ? "on file, signed \(document.signed?.iso ?? "?")" + (document.option.map { ", option \($0)" } ?? "") : "NOT on file"
                 lines.append("      \(document.satisfied ? "✓" : "✗") \(document.description) for \(document.codes.joined(separator: ", ")): \(state)")
             }
             for warning in item.warnings { lines.append("      ! \(warning.message)") }

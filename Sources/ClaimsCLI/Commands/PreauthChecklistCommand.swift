@@ -32,12 +32,14 @@ struct PreauthChecklistCommand: ParsableCommand {
             }
         }
         let store = try StoreSupport.open(global)
-        let authorizations = try StoreSupport.read { () throws(StoreError) in
-            try store.authorizations(forPatients: encounters.map(\.patient.id))
+        let (authorizations, estimates) = try StoreSupport.read { () throws(StoreError) in
+            let patients = encounters.map(\.patient.id)
+            return (try store.authorizations(forPatients: patients), try store.estimates(forPatients: patients))
         }
         let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
                                        clinic: try CommandSupport.loadClinicIfPresent(global))
-        let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected)
+        let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected,
+                                      estimates: estimates)
         switch format {
         case .text: print(checklist.text(), terminator: "")
         case .json: try CommandSupport.printJSON(checklist)

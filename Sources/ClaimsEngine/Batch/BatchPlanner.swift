@@ -36,6 +36,8 @@ final class BatchPlanner {
     private let pass: EvaluationPass
     private let store: any BatchStore
     private let withHistory: Set<String>
+    /// Good Faith Estimates on file, by patient (a self-pay bill $400 above one is a warning).
+    private let estimates: [String: [EstimateOnFile]]
     private let folder: RunFolder
     private let writesPDF: Bool
     private(set) var recordsRead = 0
@@ -47,6 +49,7 @@ final class BatchPlanner {
                                    dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) }))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
+        self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)
         self.folder = folder
         self.writesPDF = writesPDF
     }
@@ -59,8 +62,11 @@ final class BatchPlanner {
             report.encounters += 1
             let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
             // An encounter already on a claim is not billed again as an original (nor spends a unit).
-            let evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
+            var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
                 Self.holdAlreadyBilled(&evaluation, prior: prior)
+            }
+            if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
+                evaluation.warnings.append(warning)
             }
             guard let encounter = evaluation.encounter else {
                 report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
