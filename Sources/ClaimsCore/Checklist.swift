@@ -13,6 +13,8 @@ public struct ChecklistBuilder: Sendable {
     public var renewalNoticeDays: Int
     /// The clinic profile, for its network (in-network waivers, POLICY §5.4); nil = every payer out of network.
     public var clinic: ClinicProfile?
+    /// Stored eligibility answers (CONTRACT §7); nil = none consulted (every item `unknown`, no step added).
+    public var eligibility: EligibilityBook?
 
     public init(rules: RuleBook, decisionDeadlineDays: [PayerSlug: Int] = [:], renewalNoticeDays: Int = 14, clinic: ClinicProfile? = nil) {
         self.rules = rules; self.decisionDeadlineDays = decisionDeadlineDays; self.renewalNoticeDays = renewalNoticeDays
@@ -193,17 +195,20 @@ public struct ChecklistBuilder: Sendable {
         }
 
         steps += documents.compactMap { $0.nextStep(service: key.service) }
+        let eligibility = eligibilityAdvice(group.encounters.map(\.encounter), payerName: payerName, asOf: asOf)
+        warnings += eligibility.warnings
+        steps = eligibility.steps + steps
 
         for date in Set(dates).sorted() where date < asOf {
             warnings.append(ChecklistWarning(code: "past-date",
                 message: "the encounter on \(date.iso) is before the processing date \(asOf.iso); the checklist is for scheduled treatment"))
         }
 
-        let ready = requirements.allSatisfy(\.met) && authorizationReady && documents.allSatisfy(\.satisfied)
+        let ready = requirements.allSatisfy(\.met) && authorizationReady && documents.allSatisfy(\.satisfied) && !eligibility.blocksReadiness
         return ChecklistItem(patient: key.patient, payer: key.payer, payerName: payerName, service: key.service,
                              dates: Array(Set(dates)).sorted(), encounters: group.encounters.map(\.encounter.id),
                              priorAuth: priorAuth, requirements: requirements, patientDocuments: documents, warnings: warnings,
-                             nextSteps: unique(steps), ready: ready)
+                             nextSteps: unique(steps), ready: ready, eligibility: eligibility.summary)
     }
 
     /// The authorization to show: the one that covers the first scheduled date; else an approval still

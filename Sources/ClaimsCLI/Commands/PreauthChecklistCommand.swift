@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClaimsCore
+import ClaimsEngine
 import ClaimsStore
 
 struct PreauthChecklistCommand: ParsableCommand {
@@ -36,8 +37,10 @@ struct PreauthChecklistCommand: ParsableCommand {
             let patients = encounters.map(\.patient.id)
             return (try store.authorizations(forPatients: patients), try store.estimates(forPatients: patients))
         }
-        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
-                                       clinic: try CommandSupport.loadClinicIfPresent(global))
+        let clinic = try CommandSupport.loadClinicIfPresent(global)
+        var builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
+                                       clinic: clinic)
+        builder.eligibility = try StoreSupport.read { () throws(StoreError) in try EligibilityBook.load(from: store, clinic: clinic) }
         let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected,
                                       estimates: estimates)
         switch format {

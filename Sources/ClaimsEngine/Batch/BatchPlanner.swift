@@ -42,6 +42,11 @@ final class BatchPlanner {
     private let writesPDF: Bool
     private(set) var recordsRead = 0
     var checkpoint: (@Sendable (String) -> Void)?
+    /// Stored eligibility answers the decisions use (POLICY §5.5).
+    var eligibility: EligibilityBook? {
+        get { pass.eligibility }
+        set { pass.eligibility = newValue }
+    }
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
