@@ -28,6 +28,12 @@ public final class EvaluationPass {
         self.unitLimitedCodes = rules.unitLimitedCodes
     }
 
+    /// Reads what earlier runs billed of unit-limited codes for the patients and dates of a block of
+    /// encounters, in one store query (with a ledger made with `loadMany`), before they are decided.
+    public func prepare(_ encounters: some Sequence<Encounter>) throws {
+        try dailyUnits.prepare(for: encounters, codes: unitLimitedCodes)
+    }
+
     /// Decides `record`. `ownUses`: authorizations this encounter used in an earlier run (their unit
     /// is already in the stored count). `adjust` may change decisions before units are spent (the
     /// batch holds lines an earlier run billed). Units are spent only for billed lines, and only

@@ -209,6 +209,29 @@ extension ClaimsStore {
         }
     }
 
+    /// `billedUnits(patientId:dateOfService:)` for many patients and dates in one read (the batch asks
+    /// once per block of encounters): rows in claim and line order, each with its patient and date.
+    public func billedUnits(patientsAndDates keys: [(patientId: String, dateOfService: LocalDate)]) throws(StoreError)
+        -> [(patientId: String, dateOfService: LocalDate, encounterId: String, code: String, units: Decimal)] {
+        guard !keys.isEmpty else { return [] }
+        let wanted = Set(keys.map { "\($0.patientId)\u{0}\($0.dateOfService.iso)" })
+        let patients = Array(Set(keys.map(\.patientId)))
+        let dates = Array(Set(keys.map(\.dateOfService.iso)))
+        // The index on (patient_id, date_of_service) serves both lists; pairs not asked for are dropped below.
+        let sql = """
+            SELECT c.patient_id, c.date_of_service, b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
+            WHERE c.patient_id IN (\(Array(repeating: "?", count: patients.count).joined(separator: ",")))
+              AND c.date_of_service IN (\(Array(repeating: "?", count: dates.count).joined(separator: ","))) ORDER BY c.id, b.line
+            """
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(patients + dates)).compactMap { row in
+                let patientId: String = row["patient_id"], date: String = row["date_of_service"]
+                guard wanted.contains("\(patientId)\u{0}\(date)"), let day = LocalDate(iso: date) else { return nil }
+                return (patientId, day, row["encounter_id"], row["code"], (row["units"] as Decimal?) ?? 1)
+            }
+        }
+    }
+
     /// Authorizations this encounter already used (a re-run must not count its own use against it).
     public func authorizationIdsUsed(byEncounter encounterId: String) throws(StoreError) -> Set<Int64> {
         try read { db in Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId])) }

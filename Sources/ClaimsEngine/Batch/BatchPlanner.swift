@@ -48,7 +48,8 @@ final class BatchPlanner {
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
         self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
-                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) }))
+                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) },
+                                                                loadMany: { [store] in try store.billedUnits(on: $0) }))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
         self.folder = folder
@@ -57,6 +58,8 @@ final class BatchPlanner {
 
     func plan(_ block: [DecodedRecord], report: inout BatchReport) throws -> [PlannedEncounter] {
         var planned: [PlannedEncounter] = []
+        // One store read for the block's units per day (POLICY §5.2), not one per patient and date.
+        try pass.prepare(block.lazy.compactMap(\.encounter))
         for record in block {
             recordsRead += 1
             if recordsRead == 1 { checkpoint?("reading") }

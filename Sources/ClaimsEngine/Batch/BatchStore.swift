@@ -13,6 +13,8 @@ public protocol BatchStore: AnyObject, Sendable {
     func priorState(encounterId: String) throws -> PriorEncounterState
     /// Units recorded claims bill for a patient on a date of service (POLICY §5.2 units per day).
     func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)]
+    /// The same for many patients and dates in one read (a pair without recorded units may be absent).
+    func billedUnits(on keys: [DailyUnitsLedger.Key]) throws -> [DailyUnitsLedger.Key: [(encounterId: String, code: String, units: Decimal)]]
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
