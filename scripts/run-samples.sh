@@ -24,6 +24,12 @@ fi
 # them again changes nothing. The AR report is as of a date after the last 835.
 "$claims" responses import Samples/responses/*.x12
 "$claims" ar --as-of "${AR_AS_OF:-2026-12-15}" --html "$out/batch/ar.html"
+# Corrections and secondary claims (docs/corrections.md): the next batch after the 835s sends the
+# claim of the patient with two plans (ENC-2026-0080) to the secondary payer with the primary's
+# adjudication, skips the one Medicare crossed over to Medicaid (ENC-2026-0081), and resends the
+# claims a 999/277CA rejected as originals. Everything else is already billed.
+"$claims" batch Samples/encounters.json --out "$out/batch-2"
+"$claims" claim show ENC-2026-0080
 # Good Faith Estimates for the scheduled uninsured and self-pay patients (docs/patient-charges.md):
 # written to $out/estimates and recorded in the store, so a later self-pay bill is compared with them.
 "$claims" estimate Samples/schedule.json --out "$out"

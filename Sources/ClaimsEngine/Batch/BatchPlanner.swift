@@ -14,6 +14,8 @@ struct PlannedEncounter: Sendable {
     var line: Int
     /// Where this encounter's new superbill goes (named in file order, so names are stable).
     var superbill: SuperbillTarget?
+    /// A replacement (`claims correct`) instead of an original; nil = an original.
+    var submission: PlannedSubmission? = nil
 }
 
 struct SuperbillTarget: Sendable {
@@ -47,6 +49,8 @@ final class BatchPlanner {
         get { pass.eligibility }
         set { pass.eligibility = newValue }
     }
+    /// Corrections waiting for this run (docs/corrections.md); nil when the store keeps none.
+    var corrections: CorrectionPlan?
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
@@ -70,8 +74,10 @@ final class BatchPlanner {
             report.encounters += 1
             let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
             // An encounter already on a claim is not billed again as an original (nor spends a unit).
+            // … unless `claims correct` asked for a replacement: then its whole current content goes.
+            let replacement = prior.hasClaim ? corrections?.replacement(for: record.id) : nil
             var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
-                Self.holdAlreadyBilled(&evaluation, prior: prior)
+                if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
             }
             if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
                 evaluation.warnings.append(warning)
@@ -89,7 +95,8 @@ final class BatchPlanner {
                 superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
             }
             planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: record.source, prior: prior,
-                                            ordinal: record.ordinal, line: record.line, superbill: superbill))
+                                            ordinal: record.ordinal, line: record.line, superbill: superbill,
+                                            submission: bills ? replacement : nil))
         }
         return planned
     }
@@ -107,7 +114,7 @@ final class BatchPlanner {
     /// with no such line the same message is a warning, so the difference is never silent.
     static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, prior: PriorEncounterState) {
         guard prior.hasClaim, let encounter = evaluation.encounter else { return }
-        let correction = "encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported"
+        let correction = "encounter \(encounter.id) already billed on a claim; to send this content, run claims correct \(encounter.id) --reason TEXT, then the batch again"
         let missing = prior.billed.keys.sorted().filter { line in
             line > encounter.services.count || encounter.services[line - 1].code != prior.billed[line]!.code
         }

@@ -132,6 +132,11 @@ public final class BatchRunner {
         planner.eligibility = eligibility
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
         let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
+        if let corrections = store as? any CorrectionStore {
+            let plan = try CorrectionPlan(store: corrections, rules: rules, asOf: configuration.asOf)
+            planner.corrections = plan
+            recorder.followUps = FollowUpClaims(plan: plan, drafter: drafter)
+        }
 
         // Staged documents are flushed to disk as the run goes, so the sync before the commit (which
         // alone guarantees durability) has little left to write.

@@ -55,8 +55,10 @@ public struct Claim837PEncoder: Sendable {
 
     /// Checks and drafts one encounter's claim (pure; safe to call from several threads), so a
     /// batch can draft claims in parallel and encode them later without drafting twice.
-    public func prepare(_ evaluation: EncounterEvaluation) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
-        let (draft, problems) = draft(for: evaluation, header: headerParts().parts)
+    /// `submission`: a replacement, a void or a claim to the secondary payer (docs/corrections.md).
+    public func prepare(_ evaluation: EncounterEvaluation,
+                        submission: Claim837PSubmission = .original) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
+        let (draft, problems) = draft(for: evaluation, header: headerParts().parts, submission: submission)
         return (problems.isEmpty ? draft.map(Claim837PPreparedClaim.init) : nil, problems)
     }
 
