@@ -7,21 +7,25 @@ extension EncounterDecoder {
     static let agreementKeys: Set<String> = ["kind", "signed", "option", "codes"]
 
     /// `secondaryCoverage` (CONTRACT §6): the shape of `coverage`, a payer of the rule files.
-    func checkSecondaryCoverage(_ value: JSONValue?, _ c: inout DecodingContext) {
-        guard let object = c.object(value, "secondaryCoverage", required: false) else { return }
+    func decodeSecondaryCoverage(_ value: JSONValue?, _ c: inout DecodingContext) -> Coverage? {
+        guard let object = c.object(value, "secondaryCoverage", required: false) else { return nil }
         for key in unknownKeys(object, Self.coverageKeys) { c.fail("secondaryCoverage.\(key)", "unknown field '\(key)'") }
         if let payer = c.text(object["payer"], "secondaryCoverage.payer", required: true), !payers.contains(payer) {
             c.fail("secondaryCoverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
         }
-        _ = c.text(object["memberId"], "secondaryCoverage.memberId", required: false)
-        _ = c.text(object["groupNumber"], "secondaryCoverage.groupNumber", required: false)
+        let member = c.text(object["memberId"], "secondaryCoverage.memberId", required: false)
+        let group = c.text(object["groupNumber"], "secondaryCoverage.groupNumber", required: false)
         let relationship = c.text(object["relationship"], "secondaryCoverage.relationship", required: false) ?? "self"
         if Relationship(rawValue: relationship) == nil {
             c.fail("secondaryCoverage.relationship", "'\(relationship)' must be self, spouse, child or other")
         }
-        if let subscriber = c.object(object["subscriber"], "secondaryCoverage.subscriber", required: false) {
-            _ = decodePerson(subscriber, "secondaryCoverage.subscriber", extraKeys: [], &c)
+        var subscriber: Person?
+        if let subscriberObject = c.object(object["subscriber"], "secondaryCoverage.subscriber", required: false) {
+            subscriber = decodePerson(subscriberObject, "secondaryCoverage.subscriber", extraKeys: [], &c)
         }
+        guard let payer = object["payer"].flatMap({ if case .string(let text) = $0 { text } else { nil } }),
+              let kind = Relationship(rawValue: relationship) else { return nil }
+        return Coverage(payer: payer, memberId: member ?? "", groupNumber: group, relationship: kind, subscriber: subscriber)
     }
 
     /// `patientAgreements` (CONTRACT §6): what the patient signed — kind, date, ABN option, codes.

@@ -111,14 +111,15 @@ public struct EncounterDecoder: Sendable {
             c.fail("location", "'\(location)' must be the id of one of the clinic profile's locations: 1–40 characters of A–Z, a–z, 0–9 and '-'")
         }
         // CONTRACT §6 additions: checked for shape here so a bad one is an input error. The secondary
-        // coverage does not change decisions yet; a waiver is looked for where the clinic profile is known.
-        checkSecondaryCoverage(root["secondaryCoverage"], &c)
+        // coverage does not change decisions yet (the FHIR claim lists it); a waiver is looked for where the clinic profile is known.
+        let secondaryCoverage = decodeSecondaryCoverage(root["secondaryCoverage"], &c)
         let agreements = decodePatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
         var encounter = Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
                                   renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
                                   priorAuthorization: auth, payments: payments, location: location)
         encounter.agreements = agreements
+        encounter.secondaryCoverage = secondaryCoverage
         return encounter
     }
 
