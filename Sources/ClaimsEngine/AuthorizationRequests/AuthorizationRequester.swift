@@ -50,8 +50,8 @@ public struct AuthorizationRequester {
         guard let payer = rules.payer(authorization.payer) else {
             throw Failure(message: "authorization \(id): payer '\(authorization.payer)' has no rule file in --payers", isInput: true)
         }
-        let encounter = try latestEncounter(of: authorization, given: encounters)
-        let content = requestContent(authorization, payer: payer, encounter: encounter, trace: "")
+        let (encounter, history) = try latestEncounter(of: authorization, given: encounters)
+        let content = requestContent(authorization, payer: payer, encounter: encounter, history: history, trace: "")
         let number = try store.allocateControlNumbers(name: "prior-auth-trace").lowerBound
         var request = content
         request.trace = "PA\(id)-\(number)"
@@ -91,11 +91,14 @@ public struct AuthorizationRequester {
         }
     }
 
-    /// The request's content: the service's codes as the encounter billed them (else the code table's),
-    /// the authorization's units and dates (start: the processing date when none), the criteria.
-    func requestContent(_ authorization: PriorAuthorization, payer: PayerRules, encounter: Encounter, trace: String) -> AuthorizationRequestContent {
+    /// The request's content: the service's codes as the patient's latest encounter with the service
+    /// billed them (else the code table's first), the authorization's units and dates (start: the
+    /// processing date when none), the criteria.
+    func requestContent(_ authorization: PriorAuthorization, payer: PayerRules, encounter: Encounter, history: [Encounter],
+                        trace: String) -> AuthorizationRequestContent {
         let service = authorization.service
-        var codes = encounter.services.map(\.code).filter { rules.codes.service(of: $0) == service }
+        let codesOf = { (visit: Encounter) in visit.services.map(\.code).filter { self.rules.codes.service(of: $0) == service } }
+        var codes = history.sorted { ($0.dateOfService, $0.id) > ($1.dateOfService, $1.id) }.lazy.map(codesOf).first { !$0.isEmpty } ?? []
         if codes.isEmpty {
             codes = rules.codes.codes.values.filter { $0.service == service && !$0.addOn }.map(\.code).sorted().prefix(1).map { $0 }
         }
@@ -113,8 +116,8 @@ public struct AuthorizationRequester {
                                            requirements: requirements.filter { $0.id != "not-covered" }, created: asOf)
     }
 
-    /// The patient's latest encounter with the authorization's payer.
-    func latestEncounter(of authorization: PriorAuthorization, given: [Encounter]?) throws -> Encounter {
+    /// The patient's latest encounter with the authorization's payer, and all of them.
+    func latestEncounter(of authorization: PriorAuthorization, given: [Encounter]?) throws -> (Encounter, [Encounter]) {
         var candidates = given ?? []
         if given == nil {
             let decoder = EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: asOf, allowFutureDates: true)
@@ -129,6 +132,6 @@ public struct AuthorizationRequester {
                 : "the encounter file has no encounter of patient \(authorization.patientId) with \(authorization.payer)"
             throw Failure(message: "authorization \(authorization.id!): \(source); the request needs the patient's demographics, plan and diagnoses — give --encounters FILE with one", isInput: true)
         }
-        return latest
+        return (latest, matching)
     }
 }
