@@ -36,6 +36,11 @@ public struct ChecklistBuilder: Sendable {
             guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else { continue }
             let lineServices = encounter.services.map { rules.codes.service(of: $0.code) }
             let context = ConditionContext(encounter: encounter, services: Set(lineServices.compactMap { $0 }), named: view.conditions)
+            let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations)
+            // A service the patient pays for on a superbill (an investigational block) needs no authorization from the plan.
+            let selfPaid = Set(outcome.lines.map(\.service)).filter { service in
+                outcome.lines.allSatisfy { $0.service != service || $0.decision == .superbill }
+            }
             for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
                 switch rule.kind {
                 case .priorAuthorization, .criteria, .notCovered: break
@@ -48,12 +53,12 @@ public struct ChecklistBuilder: Sendable {
                     return service
                 })
                 for service in services {
+                    if case .priorAuthorization = rule.kind, selfPaid.contains(service) { continue }
                     let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)
                     groups[key, default: Group(payer: payer)].add(encounter, context: context, rule: rule)
                 }
             }
             // POLICY §5.3–§5.4: what the patient must sign before a line may be charged to them, as decided.
-            let outcome = evaluator.evaluate(encounter, asOf: asOf, authorizations: authorizations)
             for need in outcome.agreementNeeds + (clinic?.waiverNeeds(encounter, lines: outcome.lines) ?? []) {
                 guard let service = lineServices[need.line - 1] else { continue }
                 let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)

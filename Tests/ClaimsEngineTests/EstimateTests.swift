@@ -181,6 +181,10 @@ import Testing
         #expect(item.nextSteps.contains { $0.hasPrefix("give the patient a Good Faith Estimate for iv-ketamine (96365, 96366, J3490) before treatment on 2026-11-24, 2026-11-27, 2026-12-01") })
         #expect(before.text().contains("✗ Good Faith Estimate of expected charges (No Surprises Act, 45 CFR 149.610) for 96365, 96366, J3490: NOT given (none on file)"))
 
+        let sgb = try #require(before.items.first { $0.patient == "PT-1021" && $0.service == "sgb" })
+        #expect(sgb.priorAuth == .notRequired, "an investigational block the patient pays for needs no authorization from Aetna")
+        #expect(sgb.nextSteps.count == 1 && sgb.nextSteps[0].hasPrefix("give the patient a Good Faith Estimate for sgb (64510, 76942)"))
+
         let estimates = Self.build(encounters).map(\.onFile)
         let after = builder.build(encounters: encounters, authorizations: [], asOf: Self.asOf, estimates: estimates)
         let given = try #require(after.items.first { $0.patient == "PT-1020" && $0.service == "iv-ketamine" })
