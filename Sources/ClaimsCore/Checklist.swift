@@ -58,6 +58,13 @@ public struct ChecklistBuilder: Sendable {
                 let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)
                 groups[key, default: Group(payer: payer)].add(encounter, context: context, need: need)
             }
+            // Coverage that stops treatment being billed (CONTRACT §7) lists every service, even one without rules.
+            if eligibilityBlocks(encounter) {
+                for service in Set(lineServices.compactMap { $0 }) {
+                    groups[GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service), default: Group(payer: payer)]
+                        .include(encounter, context: context)
+                }
+            }
         }
         let items = groups.map { key, group in item(key, group, authorizations: authorizations, asOf: asOf) }
             .sorted { ($0.dates.first ?? asOf, $0.patient, $0.payer, $0.service) < ($1.dates.first ?? asOf, $1.patient, $1.payer, $1.service) }
@@ -84,6 +91,10 @@ public struct ChecklistBuilder: Sendable {
             } else {
                 encounters.append((encounter, context, [rule]))
             }
+        }
+
+        mutating func include(_ encounter: Encounter, context: ConditionContext) {
+            if !encounters.contains(where: { $0.encounter.id == encounter.id }) { encounters.append((encounter, context, [])) }
         }
 
         mutating func add(_ encounter: Encounter, context: ConditionContext, need: AgreementNeed) {

@@ -82,6 +82,10 @@ struct EligibilityCLITests {
         let ramanItem = try #require(items.first { $0["patient"] as? String == "PT-1012" })
         #expect(ramanItem["ready"] as? Bool == false)
         #expect((ramanItem["nextSteps"] as? [String])?.first?.hasPrefix("bill OPTUM BEHAVIORAL HEALTH instead") == true)
+        // The inactive Medicare patient's visit needs no authorization, yet it is listed: coverage stops it.
+        let simmonsItems = items.filter { $0["patient"] as? String == "PT-1005" }
+        #expect(simmonsItems.map { $0["service"] as? String } == ["office-visit", "spravato"])
+        #expect(simmonsItems.allSatisfy { $0["ready"] as? Bool == false && ($0["eligibility"] as? [String: Any])?["status"] as? String == "inactive" })
         let nguyen = try eligibility("PT-1007")
         #expect(nguyen["status"] as? String == "unknown" && nguyen["checked"] is NSNull, "no answer stored: unknown")
 
