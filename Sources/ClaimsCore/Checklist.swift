@@ -69,6 +69,13 @@ public struct ChecklistBuilder: Sendable {
                 let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: line.service)
                 groups[key, default: Group(payer: payer)].add(encounter, context: context, estimateLine: line.line)
             }
+            // Coverage that stops treatment being billed (CONTRACT §7) lists every service, even one without rules.
+            if eligibilityBlocks(encounter) {
+                for service in Set(lineServices.compactMap { $0 }) {
+                    groups[GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service), default: Group(payer: payer)]
+                        .include(encounter, context: context)
+                }
+            }
         }
         let items = groups.map { key, group in
             item(key, group, authorizations: authorizations, asOf: asOf, estimates: estimates.filter { $0.patientId == key.patient })
@@ -99,6 +106,10 @@ public struct ChecklistBuilder: Sendable {
             } else {
                 encounters.append((encounter, context, [rule]))
             }
+        }
+
+        mutating func include(_ encounter: Encounter, context: ConditionContext) {
+            if !encounters.contains(where: { $0.encounter.id == encounter.id }) { encounters.append((encounter, context, [])) }
         }
 
         mutating func add(_ encounter: Encounter, context: ConditionContext, need: AgreementNeed) {

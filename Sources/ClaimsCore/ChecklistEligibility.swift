@@ -11,15 +11,22 @@ extension ChecklistBuilder {
         var blocksReadiness = false
     }
 
+    /// Whether the stored answer for `encounter` keeps it from being billed as scheduled (inactive, rejected, carved out).
+    func eligibilityBlocks(_ encounter: Encounter) -> Bool {
+        guard let summary = eligibility?.summary(for: encounter) else { return false }
+        return isBlocking(summary)
+    }
+
+    func isBlocking(_ summary: EligibilitySummary) -> Bool {
+        summary.status == .inactive || summary.status == .error || (summary.status == .active && summary.otherPayer != nil)
+    }
+
     /// The answer shown is the first scheduled date's, unless a later date's is worse (inactive, error, carved out).
     func eligibilityAdvice(_ encounters: [Encounter], payerName: String, asOf: LocalDate) -> EligibilityAdvice {
         guard let book = eligibility, !encounters.isEmpty else { return EligibilityAdvice(summary: .unknown) }
         let ordered = encounters.sorted { $0.dateOfService < $1.dateOfService }
         let summaries = ordered.map { (encounter: $0, summary: book.summary(for: $0)) }
-        func isProblem(_ summary: EligibilitySummary) -> Bool {
-            summary.status == .inactive || summary.status == .error || (summary.status == .active && summary.otherPayer != nil)
-        }
-        let shown = summaries.first { isProblem($0.summary) } ?? summaries[0]
+        let shown = summaries.first { isBlocking($0.summary) } ?? summaries[0]
         var advice = EligibilityAdvice(summary: shown.summary)
         let date = shown.encounter.dateOfService.iso
         switch shown.summary.status {

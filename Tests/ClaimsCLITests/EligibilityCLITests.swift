@@ -82,6 +82,10 @@ struct EligibilityCLITests {
         let ramanItem = try #require(items.first { $0["patient"] as? String == "PT-1012" })
         #expect(ramanItem["ready"] as? Bool == false)
         #expect((ramanItem["nextSteps"] as? [String])?.first?.hasPrefix("bill OPTUM BEHAVIORAL HEALTH instead") == true)
+        // The inactive Medicare patient's visit needs no authorization, yet it is listed: coverage stops it.
+        let simmonsItems = items.filter { $0["patient"] as? String == "PT-1005" }
+        #expect(simmonsItems.map { $0["service"] as? String } == ["office-visit", "spravato"])
+        #expect(simmonsItems.allSatisfy { $0["ready"] as? Bool == false && ($0["eligibility"] as? [String: Any])?["status"] as? String == "inactive" })
         let nguyen = try eligibility("PT-1007")
         #expect(nguyen["status"] as? String == "unknown" && nguyen["checked"] is NSNull, "no answer stored: unknown")
 
@@ -93,6 +97,15 @@ struct EligibilityCLITests {
         let reason = try #require((simmons[0]["reasons"] as? [[String: Any]])?.first)
         #expect(reason["rule"] as? String == "eligibility/inactive")
         #expect((reason["message"] as? String)?.contains("coverage is inactive on 2026-11-27") == true)
+        // The batch holds them the same way: no claim goes to Medicare.
+        let batch = try CLIRunner.run(["batch", "Samples/schedule.json", "--out", workspace.out.appendingPathComponent("batch").path, "--no-pdf"],
+                                      environment: workspace.environment.merging(["CLAIMS_AS_OF": "2026-11-27"]) { _, new in new })
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: workspace.out.appendingPathComponent("batch/report.json"))) as? [String: Any])
+        let held = try #require(report["held"] as? [[String: Any]]).filter { $0["encounter"] as? String == "SCH-0008" }
+        #expect(held.map { (($0["reasons"] as? [[String: Any]])?.first?["rule"] as? String) ?? "" } == ["eligibility/inactive", "eligibility/inactive"])
+        #expect(workspace.files("batch/x12").isEmpty, "SCH-0008 was the schedule's only billable encounter")
         // The carved-out patient's line would be held too if it billed; it waits for its authorization first.
         let delgado = try #require(results.first { $0["encounter"] as? String == "SCH-0004" }?["lines"] as? [[String: Any]])
         #expect(delgado.map { $0["decision"] as? String } == ["criteria-not-met"])

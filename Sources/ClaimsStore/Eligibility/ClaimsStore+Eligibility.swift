@@ -153,9 +153,4 @@ extension ClaimsStore {
         }
         return try records.map { record throws(StoreError) in try record.value() }
     }
-
-    /// Answers that matched no inquiry, oldest first.
-    public func unmatchedEligibilityAnswers() throws(StoreError) -> [EligibilityAnswerRecord] {
-        try read { db in try EligibilityAnswerRecord.filter(Column("inquiry_id") == nil).order(Column("id")).fetchAll(db) }
-    }
 }
