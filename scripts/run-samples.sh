@@ -30,3 +30,15 @@ fi
 # claims a 999/277CA rejected as originals. Everything else is already billed.
 "$claims" batch Samples/encounters.json --out "$out/batch-2"
 "$claims" claim show ENC-2026-0080
+# Good Faith Estimates for the scheduled uninsured and self-pay patients (docs/patient-charges.md):
+# written to $out/estimates and recorded in the store, so a later self-pay bill is compared with them.
+"$claims" estimate Samples/schedule.json --out "$out"
+"$claims" estimate Samples/estimates/schedule.json --out "$out"
+# Eligibility (docs/eligibility.md): the 270s for the week's schedule, the payers' sample 271s (matched by
+# trace number; importing again changes nothing), then the checklist with each patient's coverage and cost
+# share; on the day (2026-11-27) check holds the inactive Medicare patient's lines.
+"$claims" eligibility request Samples/schedule.json --out "$out/eligibility"
+"$claims" eligibility import Samples/eligibility/*.x12
+"$claims" preauth checklist Samples/schedule.json > "$out/eligibility/checklist.txt"
+"$claims" check Samples/schedule.json --as-of 2026-11-27 > "$out/eligibility/check-2026-11-27.txt"
+echo "eligibility: 270s, checklist.txt and check-2026-11-27.txt in $out/eligibility"

@@ -19,7 +19,7 @@ public struct ClaimsCommand: ParsableCommand {
         """,
         subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self, ResponsesCommand.self,
                       ClaimCommand.self, ARCommand.self, X12Command.self,
-                      CorrectCommand.self, VoidCommand.self]
+                      EstimateCommand.self, EligibilityCommand.self, CorrectCommand.self, VoidCommand.self]
     )
 
     public init() {}

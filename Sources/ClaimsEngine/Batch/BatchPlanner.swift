@@ -38,10 +38,17 @@ final class BatchPlanner {
     private let pass: EvaluationPass
     private let store: any BatchStore
     private let withHistory: Set<String>
+    /// Good Faith Estimates on file, by patient (a self-pay bill $400 above one is a warning).
+    private let estimates: [String: [EstimateOnFile]]
     private let folder: RunFolder
     private let writesPDF: Bool
     private(set) var recordsRead = 0
     var checkpoint: (@Sendable (String) -> Void)?
+    /// Stored eligibility answers the decisions use (POLICY §5.5).
+    var eligibility: EligibilityBook? {
+        get { pass.eligibility }
+        set { pass.eligibility = newValue }
+    }
     /// Corrections waiting for this run (docs/corrections.md); nil when the store keeps none.
     var corrections: CorrectionPlan?
 
@@ -52,6 +59,7 @@ final class BatchPlanner {
                                                                 loadMany: { [store] in try store.billedUnits(on: $0) }))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
+        self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)
         self.folder = folder
         self.writesPDF = writesPDF
     }
@@ -68,8 +76,11 @@ final class BatchPlanner {
             // An encounter already on a claim is not billed again as an original (nor spends a unit).
             // … unless `claims correct` asked for a replacement: then its whole current content goes.
             let replacement = prior.hasClaim ? corrections?.replacement(for: record.id) : nil
-            let evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
+            var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
                 if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+            }
+            if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
+                evaluation.warnings.append(warning)
             }
             guard let encounter = evaluation.encounter else {
                 report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)

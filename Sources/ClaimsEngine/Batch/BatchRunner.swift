@@ -53,6 +53,8 @@ public final class BatchRunner {
     let store: any BatchStore
     /// Called on the caller's thread as the run moves on (once per block and per closing phase).
     public var progress: ((BatchProgress) -> Void)?
+    /// Stored eligibility answers (POLICY §5.5); nil = not consulted.
+    public var eligibility: EligibilityBook?
     /// Test hook: called with a stage name; a test process may kill itself there.
     public var checkpoint: (@Sendable (String) -> Void)?
     /// Wall-clock seconds spent in each phase of the last run (benchmark diagnostics, docs/batch.md).
@@ -127,6 +129,7 @@ public final class BatchRunner {
         let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),
                                        store: store, folder: folder, writesPDF: configuration.pdfWriter != nil)
         planner.checkpoint = checkpoint
+        planner.eligibility = eligibility
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
         let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
         if let corrections = store as? any CorrectionStore {

@@ -25,6 +25,8 @@ public protocol BatchStore: AnyObject, Sendable {
     func markCommitted(runNumber: Int) throws
     /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
+    /// The Good Faith Estimates on file (`claims estimate`), compared with self-pay bills.
+    func estimatesOnFile() throws -> [EstimateOnFile]
 }
 
 public struct PriorEncounterState: Sendable, Hashable {

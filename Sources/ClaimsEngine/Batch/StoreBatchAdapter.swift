@@ -18,6 +18,7 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
     }
 
     public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }
+    public func estimatesOnFile() throws -> [EstimateOnFile] { try store.estimates() }
 
     public func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)] {
         try store.billedUnits(patientId: patientId, dateOfService: dateOfService)

@@ -49,16 +49,7 @@ extension Claim837PEncoder {
         // 2000B: SBR + 2010BA subscriber + 2010BB payer. The subscriber is the patient when the
         // relationship is self, else the policy holder named in coverage.subscriber.
         let isSelf = coverage.relationship == .self
-        var subscriber = encounter.patient.person
-        var subscriberField = "patient"
-        if !isSelf {
-            if let holder = coverage.subscriber {
-                subscriber = holder
-                subscriberField = "coverage.subscriber"
-            } else {
-                check.fail("coverage.subscriber", "is required when coverage.relationship is '\(coverage.relationship.rawValue)'")
-            }
-        }
+        let (subscriber, subscriberField) = policyHolder(coverage, patient: encounter.patient, check: &check)
         let group = check.text(coverage.groupNumber, "coverage.groupNumber", "SBR03", length: 1...50, required: false)
         let memberId = check.text(coverage.memberId, "coverage.memberId", "NM109 of 2010BA", length: 2...80)
         var subscriberSegments = [
@@ -99,6 +90,17 @@ extension Claim837PEncoder {
         let middle = check.text(person.middleName, field + ".middleName", "NM105", length: 1...25, required: false)
         guard let id else { return X12Segment("NM1", X12Element(entity), "1", X12Element(last), X12Element(first), X12Element(middle)) }
         return X12Segment("NM1", X12Element(entity), "1", X12Element(last), X12Element(first), X12Element(middle), "", "", "MI", X12Element(id))
+    }
+
+    /// The subscriber and the input field it comes from: the patient when the relationship is self, else
+    /// the policy holder named in `coverage.subscriber` (required then). Shared with the 270.
+    func policyHolder(_ coverage: Coverage, patient: Patient, check: inout FieldChecker) -> (person: Person, field: String) {
+        guard coverage.relationship != .self else { return (patient.person, "patient") }
+        guard let holder = coverage.subscriber else {
+            check.fail("coverage.subscriber", "is required when coverage.relationship is '\(coverage.relationship.rawValue)'")
+            return (patient.person, "patient")
+        }
+        return (holder, "coverage.subscriber")
     }
 
     /// N3, N4, DMG of a person.

@@ -154,8 +154,9 @@ public struct Claim837PEncoder: Sendable {
                                     groupControlNumber: String(envelope.groupControlNumber))
     }
 
-    /// ISA and GS.
-    func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext) -> [X12Segment] {
+    /// ISA and GS (GS01 `HC` and GS08 the 837P's guide unless another transaction, such as a 270, asks).
+    func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext, functionalId: String = "HC",
+                           implementationGuide: String = Self.implementationGuide) -> [X12Segment] {
         func padded(_ value: String, _ width: Int) -> String { value + String(repeating: " ", count: max(0, width - value.count)) }
         let date = envelope.creationDate
         let isaDate = EnvelopeContext.zeroPadded(date.year % 100, width: 2) + EnvelopeContext.zeroPadded(date.month, width: 2)
@@ -171,9 +172,9 @@ public struct Claim837PEncoder: Sendable {
                 X12Element(envelope.formattedInterchangeControlNumber), envelope.requestTA1 ? "1" : "0",
                 X12Element(header.usage), X12Element(String(Character(delimiters.component))),
             ]),
-            X12Segment("GS", "HC", X12Element(header.applicationSender), X12Element(header.applicationReceiver),
+            X12Segment("GS", X12Element(functionalId), X12Element(header.applicationSender), X12Element(header.applicationReceiver),
                        X12Element(date.compact), X12Element(envelope.creationTime), X12Element(String(envelope.groupControlNumber)),
-                       "X", X12Element(Self.implementationGuide)),
+                       "X", X12Element(implementationGuide)),
         ]
     }
 
