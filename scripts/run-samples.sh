@@ -10,8 +10,10 @@ claims=.build/release/claims
 out=${OUT:-out}
 export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=${CLAIMS_AS_OF:-2026-11-20} CLAIMS_DB="$out/claims.sqlite"
 mkdir -p "$out"
+fresh=
 if [ ! -f "$CLAIMS_DB" ]; then
   bash scripts/seed-sample-authorizations.sh "$claims"
+  fresh=1
 fi
 if "$claims" batch --help >/dev/null 2>&1 && "$claims" batch Samples/encounters.json --out "$out/batch"; then
   echo "batch written to $out/batch (report: $out/batch/report.html)"
@@ -42,3 +44,13 @@ fi
 "$claims" preauth checklist Samples/schedule.json > "$out/eligibility/checklist.txt"
 "$claims" check Samples/schedule.json --as-of 2026-11-27 > "$out/eligibility/check-2026-11-27.txt"
 echo "eligibility: 270s, checklist.txt and check-2026-11-27.txt in $out/eligibility"
+# Prior-authorization requests (docs/prior-auth-requests.md), on a fresh store: the sample requests still
+# open (authorization 10, PT-1009's Spravato with Illinois Medicaid, as a 278 and as a PAS Bundle; 7,
+# PT-1012's Spravato with UHC, as PAS), the payer's answers to authorization 10, and the checklist with the approval.
+if [ -n "$fresh" ]; then
+  "$claims" preauth request 10 --out "$out/prior-auth" --format x12
+  "$claims" preauth request 10 --out "$out/prior-auth" --format fhir
+  "$claims" preauth request 7 --out "$out/prior-auth" --format fhir
+  "$claims" preauth import Samples/prior-auth/278-response-approved.x12 Samples/prior-auth/pas-response-approved.json
+  "$claims" preauth checklist Samples/prior-auth/schedule.json
+fi

@@ -43,3 +43,8 @@ if [ -f "$schema" ]; then
 else
   echo "validate-samples: ../shared/fhir-r4-schema is absent; skipping the official FHIR schema check"
 fi
+# Da Vinci PAS JSON (the sample and fixture responses) against the official FHIR R4 JSON schema
+# (python jsonschema; skipped with a message without ../shared). Requests are checked by PreauthRequestCLITests.
+pas=(Samples/prior-auth/*.json Tests/Fixtures/prior-auth/*.json)
+echo "validate-samples: ${#pas[@]} PAS JSON files through the official R4 JSON schema"
+bash scripts/validate-pas.sh "${pas[@]}"

@@ -183,7 +183,8 @@ public struct Encounter: Sendable, Hashable {
     /// The clinic profile's service site (CONTRACT §6); nil = the billing provider's own address.
     public var location: String?
     public var agreements: [PatientAgreement] = []
-    /// The patient's second plan (CONTRACT §6): billed after the primary's 835 (coordination of benefits).
+    /// The patient's second plan (CONTRACT §6): billed after the primary's 835 (coordination of benefits, docs/corrections.md);
+    /// the FHIR claim lists it as a second Coverage.
     public var secondaryCoverage: Coverage?
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,

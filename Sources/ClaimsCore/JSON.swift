@@ -324,7 +324,8 @@ extension JSONValue {
         }
     }
 
-    private static func writeString(_ text: String, to out: inout String) {
+    /// `text` as a JSON string literal, escaped (public: the FHIR JSON encoder writes strings with it).
+    public static func writeString(_ text: String, to out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
             switch scalar {

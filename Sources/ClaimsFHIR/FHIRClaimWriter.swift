@@ -1,62 +1,119 @@
 import ClaimsCore
 import Foundation
 
-/// Writes HL7 FHIR R4 `Claim` resources (XML) for the `bill` lines of evaluated encounters.
+/// Writes HL7 FHIR R4 `Claim`s (XML) for the `bill` lines of evaluated encounters, with the
+/// resources they reference (Patient, Coverage, Organizations, Practitioner: `FHIRParties`).
 ///
 /// ```swift
-/// let writer = FHIRClaimWriter(clinic: clinic, created: asOf)
-/// let xml: Data = try writer.claimXML(for: evaluation, payer: payerRules)        // one Claim
-/// let bundle: Data = try writer.bundleXML(for: evaluations, payer: payerRules,    // or a collection
-///                                         bundleId: "bcbs-il-2026-11-20")
+/// let writer = FHIRClaimWriter(clinic: clinic, created: asOf, payers: rules.payers)
+/// let entries = try writer.claimEntries(for: evaluation, payer: payerRules)   // Bundle entries, checked
+/// let bundle: Data = try writer.bundleXML(for: evaluations, payer: payerRules,
+///                                         bundleId: "bcbs-il-2026-11-20", timestamp: "2026-11-20T09:30:00Z")
 /// ```
-/// Every document is validated against the project's own XSD (`FHIRSubsetSchema`) before it is
-/// returned; a violation throws a `FHIRWriteError` whose `isBug` is true, so no invalid file is written.
-/// The output depends only on the inputs (no clock): `created` is injected.
+/// Every resource is validated against the project's own XSD (`FHIRSubsetSchema`) as it is written;
+/// a violation throws a `FHIRWriteError` whose `isBug` is true, so no invalid file is written.
+/// The output depends only on the inputs (no clock): `created` and the Bundle timestamp are injected.
 public struct FHIRClaimWriter: Sendable {
     public var clinic: ClinicProfile
     /// `Claim.created`: the processing (as-of) date of the run.
     public var created: LocalDate
+    /// The payer files: the insurer of a second coverage is named from them.
+    public var payers: [PayerSlug: PayerRules]
 
-    public init(clinic: ClinicProfile, created: LocalDate) {
-        self.clinic = clinic; self.created = created
+    public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
+        self.clinic = clinic; self.created = created; self.payers = payers
     }
 
-    /// One `Claim` document for `evaluation`'s `bill` lines.
-    /// - Parameter claimId: the resource id; defaults to the encounter id (the patient control number).
+    /// One Bundle entry: its `fullUrl` (what references say) and its XML, `<entry>…</entry>`.
+    public struct Entry: Sendable {
+        public var fullUrl: String
+        public var xml: Data
+    }
+
+    /// The Claim for `evaluation`'s `bill` lines and the resources it references.
+    public func claimResources(for evaluation: EncounterEvaluation, payer: PayerRules,
+                               claimId: String? = nil) throws(FHIRWriteError) -> (claim: FHIRResource, parties: FHIRParties) {
+        let subject = "encounter \(evaluation.encounterId)"
+        let billed = evaluation.serviceLines(with: .bill)
+        guard let encounter = evaluation.encounter, !billed.isEmpty else {
+            throw FHIRWriteError(code: .nothingToBill, subject: subject,
+                                 message: "no line has the decision 'bill'; only billable encounters get a FHIR claim")
+        }
+        guard encounter.coverage != nil else {
+            throw FHIRWriteError(code: .noCoverage, subject: subject,
+                                 message: "the patient has no coverage (self-pay); a Claim needs an insurer — use a superbill")
+        }
+        let id = claimId ?? encounter.id
+        try Self.checkResourceId(id, subject: subject)
+        let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] })
+        let claim = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
+                                     billed: billed.map(\.line), payer: payer, parties: parties).claim(id: id)
+        return (claim, parties)
+    }
+
+    /// One `Claim` document alone (its references point into the Bundle `claimEntries` fills).
     public func claimXML(for evaluation: EncounterEvaluation, payer: PayerRules,
                          claimId: String? = nil) throws(FHIRWriteError) -> Data {
-        let subject = "encounter \(evaluation.encounterId)"
-        let schema = try Self.schema(for: subject)
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
-        try writeClaim(to: &text, for: evaluation, payer: payer, claimId: claimId)
-        return try checkedDocument(text, schema: schema, rootName: "Claim", subject: subject)
+        let (claim, _) = try claimResources(for: evaluation, payer: payer, claimId: claimId)
+        return try Self.document(claim, subject: "encounter \(evaluation.encounterId)")
     }
 
-    /// One `Bundle` of type `collection` holding a `Claim` per evaluation, all for `payer`.
+    /// The Bundle entries of one claim: the resources it references, then the Claim, each checked
+    /// against the project's schema. A Bundle lists each `fullUrl` once (the batch skips repeats).
+    public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
+        let subject = "encounter \(evaluation.encounterId)"
+        let (claim, parties) = try claimResources(for: evaluation, payer: payer)
+        var entries: [Entry] = []
+        for resource in parties.resources + [claim] {
+            entries.append(Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try Self.document(resource, subject: subject))))
+        }
+        return entries
+    }
+
+    /// A `Bundle` of type `collection` holding a `Claim` per evaluation (all for `payer`) and every
+    /// resource they reference, once each.
+    /// - Parameter timestamp: an instant (`2026-11-20T09:30:00Z`): when the Bundle was assembled.
     public func bundleXML(for evaluations: [EncounterEvaluation], payer: PayerRules,
-                          bundleId: String) throws(FHIRWriteError) -> Data {
+                          bundleId: String, timestamp: String) throws(FHIRWriteError) -> Data {
         let subject = "bundle \(bundleId)"
         try Self.checkResourceId(bundleId, subject: subject)
-        let schema = try Self.schema(for: subject)
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: 8192 * max(1, evaluations.count),
-                           validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
-        text.start("Bundle")
-        text.primitive("id", bundleId)
-        text.primitive("type", "collection")
+        var text = bundleOpening(bundleId: bundleId, timestamp: timestamp).data(using: .utf8)!
+        var written = Set<String>()
         for evaluation in evaluations {
             if let encounterPayer = evaluation.encounter?.coverage?.payer, encounterPayer != payer.slug {
                 throw FHIRWriteError(code: .payerMismatch, subject: "encounter \(evaluation.encounterId)",
                                      message: "its payer is '\(encounterPayer)' but the bundle is for '\(payer.slug)'; group claims by payer")
             }
-            text.start("entry")
-            text.start("resource")
-            try writeClaim(to: &text, for: evaluation, payer: payer, claimId: nil)
-            text.end()
-            text.end()
+            for entry in try claimEntries(for: evaluation, payer: payer) where written.insert(entry.fullUrl).inserted {
+                text.append(entry.xml)
+            }
         }
-        text.end()
-        return try checkedDocument(text, schema: schema, rootName: "Bundle", subject: subject)
+        text.append(contentsOf: Array(Self.bundleClosing.utf8))
+        let schema = try Self.schema(for: subject)
+        let problems = schema.validate(text, documentName: "Bundle.xml")
+        guard problems.isEmpty else { throw Self.bug("Bundle", subject: subject, problems) }
+        return text
     }
+
+    /// The start of a collection Bundle: XML declaration, id, identifier (a `urn:uuid` derived from the
+    /// billing NPI and `bundleId`), type and timestamp. Entries follow, then `bundleClosing`.
+    public func bundleOpening(bundleId: String, timestamp: String) -> String {
+        let identifier = "urn:uuid:" + FHIRResourceId.uuid("Bundle|\(clinic.billingProvider.npi)|\(bundleId)")
+        return """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Bundle xmlns="http://hl7.org/fhir">
+          <id value="\(bundleId)"/>
+          <identifier>
+            <system value="\(FHIRCodeSystem.uriIdentifier)"/>
+            <value value="\(identifier)"/>
+          </identifier>
+          <type value="collection"/>
+          <timestamp value="\(timestamp)"/>
+
+        """
+    }
+
+    public static let bundleClosing = "</Bundle>\n"
 
     /// The project's XSD for what this writer produces (parsed once per process).
     public static func projectSchema() throws(XMLSchemaError) -> XMLSchema {
@@ -65,164 +122,6 @@ public struct FHIRClaimWriter: Sendable {
 
     private static let parsedProjectSchema: Result<XMLSchema, XMLSchemaError> = Result { () throws(XMLSchemaError) in
         try XMLSchema(xsd: FHIRSubsetSchema.xsd, name: FHIRSubsetSchema.name)
-    }
-
-    // MARK: - Mapping (element order follows the R4 Claim definition; the XSD enforces it)
-
-    /// Writes one `Claim` element; every check that can throw runs before anything is written.
-    func writeClaim(to x: inout XMLText, for evaluation: EncounterEvaluation, payer: PayerRules,
-                    claimId: String?) throws(FHIRWriteError) {
-        let subject = "encounter \(evaluation.encounterId)"
-        let billed = evaluation.serviceLines(with: .bill)
-        guard let encounter = evaluation.encounter, !billed.isEmpty else {
-            throw FHIRWriteError(code: .nothingToBill, subject: subject,
-                                 message: "no line has the decision 'bill'; only billable encounters get a FHIR claim")
-        }
-        guard let coverage = encounter.coverage else {
-            throw FHIRWriteError(code: .noCoverage, subject: subject,
-                                 message: "the patient has no coverage (self-pay); a Claim needs an insurer — use a superbill")
-        }
-        let id = claimId ?? encounter.id
-        try Self.checkResourceId(id, subject: subject)
-
-        let provider = clinic.billingProvider
-        let rendering = encounter.renderingProvider
-        let person = encounter.patient.person
-        let total = billed.reduce(Decimal(0)) { $0 + $1.line.charge }
-        let payerName = Self.clean(payer.name)
-
-        x.start("Claim")
-        x.primitive("id", id)
-        x.start("identifier"); x.primitive("value", encounter.id); x.end()
-        x.primitive("status", "active")
-        x.start("type"); coding(&x, FHIRCodeSystem.claimType, "professional", display: "Professional"); x.end()
-        x.primitive("use", "claim")
-        x.start("patient")
-        identifier(&x, type: "MR", typeDisplay: "Medical record number", value: encounter.patient.id)
-        x.optional("display", Self.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
-        x.end()
-        x.start("billablePeriod")
-        x.primitive("start", encounter.dateOfService.iso)
-        x.primitive("end", encounter.dateOfService.iso)
-        x.end()
-        x.primitive("created", created.iso)
-        x.start("insurer")
-        if let payerId = payer.payerId.flatMap({ Self.clean($0) }) {
-            x.start("identifier"); x.primitive("value", payerId); x.end()
-        }
-        x.optional("display", payerName)
-        x.end()
-        x.start("provider")
-        npiIdentifier(&x, provider.npi)
-        x.optional("display", Self.clean(provider.name))
-        x.end()
-        x.start("priority"); coding(&x, FHIRCodeSystem.processPriority, "normal", display: "Normal"); x.end()
-        // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C).
-        if let site = clinic.serviceFacility(encounter.location) {
-            x.start("facility")
-            if let npi = site.npi { npiIdentifier(&x, npi) }
-            x.optional("display", Self.clean(site.name))
-            x.end()
-        }
-        x.start("careTeam")
-        x.primitive("sequence", "1")
-        x.start("provider")
-        npiIdentifier(&x, rendering.npi)
-        x.optional("display", Self.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
-        x.end()
-        x.start("role"); coding(&x, FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider"); x.end()
-        if let taxonomy = rendering.taxonomy.flatMap({ Self.clean($0) }) {
-            x.start("qualification"); coding(&x, FHIRCodeSystem.providerTaxonomy, taxonomy); x.end()
-        }
-        x.end()
-        for (offset, code) in encounter.diagnoses.enumerated() {
-            x.start("diagnosis")
-            x.primitive("sequence", String(offset + 1))
-            x.start("diagnosisCodeableConcept"); coding(&x, FHIRCodeSystem.icd10CM, code.dotted); x.end()
-            if offset == 0 {
-                x.start("type"); coding(&x, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis"); x.end()
-            }
-            x.end()
-        }
-        x.start("insurance")
-        x.primitive("sequence", "1")
-        x.primitive("focal", "true")
-        x.start("coverage")
-        identifier(&x, type: "MB", typeDisplay: "Member Number", value: coverage.memberId)
-        x.optional("display", payerName)
-        x.end()
-        x.optional("preAuthRef", evaluation.billedAuthNumber.flatMap { Self.clean($0) })
-        x.end()
-        for (offset, billedLine) in billed.enumerated() {
-            item(&x, sequence: offset + 1, line: billedLine.line, encounter: encounter)
-        }
-        money(&x, "total", total)
-        x.end()
-    }
-
-    private func item(_ x: inout XMLText, sequence: Int, line: ServiceLine, encounter: Encounter) {
-        let placeOfService = encounter.placeOfService
-        x.start("item")
-        x.primitive("sequence", String(sequence))
-        x.primitive("careTeamSequence", "1")
-        for pointer in line.diagnosisPointers {
-            x.primitive("diagnosisSequence", String(pointer))
-        }
-        x.start("productOrService"); coding(&x, FHIRCodeSystem.procedureSystem(for: line.code), line.code); x.end()
-        for modifier in line.modifiers {
-            x.start("modifier"); coding(&x, FHIRCodeSystem.procedureSystem(for: modifier), modifier); x.end()
-        }
-        x.primitive("servicedDate", encounter.dateOfService.iso)
-        x.start("locationCodeableConcept")
-        coding(&x, FHIRCodeSystem.placeOfService, placeOfService, display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
-        x.end()
-        x.start("quantity"); x.primitive("value", Money.plain(line.units)); x.end()
-        if let unitPrice = Self.exactUnitPrice(charge: line.charge, units: line.units) {
-            money(&x, "unitPrice", unitPrice)
-        }
-        money(&x, "net", line.charge)
-        if let ndc = line.ndc {
-            x.start("detail")
-            x.primitive("sequence", "1")
-            x.start("productOrService"); coding(&x, FHIRCodeSystem.ndc, ndc); x.end()
-            if let quantity = line.ndcQuantity {
-                x.start("quantity")
-                x.primitive("value", Money.plain(quantity))
-                x.optional("unit", line.ndcUnit)
-                x.end()
-            }
-            x.end()
-        }
-        x.end()
-    }
-
-    private func coding(_ x: inout XMLText, _ system: String, _ code: String, display: String? = nil) {
-        x.start("coding")
-        x.primitive("system", system)
-        x.primitive("code", code)
-        x.optional("display", display)
-        x.end()
-    }
-
-    private func identifier(_ x: inout XMLText, type: String, typeDisplay: String, value: String) {
-        x.start("identifier")
-        x.start("type"); coding(&x, FHIRCodeSystem.identifierType, type, display: typeDisplay); x.end()
-        x.optional("value", Self.clean(value))
-        x.end()
-    }
-
-    private func npiIdentifier(_ x: inout XMLText, _ npi: String) {
-        x.start("identifier")
-        x.primitive("system", FHIRCodeSystem.npi)
-        x.primitive("value", npi)
-        x.end()
-    }
-
-    private func money(_ x: inout XMLText, _ name: StaticString, _ amount: Decimal) {
-        x.start(name)
-        x.primitive("value", Money.format(amount))
-        x.primitive("currency", "USD")
-        x.end()
     }
 
     /// FHIR says net = quantity × unitPrice. A unit price is written only when it is exact in cents
@@ -234,31 +133,8 @@ public struct FHIRClaimWriter: Sendable {
         return cents
     }
 
-    // MARK: - Text
-
-    /// Trims and collapses runs of whitespace (FHIR strings must not start or end with whitespace); nil when empty.
-    static func clean(_ text: String) -> String? {
-        // Most values are already clean: printable ASCII with single inner spaces.
-        var previousSpace = true
-        var alreadyClean = !text.isEmpty
-        for byte in text.utf8 {
-            if byte < 0x20 || byte >= 0x7F || (byte == 0x20 && previousSpace) { alreadyClean = false; break }
-            previousSpace = byte == 0x20
-        }
-        if alreadyClean && !previousSpace { return text }
-        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        return collapsed.isEmpty ? nil : collapsed
-    }
-
-    static func fullName(first: String, middle: String?, last: String) -> String? {
-        clean([first, middle ?? "", last].joined(separator: " "))
-    }
-
     static func checkResourceId(_ id: String, subject: String) throws(FHIRWriteError) {
-        let allowed = id.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 46
-        }
-        guard allowed, (1...64).contains(id.utf8.count) else {
+        guard FHIRText.isResourceId(id) else {
             throw FHIRWriteError(code: .invalidIdentifier, subject: subject,
                                  message: "'\(id)' is not a FHIR resource id (1–64 of A–Z a–z 0–9 - .); choose another id")
         }
@@ -266,15 +142,26 @@ public struct FHIRClaimWriter: Sendable {
 
     // MARK: - Serialization and the write-time check
 
-    private static func schema(for subject: String) throws(FHIRWriteError) -> XMLSchema {
-        do { return try projectSchema() } catch {
-            throw FHIRWriteError(code: .schemaViolation, subject: subject,
-                                 message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
-                                 diagnostics: error.diagnostics)
-        }
+    private static let entryStart = "  <entry>\n    <fullUrl value=\""
+    private static let entryResource = "\"/>\n    <resource>\n"
+    private static let entryEnd = "    </resource>\n  </entry>\n"
+    private static let xmlDeclarationEnd = "?>\n".utf8.count
+
+    /// `<entry>` with the fullUrl and the resource document (without its XML declaration).
+    private static func entry(_ fullUrl: String, _ document: Data) -> Data {
+        var data = Data((entryStart + fullUrl + entryResource).utf8)
+        let body = document.firstIndex(of: 0x0A).map { document.index(after: $0) } ?? document.startIndex
+        data.append(document[body...])
+        data.append(contentsOf: Array(entryEnd.utf8))
+        return data
     }
 
-    private func checkedDocument(_ text: XMLText, schema: XMLSchema, rootName: String, subject: String) throws(FHIRWriteError) -> Data {
+    /// One resource as an XML document, validated against the project's schema as it is written.
+    static func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
+        let schema = try schema(for: subject)
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
+        FHIRXMLEncoder.write(resource, to: &text)
+        let rootName = resource.type.description
         if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject,
@@ -285,11 +172,21 @@ public struct FHIRClaimWriter: Sendable {
         let valid = text.validation?.finish() ?? false
         let data = Data(text.bytes)
         let problems = valid ? [] : schema.validate(data, documentName: "\(rootName).xml")
-        guard problems.isEmpty else {
-            throw FHIRWriteError(code: .schemaViolation, subject: subject,
-                                 message: "internal error (a bug in ClaimsFHIR, not in the input): the generated \(rootName) breaks the project's FHIR schema, so nothing was written; please report it with these lines",
-                                 diagnostics: problems)
-        }
+        guard problems.isEmpty else { throw bug(rootName, subject: subject, problems) }
         return data
+    }
+
+    private static func bug(_ rootName: String, subject: String, _ problems: [XMLDiagnostic]) -> FHIRWriteError {
+        FHIRWriteError(code: .schemaViolation, subject: subject,
+                       message: "internal error (a bug in ClaimsFHIR, not in the input): the generated \(rootName) breaks the project's FHIR schema, so nothing was written; please report it with these lines",
+                       diagnostics: problems)
+    }
+
+    private static func schema(for subject: String) throws(FHIRWriteError) -> XMLSchema {
+        do { return try projectSchema() } catch {
+            throw FHIRWriteError(code: .schemaViolation, subject: subject,
+                                 message: "internal error (a bug in ClaimsFHIR): the embedded schema does not parse; nothing was written",
+                                 diagnostics: error.diagnostics)
+        }
     }
 }

@@ -16,10 +16,23 @@ public enum FHIRCodeSystem {
     public static let npi = "http://hl7.org/fhir/sid/us-npi"
     public static let ndc = "http://hl7.org/fhir/sid/ndc"
     public static let providerTaxonomy = "http://nucc.org/provider-taxonomy"
+    public static let subscriberRelationship = "http://terminology.hl7.org/CodeSystem/subscriber-relationship"
+    public static let coverageClass = "http://terminology.hl7.org/CodeSystem/coverage-class"
+    public static let organizationType = "http://terminology.hl7.org/CodeSystem/organization-type"
+    public static let relatedPersonRole = "http://terminology.hl7.org/CodeSystem/v3-RoleCode"
+    /// The US Employer Identification Number (the billing provider's tax id).
+    public static let taxId = "urn:oid:2.16.840.1.113883.4.4"
+    /// The clearinghouse payer id (2010BB NM109): no registered system exists, so the project names
+    /// one; change it if a receiver expects another (docs/fhir.md).
+    public static let payerId = "https://claims.example.org/fhir/sid/payer-id"
+    public static let claimInformationCategory = "http://terminology.hl7.org/CodeSystem/claiminformationcategory"
+    /// RFC 3986 URIs as identifiers (the Bundle identifier is a `urn:uuid:`).
+    public static let uriIdentifier = "urn:ietf:rfc:3986"
 
     /// Every system URI above: the project's schema accepts these and no other in `system`.
     public static let all = [claimType, processPriority, careTeamRole, diagnosisType, identifierType, icd10CM, cpt, hcpcs,
-                             placeOfService, npi, ndc, providerTaxonomy]
+                             placeOfService, npi, ndc, providerTaxonomy, subscriberRelationship, coverageClass, organizationType,
+                             relatedPersonRole, taxId, payerId, uriIdentifier]
 
     /// CPT Category I/III codes are five characters starting with a digit; HCPCS Level II codes start with a letter.
     /// The same split holds for modifiers (`25`, `95` are CPT; `KX`, `GT`, `RT` are HCPCS).

@@ -12,6 +12,11 @@ public enum FHIRSubsetSchema {
 
   <xs:element name="Claim" type="Claim"/>
   <xs:element name="Bundle" type="Bundle"/>
+  <xs:element name="Patient" type="Patient"/>
+  <xs:element name="RelatedPerson" type="RelatedPerson"/>
+  <xs:element name="Coverage" type="Coverage"/>
+  <xs:element name="Organization" type="Organization"/>
+  <xs:element name="Practitioner" type="Practitioner"/>
 
   <!-- Primitive value shapes -->
   <xs:simpleType name="id-primitive">
@@ -52,7 +57,9 @@ public enum FHIRSubsetSchema {
   <xs:complexType name="CodeValue"><xs:attribute name="value" type="code-primitive" use="required"/></xs:complexType>
   <xs:complexType name="DateValue"><xs:attribute name="value" type="date-primitive" use="required"/></xs:complexType>
   <xs:complexType name="PositiveIntValue"><xs:attribute name="value" type="positiveInt-primitive" use="required"/></xs:complexType>
-  <xs:complexType name="TrueValue"><xs:attribute name="value" type="xs:string" use="required" fixed="true"/></xs:complexType>
+  <xs:complexType name="BooleanValue"><xs:attribute name="value" use="required"><xs:simpleType>
+    <xs:restriction base="xs:string"><xs:enumeration value="true"/><xs:enumeration value="false"/></xs:restriction>
+  </xs:simpleType></xs:attribute></xs:complexType>
   <xs:complexType name="AmountValue"><xs:attribute name="value" type="amount-primitive" use="required"/></xs:complexType>
   <xs:complexType name="QuantityValue"><xs:attribute name="value" type="quantity-primitive" use="required"/></xs:complexType>
 
@@ -180,29 +187,28 @@ public enum FHIRSubsetSchema {
       </xs:element>
     </xs:sequence>
   </xs:complexType>
-  <!-- A logical reference: who, by identifier and name (the claim is self-contained, nothing to resolve). -->
+  <!-- A literal reference to a resource of the same Bundle (`urn:uuid:`), with a display. -->
   <xs:complexType name="Reference">
     <xs:sequence>
-      <xs:element name="identifier" type="Identifier" minOccurs="0"/>
+      <xs:element name="reference">
+        <xs:complexType><xs:attribute name="value" use="required"><xs:simpleType>
+          <xs:restriction base="xs:string"><xs:pattern value="urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/></xs:restriction>
+        </xs:simpleType></xs:attribute></xs:complexType>
+      </xs:element>
       <xs:element name="display" type="StringValue" minOccurs="0"/>
     </xs:sequence>
   </xs:complexType>
-  <xs:complexType name="ProviderReference">
+  <!-- A logical reference (the service site: NPI and name, not a resource of the Bundle). -->
+  <xs:complexType name="LogicalReference">
     <xs:sequence>
-      <xs:element name="identifier" type="NPIIdentifier"/>
-      <xs:element name="display" type="StringValue" minOccurs="0"/>
-    </xs:sequence>
-  </xs:complexType>
-  <xs:complexType name="IdentifiedReference">
-    <xs:sequence>
-      <xs:element name="identifier" type="Identifier"/>
+      <xs:element name="identifier" type="NPIIdentifier" minOccurs="0"/>
       <xs:element name="display" type="StringValue" minOccurs="0"/>
     </xs:sequence>
   </xs:complexType>
   <xs:complexType name="Period">
     <xs:sequence>
-      <xs:element name="start" type="DateValue"/>
-      <xs:element name="end" type="DateValue"/>
+      <xs:element name="start" type="DateValue" minOccurs="0"/>
+      <xs:element name="end" type="DateValue" minOccurs="0"/>
     </xs:sequence>
   </xs:complexType>
   <xs:complexType name="Money">
@@ -226,16 +232,16 @@ public enum FHIRSubsetSchema {
       <xs:element name="status"><xs:complexType><xs:attribute name="value" type="xs:string" use="required" fixed="active"/></xs:complexType></xs:element>
       <xs:element name="type" type="CodeableConcept"/>
       <xs:element name="use"><xs:complexType><xs:attribute name="value" type="xs:string" use="required" fixed="claim"/></xs:complexType></xs:element>
-      <xs:element name="patient" type="IdentifiedReference"/>
+      <xs:element name="patient" type="Reference"/>
       <xs:element name="billablePeriod" type="Period"/>
       <xs:element name="created" type="DateValue"/>
       <xs:element name="insurer" type="Reference"/>
-      <xs:element name="provider" type="ProviderReference"/>
+      <xs:element name="provider" type="Reference"/>
       <xs:element name="priority" type="CodeableConcept"/>
-      <xs:element name="facility" type="Reference" minOccurs="0"/>
+      <xs:element name="facility" type="LogicalReference" minOccurs="0"/>
       <xs:element name="careTeam" type="Claim.CareTeam"/>
       <xs:element name="diagnosis" type="Claim.Diagnosis" maxOccurs="12"/>
-      <xs:element name="insurance" type="Claim.Insurance"/>
+      <xs:element name="insurance" type="Claim.Insurance" maxOccurs="2"/>
       <xs:element name="item" type="Claim.Item" maxOccurs="50"/>
       <xs:element name="total" type="Money"/>
     </xs:sequence>
@@ -243,7 +249,7 @@ public enum FHIRSubsetSchema {
   <xs:complexType name="Claim.CareTeam">
     <xs:sequence>
       <xs:element name="sequence" type="PositiveIntValue"/>
-      <xs:element name="provider" type="ProviderReference"/>
+      <xs:element name="provider" type="Reference"/>
       <xs:element name="role" type="CodeableConcept"/>
       <xs:element name="qualification" type="CodeableConcept" minOccurs="0"/>
     </xs:sequence>
@@ -258,8 +264,8 @@ public enum FHIRSubsetSchema {
   <xs:complexType name="Claim.Insurance">
     <xs:sequence>
       <xs:element name="sequence" type="PositiveIntValue"/>
-      <xs:element name="focal" type="TrueValue"/>
-      <xs:element name="coverage" type="IdentifiedReference"/>
+      <xs:element name="focal" type="BooleanValue"/>
+      <xs:element name="coverage" type="Reference"/>
       <xs:element name="preAuthRef" type="StringValue" minOccurs="0"/>
     </xs:sequence>
   </xs:complexType>
@@ -286,16 +292,32 @@ public enum FHIRSubsetSchema {
     </xs:sequence>
   </xs:complexType>
 
-  <!-- Bundle (type collection) of claims -->
+\#(FHIRSubsetSchema.partyTypes)
+
+  <!-- Bundle (type collection): claims and the resources they reference -->
   <xs:complexType name="Bundle">
     <xs:sequence>
       <xs:element name="id" type="IdValue"/>
+      <xs:element name="identifier" type="Identifier" minOccurs="0"/>
       <xs:element name="type"><xs:complexType><xs:attribute name="value" type="xs:string" use="required" fixed="collection"/></xs:complexType></xs:element>
+      <xs:element name="timestamp" type="InstantValue" minOccurs="0"/>
       <xs:element name="entry" minOccurs="0" maxOccurs="unbounded">
         <xs:complexType>
           <xs:sequence>
+            <xs:element name="fullUrl">
+              <xs:complexType><xs:attribute name="value" use="required"><xs:simpleType>
+                <xs:restriction base="xs:string"><xs:pattern value="urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"/></xs:restriction>
+              </xs:simpleType></xs:attribute></xs:complexType>
+            </xs:element>
             <xs:element name="resource">
-              <xs:complexType><xs:sequence><xs:element name="Claim" type="Claim"/></xs:sequence></xs:complexType>
+              <xs:complexType><xs:choice>
+                <xs:element name="Claim" type="Claim"/>
+                <xs:element name="Patient" type="Patient"/>
+                <xs:element name="RelatedPerson" type="RelatedPerson"/>
+                <xs:element name="Coverage" type="Coverage"/>
+                <xs:element name="Organization" type="Organization"/>
+                <xs:element name="Practitioner" type="Practitioner"/>
+              </xs:choice></xs:complexType>
             </xs:element>
           </xs:sequence>
         </xs:complexType>

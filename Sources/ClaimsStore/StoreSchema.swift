@@ -5,7 +5,7 @@ import GRDB
 enum StoreSchema {
     static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number",
                          "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal", "rule_install"]
-        + ResponseSchema.tables + EstimateSchema.tables + CorrectionSchema.tables + EligibilitySchema.tables
+        + ResponseSchema.tables + EstimateSchema.tables + CorrectionSchema.tables + EligibilitySchema.tables + AuthorizationRequestSchema.tables
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -212,6 +212,7 @@ enum StoreSchema {
         EstimateSchema.register(in: &migrator)
         CorrectionSchema.register(in: &migrator)
         EligibilitySchema.register(in: &migrator)
+        AuthorizationRequestSchema.register(in: &migrator)
         return migrator
     }()
 }

@@ -12,12 +12,12 @@ import Testing
         let schema = try FHIRClaimWriter.projectSchema()
         #expect(schema.name == "claims-fhir-r4-claim-subset.xsd")
         // Any other root is refused with one error naming it: the schema is not an accept-all.
-        let other = schema.validate(Data(#"<Patient xmlns="http://hl7.org/fhir"/>"#.utf8), documentName: "other.xml")
+        let other = schema.validate(Data(#"<Encounter xmlns="http://hl7.org/fhir"/>"#.utf8), documentName: "other.xml")
         #expect(other.map(\.line) == [1])
-        #expect(other.first?.message.contains("{http://hl7.org/fhir}Patient") == true)
+        #expect(other.first?.message.contains("{http://hl7.org/fhir}Encounter") == true)
         #expect(other.first?.message.contains("No matching global declaration") == true)
         // An empty Claim and an empty Bundle are declared, and incomplete.
-        for root in ["Claim", "Bundle"] {
+        for root in ["Claim", "Bundle", "Patient", "Coverage", "Organization", "Practitioner", "RelatedPerson"] {
             let empty = schema.validate(Data(#"<\#(root) xmlns="http://hl7.org/fhir"/>"#.utf8), documentName: "empty.xml")
             #expect(empty.count == 1, "\(root): \(empty)")
             #expect(empty.first?.message.contains("Missing child element") == true, "\(root): \(empty)")
@@ -28,7 +28,7 @@ import Testing
         let schema = try FHIRClaimWriter.projectSchema()
         let claim = try writer.claimXML(for: FHIRFixtures.evaluation(authNumber: "A1"), payer: FHIRFixtures.payer)
         #expect(schema.validate(claim) == [])
-        let bundle = try writer.bundleXML(for: [FHIRFixtures.evaluation()], payer: FHIRFixtures.payer, bundleId: "b-1")
+        let bundle = try writer.bundleXML(for: [FHIRFixtures.evaluation()], payer: FHIRFixtures.payer, bundleId: "b-1", timestamp: FHIRFixtures.timestamp)
         #expect(schema.validate(bundle) == [])
     }
 
@@ -95,7 +95,8 @@ import Testing
 @Suite(.enabled(if: OfficialFHIRSchema.url != nil,
                 "../shared/fhir-r4-schema/fhir-single.xsd is absent: official FHIR R4 schema checks skipped"))
 struct OfficialFHIRSchemaTests {
-    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+    let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created,
+                                 payers: ["bcbs-il": FHIRFixtures.payer, "aetna": FHIRFixtures.aetna])
 
     static let scenarios: [(String, EncounterEvaluation)] = {
         var telehealth = Fixtures.encounter(id: "ENC-0003", services: [
@@ -137,7 +138,8 @@ struct OfficialFHIRSchemaTests {
 
     @Test func bundleValidatesAgainstOfficialSchema() throws {
         let schema = try #require(OfficialFHIRSchema.shared)
-        let data = try writer.bundleXML(for: Self.scenarios.map(\.1), payer: FHIRFixtures.payer, bundleId: "bcbs-il-batch")
+        let data = try writer.bundleXML(for: Self.scenarios.map(\.1) + [FHIRFixtures.evaluation(FHIRFixtures.dependentWithSecondPlan())],
+                                        payer: FHIRFixtures.payer, bundleId: "bcbs-il-batch", timestamp: FHIRFixtures.timestamp)
         let problems = schema.validate(data, documentName: "bundle.xml")
         #expect(problems == [], "\(problems.map(\.description).joined(separator: "\n"))")
     }
@@ -170,7 +172,7 @@ enum OfficialFHIRSchema {
     private func streamVerdict(_ evaluation: EncounterEvaluation) throws -> Bool? {
         let schema = try FHIRClaimWriter.projectSchema()
         var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
-        try writer.writeClaim(to: &text, for: evaluation, payer: FHIRFixtures.payer, claimId: nil)
+        FHIRXMLEncoder.write(try writer.claimResources(for: evaluation, payer: FHIRFixtures.payer).claim, to: &text)
         return text.validation?.finish()
     }
 

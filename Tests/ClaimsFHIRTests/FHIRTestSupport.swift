@@ -7,6 +7,18 @@ import FoundationXML
 enum FHIRFixtures {
     static let payer = PayerRules(slug: "bcbs-il", name: "Blue Cross and Blue Shield of Illinois", payerId: "00621", rules: [])
     static let created = LocalDate(iso: "2026-11-20")!
+    static let timestamp = "2026-11-20T09:30:00Z"
+    static let aetna = PayerRules(slug: "aetna", name: "Aetna", payerId: "60054", rules: [])
+
+    /// A child on a parent's BCBS plan with Aetna as the second plan (a spouse's).
+    static func dependentWithSecondPlan() -> Encounter {
+        var encounter = Fixtures.encounter(id: "ENC-0007")
+        let parent = Person(firstName: "Maria", middleName: nil, lastName: "Reyes", dateOfBirth: LocalDate(iso: "1960-05-02")!,
+                            sex: .female, address: encounter.patient.person.address, phone: nil)
+        encounter.coverage = Coverage(payer: "bcbs-il", memberId: "XOF555000111", groupNumber: "G-5521", relationship: .child, subscriber: parent)
+        encounter.secondaryCoverage = Coverage(payer: "aetna", memberId: "W123456789", groupNumber: nil, relationship: .`self`, subscriber: nil)
+        return encounter
+    }
 
     /// `encounter` with one decision per service line (all `bill` by default).
     static func evaluation(_ encounter: Encounter = Fixtures.encounter(), decisions: [Decision]? = nil,

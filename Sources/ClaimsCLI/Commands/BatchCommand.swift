@@ -50,10 +50,10 @@ struct BatchCommand: ParsableCommand {
             let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: rules.codes)
             return { @Sendable superbill, path in try writer.write(superbill, renderer: renderer, to: URL(fileURLWithPath: path)) }
         }()
-        let runner = BatchRunner(
-            configuration: .init(inputPath: file, outputDirectory: out, asOf: asOf, createdDate: createdDate, createdTime: createdTime,
-                                 rules: rules, clinic: clinic, pdfWriter: pdfWriter),
-            store: StoreBatchAdapter(store: store))
+        var configuration = BatchRunner.Configuration(inputPath: file, outputDirectory: out, asOf: asOf, createdDate: createdDate,
+                                                      createdTime: createdTime, rules: rules, clinic: clinic, pdfWriter: pdfWriter)
+        configuration.createdZone = Clock.zone()
+        let runner = BatchRunner(configuration: configuration, store: StoreBatchAdapter(store: store))
         let progress = ProgressBar()
         runner.progress = { progress.update($0) }
         runner.eligibility = try StoreSupport.read { () throws(StoreError) in try EligibilityBook.load(from: store, clinic: clinic) }
@@ -99,6 +99,17 @@ enum Clock {
         let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
         func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return (LocalDate(year: parts.year!, month: parts.month!, day: parts.day!)!, pad(parts.hour!) + pad(parts.minute!))
+    }
+
+    /// The zone of `now()`'s time for a FHIR instant: `Z` when `CLAIMS_NOW` fixes the time (read as
+    /// UTC, so outputs do not depend on the machine's zone), else the local offset (`-06:00`).
+    static func zone() -> String {
+        if ProcessInfo.processInfo.environment["CLAIMS_NOW"] != nil { return "Z" }
+        let seconds = TimeZone.current.secondsFromGMT(for: Date())
+        guard seconds != 0 else { return "Z" }
+        let minutes = abs(seconds) / 60
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return (seconds < 0 ? "-" : "+") + pad(minutes / 60) + ":" + pad(minutes % 60)
     }
 }
 

@@ -16,6 +16,6 @@ struct PreauthCommand: ParsableCommand {
           claims preauth checklist Samples/schedule.json
         """,
         subcommands: [PreauthAddCommand.self, PreauthUpdateCommand.self, PreauthListCommand.self,
-                      PreauthShowCommand.self, PreauthChecklistCommand.self]
+                      PreauthShowCommand.self, PreauthChecklistCommand.self, PreauthRequestCommand.self, PreauthImportCommand.self]
     )
 }

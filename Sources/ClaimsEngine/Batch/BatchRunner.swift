@@ -28,6 +28,8 @@ public final class BatchRunner {
         /// date per run). Injected so runs are reproducible.
         public var createdDate: LocalDate
         public var createdTime: String
+        /// The clock's zone for the FHIR Bundle timestamp (`Z`, `-06:00`).
+        public var createdZone = "Z"
         public var rules: RuleBook
         public var clinic: ClinicProfile
         /// Writes a superbill PDF next to its HTML; nil skips PDFs (with a note in the report).
@@ -123,9 +125,11 @@ public final class BatchRunner {
         let queue = BackgroundQueue(label: "claims.batch.837p")
         let payers = PayerDocuments(
             folder: folder, runNumber: runNumber,
-            envelope: .init(store: store, createdDate: configuration.asOf, createdTime: configuration.createdTime, outputDirectory: out),
+            envelope: .init(store: store, createdDate: configuration.asOf, createdTime: configuration.createdTime, outputDirectory: out,
+                            timestamp: "\(configuration.asOf.iso)T\(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2)):00\(configuration.createdZone)"),
             queue: queue,
-            encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) })
+            encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) },
+            fhirWriter: drafter.fhirWriter)
         let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),
                                        store: store, folder: folder, writesPDF: configuration.pdfWriter != nil)
         planner.checkpoint = checkpoint

@@ -9,8 +9,8 @@ import Foundation
 /// errors: such an encounter is rejected as a whole (no claim, no superbill), and the others go on.
 public struct EncounterDocuments: Sendable {
     public var claim: Claim837PPreparedClaim?
-    /// The FHIR `Claim` element's bytes (the document without its XML declaration).
-    public var fhirClaim: Data?
+    /// The FHIR Bundle entries of the claim: the resources it references, then the `Claim`.
+    public var fhirClaim: [FHIRClaimWriter.Entry]?
     public var superbill: Superbill?
     public var problems: [InputError] = []
     /// What the clinic profile reveals that does not stop billing (an unknown rendering provider).
@@ -25,17 +25,16 @@ public struct EncounterDocuments: Sendable {
 /// Pure apart from libxml2's schema check: safe to call from several threads at once.
 public struct DocumentDrafter: Sendable {
     private let encoders: [PayerSlug: Claim837PEncoder]
-    private let fhirWriter: FHIRClaimWriter
+    let fhirWriter: FHIRClaimWriter
     let superbillRenderer: SuperbillRenderer
     /// The billing organization's NPI (clinic profile, 2010AA): never a rendering provider's (POLICY §5.2).
     private let billingNPI: String
     private let clinic: ClinicProfile
-    private static let xmlDeclarationStart = Array("<?xml".utf8)
 
     /// `statementDate` dates superbills; `created` dates FHIR claims.
     public init(clinic: ClinicProfile, rules: RuleBook, statementDate: LocalDate, created: LocalDate) {
         encoders = rules.payers.mapValues { Claim837PEncoder(clinic: clinic, payer: $0) }
-        fhirWriter = FHIRClaimWriter(clinic: clinic, created: created)
+        fhirWriter = FHIRClaimWriter(clinic: clinic, created: created, payers: rules.payers)
         superbillRenderer = SuperbillRenderer(clinic: clinic, statementDate: statementDate, codes: rules.codes)
         billingNPI = clinic.billingProvider.npi
         self.clinic = clinic
@@ -106,9 +105,7 @@ public struct DocumentDrafter: Sendable {
             if problems.isEmpty {
                 documents.claim = claim
                 do {
-                    let xml = try fhirWriter.claimXML(for: evaluation, payer: payer)
-                    let declarationEnd = xml.starts(with: Self.xmlDeclarationStart) ? xml.firstIndex(of: 0x0A).map { $0 + 1 } : nil
-                    documents.fhirClaim = xml[(declarationEnd ?? xml.startIndex)...]
+                    documents.fhirClaim = try fhirWriter.claimEntries(for: evaluation, payer: payer)
                 } catch {
                     documents.problems.append(Self.inputError(error))
                 }

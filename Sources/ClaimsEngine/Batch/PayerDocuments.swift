@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsFHIR
 import ClaimsStore
 import ClaimsX12
 import Foundation
@@ -13,15 +14,14 @@ final class PayerDocuments {
     /// chunks keep memory flat.
     static let claimsPerChunk = 500
 
-    /// Each claim is one entry of its payer's collection Bundle.
-    private static let entryStart = Array("  <entry>\n    <resource>\n".utf8)
-    private static let entryEnd = Array("    </resource>\n  </entry>\n".utf8)
 
     /// One payer's open documents.
     private final class Open {
         let bundle: FileAppender
         let bundleName: String
         var bundleBuffer = Data()
+        /// The fullUrls of the Bundle's entries so far: a patient, plan or provider is listed once.
+        var bundleEntries = Set<String>()
         var chunk: [PayerInterchange.PendingClaim] = []
         let interchange: PayerInterchange
 
@@ -42,21 +42,23 @@ final class PayerDocuments {
     private let envelope: PayerInterchange.Envelope
     private let queue: BackgroundQueue
     private let encoders: (PayerSlug) -> Claim837PEncoder
+    private let fhirWriter: FHIRClaimWriter
     private var open: [PayerSlug: Open] = [:]
 
     init(folder: RunFolder, runNumber: Int, envelope: PayerInterchange.Envelope, queue: BackgroundQueue,
-         encoders: @escaping (PayerSlug) -> Claim837PEncoder) {
+         encoders: @escaping (PayerSlug) -> Claim837PEncoder, fhirWriter: FHIRClaimWriter) {
         self.folder = folder; self.runNumber = runNumber; self.envelope = envelope; self.queue = queue; self.encoders = encoders
+        self.fhirWriter = fhirWriter
     }
 
     /// Adds one encounter's claim: its FHIR entry to this block's buffer, its 837P claim to the
     /// payer's chunk (handed to the queue once full).
-    func add(_ claim: Claim837PPreparedClaim, fhirClaim: Data, for evaluation: EncounterEvaluation, payer: PayerRules,
+    func add(_ claim: Claim837PPreparedClaim, fhirClaim: [FHIRClaimWriter.Entry], for evaluation: EncounterEvaluation, payer: PayerRules,
              submission: ClaimSubmission = .original) throws {
         let documents = try documents(for: payer)
-        documents.bundleBuffer.append(contentsOf: Self.entryStart)
-        documents.bundleBuffer.append(fhirClaim)
-        documents.bundleBuffer.append(contentsOf: Self.entryEnd)
+        for entry in fhirClaim where documents.bundleEntries.insert(entry.fullUrl).inserted {
+            documents.bundleBuffer.append(entry.xml)
+        }
         documents.chunk.append(.init(evaluation: evaluation, claim: claim, submission: submission))
         if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }
     }
@@ -78,7 +80,7 @@ final class PayerDocuments {
         var closed = Closed()
         for slug in open.keys.sorted() {
             guard let documents = open[slug] else { continue }
-            try documents.bundle.append("</Bundle>\n")
+            try documents.bundle.append(FHIRClaimWriter.bundleClosing)
             try documents.bundle.close()
             let result = documents.interchange.progress
             guard result.transactionSets > 0 else {
@@ -106,7 +108,7 @@ final class PayerDocuments {
         let bundleName = folder.uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
         let body = try FileAppender(creating: "\(folder.work)/x12/\(payer.slug).body")
         let bundle = try FileAppender(creating: folder.stage(bundleName).temporary)
-        try bundle.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Bundle xmlns=\"http://hl7.org/fhir\">\n  <id value=\"run-\(runNumber)-\(payer.slug)\"/>\n  <type value=\"collection\"/>\n")
+        try bundle.append(fhirWriter.bundleOpening(bundleId: "run-\(runNumber)-\(payer.slug)", timestamp: envelope.timestamp))
         let created = Open(bundle: bundle, bundleName: bundleName,
                            interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body,
                                                          bundleName: bundleName, envelope: envelope))
@@ -141,6 +143,9 @@ final class PayerInterchange: Sendable {
         var createdDate: LocalDate
         var createdTime: String
         var outputDirectory: String
+
+        /// The FHIR Bundle timestamp (an instant): the processing date at the run's time of day, with the clock's zone.
+        var timestamp: String = ""
     }
 
     struct Progress: Sendable {

@@ -126,6 +126,8 @@ final class CorrectionPlan {
             claimAdjustments: statement.adjustments.filter { $0.line == nil }.map(Self.adjustment), lines: lines)
         var secondary = encounter
         secondary.coverage = secondaryCoverage
+        // The other plan stays on the claim (the FHIR claim lists both, `focal` on this one), never the same plan twice.
+        secondary.secondaryCoverage = primaryCoverage
         return FollowUpClaim(evaluation: billing(secondary, lines: history.claim.lines.map(\.line)), payer: secondaryPayer,
                              submission: PlannedSubmission(x12: Claim837PSubmission(primary: primary),
                                                            stored: ClaimSubmission(coverage: .secondary, followsClaimId: primaryClaimId)))

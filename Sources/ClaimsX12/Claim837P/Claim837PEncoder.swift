@@ -157,25 +157,9 @@ public struct Claim837PEncoder: Sendable {
     /// ISA and GS (GS01 `HC` and GS08 the 837P's guide unless another transaction, such as a 270, asks).
     func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext, functionalId: String = "HC",
                            implementationGuide: String = Self.implementationGuide) -> [X12Segment] {
-        func padded(_ value: String, _ width: Int) -> String { value + String(repeating: " ", count: max(0, width - value.count)) }
-        let date = envelope.creationDate
-        let isaDate = EnvelopeContext.zeroPadded(date.year % 100, width: 2) + EnvelopeContext.zeroPadded(date.month, width: 2)
-            + EnvelopeContext.zeroPadded(date.day, width: 2)
-        let delimiters = writerConfiguration.delimiters
-        return [
-            X12Segment(id: "ISA", elements: [
-                "00", X12Element(padded("", 10)), "00", X12Element(padded("", 10)),
-                X12Element(header.senderQualifier), X12Element(padded(header.senderId, 15)),
-                X12Element(header.receiverQualifier), X12Element(padded(header.receiverId, 15)),
-                X12Element(isaDate), X12Element(envelope.creationTime),
-                X12Element(String(Character(delimiters.repetition ?? "^"))), "00501",
-                X12Element(envelope.formattedInterchangeControlNumber), envelope.requestTA1 ? "1" : "0",
-                X12Element(header.usage), X12Element(String(Character(delimiters.component))),
-            ]),
-            X12Segment("GS", X12Element(functionalId), X12Element(header.applicationSender), X12Element(header.applicationReceiver),
-                       X12Element(date.compact), X12Element(envelope.creationTime), X12Element(String(envelope.groupControlNumber)),
-                       "X", X12Element(implementationGuide)),
-        ]
+        envelope.interchangeHeader(sender: (header.senderQualifier, header.senderId), receiver: (header.receiverQualifier, header.receiverId),
+                                   application: (header.applicationSender, header.applicationReceiver), usage: header.usage,
+                                   functionalId: functionalId, guide: implementationGuide, delimiters: writerConfiguration.delimiters)
     }
 
     /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1, as segments and as

@@ -42,6 +42,29 @@ public struct EnvelopeContext: Sendable, Hashable {
 
     static let maxControlNumber = 999_999_999
 
+    /// ISA and GS of an interchange with one functional group (`HC` 837P, `HI` 278).
+    func interchangeHeader(sender: (qualifier: String, id: String), receiver: (qualifier: String, id: String),
+                           application: (sender: String, receiver: String), usage: String, functionalId: String, guide: String,
+                           delimiters: X12Delimiters) -> [X12Segment] {
+        func padded(_ value: String, _ width: Int) -> String { value + String(repeating: " ", count: max(0, width - value.count)) }
+        let date = creationDate
+        let isaDate = Self.zeroPadded(date.year % 100, width: 2) + Self.zeroPadded(date.month, width: 2) + Self.zeroPadded(date.day, width: 2)
+        return [
+            X12Segment(id: "ISA", elements: [
+                "00", X12Element(padded("", 10)), "00", X12Element(padded("", 10)),
+                X12Element(sender.qualifier), X12Element(padded(sender.id, 15)),
+                X12Element(receiver.qualifier), X12Element(padded(receiver.id, 15)),
+                X12Element(isaDate), X12Element(creationTime),
+                X12Element(String(Character(delimiters.repetition ?? "^"))), "00501",
+                X12Element(formattedInterchangeControlNumber), requestTA1 ? "1" : "0",
+                X12Element(usage), X12Element(String(Character(delimiters.component))),
+            ]),
+            X12Segment("GS", X12Element(functionalId), X12Element(application.sender), X12Element(application.receiver),
+                       X12Element(date.compact), X12Element(creationTime), X12Element(String(groupControlNumber)),
+                       "X", X12Element(guide)),
+        ]
+    }
+
     /// Problems with the context itself (control numbers out of range, a malformed time).
     func problems(transactionSetCount: Int) -> [Claim837PError] {
         var problems: [Claim837PError] = []

@@ -1,0 +1,166 @@
+import ClaimsCore
+import Foundation
+
+/// The FHIR resource model both encodings are written from (`FHIRXMLEncoder`, `FHIRJSONEncoder`):
+/// a resource is a list of elements in the order of its R4 definition; an element holds a primitive
+/// value, child elements, or (in a Bundle entry) a resource. `repeats` marks elements whose R4
+/// cardinality is more than one: JSON writes them as arrays, XML as repeated elements.
+public struct FHIRElement: Sendable {
+    /// A primitive value; JSON writes booleans and numbers bare, XML everything as a `value` attribute.
+    public enum Value: Sendable, Hashable {
+        case string(String)
+        case boolean(Bool)
+        case integer(Int)
+        /// A decimal kept as text (`"210.00"`), so precision survives.
+        case decimal(String)
+
+        var text: String {
+            switch self {
+            case .string(let text), .decimal(let text): text
+            case .boolean(let value): value ? "true" : "false"
+            case .integer(let value): String(value)
+            }
+        }
+    }
+
+    public enum Content: Sendable {
+        case value(Value)
+        case children([FHIRElement])
+        case resource(FHIRResource)
+    }
+
+    public let name: StaticString
+    public let repeats: Bool
+    public let content: Content
+}
+
+/// One resource: its type (`Claim`, `Patient`, …) and its elements, `id` first.
+public struct FHIRResource: Sendable {
+    public let type: StaticString
+    public let id: String
+    public let elements: [FHIRElement]
+    /// The resource's `fullUrl` in a Bundle, and what references to it say: `urn:uuid:` and the id when
+    /// the id is a UUID, else a UUID derived from `fullUrlKey` (a Claim's id is its encounter id).
+    public let fullUrl: String
+
+    public init(_ type: StaticString, id: String, fullUrlKey: String? = nil, build: (inout FHIRNode) -> Void) {
+        var node = FHIRNode()
+        node.string("id", id)
+        build(&node)
+        self.type = type; self.id = id; self.elements = node.elements
+        fullUrl = "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+    }
+
+    /// The first string value at a path of element names (`["identifier", "value"]`), for callers and tests.
+    public func value(at path: [String]) -> String? {
+        var elements = self.elements
+        for (index, name) in path.enumerated() {
+            guard let element = elements.first(where: { $0.name.description == name }) else { return nil }
+            switch element.content {
+            case .value(let value): return index == path.count - 1 ? value.text : nil
+            case .children(let children): elements = children
+            case .resource(let resource): elements = resource.elements
+            }
+        }
+        return nil
+    }
+}
+
+/// Builds a list of elements in order; absent or empty strings are left out (FHIR forbids empty values).
+public struct FHIRNode: Sendable {
+    public private(set) var elements: [FHIRElement] = []
+
+    public init() {}
+
+    public mutating func string(_ name: StaticString, _ value: String?, repeats: Bool = false) {
+        guard let value, !value.isEmpty else { return }
+        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.string(value))))
+    }
+
+    public mutating func integer(_ name: StaticString, _ value: Int, repeats: Bool = false) {
+        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.integer(value))))
+    }
+
+    public mutating func boolean(_ name: StaticString, _ value: Bool) {
+        elements.append(FHIRElement(name: name, repeats: false, content: .value(.boolean(value))))
+    }
+
+    public mutating func decimal(_ name: StaticString, _ value: Decimal) {
+        elements.append(FHIRElement(name: name, repeats: false, content: .value(.decimal(Money.plain(value)))))
+    }
+
+    public mutating func node(_ name: StaticString, repeats: Bool = false, _ build: (inout FHIRNode) -> Void) {
+        var child = FHIRNode()
+        build(&child)
+        elements.append(FHIRElement(name: name, repeats: repeats, content: .children(child.elements)))
+    }
+
+    public mutating func resource(_ resource: FHIRResource) {
+        elements.append(FHIRElement(name: "resource", repeats: false, content: .resource(resource)))
+    }
+}
+
+// MARK: - Data types the writers share
+
+extension FHIRNode {
+    public mutating func coding(_ system: String, _ code: String, display: String? = nil) {
+        node("coding", repeats: true) {
+            $0.string("system", system)
+            $0.string("code", code)
+            $0.string("display", display)
+        }
+    }
+
+    /// A CodeableConcept with one coding.
+    public mutating func concept(_ name: StaticString, repeats: Bool = false, _ system: String, _ code: String,
+                                 display: String? = nil) {
+        node(name, repeats: repeats) { $0.coding(system, code, display: display) }
+    }
+
+    /// A literal reference to a resource of the same Bundle (`urn:uuid:…`), with a display.
+    public mutating func reference(_ name: StaticString, repeats: Bool = false, to resource: FHIRResource, display: String? = nil) {
+        node(name, repeats: repeats) {
+            $0.string("reference", resource.fullUrl)
+            $0.string("display", display)
+        }
+    }
+
+    /// An Identifier: an optional type (v2-0203), an optional system, the value.
+    public mutating func identifier(_ name: StaticString = "identifier", repeats: Bool = true, type: (code: String, display: String)? = nil,
+                                    system: String? = nil, value: String) {
+        node(name, repeats: repeats) {
+            if let type { $0.concept("type", FHIRCodeSystem.identifierType, type.code, display: type.display) }
+            $0.string("system", system)
+            $0.string("value", value)
+        }
+    }
+
+    public mutating func money(_ name: StaticString, _ amount: Decimal) {
+        node(name) {
+            $0.elements.append(FHIRElement(name: "value", repeats: false, content: .value(.decimal(Money.format(amount)))))
+            $0.string("currency", "USD")
+        }
+    }
+
+    public mutating func period(_ name: StaticString, start: LocalDate?, end: LocalDate?) {
+        node(name) {
+            $0.string("start", start?.iso)
+            $0.string("end", end?.iso)
+        }
+    }
+}
+
+/// Deterministic resource ids: a UUID (version 8, RFC 9562) from the SHA-256 of what identifies the
+/// resource (`Patient|PT-1001`), so a re-run writes the same ids and the same fullUrls.
+public enum FHIRResourceId {
+    public static func uuid(_ key: String) -> String {
+        var bytes = Array(SHA256.digest(Array(key.utf8)).prefix(16))
+        bytes[6] = (bytes[6] & 0x0F) | 0x80
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
+            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
+        }
+        return parts.joined(separator: "-")
+    }
+}
