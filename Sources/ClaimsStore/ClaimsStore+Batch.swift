@@ -200,8 +200,7 @@ extension ClaimsStore {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
-                WHERE c.patient_id = ? AND c.date_of_service = ? AND c.coverage = 'primary' AND c.frequency <> '8'
-                  AND c.id = (SELECT MAX(x.id) FROM claim x WHERE x.encounter_id = c.encounter_id AND x.coverage = 'primary')
+                WHERE c.patient_id = ? AND c.date_of_service = ? AND \(Self.currentClaimAtPrimary)
                 ORDER BY c.id, b.line
                 """, arguments: [patientId, dateOfService.iso]).map { row in
                 (row["encounter_id"], row["code"], (row["units"] as Decimal?) ?? 1)
@@ -221,7 +220,8 @@ extension ClaimsStore {
         let sql = """
             SELECT c.patient_id, c.date_of_service, b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
             WHERE c.patient_id IN (\(Array(repeating: "?", count: patients.count).joined(separator: ",")))
-              AND c.date_of_service IN (\(Array(repeating: "?", count: dates.count).joined(separator: ","))) ORDER BY c.id, b.line
+              AND c.date_of_service IN (\(Array(repeating: "?", count: dates.count).joined(separator: ",")))
+              AND \(Self.currentClaimAtPrimary) ORDER BY c.id, b.line
             """
         return try read { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(patients + dates)).compactMap { row in

@@ -184,6 +184,29 @@ struct CorrectionsCLITests {
         #expect(copay["balance"] as? String == "40.00")
     }
 
+    /// Killed before its commit, a batch leaves the void waiting (nothing of it recorded); killed after,
+    /// the void is recorded with its run and the next batch completes the run. Either way it is sent once.
+    @Test(arguments: ["before-commit", "after-commit"])
+    func aKilledBatchSendsTheVoidExactlyOnce(_ stage: String) throws {
+        #expect(try run(["void", "ENC-2026-0025", "--reason", "billed to the wrong payer"]).status == 0)
+        let input = workspace.root.appendingPathComponent("none.json")
+        try Data("[]".utf8).write(to: input)
+        let out = workspace.root.appendingPathComponent("killed")
+        let killed = try CLIRunner.run(["batch", input.path, "--out", out.path, "--no-pdf"],
+                                       environment: environment.merging(["CLAIMS_TEST_KILL_AT": stage]) { _, new in new })
+        #expect(killed.status == 9, "killed with SIGKILL at \(stage): \(killed.stderr)")
+        let voidsAfterKill = try json(["claim", "show", "ENC-2026-0025"])["claims"] as? [[String: Any]]
+        #expect(voidsAfterKill?.count == (stage == "before-commit" ? 1 : 2))
+        let next = try CLIRunner.run(["batch", input.path, "--out", out.path, "--no-pdf"], environment: environment)
+        #expect(next.status == 0, "\(next.stderr)")
+        let claims = try #require(json(["claim", "show", "ENC-2026-0025"])["claims"] as? [[String: Any]])
+        #expect(claims.map { $0["frequency"] as! String } == ["1", "8"])
+        let requests = try #require(json(["claim", "show", "ENC-2026-0025"])["requests"] as? [[String: Any]])
+        #expect(requests.count == 1 && requests[0]["sentAs"] as? Int64 == claims[1]["claim"] as? Int64)
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: out.appendingPathComponent("x12").path)) ?? []).filter { $0.hasPrefix("bcbs-il") }
+        #expect(files.count == 1, "one void file: \(files)")
+    }
+
     @Test func aRejectedClaimIsSentAgainAsAnOriginal() throws {
         // ENC-2026-0028 (meridian-il) was rejected by the sample 277CA: the same encounter in the next
         // batch goes again as an original, never as a replacement; then it is billed and not again.

@@ -43,6 +43,14 @@ public struct ClaimIntentRecord: StoreRecord, Sendable, Hashable {
 }
 
 extension ClaimsStore {
+    /// SQL condition on `claim c`: the latest claim of its encounter to the primary payer, not a void —
+    /// the one whose lines count as billed for units per day (a replacement's, not the replaced claim's;
+    /// never a secondary claim's).
+    static let currentClaimAtPrimary = """
+        c.coverage = 'primary' AND c.frequency <> '8'
+        AND c.id = (SELECT MAX(x.id) FROM claim x WHERE x.encounter_id = c.encounter_id AND x.coverage = 'primary')
+        """
+
     /// The encounter's claim at the primary payer as it stands: the latest primary claim whose latest
     /// response is not a rejection (a rejected claim never entered adjudication; POLICY §5.1).
     static func currentPrimaryClaim(_ db: Database, encounterId: String) throws -> Int64? {
