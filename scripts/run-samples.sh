@@ -26,6 +26,24 @@ fi
 # them again changes nothing. The AR report is as of a date after the last 835.
 "$claims" responses import Samples/responses/*.x12
 "$claims" ar --as-of "${AR_AS_OF:-2026-12-15}" --html "$out/batch/ar.html"
+# Corrections and secondary claims (docs/corrections.md): the next batch after the 835s sends the
+# claim of the patient with two plans (ENC-2026-0080) to the secondary payer with the primary's
+# adjudication, skips the one Medicare crossed over to Medicaid (ENC-2026-0081), and resends the
+# claims a 999/277CA rejected as originals. Everything else is already billed.
+"$claims" batch Samples/encounters.json --out "$out/batch-2"
+"$claims" claim show ENC-2026-0080
+# Good Faith Estimates for the scheduled uninsured and self-pay patients (docs/patient-charges.md):
+# written to $out/estimates and recorded in the store, so a later self-pay bill is compared with them.
+"$claims" estimate Samples/schedule.json --out "$out"
+"$claims" estimate Samples/estimates/schedule.json --out "$out"
+# Eligibility (docs/eligibility.md): the 270s for the week's schedule, the payers' sample 271s (matched by
+# trace number; importing again changes nothing), then the checklist with each patient's coverage and cost
+# share; on the day (2026-11-27) check holds the inactive Medicare patient's lines.
+"$claims" eligibility request Samples/schedule.json --out "$out/eligibility"
+"$claims" eligibility import Samples/eligibility/*.x12
+"$claims" preauth checklist Samples/schedule.json > "$out/eligibility/checklist.txt"
+"$claims" check Samples/schedule.json --as-of 2026-11-27 > "$out/eligibility/check-2026-11-27.txt"
+echo "eligibility: 270s, checklist.txt and check-2026-11-27.txt in $out/eligibility"
 # Prior-authorization requests (docs/prior-auth-requests.md), on a fresh store: the sample requests still
 # open (authorization 10, PT-1009's Spravato with Illinois Medicaid, as a 278 and as a PAS Bundle; 7,
 # PT-1012's Spravato with UHC, as PAS), the payer's answers to authorization 10, and the checklist with the approval.

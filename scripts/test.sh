@@ -33,3 +33,6 @@ fi
 
 # `claims x12 validate` against pyx12 on the broken-837P set (docs/x12-validate.md).
 bash scripts/validate-837p-set.sh
+
+# Every 270 we write and every 271 fixture, parsed by LinuxForHealth x12 (docs/eligibility.md).
+bash scripts/validate-eligibility.sh

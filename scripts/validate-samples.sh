@@ -11,14 +11,17 @@ trap 'rm -rf "$work"' EXIT
 export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=2026-11-20 CLAIMS_DB="$work/claims.sqlite"
 bash scripts/seed-sample-authorizations.sh "$claims"
 "$claims" batch Samples/encounters.json --out "$work/out" >/dev/null
+# The next batch after the sample responses: the secondary claim and the resent rejections (docs/corrections.md).
+"$claims" responses import Samples/responses/*.x12 >/dev/null
+"$claims" batch Samples/encounters.json --out "$work/out2" >/dev/null
 shopt -s nullglob
-written=("$work"/out/x12/*.x12)
+written=("$work"/out/x12/*.x12 "$work"/out2/x12/*.x12)
 [ ${#written[@]} -gt 0 ] || { echo "validate-samples: the batch wrote no 837P file" >&2; exit 1; }
 # The golden batch output (Samples/expected/batch, SampleGoldenTests) is validated too.
 goldens=(Samples/expected/batch/x12/*.x12)
 [ ${#goldens[@]} -gt 0 ] || { echo "validate-samples: no golden 837P in Samples/expected/batch/x12" >&2; exit 1; }
 x12=("${written[@]}" "${goldens[@]}")
-fhir=("$work"/out/fhir/*.xml Samples/expected/batch/fhir/*.xml)
+fhir=("$work"/out/fhir/*.xml "$work"/out2/fhir/*.xml Samples/expected/batch/fhir/*.xml)
 echo "validate-samples: ${#x12[@]} 837P files through pyx12"
 bash scripts/validate-837p.sh "${x12[@]}"
 # The response fixtures and samples (999, 277CA, 835; docs/responses.md) pass pyx12 as well.

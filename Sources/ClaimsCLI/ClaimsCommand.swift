@@ -18,7 +18,8 @@ public struct ClaimsCommand: ParsableCommand {
           claims --generate-completion-script bash > /etc/bash_completion.d/claims
         """,
         subcommands: [CheckCommand.self, BatchCommand.self, PreauthCommand.self, PayersCommand.self, ResponsesCommand.self,
-                      ClaimCommand.self, ARCommand.self, X12Command.self]
+                      ClaimCommand.self, ARCommand.self, X12Command.self,
+                      EstimateCommand.self, EligibilityCommand.self, CorrectCommand.self, VoidCommand.self]
     )
 
     public init() {}

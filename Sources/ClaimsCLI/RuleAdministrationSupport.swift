@@ -52,7 +52,7 @@ enum RuleAdministrationSupport {
         case .notCovered: "not-covered"
         case .criteria: "criteria"
         case .priorAuthorization: "prior-auth"
-        case .route(let decision, _): "route → \(decision.rawValue)"
+        case .route(let decision, _, _): "route → \(decision.rawValue)"
         case .hold: "hold"
         case .codeValidity: "code-validity"
         case .mutuallyExclusive: "mutually-exclusive"

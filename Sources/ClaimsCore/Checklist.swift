@@ -13,6 +13,8 @@ public struct ChecklistBuilder: Sendable {
     public var renewalNoticeDays: Int
     /// The clinic profile, for its network (in-network waivers, POLICY §5.4); nil = every payer out of network.
     public var clinic: ClinicProfile?
+    /// Stored eligibility answers (CONTRACT §7); nil = none consulted (every item `unknown`, no step added).
+    public var eligibility: EligibilityBook?
 
     public init(rules: RuleBook, decisionDeadlineDays: [PayerSlug: Int] = [:], renewalNoticeDays: Int = 14, clinic: ClinicProfile? = nil) {
         self.rules = rules; self.decisionDeadlineDays = decisionDeadlineDays; self.renewalNoticeDays = renewalNoticeDays
@@ -23,8 +25,9 @@ public struct ChecklistBuilder: Sendable {
     ///   - encounters: the valid scheduled encounters of the file, in any order.
     ///   - authorizations: the stored authorizations of their patients, with `unitsUsed` filled.
     ///   - rejected: records of the file that failed validation; listed as they are.
+    ///   - estimates: the Good Faith Estimates on file for their patients (`claims estimate`).
     public func build(encounters: [Encounter], authorizations: [PriorAuthorization], asOf: LocalDate,
-                      rejected: [ChecklistRejection] = []) -> Checklist {
+                      rejected: [ChecklistRejection] = [], estimates: [EstimateOnFile] = []) -> Checklist {
         var groups: [GroupKey: Group] = [:]
         let views = rules.payerViews
         let ordered = encounters.sorted { ($0.dateOfService, $0.id) < ($1.dateOfService, $1.id) }
@@ -56,8 +59,15 @@ public struct ChecklistBuilder: Sendable {
                 let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: service)
                 groups[key, default: Group(payer: payer)].add(encounter, context: context, need: need)
             }
+            // 45 CFR 149.610: what the patient pays for without a claim needs a Good Faith Estimate first.
+            for (line, _) in outcome.errors.isEmpty ? GoodFaithEstimateBuilder.selfPayLines(outcome) : [] {
+                let key = GroupKey(patient: encounter.patient.id, payer: payer.slug, service: line.service)
+                groups[key, default: Group(payer: payer)].add(encounter, context: context, estimateLine: line.line)
+            }
         }
-        let items = groups.map { key, group in item(key, group, authorizations: authorizations, asOf: asOf) }
+        let items = groups.map { key, group in
+            item(key, group, authorizations: authorizations, asOf: asOf, estimates: estimates.filter { $0.patientId == key.patient })
+        }
             .sorted { ($0.dates.first ?? asOf, $0.patient, $0.payer, $0.service) < ($1.dates.first ?? asOf, $1.patient, $1.payer, $1.service) }
         return Checklist(asOf: asOf, items: items, rejected: rejected)
     }
@@ -75,6 +85,8 @@ public struct ChecklistBuilder: Sendable {
         var payer: PayerRules
         var encounters: [(encounter: Encounter, context: ConditionContext, rules: [Rule])] = []
         var documents: [(encounter: Encounter, need: AgreementNeed)] = []
+        /// Lines the patient pays for without a claim: a Good Faith Estimate is due for them.
+        var estimateLines: [(encounter: Encounter, line: Int)] = []
 
         mutating func add(_ encounter: Encounter, context: ConditionContext, rule: Rule) {
             if let index = encounters.firstIndex(where: { $0.encounter.id == encounter.id }) {
@@ -88,11 +100,17 @@ public struct ChecklistBuilder: Sendable {
             if !encounters.contains(where: { $0.encounter.id == encounter.id }) { encounters.append((encounter, context, [])) }
             documents.append((encounter, need))
         }
+
+        mutating func add(_ encounter: Encounter, context: ConditionContext, estimateLine: Int) {
+            if !encounters.contains(where: { $0.encounter.id == encounter.id }) { encounters.append((encounter, context, [])) }
+            estimateLines.append((encounter, estimateLine))
+        }
     }
 
     // MARK: One item
 
-    private func item(_ key: GroupKey, _ group: Group, authorizations: [PriorAuthorization], asOf: LocalDate) -> ChecklistItem {
+    private func item(_ key: GroupKey, _ group: Group, authorizations: [PriorAuthorization], asOf: LocalDate,
+                      estimates: [EstimateOnFile]) -> ChecklistItem {
         let payerName = group.payer.name
         let dates = group.encounters.map(\.encounter.dateOfService)
         let multipleDates = Set(dates).count > 1
@@ -101,6 +119,7 @@ public struct ChecklistBuilder: Sendable {
         var steps: [String] = []
 
         let documents = ChecklistDocument.summarize(group.documents, payerName: payerName)
+            + (ChecklistDocument.estimate(group.estimateLines, estimates: estimates).map { [$0] } ?? [])
         // Not covered: the patient can only be treated as self-pay (a Medicaid patient only with the
         // private-pay agreement listed in the documents, whose step says so instead).
         let privatePayListed = documents.contains { $0.kind == PatientAgreement.Kind.privatePay.rawValue }
@@ -176,17 +195,20 @@ public struct ChecklistBuilder: Sendable {
         }
 
         steps += documents.compactMap { $0.nextStep(service: key.service) }
+        let eligibility = eligibilityAdvice(group.encounters.map(\.encounter), payerName: payerName, asOf: asOf)
+        warnings += eligibility.warnings
+        steps = eligibility.steps + steps
 
         for date in Set(dates).sorted() where date < asOf {
             warnings.append(ChecklistWarning(code: "past-date",
                 message: "the encounter on \(date.iso) is before the processing date \(asOf.iso); the checklist is for scheduled treatment"))
         }
 
-        let ready = requirements.allSatisfy(\.met) && authorizationReady && documents.allSatisfy(\.satisfied)
+        let ready = requirements.allSatisfy(\.met) && authorizationReady && documents.allSatisfy(\.satisfied) && !eligibility.blocksReadiness
         return ChecklistItem(patient: key.patient, payer: key.payer, payerName: payerName, service: key.service,
                              dates: Array(Set(dates)).sorted(), encounters: group.encounters.map(\.encounter.id),
                              priorAuth: priorAuth, requirements: requirements, patientDocuments: documents, warnings: warnings,
-                             nextSteps: unique(steps), ready: ready)
+                             nextSteps: unique(steps), ready: ready, eligibility: eligibility.summary)
     }
 
     /// The authorization to show: the one that covers the first scheduled date; else an approval still

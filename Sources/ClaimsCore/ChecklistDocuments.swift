@@ -1,10 +1,11 @@
 import Foundation
 
-/// A document the patient must sign before a scheduled treatment may be charged to them
+/// A document the patient must have before a scheduled treatment may be charged to them
 /// (POLICY §5.3–§5.4): a Medicare ABN, a Medicaid private-pay agreement, or an in-network plan's
-/// waiver; one per kind per checklist item. JSON: the item's `patientDocuments` (docs/cli.md).
+/// waiver to sign, or a Good Faith Estimate to be given (45 CFR 149.610); one per kind per checklist
+/// item. JSON: the item's `patientDocuments` (docs/patient-charges.md).
 public struct ChecklistDocument: Sendable, Hashable, Encodable {
-    /// `abn`, `private-pay` or `waiver` (CONTRACT §6 `patientAgreements` kinds).
+    /// `abn`, `private-pay` or `waiver` (CONTRACT §6 `patientAgreements` kinds), or `good-faith-estimate`.
     public var kind: String
     public var description: String
     /// Why it is needed, for the front desk.
@@ -15,7 +16,7 @@ public struct ChecklistDocument: Sendable, Hashable, Encodable {
     public var dates: [LocalDate]
     /// True when one signed on or before each of those dates covers the codes.
     public var onFile: Bool
-    /// The latest signed date of those on file (nil when none is).
+    /// The latest signed date of those on file (nil when none is); for an estimate, the date it was given.
     public var signed: LocalDate?
     /// The ABN option checked on the form (nil for other kinds or when none is on file).
     public var option: Int?
@@ -73,9 +74,37 @@ public struct ChecklistDocument: Sendable, Hashable, Encodable {
         }
     }
 
+    /// The `kind` of a Good Faith Estimate entry, and the rule id it carries.
+    public static let estimateKind = "good-faith-estimate"
+    public static let estimateRule = "clinic/good-faith-estimate"
+
+    /// The estimate due for `lines` (the patient pays for them without a claim): on file when, for
+    /// each line, an estimate of the patient lists the same code on the same date.
+    static func estimate(_ lines: [(encounter: Encounter, line: Int)], estimates: [EstimateOnFile]) -> ChecklistDocument? {
+        guard !lines.isEmpty else { return nil }
+        func covering(_ entry: (encounter: Encounter, line: Int)) -> EstimateOnFile? {
+            let code = entry.encounter.services[entry.line - 1].code
+            return estimates.filter { $0.items.contains { $0.dateOfService == entry.encounter.dateOfService && $0.code == code } }
+                .max { ($0.issued, $0.number) < ($1.issued, $1.number) }
+        }
+        let found = lines.map(covering)
+        return ChecklistDocument(
+            kind: estimateKind, description: "Good Faith Estimate of expected charges (No Surprises Act, 45 CFR 149.610)",
+            reason: "the patient pays for these items without a claim to a plan (uninsured or self-pay): a written estimate is due "
+                + "before the service (within 1 business day of scheduling it 3 or more business days ahead; within 3 business days when 10 or more)",
+            codes: unique(lines.map { $0.encounter.services[$0.line - 1].code }),
+            dates: Array(Set(lines.map(\.encounter.dateOfService))).sorted(),
+            onFile: found.allSatisfy { $0 != nil }, signed: found.compactMap { $0?.issued }.max(), option: nil, rule: estimateRule)
+    }
+
     /// What the front desk does about it (nil when nothing is left to do).
     func nextStep(service: ServiceName) -> String? {
         let on = dates.map(\.iso).joined(separator: ", ")
+        if kind == Self.estimateKind {
+            guard !onFile else { return nil }
+            return "give the patient a Good Faith Estimate for \(service) (\(codes.joined(separator: ", "))) before treatment on \(on): "
+                + "claims estimate FILE --out DIR"
+        }
         if option == 3 {
             return "the patient declined \(service) (\(codes.joined(separator: ", "))) on the ABN signed \(signed?.iso ?? "?"): do not treat, or have a new ABN signed"
         }

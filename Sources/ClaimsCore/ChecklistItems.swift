@@ -26,6 +26,8 @@ public struct ChecklistItem: Sendable, Hashable, Encodable {
     /// Plain sentences for the front desk, most urgent first.
     public var nextSteps: [String]
     public var ready: Bool
+    /// The stored eligibility answer for the scheduled dates (CONTRACT §7).
+    public var eligibility: EligibilitySummary = .unknown
 }
 
 public struct ChecklistRequirement: Sendable, Hashable, Encodable {
@@ -137,8 +139,11 @@ extension Checklist {
                 lines.append("      \(mark) \(requirement.description)\(requirement.id == "not-covered" ? "" : why)")
             }
             lines.append("      prior auth: \(Self.describe(item.priorAuth))")
+            if item.eligibility.status != .unknown { lines.append("      eligibility: \(item.eligibility.text)") }
             for document in item.patientDocuments {
-                let state = document.onFile ? "on file, signed \(document.signed?.iso ?? "?")" + (document.option.map { ", option \($0)" } ?? "") : "NOT on file"
+                let state = document.kind == ChecklistDocument.estimateKind
+                    ? (document.onFile ? "given \(document.signed?.iso ?? "?") (on file)" : "NOT given (none on file)")
+                    : document.onFile ? "on file, signed \(document.signed?.iso ?? "?")" + (document.option.map { ", option \($0)" } ?? "") : "NOT on file"
                 lines.append("      \(document.satisfied ? "✓" : "✗") \(document.description) for \(document.codes.joined(separator: ", ")): \(state)")
             }
             for warning in item.warnings { lines.append("      ! \(warning.message)") }

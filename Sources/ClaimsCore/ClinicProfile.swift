@@ -88,13 +88,16 @@ public struct ClinicProfile: Sendable, Hashable, Codable {
     public var providers: [Provider]
     /// Payer slug → network status; a payer not listed is out of network.
     public var network: [String: NetworkStatus]
+    /// A stored eligibility answer older than this many days is a warning (docs/eligibility.md).
+    public var eligibilityMaxAgeDays: Int
 
     public init(billingProvider: BillingProvider, submitter: Submitter, receiver: Receiver, interchange: Interchange,
                 admins: [String] = [], superbillStatement: String? = nil, locations: [Location] = [], providers: [Provider] = [],
-                network: [String: NetworkStatus] = [:]) {
+                network: [String: NetworkStatus] = [:], eligibilityMaxAgeDays: Int = EligibilityBook.defaultMaxAgeDays) {
         self.billingProvider = billingProvider; self.submitter = submitter; self.receiver = receiver
         self.interchange = interchange; self.admins = admins; self.superbillStatement = superbillStatement
         self.locations = locations; self.providers = providers; self.network = network
+        self.eligibilityMaxAgeDays = eligibilityMaxAgeDays
     }
 
     public func location(_ id: String) -> Location? { locations.first { $0.id == id } }

@@ -7,22 +7,36 @@ extension CoverageEvaluator {
     /// What the agreement rules change beyond the line findings.
     struct PatientCharges {
         var addedModifiers: [[String]]
+        /// Lines an agreement made a receipt (ABN option 2, private pay): their superbill's purpose.
+        var receipts: [Bool]
         var errors: [InputError] = []
         var needs: [AgreementNeed] = []
-        init(lineCount: Int) { addedModifiers = Array(repeating: [], count: lineCount) }
+        init(lineCount: Int) {
+            addedModifiers = Array(repeating: [], count: lineCount)
+            receipts = Array(repeating: false, count: lineCount)
+        }
     }
 
     /// Decisions that mean the payer would not pay: the ones an agreement can turn into a charge.
     private static let patientDecisions: Set<Decision> = [.notCovered, .criteriaNotMet, .superbill]
 
     /// Replaces a line's not-covered/superbill findings by `decision` with `message` from `rule` first
-    /// (what decided the line), then their reasons (why the payer would not pay).
+    /// (what decided the line). A receipt (`superbill`) keeps the payer's reasons after it; a held or
+    /// GA-billed line names those rules in its message instead, because their reasons promise the
+    /// patient a superbill that an ABN hold or a Medicare claim does not give.
     private static func redecide(_ findings: inout [(Decision, Reason)], _ decision: Decision, rule: Rule, message: String) {
         let winner = findings.map(\.0).min() ?? .bill
         let why = findings.filter { $0.0 == winner }.map(\.1)
         findings.removeAll { patientDecisions.contains($0.0) }
-        findings.append((decision, Reason(rule: rule.qualifiedId, message: message)))
-        findings += why.map { (decision, $0) }
+        guard decision != .superbill else {
+            findings.append((decision, Reason(rule: rule.qualifiedId, message: message)))
+            findings += why.map { (decision, $0) }
+            return
+        }
+        var seen: Set<String> = []
+        let rules = why.map(\.rule).filter { seen.insert($0).inserted }
+        let basis = rules.isEmpty ? "" : "; the plan is not expected to pay (\(rules.joined(separator: ", ")))"
+        findings.append((decision, Reason(rule: rule.qualifiedId, message: message + basis)))
     }
 
     /// POLICY §5.3: the Medicare ABN.
@@ -53,6 +67,7 @@ extension CoverageEvaluator {
                 Self.redecide(&findings[index], .bill, rule: rule,
                               message: "billed with modifier \(modifier) (ABN option 1, signed \(abn.signed.iso)): Medicare will likely deny this line and the patient is liable")
             case 2:
+                charges.receipts[index] = true
                 Self.redecide(&findings[index], .superbill, rule: rule,
                               message: "ABN option 2 (signed \(abn.signed.iso)): the patient pays and Medicare is not billed; the superbill is a receipt, not a reimbursement request")
             default:
@@ -70,6 +85,7 @@ extension CoverageEvaluator {
             let agreement = encounter.agreement(.privatePay, covering: code)
             charges.needs.append(AgreementNeed(line: index + 1, kind: .privatePay, rule: rule.qualifiedId, onFile: agreement))
             if let agreement {
+                charges.receipts[index] = true
                 Self.redecide(&findings[index], .superbill, rule: rule,
                               message: "private-pay agreement signed \(agreement.signed.iso): the patient pays and Medicaid is not billed; the superbill is a receipt")
             } else {

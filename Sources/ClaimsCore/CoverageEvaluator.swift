@@ -43,6 +43,7 @@ public struct CoverageEvaluator: Sendable {
         var timelyRule: (Rule, Int, Int)?
         var oneClaimRules: [(Rule, [Int])] = []
         var agreementRules: [(Rule, [Int])] = []
+        var purposes = Array(repeating: SuperbillPurpose?.none, count: encounter.services.count)
 
         for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
             if let when = rule.when, !when.evaluate(in: context).isMet { continue }
@@ -63,9 +64,11 @@ public struct CoverageEvaluator: Sendable {
                     let prefix = rule.message.map { "\($0): " } ?? ""
                     add(.criteriaNotMet, selected, "\(prefix)\(requirement.description) — \(outcome.explanation)")
                 }
-            case .route(let decision, let warnBalanceDue):
+            case .route(let decision, let warnBalanceDue, let purpose):
                 guard !selected.isEmpty else { continue }
                 add(decision, selected, rule.message ?? "routed to \(decision.rawValue) by \(rule.qualifiedId)")
+                // A line several routes send to a superbill takes the strongest purpose (no insurance: a receipt).
+                if let purpose { for index in selected { purposes[index] = min(purposes[index] ?? purpose, purpose) } }
                 if warnBalanceDue, encounter.totalPayments < encounter.totalCharges {
                     let due = encounter.totalCharges - encounter.totalPayments
                     warnings.append(Warning(rule: rule.qualifiedId,
@@ -188,7 +191,8 @@ public struct CoverageEvaluator: Sendable {
             }
             lines.append(LineDecision(line: index + 1, code: line.code, service: services[index] ?? "unknown",
                                       decision: winner, reasons: reasons,
-                                      addedModifiers: winner == .bill ? charges.addedModifiers[index] : []))
+                                      addedModifiers: winner == .bill ? charges.addedModifiers[index] : [],
+                                      superbillPurpose: winner == .superbill ? charges.receipts[index] ? .receipt : purposes[index] : nil))
         }
         warnings += refundRules.compactMap { refundWarning($0, lines: lines, encounter: encounter, payerName: payer.name) }
         let billedServices = Set(lines.filter { $0.decision == .bill }.map(\.service))

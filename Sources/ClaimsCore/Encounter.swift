@@ -183,7 +183,7 @@ public struct Encounter: Sendable, Hashable {
     /// The clinic profile's service site (CONTRACT §6); nil = the billing provider's own address.
     public var location: String?
     public var agreements: [PatientAgreement] = []
-    /// The patient's second plan (CONTRACT §6 `secondaryCoverage`); the FHIR claim lists it as a second Coverage.
+    /// The patient's second plan (CONTRACT §6): billed after the primary's 835 (coordination of benefits).
     public var secondaryCoverage: Coverage?
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,

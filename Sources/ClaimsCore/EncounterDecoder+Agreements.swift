@@ -1,31 +1,33 @@
 import Foundation
 
-/// The encounter fields CONTRACT §6 added: the second plan (`secondaryCoverage`, checked for shape
-/// until secondary claims use it) and what the patient signed (`patientAgreements`: ABN, private-pay,
+/// The encounter fields CONTRACT §6 added: the second plan (`secondaryCoverage`, the second payer of secondary
+/// claims) and what the patient signed (`patientAgreements`: ABN, private-pay,
 /// waiver), which the evaluator reads (POLICY §5.3–§5.4).
 extension EncounterDecoder {
     static let agreementKeys: Set<String> = ["kind", "signed", "option", "codes"]
 
-    /// `secondaryCoverage` (CONTRACT §6): the shape of `coverage`, a payer of the rule files.
+    /// `secondaryCoverage` (CONTRACT §6): the shape of `coverage`, a payer of the rule files; the
+    /// second payer a secondary claim goes to once the primary's 835 is imported (docs/corrections.md).
     func decodeSecondaryCoverage(_ value: JSONValue?, _ c: inout DecodingContext) -> Coverage? {
         guard let object = c.object(value, "secondaryCoverage", required: false) else { return nil }
         for key in unknownKeys(object, Self.coverageKeys) { c.fail("secondaryCoverage.\(key)", "unknown field '\(key)'") }
-        if let payer = c.text(object["payer"], "secondaryCoverage.payer", required: true), !payers.contains(payer) {
+        let payer = c.text(object["payer"], "secondaryCoverage.payer", required: true)
+        if let payer, !payers.contains(payer) {
             c.fail("secondaryCoverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
         }
         let member = c.text(object["memberId"], "secondaryCoverage.memberId", required: false)
         let group = c.text(object["groupNumber"], "secondaryCoverage.groupNumber", required: false)
-        let relationship = c.text(object["relationship"], "secondaryCoverage.relationship", required: false) ?? "self"
-        if Relationship(rawValue: relationship) == nil {
-            c.fail("secondaryCoverage.relationship", "'\(relationship)' must be self, spouse, child or other")
+        let relationshipText = c.text(object["relationship"], "secondaryCoverage.relationship", required: false) ?? "self"
+        let relationship = Relationship(rawValue: relationshipText)
+        if relationship == nil {
+            c.fail("secondaryCoverage.relationship", "'\(relationshipText)' must be self, spouse, child or other")
         }
         var subscriber: Person?
-        if let subscriberObject = c.object(object["subscriber"], "secondaryCoverage.subscriber", required: false) {
-            subscriber = decodePerson(subscriberObject, "secondaryCoverage.subscriber", extraKeys: [], &c)
+        if let object = c.object(object["subscriber"], "secondaryCoverage.subscriber", required: false) {
+            subscriber = decodePerson(object, "secondaryCoverage.subscriber", extraKeys: [], &c)
         }
-        guard let payer = object["payer"].flatMap({ if case .string(let text) = $0 { text } else { nil } }),
-              let kind = Relationship(rawValue: relationship) else { return nil }
-        return Coverage(payer: payer, memberId: member ?? "", groupNumber: group, relationship: kind, subscriber: subscriber)
+        guard let payer, let relationship else { return nil }
+        return Coverage(payer: payer, memberId: member ?? "", groupNumber: group, relationship: relationship, subscriber: subscriber)
     }
 
     /// `patientAgreements` (CONTRACT §6): what the patient signed — kind, date, ABN option, codes.

@@ -110,8 +110,7 @@ public struct EncounterDecoder: Sendable {
         if let location, !(1...40).contains(location.utf8.count) || !ASCII.all(location, ASCII.isIdentifier) {
             c.fail("location", "'\(location)' must be the id of one of the clinic profile's locations: 1–40 characters of A–Z, a–z, 0–9 and '-'")
         }
-        // CONTRACT §6 additions: checked for shape here so a bad one is an input error. The secondary
-        // coverage does not change decisions yet (the FHIR claim lists it); a waiver is looked for where the clinic profile is known.
+        // CONTRACT §6 additions (the secondary plan is billed after the primary's 835, docs/corrections.md).
         let secondaryCoverage = decodeSecondaryCoverage(root["secondaryCoverage"], &c)
         let agreements = decodePatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }

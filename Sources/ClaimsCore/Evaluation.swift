@@ -37,9 +37,31 @@ public struct LineDecision: Sendable, Hashable {
     /// Modifiers the rules add to a billed line (GA after an ABN, POLICY §5.3); the claim carries the
     /// line's own modifiers followed by these.
     public var addedModifiers: [String]
-    public init(line: Int, code: String, service: ServiceName, decision: Decision, reasons: [Reason], addedModifiers: [String] = []) {
+    /// For a `superbill` line, what its superbill is (a receipt, investigational, not covered), as the
+    /// deciding rule says; nil: the clinic's network decides (out-of-network reimbursement request, or
+    /// not covered by an in-network plan).
+    public var superbillPurpose: SuperbillPurpose?
+    public init(line: Int, code: String, service: ServiceName, decision: Decision, reasons: [Reason], addedModifiers: [String] = [],
+                superbillPurpose: SuperbillPurpose? = nil) {
         self.line = line; self.code = code; self.service = service; self.decision = decision; self.reasons = reasons
-        self.addedModifiers = addedModifiers
+        self.addedModifiers = addedModifiers; self.superbillPurpose = superbillPurpose
+    }
+}
+
+/// What a superbill is for, which decides its wording (POLICY §5.3–§5.4, docs/superbills.md). Declared
+/// in the order one purpose outranks another when an encounter's lines differ.
+public enum SuperbillPurpose: String, Sendable, Hashable, Codable, CaseIterable, Comparable {
+    /// The patient pays and no plan is billed: no insurance, Medicare ABN option 2, Medicaid private pay.
+    case receipt
+    /// Off-label or investigational (IV ketamine, a stellate ganglion block without CRPS).
+    case investigational
+    /// A service the patient's plan does not cover.
+    case notCovered = "not-covered"
+    /// An itemized statement the patient sends to an out-of-network plan for reimbursement.
+    case outOfNetwork = "out-of-network"
+
+    public static func < (lhs: Self, rhs: Self) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }
 

@@ -186,8 +186,9 @@ public struct Rule: Sendable, Hashable {
         case criteria([Requirement])
         /// Selected lines need an approved prior authorization for their service.
         case priorAuthorization
-        /// When `when` holds for the encounter, selected lines get `decision` (IV ketamine → superbill).
-        case route(Decision, warnBalanceDue: Bool)
+        /// When `when` holds for the encounter, selected lines get `decision` (IV ketamine → superbill);
+        /// `superbillPurpose` says what the superbill of such a line is (nil: decided by the network).
+        case route(Decision, warnBalanceDue: Bool, superbillPurpose: SuperbillPurpose? = nil)
         /// Selected lines are `hold` when `when` holds (a payer that does not accept a code).
         case hold
         /// Selected codes are `hold` outside their validity dates in the code table.

@@ -2,21 +2,53 @@ import ClaimsCore
 import Foundation
 
 /// Units of the codes a `max-units` rule limits, per patient and date of service: those claims of
-/// earlier runs carry (read from the store once per patient and date) and those encounters earlier
-/// in this run bill. `max-units` counts them with an encounter's own units (POLICY §5.2), so two
-/// encounters of one patient on one day are decided in input order, in `check` as in `batch`.
+/// earlier runs carry (read from the store) and those encounters earlier in this run bill.
+/// `max-units` counts them with an encounter's own units (POLICY §5.2), so two encounters of one
+/// patient on one day are decided in input order, in `check` as in `batch`.
+///
+/// The batch reads the store once per block (`prepare`, one query for the block's patients and
+/// dates) and keeps only that block's figures; `check` reads once per patient and date (`load`).
 public final class DailyUnitsLedger {
-    struct Key: Hashable { var patientId: String; var date: LocalDate }
+    public struct Key: Hashable, Sendable {
+        public var patientId: String
+        public var date: LocalDate
+        public init(patientId: String, date: LocalDate) { self.patientId = patientId; self.date = date }
+    }
 
     /// Stored billed units of a patient on a date: (encounter, code, units).
     public typealias Load = (_ patientId: String, _ date: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)]
+    /// Stored billed units of many patients and dates in one read, by key (a key without units may be absent).
+    public typealias LoadMany = (_ keys: [Key]) throws -> [Key: [(encounterId: String, code: String, units: Decimal)]]
 
     private let load: Load
+    private let loadMany: LoadMany?
     private var stored: [Key: [BilledUnits]] = [:]
     private var inRun: [Key: [BilledUnits]] = [:]
 
-    /// - Parameter load: the store's billed units (none when there is no store, as in a preview).
-    public init(load: @escaping Load = { _, _ in [] }) { self.load = load }
+    /// - Parameters:
+    ///   - load: the store's billed units of one patient and date (none when there is no store, as in a preview).
+    ///   - loadMany: the same for many at once; with it, `prepare` reads a whole block in one query.
+    public init(load: @escaping Load = { _, _ in [] }, loadMany: LoadMany? = nil) {
+        self.load = load
+        self.loadMany = loadMany
+    }
+
+    /// Reads, in one query, the stored units of every patient and date among `encounters` that has
+    /// one of `codes`. They replace the previous block's (the store does not change during a run, so
+    /// a pair seen again is read again): what is kept does not grow with the batch.
+    func prepare(for encounters: some Sequence<Encounter>, codes: Set<String>) throws {
+        guard let loadMany else { return }
+        var keys: [Key] = []
+        var seen: Set<Key> = []
+        for encounter in encounters where encounter.services.contains(where: { codes.contains($0.code) }) {
+            let key = Key(patientId: encounter.patient.id, date: encounter.dateOfService)
+            if seen.insert(key).inserted { keys.append(key) }
+        }
+        let found = keys.isEmpty ? [:] : try loadMany(keys)
+        stored = Dictionary(uniqueKeysWithValues: keys.map { key in
+            (key, (found[key] ?? []).map { BilledUnits(encounterId: $0.encounterId, code: $0.code, units: $0.units, earlierRun: true) })
+        })
+    }
 
     /// What other encounters bill of `codes` for this encounter's patient on its date. The
     /// encounter's own lines never count: a re-run of it is not held against its own earlier claim.

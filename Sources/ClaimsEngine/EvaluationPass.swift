@@ -18,6 +18,8 @@ public final class EvaluationPass {
     private let ledger: AuthorizationLedger
     private let dailyUnits: DailyUnitsLedger
     private let unitLimitedCodes: Set<String>
+    /// Stored eligibility answers (POLICY §5.5): inactive or carved out → bill lines held; nil = not consulted.
+    public var eligibility: EligibilityBook?
 
     /// `dailyUnits`: the units per patient and date of service that `max-units` counts across
     /// encounters (earlier runs' claims from the store, and this pass's own bills).
@@ -26,6 +28,12 @@ public final class EvaluationPass {
         self.ledger = ledger
         self.dailyUnits = dailyUnits
         self.unitLimitedCodes = rules.unitLimitedCodes
+    }
+
+    /// Reads what earlier runs billed of unit-limited codes for the patients and dates of a block of
+    /// encounters, in one store query (with a ledger made with `loadMany`), before they are decided.
+    public func prepare(_ encounters: some Sequence<Encounter>) throws {
+        try dailyUnits.prepare(for: encounters, codes: unitLimitedCodes)
     }
 
     /// Decides `record`. `ownUses`: authorizations this encounter used in an earlier run (their unit
@@ -42,6 +50,7 @@ public final class EvaluationPass {
         var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses),
                                             sameDay: sameDay)
         guard evaluation.encounter != nil else { return evaluation }
+        eligibility?.apply(to: &evaluation, asOf: evaluator.asOf)
         adjust(&evaluation)
         if spend && evaluation.lines.contains(where: { $0.decision == .bill }) {
             ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)

@@ -25,7 +25,7 @@ public enum ClinicProfileLoader {
         case .failure(let problem): throw RuleFilesInvalid(diagnostics: [problem])
         }
         guard let top = reader.mapping(root, "the clinic profile", allowed: ["billingProvider", "submitter", "receiver", "interchange", "admins", "superbillStatement",
-                                                                                      "locations", "providers", "network"],
+                                                                                      "locations", "providers", "network", "eligibilityMaxAgeDays"],
                                        required: ["billingProvider", "submitter", "receiver", "interchange"]) else {
             throw RuleFilesInvalid(diagnostics: reader.diagnostics.isEmpty ? [RuleFileDiagnostic(file: file, line: 1, column: 1, message: "the clinic profile is empty")] : reader.diagnostics)
         }
@@ -154,10 +154,12 @@ public enum ClinicProfileLoader {
         }
         let admins = reader.strings(top["admins"]?.value, "admins") ?? []
         let statement = top["superbillStatement"].flatMap { reader.string($0.value, "superbillStatement") }
+        let eligibilityMaxAge = top["eligibilityMaxAgeDays"].flatMap { reader.int($0.value, "eligibilityMaxAgeDays", in: 0...3650, unit: " days") }
         guard reader.diagnostics.isEmpty, let billing, let submitter, let receiver, let interchange else {
             throw RuleFilesInvalid(diagnostics: reader.diagnostics)
         }
         return ClinicProfile(billingProvider: billing, submitter: submitter, receiver: receiver, interchange: interchange,
-                             admins: admins, superbillStatement: statement, locations: locations, providers: providers, network: network)
+                             admins: admins, superbillStatement: statement, locations: locations, providers: providers, network: network,
+                             eligibilityMaxAgeDays: eligibilityMaxAge ?? EligibilityBook.defaultMaxAgeDays)
     }
 }

@@ -121,7 +121,7 @@ struct RuleParser {
                         "max-units", "one-claim-per-encounter", "abn", "private-pay"]
     static let common: Set<String> = ["id", "kind", "services", "codes", "effective", "when", "message", "verified", "note"]
     static let kindFields: [String: Set<String>] = [
-        "criteria": ["requirements"], "route": ["decision", "warnBalanceDue"], "add-on-requires-primary": ["primary"],
+        "criteria": ["requirements"], "route": ["decision", "warnBalanceDue", "superbillPurpose"], "add-on-requires-primary": ["primary"],
         "modifier-required": ["modifier", "modifiers"], "timely-filing": ["days", "warningDays"],
         "max-units": ["units"], "abn": ["modifier"], "private-pay": ["warnPaymentsOnCovered"],
     ]
@@ -197,7 +197,17 @@ struct RuleParser {
                 reader.report(fields["decision"]?.value, "decision must be one of \(Decision.allCases.map(\.rawValue).joined(separator: ", "))")
                 return nil
             }
-            kind = .route(decision, warnBalanceDue: fields["warnBalanceDue"].flatMap { reader.bool($0.value, "warnBalanceDue") } ?? false)
+            var purpose: SuperbillPurpose?
+            if let node = fields["superbillPurpose"]?.value, let text = reader.string(node, "superbillPurpose") {
+                purpose = SuperbillPurpose(rawValue: text)
+                if purpose == nil || decision != .superbill {
+                    reader.report(node, purpose == nil
+                        ? "superbillPurpose must be one of \(SuperbillPurpose.allCases.map(\.rawValue).joined(separator: ", "))"
+                        : "superbillPurpose is for a route whose decision is superbill")
+                }
+            }
+            kind = .route(decision, warnBalanceDue: fields["warnBalanceDue"].flatMap { reader.bool($0.value, "warnBalanceDue") } ?? false,
+                          superbillPurpose: purpose)
         case "add-on-requires-primary":
             needsLines()
             guard let primaryNode = need("primary"),

@@ -50,6 +50,9 @@ public struct StoredClaim: Codable, Sendable, Hashable {
     public var createdAt: String?
     /// Not a column: the claim's rows in `billed_line`.
     public var lines: [BilledLine] = []
+    /// What kind of claim it is (migration v9, docs/corrections.md): CLM05-3, the payer it goes to, the
+    /// claim it replaces or voids, the primary claim a secondary claim follows, REF*F8, the intent it carries.
+    public var submission = ClaimSubmission()
 
     /// The columns (the control numbers keep their X12 element names, ISA13, GS06, ST02). `lines` is
     /// left out: it is another table, so neither a column nor part of the claim's coding.
@@ -57,6 +60,34 @@ public struct StoredClaim: Codable, Sendable, Hashable {
         case id, run, encounterId, patientId, payer, dateOfService, x12File, fhirFile
         case interchangeControlNumber = "isa13", groupControlNumber = "gs06", transactionSetControlNumber = "st02"
         case totalCents, authNumber, ruleVersion, createdAt
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(encounterId: try row.decode(String.self, forKey: .encounterId), patientId: try row.decode(String.self, forKey: .patientId),
+                  payer: try row.decode(String.self, forKey: .payer), dateOfService: try row.decode(String.self, forKey: .dateOfService),
+                  x12File: try row.decode(String.self, forKey: .x12File), fhirFile: try row.decode(String.self, forKey: .fhirFile),
+                  interchangeControlNumber: try row.decode(String.self, forKey: .interchangeControlNumber),
+                  groupControlNumber: try row.decode(String.self, forKey: .groupControlNumber),
+                  transactionSetControlNumber: try row.decode(String.self, forKey: .transactionSetControlNumber),
+                  totalCents: try row.decode(Int64.self, forKey: .totalCents), authNumber: try row.decodeIfPresent(String.self, forKey: .authNumber),
+                  ruleVersion: try row.decode(String.self, forKey: .ruleVersion), lines: [],
+                  id: try row.decodeIfPresent(Int64.self, forKey: .id), run: try row.decodeIfPresent(Int.self, forKey: .run),
+                  createdAt: try row.decodeIfPresent(String.self, forKey: .createdAt))
+        submission = try ClaimSubmission(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var row = encoder.container(keyedBy: CodingKeys.self)
+        try row.encodeIfPresent(id, forKey: .id); try row.encodeIfPresent(run, forKey: .run)
+        try row.encode(encounterId, forKey: .encounterId); try row.encode(patientId, forKey: .patientId); try row.encode(payer, forKey: .payer)
+        try row.encode(dateOfService, forKey: .dateOfService); try row.encode(x12File, forKey: .x12File); try row.encode(fhirFile, forKey: .fhirFile)
+        try row.encode(interchangeControlNumber, forKey: .interchangeControlNumber)
+        try row.encode(groupControlNumber, forKey: .groupControlNumber)
+        try row.encode(transactionSetControlNumber, forKey: .transactionSetControlNumber)
+        try row.encode(totalCents, forKey: .totalCents); try row.encodeIfPresent(authNumber, forKey: .authNumber)
+        try row.encode(ruleVersion, forKey: .ruleVersion); try row.encodeIfPresent(createdAt, forKey: .createdAt)
+        try submission.encode(to: encoder)
     }
 
     public init(encounterId: String, patientId: String, payer: String, dateOfService: String, x12File: String, fhirFile: String,
@@ -148,11 +179,13 @@ extension ClaimsStore {
             superbillIssued: Bool) {
         try read { db in
             var billed: [Int: (code: String, chargeCents: Int64, units: Decimal?, dateOfService: String)] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT b.line, b.code, b.charge_cents, b.units, c.date_of_service FROM billed_line b JOIN claim c ON c.id = b.claim_id
-                WHERE b.encounter_id = ?
-                """, arguments: [encounterId]) {
-                billed[row["line"]] = (row["code"], row["charge_cents"], row["units"] as Decimal?, row["date_of_service"])
+            if let current = try Self.currentPrimaryClaim(db, encounterId: encounterId) {
+                for row in try Row.fetchAll(db, sql: """
+                    SELECT b.line, b.code, b.charge_cents, b.units, c.date_of_service FROM billed_line b JOIN claim c ON c.id = b.claim_id
+                    WHERE b.claim_id = ?
+                    """, arguments: [current]) {
+                    billed[row["line"]] = (row["code"], row["charge_cents"], row["units"] as Decimal?, row["date_of_service"])
+                }
             }
             let uses = Set(try Int64.fetchAll(db, sql: "SELECT authorization_id FROM authorization_use WHERE encounter_id = ?", arguments: [encounterId]))
             let superbill = try Bool.fetchOne(db, sql: "SELECT 1 FROM superbill WHERE encounter_id = ?", arguments: [encounterId]) ?? false
@@ -167,9 +200,34 @@ extension ClaimsStore {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
-                WHERE c.patient_id = ? AND c.date_of_service = ? ORDER BY c.id, b.line
+                WHERE c.patient_id = ? AND c.date_of_service = ? AND c.coverage = 'primary' AND c.frequency <> '8'
+                  AND c.id = (SELECT MAX(x.id) FROM claim x WHERE x.encounter_id = c.encounter_id AND x.coverage = 'primary')
+                ORDER BY c.id, b.line
                 """, arguments: [patientId, dateOfService.iso]).map { row in
                 (row["encounter_id"], row["code"], (row["units"] as Decimal?) ?? 1)
+            }
+        }
+    }
+
+    /// `billedUnits(patientId:dateOfService:)` for many patients and dates in one read (the batch asks
+    /// once per block of encounters): rows in claim and line order, each with its patient and date.
+    public func billedUnits(patientsAndDates keys: [(patientId: String, dateOfService: LocalDate)]) throws(StoreError)
+        -> [(patientId: String, dateOfService: LocalDate, encounterId: String, code: String, units: Decimal)] {
+        guard !keys.isEmpty else { return [] }
+        let wanted = Set(keys.map { "\($0.patientId)\u{0}\($0.dateOfService.iso)" })
+        let patients = Array(Set(keys.map(\.patientId)))
+        let dates = Array(Set(keys.map(\.dateOfService.iso)))
+        // The index on (patient_id, date_of_service) serves both lists; pairs not asked for are dropped below.
+        let sql = """
+            SELECT c.patient_id, c.date_of_service, b.encounter_id, b.code, b.units FROM billed_line b JOIN claim c ON c.id = b.claim_id
+            WHERE c.patient_id IN (\(Array(repeating: "?", count: patients.count).joined(separator: ",")))
+              AND c.date_of_service IN (\(Array(repeating: "?", count: dates.count).joined(separator: ","))) ORDER BY c.id, b.line
+            """
+        return try read { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(patients + dates)).compactMap { row in
+                let patientId: String = row["patient_id"], date: String = row["date_of_service"]
+                guard wanted.contains("\(patientId)\u{0}\(date)"), let day = LocalDate(iso: date) else { return nil }
+                return (patientId, day, row["encounter_id"], row["code"], (row["units"] as Decimal?) ?? 1)
             }
         }
     }
@@ -204,8 +262,9 @@ extension ClaimsStore {
             // bound directly. Every other write goes through the records' GRDB methods.
             let insertClaim = try RowInserter(db, sql: """
                 INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
-                                   total_cents, auth_number, rule_version, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   total_cents, auth_number, rule_version, created_at,
+                                   frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) VALUES (?, ?, ?, ?, ?, ?)")
             for claim in claims {
@@ -213,7 +272,12 @@ extension ClaimsStore {
                                        .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
                                        .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
                                        .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-                                       claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp))
+                                       claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
+                                       .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
+                                       claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
+                                       claim.submission.followsClaimId.map { .integer($0) } ?? .null,
+                                       claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
+                                       claim.submission.intentId.map { .integer($0) } ?? .null)
                 let claimId = db.lastInsertedRowID
                 for line in claim.lines {
                     try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),

@@ -5,7 +5,7 @@ import GRDB
 enum StoreSchema {
     static let tables = ["prior_authorization", "prior_authorization_history", "authorization_use", "control_number",
                          "batch_run", "claim", "billed_line", "encounter", "superbill", "rule_version", "rule_change_refusal", "rule_install"]
-        + ResponseSchema.tables + AuthorizationRequestSchema.tables
+        + ResponseSchema.tables + EstimateSchema.tables + CorrectionSchema.tables + EligibilitySchema.tables + AuthorizationRequestSchema.tables
 
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -209,6 +209,9 @@ enum StoreSchema {
                 CREATE INDEX claim_by_patient_and_date ON claim (patient_id, date_of_service);
                 """)
         }
+        EstimateSchema.register(in: &migrator)
+        CorrectionSchema.register(in: &migrator)
+        EligibilitySchema.register(in: &migrator)
         AuthorizationRequestSchema.register(in: &migrator)
         return migrator
     }()

@@ -69,6 +69,8 @@ public struct Superbill: Sendable, Hashable {
     public var payerName: String?
     public var lines: [Line]
     public var diagnoses: [Diagnosis]
+    /// What the superbill is for (its wording): `SuperbillPurposeText.purpose(of:payer:clinic:)`.
+    public var purpose: SuperbillPurpose = .outOfNetwork
 
     /// The superbill number: the encounter id, so a reprint carries the same number.
     public var number: String { encounter.id }

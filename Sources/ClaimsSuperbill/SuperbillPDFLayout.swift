@@ -40,8 +40,6 @@ struct SuperbillPDFLayout {
         totalPaid = bill.totalPaid
     }
 
-    func encode(_ text: String) -> [UInt8] { styles.encode(text) }
-
     // MARK: - Document
 
     func render(glyphs: PDFGlyphRecorder?) -> [PDFContentStream] {
@@ -67,14 +65,7 @@ struct SuperbillPDFLayout {
 
         let footerLeft = PDFTextWrap.fit(encode("Superbill \(bill.number) · \(patientName)"), style: styles.footerStyle,
                                          width: Self.width - 90)
-        return pages.finish { number, count in
-            var block = PDFBlock()
-            let baseline = PDFDocumentBuilder.pageHeight - 30
-            block.text(footerLeft, x: Self.left, baseline: baseline, style: styles.footerStyle)
-            block.text(Array("Page \(number) of \(count)".utf8), x: Self.left, width: Self.width, baseline: baseline,
-                       style: styles.footerStyle, align: .right)
-            return block
-        }
+        return pages.finish { number, count in pageFooter(footerLeft, number: number, count: count) }
     }
 
     /// Pages 2 onwards: practice, superbill number and patient, above a rule.
@@ -91,40 +82,6 @@ struct SuperbillPDFLayout {
         block.height = 26
         return block
     }
-
-    /// A section heading: uppercase, letter-spaced, navy, over a thin rule; at x = 0.
-    func heading(_ title: String, width: Double, topMargin: Double = 10) -> PDFBlock {
-        var block = PDFBlock()
-        let style = styles.heading
-        block.text(encode(title.uppercased()), x: 0, baseline: topMargin + style.baselineOffset, style: style)
-        let ruleY = topMargin + style.leading + 1.5
-        block.line(x1: 0, y1: ruleY, x2: width, y2: ruleY, width: 0.75, color: Self.headingRule)
-        block.height = ruleY + 4
-        return block
-    }
-
-    func sectionHeading(_ title: String) -> PDFBlock {
-        var block = PDFBlock()
-        block.append(heading(title, width: Self.width), x: Self.left, top: 0)
-        return block
-    }
-
-    // MARK: - Tables
-
-    /// A table in the superbill's look, starting at the left margin: navy header titles in capitals.
-    func table(_ columns: [PDFTable.Column]) -> PDFTable {
-        PDFTable(x: Self.left, columns: columns, headerStyle: styles.columnHeader, minimumLineHeight: styles.body.leading,
-                 rules: .init(headerFill: Self.headerFill, headerRule: Self.headerRule, rowRule: Self.gridRule))
-    }
-
-    func column(_ title: String, _ width: Double, _ align: PDFAlignment = .left) -> PDFTable.Column {
-        PDFTable.Column(title: title.uppercased(), width: width, align: align)
-    }
-
-    /// A headed table; rows that do not fit go to the next page under "<title> (continued)" and the header.
-    func place(table: PDFTable, title: String, rows: [PDFBlock], footer: PDFBlock? = nil, keepWithLastRow: Double = 0,
-               on pages: inout PDFPaginator) {
-        pages.placeTable(heading: sectionHeading(title), continuedHeading: { sectionHeading("\(title) (continued)") },
-                         header: table.header(), rows: rows, footer: footer, keepWithLastRow: keepWithLastRow)
-    }
 }
+
+extension SuperbillPDFLayout: PDFPageDesign {}

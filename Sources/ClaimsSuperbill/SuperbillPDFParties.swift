@@ -15,7 +15,7 @@ extension SuperbillPDFLayout {
         block.text(Array("SUPERBILL".utf8), x: Self.left, width: Self.width, baseline: title.baselineOffset + 1,
                    style: title, align: .right)
         let subtitle = styles.small
-        block.text(Array("Itemized statement for insurance reimbursement".utf8), x: Self.left, width: Self.width,
+        block.text(encode(SuperbillPurposeText.subtitle(bill.purpose)), x: Self.left, width: Self.width,
                    baseline: 22 + subtitle.baselineOffset + 1, style: subtitle, align: .right)
         let labels: [[UInt8]] = [Array("Superbill no.".utf8), Array("Statement date".utf8), Array("Date of service".utf8),
                                  Array("Place of service".utf8)]
@@ -99,36 +99,6 @@ extension SuperbillPDFLayout {
         block.append(rightColumn, x: Self.left + columnWidth + 2 * gutter, top: 0)
         let dividerX = Self.left + columnWidth + gutter
         block.line(x1: dividerX, y1: 0, x2: dividerX, y2: block.height, width: 0.75, color: Self.gridRule)
-        return block
-    }
-
-    /// A headed column of label/value rows, at x = 0; an empty value is a line to write on.
-    func facts(title: String, rows: [(StaticString, [[UInt8]])], width: Double, emphasizeFirst: Bool = false) -> PDFBlock {
-        var block = heading(title, width: width, topMargin: 0)
-        let labelWidth = (width * 0.36).rounded()
-        let valueX = labelWidth + 4
-        let valueWidth = width - valueX
-        var top = block.height
-        for (index, (label, values)) in rows.enumerated() {
-            let rowTop = top + 0.8
-            var labelBytes: [UInt8] = []
-            PDFBytes.append(label, to: &labelBytes)
-            block.text(labelBytes, x: 0, baseline: rowTop + styles.body.baselineOffset, style: styles.labelStyle)
-            let style = emphasizeFirst && index == 0 ? styles.bold : styles.body
-            var used = 0.0
-            for value in values {
-                used += block.lines(PDFTextWrap.wrap(value, style: style, width: valueWidth),
-                                    x: valueX, width: valueWidth, top: rowTop + used, style: style)
-            }
-            if values.isEmpty {
-                let lineY = rowTop + styles.body.leading - 0.5
-                block.line(x1: valueX, y1: lineY, x2: valueX + min(150, valueWidth), y2: lineY, width: 0.6,
-                           color: PDFColor(hex: 0x9aa5b1))
-                used = styles.body.leading + 3
-            }
-            top = rowTop + max(used, styles.body.leading) + 0.8
-        }
-        block.height = top
         return block
     }
 }

@@ -118,7 +118,10 @@ extension SuperbillPDFLayout {
     }
 
     func closing() -> Closing {
-        var paragraphLines = clinicText.statementLines(balanceDue: bill.balanceDue)
+        // The out-of-network statement is wrapped once per writer; the other purposes' text names the plan.
+        var paragraphLines = bill.purpose == .outOfNetwork
+            ? clinicText.statementLines(balanceDue: bill.balanceDue)
+            : ClinicPDFText.paragraphLines(SuperbillPurposeText.paragraphs(bill, clinic: clinic), styles: styles)
         if let auth = bill.encounter.priorAuthorization {
             paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
         }
@@ -129,7 +132,7 @@ extension SuperbillPDFLayout {
             line.height = style.leading + (endsParagraph ? 4 : 0)
             return line
         }
-        var first = sectionHeading("Statement for out-of-network submission")
+        var first = sectionHeading(SuperbillPurposeText.heading(bill.purpose))
         if let line = lines.first { first.append(line) }
         return Closing(statementLines: [first] + lines.dropFirst(), signature: signature())
     }

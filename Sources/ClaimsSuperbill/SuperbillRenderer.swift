@@ -1,8 +1,8 @@
 import ClaimsCore
 import Foundation
 
-/// Builds superbills — itemized statements a patient submits to an insurer for out-of-network
-/// reimbursement — from the `superbill` lines of an evaluated encounter, as printable HTML.
+/// Builds superbills — itemized statements of what the patient was charged: a receipt, or a statement
+/// the patient may send to an insurer (wording by purpose, `SuperbillPurposeText`) — from the `superbill` lines of an evaluated encounter, as printable HTML.
 ///
 /// ```swift
 /// let renderer = SuperbillRenderer(clinic: clinic, statementDate: asOf, codes: ruleBook.codes)
@@ -52,7 +52,8 @@ public struct SuperbillRenderer: Sendable {
             },
             diagnoses: encounter.diagnoses.enumerated().map { offset, code in
                 Superbill.Diagnosis(pointer: offset + 1, code: code, description: diagnosisDescriptions[code.dotted])
-            })
+            },
+            purpose: SuperbillPurposeText.purpose(of: evaluation.lines, payer: encounter.payerSlug, clinic: clinic))
     }
 
     public func html(for evaluation: EncounterEvaluation, payerName: String? = nil) throws(SuperbillError) -> String {
@@ -81,33 +82,14 @@ public struct SuperbillRenderer: Sendable {
         let provider = bill.provider
 
         var page = HTMLPage()
-        page += "<!DOCTYPE html>"
-        page += "<html lang=\"en\">"
-        page += "<head>"
-        page += "<meta charset=\"utf-8\">"
-        page += "<title>Superbill \(e(bill.number)) – \(e(SuperbillFormat.name(person)))</title>"
-        page += "<style>\(Self.css(footer: "Superbill \(bill.number)"))</style>"
-        page += "</head>"
-        page += "<body>"
-
+        page.open(title: "Superbill \(bill.number) – \(SuperbillFormat.name(person))", css: Self.css(footer: "Superbill \(bill.number)"))
         // Masthead: practice on the left, document identity on the right.
-        page += "<table class=\"masthead\"><tr>"
-        page += "<td class=\"practice\">"
-        page += "<div class=\"practice-name\">\(e(billing.name))</div>"
-        for line in SuperbillFormat.addressLines(billing.address) { page += "<div>\(e(line))</div>" }
-        if let phone = billing.phone { page += "<div>Phone \(e(SuperbillFormat.phone(phone)))</div>" }
-        page += "</td>"
-        page += "<td class=\"identity\">"
-        page += "<div class=\"doc-title\">Superbill</div>"
-        page += "<div class=\"doc-subtitle\">Itemized statement for insurance reimbursement</div>"
-        page += "<table class=\"meta\">"
-        page += "<tr><th>Superbill no.</th><td>\(e(bill.number))</td></tr>"
-        page += "<tr><th>Statement date</th><td>\(SuperbillFormat.date(bill.statementDate))</td></tr>"
-        page += "<tr><th>Date of service</th><td>\(SuperbillFormat.date(encounter.dateOfService))</td></tr>"
-        page += "<tr><th>Place of service</th><td>\(e(SuperbillFormat.placeOfService(encounter.placeOfService)))</td></tr>"
-        page += "</table>"
-        page += "</td>"
-        page += "</tr></table>"
+        page.masthead(billing, title: "Superbill", subtitle: SuperbillPurposeText.subtitle(bill.purpose), meta: [
+            ("Superbill no.", e(bill.number), nil),
+            ("Statement date", SuperbillFormat.date(bill.statementDate), nil),
+            ("Date of service", SuperbillFormat.date(encounter.dateOfService), nil),
+            ("Place of service", e(SuperbillFormat.placeOfService(encounter.placeOfService)), nil),
+        ])
 
         // Provider and patient side by side.
         page += "<table class=\"parties\"><tr>"
@@ -226,10 +208,9 @@ public struct SuperbillRenderer: Sendable {
         page += "</tr></table>"
 
         // What the patient's insurer needs to read.
-        page += "<div class=\"statement\">"
-        page += "<h2>Statement for out-of-network submission</h2>"
-        page += "<p>\(e(clinic.superbillStatement ?? Self.defaultStatement))</p>"
-        page += "<p>\(e(Self.assignmentStatement(balanceDue: bill.balanceDue)))</p>"
+        page += "<div class=\"statement \(bill.purpose.rawValue)\">"
+        page += "<h2>\(e(SuperbillPurposeText.heading(bill.purpose)))</h2>"
+        for paragraph in SuperbillPurposeText.paragraphs(bill, clinic: clinic) { page += "<p>\(e(paragraph))</p>" }
         if let auth = encounter.priorAuthorization { page += "<p>Prior authorization: \(e(auth))</p>" }
         page += "</div>"
 
@@ -246,8 +227,7 @@ public struct SuperbillRenderer: Sendable {
     }
 
     private func fact(_ label: String, _ valueHTML: String, cssClass: String? = nil) -> String {
-        let attribute = cssClass.map { " class=\"\($0)\"" } ?? ""
-        return "<tr\(attribute)><th>\(SuperbillFormat.escape(label))</th><td>\(valueHTML)</td></tr>"
+        HTMLPage.fact(label, valueHTML, cssClass: cssClass)
     }
 
     /// Print-first styling: US letter, DejaVu Sans (installed with the renderer; has every Latin accent).
@@ -314,10 +294,4 @@ public struct SuperbillRenderer: Sendable {
         .rule { border-bottom: 1px solid #1b1b1b; height: 20pt; margin-bottom: 3pt; }
         """
     }
-}
-
-/// Accumulates the page one line at a time (lines keep the HTML readable when opened as text).
-struct HTMLPage {
-    private(set) var text = ""
-    static func += (page: inout HTMLPage, line: String) { page.text += line; page.text += "\n" }
 }

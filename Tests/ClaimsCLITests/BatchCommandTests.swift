@@ -79,11 +79,11 @@ struct BatchCommandTests {
         #expect(workspace.files("superbills").filter { $0.hasSuffix(".html") }.count == 8)
         #expect(result.stdout.contains("PAYER"))
         let report = try workspace.report()
-        #expect((report["counts"] as? [String: Int])?["bill"] == 29)
+        #expect((report["counts"] as? [String: Int])?["bill"] == 32)
         #expect((report["held"] as? [[String: Any]])?.count == 34)
         #expect((report["files"] as? [String])?.contains("report.json") == true)
         #expect(FileManager.default.fileExists(atPath: workspace.out.appendingPathComponent("report.html").path))
-        #expect(try workspace.claimIds().count == 17)
+        #expect(try workspace.claimIds().count == 19)
         // CONTRACT §6 `providers`: the unknown rendering provider is a warning of the report; it still bills.
         let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "clinic/unknown-rendering-provider" }
         #expect(warnings.compactMap { $0["encounter"] as? String } == ["ENC-2026-0052", "ENC-2026-0061"])
@@ -154,7 +154,7 @@ struct BatchCommandTests {
         #expect(after["billed_line"] == firstCounts["billed_line"])
         #expect(after["authorization_use"] == firstCounts["authorization_use"])
         let already = try workspace.report()["alreadyBilled"] as? [[String: Any]] ?? []
-        #expect(already.filter { $0["what"] as? String == "claim" }.count == 17)
+        #expect(already.filter { $0["what"] as? String == "claim" }.count == 19)
         #expect(already.filter { $0["what"] as? String == "superbill" }.count == 8)
     }
 
@@ -188,7 +188,7 @@ struct BatchCommandTests {
         for line in held {
             let reason = (line["reasons"] as? [[String: Any]])?.first
             #expect(reason?["rule"] as? String == "batch/encounter-already-billed")
-            #expect((reason?["message"] as? String)?.contains("encounter ENC-2026-0025 already billed on a claim; send a corrected claim (claims correct)") == true)
+            #expect((reason?["message"] as? String)?.contains("encounter ENC-2026-0025 already billed on a claim; to send this content, run claims correct ENC-2026-0025 --reason TEXT") == true)
         }
         #expect(try workspace.counts()["claim"] == 1)
     }
@@ -252,7 +252,7 @@ struct BatchCommandTests {
         let reason = (held.first?["reasons"] as? [[String: Any]])?.first
         #expect(reason?["rule"] as? String == "batch/encounter-already-billed")
         #expect(reason?["message"] as? String
-                == "billed line 2 (G2083, 2026-11-12) is missing from the re-sent encounter: encounter ENC-2026-0050 already billed on a claim; send a corrected claim (claims correct) — not yet supported")
+                == "billed line 2 (G2083, 2026-11-12) is missing from the re-sent encounter: encounter ENC-2026-0050 already billed on a claim; to send this content, run claims correct ENC-2026-0050 --reason TEXT, then the batch again")
         #expect(second.stdout.contains("ENC-2026-0050 line 1 99214: billed line 2 (G2083, 2026-11-12) is missing"))
         #expect(try workspace.counts()["claim"] == 1)
         #expect(try workspace.counts()["billed_line"] == 2)
@@ -271,7 +271,7 @@ struct BatchCommandTests {
         #expect(second.status == 0, "\(second.stderr)")
         let ids = try workspace.claimIds()
         #expect(ids.filter { $0 == "ENC-2026-0031" }.count == 1)
-        #expect(ids.count == 18 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
+        #expect(ids.count == 20 && Set(ids).count == ids.count, "every other claim still appears once: \(ids)")
     }
 
     @Test(arguments: ["reading", "documents-written", "before-commit", "after-commit", "moving"])

@@ -30,7 +30,7 @@ struct CheckCommandTests {
         let report = try json(result)
         #expect(report["asOf"] as? String == "2026-11-20")
         let map = decisions(report)
-        #expect(map.count == 57)
+        #expect(map.count == 59)
         #expect(map["ENC-2026-0002"] == ["criteria-not-met"])
         #expect(map["ENC-2026-0006"] == ["bill", "bill"])
         #expect(map["ENC-2026-0007"] == ["hold"])
@@ -131,7 +131,7 @@ struct CheckCommandTests {
         #expect(result.stdout.hasPrefix("ENCOUNTER"))
         #expect(result.stdout.contains("ENC-2026-0011  1     90868  tms            not-covered"))
         #expect(result.stdout.contains("ENC-2026-0070  1     64510  sgb            bill +GA          billed with modifier GA (ABN option 1, signed 2026-11-13)"))
-        #expect(result.stdout.contains("as of 2026-11-20: 19 bill, 44 hold, 21 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
+        #expect(result.stdout.contains("as of 2026-11-20: 22 bill, 44 hold, 21 superbill, 3 not-covered, 5 criteria-not-met, 0 rejected"))
     }
 
     @Test func exitCodesAreDistinct() throws {

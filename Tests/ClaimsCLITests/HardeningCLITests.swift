@@ -68,7 +68,7 @@ struct HardeningCLITests {
         let report = try workspace.report()
         let rejected = try #require(report["rejected"] as? [[String: Any]])
         #expect(rejected.map { $0["encounter"] as? String } == ["ENC-2026-0001"])
-        #expect(try workspace.claimIds().count == 16, "the sample claims (17) less the rejected ENC-2026-0001")
+        #expect(try workspace.claimIds().count == 18, "the sample claims (19) less the rejected ENC-2026-0001")
         #expect(try workspace.claimIds().contains("ENC-2026-0001") == false)
     }
 
@@ -147,7 +147,7 @@ struct HardeningCLITests {
         // Whichever ran first billed everything once; the others billed nothing or were refused.
         let again = try workspace.batch()
         #expect(again.status == 0)
-        #expect(try workspace.counts()["claim"] == 17, "every sample claim once")
+        #expect(try workspace.counts()["claim"] == 19, "every sample claim once")
     }
 
     // Item 9: a failure after the run was recorded said "nothing was recorded" and blocked later runs silently.
@@ -169,7 +169,7 @@ struct HardeningCLITests {
         try FileManager.default.removeItem(at: x12)
         let completed = try workspace.batch()
         #expect(completed.status == 0, "\(completed.stderr)")
-        #expect(try workspace.claimIds().count == 17)
+        #expect(try workspace.claimIds().count == 19)
     }
 
     // Item 10: ESC and BEL in input reached the terminal raw.

@@ -30,10 +30,10 @@ struct ResponsesCLITests {
 
     @Test func batchThenResponsesThenAccountsReceivable() throws {
         let workspace = try workspace()
-        #expect(Self.responseFiles.count == 7)
+        #expect(Self.responseFiles.count == 9)
         let imported = try run(["responses", "import"] + Self.responseFiles, workspace)
         #expect(imported.status == 0, "\(imported.stderr)")
-        #expect(imported.stdout.contains("7 file(s): 7 imported, 0 already imported, 0 refused"))
+        #expect(imported.stdout.contains("9 file(s): 9 imported, 0 already imported, 0 refused"))
         #expect(imported.stdout.contains("unmatched (kept): 835 claim ENC-2025-0999 (CLP01) is none we sent"))
 
         let ar = try json(run(["ar", "--as-of", "2026-12-15", "--format", "json"], workspace))
@@ -45,7 +45,9 @@ struct ResponsesCLITests {
             == ["bcbs-il 1635.00", "il-medicaid 150.00", "medicare-j6 3749.64", "meridian-il 180.00", "ny-medicaid 600.00"])
         let buckets = try #require(payers.last?["buckets"] as? [String: String])
         #expect(buckets == ["0-30": "300.00", "31-60": "300.00", "61-90": "0.00", "91+": "0.00"])
-        #expect(ar["patientBalance"] as? String == "529.58" && ar["asOf"] as? String == "2026-12-15")
+        // ENC-2026-0080's copay and coinsurance (50.00, Samples/responses/08) count until its secondary claim
+        // goes out; ENC-2026-0081's went to Medicaid with Medicare's crossover (09): not the patient's.
+        #expect(ar["patientBalance"] as? String == "579.58" && ar["asOf"] as? String == "2026-12-15")
         let denials = try #require(ar["denials"] as? [[String: Any]])
         #expect(denials.map { "\($0["encounter"]!) \($0["line"]!) \($0["group"]!)-\($0["reason"]!) \($0["action"]!)" }
             == ["ENC-2026-0027 1 CO-50 appeal", "ENC-2026-0025 2 CO-97 write off", "ENC-2026-0003 2 CO-197 appeal"])
@@ -59,7 +61,7 @@ struct ResponsesCLITests {
         let html = try run(["ar", "--as-of", "2026-12-15", "--html", page.path], workspace)
         #expect(html.status == 0, "\(html.stderr)")
         let pageText = try String(contentsOf: page, encoding: .utf8)
-        #expect(pageText.hasPrefix("<!DOCTYPE html>") && pageText.contains("<h2>Patient balances: 529.58</h2>"))
+        #expect(pageText.hasPrefix("<!DOCTYPE html>") && pageText.contains("<h2>Patient balances: 579.58</h2>"))
         #expect(pageText.contains("not deemed a &#39;medical necessity&#39;"))
 
         // CONTRACT §8's example claim, as the sample bcbs-il 835 pays it.
@@ -77,7 +79,7 @@ struct ResponsesCLITests {
         // Importing again changes nothing: same AR, every file recognized.
         let before = try workspace.counts()
         let again = try run(["responses", "import"] + Self.responseFiles, workspace)
-        #expect(again.status == 0 && again.stdout.contains("7 file(s): 0 imported, 7 already imported, 0 refused"))
+        #expect(again.status == 0 && again.stdout.contains("9 file(s): 0 imported, 9 already imported, 0 refused"))
         #expect(try workspace.counts() == before)
         #expect(try json(run(["ar", "--as-of", "2026-12-15", "--format", "json"], workspace)) as NSDictionary == ar as NSDictionary)
     }
@@ -119,8 +121,8 @@ struct ResponsesCLITests {
         #expect(killed.status == 9, "killed with SIGKILL: \(killed.stderr)")
         #expect(try workspace.counts() == before)
         let again = try run(["responses", "import"] + Self.responseFiles, workspace)
-        #expect(again.status == 0 && again.stdout.contains("7 file(s): 7 imported"))
+        #expect(again.status == 0 && again.stdout.contains("9 file(s): 9 imported"))
         let counts = try workspace.counts()
-        #expect(counts["response_file"] == 7 && counts["response_transaction"] == 13 && counts["provider_adjustment"] == 1)
+        #expect(counts["response_file"] == 9 && counts["response_transaction"] == 15 && counts["provider_adjustment"] == 1)
     }
 }

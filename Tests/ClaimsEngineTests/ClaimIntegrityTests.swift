@@ -98,7 +98,7 @@ import Testing
         let evaluation = try Self.evaluated(record, prior: Self.prior([1: ("99214", 21_000), 2: ("G2083", 128_982)]))
         #expect(evaluation.lines.map(\.decision) == [.hold])
         #expect(evaluation.lines[0].reasons == [Reason(rule: BatchPlanner.encounterBilledRule, message:
-            "billed line 2 (G2083, 2026-11-03) is missing from the re-sent encounter: encounter ENC-A already billed on a claim; send a corrected claim (claims correct) — not yet supported")])
+            "billed line 2 (G2083, 2026-11-03) is missing from the re-sent encounter: encounter ENC-A already billed on a claim; to send this content, run claims correct ENC-A --reason TEXT, then the batch again")])
         #expect(evaluation.warnings.isEmpty)
     }
 

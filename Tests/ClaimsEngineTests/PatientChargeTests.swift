@@ -13,6 +13,8 @@ import Testing
     static let asOf = LocalDate(iso: "2026-11-20")!
     static let noABN = "an ABN signed before the service is needed to charge a Medicare patient; otherwise bill with GZ and write it off"
     static let noAgreement = "no private-pay agreement on file: the patient cannot be charged"
+    /// What a held or GA-billed line says about why Medicare would not pay: the rule, not its superbill text.
+    static let notPaid = "; the plan is not expected to pay (common/sgb/investigational)"
 
     static func date(_ iso: String) -> LocalDate { LocalDate(iso: iso)! }
 
@@ -50,8 +52,9 @@ import Testing
         let evaluation = try Self.decide(Self.medicareSGB())
         let line = try #require(evaluation.lines.first)
         #expect(line.decision == .hold)
-        #expect(line.reasons.first == Reason(rule: "medicare-j6/abn", message: Self.noABN))
-        #expect(line.reasons.last?.rule == "common/sgb/investigational", "the reason Medicare would not pay stays")
+        #expect(line.reasons == [Reason(rule: "medicare-j6/abn", message: Self.noABN + Self.notPaid)],
+                "what is missing (the ABN) and the rule Medicare would not pay under; no superbill is promised")
+        #expect(line.reasons.allSatisfy { !$0.message.contains("superbill") })
         #expect(line.addedModifiers.isEmpty)
     }
 
@@ -64,13 +67,14 @@ import Testing
             #expect(line.decision == .bill)
             #expect(line.addedModifiers == ["GA"])
             #expect(line.reasons.first == Reason(rule: "medicare-j6/abn", message:
-                "billed with modifier GA (ABN option 1, signed \(signed)): Medicare will likely deny this line and the patient is liable"))
+                "billed with modifier GA (ABN option 1, signed \(signed)): Medicare will likely deny this line and the patient is liable" + Self.notPaid))
+            #expect(line.reasons.count == 1 && line.superbillPurpose == nil)
             #expect(evaluation.serviceLines(with: .bill).map(\.line.modifiers) == [["RT", "GA"]], "the claim carries RT then GA")
         } else {
             #expect(line.decision == .hold)
             #expect(line.addedModifiers.isEmpty)
             #expect(line.reasons.first?.message == Self.noABN
-                    + " (the ABN on file was signed 2026-11-04, after the date of service 2026-11-03, so it does not count)")
+                    + " (the ABN on file was signed 2026-11-04, after the date of service 2026-11-03, so it does not count)" + Self.notPaid)
         }
     }
 
@@ -80,6 +84,8 @@ import Testing
         #expect(line.decision == .superbill)
         #expect(line.reasons.first == Reason(rule: "medicare-j6/abn", message:
             "ABN option 2 (signed 2026-11-03): the patient pays and Medicare is not billed; the superbill is a receipt, not a reimbursement request"))
+        #expect(line.reasons.last?.rule == "common/sgb/investigational", "a receipt keeps why Medicare would not pay")
+        #expect(line.superbillPurpose == .receipt)
         #expect(evaluation.serviceLines(with: .bill).isEmpty)
     }
 
@@ -106,7 +112,7 @@ import Testing
         let evaluation = try Self.decide(Self.medicareSGB(modifiers: ["RT", "59", "XS", "76"], agreements: [Self.abn(1, signed: "2026-11-01")]))
         let line = try #require(evaluation.lines.first)
         #expect(line.decision == .hold && line.addedModifiers.isEmpty)
-        #expect(line.reasons.first?.message == "ABN option 1 (signed 2026-11-01) needs modifier GA on line 1 (64510), which already has 4 modifiers; remove one")
+        #expect(line.reasons.first?.message == "ABN option 1 (signed 2026-11-01) needs modifier GA on line 1 (64510), which already has 4 modifiers; remove one" + Self.notPaid)
     }
 
     /// The ABN speaks only to lines Medicare would not pay for (POLICY: `superbill` or `not-covered`):
@@ -210,7 +216,7 @@ import Testing
         let missing = Self.checklist([Self.medicareSGB(date: "2026-11-24")])
         let item = try #require(missing.items.first { $0.service == "sgb" })
         let document = try #require(item.patientDocuments.first)
-        #expect(item.patientDocuments.count == 1)
+        #expect(item.patientDocuments.map(\.kind) == ["abn", "good-faith-estimate"], "held for the ABN, the patient would pay: an estimate is due")
         #expect(document.kind == "abn" && !document.onFile && document.signed == nil && document.codes == ["64510"])
         #expect(document.dates == [Self.date("2026-11-24")] && document.rule == "medicare-j6/abn")
         #expect(!item.ready)
@@ -237,7 +243,7 @@ import Testing
         var tms = Self.medicaidTMS()
         tms.dateOfService = Self.date("2026-11-24")
         let item = try #require(Self.checklist([tms]).items.first { $0.service == "tms" })
-        #expect(item.patientDocuments.map(\.kind) == ["private-pay"] && item.patientDocuments[0].onFile == false)
+        #expect(item.patientDocuments.map(\.kind) == ["private-pay", "good-faith-estimate"] && item.patientDocuments[0].onFile == false)
         #expect(item.nextSteps.filter { $0.contains("agreement") } == [
             "have the patient sign the Medicaid private-pay agreement for tms (90868) before treatment on 2026-11-24: Illinois Medicaid (HFS fee-for-service) does not cover it: without a private-pay agreement signed before the service the patient cannot be charged",
         ], "one step, not a second one for a generic self-pay agreement")
@@ -251,12 +257,16 @@ import Testing
         var ketamine = Fixtures.encounter(id: "ENC-K", date: "2026-11-24", payer: "bcbs-il", diagnoses: ["F33.2"], services: [
             ServiceLine(code: "96365", charge: 450, diagnosisPointers: [1]),
         ])
-        #expect(Self.checklist([ketamine], clinic: clinic).items.allSatisfy { $0.patientDocuments.isEmpty }, "out of network: no waiver")
+        #expect(Self.checklist([ketamine], clinic: clinic).items.allSatisfy { $0.patientDocuments.map(\.kind) == ["good-faith-estimate"] },
+                "out of network: no waiver (the self-pay estimate only)")
         clinic.network["bcbs-il"] = .in
         let item = try #require(Self.checklist([ketamine], clinic: clinic).items.first { $0.service == "iv-ketamine" })
-        #expect(item.patientDocuments.map(\.kind) == ["waiver"] && item.patientDocuments[0].rule == "clinic/in-network-waiver")
+        #expect(item.patientDocuments.map(\.kind) == ["waiver", "good-faith-estimate"] && item.patientDocuments[0].rule == "clinic/in-network-waiver")
         #expect(!item.ready && item.nextSteps.contains { $0.hasSuffix("in-network plan: a signed waiver is needed before the patient is charged") })
         ketamine.agreements = [PatientAgreement(kind: .waiver, signed: Self.date("2026-11-24"))]
-        #expect(Self.checklist([ketamine], clinic: clinic).items.first { $0.service == "iv-ketamine" }?.ready == true)
+        let signed = try #require(Self.checklist([ketamine], clinic: clinic).items.first { $0.service == "iv-ketamine" })
+        #expect(signed.patientDocuments.first { $0.kind == "waiver" }?.satisfied == true)
+        #expect(!signed.ready && signed.nextSteps.count == 1 && signed.nextSteps[0].hasPrefix("give the patient a Good Faith Estimate"),
+                "only the estimate is left to do")
     }
 }

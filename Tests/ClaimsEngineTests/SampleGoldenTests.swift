@@ -78,7 +78,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let (report, files) = try Self.runBatch(in: directory)
         // What the samples demonstrate (Samples/README.md), before any byte comparison.
-        #expect(report.encounters == 57)
+        #expect(report.encounters == 59)
         #expect(report.rejectedCount == 0)
         // UHC's only billable encounters now wait whole (POLICY §5.1): seven payers get documents
         // (Illinois Medicaid for ENC-2026-0074's visit).

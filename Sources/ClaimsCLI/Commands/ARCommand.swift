@@ -48,7 +48,8 @@ struct ARCommand: ParsableCommand {
 
 /// CONTRACT §8 `ar --format json`, with `patients` and `unmatched` added.
 struct ARJSON: Encodable {
-    struct Payer: Encodable { var payer: String, outstanding: String, claims: Int, buckets: [String: String] }
+    /// `secondary`: the part of `outstanding` owed by the payer as a secondary payer (docs/corrections.md).
+    struct Payer: Encodable { var payer: String, outstanding: String, claims: Int, buckets: [String: String], secondary: String }
     struct Patient: Encodable { var patient: String, balance: String, encounters: [String] }
     struct Denial: Encodable {
         var encounter: String
@@ -86,7 +87,8 @@ struct ARJSON: Encodable {
         asOf = ar.asOf
         payers = ar.payers.map { payer in
             Payer(payer: payer.payer, outstanding: CentsText.format(payer.outstandingCents), claims: payer.claims,
-                  buckets: Dictionary(uniqueKeysWithValues: Receivables.bucketNames.map { ($0, CentsText.format(payer.buckets[$0] ?? 0)) }))
+                  buckets: Dictionary(uniqueKeysWithValues: Receivables.bucketNames.map { ($0, CentsText.format(payer.buckets[$0] ?? 0)) }),
+                  secondary: CentsText.format(payer.secondaryCents))
         }
         patientBalance = CentsText.format(ar.patientBalanceCents)
         patients = ar.patients.map { Patient(patient: $0.patient, balance: CentsText.format($0.balanceCents), encounters: $0.encounters) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClaimsCore
 import ClaimsEngine
 import ClaimsRules
+import ClaimsStore
 import ClaimsSuperbill
 import Foundation
 
@@ -55,6 +56,7 @@ struct BatchCommand: ParsableCommand {
         let runner = BatchRunner(configuration: configuration, store: StoreBatchAdapter(store: store))
         let progress = ProgressBar()
         runner.progress = { progress.update($0) }
+        runner.eligibility = try StoreSupport.read { () throws(StoreError) in try EligibilityBook.load(from: store, clinic: clinic) }
         #if DEBUG
         if let stage = ProcessInfo.processInfo.environment["CLAIMS_TEST_KILL_AT"] {
             // Test hook for the crash-safety tests (debug builds only): die like `kill -9` at a named stage.

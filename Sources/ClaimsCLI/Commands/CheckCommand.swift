@@ -37,6 +37,7 @@ struct CheckCommand: ParsableCommand {
         let lookup = try AuthorizationLookup.open(global)
         let pass = EvaluationPass(rules: rules, asOf: asOf, ledger: AuthorizationLedger(load: lookup.authorizations),
                                   dailyUnits: DailyUnitsLedger(load: lookup.billedUnits))
+        pass.eligibility = try lookup.eligibility(try CommandSupport.loadClinicIfPresent(global))
         var report = CheckReport(asOf: asOf)
         var rejected = 0
         try CommandSupport.forEachEncounter(in: file, rules: rules, asOf: asOf, allowFutureDates: false) { record in

@@ -30,14 +30,28 @@ struct ClaimShowCommand: ParsableCommand {
     func run() throws {
         let codes = try ResponsesSupport.codes(global)
         let store = try StoreSupport.open(global)
-        let histories = try StoreSupport.read { () throws(StoreError) in try store.claimHistories(encounterId: encounter) }
-        guard let history = histories.last else {
+        let (histories, intents) = try StoreSupport.read { () throws(StoreError) in
+            (try store.claimHistories(encounterId: encounter), try store.claimIntents(encounterId: encounter))
+        }
+        // The encounter's claim at its primary payer as it stands, then every claim (corrections, voids,
+        // the secondary claim) with its links (docs/corrections.md).
+        guard let history = histories.last(where: { $0.claim.submission.coverage == .primary }) ?? histories.last else {
             throw CLIError(.invalidData, "no claim was sent for encounter '\(VisibleText.bounded(encounter, limit: 60))'; check the id (claims ar lists the claims with a balance)")
         }
+        let statements = histories.map(ClaimStatement.init)
         let statement = ClaimStatement(history)
         switch format {
-        case .text: print(ResponsesText.claim(statement, codes: codes), terminator: "")
-        case .json: try CommandSupport.printJSON(ClaimJSON(statement, codes: codes))
+        case .text:
+            if statements.count == 1 && intents.isEmpty {
+                print(ResponsesText.claim(statement, codes: codes), terminator: "")
+            } else {
+                print(ResponsesText.claims(statements, intents: intents, codes: codes), terminator: "")
+            }
+        case .json:
+            var document = ClaimJSON(statement, codes: codes, all: statements)
+            document.claims = statements.map { ClaimJSON($0, codes: codes, all: statements) }
+            document.requests = intents.map(ClaimJSON.Request.init)
+            try CommandSupport.printJSON(document)
         }
     }
 }
@@ -77,14 +91,39 @@ struct ClaimJSON: Encodable {
     var frequency: String
     var adjustments: [Adjustment]
     var events: [Event]
+    /// docs/corrections.md: the claim's store id and kind, and its links to the encounter's other claims.
+    var claim: Int64
+    var coverage: String
+    var replaces: Int64?
+    var replacedBy: Int64?
+    var follows: Int64?
+    var sentPayerClaimNumber: String?
+    /// Only in the top-level document: every claim of the encounter, and the correct/void requests.
+    var claims: [ClaimJSON]?
+    var requests: [Request]?
 
-    init(_ statement: ClaimStatement, codes: ResponseCodeLists) {
+    struct Request: Encodable {
+        var kind: String, reason: String, by: String, recorded: String, claim: Int64, payerClaimNumber: String, sentAs: Int64?
+        init(_ record: ClaimIntentRecord) {
+            kind = record.kind.rawValue; reason = record.reason; by = record.requestedBy; recorded = record.recordedAt
+            claim = record.claimId; payerClaimNumber = record.payerClaimNumber; sentAs = record.sentClaimId
+        }
+    }
+
+    init(_ statement: ClaimStatement, codes: ResponseCodeLists, all: [ClaimStatement] = []) {
+        let submission = statement.history.claim.submission
+        claim = statement.history.claim.claimId
+        coverage = submission.coverage.rawValue
+        replaces = submission.replacesClaimId
+        follows = submission.followsClaimId
+        sentPayerClaimNumber = submission.payerClaimNumber
+        replacedBy = all.last { $0.history.claim.submission.replacesClaimId == statement.history.claim.claimId }?.history.claim.claimId
         let claim = statement.history.claim
         encounter = claim.encounterId; payer = claim.payer; status = statement.status
         billed = CentsText.format(statement.billedCents); paid = CentsText.format(statement.paidCents)
         patientResponsibility = CentsText.format(statement.patientResponsibilityCents)
         payerClaimNumber = statement.payerClaimNumber
-        frequency = "1"  // every claim is sent as an original until corrections exist (CONTRACT §9)
+        frequency = submission.frequency
         adjustments = statement.adjustments.map {
             Adjustment(line: $0.line, group: $0.group, reason: $0.reason, amount: CentsText.format($0.amountCents),
                        description: codes.adjustmentReasons.describe($0.reason), remarks: $0.remarks)
@@ -104,6 +143,13 @@ struct ClaimJSON: Encodable {
         try container.encode(payerClaimNumber, forKey: .payerClaimNumber)  // null until an 835 names it
         try container.encode(frequency, forKey: .frequency)
         try container.encode(adjustments, forKey: .adjustments); try container.encode(events, forKey: .events)
+        try container.encode(claim, forKey: .claim); try container.encode(coverage, forKey: .coverage)
+        try container.encode(replaces, forKey: .replaces); try container.encode(replacedBy, forKey: .replacedBy)
+        try container.encode(follows, forKey: .follows); try container.encode(sentPayerClaimNumber, forKey: .sentPayerClaimNumber)
+        try container.encodeIfPresent(claims, forKey: .claims); try container.encodeIfPresent(requests, forKey: .requests)
     }
-    enum CodingKeys: String, CodingKey { case encounter, payer, status, billed, paid, patientResponsibility, payerClaimNumber, frequency, adjustments, events }
+    enum CodingKeys: String, CodingKey {
+        case encounter, payer, status, billed, paid, patientResponsibility, payerClaimNumber, frequency, adjustments, events
+        case claim, coverage, replaces, replacedBy, follows, sentPayerClaimNumber, claims, requests
+    }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClaimsCore
+import ClaimsEngine
 import ClaimsStore
 
 struct PreauthChecklistCommand: ParsableCommand {
@@ -32,12 +33,16 @@ struct PreauthChecklistCommand: ParsableCommand {
             }
         }
         let store = try StoreSupport.open(global)
-        let authorizations = try StoreSupport.read { () throws(StoreError) in
-            try store.authorizations(forPatients: encounters.map(\.patient.id))
+        let (authorizations, estimates) = try StoreSupport.read { () throws(StoreError) in
+            let patients = encounters.map(\.patient.id)
+            return (try store.authorizations(forPatients: patients), try store.estimates(forPatients: patients))
         }
-        let builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
-                                       clinic: try CommandSupport.loadClinicIfPresent(global))
-        let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected)
+        let clinic = try CommandSupport.loadClinicIfPresent(global)
+        var builder = ChecklistBuilder(rules: rules, decisionDeadlineDays: rules.payers.compactMapValues(\.priorAuthorizationDecisionDays),
+                                       clinic: clinic)
+        builder.eligibility = try StoreSupport.read { () throws(StoreError) in try EligibilityBook.load(from: store, clinic: clinic) }
+        let checklist = builder.build(encounters: encounters, authorizations: authorizations, asOf: asOf, rejected: rejected,
+                                      estimates: estimates)
         switch format {
         case .text: print(checklist.text(), terminator: "")
         case .json: try CommandSupport.printJSON(checklist)

@@ -54,13 +54,38 @@ enum ResponsesText {
         return text
     }
 
+    /// Every claim of an encounter (original, replacement, void, secondary) with its links, then the
+    /// correct/void requests: who, when, why, and the claim that carried each (docs/corrections.md).
+    static func claims(_ statements: [ClaimStatement], intents: [ClaimIntentRecord], codes: ResponseCodeLists) -> String {
+        var text = ""
+        for statement in statements {
+            let claim = statement.history.claim
+            let submission = claim.submission
+            var kind = submission.coverage == .secondary ? "secondary claim" : ["7": "replacement", "8": "void"][submission.frequency] ?? "original"
+            if let replaced = submission.replacesClaimId { kind += " of claim \(replaced)" }
+            if let primary = submission.followsClaimId { kind += " after claim \(primary) (the primary's adjudication)" }
+            if let number = submission.payerClaimNumber { kind += ", REF*F8 \(shown(number))" }
+            text += "== claim \(claim.claimId): \(kind), frequency \(submission.frequency)"
+            if let next = statements.last(where: { $0.history.claim.submission.replacesClaimId == claim.claimId }) {
+                text += "; \(statement.status == "void" ? "voided" : "replaced") by claim \(next.history.claim.claimId)"
+            }
+            text += "\n" + Self.claim(statement, codes: codes)
+        }
+        if !intents.isEmpty { text += "requests:\n" }
+        for intent in intents {
+            text += "  \(intent.recordedAt) \(intent.kind.rawValue) of claim \(intent.claimId) by \(shown(intent.requestedBy)): \(shown(intent.reason))"
+                + (intent.sentClaimId.map { " — sent as claim \($0)" } ?? " — waiting for the next batch") + "\n"
+        }
+        return text
+    }
+
     static func receivables(_ ar: Receivables, unmatched: [(file: String, kind: String, reference: String, message: String)]) -> String {
         var text = "accounts receivable as of \(ar.asOf)\n\nowed by payers (by days since the date of service):\n"
-        let header = ["payer", "claims", "outstanding"] + Receivables.bucketNames
+        let header = ["payer", "claims", "outstanding"] + Receivables.bucketNames + ["as secondary"]
         var rows = [header]
         for payer in ar.payers {
             rows.append([payer.payer, "\(payer.claims)", CentsText.format(payer.outstandingCents)]
-                        + Receivables.bucketNames.map { CentsText.format(payer.buckets[$0] ?? 0) })
+                        + Receivables.bucketNames.map { CentsText.format(payer.buckets[$0] ?? 0) } + [CentsText.format(payer.secondaryCents)])
         }
         if ar.payers.isEmpty { text += "  nothing outstanding\n" } else { text += table(rows) }
         text += "\npatient balances (patient responsibility minus payments collected): \(CentsText.format(ar.patientBalanceCents))\n"

@@ -14,6 +14,8 @@ struct PlannedEncounter: Sendable {
     var line: Int
     /// Where this encounter's new superbill goes (named in file order, so names are stable).
     var superbill: SuperbillTarget?
+    /// A replacement (`claims correct`) instead of an original; nil = an original.
+    var submission: PlannedSubmission? = nil
 }
 
 struct SuperbillTarget: Sendable {
@@ -36,31 +38,49 @@ final class BatchPlanner {
     private let pass: EvaluationPass
     private let store: any BatchStore
     private let withHistory: Set<String>
+    /// Good Faith Estimates on file, by patient (a self-pay bill $400 above one is a warning).
+    private let estimates: [String: [EstimateOnFile]]
     private let folder: RunFolder
     private let writesPDF: Bool
     private(set) var recordsRead = 0
     var checkpoint: (@Sendable (String) -> Void)?
+    /// Stored eligibility answers the decisions use (POLICY §5.5).
+    var eligibility: EligibilityBook? {
+        get { pass.eligibility }
+        set { pass.eligibility = newValue }
+    }
+    /// Corrections waiting for this run (docs/corrections.md); nil when the store keeps none.
+    var corrections: CorrectionPlan?
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
         self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
-                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) }))
+                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) },
+                                                                loadMany: { [store] in try store.billedUnits(on: $0) }))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
+        self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)
         self.folder = folder
         self.writesPDF = writesPDF
     }
 
     func plan(_ block: [DecodedRecord], report: inout BatchReport) throws -> [PlannedEncounter] {
         var planned: [PlannedEncounter] = []
+        // One store read for the block's units per day (POLICY §5.2), not one per patient and date.
+        try pass.prepare(block.lazy.compactMap(\.encounter))
         for record in block {
             recordsRead += 1
             if recordsRead == 1 { checkpoint?("reading") }
             report.encounters += 1
             let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
             // An encounter already on a claim is not billed again as an original (nor spends a unit).
-            let evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
-                Self.holdAlreadyBilled(&evaluation, prior: prior)
+            // … unless `claims correct` asked for a replacement: then its whole current content goes.
+            let replacement = prior.hasClaim ? corrections?.replacement(for: record.id) : nil
+            var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
+                if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+            }
+            if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
+                evaluation.warnings.append(warning)
             }
             guard let encounter = evaluation.encounter else {
                 report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
@@ -75,7 +95,8 @@ final class BatchPlanner {
                 superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
             }
             planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: record.source, prior: prior,
-                                            ordinal: record.ordinal, line: record.line, superbill: superbill))
+                                            ordinal: record.ordinal, line: record.line, superbill: superbill,
+                                            submission: bills ? replacement : nil))
         }
         return planned
     }
@@ -93,7 +114,7 @@ final class BatchPlanner {
     /// with no such line the same message is a warning, so the difference is never silent.
     static func holdAlreadyBilled(_ evaluation: inout EncounterEvaluation, prior: PriorEncounterState) {
         guard prior.hasClaim, let encounter = evaluation.encounter else { return }
-        let correction = "encounter \(encounter.id) already billed on a claim; send a corrected claim (claims correct) — not yet supported"
+        let correction = "encounter \(encounter.id) already billed on a claim; to send this content, run claims correct \(encounter.id) --reason TEXT, then the batch again"
         let missing = prior.billed.keys.sorted().filter { line in
             line > encounter.services.count || encounter.services[line - 1].code != prior.billed[line]!.code
         }

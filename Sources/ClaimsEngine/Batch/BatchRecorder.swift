@@ -18,6 +18,8 @@ final class BatchRecorder {
     private var superbills: [PreparedRun.SuperbillRecord] = []
     private var uses: [PreparedRun.UseRecord] = []
     private var encountersToSave: [(id: String, dateOfService: LocalDate, payer: String, json: String)] = []
+    /// Voids and secondary claims added when the input is done (docs/corrections.md).
+    var followUps: FollowUpClaims?
 
     init(folder: RunFolder, payers: PayerDocuments, planner: BatchPlanner, queue: BackgroundQueue, store: any BatchStore) {
         self.folder = folder; self.payers = payers; self.planner = planner; self.queue = queue; self.store = store
@@ -37,7 +39,11 @@ final class BatchRecorder {
             if let json = item.source { encountersToSave.append((encounter.id, encounter.dateOfService, item.payer.slug, json)) }
             report.addLines(of: evaluation, payer: item.payer.slug, prior: item.prior)
             if item.bills, let claim = documents.claim, let fhirClaim = documents.fhirClaim {
-                try payers.add(claim, fhirClaim: fhirClaim, for: evaluation, payer: item.payer)
+                try payers.add(claim, fhirClaim: fhirClaim, for: evaluation, payer: item.payer, submission: item.submission?.stored ?? .original)
+                if let submission = item.submission {
+                    followUps?.plan.markSent(encounter.id)
+                    report.addCorrection(.init(encounter: encounter.id, payer: item.payer.slug, submission: submission.stored))
+                }
                 for use in evaluation.authorizationUses where !item.prior.authorizationsUsed.contains(use.authorizationId) {
                     uses.append(.init(authorizationId: use.authorizationId, encounterId: encounter.id, dateOfService: encounter.dateOfService.iso))
                 }
@@ -60,6 +66,7 @@ final class BatchRecorder {
     func finish(runNumber: Int, report: inout BatchReport) throws -> PreparedRun {
         try store.saveEncounters(encountersToSave)
         encountersToSave = []
+        try followUps?.add(to: payers, report: &report)
         let closed = try payers.close()
         moves += closed.moves
         report.payers += closed.totals

@@ -63,6 +63,8 @@ public struct BatchReport: Codable, Sendable {
     public var alreadyBilled: [AlreadyDone] = []
     public var warnings: [EncounterWarning] = []
     public var files: [String] = []
+    /// Replacements, voids and secondary claims sent in this run (docs/corrections.md); absent when none.
+    public var corrections: [CorrectionEntry]?
 
     public init(asOf: LocalDate, run: Int, input: String, createdAt: String) {
         self.asOf = asOf.iso; self.run = run; self.input = input; self.createdAt = createdAt

@@ -55,6 +55,8 @@ public final class BatchRunner {
     let store: any BatchStore
     /// Called on the caller's thread as the run moves on (once per block and per closing phase).
     public var progress: ((BatchProgress) -> Void)?
+    /// Stored eligibility answers (POLICY §5.5); nil = not consulted.
+    public var eligibility: EligibilityBook?
     /// Test hook: called with a stage name; a test process may kill itself there.
     public var checkpoint: (@Sendable (String) -> Void)?
     /// Wall-clock seconds spent in each phase of the last run (benchmark diagnostics, docs/batch.md).
@@ -131,8 +133,14 @@ public final class BatchRunner {
         let planner = try BatchPlanner(rules: rules, asOf: configuration.asOf, ledger: AuthorizationLedger(all: try store.allAuthorizations()),
                                        store: store, folder: folder, writesPDF: configuration.pdfWriter != nil)
         planner.checkpoint = checkpoint
+        planner.eligibility = eligibility
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
         let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
+        if let corrections = store as? any CorrectionStore {
+            let plan = try CorrectionPlan(store: corrections, rules: rules, asOf: configuration.asOf)
+            planner.corrections = plan
+            recorder.followUps = FollowUpClaims(plan: plan, drafter: drafter)
+        }
 
         // Staged documents are flushed to disk as the run goes, so the sync before the commit (which
         // alone guarantees durability) has little left to write.

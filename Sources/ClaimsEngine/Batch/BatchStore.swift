@@ -13,6 +13,8 @@ public protocol BatchStore: AnyObject, Sendable {
     func priorState(encounterId: String) throws -> PriorEncounterState
     /// Units recorded claims bill for a patient on a date of service (POLICY §5.2 units per day).
     func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)]
+    /// The same for many patients and dates in one read (a pair without recorded units may be absent).
+    func billedUnits(on keys: [DailyUnitsLedger.Key]) throws -> [DailyUnitsLedger.Key: [(encounterId: String, code: String, units: Decimal)]]
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
@@ -23,6 +25,8 @@ public protocol BatchStore: AnyObject, Sendable {
     func markCommitted(runNumber: Int) throws
     /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
+    /// The Good Faith Estimates on file (`claims estimate`), compared with self-pay bills.
+    func estimatesOnFile() throws -> [EstimateOnFile]
 }
 
 public struct PriorEncounterState: Sendable, Hashable {

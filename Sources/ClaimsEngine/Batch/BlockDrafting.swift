@@ -28,7 +28,8 @@ struct BlockDrafting: Sendable {
     }
 
     func draft(_ item: PlannedEncounter) -> DraftedEncounter {
-        let documents = drafter.draft(item.evaluation, payer: item.payer, superbill: item.superbill != nil)
+        let documents = drafter.draft(item.evaluation, payer: item.payer, superbill: item.superbill != nil,
+                                      submission: item.submission?.x12 ?? .original)
         var drafted = DraftedEncounter(documents: documents)
         if let target = item.superbill, let bill = documents.superbill {
             drafted.superbillFiles = Result {

@@ -91,14 +91,16 @@ public struct DocumentDrafter: Sendable {
 
     /// The documents of `evaluation`: a claim when it has `bill` lines, a superbill when it has
     /// `superbill` lines and `superbill` is true (false when one was issued in an earlier run).
-    public func draft(_ evaluation: EncounterEvaluation, payer: PayerRules, superbill wanted: Bool) -> EncounterDocuments {
+    /// `submission`: a replacement, void or secondary claim instead of an original (docs/corrections.md).
+    public func draft(_ evaluation: EncounterEvaluation, payer: PayerRules, superbill wanted: Bool,
+                      submission: Claim837PSubmission = .original) -> EncounterDocuments {
         var documents = EncounterDocuments()
         guard let encounter = evaluation.encounter else { return documents }
         documents.problems = profileProblems(of: encounter)
         guard documents.problems.isEmpty else { return documents }
         documents.warnings = profileWarnings(of: evaluation)
         if evaluation.lines.contains(where: { $0.decision == .bill }), let encoder = encoders[payer.slug] {
-            let (claim, problems) = encoder.prepare(evaluation)
+            let (claim, problems) = encoder.prepare(evaluation, submission: submission)
             documents.problems += problems.map(\.inputError)
             if problems.isEmpty {
                 documents.claim = claim

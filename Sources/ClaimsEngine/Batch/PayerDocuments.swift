@@ -1,5 +1,6 @@
 import ClaimsCore
 import ClaimsFHIR
+import ClaimsStore
 import ClaimsX12
 import Foundation
 
@@ -52,12 +53,13 @@ final class PayerDocuments {
 
     /// Adds one encounter's claim: its FHIR entry to this block's buffer, its 837P claim to the
     /// payer's chunk (handed to the queue once full).
-    func add(_ claim: Claim837PPreparedClaim, fhirClaim: [FHIRClaimWriter.Entry], for evaluation: EncounterEvaluation, payer: PayerRules) throws {
+    func add(_ claim: Claim837PPreparedClaim, fhirClaim: [FHIRClaimWriter.Entry], for evaluation: EncounterEvaluation, payer: PayerRules,
+             submission: ClaimSubmission = .original) throws {
         let documents = try documents(for: payer)
         for entry in fhirClaim where documents.bundleEntries.insert(entry.fullUrl).inserted {
             documents.bundleBuffer.append(entry.xml)
         }
-        documents.chunk.append(.init(evaluation: evaluation, claim: claim))
+        documents.chunk.append(.init(evaluation: evaluation, claim: claim, submission: submission))
         if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }
     }
 
@@ -131,6 +133,7 @@ final class PayerInterchange: Sendable {
     struct PendingClaim: Sendable {
         var evaluation: EncounterEvaluation
         var claim: Claim837PPreparedClaim
+        var submission: ClaimSubmission = .original
     }
 
     /// What every interchange of the run shares: the store that hands out control numbers and the
@@ -191,9 +194,10 @@ final class PayerInterchange: Sendable {
             try body.append(opening + interchange.transactionSetsText)
             progress.formattedInterchange = interchange.interchangeControlNumber
             progress.transactionSets += interchange.transactionSetControlNumbers.count
-            let byId = Dictionary(chunk.map { ($0.evaluation.encounterId, $0.evaluation) }, uniquingKeysWith: { first, _ in first })
+            let byId = Dictionary(chunk.map { ($0.evaluation.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
             for claim in interchange.claims {
-                guard let evaluation = byId[claim.encounterId], let encounter = evaluation.encounter else { continue }
+                guard let pending = byId[claim.encounterId], let encounter = pending.evaluation.encounter else { continue }
+                let evaluation = pending.evaluation
                 progress.amount += claim.totalCharge
                 progress.lines += claim.lines.count
                 progress.claims.append(.init(
@@ -207,6 +211,7 @@ final class PayerInterchange: Sendable {
                                                chargeCents: Money.cents(of: encounter.services[line - 1].charge),
                                                units: encounter.services[line - 1].units)
                     }))
+                progress.claims[progress.claims.count - 1].submission = pending.submission
             }
         }
     }

@@ -18,9 +18,22 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
     }
 
     public func allAuthorizations() throws -> [PriorAuthorization] { try store.allAuthorizations() }
+    public func estimatesOnFile() throws -> [EstimateOnFile] { try store.estimates() }
 
     public func billedUnits(patientId: String, dateOfService: LocalDate) throws -> [(encounterId: String, code: String, units: Decimal)] {
         try store.billedUnits(patientId: patientId, dateOfService: dateOfService)
+    }
+
+    public func billedUnits(on keys: [DailyUnitsLedger.Key]) throws -> [DailyUnitsLedger.Key: [(encounterId: String, code: String, units: Decimal)]] {
+        var found: [DailyUnitsLedger.Key: [(encounterId: String, code: String, units: Decimal)]] = [:]
+        // A few hundred pairs per query keeps the statement's parameters far below SQLite's limit.
+        for start in stride(from: 0, to: keys.count, by: 500) {
+            let part = keys[start..<min(start + 500, keys.count)].map { (patientId: $0.patientId, dateOfService: $0.date) }
+            for row in try store.billedUnits(patientsAndDates: part) {
+                found[.init(patientId: row.patientId, date: row.dateOfService), default: []].append((row.encounterId, row.code, row.units))
+            }
+        }
+        return found
     }
 
     public func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {

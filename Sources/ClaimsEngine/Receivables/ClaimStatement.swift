@@ -13,7 +13,8 @@ public struct ClaimStatement: Sendable {
     }
 
     public let history: ClaimHistory
-    /// CONTRACT §8: sent, accepted, rejected, paid, partially-paid, denied (corrected and void come with §9).
+    /// CONTRACT §8: sent, accepted, rejected, paid, partially-paid, denied, corrected (replaced by a later
+    /// claim), void (voided by a later claim, or the void claim itself).
     public let status: String
     public let billedCents: Int64
     /// Σ CLP04 over every posted payment (reversals are negative).
@@ -49,7 +50,8 @@ public struct ClaimStatement: Sendable {
             default: status = event.record.kind
             }
         }
-        self.status = status
+        // A void claim (frequency 8) is void whatever the payer answers to it.
+        self.status = history.claim.submission.frequency == "8" ? "void" : status
         paidCents = history.payments.reduce(0) { $0 + $1.record.paidCents }
         payerClaimNumber = history.payments.last { $0.record.payerClaimNumber != nil }?.record.payerClaimNumber
 

@@ -48,18 +48,17 @@ public struct ResponseImporter {
         let name = (path as NSString).lastPathComponent
         func refused(_ message: String) -> FileOutcome { FileOutcome(path: path, status: .refused, message: message) }
 
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return refused("no such file; check the path") }
-        guard attributes[.type] as? FileAttributeType == .typeRegular else { return refused("is not a regular file") }
-        if let size = attributes[.size] as? Int, size > Self.maximumFileBytes {
-            return refused("is \(size) bytes; at most \(Self.maximumFileBytes) are read (is it an X12 response?)")
+        let file: InboundFile
+        switch InboundFile.read(path, maximumBytes: Self.maximumFileBytes) {
+        case .success(let read): file = read
+        case .failure(let refusal): return refused(refusal.message)
         }
-        guard let data = FileManager.default.contents(atPath: path) else { return refused("cannot be read; check its permissions") }
-        let hash = SHA256.hex(Array(data))
+        let hash = file.hash
         if let earlier = try store.importedResponseFile(contentHash: hash) {
             return FileOutcome(path: path, status: .alreadyImported,
                                message: "already imported on \(earlier.importedAt.prefix(10)) (as \(earlier.name)); nothing changed")
         }
-        guard let text = String(data: data, encoding: .utf8) else { return refused("is not text (X12 is ASCII or UTF-8)") }
+        guard let text = file.text else { return refused("is not text (X12 is ASCII or UTF-8)") }
 
         let responses: [X12Response]
         do { responses = try X12Response.read(text) } catch { return refused("\(error); nothing was imported from it") }

@@ -9,13 +9,13 @@ extension ResponseMatcher {
         transaction.record.amountCents = remittance.totalPaid.cents
         transaction.record.date = remittance.paymentDate?.iso
         for claimPayment in remittance.claims {
-            let claim = claim(controlNumber: claimPayment.patientControlNumber)
+            let claim = claim(controlNumber: claimPayment.patientControlNumber, status: claimPayment.statusCode)
             var payment = ResponsePosting.Payment(
                 record: ClaimPaymentRecord(claimId: claim?.claimId, patientControlNumber: claimPayment.patientControlNumber,
                                            statusCode: claimPayment.statusCode, chargeCents: claimPayment.charge.cents,
                                            paidCents: claimPayment.paid.cents, patientResponsibilityCents: claimPayment.patientResponsibility?.cents,
                                            payerClaimNumber: claimPayment.payerClaimNumber, frequency: claimPayment.frequency,
-                                           segment: claimPayment.segmentNumber),
+                                           segment: claimPayment.segmentNumber, crossoverCarrier: claimPayment.crossoverCarrier),
                 adjustments: claimPayment.adjustments.map(Self.record), remarks: claimPayment.remarks.map { PaymentRemarkRecord(code: $0) },
                 lines: [])
             var unmatchedLines: [String] = []

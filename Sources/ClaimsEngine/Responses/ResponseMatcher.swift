@@ -9,20 +9,26 @@ struct ResponseMatcher {
     /// Claims by the GS06 + ST02 of the transaction set that carried them (999 matching).
     private let byTransaction: [String: [SentClaim]]
     private let groups: Set<String>
-    /// The latest claim of each CLM01 (upper-cased encounter id; 277CA and 835 matching).
+    /// The latest claim of each CLM01 (upper-cased encounter id; 277CA and 835 matching) …
     private let byControlNumber: [String: SentClaim]
+    /// … and the latest to each of the encounter's payers (primary, secondary), for an 835 that says
+    /// which one it adjudicated as (CLP02).
+    private let byControlNumberAndCoverage: [String: SentClaim]
 
     init(claims: [SentClaim], codes: ResponseCodeLists) {
         self.codes = codes
         var byTransaction: [String: [SentClaim]] = [:]
         var byControlNumber: [String: SentClaim] = [:]
+        var byControlNumberAndCoverage: [String: SentClaim] = [:]
         for claim in claims {
+            byControlNumberAndCoverage[claim.encounterId.uppercased() + "/" + claim.submission.coverage.rawValue] = claim
             byTransaction[Self.key(claim.groupControlNumber, claim.transactionSetControlNumber), default: []].append(claim)
             byControlNumber[claim.encounterId.uppercased()] = claim  // ordered by id: the latest wins
         }
         self.byTransaction = byTransaction
         self.groups = Set(claims.map { Self.normalized($0.groupControlNumber) })
         self.byControlNumber = byControlNumber
+        self.byControlNumberAndCoverage = byControlNumberAndCoverage
     }
 
     /// GS06 and ST02 compared as numbers when they are numbers (`000000001` = `1`).
@@ -34,6 +40,14 @@ struct ResponseMatcher {
     static func key(_ group: String, _ transaction: String) -> String { normalized(group) + "/" + normalized(transaction) }
 
     func claim(controlNumber: String) -> SentClaim? { byControlNumber[controlNumber.uppercased()] }
+
+    /// The claim an 835 claim answers: CLP02 1/19 (processed as primary) picks the latest claim to the
+    /// primary payer, 2/20 (as secondary) the latest to the secondary; any other status the latest claim.
+    func claim(controlNumber: String, status: String) -> SentClaim? {
+        let coverage: ClaimSubmission.Coverage? = ["1", "19"].contains(status) ? .primary : ["2", "20"].contains(status) ? .secondary : nil
+        guard let coverage else { return claim(controlNumber: controlNumber) }
+        return byControlNumberAndCoverage[controlNumber.uppercased() + "/" + coverage.rawValue] ?? claim(controlNumber: controlNumber)
+    }
 
     // MARK: 999
 

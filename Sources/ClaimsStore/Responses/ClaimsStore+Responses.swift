@@ -11,6 +11,8 @@ public struct SentClaim: Sendable, Hashable {
     public var interchangeControlNumber: String, groupControlNumber: String, transactionSetControlNumber: String
     public var totalCents: Int64
     public var lines: [StoredClaim.BilledLine]
+    /// Original, replacement, void, or a claim to the secondary payer (migration v9).
+    public var submission = ClaimSubmission()
 }
 
 /// Everything one response file adds, written in one transaction (`recordResponses`).
@@ -83,14 +85,19 @@ extension ClaimsStore {
         var claims: [SentClaim] = []
         var index: [Int64: Int] = [:]
         for row in try Row.fetchAll(db, sql: """
-            SELECT id, encounter_id, patient_id, payer, date_of_service, x12_file, isa13, gs06, st02, total_cents
+            SELECT id, encounter_id, patient_id, payer, date_of_service, x12_file, isa13, gs06, st02, total_cents,
+                   frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number
             FROM claim WHERE \(condition) ORDER BY id
             """, arguments: arguments) {
             index[row["id"]] = claims.count
             claims.append(SentClaim(claimId: row["id"], encounterId: row["encounter_id"], patientId: row["patient_id"], payer: row["payer"],
                                     dateOfService: row["date_of_service"], x12File: row["x12_file"], interchangeControlNumber: row["isa13"],
                                     groupControlNumber: row["gs06"], transactionSetControlNumber: row["st02"],
-                                    totalCents: row["total_cents"], lines: []))
+                                    totalCents: row["total_cents"], lines: [],
+                                    submission: ClaimSubmission(frequency: row["frequency"],
+                                                                coverage: ClaimSubmission.Coverage(rawValue: row["coverage"]) ?? .primary,
+                                                                replacesClaimId: row["replaces_claim_id"], followsClaimId: row["follows_claim_id"],
+                                                                payerClaimNumber: row["payer_claim_number"])))
         }
         let lineCondition = condition == "1 = 1" ? "1 = 1" : "claim_id IN (SELECT id FROM claim WHERE \(condition))"
         for row in try Row.fetchAll(db, sql: "SELECT claim_id, line, code, charge_cents FROM billed_line WHERE \(lineCondition) ORDER BY line",

@@ -79,9 +79,12 @@ public struct ClaimPaymentRecord: ResponseRecord {
     public var payerClaimNumber: String?
     public var frequency: String?
     public var segment: Int
+    /// NM1*TT: the payer the claim was crossed over to (migration v9).
+    public var crossoverCarrier: String?
     public init(id: Int64? = nil, transactionId: Int64 = 0, claimId: Int64?, patientControlNumber: String, statusCode: String,
                 chargeCents: Int64, paidCents: Int64, patientResponsibilityCents: Int64?, payerClaimNumber: String?, frequency: String?,
-                segment: Int) {
+                segment: Int, crossoverCarrier: String? = nil) {
+        self.crossoverCarrier = crossoverCarrier
         self.id = id; self.transactionId = transactionId; self.claimId = claimId; self.patientControlNumber = patientControlNumber
         self.statusCode = statusCode; self.chargeCents = chargeCents; self.paidCents = paidCents
         self.patientResponsibilityCents = patientResponsibilityCents; self.payerClaimNumber = payerClaimNumber

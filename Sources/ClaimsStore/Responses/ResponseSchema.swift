@@ -119,14 +119,19 @@ enum ResponseSchema {
                     message TEXT NOT NULL
                 );
                 """)
-            for table in tables {
-                try db.execute(sql: """
-                    CREATE TRIGGER \(table)_is_append_only_update BEFORE UPDATE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
-                    CREATE TRIGGER \(table)_is_append_only_delete BEFORE DELETE ON \(table)
-                        BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
-                    """)
-            }
+            try appendOnly(tables, db)
+        }
+    }
+
+    /// Triggers that refuse every UPDATE and DELETE of these tables (shared by later migrations).
+    static func appendOnly(_ tables: [String], _ db: Database) throws {
+        for table in tables {
+            try db.execute(sql: """
+                CREATE TRIGGER \(table)_is_append_only_update BEFORE UPDATE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+                CREATE TRIGGER \(table)_is_append_only_delete BEFORE DELETE ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) rows are append-only'); END;
+                """)
         }
     }
 }

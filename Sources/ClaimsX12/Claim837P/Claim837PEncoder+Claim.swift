@@ -29,7 +29,8 @@ struct SubscriberKey: Hashable {
 extension Claim837PEncoder {
 
     /// Builds the claim of `evaluation`'s `bill` lines; nil draft when it has none.
-    func draft(for evaluation: EncounterEvaluation, header: HeaderParts) -> (draft: ClaimDraft?, problems: [Claim837PError]) {
+    func draft(for evaluation: EncounterEvaluation, header: HeaderParts,
+               submission: Claim837PSubmission = .original) -> (draft: ClaimDraft?, problems: [Claim837PError]) {
         let billed = evaluation.serviceLines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else { return (nil, []) }
         var check = FieldChecker(encounterId: encounter.id, delimiters: writerConfiguration.delimiters)
@@ -48,20 +49,11 @@ extension Claim837PEncoder {
         // 2000B: SBR + 2010BA subscriber + 2010BB payer. The subscriber is the patient when the
         // relationship is self, else the policy holder named in coverage.subscriber.
         let isSelf = coverage.relationship == .self
-        var subscriber = encounter.patient.person
-        var subscriberField = "patient"
-        if !isSelf {
-            if let holder = coverage.subscriber {
-                subscriber = holder
-                subscriberField = "coverage.subscriber"
-            } else {
-                check.fail("coverage.subscriber", "is required when coverage.relationship is '\(coverage.relationship.rawValue)'")
-            }
-        }
+        let (subscriber, subscriberField) = policyHolder(coverage, patient: encounter.patient, check: &check)
         let group = check.text(coverage.groupNumber, "coverage.groupNumber", "SBR03", length: 1...50, required: false)
         let memberId = check.text(coverage.memberId, "coverage.memberId", "NM109 of 2010BA", length: 2...80)
         var subscriberSegments = [
-            X12Segment("SBR", "P", isSelf ? "18" : "", X12Element(group), "", "", "", "", "", X12Element(header.claimFilingIndicator)),
+            X12Segment("SBR", submission.primary == nil ? "P" : "S", isSelf ? "18" : "", X12Element(group), "", "", "", "", "", X12Element(header.claimFilingIndicator)),
             personName("IL", subscriber, field: subscriberField, id: memberId, check: &check),
         ]
         subscriberSegments += personDetails(subscriber, field: subscriberField, check: &check)
@@ -76,7 +68,8 @@ extension Claim837PEncoder {
                 + personDetails(patient, field: "patient", check: &check)
         }
 
-        let claimSegments = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber, check: &check)
+        let claimSegments = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber,
+                                      submission: submission, check: &check)
         let controlNumber = claimSegments.first?.value(1) ?? encounter.id
         let summary = Claim837PClaim(
             encounterId: encounter.id, patientControlNumber: controlNumber,
@@ -99,6 +92,17 @@ extension Claim837PEncoder {
         return X12Segment("NM1", X12Element(entity), "1", X12Element(last), X12Element(first), X12Element(middle), "", "", "MI", X12Element(id))
     }
 
+    /// The subscriber and the input field it comes from: the patient when the relationship is self, else
+    /// the policy holder named in `coverage.subscriber` (required then). Shared with the 270.
+    func policyHolder(_ coverage: Coverage, patient: Patient, check: inout FieldChecker) -> (person: Person, field: String) {
+        guard coverage.relationship != .self else { return (patient.person, "patient") }
+        guard let holder = coverage.subscriber else {
+            check.fail("coverage.subscriber", "is required when coverage.relationship is '\(coverage.relationship.rawValue)'")
+            return (patient.person, "patient")
+        }
+        return (holder, "coverage.subscriber")
+    }
+
     /// N3, N4, DMG of a person.
     func personDetails(_ person: Person, field: String, check: inout FieldChecker) -> [X12Segment] {
         addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
@@ -107,7 +111,7 @@ extension Claim837PEncoder {
 
     /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line.
     func claimLoop(encounter: Encounter, billed: [(index: Int, line: ServiceLine)], authNumber: String?,
-                   check: inout FieldChecker) -> [X12Segment] {
+                   submission: Claim837PSubmission = .original, check: inout FieldChecker) -> [X12Segment] {
         let controlNumber = check.text(encounter.id, "id", "CLM01", length: 1...38)
         let placeOfService = check.digits(encounter.placeOfService, "placeOfService", "CLM05-1", counts: [2],
                                           what: "a 2-digit CMS place-of-service code (11 office, 02/10 telehealth)")
@@ -115,10 +119,18 @@ extension Claim837PEncoder {
         for (index, line) in billed { total += line.charge; _ = check.amount(line.charge, "services[\(index - 1)].charge", "SV102") }
 
         var segments = [X12Segment("CLM", X12Element(controlNumber), X12Element(Money.x12(total)), "", "",
-                                   X12Element(components: [placeOfService, "B", "1"]), "Y", "A", "Y", "Y")]
+                                   X12Element(components: [placeOfService, "B", submission.frequency]), "Y", "A", "Y", "Y")]
+        if !["1", "7", "8"].contains(submission.frequency) {
+            check.fail("frequency", "'\(submission.frequency)' is not a claim frequency the batch sends (1 original, 7 replacement, 8 void)")
+        }
         if let authNumber {
             let auth = check.text(authNumber, "priorAuthorization", "REF02 of REF*G1", length: 1...50)
             segments.append(X12Segment("REF", "G1", X12Element(auth)))
+        }
+        if submission.frequency != "1" {
+            // A replacement or void names the payer's claim number of the claim it replaces.
+            let number = check.text(submission.payerClaimNumber, "payerClaimNumber", "REF02 of REF*F8", length: 1...50)
+            segments.append(X12Segment("REF", "F8", X12Element(number)))
         }
 
         let diagnoses = diagnosisTable(encounter: encounter, billed: billed, check: &check)
@@ -150,9 +162,16 @@ extension Claim837PEncoder {
                                         zipWhat: "a 9-digit ZIP+4 (2310C must carry ZIP+4)", check: &check)
         }
 
+        if let primary = submission.primary {
+            segments += otherPayerLoops(primary, patient: encounter.patient.person,
+                                        hasLineAdjudication: billed.contains { primary.lines[$0.index] != nil }, check: &check)
+        }
         for (offset, (index, line)) in billed.enumerated() {
             segments += serviceLoop(number: offset + 1, index: index, line: line, encounter: encounter,
                                     controlNumber: controlNumber, pointers: diagnoses.pointers[index] ?? [], check: &check)
+            if let primary = submission.primary, let adjudicated = primary.lines[index], let service = segments.last(where: { $0.id == "SV1" }) {
+                segments += lineAdjudication(adjudicated, primary: primary, procedure: service[1] ?? "", units: service.value(4))
+            }
         }
         return segments
     }

@@ -55,8 +55,10 @@ public struct Claim837PEncoder: Sendable {
 
     /// Checks and drafts one encounter's claim (pure; safe to call from several threads), so a
     /// batch can draft claims in parallel and encode them later without drafting twice.
-    public func prepare(_ evaluation: EncounterEvaluation) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
-        let (draft, problems) = draft(for: evaluation, header: headerParts().parts)
+    /// `submission`: a replacement, a void or a claim to the secondary payer (docs/corrections.md).
+    public func prepare(_ evaluation: EncounterEvaluation,
+                        submission: Claim837PSubmission = .original) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
+        let (draft, problems) = draft(for: evaluation, header: headerParts().parts, submission: submission)
         return (problems.isEmpty ? draft.map(Claim837PPreparedClaim.init) : nil, problems)
     }
 
@@ -152,11 +154,12 @@ public struct Claim837PEncoder: Sendable {
                                     groupControlNumber: String(envelope.groupControlNumber))
     }
 
-    /// ISA and GS.
-    func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext) -> [X12Segment] {
+    /// ISA and GS (GS01 `HC` and GS08 the 837P's guide unless another transaction, such as a 270, asks).
+    func interchangeHeader(_ header: HeaderParts, envelope: EnvelopeContext, functionalId: String = "HC",
+                           implementationGuide: String = Self.implementationGuide) -> [X12Segment] {
         envelope.interchangeHeader(sender: (header.senderQualifier, header.senderId), receiver: (header.receiverQualifier, header.receiverId),
                                    application: (header.applicationSender, header.applicationReceiver), usage: header.usage,
-                                   functionalId: "HC", guide: Self.implementationGuide, delimiters: writerConfiguration.delimiters)
+                                   functionalId: functionalId, guide: implementationGuide, delimiters: writerConfiguration.delimiters)
     }
 
     /// ST … SE for up to `maxClaimsPerTransactionSet` claims, HLs numbered from 1, as segments and as

@@ -45,7 +45,13 @@ public struct Remittance835: Sendable, Hashable {
         /// Position of the CLP segment in the file.
         public var segmentNumber: Int
 
+        /// 2100 NM1*TT NM103: the payer the claim was crossed over to (Medicare to Medicaid, a supplement).
+        public var crossoverCarrier: String?
+
         public var isReversal: Bool { statusCode == "22" }
+        /// CLP02 19/20 (processed as primary/secondary, forwarded to additional payers) or an NM1*TT:
+        /// the payer sent the claim on to the next payer itself, so no secondary claim is sent.
+        public var wasCrossedOver: Bool { statusCode == "19" || statusCode == "20" || crossoverCarrier != nil }
         public var isDenied: Bool { statusCode == "4" }
     }
 
@@ -151,6 +157,10 @@ extension Remittance835 {
                     charge: try located.amount(2, "line item charge amount"), paid: try located.amount(3, "line item provider payment amount"),
                     units: located.optional(5), serviceDate: nil, controlNumber: nil, adjustments: [], remarks: [],
                     segmentNumber: located.number))
+            case "NM1":
+                if segment.value(1) == "TT", !claims.isEmpty, claims[claims.count - 1].lines.isEmpty {
+                    claims[claims.count - 1].crossoverCarrier = located.optional(3) ?? located.optional(9) ?? "crossover carrier"
+                }
             case "REF":
                 if segment.value(1) == "6R", !claims.isEmpty, !claims[claims.count - 1].lines.isEmpty {
                     claims[claims.count - 1].lines[claims[claims.count - 1].lines.count - 1].controlNumber = try located.required(2, "line item control number")
