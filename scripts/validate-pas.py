@@ -24,6 +24,10 @@ def main():
     failed = 0
     for path in sys.argv[2:]:
         document = json.load(open(path))
+        if not isinstance(document, dict) or "resourceType" not in document:
+            print(f"{path}: not a FHIR resource (no resourceType)")
+            failed += 1
+            continue
         problems = [f"{'/'.join(map(str, error.absolute_path))}: {error.message[:300]}" for error in validator.iter_errors(document)]
         if document.get("resourceType") == "Bundle":
             full_urls = [entry.get("fullUrl") for entry in document.get("entry", [])]

@@ -45,6 +45,6 @@ else
 fi
 # Da Vinci PAS JSON (the sample and fixture responses) against the official FHIR R4 JSON schema
 # (python jsonschema; skipped with a message without ../shared). Requests are checked by PreauthRequestCLITests.
-pas=(Samples/prior-auth/*.json Tests/Fixtures/prior-auth/*.json)
+pas=(Samples/prior-auth/pas-*.json Tests/Fixtures/prior-auth/pas-*.json)
 echo "validate-samples: ${#pas[@]} PAS JSON files through the official R4 JSON schema"
 bash scripts/validate-pas.sh "${pas[@]}"
