@@ -303,9 +303,16 @@ extension ClaimsStore {
         guard !records.isEmpty else { return }
         try write { tx in
             let timestamp = tx.timestamp
+            // What `StoredEncounter.upsert` does, bound to one cached statement (RowInserter): GRDB's
+            // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
+            // (callgrind, 1,000 encounters) for this write alone.
+            let upsert = try RowInserter(tx.db, sql: """
+                INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
+                                               record = excluded.record, updated_at = excluded.updated_at
+                """)
             for record in records {
-                try StoredEncounter(id: record.id, dateOfService: record.dateOfService.iso, payer: record.payer, json: record.json,
-                                    updatedAt: timestamp).upsert(tx.db)
+                try upsert.insert(.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp))
             }
         }
     }
