@@ -19,6 +19,7 @@ public struct FHIRClaimWriter: Sendable {
     public var created: LocalDate
     /// The payer files: the insurer of a second coverage is named from them.
     public var payers: [PayerSlug: PayerRules]
+    private let organizations = EntryCache()
 
     public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
         self.clinic = clinic; self.created = created; self.payers = payers
@@ -65,9 +66,27 @@ public struct FHIRClaimWriter: Sendable {
         let (claim, parties) = try claimResources(for: evaluation, payer: payer)
         var entries: [Entry] = []
         for resource in parties.resources + [claim] {
-            entries.append(Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try Self.document(resource, subject: subject))))
+            // With the payer files given, an Organization's bytes follow from its fullUrl alone.
+            let runConstant = !payers.isEmpty && resource.type.description == "Organization"
+            if runConstant, let known = organizations.entry(resource.fullUrl) {
+                entries.append(known)
+                continue
+            }
+            let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try Self.document(resource, subject: subject)))
+            if runConstant { organizations.keep(entry) }
+            entries.append(entry)
         }
         return entries
+    }
+
+    /// The Organizations (billing provider, insurers) come from the clinic profile and the payer files
+    /// alone, the same bytes for every claim of a run: each is encoded and validated once, not once per
+    /// claim (the drafting pool calls `claimEntries` from several threads).
+    final class EntryCache: @unchecked Sendable {
+        private let lock = NSLock()
+        private var entries: [String: Entry] = [:]
+        func entry(_ fullUrl: String) -> Entry? { lock.withLock { entries[fullUrl] } }
+        func keep(_ entry: Entry) { lock.withLock { entries[entry.fullUrl] = entry } }
     }
 
     /// A `Bundle` of type `collection` holding a `Claim` per evaluation (all for `payer`) and every
