@@ -21,11 +21,18 @@ public struct AuthorizationResponseImporter {
 
     public init(store: ClaimsStore) { self.store = store }
 
+    /// A 278 response or a PAS response Bundle is a few kilobytes; a larger file is refused unread.
+    public static let maximumFileBytes = 16 << 20
+
     /// One line per decision found (or per file that could not be read).
     public func importFile(_ path: String, by user: String) -> [Line] {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            return [Line(file: path, trace: nil, kind: .error, message: "cannot read the file; check the path and permissions")]
+        func refused(_ message: String) -> [Line] { [Line(file: path, trace: nil, kind: .error, message: message)] }
+        let file: InboundFile
+        switch InboundFile.read(path, maximumBytes: Self.maximumFileBytes) {
+        case .success(let read): file = read
+        case .failure(let refusal): return refused(refusal.message)
         }
+        guard let text = file.text else { return refused("is not text (a 278 is ASCII or UTF-8, a PAS Bundle UTF-8 JSON)") }
         let decisions: [AuthorizationDecision]
         do {
             decisions = try Self.decisions(in: text)

@@ -2,7 +2,8 @@ import ClaimsCore
 import Foundation
 
 /// A file a payer sent (999, 277CA, 835, 271), read for import: its bytes and their SHA-256 (a file is
-/// imported once, by content), or why it cannot be read. Shared by `responses import` and `eligibility import`.
+/// imported once, by content), or why it cannot be read. Shared by `responses import`, `eligibility import`
+/// and `preauth import`.
 struct InboundFile {
     var data: Data
     /// SHA-256 of the bytes, hex.
@@ -13,7 +14,7 @@ struct InboundFile {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return .failure("no such file; check the path") }
         guard attributes[.type] as? FileAttributeType == .typeRegular else { return .failure("is not a regular file") }
         if let size = attributes[.size] as? Int, size > maximumBytes {
-            return .failure(InboundFileRefusal("is \(size) bytes; at most \(maximumBytes) are read (is it an X12 response?)"))
+            return .failure(InboundFileRefusal("is \(size) bytes; at most \(maximumBytes) are read (is it a payer's response?)"))
         }
         guard let data = FileManager.default.contents(atPath: path) else { return .failure("cannot be read; check its permissions") }
         return .success(InboundFile(data: data, hash: SHA256.hex(Array(data))))
