@@ -1,5 +1,7 @@
-/// SHA-256 (FIPS 180-4), for content hashes of rule files in the audit trail.
+/// SHA-256 (FIPS 180-4), for content hashes of rule files in the audit trail and deterministic FHIR ids.
 /// Written here because Foundation on Linux has no digest API and the core takes no dependency.
+/// The batch hashes several short keys per claim (`FHIRResourceId`), so the compression loop works
+/// on raw buffers without per-block arrays.
 public enum SHA256 {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -11,46 +13,85 @@ public enum SHA256 {
         0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
+    private static let initial: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
 
     public static func digest(_ message: [UInt8]) -> [UInt8] {
-        var h: [UInt32] = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]
-        var data = message
-        let bitLength = UInt64(message.count) * 8
-        data.append(0x80)
-        while data.count % 64 != 56 { data.append(0) }
-        for shift in stride(from: 56, through: 0, by: -8) { data.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
+        message.withUnsafeBufferPointer { digest($0) }
+    }
+
+    /// The digest of `message`'s bytes (32 bytes).
+    public static func digest(_ message: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        var h = initial
+        let fullBlocks = message.count / 64
+        // The padded tail: the last partial block, 0x80, zeros, the bit length (one or two blocks).
+        let tailCount = message.count - fullBlocks * 64
+        var tail = [UInt8](repeating: 0, count: tailCount < 56 ? 64 : 128)
+        for index in 0..<tailCount { tail[index] = message[fullBlocks * 64 + index] }
+        tail[tailCount] = 0x80
+        let bitLength = UInt64(message.count) &* 8
+        for byte in 0..<8 { tail[tail.count - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * byte)) }
         var w = [UInt32](repeating: 0, count: 64)
-        for chunk in stride(from: 0, to: data.count, by: 64) {
-            for i in 0..<16 {
-                w[i] = UInt32(data[chunk + 4 * i]) << 24 | UInt32(data[chunk + 4 * i + 1]) << 16
-                    | UInt32(data[chunk + 4 * i + 2]) << 8 | UInt32(data[chunk + 4 * i + 3])
+        h.withUnsafeMutableBufferPointer { state in
+            w.withUnsafeMutableBufferPointer { schedule in
+                k.withUnsafeBufferPointer { constants in
+                    for block in 0..<fullBlocks {
+                        compress(UnsafeBufferPointer(rebasing: message[(block * 64)..<(block * 64 + 64)]), state, schedule, constants)
+                    }
+                    tail.withUnsafeBufferPointer { padded in
+                        for start in stride(from: 0, to: padded.count, by: 64) {
+                            compress(UnsafeBufferPointer(rebasing: padded[start..<(start + 64)]), state, schedule, constants)
+                        }
+                    }
+                }
             }
-            for i in 16..<64 {
-                let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-                let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-                w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-            }
-            var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
-            for i in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let choice = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ choice &+ k[i] &+ w[i]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let majority = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ majority
-                (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-            }
-            h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
-            h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
         }
-        return h.flatMap { value in (0..<4).map { UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * $0)) } }
+        var out = [UInt8](repeating: 0, count: 32)
+        for (index, value) in h.enumerated() {
+            for byte in 0..<4 { out[4 * index + byte] = UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * byte)) }
+        }
+        return out
+    }
+
+    private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: UnsafeMutableBufferPointer<UInt32>,
+                                 _ w: UnsafeMutableBufferPointer<UInt32>, _ k: UnsafeBufferPointer<UInt32>) {
+        for i in 0..<16 {
+            w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
+        }
+        for i in 16..<64 {
+            let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
+            let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
+            w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
+        }
+        var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+        for i in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let choice = (e & f) ^ (~e & g)
+            let t1 = hh &+ s1 &+ choice &+ k[i] &+ w[i]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let majority = (a & b) ^ (a & c) ^ (b & c)
+            let t2 = s0 &+ majority
+            (hh, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
+        }
+        h[0] = h[0] &+ a; h[1] = h[1] &+ b; h[2] = h[2] &+ c; h[3] = h[3] &+ d
+        h[4] = h[4] &+ e; h[5] = h[5] &+ f; h[6] = h[6] &+ g; h[7] = h[7] &+ hh
     }
 
     public static func hex(_ message: [UInt8]) -> String {
-        digest(message).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
+        hexDigits(digest(message))
+    }
+
+    /// Lower-case hexadecimal, two digits a byte.
+    public static func hexDigits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+        let digits: StaticString = "0123456789abcdef"
+        var text = [UInt8]()
+        text.reserveCapacity(bytes.count * 2)
+        digits.withUTF8Buffer { table in
+            for byte in bytes {
+                text.append(table[Int(byte >> 4)])
+                text.append(table[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     private static func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }

@@ -10,8 +10,9 @@ import Foundation
 /// let bundle: Data = try writer.bundleXML(for: evaluations, payer: payerRules,
 ///                                         bundleId: "bcbs-il-2026-11-20", timestamp: "2026-11-20T09:30:00Z")
 /// ```
-/// Every resource is validated against the project's own XSD (`FHIRSubsetSchema`) as it is written;
-/// a violation throws a `FHIRWriteError` whose `isBug` is true, so no invalid file is written.
+/// Every resource structure is validated against the project's own XSD (`FHIRSubsetSchema`) the first
+/// time the writer produces it (`document`); a violation throws a `FHIRWriteError` whose `isBug` is
+/// true, so no invalid file is written.
 /// The output depends only on the inputs (no clock): `created` and the Bundle timestamp are injected.
 public struct FHIRClaimWriter: Sendable {
     public var clinic: ClinicProfile
@@ -20,6 +21,7 @@ public struct FHIRClaimWriter: Sendable {
     /// The payer files: the insurer of a second coverage is named from them.
     public var payers: [PayerSlug: PayerRules]
     private let organizations = EntryCache()
+    private let validatedShapes = ValidatedShapes()
 
     public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
         self.clinic = clinic; self.created = created; self.payers = payers
@@ -56,7 +58,7 @@ public struct FHIRClaimWriter: Sendable {
     public func claimXML(for evaluation: EncounterEvaluation, payer: PayerRules,
                          claimId: String? = nil) throws(FHIRWriteError) -> Data {
         let (claim, _) = try claimResources(for: evaluation, payer: payer, claimId: claimId)
-        return try Self.document(claim, subject: "encounter \(evaluation.encounterId)")
+        return try document(claim, subject: "encounter \(evaluation.encounterId)")
     }
 
     /// The Bundle entries of one claim: the resources it references, then the Claim, each checked
@@ -72,7 +74,7 @@ public struct FHIRClaimWriter: Sendable {
                 entries.append(known)
                 continue
             }
-            let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try Self.document(resource, subject: subject)))
+            let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try document(resource, subject: subject)))
             if runConstant { organizations.keep(entry) }
             entries.append(entry)
         }
@@ -175,10 +177,14 @@ public struct FHIRClaimWriter: Sendable {
         return data
     }
 
-    /// One resource as an XML document, validated against the project's schema as it is written.
-    static func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
-        let schema = try schema(for: subject)
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
+    /// One resource as an XML document, checked against the project's schema: libxml2 parses and
+    /// validates every document whose element structure (`XMLText.shape`) this writer has not seen
+    /// valid yet — values and structure. A document of a structure already found valid differs only in
+    /// values, which come from decoded, validated input through the same typed builders; validating it
+    /// again cost a third of a batch's time (issue 18), so it is not repeated. The tests validate
+    /// every document they write with the official R4 schema.
+    func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace)
         FHIRXMLEncoder.write(resource, to: &text)
         let rootName = resource.type.description
         if let (path, bad) = text.forbidden {
@@ -186,14 +192,28 @@ public struct FHIRClaimWriter: Sendable {
             throw FHIRWriteError(code: .invalidText, subject: subject,
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        // The document was validated as it was written (no parsing, no tree); only a failure, or a
-        // validator libxml2 could not set up, pays for parsing the text to get line numbers.
-        let valid = text.validation?.finish() ?? false
         let data = Data(text.bytes)
-        let problems = valid ? [] : schema.validate(data, documentName: "\(rootName).xml")
-        guard problems.isEmpty else { throw bug(rootName, subject: subject, problems) }
+        if !validatedShapes.contains(text.shape) {
+            let problems = try Self.schema(for: subject).validate(data, documentName: "\(rootName).xml")
+            guard problems.isEmpty else { throw Self.bug(rootName, subject: subject, problems) }
+            validatedShapes.insert(text.shape)
+        }
         return data
     }
+
+    /// The element structures this writer found valid (shared by the drafting threads; a few dozen
+    /// in a run, bounded all the same).
+    final class ValidatedShapes: @unchecked Sendable {
+        static let limit = 4096
+        private let lock = NSLock()
+        private var shapes: Set<[UInt]> = []
+        func contains(_ shape: [UInt]) -> Bool { lock.withLock { shapes.contains(shape) } }
+        func insert(_ shape: [UInt]) { lock.withLock { if shapes.count < Self.limit { shapes.insert(shape) } } }
+        var count: Int { lock.withLock { shapes.count } }
+    }
+
+    /// How many element structures this writer has found valid (for tests).
+    var validatedShapeCount: Int { validatedShapes.count }
 
     private static func bug(_ rootName: String, subject: String, _ problems: [XMLDiagnostic]) -> FHIRWriteError {
         FHIRWriteError(code: .schemaViolation, subject: subject,

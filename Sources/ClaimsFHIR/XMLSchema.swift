@@ -55,20 +55,6 @@ public final class XMLSchema: @unchecked Sendable {
         self.name = name
     }
 
-    /// Validation contexts kept for reuse (one per thread at most in use at a time); see `streamValidation`.
-    private let idleContexts = ValidationContextPool()
-
-    deinit {
-        idleContexts.drain { xmlSchemaFreeValidCtxt($0) }
-        xmlSchemaFree(schema)
-    }
-
-    private static func newQuietContext(_ schema: xmlSchemaPtr) -> xmlSchemaValidCtxtPtr? {
-        guard let validation = xmlSchemaNewValidCtxt(schema) else { return nil }
-        xmlSchemaSetValidStructuredErrors(validation, LibXML2.ignoreDiagnostic, nil)
-        return validation
-    }
-
     /// Parses `document` (no network access, no entity expansion) and validates it.
     /// Returns every problem found; an empty array means the document is well-formed and valid.
     public func validate(_ document: Data, documentName: String = "document.xml") -> [XMLDiagnostic] {
@@ -84,17 +70,6 @@ public final class XMLSchema: @unchecked Sendable {
         }
         defer { xmlFreeDoc(doc) }
         return validate(tree: doc)
-    }
-
-    /// Starts validating a document given as a stream of elements (`SchemaStream`), without building
-    /// a tree; nil when libxml2 cannot set it up (callers then validate the text instead).
-    func streamValidation(namespace: String) -> SchemaStream? {
-        guard let context = idleContexts.take() ?? Self.newQuietContext(schema) else { return nil }
-        guard let stream = SchemaStream(context: context, namespace: namespace, schema: self, pool: idleContexts) else {
-            idleContexts.put(context)
-            return nil
-        }
-        return stream
     }
 
     /// Validates a parsed document, collecting every message with its line.
@@ -116,113 +91,6 @@ public final class XMLSchema: @unchecked Sendable {
     }
 }
 
-/// One document validated as it is written: each element is handed to libxml2's streaming (SAX)
-/// validator as a start/end event with its `value` attribute, as a parser would hand it over, so no
-/// tree is built and freed per document. Used by one thread; `finish` says whether it was valid.
-final class SchemaStream {
-    private let context: xmlSchemaValidCtxtPtr
-    /// Kept alive while its validation context is in use.
-    private let schema: XMLSchema
-    private let pool: ValidationContextPool
-    /// The handler libxml2 wraps (empty: only validation is wanted); it must outlive the plug.
-    private let baseHandler: UnsafeMutablePointer<xmlSAXHandler>
-    private var plug: xmlSchemaSAXPlugPtr?
-    /// Where libxml2 puts the wrapping handler and its user data, and writes the originals back on
-    /// unplugging: heap slots that live as long as the plug.
-    private let handlerSlot: UnsafeMutablePointer<xmlSAXHandlerPtr?>
-    private let userDataSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    private let handler: UnsafeMutablePointer<xmlSAXHandler>
-    private let userData: UnsafeMutableRawPointer?
-    private let namespaceURI: UnsafeMutablePointer<xmlChar>
-    /// [prefix, URI] of the root's default namespace declaration.
-    private let declarations: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
-    /// One attribute as SAX2 passes it: localname, prefix, URI, value start, value end.
-    private let attribute: UnsafeMutablePointer<UnsafePointer<xmlChar>?>
-    private var depth = 0
-
-    private static let valueName: StaticString = "value"
-    private static let empty: StaticString = ""
-
-    init?(context: xmlSchemaValidCtxtPtr, namespace: String, schema: XMLSchema, pool: ValidationContextPool) {
-        self.context = context
-        self.schema = schema
-        self.pool = pool
-        baseHandler = .allocate(capacity: 1)
-        baseHandler.initialize(to: xmlSAXHandler())
-        baseHandler.pointee.initialized = XML_SAX2_MAGIC
-        handlerSlot = .allocate(capacity: 1)
-        handlerSlot.initialize(to: baseHandler)
-        userDataSlot = .allocate(capacity: 1)
-        userDataSlot.initialize(to: nil)
-        guard let plugged = xmlSchemaSAXPlug(context, handlerSlot, userDataSlot) else {
-            handlerSlot.deallocate(); userDataSlot.deallocate(); baseHandler.deallocate()
-            return nil
-        }
-        guard let wrapping = handlerSlot.pointee, wrapping.pointee.startElementNs != nil, wrapping.pointee.endElementNs != nil else {
-            xmlSchemaSAXUnplug(plugged)
-            handlerSlot.deallocate(); userDataSlot.deallocate(); baseHandler.deallocate()
-            return nil
-        }
-        plug = plugged
-        handler = wrapping
-        userData = userDataSlot.pointee
-        namespaceURI = xmlStrdup(namespace)
-        declarations = .allocate(capacity: 2)
-        declarations[0] = nil
-        declarations[1] = UnsafePointer(namespaceURI)
-        attribute = .allocate(capacity: 5)
-        attribute.initialize(repeating: nil, count: 5)
-        attribute[0] = Self.valueName.utf8Start
-    }
-
-    deinit {
-        release()
-        clibxml2_free(namespaceURI)
-        declarations.deallocate()
-        attribute.deallocate()
-        handlerSlot.deallocate()
-        userDataSlot.deallocate()
-        baseHandler.deallocate()
-    }
-
-    func start(_ name: StaticString) {
-        handler.pointee.startElementNs(userData, name.utf8Start, nil, namespaceURI, depth == 0 ? 1 : 0,
-                                       depth == 0 ? declarations : nil, 0, 0, nil)
-        depth += 1
-    }
-
-    /// An element whose only content is `value="…"` (every FHIR primitive).
-    func element(_ name: StaticString, value: String) {
-        var value = value
-        value.withUTF8 { bytes in
-            let start = bytes.baseAddress ?? Self.empty.utf8Start
-            attribute[3] = start
-            attribute[4] = start + bytes.count
-            handler.pointee.startElementNs(userData, name.utf8Start, nil, namespaceURI, 0, nil, 1, 0, attribute)
-        }
-        handler.pointee.endElementNs(userData, name.utf8Start, nil, namespaceURI)
-    }
-
-    func end(_ name: StaticString) {
-        depth -= 1
-        handler.pointee.endElementNs(userData, name.utf8Start, nil, namespaceURI)
-    }
-
-    /// Whether every event so far was valid; ends the validation and returns the context to its pool.
-    func finish() -> Bool {
-        let valid = depth == 0 && xmlSchemaIsValid(context) == 1
-        release()
-        return valid
-    }
-
-    private func release() {
-        guard let plugged = plug else { return }
-        xmlSchemaSAXUnplug(plugged)
-        plug = nil
-        pool.put(context)
-    }
-}
-
 /// A schema that cannot be used: its text or file does not parse.
 public struct XMLSchemaError: Error, Sendable, CustomStringConvertible {
     public var schemaName: String
@@ -230,29 +98,6 @@ public struct XMLSchemaError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String {
         ([("schema \(schemaName): \(message)")] + diagnostics.map { "  \($0)" }).joined(separator: "\n")
-    }
-}
-
-/// Idle libxml2 validation contexts: a context serves one validation at a time, so each thread takes one
-/// for the length of a call and puts it back.
-final class ValidationContextPool: @unchecked Sendable {
-    private let lock = NSLock()
-    private var idle: [xmlSchemaValidCtxtPtr] = []
-
-    func take() -> xmlSchemaValidCtxtPtr? {
-        lock.lock(); defer { lock.unlock() }
-        return idle.popLast()
-    }
-
-    func put(_ context: xmlSchemaValidCtxtPtr) {
-        lock.lock(); defer { lock.unlock() }
-        idle.append(context)
-    }
-
-    func drain(_ free: (xmlSchemaValidCtxtPtr) -> Void) {
-        lock.lock(); defer { lock.unlock() }
-        idle.forEach(free)
-        idle.removeAll()
     }
 }
 

@@ -1,14 +1,11 @@
-internal import CLibXML2
-
 /// Writes FHIR XML text directly, in the exact layout libxml2's indented serializer produces
 /// (`xmlDocDumpFormatMemoryEnc`, UTF-8): an XML declaration, two spaces per level, `<name value="…"/>`
 /// for primitives, and the namespace as the root's default namespace. FHIR puts every primitive in a
 /// `value` attribute, so an element has either a value or children.
 ///
-/// The mapping writes elements once, in document order; each call appends to the text and hands the
-/// same element to libxml2's streaming schema validator (`SchemaStream`): no parsing, no tree.
-/// Characters XML 1.0 cannot carry are noted while writing (`forbidden`), so callers reject them
-/// without a second pass.
+/// The mapping writes elements once, in document order. Characters XML 1.0 cannot carry are noted
+/// while writing (`forbidden`), so callers reject them without a second pass; the element structure
+/// is noted too (`shape`), so a caller validates each distinct structure once (`ValidatedShapes`).
 struct XMLText {
     private(set) var bytes: [UInt8] = []
     /// The open elements, outermost first (for end tags and for the path in messages).
@@ -19,12 +16,13 @@ struct XMLText {
     /// The first character XML 1.0 cannot carry, with the path of the element that holds it.
     private(set) var forbidden: (path: String, scalar: Unicode.Scalar)?
 
-    /// Validates the document as it is written (nil: the caller validates the finished text instead).
-    let validation: SchemaStream?
+    /// The document's element structure without its values: each start tag, primitive and end tag in
+    /// order, names by the address of their static text (the same literal, the same address).
+    private(set) var shape: [UInt] = []
 
-    init(namespace: String, capacity: Int = 8192, validation: SchemaStream?) {
+    init(namespace: String, capacity: Int = 8192) {
         self.namespace = namespace
-        self.validation = validation
+        shape.reserveCapacity(256)
         bytes.reserveCapacity(capacity)
         append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
     }
@@ -36,7 +34,7 @@ struct XMLText {
         if open.isEmpty {
             append(" xmlns=\""); appendEscaped(namespace, name: name); append("\"")
         }
-        validation?.start(name)
+        shape.append(UInt(bitPattern: name.utf8Start) << 2 | 1)
         open.append(name)
         startTagPending = true
     }
@@ -44,7 +42,7 @@ struct XMLText {
     /// Closes the innermost element: `</name>`, or `/>` when it has no children.
     mutating func end() {
         let name = open.removeLast()
-        validation?.end(name)
+        shape.append(3)
         if startTagPending {
             append("/>\n")
             startTagPending = false
@@ -60,8 +58,7 @@ struct XMLText {
         append("<"); append(name); append(" value=\"")
         appendEscaped(value, name: name)
         append("\"/>\n")
-        // The validator gets the value as a parser would, unescaped.
-        validation?.element(name, value: value)
+        shape.append(UInt(bitPattern: name.utf8Start) << 2 | 2)
     }
 
     /// An optional primitive: absent when there is no text (FHIR forbids empty values).

@@ -78,6 +78,22 @@ import Testing
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
+    /// Lengths around the padding boundaries (55/56 bytes: one or two padded blocks; 64: a full block
+    /// then padding alone), digests from Python's hashlib.
+    @Test(arguments: [
+        (55, "e7313d333c272e639f790978283f9eb392e843d0f29b7016828bb1daa4aac70b"),
+        (56, "4324d65f3c103567f5589c710bc08f8523f929a9272e3af36fc968e52abc6c27"),
+        (63, "81c80242132f230c3bd41b3e63bbcff16107339549214a99614ff26664625055"),
+        (64, "39e3d7b6b5d075d37d053ad89b24b41bef4f3c29760c84447cab3f3be1882241"),
+        (119, "9ce7368e4daf32341631b492e80359dc9f594b48453cd0dd5bf0b19279cc177e"),
+        (120, "7836b787757e95e58b3ca5aec90b1b004e8deba1e50e9675af9cabf1a13a04b5"),
+        (1000, "1e9bc38cbf860b9ec31918b065f9b52476c549a782e0e7990bed8ce3868d2371"),
+    ])
+    func sha256AcrossBlockBoundaries(length: Int, digest: String) {
+        let message = (0..<length).map { UInt8(($0 * 7 + 3) % 256) }
+        #expect(SHA256.hex(message) == digest)
+    }
+
     @Test func authorizationStatesAreDerived() {
         var auth = PriorAuthorization(patientId: "P", payer: "cigna", service: "spravato", status: .approved, units: 2,
                                       start: LocalDate(iso: "2026-10-01"), end: LocalDate(iso: "2026-11-30"))

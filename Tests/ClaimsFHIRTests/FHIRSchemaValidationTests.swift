@@ -165,33 +165,40 @@ enum OfficialFHIRSchema {
     static let shared: XMLSchema? = url.flatMap { try? XMLSchema(contentsOf: $0) }
 }
 
-/// The write-time check runs libxml2's streaming validator on the elements as they are written.
-@Suite struct SchemaStreamTests {
+/// The write-time check: libxml2 parses and validates each element structure the writer has not
+/// yet found valid; documents that differ only in values are not validated again.
+@Suite struct ValidatedShapesTests {
     let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
 
-    private func streamVerdict(_ evaluation: EncounterEvaluation) throws -> Bool? {
-        let schema = try FHIRClaimWriter.projectSchema()
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, validation: schema.streamValidation(namespace: FHIRCodeSystem.namespace))
+    private func shape(_ evaluation: EncounterEvaluation) throws -> [UInt] {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace)
         FHIRXMLEncoder.write(try writer.claimResources(for: evaluation, payer: FHIRFixtures.payer).claim, to: &text)
-        return text.validation?.finish()
+        return text.shape
     }
 
-    @Test func theStreamJudgesLikeTheSchemaOnTheText() throws {
+    @Test func valuesLeaveTheShapeAloneAndElementsChangeIt() throws {
+        let plain = try shape(FHIRFixtures.evaluation())
+        #expect(try shape(FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Marcus", lastName: "Whitfield"))) == plain)
+        #expect(try shape(FHIRFixtures.evaluation(authNumber: "A1")) != plain)
+    }
+
+    @Test func eachStructureIsValidatedUntilFoundValid() throws {
+        _ = try writer.claimXML(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        #expect(writer.validatedShapeCount == 1)
+        _ = try writer.claimXML(for: FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Marcus", lastName: "Whitfield")), payer: FHIRFixtures.payer)
+        #expect(writer.validatedShapeCount == 1)
+        _ = try writer.claimXML(for: FHIRFixtures.evaluation(authNumber: "A1"), payer: FHIRFixtures.payer)
+        #expect(writer.validatedShapeCount == 2)
+    }
+
+    @Test func anInvalidDocumentIsRefusedEveryTime() {
+        let fresh = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
         let bad = FHIRFixtures.evaluation(Fixtures.encounter(services: [ServiceLine(code: "99-14", units: 1, charge: 10, diagnosisPointers: [1])]))
-        // Alternating on one thread: a context that saw an invalid document is clean for the next.
-        for _ in 0..<3 {
-            #expect(try streamVerdict(FHIRFixtures.evaluation(authNumber: "A1")) == true)
-            #expect(try streamVerdict(bad) == false)
+        for _ in 0..<2 {
+            var failure: FHIRWriteError?
+            do { _ = try fresh.claimXML(for: bad, payer: FHIRFixtures.payer) } catch { failure = error }
+            #expect(failure?.code == .schemaViolation)
         }
-    }
-
-    @Test func anUnfinishedStreamIsReleased() throws {
-        let schema = try FHIRClaimWriter.projectSchema()
-        for _ in 0..<100 {
-            let stream = try #require(schema.streamValidation(namespace: FHIRCodeSystem.namespace))
-            stream.start("Claim")
-            // Dropped without `finish` (a writer that threw half-way): unplugged by deinit.
-        }
-        #expect(try streamVerdict(FHIRFixtures.evaluation()) == true)
+        #expect(fresh.validatedShapeCount == 0)
     }
 }

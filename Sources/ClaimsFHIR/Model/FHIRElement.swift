@@ -154,13 +154,11 @@ extension FHIRNode {
 /// resource (`Patient|PT-1001`), so a re-run writes the same ids and the same fullUrls.
 public enum FHIRResourceId {
     public static func uuid(_ key: String) -> String {
-        var bytes = Array(SHA256.digest(Array(key.utf8)).prefix(16))
+        var key = key
+        var bytes = key.withUTF8 { SHA256.digest($0) }
         bytes[6] = (bytes[6] & 0x0F) | 0x80
         bytes[8] = (bytes[8] & 0x3F) | 0x80
-        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-        let parts = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { range in
-            String(hex[hex.index(hex.startIndex, offsetBy: range.lowerBound)..<hex.index(hex.startIndex, offsetBy: range.upperBound)])
-        }
-        return parts.joined(separator: "-")
+        // 8-4-4-4-12 hexadecimal digits of the first 16 bytes.
+        return [0..<4, 4..<6, 6..<8, 8..<10, 10..<16].map { SHA256.hexDigits(bytes[$0]) }.joined(separator: "-")
     }
 }
