@@ -81,7 +81,7 @@ public enum SHA256 {
     }
 
     /// Lower-case hexadecimal, two digits a byte.
-    public static func hexDigits<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    private static func hexDigits(_ bytes: [UInt8]) -> String {
         let digits: StaticString = "0123456789abcdef"
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)

@@ -15,16 +15,20 @@ import Foundation
 /// true, so no invalid file is written.
 /// The output depends only on the inputs (no clock): `created` and the Bundle timestamp are injected.
 public struct FHIRClaimWriter: Sendable {
-    public var clinic: ClinicProfile
+    public let clinic: ClinicProfile
     /// `Claim.created`: the processing (as-of) date of the run.
-    public var created: LocalDate
+    public let created: LocalDate
     /// The payer files: the insurer of a second coverage is named from them.
-    public var payers: [PayerSlug: PayerRules]
-    private let organizations = EntryCache()
+    public let payers: [PayerSlug: PayerRules]
+    private let organizationEntries = EntryCache()
     private let validatedShapes = ValidatedShapes()
+
+    /// Built once from the clinic profile and the payer files (every claim references them).
+    private let organizations: FHIROrganizations
 
     public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
         self.clinic = clinic; self.created = created; self.payers = payers
+        organizations = FHIROrganizations(clinic: clinic, payers: payers)
     }
 
     /// One Bundle entry: its `fullUrl` (what references say) and its XML, `<entry>…</entry>`.
@@ -48,7 +52,8 @@ public struct FHIRClaimWriter: Sendable {
         }
         let id = claimId ?? encounter.id
         try Self.checkResourceId(id, subject: subject)
-        let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] })
+        let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
+                                  organizations: organizations)
         let claim = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
                                      billed: billed.map(\.line), payer: payer, parties: parties).claim(id: id)
         return (claim, parties)
@@ -70,12 +75,12 @@ public struct FHIRClaimWriter: Sendable {
         for resource in parties.resources + [claim] {
             // With the payer files given, an Organization's bytes follow from its fullUrl alone.
             let runConstant = !payers.isEmpty && resource.type.description == "Organization"
-            if runConstant, let known = organizations.entry(resource.fullUrl) {
+            if runConstant, let known = organizationEntries.entry(resource.fullUrl) {
                 entries.append(known)
                 continue
             }
             let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try document(resource, subject: subject)))
-            if runConstant { organizations.keep(entry) }
+            if runConstant { organizationEntries.keep(entry) }
             entries.append(entry)
         }
         return entries

@@ -31,15 +31,19 @@ public struct FHIRParties: Sendable {
         return list.filter { seen.insert($0.id).inserted }
     }
 
-    /// - Parameter payerNamed: the rules of a payer slug (for the insurer's name and payer id); nil = unknown.
-    public init(encounter: Encounter, clinic: ClinicProfile, payerNamed: (PayerSlug) -> PayerRules?) {
+    /// - Parameters:
+    ///   - payerNamed: the rules of a payer slug (for the insurer's name and payer id); nil = unknown.
+    ///   - organizations: the billing and insurer Organizations built already (a writer builds them
+    ///     once for all its claims); what it lacks is built here.
+    public init(encounter: Encounter, clinic: ClinicProfile, payerNamed: (PayerSlug) -> PayerRules?,
+                organizations: FHIROrganizations? = nil) {
         let patient = Self.patient(encounter.patient)
         self.patient = patient
-        billingProvider = Self.billingOrganization(clinic.billingProvider)
+        billingProvider = organizations?.billing ?? Self.billingOrganization(clinic.billingProvider)
         practitioner = Self.practitioner(encounter.renderingProvider)
         let plans = [encounter.coverage, encounter.secondaryCoverage].compactMap { $0 }
         coverages = plans.enumerated().map { offset, plan in
-            let insurer = Self.insurer(plan.payer, rules: payerNamed(plan.payer))
+            let insurer = organizations?.insurers[plan.payer] ?? Self.insurer(plan.payer, rules: payerNamed(plan.payer))
             let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
             let coverage = Self.coverage(plan, order: offset + 1, patient: patient, subscriber: subscriber, insurer: insurer)
             return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer)
@@ -144,5 +148,17 @@ public struct FHIRParties: Sendable {
                 $0.node("qualification", repeats: true) { $0.concept("code", FHIRCodeSystem.providerTaxonomy, taxonomy) }
             }
         }
+    }
+}
+
+/// The Organizations that come from the clinic profile and the payer files alone: the same for every
+/// claim a writer drafts, so it builds them once.
+public struct FHIROrganizations: Sendable {
+    public let billing: FHIRResource
+    public let insurers: [PayerSlug: FHIRResource]
+
+    public init(clinic: ClinicProfile, payers: [PayerSlug: PayerRules]) {
+        billing = FHIRParties.billingOrganization(clinic.billingProvider)
+        insurers = payers.mapValues { FHIRParties.insurer($0.slug, rules: $0) }
     }
 }
