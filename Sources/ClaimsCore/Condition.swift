@@ -66,26 +66,41 @@ public struct ConditionOutcome: Sendable, Hashable {
 }
 
 extension Condition {
+    /// Whether the condition holds for the encounter and, when it does not, why.
     public func evaluate(in context: ConditionContext, depth: Int = 0) -> ConditionOutcome {
+        // Most conditions hold, and an `any` discards its failing branches' reasons: the reasons are
+        // put into words only when the whole condition fails (one decision path, two passes).
+        let quick = outcome(in: context, depth: depth, explain: false)
+        return quick.isMet ? quick : outcome(in: context, depth: depth, explain: true)
+    }
+
+    private func outcome(in context: ConditionContext, depth: Int, explain: Bool) -> ConditionOutcome {
         func met() -> ConditionOutcome { ConditionOutcome(state: .met, explanation: "") }
-        func notMet(_ why: String) -> ConditionOutcome { ConditionOutcome(state: .notMet, explanation: why) }
+        func notMet(_ why: @autoclosure () -> String) -> ConditionOutcome { ConditionOutcome(state: .notMet, explanation: explain ? why() : "") }
+        func outcome(of child: Condition) -> ConditionOutcome { child.outcome(in: context, depth: depth + 1, explain: explain) }
         let encounter = context.encounter
         switch self {
         case .all(let children, let label):
-            let failures = children.map { $0.evaluate(in: context, depth: depth + 1) }.filter { !$0.isMet }
+            let failures = children.map(outcome(of:)).filter { !$0.isMet }
             if failures.isEmpty { return met() }
-            let why = failures.map(\.explanation).joined(separator: "; ")
             let state: ConditionOutcome.State = failures.allSatisfy { $0.state == .missing } ? .missing : .notMet
+            guard explain else { return ConditionOutcome(state: state, explanation: "") }
+            let why = failures.map(\.explanation).joined(separator: "; ")
             return ConditionOutcome(state: state, explanation: label.map { "\($0): \(why)" } ?? why)
         case .any(let children, let label):
-            let outcomes = children.map { $0.evaluate(in: context, depth: depth + 1) }
-            if outcomes.contains(where: \.isMet) || children.isEmpty { return met() }
-            let why = "none of: " + outcomes.map { "(\($0.explanation))" }.joined(separator: " or ")
+            var outcomes: [ConditionOutcome] = []
+            for child in children {
+                let childOutcome = outcome(of: child)
+                if childOutcome.isMet { return met() }
+                outcomes.append(childOutcome)
+            }
+            if children.isEmpty { return met() }
             let state: ConditionOutcome.State = outcomes.contains { $0.state == .missing } ? .missing : .notMet
+            guard explain else { return ConditionOutcome(state: state, explanation: "") }
+            let why = "none of: " + outcomes.map { "(\($0.explanation))" }.joined(separator: " or ")
             return ConditionOutcome(state: state, explanation: label.map { "\($0) needed, \(why)" } ?? why)
         case .not(let inner):
-            let outcome = inner.evaluate(in: context, depth: depth + 1)
-            return outcome.isMet ? notMet("must not hold: \(inner.summary)") : met()
+            return outcome(of: inner).isMet ? notMet("must not hold: \(inner.summary)") : met()
         case .age(let minimum, let maximum):
             let age = encounter.patientAge
             if let minimum, age < minimum { return notMet("patient is \(age), must be \(minimum) or older") }
@@ -96,7 +111,7 @@ extension Condition {
                 : notMet("no diagnosis among \(matcher.summary)")
         case .fact(let name, let test):
             guard let value = encounter.clinical[name] else {
-                return ConditionOutcome(state: .missing, explanation: "\(name) is missing from the clinical facts")
+                return ConditionOutcome(state: .missing, explanation: explain ? "\(name) is missing from the clinical facts" : "")
             }
             return test.passes(value) ? met() : notMet("\(name) is \(value.display), \(test.requirementText)")
         case .hasService(let services):
@@ -112,7 +127,7 @@ extension Condition {
                 : notMet("place of service \(encounter.placeOfService) is not \(codes.sorted().joined(separator: "/"))")
         case .reference(let name):
             guard depth < 32, let named = context.named[name] else { return notMet("unknown condition '\(name)'") }
-            return named.evaluate(in: context, depth: depth + 1)
+            return named.outcome(in: context, depth: depth + 1, explain: explain)
         }
     }
 
