@@ -20,7 +20,7 @@ public struct FHIRClaimWriter: Sendable {
     public let created: LocalDate
     /// The payer files: the insurer of a second coverage is named from them.
     public let payers: [PayerSlug: PayerRules]
-    private let organizationEntries = EntryCache()
+    private let partyEntries = EntryCache()
     private let validatedShapes = ValidatedShapes()
 
     /// Built once from the clinic profile and the payer files (every claim references them).
@@ -72,28 +72,40 @@ public struct FHIRClaimWriter: Sendable {
         let subject = "encounter \(evaluation.encounterId)"
         let (claim, parties) = try claimResources(for: evaluation, payer: payer)
         var entries: [Entry] = []
-        for resource in parties.resources + [claim] {
-            // With the payer files given, an Organization's bytes follow from its fullUrl alone.
-            let runConstant = !payers.isEmpty && resource.type.description == "Organization"
-            if runConstant, let known = organizationEntries.entry(resource.fullUrl) {
+        for resource in parties.resources {
+            if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
             }
             let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try document(resource, subject: subject)))
-            if runConstant { organizationEntries.keep(entry) }
+            partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
+        entries.append(Entry(fullUrl: claim.fullUrl, xml: Self.entry(claim.fullUrl, try document(claim, subject: subject))))
         return entries
     }
 
-    /// The Organizations (billing provider, insurers) come from the clinic profile and the payer files
-    /// alone, the same bytes for every claim of a run: each is encoded and validated once, not once per
-    /// claim (the drafting pool calls `claimEntries` from several threads).
+    /// The entries of the resources claims share, by fullUrl: the billing and insurer Organizations of
+    /// every claim, the rendering Practitioner of most, a patient seen several times in a run (weekly
+    /// Spravato, daily TMS). An entry is reused only for a resource equal element for element (two
+    /// encounters may give one patient different addresses), so the bytes are those drafting it anew
+    /// would give. Shared by the drafting threads; bounded (emptied when full).
     final class EntryCache: @unchecked Sendable {
+        static let limit = 4096
         private let lock = NSLock()
-        private var entries: [String: Entry] = [:]
-        func entry(_ fullUrl: String) -> Entry? { lock.withLock { entries[fullUrl] } }
-        func keep(_ entry: Entry) { lock.withLock { entries[entry.fullUrl] = entry } }
+        private var entries: [String: (resource: FHIRResource, entry: Entry)] = [:]
+
+        func entry(for resource: FHIRResource) -> Entry? {
+            guard let kept = lock.withLock({ entries[resource.fullUrl] }), kept.resource == resource else { return nil }
+            return kept.entry
+        }
+
+        func keep(_ entry: Entry, of resource: FHIRResource) {
+            lock.withLock {
+                if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
+                entries[entry.fullUrl] = (resource, entry)
+            }
+        }
     }
 
     /// A `Bundle` of type `collection` holding a `Claim` per evaluation (all for `payer`) and every

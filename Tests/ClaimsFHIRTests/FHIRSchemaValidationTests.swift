@@ -202,3 +202,41 @@ enum OfficialFHIRSchema {
         #expect(fresh.validatedShapeCount == 0)
     }
 }
+
+/// Resources several claims share (Organizations, the Practitioner, a returning patient) are drafted
+/// once per writer, and only reused while they are the same element for element.
+@Suite struct PartyEntryCacheTests {
+    private func patientEntry(_ entries: [FHIRClaimWriter.Entry]) throws -> FHIRClaimWriter.Entry {
+        try #require(entries.first { String(decoding: $0.xml, as: UTF8.self).contains("<Patient ") })
+    }
+
+    @Test func aReturningPatientWithNewDetailsIsDraftedAnew() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        let first = try writer.claimEntries(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        var moved = Fixtures.encounter()
+        moved.patient.person.address.line1 = "9 Elm St"
+        let second = try writer.claimEntries(for: FHIRFixtures.evaluation(moved), payer: FHIRFixtures.payer)
+        #expect(try patientEntry(second).fullUrl == patientEntry(first).fullUrl)
+        #expect(String(decoding: try patientEntry(second).xml, as: UTF8.self).contains("9 Elm St"))
+        #expect(!String(decoding: try patientEntry(first).xml, as: UTF8.self).contains("9 Elm St"))
+        // Every entry is what a writer that never saw the first encounter drafts.
+        let fresh = try FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+            .claimEntries(for: FHIRFixtures.evaluation(moved), payer: FHIRFixtures.payer)
+        #expect(second.map(\.xml) == fresh.map(\.xml))
+        // The unchanged first encounter again: its own patient entry, not the moved one.
+        let again = try writer.claimEntries(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        #expect(again.map(\.xml) == first.map(\.xml))
+    }
+
+    @Test func resourcesCompareElementForElement() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        let one = try writer.claimResources(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        let same = try writer.claimResources(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        let other = try writer.claimResources(for: FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Marcus", lastName: "Whitfield")),
+                                              payer: FHIRFixtures.payer)
+        #expect(one.parties.patient == same.parties.patient)
+        #expect(one.parties.patient != other.parties.patient)
+        #expect(one.parties.practitioner == other.parties.practitioner)
+        #expect(one.claim == same.claim)
+    }
+}

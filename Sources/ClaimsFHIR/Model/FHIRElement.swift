@@ -34,6 +34,35 @@ public struct FHIRElement: Sendable {
     public let content: Content
 }
 
+extension FHIRElement: Equatable {
+    public static func == (lhs: FHIRElement, rhs: FHIRElement) -> Bool {
+        guard lhs.repeats == rhs.repeats, lhs.name.sameText(as: rhs.name) else { return false }
+        switch (lhs.content, rhs.content) {
+        case (.value(let left), .value(let right)): return left == right
+        case (.children(let left), .children(let right)): return left == right
+        case (.resource(let left), .resource(let right)): return left == right
+        default: return false
+        }
+    }
+}
+
+extension FHIRResource: Equatable {
+    public static func == (lhs: FHIRResource, rhs: FHIRResource) -> Bool {
+        lhs.type.sameText(as: rhs.type) && lhs.id == rhs.id && lhs.fullUrl == rhs.fullUrl && lhs.elements == rhs.elements
+    }
+}
+
+extension StaticString {
+    /// The same characters (one literal is one address, so that is checked first).
+    func sameText(as other: StaticString) -> Bool {
+        withUTF8Buffer { mine in
+            other.withUTF8Buffer { theirs in
+                mine.baseAddress == theirs.baseAddress && mine.count == theirs.count || mine.elementsEqual(theirs)
+            }
+        }
+    }
+}
+
 /// One resource: its type (`Claim`, `Patient`, …) and its elements, `id` first.
 public struct FHIRResource: Sendable {
     public let type: StaticString
