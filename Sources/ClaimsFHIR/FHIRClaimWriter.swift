@@ -77,11 +77,11 @@ public struct FHIRClaimWriter: Sendable {
                 entries.append(known)
                 continue
             }
-            let entry = Entry(fullUrl: resource.fullUrl, xml: Self.entry(resource.fullUrl, try document(resource, subject: subject)))
+            let entry = try entry(resource, subject: subject)
             partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
-        entries.append(Entry(fullUrl: claim.fullUrl, xml: Self.entry(claim.fullUrl, try document(claim, subject: subject))))
+        entries.append(try entry(claim, subject: subject))
         return entries
     }
 
@@ -182,16 +182,12 @@ public struct FHIRClaimWriter: Sendable {
 
     private static let entryStart = "  <entry>\n    <fullUrl value=\""
     private static let entryResource = "\"/>\n    <resource>\n"
-    private static let entryEnd = "    </resource>\n  </entry>\n"
-    private static let xmlDeclarationEnd = "?>\n".utf8.count
+    private static let entryEnd: StaticString = "    </resource>\n  </entry>\n"
 
-    /// `<entry>` with the fullUrl and the resource document (without its XML declaration).
-    private static func entry(_ fullUrl: String, _ document: Data) -> Data {
-        var data = Data((entryStart + fullUrl + entryResource).utf8)
-        let body = document.firstIndex(of: 0x0A).map { document.index(after: $0) } ?? document.startIndex
-        data.append(document[body...])
-        data.append(contentsOf: Array(entryEnd.utf8))
-        return data
+    /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration).
+    private func entry(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Entry {
+        let xml = try written(resource, subject: subject, opening: Self.entryStart + resource.fullUrl + Self.entryResource, closing: Self.entryEnd)
+        return Entry(fullUrl: resource.fullUrl, xml: xml)
     }
 
     /// One resource as an XML document, checked against the project's schema: libxml2 parses and
@@ -201,7 +197,12 @@ public struct FHIRClaimWriter: Sendable {
     /// again cost a third of a batch's time (issue 18), so it is not repeated. The tests validate
     /// every document they write with the official R4 schema.
     func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
-        var text = XMLText(namespace: FHIRCodeSystem.namespace)
+        try written(resource, subject: subject, opening: XMLText.declaration, closing: "")
+    }
+
+    /// The resource's XML between `opening` and `closing`, checked as `document` says.
+    private func written(_ resource: FHIRResource, subject: String, opening: String, closing: StaticString) throws(FHIRWriteError) -> Data {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: opening)
         FHIRXMLEncoder.write(resource, to: &text)
         let rootName = resource.type.description
         if let (path, bad) = text.forbidden {
@@ -209,13 +210,14 @@ public struct FHIRClaimWriter: Sendable {
             throw FHIRWriteError(code: .invalidText, subject: subject,
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        let data = Data(text.bytes)
         if !validatedShapes.contains(text.shape) {
-            let problems = try Self.schema(for: subject).validate(data, documentName: "\(rootName).xml")
+            let document = Data(text.bytes[text.rootStart...])
+            let problems = try Self.schema(for: subject).validate(document, documentName: "\(rootName).xml")
             guard problems.isEmpty else { throw Self.bug(rootName, subject: subject, problems) }
             validatedShapes.insert(text.shape)
         }
-        return data
+        text.appendClosing(closing)
+        return Data(text.bytes)
     }
 
     /// The element structures this writer found valid (shared by the drafting threads; a few dozen

@@ -20,11 +20,24 @@ struct XMLText {
     /// order, names by the address of their static text (the same literal, the same address).
     private(set) var shape: [UInt] = []
 
-    init(namespace: String, capacity: Int = 8192) {
+    /// Where the document's root element starts (after `opening`).
+    private(set) var rootStart = 0
+
+    static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+    /// - Parameter opening: the text before the root element: the XML declaration of a document of its
+    ///   own, or the start of the Bundle entry the resource goes into.
+    init(namespace: String, opening: String = XMLText.declaration, capacity: Int = 8192) {
         self.namespace = namespace
         shape.reserveCapacity(256)
         bytes.reserveCapacity(capacity)
-        append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        bytes.append(contentsOf: opening.utf8)
+        rootStart = bytes.count
+    }
+
+    /// Text after the root element (the end of a Bundle entry).
+    mutating func appendClosing(_ text: StaticString) {
+        append(text)
     }
 
     /// `<name>`; the root element also declares the namespace.
@@ -78,8 +91,10 @@ struct XMLText {
     private mutating func indent() {
         // libxml2 indents two spaces per level, up to 30 levels.
         let count = 2 * min(open.count, 30)
-        bytes.append(contentsOf: repeatElement(0x20, count: count))
+        Self.spaces.withUTF8Buffer { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<count])) }
     }
+
+    private static let spaces: StaticString = "                                                            "
 
     private mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
