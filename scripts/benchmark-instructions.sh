@@ -6,7 +6,8 @@
 #
 # Prints the total, the count per encounter, and the inclusive share of the batch's parts (reading
 # and validating input, deciding, drafting 837P claims, FHIR, superbills, the store). CLAIMS_BIN picks
-# another binary (then no release build is made). valgrind 3.19 cannot read the release binary's
+# another binary (then no release build is made); CALLGRIND_OUT=FILE keeps the profile for
+# `callgrind_annotate --inclusive=yes FILE`. valgrind 3.19 cannot read the release binary's
 # DWARF 5, so a copy without debug sections is profiled (symbols stay).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 3 ]; then
   echo "benchmark-instructions: the batch failed (exit $status):" >&2; tail -20 "$work/valgrind.txt" >&2; exit 1
 fi
 callgrind_annotate --inclusive=yes --threshold=100 "$work/callgrind.out" 2>/dev/null > "$work/annotated.txt"
+[ -z "${CALLGRIND_OUT:-}" ] || cp "$work/callgrind.out" "$CALLGRIND_OUT"
 python3 - "$count" "$work/annotated.txt" <<'PY'
 import re, sys
 count, path = int(sys.argv[1]), sys.argv[2]

@@ -46,7 +46,7 @@ public struct ChecklistBuilder: Sendable {
                 case .priorAuthorization, .criteria, .notCovered: break
                 default: continue
                 }
-                if let when = rule.when, !when.evaluate(in: context).isMet { continue }
+                if let when = rule.when, !when.holds(in: context) { continue }
                 let services = Set(encounter.services.indices.compactMap { index -> ServiceName? in
                     guard let service = lineServices[index],
                           rule.lines.matches(code: encounter.services[index].code, service: service) else { return nil }

@@ -74,6 +74,11 @@ extension Condition {
         return quick.isMet ? quick : outcome(in: context, depth: depth, explain: true)
     }
 
+    /// Whether the condition holds, without the reasons (a rule's `when`: its reasons are never shown).
+    public func holds(in context: ConditionContext) -> Bool {
+        outcome(in: context, depth: 0, explain: false).isMet
+    }
+
     private func outcome(in context: ConditionContext, depth: Int, explain: Bool) -> ConditionOutcome {
         func met() -> ConditionOutcome { ConditionOutcome(state: .met, explanation: "") }
         func notMet(_ why: @autoclosure () -> String) -> ConditionOutcome { ConditionOutcome(state: .notMet, explanation: explain ? why() : "") }

@@ -46,7 +46,7 @@ public struct CoverageEvaluator: Sendable {
         var purposes = Array(repeating: SuperbillPurpose?.none, count: encounter.services.count)
 
         for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
-            if let when = rule.when, !when.evaluate(in: context).isMet { continue }
+            if let when = rule.when, !when.holds(in: context) { continue }
             let selected = encounter.services.indices.filter { rule.lines.matches(code: encounter.services[$0].code, service: services[$0]) }
             func add(_ decision: Decision, _ indices: [Int], _ message: String) {
                 for index in indices { findings[index].append((decision, Reason(rule: rule.qualifiedId, message: message))) }
