@@ -129,6 +129,16 @@ import Testing
         #expect(!report.isClean)
     }
 
+    /// An interchange without a repetition separator (ISA11 `U`, as in 4010) has composites but no
+    /// repetitions: the reader used to count an empty repetition after every composite ("CLM05 repeats").
+    @Test func withoutARepetitionSeparatorNoElementRepeats() throws {
+        var bytes = Array(try Data(contentsOf: try #require(Self.sampleFiles.first)))
+        #expect(bytes[82] == UInt8(ascii: "^"))
+        bytes[82] = UInt8(ascii: "U")
+        let report = Self.validate(bytes)
+        #expect(report.isClean, "\(report.findings.map(\.description))")
+    }
+
     @Test func findingsPastTheLimitAreCountedNotKept() throws {
         let segment = "ZZZ*1~\n"
         let original = String(decoding: try Self.bytes("pyx12/se-count.x12"), as: UTF8.self)
@@ -168,6 +178,10 @@ import Testing
                 #expect(bytes.isText("ABK") == (text == "ABK"), "\(value)")
             }
         }
+    }
+
+    @Test func segmentCodesAreTheIdsTheyNameq() {
+        for (id, code) in SegmentCode837P.all { #expect(code == X12SegmentView.code(id), "\(id)") }
     }
 
     @Test func theMapIsTheWholeGuide() {

@@ -69,6 +69,20 @@ extension UnsafeBufferPointer<UInt8> {
     public var isASCII: Bool { allSatisfy { $0 < 0x80 } }
 }
 
+/// The components of an element one after another; past the last, empty ones without end.
+struct X12Components {
+    /// What is left of the first repetition; nil once its last component was handed out.
+    var rest: X12Bytes?
+    let separator: UInt8
+
+    mutating func next() -> X12Bytes {
+        guard let bytes = rest else { return .empty }
+        guard let end = bytes.firstIndex(of: separator) else { rest = nil; return bytes }
+        rest = UnsafeBufferPointer(rebasing: bytes[(end + 1)...])
+        return UnsafeBufferPointer(rebasing: bytes[..<end])
+    }
+}
+
 /// One element of an `X12SegmentView`: a simple value, or components and repetitions split on demand.
 public struct X12ElementView {
     let bytes: X12Bytes
@@ -103,6 +117,9 @@ public struct X12ElementView {
         }
         return .empty
     }
+
+    /// The components of the first repetition in order (read one pass, where `component(_:)` starts over).
+    var components: X12Components { X12Components(rest: firstRepetition, separator: component) }
 
     /// Any component of the first repetition holds something.
     var hasComponentValue: Bool { firstRepetition.contains { $0 != component } }

@@ -48,10 +48,6 @@ struct ClaimChecks837P {
     /// The segment being checked, for `fail`.
     private var current: (number: Int, line: Int, id: UInt32) = (0, 0, 0)
 
-    private static let st = X12SegmentView.code("ST"), se = X12SegmentView.code("SE"), hl = X12SegmentView.code("HL")
-    private static let clm = X12SegmentView.code("CLM"), ref = X12SegmentView.code("REF"), hi = X12SegmentView.code("HI")
-    private static let lx = X12SegmentView.code("LX"), sv1 = X12SegmentView.code("SV1"), nm1 = X12SegmentView.code("NM1")
-    private static let lin = X12SegmentView.code("LIN")
 
     static let frequencies: Set<String> = ["1", "7", "8"]
     private static let posix = Locale(identifier: "en_US_POSIX")
@@ -61,14 +57,14 @@ struct ClaimChecks837P {
         problems = []
         current = (number, line, segment.idCode)
         switch segment.idCode {
-        case Self.st:
+        case SegmentCode837P.st:
             closeClaim(); closeHLs(keeping: nil); hlCount = 0
-        case Self.se:
+        case SegmentCode837P.se:
             closeClaim(); closeHLs(keeping: nil)
-        case Self.hl:
+        case SegmentCode837P.hl:
             closeClaim()
             checkHL(segment, number: number, line: line)
-        case Self.clm:
+        case SegmentCode837P.clm:
             closeClaim()
             claims += 1; lxCount = 0
             let total = segment.value(2)
@@ -78,24 +74,24 @@ struct ClaimChecks837P {
                 fail("CLM05-3", "837p/claim-frequency",
                      "claim frequency '\(ElementChecks837P.quote(frequency))' is not one a professional claim uses: 1 original, 7 replacement, 8 void")
             }
-        case Self.ref where inClaimLoop && segment.value(1).isText("F8"):
+        case SegmentCode837P.ref where inClaimLoop && segment.value(1).isText("F8"):
             claim?.hasOriginalReference = true
-        case Self.hi:
+        case SegmentCode837P.hi:
             checkDiagnoses(segment)
-        case Self.lx:
+        case SegmentCode837P.lx:
             lxCount += 1
             if !Self.isNumeral(segment.value(1), of: lxCount) {
                 fail("LX01", "837p/lx-number", "LX01 is '\(ElementChecks837P.quote(segment.value(1).text))' but this is service line \(lxCount) of the claim; number lines 1, 2, 3, … within each claim")
             }
-        case Self.sv1:
+        case SegmentCode837P.sv1:
             checkServiceLine(segment)
-        case Self.nm1 where segment.value(8).isText("XX"):
+        case SegmentCode837P.nm1 where segment.value(8).isText("XX"):
             let npi = segment.value(9).text
             if !npi.isEmpty && !NPI.isValid(npi) {
                 fail("NM109", "837p/npi-check-digit",
                      "NPI '\(ElementChecks837P.quote(npi))' is not 10 digits with a valid check digit (Luhn over 80840 + the first 9); copy it again from NPPES")
             }
-        case Self.lin where segment.value(2).isText("N4"):
+        case SegmentCode837P.lin where segment.value(2).isText("N4"):
             let ndc = segment.value(3).text
             if ndc.utf8.count != 11 || !ndc.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 fail("LIN03", "837p/ndc-format",
@@ -168,7 +164,7 @@ struct ClaimChecks837P {
             guard qualifier.isText("ABK") || qualifier.isText("ABF") else { continue }
             codes += 1
             let code = element.component(1).text
-            if code.contains(".") || DiagnosisCode(code) == nil {
+            if code.utf8.contains(UInt8(ascii: ".")) || DiagnosisCode(code) == nil {
                 fail(X12Finding.reference("HI", index + 1, 2), "837p/icd10-format",
                      "'\(ElementChecks837P.quote(code))' is not an ICD-10-CM code as X12 writes it: a letter, a digit, then 1–5 letters or digits, no decimal point (F33.2 is sent as F332)")
             }

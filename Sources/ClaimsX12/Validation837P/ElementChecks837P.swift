@@ -24,7 +24,7 @@ struct ElementChecks837P {
         }
         var formatQualifiers: [String] = []
         var dateFormat: Int?
-        let isDTP = segment.idCode == Self.dtp
+        let isDTP = segment.idCode == SegmentCode837P.dtp
         for index in positions.indices {
             // Absent elements matter only when required (most positions of most segments are absent).
             if index >= present && !spec.isRequired[index] { continue }
@@ -55,7 +55,6 @@ struct ElementChecks837P {
         return problems
     }
 
-    private static let dtp = X12SegmentView.code("DTP")
 
     private func checkComposite(_ composite: Map837P.Composite, _ data: X12ElementView?, _ segment: X12SegmentView, into problems: inout [Problem]) {
         // Built only when needed: most elements are fine, and this runs for every element of the file.
@@ -81,8 +80,9 @@ struct ElementChecks837P {
             problems.append(Problem(element: reference, rule: "x12/element-count",
                                     message: "\(reference) has \(componentCount) components; the guide defines \(composite.components.count). Remove the extra ones"))
         }
+        var components = data.components
         for (index, element) in composite.components.enumerated() {
-            checkValue(element, data.component(index), reference: X12Finding.reference(segment.idText, composite.seq, index + 1),
+            checkValue(element, components.next(), reference: X12Finding.reference(segment.idText, composite.seq, index + 1),
                        formats: [], into: &problems)
         }
     }

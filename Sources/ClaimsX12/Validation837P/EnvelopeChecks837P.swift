@@ -24,13 +24,10 @@ struct EnvelopeChecks837P {
     private var transactionNumbers: Set<String> = []
     private(set) var transactionSets = 0
 
-    private static let isa = X12SegmentView.code("ISA"), iea = X12SegmentView.code("IEA"), gs = X12SegmentView.code("GS")
-    private static let ge = X12SegmentView.code("GE"), st = X12SegmentView.code("ST"), se = X12SegmentView.code("SE")
-
     mutating func check(_ segment: X12SegmentView, number: Int) -> [Problem] {
         if transaction != nil { transaction!.count += 1 }
         switch segment.idCode {
-        case Self.isa, Self.iea, Self.gs, Self.ge, Self.st, Self.se:
+        case SegmentCode837P.isa, SegmentCode837P.iea, SegmentCode837P.gs, SegmentCode837P.ge, SegmentCode837P.st, SegmentCode837P.se:
             return checkEnvelope(segment, number: number)
         default:
             guard transaction == nil else { return [] }

@@ -59,14 +59,26 @@ struct Map837P: Sendable {
         var text: String
     }
 
-    struct Segment: Sendable {
-        var positions: [Position]
+    /// A class: read for every segment of a file, so handing it over is one reference count.
+    final class Segment: Sendable {
+        let positions: [Position]
         /// By position: required (checked even when the segment stops before it).
-        var isRequired: [Bool] = []
-        var syntax: [SyntaxRule]
+        let isRequired: [Bool]
+        let syntax: [SyntaxRule]
         /// Where the qualifier that tells same-id segments apart sits (pyx12's "unique key"):
         /// element index, component index (composites), and its codes.
-        var key: (element: Int, component: Int?, codes: X12CodeSet)?
+        let key: (element: Int, component: Int?, codes: X12CodeSet)?
+
+        init(id: String, positions: [Position], syntax: [SyntaxRule]) {
+            self.positions = positions; self.syntax = syntax
+            key = Map837P.uniqueKey(id: id, positions)
+            isRequired = positions.map { position in
+                switch position {
+                case .element(let element): element.usage == .required
+                case .composite(let composite): composite.usage == .required
+                }
+            }
+        }
     }
 
     struct Node: Sendable {
@@ -94,36 +106,29 @@ struct Map837P: Sendable {
 
     init(table: String) {
         nodes = [Node(isLoop: true, id: "", name: "", usage: .required, maxRepeat: 1, pos: 0, parent: -1)]
-        // Split as bytes (the table is ASCII): splitting by characters made reading it cost more than
-        // checking a file of thousands of claims.
-        let lines = table.utf8.split(separator: UInt8(ascii: "\n")).map { line in
-            let depth = line.prefix { $0 == UInt8(ascii: " ") }.count
-            let fields = line.dropFirst(depth + 2).split(separator: UInt8(ascii: "|"), omittingEmptySubsequences: false)
-            return (depth: depth, kind: line.dropFirst(depth).first ?? 0, fields: fields.map { String(Substring($0)) })
-        }
+        let lines = Map837P.lines(of: table)
         // The external code sets first, so that each element is built with its own.
         for line in lines where line.kind == UInt8(ascii: "X") {
-            codeSets[line.fields[0]] = Set(line.fields[1].utf8.split(separator: UInt8(ascii: " ")).map { String(Substring($0)) })
+            codeSets[line.fields[0]] = Set(Map837P.words(line.fields[1]))
         }
         let externalCodeSets = codeSets.mapValues { X12CodeSet($0) }
         var stack: [(depth: Int, node: Int)] = [(-1, 0)]
         // The composite being filled and the depth of its line: deeper element lines are its components.
         var currentComposite: (position: Int, depth: Int)?
         var currentSegment = -1
+        // The positions and syntax notes of each segment node, as its lines are read.
+        var segmentParts: [Int: (positions: [Position], syntax: [SyntaxRule])] = [:]
         for (depth, kind, fields) in lines {
             switch kind {
             case UInt8(ascii: "L"), UInt8(ascii: "S"):
                 while let top = stack.last, top.depth >= depth { stack.removeLast() }
                 let parent = stack.last?.node ?? 0
                 let isLoop = kind == UInt8(ascii: "L")
-                var node = Node(isLoop: isLoop, id: fields[0], name: fields[4], usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
-                                maxRepeat: Map837P.repeatLimit(fields[2]), pos: Int(fields[3]) ?? 0, parent: parent)
-                if !isLoop {
-                    let rules = fields[5].split(separator: " ").map { Map837P.syntaxRule(String($0)) }
-                    node.segment = Segment(positions: [], syntax: rules.compactMap { $0 }, key: nil)
-                }
+                let node = Node(isLoop: isLoop, id: fields[0], name: fields[4], usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
+                                maxRepeat: Int(fields[2]) ?? Int.max, pos: Int(fields[3]) ?? 0, parent: parent)
                 nodes.append(node)
                 let index = nodes.count - 1
+                if !isLoop { segmentParts[index] = ([], Map837P.words(fields[5]).compactMap(Map837P.syntaxRule)) }
                 nodes[parent].children.append(index)
                 if isLoop { stack.append((depth, index)) } else { currentSegment = index }
                 currentComposite = nil
@@ -131,44 +136,36 @@ struct Map837P: Sendable {
                 guard currentSegment > 0 else { continue }
                 let element = Map837P.element(fields, codeSets: externalCodeSets)
                 if let composite = currentComposite, depth > composite.depth,
-                   case .composite(var value) = nodes[currentSegment].segment!.positions[composite.position] {
+                   case .composite(var value) = segmentParts[currentSegment]!.positions[composite.position] {
                     value.components.append(element)
-                    nodes[currentSegment].segment!.positions[composite.position] = .composite(value)
+                    segmentParts[currentSegment]!.positions[composite.position] = .composite(value)
                 } else {
-                    nodes[currentSegment].segment!.positions.append(.element(element))
+                    segmentParts[currentSegment]!.positions.append(.element(element))
                     currentComposite = nil
                 }
             case UInt8(ascii: "C"):
                 guard currentSegment > 0 else { continue }
-                nodes[currentSegment].segment!.positions.append(
+                segmentParts[currentSegment]!.positions.append(
                     .composite(Composite(seq: Int(fields[0]) ?? 0, usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
                                          name: fields[2], components: [])))
-                currentComposite = (nodes[currentSegment].segment!.positions.count - 1, depth)
+                currentComposite = (segmentParts[currentSegment]!.positions.count - 1, depth)
             default:
                 continue
             }
         }
+        for (index, parts) in segmentParts {
+            nodes[index].segment = Segment(id: nodes[index].id, positions: parts.positions, syntax: parts.syntax)
+        }
         // pyx12's order: by position; at one position loops before segments, each in document order.
         let order = nodes.indices.map { (nodes[$0].pos, nodes[$0].isLoop ? 0 : 1, $0) }
-        for index in nodes.indices {
-            nodes[index].children.sort { order[$0] < order[$1] }
-            if var segment = nodes[index].segment {
-                segment.key = Map837P.uniqueKey(id: nodes[index].id, segment.positions)
-                segment.isRequired = segment.positions.map { position in
-                    switch position {
-                    case .element(let element): element.usage == .required
-                    case .composite(let composite): composite.usage == .required
-                    }
-                }
-                nodes[index].segment = segment
-            }
-        }
+        for index in nodes.indices { nodes[index].children.sort { order[$0] < order[$1] } }
         var counterIndex: [CounterKey: Int] = [:]
         assignCounters(0, into: &counterIndex)
         counterCount = counterIndex.count + 1
         loopNames = nodes.indices.map(computeLoopName)
         idCodes = nodes.map { $0.isLoop ? 0 : X12SegmentView.code($0.id) }
-        keys = nodes.map { node in node.segment?.key.map { SegmentKey(element: $0.element, component: $0.component, codes: $0.codes) } }
+        keyPositions = nodes.map { node in node.segment?.key.map { (element: $0.element + 1, component: $0.component) } }
+        keyCodes = nodes.map { $0.segment?.key?.codes ?? X12CodeSet([]) }
         isClaimLevel = loopNames.map { $0.hasSuffix("2300") }
     }
 
@@ -200,15 +197,13 @@ struct Map837P: Sendable {
         nodes[index].counterEnd = table.count + 1
     }
 
-    static func repeatLimit(_ text: String) -> Int { Int(text) ?? Int.max }
-
     static func element(_ fields: [String], codeSets: [String: X12CodeSet]) -> Element {
         let codes = fields[6]
         let external = codes.hasPrefix("@") ? String(codes.dropFirst()) : nil
         return Element(seq: Int(fields[0]) ?? 0, dataElement: fields[1], type: DataType(rawValue: fields[2]) ?? .an,
                        minLength: Int(fields[3]) ?? 0, maxLength: Int(fields[4]) ?? Int.max,
                        usage: Usage(rawValue: fields[5].first ?? "S") ?? .situational,
-                       codeList: external != nil ? [] : codes.split(separator: " ").map(String.init),
+                       codeList: external != nil ? [] : Map837P.words(codes),
                        externalCodes: external, externalCodeSet: external.flatMap { codeSets[$0] },
                        nineDigits: fields[7] == "[0-9]{9}", name: fields[8])
     }
@@ -249,9 +244,9 @@ struct Map837P: Sendable {
     /// Does a segment read from a file match this segment node (id, then its qualifier)?
     func matches(_ index: Int, _ segment: X12SegmentView) -> Bool {
         guard idCodes[index] == segment.idCode, !nodes[index].isLoop else { return false }
-        guard let key = keys[index] else { return true }
-        guard let element = segment[key.element + 1] else { return false }  // no code is empty
-        return key.codes.contains(key.component.map(element.component) ?? element.value)
+        guard let key = keyPositions[index] else { return true }
+        guard let element = segment[key.element] else { return false }  // no code is empty
+        return keyCodes[index].contains(key.component.map(element.component) ?? element.value)
     }
 
     func isRoot(_ index: Int) -> Bool { index == 0 }
@@ -259,17 +254,12 @@ struct Map837P: Sendable {
     /// The closest enclosing loop of a node (the root for the interchange loop).
     func parentLoop(_ index: Int) -> Int { index == 0 ? 0 : nodes[index].parent }
 
-    /// Each node's segment id as a number (`segmentCode`), and its qualifier key: compared for every
-    /// segment read, so kept apart from the nodes (no copy of a node per comparison).
+    /// Each node's segment id as a number (`X12SegmentView.code`), and its qualifier key (element
+    /// position, component index, codes): compared for every segment read, so kept apart from the
+    /// nodes in plain arrays (no copy of a node, no reference count per comparison).
     private(set) var idCodes: [UInt32] = []
-    private(set) var keys: [SegmentKey?] = []
-
-    final class SegmentKey: Sendable {
-        let element: Int
-        let component: Int?
-        let codes: X12CodeSet
-        init(element: Int, component: Int?, codes: X12CodeSet) { self.element = element; self.component = component; self.codes = codes }
-    }
+    private(set) var keyPositions: [(element: Int, component: Int?)?] = []
+    private(set) var keyCodes: [X12CodeSet] = []
 
     /// By node: placed in (or under) a claim's loop 2300.
     private(set) var isClaimLevel: [Bool] = []

@@ -20,7 +20,6 @@ public struct Validator837P: Sendable {
     private var node: Int
     private let interchangeLoop: Int, interchangeHeader: Int, groupLoop: Int, groupHeader: Int
     private let maxFindings: Int
-    private static let isa = X12SegmentView.code("ISA"), gs = X12SegmentView.code("GS")
 
     public init(maxFindings: Int = Validator837P.maxFindings) {
         let map = Map837P.shared
@@ -97,9 +96,9 @@ public struct Validator837P: Sendable {
         }
         var placed: Int?
         switch segment.idCode {
-        case Self.isa:
+        case SegmentCode837P.isa:
             walker.restart(loop: interchangeLoop, first: interchangeHeader); placed = interchangeHeader
-        case Self.gs:
+        case SegmentCode837P.gs:
             walker.restart(loop: groupLoop, first: groupHeader); placed = groupHeader
         default:
             let walk = walker.walk(from: node, segment)
@@ -114,7 +113,7 @@ public struct Validator837P: Sendable {
         var loop: String { map.loopName(placed) }
         for problem in elementChecks.check(placed, segment) {
             // ISA11 and ISA16 hold separators; the reader has already checked them.
-            if segment.idCode == Self.isa, problem.element == "ISA11" || problem.element == "ISA16" { continue }
+            if segment.idCode == SegmentCode837P.isa, problem.element == "ISA11" || problem.element == "ISA16" { continue }
             finding(problem.element, problem.rule, problem.message, loop: loop)
         }
         for problem in claims.check(segment, number: item.number, line: item.line, inClaimLoop: map.isClaimLevel[placed]) {
