@@ -114,6 +114,31 @@ import Testing
         #expect(report.findings.contains { $0.rule == "x12/syntax" && $0.message.contains("without the terminator") })
     }
 
+    /// Elements are read as bytes split on the separators the ISA declares: the same files written with
+    /// other separators give the same findings (composites, repetitions and messages included).
+    @Test(arguments: ["pyx12/clm05-2-qualifier.x12", "pyx12/thirteen-diagnoses.x12", "pyx12/non-ascii-name.x12",
+                      "pyx12/trailing-separator.x12", "beyond/pointer-twice.x12", "beyond/icd10-decimal.x12"])
+    func otherSeparatorsGiveTheSameFindings(_ file: String) throws {
+        let standard = try Self.bytes(file)
+        let replacements: [UInt8: UInt8] = [UInt8(ascii: "*"): UInt8(ascii: "|"), UInt8(ascii: ":"): UInt8(ascii: ">"),
+                                            UInt8(ascii: "^"): UInt8(ascii: "!"), UInt8(ascii: "~"): UInt8(ascii: "'")]
+        #expect(!standard.contains { replacements.values.contains($0) }, "the new separators must not occur in the file")
+        let other = standard.map { replacements[$0] ?? $0 }
+        let report = Self.validate(other)
+        #expect(report == Self.validate(standard))
+        #expect(!report.isClean)
+    }
+
+    /// An interchange without a repetition separator (ISA11 `U`, as in 4010) has composites but no
+    /// repetitions: the reader used to count an empty repetition after every composite ("CLM05 repeats").
+    @Test func withoutARepetitionSeparatorNoElementRepeats() throws {
+        var bytes = Array(try Data(contentsOf: try #require(Self.sampleFiles.first)))
+        #expect(bytes[82] == UInt8(ascii: "^"))
+        bytes[82] = UInt8(ascii: "U")
+        let report = Self.validate(bytes)
+        #expect(report.isClean, "\(report.findings.map(\.description))")
+    }
+
     @Test func findingsPastTheLimitAreCountedNotKept() throws {
         let segment = "ZZZ*1~\n"
         let original = String(decoding: try Self.bytes("pyx12/se-count.x12"), as: UTF8.self)
@@ -137,6 +162,26 @@ import Testing
         #expect(ElementChecks837P.isDecimal("1330".utf8) && ElementChecks837P.isDecimal("-.5".utf8) && ElementChecks837P.isDecimal("95.25".utf8))
         #expect(!ElementChecks837P.isDecimal("1.".utf8) && !ElementChecks837P.isDecimal("21O".utf8) && !ElementChecks837P.isDecimal("1,330".utf8))
         #expect(ElementChecks837P.isInteger("-12".utf8) && !ElementChecks837P.isInteger("1.0".utf8) && !ElementChecks837P.isInteger("".utf8))
+    }
+
+    /// Values are compared as bytes, and those that are not ASCII as text, so every answer is the one a
+    /// `String` comparison gives (canonical equivalence included: U+212A KELVIN SIGN equals `K`).
+    @Test func byteComparisonsAgreeWithStringComparisons() {
+        let codes = ["K", "IL", "ABK", "0019", "1234567", "12345678", "005010X222A1"]
+        let set = X12CodeSet(codes)
+        let values: [[UInt8]] = ["", "K", "IL", "I", "ILL", "ABK", "AB\u{212A}", "\u{212A}", "1234567", "12345678", "123456789",
+                                 "005010X222A1", "005010X222A2", "é", "I\u{0}L"].map { Array($0.utf8) } + [[0x49, 0xFF], [0xFF]]
+        for value in values {
+            value.withUnsafeBufferPointer { bytes in
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(set.contains(bytes) == Set(codes).contains(text), "\(value)")
+                #expect(bytes.isText("ABK") == (text == "ABK"), "\(value)")
+            }
+        }
+    }
+
+    @Test func segmentCodesAreTheIdsTheyNameq() {
+        for (id, code) in SegmentCode837P.all { #expect(code == X12SegmentView.code(id), "\(id)") }
     }
 
     @Test func theMapIsTheWholeGuide() {

@@ -3,18 +3,18 @@
 /// `X12Reader.interchangeHeader`, so the separators are taken from the header exactly as the
 /// whole-document reader takes them; the segments between are split on those (ASCII) separators.
 /// Malformed input becomes a `problem` event with its segment number, line and offset, never a crash.
+/// A segment is handed over as an `X12SegmentView` of the stream's own buffer: nothing is copied.
 public struct X12SegmentStream: Sendable {
-    public struct Item: Sendable {
-        public var segment: X12Segment
+    public struct Item {
+        /// Valid only inside the callback that receives it.
+        public var segment: X12SegmentView
         /// 1-based ordinal of the segment in the input (the first ISA is 1).
         public var number: Int
         /// 1-based line where the segment starts.
         public var line: Int
-        /// The segment ended with an element separator (`DMG*D8*19800115*F*~`): an error in X12.
-        public var endsWithSeparator: Bool
     }
 
-    public enum Event: Sendable {
+    public enum Event {
         case segment(Item)
         /// `fatal`: nothing after this point can be read (no ISA, an unreadable ISA, input cut short).
         case problem(X12Error, fatal: Bool)
@@ -39,6 +39,8 @@ public struct X12SegmentStream: Sendable {
     /// Bytes of the unfinished segment at the start of `buffer` already searched for its terminator
     /// (so tiny chunks do not rescan it: linear time however the input arrives).
     private var searched = 0
+    /// Where the fields of the segment being handed over end (reused: no array per segment).
+    private var fieldEnds: [Int] = []
 
     public init() {}
 
@@ -111,7 +113,9 @@ public struct X12SegmentStream: Sendable {
                     separators = Separators(element: UInt8(declared.element.value), component: UInt8(declared.component.value),
                                             repetition: declared.repetition.map { UInt8($0.value) }, terminator: UInt8(declared.segment.value))
                     number += 1
-                    handle(.segment(Item(segment: header.segment, number: number, line: line, endsWithSeparator: false)))
+                    // ISA elements are split on the element separator alone (ISA11 and ISA16 hold separators).
+                    let element = UInt8(declared.element.value)
+                    _ = emit(index..<(index + X12Reader.terminatorOffset), element: element, component: element, repetition: element, handle)
                     line += newlines(index..<end)
                     index = end
                 } catch {
@@ -128,7 +132,7 @@ public struct X12SegmentStream: Sendable {
                 fail("the input does not start with an ISA segment (found '\(Self.preview(buffer[index...]))')", at: index)
                 return
             }
-            let terminatorText = X12Delimiters.describe(Unicode.Scalar(separators.terminator))
+            var terminatorText: String { X12Delimiters.describe(Unicode.Scalar(separators.terminator)) }
             let found = buffer[min(buffer.count, index + searched)...].firstIndex(of: separators.terminator)
             searched = found == nil ? remaining : 0
             // Too long, whether or not this chunk holds its end (the same finding however the file is cut).
@@ -150,9 +154,8 @@ public struct X12SegmentStream: Sendable {
             number += 1
             if end == index {
                 handle(.problem(X12Error("empty segment (two terminators in a row); remove one", segmentNumber: number, offset: offset + index, line: line), fatal: false))
-            } else if let item = split(index..<end, separators) {
-                handle(.segment(item))
-            } else {
+            } else if !emit(index..<end, element: separators.element, component: separators.component,
+                             repetition: separators.repetition ?? separators.element, handle) {
                 handle(.problem(X12Error("'\(Self.preview(buffer[index..<end]))' does not start with a segment id (2 or 3 upper-case letters and digits)",
                                          segmentNumber: number, offset: offset + index, line: line), fatal: false))
             }
@@ -161,43 +164,26 @@ public struct X12SegmentStream: Sendable {
         }
     }
 
-    /// One segment's bytes (terminator excluded) as id and elements; nil when the id is malformed.
-    private func split(_ range: Range<Int>, _ separators: Separators) -> Item? {
-        buffer.withUnsafeBufferPointer { all -> Item? in
+    /// Hands one segment's bytes (terminator excluded) to `handle` as a view; false (nothing handed
+    /// over) when its id is not 2–3 upper-case letters and digits.
+    private mutating func emit(_ range: Range<Int>, element: UInt8, component: UInt8, repetition: UInt8, _ handle: (Event) -> Void) -> Bool {
+        fieldEnds.removeAll(keepingCapacity: true)
+        let idValid = buffer.withUnsafeBufferPointer { all -> Bool in
             let bytes = UnsafeBufferPointer(rebasing: all[range])
-            var fields: [Range<Int>] = []
-            var start = 0
-            for position in 0..<bytes.count where bytes[position] == separators.element {
-                fields.append(start..<position); start = position + 1
-            }
-            fields.append(start..<bytes.count)
-            let id = fields[0]
-            guard (2...3).contains(id.count), Self.isUpper(bytes[id.lowerBound]),
-                  bytes[id].allSatisfy({ Self.isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) }) else { return nil }
-            var elements: [X12Element] = []
-            elements.reserveCapacity(fields.count - 1)
-            for field in fields.dropFirst() {
-                let value = UnsafeBufferPointer(rebasing: bytes[field])
-                let isComposite = value.contains(where: { $0 == separators.component || $0 == separators.repetition })
-                if !isComposite {
-                    elements.append(X12Element(String(decoding: value, as: UTF8.self)))
-                    continue
-                }
-                var repetitions: [[String]] = [[]]
-                var partStart = 0
-                for position in 0...value.count {
-                    let byte: UInt8? = position < value.count ? value[position] : nil
-                    guard byte == nil || byte == separators.component || byte == separators.repetition else { continue }
-                    repetitions[repetitions.count - 1].append(String(decoding: UnsafeBufferPointer(rebasing: value[partStart..<position]), as: UTF8.self))
-                    if byte == separators.repetition { repetitions.append([]) }
-                    partStart = position + 1
-                }
-                elements.append(X12Element(repetitions: repetitions))
-            }
-            let segment = X12Segment(id: String(decoding: UnsafeBufferPointer(rebasing: bytes[id]), as: UTF8.self), elements: elements)
-            return Item(segment: segment, number: number, line: line,
-                        endsWithSeparator: fields.count > 1 && fields[fields.count - 1].isEmpty)
+            for position in 0..<bytes.count where bytes[position] == element { fieldEnds.append(position) }
+            fieldEnds.append(bytes.count)
+            let id = bytes[..<fieldEnds[0]]
+            return (2...3).contains(id.count) && Self.isUpper(id[0]) && id.allSatisfy { Self.isUpper($0) || ($0 >= 0x30 && $0 <= 0x39) }
         }
+        guard idValid else { return false }
+        buffer.withUnsafeBufferPointer { all in
+            fieldEnds.withUnsafeBufferPointer { ends in
+                let view = X12SegmentView(bytes: UnsafeBufferPointer(rebasing: all[range]), fieldEnds: ends,
+                                          component: component, repetition: repetition)
+                handle(.segment(Item(segment: view, number: number, line: line)))
+            }
+        }
+        return true
     }
 
     private static func isUpper(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }

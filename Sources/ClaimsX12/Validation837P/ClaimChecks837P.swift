@@ -46,52 +46,53 @@ struct ClaimChecks837P {
     private(set) var serviceLines = 0
     private var problems: [Problem] = []
     /// The segment being checked, for `fail`.
-    private var current: (number: Int, line: Int, id: String) = (0, 0, "")
+    private var current: (number: Int, line: Int, id: UInt32) = (0, 0, 0)
+
 
     static let frequencies: Set<String> = ["1", "7", "8"]
     private static let posix = Locale(identifier: "en_US_POSIX")
 
-    /// Checks `segment`; `loop` is where the map placed it (nil when it fits nowhere).
-    mutating func check(_ segment: X12Segment, number: Int, line: Int, loop: String?) -> [Problem] {
+    /// Checks `segment`; `inClaimLoop`: the map placed it in (or under) a claim's loop 2300.
+    mutating func check(_ segment: X12SegmentView, number: Int, line: Int, inClaimLoop: Bool) -> [Problem] {
         problems = []
-        current = (number, line, segment.id)
-        switch segment.id {
-        case "ST":
+        current = (number, line, segment.idCode)
+        switch segment.idCode {
+        case SegmentCode837P.st:
             closeClaim(); closeHLs(keeping: nil); hlCount = 0
-        case "SE":
+        case SegmentCode837P.se:
             closeClaim(); closeHLs(keeping: nil)
-        case "HL":
+        case SegmentCode837P.hl:
             closeClaim()
             checkHL(segment, number: number, line: line)
-        case "CLM":
+        case SegmentCode837P.clm:
             closeClaim()
             claims += 1; lxCount = 0
-            let totalText = segment.value(2)
-            let frequency = segment[5]?.components.dropFirst(2).first ?? ""
-            claim = Claim(segment: number, line: line, total: Self.decimal(totalText), totalText: totalText, frequency: frequency)
+            let total = segment.value(2)
+            let frequency = segment[5].map { $0.component(2).text } ?? ""
+            claim = Claim(segment: number, line: line, total: Self.decimal(total), totalText: total.text, frequency: frequency)
             if !frequency.isEmpty && !Self.frequencies.contains(frequency) {
                 fail("CLM05-3", "837p/claim-frequency",
                      "claim frequency '\(ElementChecks837P.quote(frequency))' is not one a professional claim uses: 1 original, 7 replacement, 8 void")
             }
-        case "REF" where segment.value(1) == "F8" && loop?.hasSuffix("2300") == true:
+        case SegmentCode837P.ref where inClaimLoop && segment.value(1).isText("F8"):
             claim?.hasOriginalReference = true
-        case "HI":
+        case SegmentCode837P.hi:
             checkDiagnoses(segment)
-        case "LX":
+        case SegmentCode837P.lx:
             lxCount += 1
-            if segment.value(1) != String(lxCount) {
-                fail("LX01", "837p/lx-number", "LX01 is '\(ElementChecks837P.quote(segment.value(1)))' but this is service line \(lxCount) of the claim; number lines 1, 2, 3, … within each claim")
+            if !Self.isNumeral(segment.value(1), of: lxCount) {
+                fail("LX01", "837p/lx-number", "LX01 is '\(ElementChecks837P.quote(segment.value(1).text))' but this is service line \(lxCount) of the claim; number lines 1, 2, 3, … within each claim")
             }
-        case "SV1":
+        case SegmentCode837P.sv1:
             checkServiceLine(segment)
-        case "NM1" where segment.value(8) == "XX":
-            let npi = segment.value(9)
+        case SegmentCode837P.nm1 where segment.value(8).isText("XX"):
+            let npi = segment.value(9).text
             if !npi.isEmpty && !NPI.isValid(npi) {
                 fail("NM109", "837p/npi-check-digit",
                      "NPI '\(ElementChecks837P.quote(npi))' is not 10 digits with a valid check digit (Luhn over 80840 + the first 9); copy it again from NPPES")
             }
-        case "LIN" where segment.value(2) == "N4":
-            let ndc = segment.value(3)
+        case SegmentCode837P.lin where segment.value(2).isText("N4"):
+            let ndc = segment.value(3).text
             if ndc.utf8.count != 11 || !ndc.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
                 fail("LIN03", "837p/ndc-format",
                      "NDC '\(ElementChecks837P.quote(ndc))' must be 11 digits in 5-4-2 form without hyphens (e.g. 50458002803); pad the short part with a leading 0")
@@ -110,12 +111,12 @@ struct ClaimChecks837P {
     }
 
     private mutating func fail(_ element: String?, _ rule: String, _ message: String) {
-        problems.append(Problem(segment: current.number, line: current.line, segmentId: current.id, element: element, rule: rule, message: message))
+        problems.append(Problem(segment: current.number, line: current.line, segmentId: Self.idText(current.id), element: element, rule: rule, message: message))
     }
 
-    private mutating func checkHL(_ segment: X12Segment, number: Int, line: Int) {
+    private mutating func checkHL(_ segment: X12SegmentView, number: Int, line: Int) {
         hlCount += 1
-        let idText = segment.value(1), parentText = segment.value(2), level = segment.value(3), childCode = segment.value(4)
+        let idText = segment.value(1).text, parentText = segment.value(2).text, level = segment.value(3).text, childCode = segment.value(4).text
         if idText != String(hlCount) {
             fail("HL01", "837p/hl-number", "HL01 is '\(ElementChecks837P.quote(idText))' but this is HL \(hlCount) of the transaction set; number HLs 1, 2, 3, … in order")
         }
@@ -155,14 +156,15 @@ struct ClaimChecks837P {
         }
     }
 
-    private mutating func checkDiagnoses(_ segment: X12Segment) {
+    private mutating func checkDiagnoses(_ segment: X12SegmentView) {
         var codes = 0
-        for (index, element) in segment.elements.enumerated() {
-            let parts = element.components
-            guard parts.count >= 2, ["ABK", "ABF"].contains(parts[0]) else { continue }
+        for index in 0..<segment.elementCount {
+            guard let element = segment[index + 1], element.componentCount >= 2 else { continue }
+            let qualifier = element.component(0)
+            guard qualifier.isText("ABK") || qualifier.isText("ABF") else { continue }
             codes += 1
-            let code = parts[1]
-            if code.contains(".") || DiagnosisCode(code) == nil {
+            let code = element.component(1).text
+            if code.utf8.contains(UInt8(ascii: ".")) || DiagnosisCode(code) == nil {
                 fail(X12Finding.reference("HI", index + 1, 2), "837p/icd10-format",
                      "'\(ElementChecks837P.quote(code))' is not an ICD-10-CM code as X12 writes it: a letter, a digit, then 1–5 letters or digits, no decimal point (F33.2 is sent as F332)")
             }
@@ -170,21 +172,24 @@ struct ClaimChecks837P {
         if codes > 0, claim != nil, claim!.diagnoses == 0 { claim!.diagnoses = codes }
     }
 
-    private mutating func checkServiceLine(_ segment: X12Segment) {
+    private mutating func checkServiceLine(_ segment: X12SegmentView) {
         serviceLines += 1
         guard claim != nil else { return }
         claim!.lines += 1
         if let charge = Self.decimal(segment.value(2)) { claim!.lineSum += charge } else { claim!.lineSumKnown = false }
         let diagnoses = claim!.diagnoses
-        var seen: Set<String> = []
-        for (index, pointer) in (segment[7]?.components ?? []).enumerated() where !pointer.isEmpty {
+        guard let pointers = segment[7] else { return }
+        for index in 0..<pointers.componentCount {
+            let pointer = pointers.component(index)
+            if pointer.isEmpty { continue }
             let reference = X12Finding.reference("SV1", 7, index + 1)
-            guard let value = Int(pointer), value >= 1, value <= max(diagnoses, 1), diagnoses > 0 else {
+            guard let value = Int(pointer.text), value >= 1, value <= max(diagnoses, 1), diagnoses > 0 else {
                 fail(reference, "837p/diagnosis-pointer",
-                     "diagnosis pointer '\(ElementChecks837P.quote(pointer))' does not point at one of the claim's \(diagnoses) diagnosis code(s) in HI; use 1–\(max(diagnoses, 1))")
+                     "diagnosis pointer '\(ElementChecks837P.quote(pointer.text))' does not point at one of the claim's \(diagnoses) diagnosis code(s) in HI; use 1–\(max(diagnoses, 1))")
                 continue
             }
-            if !seen.insert(pointer).inserted {
+            // The same text before it was a valid pointer too (validity depends on the text alone).
+            if (0..<index).contains(where: { pointers.component($0).text == pointer.text }) {
                 fail(reference, "837p/diagnosis-pointer", "diagnosis pointer \(value) is given twice on this line; list each diagnosis once")
             }
         }
@@ -211,20 +216,36 @@ struct ClaimChecks837P {
 
     /// An R value as an exact Decimal (digits read directly: no locale, no Foundation parser for the
     /// usual amounts); nil when it is not a number.
-    static func decimal(_ text: String) -> Decimal? {
-        guard ElementChecks837P.isDecimal(text.utf8), !text.isEmpty else { return nil }
+    static func decimal(_ text: X12Bytes) -> Decimal? {
+        guard ElementChecks837P.isDecimal(text), !text.isEmpty else { return nil }
         var significand: UInt64 = 0, scale = 0, digits = 0, negative = false, afterPoint = false
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case 0x2D: negative = true
             case 0x2E: afterPoint = true
             default:
                 digits += 1
-                if digits > 18 { return Decimal(string: text, locale: posix) }
+                if digits > 18 { return Decimal(string: text.text, locale: posix) }
                 significand = significand * 10 + UInt64(byte - 0x30)
                 if afterPoint { scale += 1 }
             }
         }
         return Decimal(sign: negative ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
+    }
+
+    /// `text` is `number` written out (`12`, not `012`), compared without building a string.
+    static func isNumeral(_ text: X12Bytes, of number: Int) -> Bool {
+        var rest = number, position = text.count
+        repeat {
+            position -= 1
+            guard position >= 0, text[position] == UInt8(0x30 + rest % 10) else { return false }
+            rest /= 10
+        } while rest > 0
+        return position == 0
+    }
+
+    /// A segment id back from `X12SegmentView.code`.
+    private static func idText(_ code: UInt32) -> String {
+        String(decoding: withUnsafeBytes(of: code.bigEndian) { Array($0.drop { $0 == 0 }) }, as: UTF8.self)
     }
 }

@@ -24,28 +24,42 @@ struct EnvelopeChecks837P {
     private var transactionNumbers: Set<String> = []
     private(set) var transactionSets = 0
 
-    mutating func check(_ segment: X12Segment, number: Int) -> [Problem] {
+    mutating func check(_ segment: X12SegmentView, number: Int) -> [Problem] {
+        if transaction != nil { transaction!.count += 1 }
+        switch segment.idCode {
+        case SegmentCode837P.isa, SegmentCode837P.iea, SegmentCode837P.gs, SegmentCode837P.ge, SegmentCode837P.st, SegmentCode837P.se:
+            return checkEnvelope(segment, number: number)
+        default:
+            guard transaction == nil else { return [] }
+            return [Problem(element: nil, rule: "x12/envelope-nesting",
+                            message: "\(segment.idText) outside an ST/SE transaction set; every segment of a claim belongs between ST and SE")]
+        }
+    }
+
+    /// An envelope segment (ISA, GS, ST and their trailers): rarely met, so read as strings.
+    private mutating func checkEnvelope(_ segment: X12SegmentView, number: Int) -> [Problem] {
         var problems: [Problem] = []
+        let id = segment.idText
+        func value(_ position: Int) -> String { segment.value(position).text }
         func fail(_ rule: String, _ message: String, _ element: Int? = nil) {
             problems.append(Problem(element: element, rule: rule, message: message))
         }
         /// A trailer's count (element 1) and control number (element 2) against its header's.
         func trailer(_ open: Open, header: String, holds: (Int) -> String) {
-            if Int(segment.value(1)) != open.count {
-                fail("x12/envelope-count", "\(segment.id)01 is '\(segment.value(1))' but \(holds(open.count)); set \(segment.id)01 to \(open.count)", 1)
+            if Int(value(1)) != open.count {
+                fail("x12/envelope-count", "\(id)01 is '\(value(1))' but \(holds(open.count)); set \(id)01 to \(open.count)", 1)
             }
-            if segment.value(2) != open.control {
+            if value(2) != open.control {
                 fail("x12/control-number-match",
-                     "\(segment.id)02 '\(segment.value(2))' does not match \(header) '\(open.control)' of segment \(open.segment); they must be equal", 2)
+                     "\(id)02 '\(value(2))' does not match \(header) '\(open.control)' of segment \(open.segment); they must be equal", 2)
             }
         }
-        if transaction != nil { transaction!.count += 1 }
-        switch segment.id {
+        switch id {
         case "ISA":
             if let open = interchange {
                 fail("x12/envelope-nesting", "ISA before the IEA closing the interchange of segment \(open.segment); end each interchange with IEA")
             }
-            let control = segment.value(13)
+            let control = value(13)
             if interchangeNumbers.contains(control) {
                 fail("x12/control-number-unique", "ISA13 '\(control)' is used by an earlier interchange of this file; give each interchange its own control number", 13)
             }
@@ -60,13 +74,13 @@ struct EnvelopeChecks837P {
         case "GS":
             if interchange == nil { fail("x12/envelope-nesting", "GS outside an ISA/IEA interchange") }
             if let open = group { fail("x12/envelope-nesting", "GS before the GE closing the group of segment \(open.segment)") }
-            let control = segment.value(6)
+            let control = value(6)
             if groupNumbers.contains(control) {
                 fail("x12/control-number-unique", "GS06 '\(control)' is used by an earlier group of this interchange; give each group its own number", 6)
             }
             groupNumbers.insert(control)
             group = Open(segment: number, control: control); transaction = nil
-            groupVersion = segment.value(8)
+            groupVersion = value(8)
             transactionNumbers = []
             interchange?.count += 1
         case "GE":
@@ -77,12 +91,12 @@ struct EnvelopeChecks837P {
         case "ST":
             if group == nil { fail("x12/envelope-nesting", "ST outside a GS/GE group") }
             if let open = transaction { fail("x12/envelope-nesting", "ST before the SE closing the transaction set of segment \(open.segment)") }
-            let control = segment.value(2)
+            let control = value(2)
             if transactionNumbers.contains(control) {
                 fail("x12/control-number-unique", "ST02 '\(control)' is used by an earlier transaction set of this group; number them 0001, 0002, …", 2)
             }
             transactionNumbers.insert(control)
-            let convention = segment.value(3)
+            let convention = value(3)
             if !convention.isEmpty && !groupVersion.isEmpty && convention != groupVersion {
                 fail("x12/envelope-version", "ST03 '\(convention)' differs from GS08 '\(groupVersion)'; both must be 005010X222A1", 3)
             }
@@ -94,9 +108,7 @@ struct EnvelopeChecks837P {
             trailer(open, header: "ST02") { "the transaction set has \($0) segments from ST to SE" }
             transaction = nil
         default:
-            if transaction == nil {
-                fail("x12/envelope-nesting", "\(segment.id) outside an ST/SE transaction set; every segment of a claim belongs between ST and SE")
-            }
+            break
         }
         return problems
     }

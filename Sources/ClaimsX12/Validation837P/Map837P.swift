@@ -15,11 +15,12 @@ struct Map837P: Sendable {
         let minLength: Int
         let maxLength: Int
         let usage: Usage
-        let codes: Set<String>
-        /// The first code as the guide lists it (pyx12 names same-position segments by it: `REF[G1]`).
-        let firstCode: String?
-        /// The name of an external code set (`pos`, `states`, …), checked against `Map837P.codeSets`.
+        let codes: X12CodeSet
+        /// The codes in the guide's order; the first names same-position segments in pyx12 (`REF[G1]`).
+        let codeList: [String]
+        /// The name of an external code set (`pos`, `states`, …), from `Map837P.codeSets`.
         let externalCodes: String?
+        let externalCodeSet: X12CodeSet?
         /// The only pattern the guide uses: exactly nine digits (an SSN or EIN).
         let nineDigits: Bool
         let name: String
@@ -27,10 +28,11 @@ struct Map837P: Sendable {
         let isFormatQualifier: Bool
         let isFormatted: Bool
 
-        init(seq: Int, dataElement: String, type: DataType, minLength: Int, maxLength: Int, usage: Usage, codes: Set<String>,
-             firstCode: String?, externalCodes: String?, nineDigits: Bool, name: String) {
+        init(seq: Int, dataElement: String, type: DataType, minLength: Int, maxLength: Int, usage: Usage, codeList: [String],
+             externalCodes: String?, externalCodeSet: X12CodeSet?, nineDigits: Bool, name: String) {
             self.seq = seq; self.dataElement = dataElement; self.type = type; self.minLength = minLength; self.maxLength = maxLength
-            self.usage = usage; self.codes = codes; self.firstCode = firstCode; self.externalCodes = externalCodes
+            self.usage = usage; self.codes = X12CodeSet(codeList); self.codeList = codeList
+            self.externalCodes = externalCodes; self.externalCodeSet = externalCodeSet
             self.nineDigits = nineDigits; self.name = name
             isFormatQualifier = dataElement == "1250"; isFormatted = dataElement == "1251"
         }
@@ -51,19 +53,32 @@ struct Map837P: Sendable {
     /// An X12 syntax note: P (all or none), R (at least one), C (if the first, all the others),
     /// L (if the first, at least one other), E (at most one), over 1-based element positions.
     struct SyntaxRule: Sendable {
-        var kind: Character
+        enum Kind: Character, Sendable { case allOrNone = "P", atLeastOne = "R", ifFirstThenAll = "C", ifFirstThenOne = "L", atMostOne = "E" }
+        var kind: Kind
         var positions: [Int]
         var text: String
     }
 
-    struct Segment: Sendable {
-        var positions: [Position]
-        /// Indexes of the required positions (checked even when the segment stops before them).
-        var requiredPositions: Set<Int> = []
-        var syntax: [SyntaxRule]
+    /// A class: read for every segment of a file, so handing it over is one reference count.
+    final class Segment: Sendable {
+        let positions: [Position]
+        /// By position: required (checked even when the segment stops before it).
+        let isRequired: [Bool]
+        let syntax: [SyntaxRule]
         /// Where the qualifier that tells same-id segments apart sits (pyx12's "unique key"):
         /// element index, component index (composites), and its codes.
-        var key: (element: Int, component: Int?, codes: Set<String>)?
+        let key: (element: Int, component: Int?, codes: X12CodeSet)?
+
+        init(id: String, positions: [Position], syntax: [SyntaxRule]) {
+            self.positions = positions; self.syntax = syntax
+            key = Map837P.uniqueKey(id: id, positions)
+            isRequired = positions.map { position in
+                switch position {
+                case .element(let element): element.usage == .required
+                case .composite(let composite): composite.usage == .required
+                }
+            }
+        }
     }
 
     struct Node: Sendable {
@@ -91,112 +106,110 @@ struct Map837P: Sendable {
 
     init(table: String) {
         nodes = [Node(isLoop: true, id: "", name: "", usage: .required, maxRepeat: 1, pos: 0, parent: -1)]
+        let lines = Map837P.lines(of: table)
+        // The external code sets first, so that each element is built with its own.
+        for line in lines where line.kind == UInt8(ascii: "X") {
+            codeSets[line.fields[0]] = Set(Map837P.words(line.fields[1]))
+        }
+        let externalCodeSets = codeSets.mapValues { X12CodeSet($0) }
         var stack: [(depth: Int, node: Int)] = [(-1, 0)]
         // The composite being filled and the depth of its line: deeper element lines are its components.
         var currentComposite: (position: Int, depth: Int)?
         var currentSegment = -1
-        for line in table.split(separator: "\n", omittingEmptySubsequences: true) {
-            let depth = line.prefix(while: { $0 == " " }).count
-            let body = line.dropFirst(depth)
-            guard let kind = body.first else { continue }
-            let fields = body.dropFirst(2).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        // The positions and syntax notes of each segment node, as its lines are read.
+        var segmentParts: [Int: (positions: [Position], syntax: [SyntaxRule])] = [:]
+        for (depth, kind, fields) in lines {
             switch kind {
-            case "L", "S":
+            case UInt8(ascii: "L"), UInt8(ascii: "S"):
                 while let top = stack.last, top.depth >= depth { stack.removeLast() }
                 let parent = stack.last?.node ?? 0
-                let isLoop = kind == "L"
-                var node = Node(isLoop: isLoop, id: fields[0], name: fields[4], usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
-                                maxRepeat: Map837P.repeatLimit(fields[2]), pos: Int(fields[3]) ?? 0, parent: parent)
-                if !isLoop {
-                    let rules = fields[5].split(separator: " ").map { Map837P.syntaxRule(String($0)) }
-                    node.segment = Segment(positions: [], syntax: rules.compactMap { $0 }, key: nil)
-                }
+                let isLoop = kind == UInt8(ascii: "L")
+                let node = Node(isLoop: isLoop, id: fields[0], name: fields[4], usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
+                                maxRepeat: Int(fields[2]) ?? Int.max, pos: Int(fields[3]) ?? 0, parent: parent)
                 nodes.append(node)
                 let index = nodes.count - 1
+                if !isLoop { segmentParts[index] = ([], Map837P.words(fields[5]).compactMap(Map837P.syntaxRule)) }
                 nodes[parent].children.append(index)
                 if isLoop { stack.append((depth, index)) } else { currentSegment = index }
                 currentComposite = nil
-            case "E":
+            case UInt8(ascii: "E"):
                 guard currentSegment > 0 else { continue }
-                let element = Map837P.element(fields)
+                let element = Map837P.element(fields, codeSets: externalCodeSets)
                 if let composite = currentComposite, depth > composite.depth,
-                   case .composite(var value) = nodes[currentSegment].segment!.positions[composite.position] {
+                   case .composite(var value) = segmentParts[currentSegment]!.positions[composite.position] {
                     value.components.append(element)
-                    nodes[currentSegment].segment!.positions[composite.position] = .composite(value)
+                    segmentParts[currentSegment]!.positions[composite.position] = .composite(value)
                 } else {
-                    nodes[currentSegment].segment!.positions.append(.element(element))
+                    segmentParts[currentSegment]!.positions.append(.element(element))
                     currentComposite = nil
                 }
-            case "C":
+            case UInt8(ascii: "C"):
                 guard currentSegment > 0 else { continue }
-                nodes[currentSegment].segment!.positions.append(
+                segmentParts[currentSegment]!.positions.append(
                     .composite(Composite(seq: Int(fields[0]) ?? 0, usage: Usage(rawValue: fields[1].first ?? "S") ?? .situational,
                                          name: fields[2], components: [])))
-                currentComposite = (nodes[currentSegment].segment!.positions.count - 1, depth)
-            case "X":
-                codeSets[fields[0]] = Set(fields[1].split(separator: " ").map(String.init))
+                currentComposite = (segmentParts[currentSegment]!.positions.count - 1, depth)
             default:
                 continue
             }
         }
+        for (index, parts) in segmentParts {
+            nodes[index].segment = Segment(id: nodes[index].id, positions: parts.positions, syntax: parts.syntax)
+        }
         // pyx12's order: by position; at one position loops before segments, each in document order.
         let order = nodes.indices.map { (nodes[$0].pos, nodes[$0].isLoop ? 0 : 1, $0) }
-        for index in nodes.indices {
-            nodes[index].children.sort { order[$0] < order[$1] }
-            if var segment = nodes[index].segment {
-                segment.key = Map837P.uniqueKey(id: nodes[index].id, segment.positions)
-                segment.requiredPositions = Set(segment.positions.indices.filter { position in
-                    switch segment.positions[position] {
-                    case .element(let element): element.usage == .required
-                    case .composite(let composite): composite.usage == .required
-                    }
-                })
-                nodes[index].segment = segment
-            }
-        }
-        var counterIndex: [String: Int] = [:]
-        assignCounters(0, path: "", into: &counterIndex)
+        for index in nodes.indices { nodes[index].children.sort { order[$0] < order[$1] } }
+        var counterIndex: [CounterKey: Int] = [:]
+        assignCounters(0, into: &counterIndex)
         counterCount = counterIndex.count + 1
         loopNames = nodes.indices.map(computeLoopName)
-        idCodes = nodes.map { $0.isLoop ? 0 : Map837P.segmentCode($0.id) }
-        keys = nodes.map { node in node.segment?.key.map { SegmentKey(element: $0.element, component: $0.component, codes: $0.codes) } }
+        idCodes = nodes.map { $0.isLoop ? 0 : X12SegmentView.code($0.id) }
+        keyPositions = nodes.map { node in node.segment?.key.map { (element: $0.element + 1, component: $0.component) } }
+        keyCodes = nodes.map { $0.segment?.key?.codes ?? X12CodeSet([]) }
+        isClaimLevel = loopNames.map { $0.hasSuffix("2300") }
+    }
+
+    /// A node's path in pyx12 (`…/2300/REF[G1]`) as its parent's counter and its own name: nodes
+    /// with the same path have the same parent path, so the parent's counter stands for it.
+    private struct CounterKey: Hashable {
+        var parentCounter: Int
+        var name: String
     }
 
     /// Counters are keyed by pyx12's node path: `…/2300/REF[G1]` for segments sharing a position
     /// (told apart by the first code of their qualifier), `…/2300/CLM` otherwise.
-    private mutating func assignCounters(_ index: Int, path: String, into table: inout [String: Int]) {
-        var name = nodes[index].id
-        if !nodes[index].isLoop, index != 0 {
-            let parent = nodes[index].parent
-            let sharesPosition = nodes[parent].children.filter { nodes[$0].pos == nodes[index].pos }.count > 1
-            if sharesPosition, let code = Map837P.keyFirstCode(id: name, nodes[index].segment?.positions ?? []) { name += "[\(code)]" }
-        }
-        let own = index == 0 ? "" : path + "/" + name
+    private mutating func assignCounters(_ index: Int, into table: inout [CounterKey: Int]) {
         if index != 0 {
-            if let existing = table[own] { nodes[index].counter = existing } else {
-                table[own] = table.count + 1
+            var name = nodes[index].id
+            let parent = nodes[index].parent
+            if !nodes[index].isLoop {
+                var samePosition = 0
+                for sibling in nodes[parent].children where nodes[sibling].pos == nodes[index].pos { samePosition += 1 }
+                if samePosition > 1, let code = Map837P.keyFirstCode(id: name, nodes[index].segment?.positions ?? []) { name += "[\(code)]" }
+            }
+            let key = CounterKey(parentCounter: nodes[parent].counter, name: name)
+            if let existing = table[key] { nodes[index].counter = existing } else {
+                table[key] = table.count + 1
                 nodes[index].counter = table.count
             }
         }
-        for child in nodes[index].children { assignCounters(child, path: own, into: &table) }
+        for child in nodes[index].children { assignCounters(child, into: &table) }
         nodes[index].counterEnd = table.count + 1
     }
 
-    static func repeatLimit(_ text: String) -> Int { Int(text) ?? Int.max }
-
-    static func element(_ fields: [String]) -> Element {
+    static func element(_ fields: [String], codeSets: [String: X12CodeSet]) -> Element {
         let codes = fields[6]
+        let external = codes.hasPrefix("@") ? String(codes.dropFirst()) : nil
         return Element(seq: Int(fields[0]) ?? 0, dataElement: fields[1], type: DataType(rawValue: fields[2]) ?? .an,
                        minLength: Int(fields[3]) ?? 0, maxLength: Int(fields[4]) ?? Int.max,
                        usage: Usage(rawValue: fields[5].first ?? "S") ?? .situational,
-                       codes: codes.hasPrefix("@") ? [] : Set(codes.split(separator: " ").map(String.init)),
-                       firstCode: codes.hasPrefix("@") ? nil : codes.split(separator: " ").first.map(String.init),
-                       externalCodes: codes.hasPrefix("@") ? String(codes.dropFirst()) : nil,
+                       codeList: external != nil ? [] : Map837P.words(codes),
+                       externalCodes: external, externalCodeSet: external.flatMap { codeSets[$0] },
                        nineDigits: fields[7] == "[0-9]{9}", name: fields[8])
     }
 
     static func syntaxRule(_ text: String) -> SyntaxRule? {
-        guard let kind = text.first, "PRCLE".contains(kind), text.count >= 5, (text.count - 1) % 2 == 0 else { return nil }
+        guard let kind = text.first.flatMap(SyntaxRule.Kind.init), text.count >= 5, (text.count - 1) % 2 == 0 else { return nil }
         let digits = Array(text.dropFirst())
         let positions = stride(from: 0, to: digits.count, by: 2).compactMap { Int(String(digits[$0...$0 + 1])) }
         return SyntaxRule(kind: kind, positions: positions, text: text)
@@ -204,7 +217,7 @@ struct Map837P: Sendable {
 
     /// pyx12's rule for telling same-id segments apart: a required ID element at 01 with codes,
     /// else an ID first component of a composite at 01 with codes, else (HL) the codes of HL03.
-    static func uniqueKey(id: String, _ positions: [Position]) -> (element: Int, component: Int?, codes: Set<String>)? {
+    static func uniqueKey(id: String, _ positions: [Position]) -> (element: Int, component: Int?, codes: X12CodeSet)? {
         if case .element(let first)? = positions.first, first.type == .id, first.usage == .required, !first.codes.isEmpty {
             return (0, nil, first.codes)
         }
@@ -220,27 +233,20 @@ struct Map837P: Sendable {
     /// The first code of the element pyx12 guesses tells same-position segments apart (its
     /// `guess_unique_key_id_element`: like `uniqueKey`, but the element at 01 need not be required).
     static func keyFirstCode(id: String, _ positions: [Position]) -> String? {
-        if case .element(let first)? = positions.first, first.type == .id, !first.codes.isEmpty { return first.firstCode }
+        if case .element(let first)? = positions.first, first.type == .id, !first.codes.isEmpty { return first.codeList.first }
         if case .composite(let first)? = positions.first, let component = first.components.first, component.type == .id, !component.codes.isEmpty {
-            return component.firstCode
+            return component.codeList.first
         }
-        if id == "HL", positions.count > 2, case .element(let level) = positions[2], !level.codes.isEmpty { return level.firstCode }
+        if id == "HL", positions.count > 2, case .element(let level) = positions[2], !level.codes.isEmpty { return level.codeList.first }
         return nil
     }
 
     /// Does a segment read from a file match this segment node (id, then its qualifier)?
-    func matches(_ index: Int, _ segment: X12Segment, code: UInt32) -> Bool {
-        guard idCodes[index] == code, !nodes[index].isLoop else { return false }
-        guard let key = keys[index] else { return true }
-        let element = segment[key.element + 1]
-        let value: String
-        if let component = key.component {
-            let components = element?.components ?? []
-            value = component < components.count ? components[component] : ""
-        } else {
-            value = element?.value ?? ""
-        }
-        return key.codes.contains(value)
+    func matches(_ index: Int, _ segment: X12SegmentView) -> Bool {
+        guard idCodes[index] == segment.idCode, !nodes[index].isLoop else { return false }
+        guard let key = keyPositions[index] else { return true }
+        guard let element = segment[key.element] else { return false }  // no code is empty
+        return keyCodes[index].contains(key.component.map(element.component) ?? element.value)
     }
 
     func isRoot(_ index: Int) -> Bool { index == 0 }
@@ -248,24 +254,15 @@ struct Map837P: Sendable {
     /// The closest enclosing loop of a node (the root for the interchange loop).
     func parentLoop(_ index: Int) -> Int { index == 0 ? 0 : nodes[index].parent }
 
-    /// Each node's segment id as a number (`segmentCode`), and its qualifier key: compared for every
-    /// segment read, so kept apart from the nodes (no copy of a node per comparison).
+    /// Each node's segment id as a number (`X12SegmentView.code`), and its qualifier key (element
+    /// position, component index, codes): compared for every segment read, so kept apart from the
+    /// nodes in plain arrays (no copy of a node, no reference count per comparison).
     private(set) var idCodes: [UInt32] = []
-    private(set) var keys: [SegmentKey?] = []
+    private(set) var keyPositions: [(element: Int, component: Int?)?] = []
+    private(set) var keyCodes: [X12CodeSet] = []
 
-    final class SegmentKey: Sendable {
-        let element: Int
-        let component: Int?
-        let codes: Set<String>
-        init(element: Int, component: Int?, codes: Set<String>) { self.element = element; self.component = component; self.codes = codes }
-    }
-
-    /// Up to three ASCII bytes of a segment id packed in a number: ids compare as one integer.
-    static func segmentCode(_ id: String) -> UInt32 {
-        var code: UInt32 = 0
-        for byte in id.utf8.prefix(4) { code = code << 8 | UInt32(byte) }
-        return code
-    }
+    /// By node: placed in (or under) a claim's loop 2300.
+    private(set) var isClaimLevel: [Bool] = []
 
     /// The loop path of every node, worked out once (a finding names it; every segment may need it).
     private(set) var loopNames: [String] = []

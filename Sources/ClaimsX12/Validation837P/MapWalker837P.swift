@@ -16,8 +16,6 @@ struct MapWalker837P {
     /// (a later segment at the same position may still satisfy them).
     private var pendingMissing: [StructureProblem] = []
     private var problems: [StructureProblem] = []
-    /// The id of the segment being placed, as `Map837P.segmentCode`.
-    private var code: UInt32 = 0
 
     init(map: Map837P) {
         self.map = map
@@ -26,9 +24,8 @@ struct MapWalker837P {
 
     /// The map node of `segment`, starting from `current`, and the problems met on the way.
     /// nil when the segment fits nowhere (the current node stays as it was).
-    mutating func walk(from current: Int, _ segment: X12Segment) -> (node: Int?, problems: [StructureProblem]) {
+    mutating func walk(from current: Int, _ segment: X12SegmentView) -> (node: Int?, problems: [StructureProblem]) {
         pendingMissing = []; problems = []
-        code = Map837P.segmentCode(segment.id)
         var loop = map.nodes[current].isLoop ? current : map.parentLoop(current)
         var position = map.nodes[current].pos
         while true {
@@ -49,13 +46,13 @@ struct MapWalker837P {
         counts[map.nodes[segment].counter] += 1
     }
 
-    private mutating func scan(_ loop: Int, from position: Int, _ segment: X12Segment, original: Int) -> Int? {
+    private mutating func scan(_ loop: Int, from position: Int, _ segment: X12SegmentView, original: Int) -> Int? {
         for child in map.nodes[loop].children where map.nodes[child].pos >= position {
             if map.nodes[child].isLoop {
                 if isLoopMatch(child, segment) { return enter(child, segment) }
                 continue
             }
-            if map.matches(child, segment, code: code) {
+            if map.matches(child, segment) {
                 // The first segment of the loop being scanned: the loop repeats.
                 if !map.isRoot(loop), isLoopMatch(loop, segment) {
                     return enter(loop, segment)
@@ -74,7 +71,7 @@ struct MapWalker837P {
     }
 
     /// Does `segment` open `loop` (its first segment, or for a loop that only wraps loops, one of them)?
-    private mutating func isLoopMatch(_ loop: Int, _ segment: X12Segment) -> Bool {
+    private mutating func isLoopMatch(_ loop: Int, _ segment: X12SegmentView) -> Bool {
         guard let first = map.nodes[loop].children.first else { return false }
         if map.nodes[first].isLoop {
             var matched = false
@@ -83,7 +80,7 @@ struct MapWalker837P {
             }
             return matched
         }
-        if map.matches(first, segment, code: code) { return true }
+        if map.matches(first, segment) { return true }
         if map.nodes[loop].usage == .required && counts[map.nodes[loop].counter] < 1 {
             pendingMissing.append(StructureProblem(kind: .loopMissing, node: loop))
         }
@@ -92,8 +89,8 @@ struct MapWalker837P {
 
     /// Enters `loop` (and the wrapped loops down to the one `segment` opens): counts it, starts its
     /// children's counts over.
-    private mutating func enter(_ loop: Int, _ segment: X12Segment) -> Int? {
-        if let first = map.nodes[loop].children.first, !map.nodes[first].isLoop, map.matches(first, segment, code: code) {
+    private mutating func enter(_ loop: Int, _ segment: X12SegmentView) -> Int? {
+        if let first = map.nodes[loop].children.first, !map.nodes[first].isLoop, map.matches(first, segment) {
             checkLoopUsage(loop)
             counts[map.nodes[first].counter] += 1
             flushMissing(keepingPosition: nil)

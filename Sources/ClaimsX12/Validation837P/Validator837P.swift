@@ -37,9 +37,11 @@ public struct Validator837P: Sendable {
     }
 
     public mutating func feed(_ chunk: UnsafeRawBufferPointer) {
-        var events: [X12SegmentStream.Event] = []
-        stream.feed(chunk) { events.append($0) }
-        for event in events { handle(event) }
+        // The stream is moved out while it calls back into `self` (one owner of its buffer: no copy).
+        var stream = X12SegmentStream()
+        swap(&stream, &self.stream)
+        stream.feed(chunk) { handle($0) }
+        swap(&stream, &self.stream)
     }
 
     public mutating func feed(_ bytes: [UInt8]) {
@@ -48,9 +50,10 @@ public struct Validator837P: Sendable {
 
     /// The end of the file: what is left open is reported, and the report returned.
     public mutating func finish() -> X12ValidationReport {
-        var events: [X12SegmentStream.Event] = []
-        stream.finish { events.append($0) }
-        for event in events { handle(event) }
+        var stream = X12SegmentStream()
+        swap(&stream, &self.stream)
+        stream.finish { handle($0) }
+        swap(&stream, &self.stream)
         for problem in claims.finish() { add(problem, placedIn: nil) }
         for open in envelope.unclosed() {
             add(X12Finding(segment: open.segment, line: nil, segmentId: nil, rule: "x12/envelope-nesting", message: open.message))
@@ -82,21 +85,20 @@ public struct Validator837P: Sendable {
     private mutating func check(_ item: X12SegmentStream.Item) {
         report.segments += 1
         let segment = item.segment
-        let id = segment.id
         func finding(_ element: String?, _ rule: String, _ message: String, loop: String? = nil) {
-            add(X12Finding(segment: item.number, line: item.line, segmentId: id, element: element, loop: loop, rule: rule, message: message))
+            add(X12Finding(segment: item.number, line: item.line, segmentId: segment.idText, element: element, loop: loop, rule: rule, message: message))
         }
-        if item.endsWithSeparator {
+        if segment.endsWithSeparator {
             finding(nil, "x12/trailing-separator", "the segment ends with an element separator before its terminator; drop the empty trailing elements")
         }
         for problem in envelope.check(segment, number: item.number) {
-            finding(problem.element.map { X12Finding.reference(id, $0) }, problem.rule, problem.message)
+            finding(problem.element.map { X12Finding.reference(segment.idText, $0) }, problem.rule, problem.message)
         }
         var placed: Int?
-        switch id {
-        case "ISA":
+        switch segment.idCode {
+        case SegmentCode837P.isa:
             walker.restart(loop: interchangeLoop, first: interchangeHeader); placed = interchangeHeader
-        case "GS":
+        case SegmentCode837P.gs:
             walker.restart(loop: groupLoop, first: groupHeader); placed = groupHeader
         default:
             let walk = walker.walk(from: node, segment)
@@ -104,17 +106,17 @@ public struct Validator837P: Sendable {
             placed = walk.node
         }
         guard let placed else {
-            _ = claims.check(segment, number: item.number, line: item.line, loop: nil)
+            _ = claims.check(segment, number: item.number, line: item.line, inClaimLoop: false)
             return
         }
         node = placed
-        let loop = map.loopName(placed)
+        var loop: String { map.loopName(placed) }
         for problem in elementChecks.check(placed, segment) {
             // ISA11 and ISA16 hold separators; the reader has already checked them.
-            if id == "ISA", problem.element == "ISA11" || problem.element == "ISA16" { continue }
+            if segment.idCode == SegmentCode837P.isa, problem.element == "ISA11" || problem.element == "ISA16" { continue }
             finding(problem.element, problem.rule, problem.message, loop: loop)
         }
-        for problem in claims.check(segment, number: item.number, line: item.line, loop: loop) {
+        for problem in claims.check(segment, number: item.number, line: item.line, inClaimLoop: map.isClaimLevel[placed]) {
             add(problem, placedIn: problem.segment == item.number ? loop : nil)
         }
     }
@@ -126,16 +128,16 @@ public struct Validator837P: Sendable {
         switch problem.kind {
         case .segmentNotFound:
             rule = "837p/segment-unexpected"
-            let qualifier = item.segment.value(1)
-            message = "\(item.segment.id)\(qualifier.isEmpty ? "" : "*" + ElementChecks837P.quote(qualifier)) has no place here in 005010X222A1 "
+            let qualifier = item.segment.value(1).text
+            message = "\(item.segment.idText)\(qualifier.isEmpty ? "" : "*" + ElementChecks837P.quote(qualifier)) has no place here in 005010X222A1 "
                 + "(after \(target.id) in loop \(loop.isEmpty ? "header" : loop)); check the segment order, its qualifier and the loop it belongs to"
         case .segmentMissing:
             rule = "837p/segment-missing"
-            message = "the required segment \(target.id) (\(target.name)) of loop \(loop.isEmpty ? "header" : loop) is missing before this \(item.segment.id); add it"
+            message = "the required segment \(target.id) (\(target.name)) of loop \(loop.isEmpty ? "header" : loop) is missing before this \(item.segment.idText); add it"
         case .loopMissing:
             rule = "837p/loop-missing"
             let first = target.children.first.map { map.nodes[$0].id } ?? "?"
-            message = "the required loop \(target.id) (\(target.name)), which starts with \(first), is missing before this \(item.segment.id); add it"
+            message = "the required loop \(target.id) (\(target.name)), which starts with \(first), is missing before this \(item.segment.idText); add it"
         case .segmentRepeat:
             rule = "837p/segment-repeat"
             message = "\(target.id) (\(target.name)) appears \(walker.count(problem.node)) times in loop \(loop); the guide allows at most \(target.maxRepeat)"
@@ -149,7 +151,7 @@ public struct Validator837P: Sendable {
             rule = "837p/segment-not-used"
             message = "loop \(target.id) (\(target.name)) is not used in 005010X222A1; remove it"
         }
-        add(X12Finding(segment: item.number, line: item.line, segmentId: item.segment.id, loop: loop, rule: rule, message: message))
+        add(X12Finding(segment: item.number, line: item.line, segmentId: item.segment.idText, loop: loop, rule: rule, message: message))
     }
 
     private mutating func add(_ problem: ClaimChecks837P.Problem, placedIn loop: String?) {
