@@ -76,7 +76,7 @@ final class BatchRecorder {
             return PreparedRun.FileMove(temporary: paths.temporary, final: paths.final)
         }
         return PreparedRun(runNumber: runNumber, outputDirectory: folder.output, workDirectory: folder.work, moves: moves,
-                           claims: closed.claims, superbills: superbills, authorizationUses: uses)
+                           claims: [], superbills: superbills, authorizationUses: uses, claimFiles: closed.claimFiles)
     }
 
     private func issue(_ superbill: Superbill, target: SuperbillTarget, pdf: PDFOutcome?, encounterId: String, report: inout BatchReport) throws {

@@ -50,6 +50,8 @@ public final class BatchRunner {
     /// Blocks of 256 encounters read and validated ahead of the one being processed (a few MB).
     static let blocksReadAhead = 8
     static let blockSize = 256
+    /// Blocks between two returns of freed memory to the system (`AllocatorTrim`).
+    static let blocksPerTrim = 8
 
     let configuration: Configuration
     let store: any BatchStore
@@ -74,6 +76,7 @@ public final class BatchRunner {
     public func run() throws -> BatchReport {
         phaseSeconds = []
         phaseStarted = DispatchTime.now().uptimeNanoseconds
+        AllocatorTrim.keepLargeBuffersOutOfTheHeap()
         let commit = RunCommit(store: store, checkpoint: checkpoint)
         // DIR itself is the user's choice (it may be a link they made); every folder the batch
         // creates, writes into or cleans inside it must be a real folder (never a link).
@@ -136,6 +139,8 @@ public final class BatchRunner {
         planner.eligibility = eligibility
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
         let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
+        // The report's long lists go to the work directory block by block (memory stays flat).
+        let reportSpool = try ReportSpool(directory: folder.work)
         if let corrections = store as? any CorrectionStore {
             let plan = try CorrectionPlan(store: corrections, rules: rules, asOf: configuration.asOf)
             planner.corrections = plan
@@ -166,10 +171,14 @@ public final class BatchRunner {
         // Always the one drafting not yet recorded (the defer waits for it on a failure).
         var inFlight: (planned: [PlannedEncounter], drafts: Handoff<[DraftedEncounter]>)?
         defer { _ = inFlight?.drafts.wait() }
+        var blocksRecorded = 0
         func record(_ block: (planned: [PlannedEncounter], drafts: Handoff<[DraftedEncounter]>)) throws {
             let drafted = block.drafts.wait()
             lap("wait for drafts (parallel)")
             try recorder.record(block.planned, drafted, report: &report)
+            try reportSpool.drain(&report)
+            blocksRecorded += 1
+            if blocksRecorded % Self.blocksPerTrim == 0 { AllocatorTrim.returnFreePages() }
             lap("write and record (in order)")
         }
         try Prefetcher.run(capacity: Self.blocksReadAhead, produce: { put in
@@ -192,15 +201,15 @@ public final class BatchRunner {
         report.rejected.sort { $0.record < $1.record }
         announce(.writing)
         let run = try recorder.finish(runNumber: runNumber, report: &report)
+        try reportSpool.drain(&report)
         lap("finish background work and close 837P and FHIR files")
         checkpoint?("documents-written")
 
         // Step 4: the report is written and the file system synced while the store inserts.
         try commit.record(run) {
             let reportFiles = run.moves.suffix(2)
-            for (data, move) in zip([try report.json(), Data(report.html().utf8)], reportFiles) {
-                try AtomicFiles.writeDurably(data, to: move.temporary, sync: false)
-            }
+            try reportSpool.writeJSON(report, to: reportFiles.first!.temporary)
+            try reportSpool.writeHTML(report, to: reportFiles.last!.temporary)
             lap("write report")
             announce(.syncing)
             earlyFlush.stop()
@@ -214,7 +223,7 @@ public final class BatchRunner {
         // The run is recorded: from here on a failure leaves it for the next run to complete.
         announce(.moving)
         do { try commit.publish(run) } catch {
-            throw UnfinishedRunError(runNumber: runNumber, claims: run.claims.count, outputDirectory: out, cause: error)
+            throw UnfinishedRunError(runNumber: runNumber, claims: run.claimCount, outputDirectory: out, cause: error)
         }
         lap("move into place")
         return report

@@ -73,6 +73,15 @@ public struct PreparedRun: Codable, Sendable, Hashable {
         public var dateOfService: String
     }
 
+    /// A file of claims the run spooled instead of holding them (`ClaimSpool`), recorded after `claims`.
+    public struct ClaimFile: Codable, Sendable, Hashable {
+        public var path: String
+        /// The 837P file the claims are in (DIR-relative).
+        public var x12File: String
+        /// Claims the file holds (fewer read back is a failure, never fewer claims recorded).
+        public var count: Int
+    }
+
     public var runNumber: Int
     public var outputDirectory: String
     public var workDirectory: String
@@ -80,6 +89,12 @@ public struct PreparedRun: Codable, Sendable, Hashable {
     public var claims: [ClaimRecord]
     public var superbills: [SuperbillRecord]
     public var authorizationUses: [UseRecord]
+    /// The batch's claims, spooled in its work directory; not part of the plan kept for recovery
+    /// (a recorded run needs only its moves), so absent from it.
+    public var claimFiles: [ClaimFile]? = nil
+
+    /// The claims the run records: those held and those spooled.
+    public var claimCount: Int { claims.count + (claimFiles ?? []).reduce(0) { $0 + $1.count } }
 }
 
 extension BatchStore {

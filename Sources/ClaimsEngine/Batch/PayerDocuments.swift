@@ -21,7 +21,7 @@ final class PayerDocuments {
         let bundleName: String
         var bundleBuffer = Data()
         /// The fullUrls of the Bundle's entries so far: a patient, plan or provider is listed once.
-        var bundleEntries = Set<String>()
+        var bundleEntries = FullUrlSet()
         var chunk: [PayerInterchange.PendingClaim] = []
         let interchange: PayerInterchange
 
@@ -33,7 +33,7 @@ final class PayerDocuments {
     /// What the closed documents add to the run.
     struct Closed {
         var moves: [PreparedRun.FileMove] = []
-        var claims: [PreparedRun.ClaimRecord] = []
+        var claimFiles: [PreparedRun.ClaimFile] = []
         var totals: [BatchReport.PayerTotal] = []
     }
 
@@ -56,10 +56,10 @@ final class PayerDocuments {
     func add(_ claim: Claim837PPreparedClaim, fhirClaim: [FHIRClaimWriter.Entry], for evaluation: EncounterEvaluation, payer: PayerRules,
              submission: ClaimSubmission = .original) throws {
         let documents = try documents(for: payer)
-        for entry in fhirClaim where documents.bundleEntries.insert(entry.fullUrl).inserted {
+        for entry in fhirClaim where documents.bundleEntries.insert(entry.fullUrl) {
             documents.bundleBuffer.append(entry.xml)
         }
-        documents.chunk.append(.init(evaluation: evaluation, claim: claim, submission: submission))
+        documents.chunk.append(PayerInterchange.PendingClaim(claim: claim, submission: submission, evaluation: evaluation))
         if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }
     }
 
@@ -86,8 +86,10 @@ final class PayerDocuments {
             guard result.transactionSets > 0 else {
                 // Every claim of this payer was refused: no documents for it.
                 try documents.interchange.body.close()
-                try? FileManager.default.removeItem(atPath: documents.bundle.path)
-                try? FileManager.default.removeItem(atPath: documents.interchange.body.path)
+                try documents.interchange.claimSpool.close()
+                for path in [documents.bundle.path, documents.interchange.body.path, documents.interchange.claimSpool.path] {
+                    try? FileManager.default.removeItem(atPath: path)
+                }
                 continue
             }
             closed.moves.append(.init(temporary: documents.bundle.path, final: folder.stage(documents.bundleName).final))
@@ -95,8 +97,8 @@ final class PayerDocuments {
             try documents.interchange.close()
             // The staged body is the whole interchange now: it moves into place under its final name.
             closed.moves.append(.init(temporary: documents.interchange.body.path, final: folder.stage(name).final))
-            closed.claims += result.claims.map { var claim = $0; claim.x12File = name; return claim }
-            closed.totals.append(.init(payer: slug, claims: result.claims.count, lines: result.lines, amount: Money.format(result.amount),
+            closed.claimFiles.append(.init(path: documents.interchange.claimSpool.path, x12File: name, count: result.claimCount))
+            closed.totals.append(.init(payer: slug, claims: result.claimCount, lines: result.lines, amount: Money.format(result.amount),
                                        file: name, interchangeControlNumber: result.formattedInterchange))
         }
         open = [:]
@@ -107,10 +109,11 @@ final class PayerDocuments {
         if let existing = open[payer.slug] { return existing }
         let bundleName = folder.uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
         let body = try FileAppender(creating: "\(folder.work)/x12/\(payer.slug).body")
+        let claimSpool = try FileAppender(creating: "\(folder.work)/\(payer.slug).claims")
         let bundle = try FileAppender(creating: folder.stage(bundleName).temporary)
         try bundle.append(fhirWriter.bundleOpening(bundleId: "run-\(runNumber)-\(payer.slug)", timestamp: envelope.timestamp))
         let created = Open(bundle: bundle, bundleName: bundleName,
-                           interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body,
+                           interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body, claimSpool: claimSpool,
                                                          bundleName: bundleName, envelope: envelope))
         open[payer.slug] = created
         return created
@@ -130,10 +133,34 @@ final class PayerDocuments {
 /// One payer's 837P interchange, written on the background queue: ISA and GS open it with the
 /// first transaction set, each chunk adds one ST…SE, and `close` adds GE and IEA with the count.
 final class PayerInterchange: Sendable {
+    /// A claim waiting in its payer's chunk, with only what the store records of its encounter
+    /// (not the whole evaluation: up to `claimsPerChunk` wait per payer).
     struct PendingClaim: Sendable {
-        var evaluation: EncounterEvaluation
+        struct Recorded: Sendable {
+            var patientId: String
+            var dateOfService: String
+            var authNumber: String?
+            /// Every service line of the encounter, in order (the encoded claim says which it carries).
+            var services: [PreparedRun.BilledLine]
+        }
         var claim: Claim837PPreparedClaim
-        var submission: ClaimSubmission = .original
+        var submission: ClaimSubmission
+        var encounterId: String
+        /// nil without a decoded encounter (then nothing is recorded, as before).
+        var recorded: Recorded?
+
+        init(claim: Claim837PPreparedClaim, submission: ClaimSubmission, evaluation: EncounterEvaluation) {
+            self.claim = claim
+            self.submission = submission
+            encounterId = evaluation.encounterId
+            recorded = evaluation.encounter.map { encounter in
+                Recorded(patientId: encounter.patient.id, dateOfService: encounter.dateOfService.iso, authNumber: evaluation.billedAuthNumber,
+                         services: encounter.services.enumerated().map { index, service in
+                             PreparedRun.BilledLine(line: index + 1, code: service.code, chargeCents: Money.cents(of: service.charge),
+                                                    units: service.units)
+                         })
+            }
+        }
     }
 
     /// What every interchange of the run shares: the store that hands out control numbers and the
@@ -153,7 +180,8 @@ final class PayerInterchange: Sendable {
         var groupControlNumber: Int?
         var formattedInterchange = ""
         var transactionSets = 0
-        var claims: [PreparedRun.ClaimRecord] = []
+        /// Claims written so far (each spooled to `claimSpool` for the store transaction).
+        var claimCount = 0
         var amount = Decimal(0)
         var lines = 0
     }
@@ -161,12 +189,15 @@ final class PayerInterchange: Sendable {
     let payer: PayerRules
     let encoder: Claim837PEncoder
     let body: FileAppender
+    /// The interchange's claims as the run will record them (`ClaimSpool`), one line each.
+    let claimSpool: FileAppender
     let bundleName: String
     let envelope: Envelope
     private let state = Locked(Progress())
 
-    init(payer: PayerRules, encoder: Claim837PEncoder, body: FileAppender, bundleName: String, envelope: Envelope) {
-        self.payer = payer; self.encoder = encoder; self.body = body; self.bundleName = bundleName; self.envelope = envelope
+    init(payer: PayerRules, encoder: Claim837PEncoder, body: FileAppender, claimSpool: FileAppender, bundleName: String, envelope: Envelope) {
+        self.payer = payer; self.encoder = encoder; self.body = body; self.claimSpool = claimSpool; self.bundleName = bundleName
+        self.envelope = envelope
     }
 
     /// A copy of what was written so far (read by the batch thread after the queue is drained).
@@ -194,25 +225,24 @@ final class PayerInterchange: Sendable {
             try body.append(opening + interchange.transactionSetsText)
             progress.formattedInterchange = interchange.interchangeControlNumber
             progress.transactionSets += interchange.transactionSetControlNumbers.count
-            let byId = Dictionary(chunk.map { ($0.evaluation.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            let byId = Dictionary(chunk.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            var spooled = ""
             for claim in interchange.claims {
-                guard let pending = byId[claim.encounterId], let encounter = pending.evaluation.encounter else { continue }
-                let evaluation = pending.evaluation
+                guard let pending = byId[claim.encounterId], let encounter = pending.recorded else { continue }
                 progress.amount += claim.totalCharge
                 progress.lines += claim.lines.count
-                progress.claims.append(.init(
-                    encounterId: claim.encounterId, patientId: encounter.patient.id, payer: payer.slug,
-                    dateOfService: encounter.dateOfService.iso, x12File: "", fhirFile: bundleName,
+                progress.claimCount += 1
+                var record = PreparedRun.ClaimRecord(
+                    encounterId: claim.encounterId, patientId: encounter.patientId, payer: payer.slug,
+                    dateOfService: encounter.dateOfService, x12File: "", fhirFile: bundleName,
                     interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
                     transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: Money.cents(of: claim.totalCharge),
-                    authNumber: evaluation.billedAuthNumber, ruleVersion: String(payer.contentHash.prefix(16)),
-                    lines: claim.lines.map { line in
-                        PreparedRun.BilledLine(line: line, code: encounter.services[line - 1].code,
-                                               chargeCents: Money.cents(of: encounter.services[line - 1].charge),
-                                               units: encounter.services[line - 1].units)
-                    }))
-                progress.claims[progress.claims.count - 1].submission = pending.submission
+                    authNumber: encounter.authNumber, ruleVersion: String(payer.contentHash.prefix(16)),
+                    lines: claim.lines.map { encounter.services[$0 - 1] })
+                record.submission = pending.submission
+                spooled += ClaimSpool.line(for: record)
             }
+            try claimSpool.append(spooled)
         }
     }
 
@@ -221,5 +251,6 @@ final class PayerInterchange: Sendable {
         let progress = progress
         try body.append("GE*\(progress.transactionSets)*\(progress.groupControlNumber!)~\nIEA*1*\(progress.formattedInterchange)~\n")
         try body.close()
+        try claimSpool.close()
     }
 }

@@ -50,10 +50,18 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
         plan.claims = []
         plan.superbills = []
         plan.authorizationUses = []
+        plan.claimFiles = nil
         let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
+        // Spooled claims are read back one at a time as they are inserted; a file that cannot be
+        // read (or holds fewer claims than written) rolls the transaction back.
+        let spooled = ClaimSpool.Reader(files: run.claimFiles ?? [])
         try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
-                                    claims: run.claims, superbills: run.superbills, uses: uses, beforeCommit: beforeCommit)
+                                    claims: [AnySequence(run.claims), AnySequence(spooled)].joined(), superbills: run.superbills,
+                                    uses: uses, beforeCommit: {
+                                        if let failure = spooled.failure { throw failure }
+                                        try beforeCommit()
+                                    })
     }
 
     public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }

@@ -1,0 +1,170 @@
+import ClaimsCore
+import ClaimsStore
+import Foundation
+
+/// The claims a run will record, kept in files of its work directory instead of memory until the
+/// store transaction (docs/batch.md, "Memory"): each payer's interchange appends one line per claim
+/// as its transaction sets are encoded (`DIR/.claims-work/run-N/<payer>.claims`), and the
+/// transaction reads them back one at a time, in the order they were held before: payer by payer,
+/// then as encoded.
+///
+/// A line is the claim's fields separated by tabs (a tab, newline, carriage return or backslash in
+/// a field is escaped; an absent optional is `-`, a present one `=` and its text), its submission
+/// (CLM05-3, coverage, the claims it replaces or follows, REF*F8, the intent), then four fields per
+/// billed line. The 837P file's name is not in it: it is chosen when the interchange is closed.
+enum ClaimSpool {
+    /// Fields before the billed lines.
+    private static let claimFields = 17
+
+    static func line(for claim: StoredClaim) -> String {
+        let submission = claim.submission
+        var fields = [claim.encounterId, claim.patientId, claim.payer, claim.dateOfService, claim.fhirFile,
+                      claim.interchangeControlNumber, claim.groupControlNumber, claim.transactionSetControlNumber,
+                      String(claim.totalCents), optional(claim.authNumber), claim.ruleVersion,
+                      submission.frequency, submission.coverage.rawValue, optional(submission.replacesClaimId.map(String.init)),
+                      optional(submission.followsClaimId.map(String.init)), optional(submission.payerClaimNumber),
+                      optional(submission.intentId.map(String.init))]
+        for line in claim.lines {
+            fields += [String(line.line), line.code, String(line.chargeCents), Money.plain(line.units)]
+        }
+        return fields.map(escape).joined(separator: "\t") + "\n"
+    }
+
+    /// The claim a spooled line holds, or nil when the line is damaged.
+    static func claim(from line: Substring, x12File: String) -> StoredClaim? {
+        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(unescape)
+        guard fields.count >= claimFields, (fields.count - claimFields) % 4 == 0, let total = Int64(fields[8]),
+              let coverage = ClaimSubmission.Coverage(rawValue: fields[12]),
+              let auth = optional(fields[9]), let replaces = optional(fields[13]), let follows = optional(fields[14]),
+              let payerClaimNumber = optional(fields[15]), let intent = optional(fields[16]) else { return nil }
+        var lines: [StoredClaim.BilledLine] = []
+        var index = claimFields
+        while index < fields.count {
+            guard let number = Int(fields[index]), let charge = Int64(fields[index + 2]),
+                  let units = Decimal(string: fields[index + 3], locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+            lines.append(.init(line: number, code: fields[index + 1], chargeCents: charge, units: units))
+            index += 4
+        }
+        var claim = StoredClaim(encounterId: fields[0], patientId: fields[1], payer: fields[2], dateOfService: fields[3], x12File: x12File,
+                                fhirFile: fields[4], interchangeControlNumber: fields[5], groupControlNumber: fields[6],
+                                transactionSetControlNumber: fields[7], totalCents: total, authNumber: auth, ruleVersion: fields[10], lines: lines)
+        /// An absent id → .some(nil); a present one that is not a number → nil (damaged).
+        func number(_ text: String?) -> Int64?? {
+            guard let text else { return .some(nil) }
+            guard let value = Int64(text) else { return nil }
+            return .some(value)
+        }
+        guard let replacesId = number(replaces), let followsId = number(follows), let intentId = number(intent) else { return nil }
+        claim.submission = ClaimSubmission(frequency: fields[11], coverage: coverage, replacesClaimId: replacesId, followsClaimId: followsId,
+                                           payerClaimNumber: payerClaimNumber, intentId: intentId)
+        return claim
+    }
+
+    private static func optional(_ text: String?) -> String { text.map { "=" + $0 } ?? "-" }
+
+    /// `-` → absent (.some(nil)); `=text` → text; anything else → nil (damaged).
+    private static func optional(_ field: String) -> String?? {
+        if field == "-" { return .some(nil) }
+        guard field.hasPrefix("=") else { return nil }
+        return .some(String(field.dropFirst()))
+    }
+
+    private static func escape(_ field: String) -> String {
+        guard field.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x5C || $0 == 0x0D }) else { return field }
+        var escaped = ""
+        for character in field.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\t": escaped += "\\t"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+
+    private static func unescape(_ field: Substring) -> String {
+        guard field.utf8.contains(0x5C) else { return String(field) }
+        var text = ""
+        var escaping = false
+        for character in field.unicodeScalars {
+            if escaping {
+                switch character {
+                case "t": text += "\t"
+                case "n": text += "\n"
+                case "r": text += "\r"
+                default: text.unicodeScalars.append(character)
+                }
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                text.unicodeScalars.append(character)
+            }
+        }
+        return text
+    }
+
+    /// Reads spooled claims back one at a time (1 MiB at a time from the file). A file that cannot
+    /// be read, a damaged line or fewer claims than the file should hold end the sequence and set
+    /// `failure`: the store transaction then rolls back.
+    final class Reader: Sequence, IteratorProtocol {
+        private let files: [PreparedRun.ClaimFile]
+        private var fileIndex = 0
+        private var handle: FileHandle?
+        private var buffer: [UInt8] = []
+        /// Where the next line starts in `buffer`.
+        private var position = 0
+        private var atEnd = false
+        private var readInFile = 0
+        private(set) var failure: OutputError?
+
+        init(files: [PreparedRun.ClaimFile]) { self.files = files }
+
+        func next() -> StoredClaim? {
+            while failure == nil, fileIndex < files.count {
+                let file = files[fileIndex]
+                do {
+                    if handle == nil {
+                        guard let opened = FileHandle(forReadingAtPath: file.path) else {
+                            throw OutputError(path: file.path, message: "cannot read the run's spooled claims (was the work directory deleted?)")
+                        }
+                        handle = opened
+                        buffer = []
+                        position = 0
+                        atEnd = false
+                        readInFile = 0
+                    }
+                    if let newline = buffer[position...].firstIndex(of: 0x0A) {
+                        let text = String(decoding: buffer[position..<newline], as: UTF8.self)
+                        position = newline + 1
+                        guard let claim = ClaimSpool.claim(from: Substring(text), x12File: file.x12File) else {
+                            throw OutputError(path: file.path, message: "a spooled claim is damaged; nothing was recorded, run the batch again")
+                        }
+                        readInFile += 1
+                        return claim
+                    }
+                    if atEnd {
+                        guard position == buffer.count, readInFile == file.count else {
+                            throw OutputError(path: file.path, message: "the spooled claims are incomplete; nothing was recorded, run the batch again")
+                        }
+                        try handle?.close()
+                        handle = nil
+                        fileIndex += 1
+                        continue
+                    }
+                    let chunk = try handle!.read(upToCount: 1 << 20) ?? Data()
+                    buffer.removeFirst(position)
+                    position = 0
+                    if chunk.isEmpty { atEnd = true } else { buffer.append(contentsOf: chunk) }
+                } catch let error as OutputError {
+                    failure = error
+                } catch {
+                    failure = OutputError(path: file.path, message: "cannot read the run's spooled claims: \(error.localizedDescription)")
+                }
+            }
+            return nil
+        }
+    }
+}
