@@ -76,7 +76,6 @@ public final class BatchRunner {
     public func run() throws -> BatchReport {
         phaseSeconds = []
         phaseStarted = DispatchTime.now().uptimeNanoseconds
-        AllocatorTrim.keepLargeBuffersOutOfTheHeap()
         let commit = RunCommit(store: store, checkpoint: checkpoint)
         // DIR itself is the user's choice (it may be a link they made); every folder the batch
         // creates, writes into or cleans inside it must be a real folder (never a link).
