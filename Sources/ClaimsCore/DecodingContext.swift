@@ -167,6 +167,21 @@ enum ASCII {
     static func isIdentifier(_ byte: UInt8) -> Bool { isDigitOrUppercase(byte) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D }
 }
 
+/// The shape of a procedure code: CPT (`99214`, Category II `1234F`, Category III `0575T`: four digits
+/// and a digit or capital) or HCPCS Level II (`G2083`: a capital and four digits). The rule loader
+/// admits only such codes to the code table, so every billed code has the shape the FHIR and 837P
+/// writers require (docs/fhir.md: the writer validates each element structure once and relies on
+/// this for the values).
+extension ProcedureCode {
+    public static func isWellFormed(_ code: String) -> Bool {
+        let bytes = Array(code.utf8)
+        guard bytes.count == 5 else { return false }
+        let cpt = bytes[0..<4].allSatisfy(ASCII.isDigit) && ASCII.isDigitOrUppercase(bytes[4])
+        let hcpcs = ASCII.isUppercase(bytes[0]) && bytes[1...].allSatisfy(ASCII.isDigit)
+        return cpt || hcpcs
+    }
+}
+
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
 public enum NPI {
     public static func isValid(_ npi: String) -> Bool {

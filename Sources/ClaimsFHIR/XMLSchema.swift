@@ -55,6 +55,8 @@ public final class XMLSchema: @unchecked Sendable {
         self.name = name
     }
 
+    deinit { xmlSchemaFree(schema) }
+
     /// Parses `document` (no network access, no entity expansion) and validates it.
     /// Returns every problem found; an empty array means the document is well-formed and valid.
     public func validate(_ document: Data, documentName: String = "document.xml") -> [XMLDiagnostic] {

@@ -201,8 +201,8 @@ struct SharedFileParser {
                                               required: ["code", "service", "description"]),
                   let code = reader.string(fields["code"]?.value, "code") else { continue }
             if part.codes.codes[code] != nil { reader.report(fields["code"]?.value, "code \(code) is listed twice") }
-            guard code.count == 5, code.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
-                reader.report(fields["code"]?.value, "code '\(code)' is not a CPT/HCPCS code (5 characters, digits and capitals)")
+            guard ProcedureCode.isWellFormed(code) else {
+                reader.report(fields["code"]?.value, "code '\(code)' is not a CPT/HCPCS code (CPT: four digits and a digit or capital, e.g. 99214 or 0575T; HCPCS: a capital and four digits, e.g. G2083)")
                 continue
             }
             let service = reader.string(fields["service"]?.value, "service") ?? ""

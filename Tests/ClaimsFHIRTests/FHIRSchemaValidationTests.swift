@@ -239,4 +239,17 @@ enum OfficialFHIRSchema {
         #expect(one.parties.practitioner == other.parties.practitioner)
         #expect(one.claim == same.claim)
     }
+
+    /// One name in two Unicode spellings is two different byte strings: each encounter's Patient entry
+    /// carries its own, whichever the writer drafted first.
+    @Test func namesCompareByTheirBytes() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        let composed = FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Jos\u{E9}", lastName: "Pe\u{F1}a"))
+        let decomposed = FHIRFixtures.evaluation(FHIRFixtures.patient(firstName: "Jose\u{301}", lastName: "Pen\u{303}a"))
+        let first = try patientEntry(writer.claimEntries(for: composed, payer: FHIRFixtures.payer))
+        let second = try patientEntry(writer.claimEntries(for: decomposed, payer: FHIRFixtures.payer))
+        #expect(first.fullUrl == second.fullUrl)
+        #expect(first.xml != second.xml)
+        #expect(String(decoding: second.xml, as: UTF8.self).utf8.contains(0xCC))   // U+0301 and U+0303 start with 0xCC
+    }
 }

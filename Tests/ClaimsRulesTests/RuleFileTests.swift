@@ -76,6 +76,18 @@ import Testing
         #expect(match?.description.hasPrefix("cigna.yaml:\(line):\(column): ") == true)
     }
 
+    /// The code table admits only CPT/HCPCS shapes: a billed code always has the shape the FHIR
+    /// schema requires, so the writer's once-per-structure validation cannot depend on which claim
+    /// came first (docs/fhir.md).
+    @Test(arguments: [("G2O83", false), ("99-14", false), ("ABCDE", false), ("1234", false), ("0575T", true), ("1234F", true), ("G2083", true), ("99214", true)])
+    func codeTableEntriesMustBeShapedLikeCPTOrHCPCS(code: String, accepted: Bool) throws {
+        let common = try #require(try Self.installed().first { $0.fileName == "common.yaml" })
+        let text = common.text.replacingOccurrences(of: "codes:\n", with: "codes:\n  - {code: \"\(code)\", service: spravato, description: test}\n")
+        let found = try Self.diagnostics(replacing: "common.yaml", with: text).filter { $0.message.contains("is not a CPT/HCPCS code") }
+        #expect(found.isEmpty == accepted, "got \(found)")
+        #expect(ProcedureCode.isWellFormed(code) == accepted)
+    }
+
     /// `equals` compares with a number only when the whole value is one.
     @Test(arguments: [("-2", ClinicalFact.number(-2)), ("1.5", .number(Decimal(string: "1.5")!)), ("2abc", .text("2abc")),
                       ("1.2.3", .text("1.2.3")), ("yes", .text("yes")), ("true", .bool(true))])

@@ -72,7 +72,10 @@ public final class BatchRunner {
 
     private var out: String { configuration.outputDirectory }
 
-    /// Runs the batch and returns its report (also written as DIR/report.json and report.html).
+    /// Runs the batch and returns its report (also written as DIR/report.json and report.html). The
+    /// returned report's long lists (held, not covered, criteria not met, superbills, already billed,
+    /// warnings) are empty: they went to report.json as the run went (`ReportSpool`); their counts
+    /// and the summary's first held lines stay in it.
     public func run() throws -> BatchReport {
         phaseSeconds = []
         phaseStarted = DispatchTime.now().uptimeNanoseconds

@@ -150,14 +150,14 @@ enum ClaimSpool {
                         let text = String(decoding: buffer[position..<newline], as: UTF8.self)
                         position = newline + 1
                         guard let claim = ClaimSpool.claim(from: Substring(text), x12File: file.x12File) else {
-                            throw OutputError(path: file.path, message: "a spooled claim is damaged; nothing was recorded, run the batch again")
+                            throw OutputError(path: file.path, message: "spooled claim \(readInFile + 1) is damaged (was the work directory changed during the run?); run the batch again")
                         }
                         readInFile += 1
                         return claim
                     }
                     if atEnd {
                         guard position == buffer.count, readInFile == file.count else {
-                            throw OutputError(path: file.path, message: "the spooled claims are incomplete; nothing was recorded, run the batch again")
+                            throw OutputError(path: file.path, message: "the spooled claims are incomplete (\(readInFile) of \(file.count) read); run the batch again")
                         }
                         try handle?.close()
                         handle = nil

@@ -105,6 +105,12 @@ final class ReportSpool {
             throw OutputError(path: spooled.path, message: "cannot read the report's spooled entries (was the work directory deleted?)")
         }
         defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try output.append(chunk) }
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { try output.append(chunk) }
+        } catch let error as OutputError {
+            throw error
+        } catch {
+            throw OutputError(path: spooled.path, message: "cannot read the report's spooled entries: \(error.localizedDescription)")
+        }
     }
 }

@@ -56,12 +56,19 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
         // Spooled claims are read back one at a time as they are inserted; a file that cannot be
         // read (or holds fewer claims than written) rolls the transaction back.
         let spooled = ClaimSpool.Reader(files: run.claimFiles ?? [])
-        try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
-                                    claims: [AnySequence(run.claims), AnySequence(spooled)].joined(), superbills: run.superbills,
-                                    uses: uses, beforeCommit: {
-                                        if let failure = spooled.failure { throw failure }
-                                        try beforeCommit()
-                                    })
+        do {
+            try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
+                                        claims: [AnySequence(run.claims), AnySequence(spooled)].joined(), superbills: run.superbills,
+                                        uses: uses, beforeCommit: {
+                                            if let failure = spooled.failure { throw failure }
+                                            try beforeCommit()
+                                        })
+        } catch {
+            // The store wraps what `beforeCommit` threw as a database failure; a spool's own error
+            // names the spool file, which is what went wrong (the transaction rolled back either way).
+            if let failure = spooled.failure { throw failure }
+            throw error
+        }
     }
 
     public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }

@@ -21,6 +21,18 @@ public struct FHIRElement: Sendable {
             case .integer(let value): String(value)
             }
         }
+
+        /// Byte for byte: two spellings of one text (NFC `é`, NFD `e` + U+0301) are written as given,
+        /// so a cached entry may stand in only for the same bytes (Swift's `==` on strings would
+        /// call them equal).
+        public static func == (lhs: Value, rhs: Value) -> Bool {
+            switch (lhs, rhs) {
+            case (.string(let left), .string(let right)), (.decimal(let left), .decimal(let right)): left.utf8.elementsEqual(right.utf8)
+            case (.boolean(let left), .boolean(let right)): left == right
+            case (.integer(let left), .integer(let right)): left == right
+            default: false
+            }
+        }
     }
 
     public enum Content: Sendable {
@@ -48,7 +60,8 @@ extension FHIRElement: Equatable {
 
 extension FHIRResource: Equatable {
     public static func == (lhs: FHIRResource, rhs: FHIRResource) -> Bool {
-        lhs.type.sameText(as: rhs.type) && lhs.id == rhs.id && lhs.fullUrl == rhs.fullUrl && lhs.elements == rhs.elements
+        lhs.type.sameText(as: rhs.type) && lhs.id.utf8.elementsEqual(rhs.id.utf8) && lhs.fullUrl.utf8.elementsEqual(rhs.fullUrl.utf8)
+            && lhs.elements == rhs.elements
     }
 }
 

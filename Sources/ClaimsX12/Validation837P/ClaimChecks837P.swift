@@ -179,17 +179,21 @@ struct ClaimChecks837P {
         if let charge = Self.decimal(segment.value(2)) { claim!.lineSum += charge } else { claim!.lineSumKnown = false }
         let diagnoses = claim!.diagnoses
         guard let pointers = segment[7] else { return }
+        // One pass over the components (a hostile element may hold many); the valid pointers seen so
+        // far by their text (validity depends on the text alone, so a repeat of one is a repeat).
+        var components = pointers.components
+        var validSeen = Set<String>()
         for index in 0..<pointers.componentCount {
-            let pointer = pointers.component(index)
+            let pointer = components.next()
             if pointer.isEmpty { continue }
             let reference = X12Finding.reference("SV1", 7, index + 1)
-            guard let value = Int(pointer.text), value >= 1, value <= max(diagnoses, 1), diagnoses > 0 else {
+            let text = pointer.text
+            guard let value = Int(text), value >= 1, value <= max(diagnoses, 1), diagnoses > 0 else {
                 fail(reference, "837p/diagnosis-pointer",
-                     "diagnosis pointer '\(ElementChecks837P.quote(pointer.text))' does not point at one of the claim's \(diagnoses) diagnosis code(s) in HI; use 1–\(max(diagnoses, 1))")
+                     "diagnosis pointer '\(ElementChecks837P.quote(text))' does not point at one of the claim's \(diagnoses) diagnosis code(s) in HI; use 1–\(max(diagnoses, 1))")
                 continue
             }
-            // The same text before it was a valid pointer too (validity depends on the text alone).
-            if (0..<index).contains(where: { pointers.component($0).text == pointer.text }) {
+            if !validSeen.insert(text).inserted {
                 fail(reference, "837p/diagnosis-pointer", "diagnosis pointer \(value) is given twice on this line; list each diagnosis once")
             }
         }
