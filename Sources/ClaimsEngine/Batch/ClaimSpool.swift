@@ -32,7 +32,9 @@ enum ClaimSpool {
 
     /// The claim a spooled line holds, or nil when the line is damaged.
     static func claim(from line: Substring, x12File: String) -> StoredClaim? {
-        let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(unescape)
+        // Split on the tab byte (splitting Characters cost ~65,000 instructions a line; a tab is a
+        // control character, so it ends a Character and the two splits agree).
+        let fields = line.utf8.split(separator: 0x09, omittingEmptySubsequences: false).map { unescape(String(decoding: $0, as: UTF8.self)) }
         guard fields.count >= claimFields, (fields.count - claimFields) % 4 == 0, let total = Int64(fields[8]),
               let coverage = ClaimSubmission.Coverage(rawValue: fields[12]),
               let auth = optional(fields[9]), let replaces = optional(fields[13]), let follows = optional(fields[14]),
@@ -94,8 +96,8 @@ enum ClaimSpool {
         return escaped
     }
 
-    private static func unescape(_ field: Substring) -> String {
-        guard field.utf8.contains(0x5C) else { return String(field) }
+    private static func unescape(_ field: String) -> String {
+        guard field.utf8.contains(0x5C) else { return field }
         var text = ""
         var escaping = false
         for character in field.unicodeScalars {
