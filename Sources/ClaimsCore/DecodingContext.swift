@@ -147,15 +147,8 @@ struct DecodingContext {
 }
 
 extension DecodingContext {
-    private static let posix = Locale(identifier: "en_US_POSIX")
-
-    /// A JSON number's text as a Decimal; small whole numbers (units, counts, scores) skip the
-    /// Foundation parser.
-    static func decimal(_ text: String) -> Decimal? {
-        let bytes = text.utf8
-        if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy(ASCII.isDigit), let whole = Int(text) { return Decimal(whole) }
-        return Decimal(string: text, locale: posix)
-    }
+    /// A JSON number's text as a Decimal (`Money.decimal(plain:)`).
+    static func decimal(_ text: String) -> Decimal? { Money.decimal(plain: text) }
 }
 
 /// Byte-level checks for fields that must be ASCII anyway: no Unicode work per character.

@@ -85,6 +85,14 @@ public enum Money {
 
     static let posix = Locale(identifier: "en_US_POSIX")
 
+    /// Decimal text as `plain` writes it (and JSON numbers are), read back; small whole numbers
+    /// (units, counts, scores) skip the Foundation parser.
+    public static func decimal(plain text: String) -> Decimal? {
+        let bytes = text.utf8
+        if !bytes.isEmpty, bytes.count <= 9, bytes.allSatisfy(ASCII.isDigit), let whole = Int(text) { return Decimal(whole) }
+        return Decimal(string: text, locale: posix)
+    }
+
     // MARK: Fast paths
     //
     // Amounts and quantities are small numbers with at most two decimal places; Foundation's

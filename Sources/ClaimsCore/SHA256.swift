@@ -82,17 +82,19 @@ public enum SHA256 {
 
     /// Lower-case hexadecimal, two digits a byte.
     private static func hexDigits(_ bytes: [UInt8]) -> String {
-        let digits: StaticString = "0123456789abcdef"
         var text = [UInt8]()
         text.reserveCapacity(bytes.count * 2)
-        digits.withUTF8Buffer { table in
-            for byte in bytes {
-                text.append(table[Int(byte >> 4)])
-                text.append(table[Int(byte & 0x0F)])
-            }
-        }
+        for byte in bytes { appendHex(byte, to: &text) }
         return String(decoding: text, as: UTF8.self)
     }
+
+    /// Appends `byte` as two lower-case hexadecimal digits (UTF-8).
+    public static func appendHex(_ byte: UInt8, to text: inout [UInt8]) {
+        text.append(hexTable[Int(byte >> 4)])
+        text.append(hexTable[Int(byte & 0x0F)])
+    }
+
+    private static let hexTable = Array("0123456789abcdef".utf8)
 
     private static func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
 }

@@ -129,8 +129,6 @@ enum LibXML2 {
                                         message: text.trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
-    /// A C callback that drops the message (the caller only needs the result code).
-    static let ignoreDiagnostic: xmlStructuredErrorFunc = { _, _ in }
 
     /// libxml2 2.9 has no per-context handler for the plain parser; its global handler is thread-local,
     /// so it is set and cleared around one synchronous call (never across a suspension point).

@@ -43,7 +43,7 @@ enum ClaimSpool {
         var index = claimFields
         while index < fields.count {
             guard let number = Int(fields[index]), let charge = Int64(fields[index + 2]),
-                  let units = decimal(fields[index + 3]) else { return nil }
+                  let units = Money.decimal(plain: fields[index + 3]) else { return nil }
             lines.append(.init(line: number, code: fields[index + 1], chargeCents: charge, units: units))
             index += 4
         }
@@ -63,16 +63,6 @@ enum ClaimSpool {
     }
 
     private static func optional(_ text: String?) -> String { text.map { "=" + $0 } ?? "-" }
-
-    private static let posix = Locale(identifier: "en_US_POSIX")
-
-    /// Units as `Money.plain` wrote them; whole numbers (nearly all) without Foundation's parser.
-    private static func decimal(_ text: String) -> Decimal? {
-        if let whole = Int(text), whole >= 0, text.utf8.count <= 9, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            return Decimal(whole)
-        }
-        return Decimal(string: text, locale: posix)
-    }
 
     /// `-` → absent (.some(nil)); `=text` → text; anything else → nil (damaged).
     private static func optional(_ field: String) -> String?? {

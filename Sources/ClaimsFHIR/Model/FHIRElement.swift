@@ -199,17 +199,13 @@ public enum FHIRResourceId {
         var key = key
         let digest = key.withUTF8 { SHA256.digest($0) }
         // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set.
-        var text = [UInt8](repeating: 0x2D, count: 36)
-        var position = 0
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
         for index in 0..<16 {
-            if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
+            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(0x2D) }
             let byte = index == 6 ? (digest[6] & 0x0F) | 0x80 : index == 8 ? (digest[8] & 0x3F) | 0x80 : digest[index]
-            text[position] = hexDigits[Int(byte >> 4)]
-            text[position + 1] = hexDigits[Int(byte & 0x0F)]
-            position += 2
+            SHA256.appendHex(byte, to: &text)
         }
         return String(decoding: text, as: UTF8.self)
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
