@@ -90,7 +90,22 @@ public struct FHIRResource: Sendable {
         node.string("id", id)
         build(&node)
         self.type = type; self.id = id; self.elements = node.elements
-        fullUrl = "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+    }
+
+    static func fullUrl(id: String, fullUrlKey: String?) -> String {
+        "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+    }
+
+    /// The XML `FHIRXMLEncoder` writes for `FHIRResource(type, id:, build:)`, written as it is built:
+    /// no element tree is made (a batch's Claim is written once and never kept; building and then
+    /// encoding its tree was about a fifth of a batch's instructions).
+    static func writeXML(_ type: StaticString, id: String, into sink: XMLSink, build: (inout FHIRNode) -> Void) {
+        sink.text.start(type)
+        var node = FHIRNode(writingTo: sink)
+        node.string("id", id)
+        build(&node)
+        sink.text.end()
     }
 
     /// The first string value at a path of element names (`["identifier", "value"]`), for callers and tests.
@@ -109,37 +124,70 @@ public struct FHIRResource: Sendable {
 }
 
 /// Builds a list of elements in order; absent or empty strings are left out (FHIR forbids empty values).
+/// A node made with `init(writingTo:)` keeps nothing: each element goes straight into the XML
+/// (`FHIRResource.writeXML`), in the same order and form `FHIRXMLEncoder` would write the kept ones.
 public struct FHIRNode: Sendable {
     public private(set) var elements: [FHIRElement] = []
+    private let sink: XMLSink?
 
-    public init() {}
+    public init() { sink = nil }
+
+    init(writingTo sink: XMLSink) { self.sink = sink }
 
     public mutating func string(_ name: StaticString, _ value: String?, repeats: Bool = false) {
         guard let value, !value.isEmpty else { return }
-        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.string(value))))
+        add(name, repeats: repeats, .string(value))
     }
 
     public mutating func integer(_ name: StaticString, _ value: Int, repeats: Bool = false) {
-        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.integer(value))))
+        add(name, repeats: repeats, .integer(value))
     }
 
     public mutating func boolean(_ name: StaticString, _ value: Bool) {
-        elements.append(FHIRElement(name: name, repeats: false, content: .value(.boolean(value))))
+        add(name, repeats: false, .boolean(value))
     }
 
     public mutating func decimal(_ name: StaticString, _ value: Decimal) {
-        elements.append(FHIRElement(name: name, repeats: false, content: .value(.decimal(Money.plain(value)))))
+        add(name, repeats: false, .decimal(Money.plain(value)))
+    }
+
+    /// A primitive kept, or written (`<name value="…"/>`).
+    private mutating func add(_ name: StaticString, repeats: Bool, _ value: FHIRElement.Value) {
+        if let sink {
+            sink.text.primitive(name, value.text)
+        } else {
+            elements.append(FHIRElement(name: name, repeats: repeats, content: .value(value)))
+        }
     }
 
     public mutating func node(_ name: StaticString, repeats: Bool = false, _ build: (inout FHIRNode) -> Void) {
+        if let sink {
+            sink.text.start(name)
+            var child = FHIRNode(writingTo: sink)
+            build(&child)
+            sink.text.end()
+            return
+        }
         var child = FHIRNode()
         build(&child)
         elements.append(FHIRElement(name: name, repeats: repeats, content: .children(child.elements)))
     }
 
     public mutating func resource(_ resource: FHIRResource) {
+        if let sink {
+            sink.text.start("resource")
+            FHIRXMLEncoder.write(resource, to: &sink.text)
+            sink.text.end()
+            return
+        }
         elements.append(FHIRElement(name: "resource", repeats: false, content: .resource(resource)))
     }
+}
+
+/// The XML a direct-writing `FHIRNode` and its children write into (one drafting thread at a time).
+final class XMLSink: @unchecked Sendable {
+    var text: XMLText
+    init(_ text: XMLText) { self.text = text }
 }
 
 // MARK: - Data types the writers share
@@ -179,7 +227,7 @@ extension FHIRNode {
 
     public mutating func money(_ name: StaticString, _ amount: Decimal) {
         node(name) {
-            $0.elements.append(FHIRElement(name: "value", repeats: false, content: .value(.decimal(Money.format(amount)))))
+            $0.add("value", repeats: false, .decimal(Money.format(amount)))
             $0.string("currency", "USD")
         }
     }
