@@ -307,3 +307,31 @@ enum OfficialFHIRSchema {
         #expect(direct?.message.contains("U+0007") == true)
     }
 }
+
+/// XMLText writes into storage it grows itself: the text must not depend on the starting capacity.
+@Suite struct XMLTextStorageTests {
+    private func document(capacity: Int) -> XMLText {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: capacity)
+        text.start("Claim")
+        for index in 0..<300 {
+            text.start("item")
+            text.primitive("sequence", String(index))
+            text.primitive("display", "Zoë & <Jo> \"\(index)\"\t")
+            text.end()
+        }
+        text.start("total")
+        text.end()
+        text.end()
+        return text
+    }
+
+    @Test func growingFromOneByteGivesTheSameText() {
+        let small = document(capacity: 1), large = document(capacity: 1 << 20)
+        #expect(small.bytes.elementsEqual(large.bytes))
+        #expect(small.rootStart == XMLText.declaration.utf8.count)
+        let text = String(decoding: small.bytes, as: UTF8.self)
+        #expect(text.hasPrefix(XMLText.declaration + "<Claim xmlns=\"http://hl7.org/fhir\">\n  <item>\n    <sequence value=\"0\"/>\n"))
+        #expect(text.contains("    <display value=\"Zoë &amp; &lt;Jo&gt; &quot;299&quot;&#9;\"/>\n  </item>\n  <total/>\n</Claim>\n"))
+        #expect(small.bytes.count > 30_000)
+    }
+}
