@@ -80,6 +80,12 @@ public struct FHIRClaimWriter: Sendable {
         let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
         var entries: [Entry] = []
         for resource in mapping.parties.resources {
+            // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
+            // same input, so there is nothing to look up).
+            if resource.isDeferred {
+                entries.append(try entry(resource, subject: subject))
+                continue
+            }
             if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
@@ -104,10 +110,10 @@ public struct FHIRClaimWriter: Sendable {
         return try entry(claim, subject: "encounter \(evaluation.encounterId)")
     }
 
-    /// The entries of the resources claims share, by fullUrl: the billing and insurer Organizations of
-    /// every claim, the rendering Practitioner of most, a patient seen several times in a run (weekly
-    /// Spravato, daily TMS). An entry is reused only for a resource equal element for element (two
-    /// encounters may give one patient different addresses), so the bytes are those drafting it anew
+    /// The entries of the kept resources claims share, by fullUrl: the billing and insurer
+    /// Organizations of every claim (the patient, plan and practitioner are deferred resources, written
+    /// anew each time: writing them costs less than building their trees to compare). An entry is
+    /// reused only for a resource equal element for element, so the bytes are those drafting it anew
     /// would give. Shared by the drafting threads; bounded (emptied when full).
     final class EntryCache: @unchecked Sendable {
         static let limit = 4096
@@ -222,7 +228,7 @@ public struct FHIRClaimWriter: Sendable {
     /// The resource's XML between `opening` and `closing`, checked as `document` says.
     private func written(_ resource: FHIRResource, subject: String, opening: String, closing: StaticString) throws(FHIRWriteError) -> Data {
         try written(rootName: resource.type.description, subject: subject, opening: opening, closing: closing) {
-            FHIRXMLEncoder.write(resource, to: &$0.text)
+            resource.writeXML(into: $0)
         }
     }
 

@@ -298,6 +298,24 @@ enum OfficialFHIRSchema {
         }
     }
 
+    /// Patient, RelatedPerson, Coverage and Practitioner are deferred: written from their description,
+    /// they must be the bytes their element trees give.
+    @Test func deferredPartiesAreTheirTreesBytes() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        var types: Set<String> = []
+        for (evaluation, payer) in Self.variants() {
+            for resource in try writer.claimResources(for: evaluation, payer: payer).parties.resources {
+                let direct = XMLSink(XMLText(namespace: FHIRCodeSystem.namespace))
+                resource.writeXML(into: direct)
+                var tree = XMLText(namespace: FHIRCodeSystem.namespace)
+                FHIRXMLEncoder.write(resource, to: &tree)
+                #expect(direct.text.bytes.elementsEqual(tree.bytes), "\(resource.type) of \(evaluation.encounterId)")
+                if resource.isDeferred { types.insert(resource.type.description) }
+            }
+        }
+        #expect(types == ["Patient", "RelatedPerson", "Coverage", "Practitioner"])
+    }
+
     @Test func aControlCharacterIsRefusedTheSameWay() throws {
         let evaluation = FHIRFixtures.evaluation(authNumber: "BC\u{7}778")
         let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)

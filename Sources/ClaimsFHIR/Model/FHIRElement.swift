@@ -80,7 +80,14 @@ extension StaticString {
 public struct FHIRResource: Sendable {
     public let type: StaticString
     public let id: String
-    public let elements: [FHIRElement]
+    /// Kept, or (`init(deferred:…)`) built from the description each time they are asked for.
+    public var elements: [FHIRElement] {
+        if let build { return FHIRResource(type, id: id, build: build).elements }
+        return kept
+    }
+    private let kept: [FHIRElement]
+    /// The description of a deferred resource (nil: `kept` holds its elements).
+    private let build: (@Sendable (inout FHIRNode) -> Void)?
     /// The resource's `fullUrl` in a Bundle, and what references to it say: `urn:uuid:` and the id when
     /// the id is a UUID, else a UUID derived from `fullUrlKey` (a Claim's id is its encounter id).
     public let fullUrl: String
@@ -89,8 +96,29 @@ public struct FHIRResource: Sendable {
         var node = FHIRNode()
         node.string("id", id)
         build(&node)
-        self.type = type; self.id = id; self.elements = node.elements
+        self.type = type; self.id = id; kept = node.elements; self.build = nil
         fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+    }
+
+    /// A resource kept as its description: written straight into the XML when a document needs it
+    /// (`writeXML(into:)`), its element tree made only when asked for (JSON, comparisons). A claim's
+    /// Patient and Coverage are written once and never kept, so building their trees first was waste.
+    public init(deferred type: StaticString, id: String, fullUrlKey: String? = nil, build: @escaping @Sendable (inout FHIRNode) -> Void) {
+        self.type = type; self.id = id; kept = []; self.build = build
+        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+    }
+
+    /// Whether the resource is a description written as it is built (no tree kept).
+    var isDeferred: Bool { build != nil }
+
+    /// The resource's XML, as `FHIRXMLEncoder` writes its elements: straight from the description when
+    /// it is deferred.
+    func writeXML(into sink: XMLSink) {
+        if let build {
+            Self.writeXML(type, id: id, into: sink, build: build)
+        } else {
+            FHIRXMLEncoder.write(self, to: &sink.text)
+        }
     }
 
     static func fullUrl(id: String, fullUrlKey: String?) -> String {
