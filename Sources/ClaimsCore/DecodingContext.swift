@@ -13,19 +13,29 @@ struct DecodingContext {
 
     mutating func missing(_ field: String) { fail(field, "required field is missing") }
 
+    /// Problems found while walking an object's members, reported in the order of their fields (a
+    /// dictionary's member order is arbitrary; reports must not be).
+    mutating func fail(sortedByField problems: [(field: String, message: String)]) {
+        for problem in problems.count > 1 ? problems.sorted(by: { $0.field < $1.field }) : problems { fail(problem.field, problem.message) }
+    }
+
     /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
     mutating func checkCharacters(_ text: String, _ field: @autoclosure () -> String) {
+        if let problem = Self.characterProblem(text) { fail(field(), problem) }
+    }
+
+    /// What `checkCharacters` reports about `text`, or nil.
+    static func characterProblem(_ text: String) -> String? {
         // Fast path: printable ASCII without a separator needs no Unicode property lookups.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !X12Separators.contains(byte: $0) }) { return }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || X12Separators.contains($0) }) {
-            let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
-            fail(field(), "contains \(shown), which cannot be sent in a claim; remove it")
-        }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !X12Separators.contains(byte: $0) }) { return nil }
+        guard let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || X12Separators.contains($0) }) else { return nil }
+        let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
+        return "contains \(shown), which cannot be sent in a claim; remove it"
     }
 
     /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
-    mutating func text(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> String? {
-        switch value {
+    mutating func text<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> String? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -61,7 +71,7 @@ struct DecodingContext {
     }
 
     /// `echo: false` keeps the value out of the message (birth dates are patient data).
-    mutating func date(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+    mutating func date<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
         guard let text = text(value, field(), required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
             fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
@@ -70,8 +80,8 @@ struct DecodingContext {
         return date
     }
 
-    mutating func object(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [String: JSONValue]? {
-        switch value {
+    mutating func object<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Object? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -82,8 +92,8 @@ struct DecodingContext {
         }
     }
 
-    mutating func array(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [JSONValue]? {
-        switch value {
+    mutating func array<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Items? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -106,8 +116,8 @@ struct DecodingContext {
         }
     }
 
-    mutating func number(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
-        switch value {
+    mutating func number<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -124,8 +134,8 @@ struct DecodingContext {
     }
 
     /// A money amount: a string or number, not negative, at most 2 decimal places.
-    mutating func money(_ value: JSONValue?, _ field: @autoclosure () -> String) -> Decimal? {
-        switch value {
+    mutating func money<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal? {
+        switch value?.content {
         case nil, .null?:
             missing(field())
             return nil
