@@ -40,6 +40,8 @@ struct DecodingContext {
             if required { missing(field()) }
             return nil
         case .string(let text)?:
+            // Most values are short printable ASCII: nothing to trim, report or count.
+            if Self.isPlainText(text) { return text }
             // Most values need no trimming; the Foundation call is only paid when they do.
             let trimmed = Self.mayNeedTrimming(text) ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty {
@@ -57,6 +59,16 @@ struct DecodingContext {
             fail(field(), "must be text, not \(other.typeName)")
             return nil
         }
+    }
+
+    /// Whether `text` is 1–200 bytes of printable ASCII without an X12 separator and without a space
+    /// at either end: what `text(_:_:required:)` returns unchanged without reporting anything.
+    static func isPlainText(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || X12Separators.contains(byte: byte) { return false }
+            return true
+        } ?? false
     }
 
     /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
@@ -122,7 +134,7 @@ struct DecodingContext {
             if required { missing(field()) }
             return nil
         case .number(let text)?, .string(let text)?:
-            guard let number = Self.decimal(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+            guard let number = Self.decimal(text), Self.isNumberText(text) else {
                 fail(field(), "'\(text.prefix(40))' is not a number")
                 return nil
             }
@@ -131,6 +143,14 @@ struct DecodingContext {
             fail(field(), "must be a number, not \(other.typeName)")
             return nil
         }
+    }
+
+    /// Digits, '.' and '-' only (any script's digits: Decimal reads what it reads). In ASCII text the
+    /// only characters that are numbers are 0–9, and a byte is a character (CR LF is neither).
+    static func isNumberText(_ text: String) -> Bool {
+        let allowed: (UInt8) -> Bool = { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        if ASCII.all(text, { $0 < 0x80 }) { return ASCII.all(text, allowed) }
+        return text.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
     }
 
     /// A money amount: a string or number, not negative, at most 2 decimal places.
@@ -144,7 +164,8 @@ struct DecodingContext {
                 fail(field(), "'\(text.prefix(40))' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
                 return nil
             }
-            guard amount <= Money.maximumAmount else {
+            // Seven whole digits or fewer are within the maximum (9999999.99) without a Decimal comparison.
+            guard Self.wholeDigits(text) <= 7 || amount <= Money.maximumAmount else {
                 fail(field(), "\(text.prefix(40)) is more than \(Money.format(Money.maximumAmount)), the largest amount accepted for one line or payment; check the amount (is a decimal point missing?)")
                 return nil
             }
@@ -159,11 +180,23 @@ struct DecodingContext {
 extension DecodingContext {
     /// A JSON number's text as a Decimal (`Money.decimal(plain:)`).
     static func decimal(_ text: String) -> Decimal? { Money.decimal(plain: text) }
+
+    /// The bytes of an amount `Money.parse` accepted (digits and at most one '.') before the '.'.
+    static func wholeDigits(_ amount: String) -> Int {
+        var count = 0
+        for byte in amount.utf8 {
+            if byte == UInt8(ascii: ".") { break }
+            count += 1
+        }
+        return count
+    }
 }
 
 /// Byte-level checks for fields that must be ASCII anyway: no Unicode work per character.
 enum ASCII {
-    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool { text.utf8.allSatisfy(predicate) }
+    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(predicate) } ?? text.utf8.allSatisfy(predicate)
+    }
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isUppercase(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
     static func isDigitOrUppercase(_ byte: UInt8) -> Bool { isDigit(byte) || isUppercase(byte) }

@@ -24,10 +24,10 @@ protocol EncounterJSONValue {
     var isNull: Bool { get }
 }
 
-/// A JSON object as the decoder reads it: members looked up by (ASCII) name.
+/// A JSON object as the decoder reads it: members looked up by name (a literal: no string to make).
 protocol EncounterJSONObject {
     associatedtype Member: EncounterJSONValue where Member.Object == Self
-    subscript(name: String) -> Member? { get }
+    subscript(name: StaticString) -> Member? { get }
     var count: Int { get }
     /// The member names in neither `known` nor `extra`, sorted so errors come in a stable order.
     func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String]
@@ -105,6 +105,8 @@ extension JSONValue: EncounterJSONValue {
 
 extension Dictionary: EncounterJSONObject where Key == String, Value == JSONValue {
     typealias Member = JSONValue
+
+    subscript(name: StaticString) -> JSONValue? { self[name.description] }
 
     func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String] {
         func isUnknown(_ name: String) -> Bool { !known.names.contains(name) && extra?.names.contains(name) != true }

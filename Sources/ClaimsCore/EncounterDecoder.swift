@@ -56,7 +56,7 @@ public struct EncounterDecoder: Sendable {
     func decodeValue<Value: EncounterJSONValue>(_ value: Value) -> (encounter: Encounter?, errors: [InputError]) {
         var context = DecodingContext()
         let encounter = decodeEncounter(value, &context)
-        if let encounter, context.errors.isEmpty { return (encounter, []) }
+        if encounter != nil, context.errors.isEmpty { return (encounter, []) }
         if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
         var errors = context.errors
         if context.errorsNotListed > 0 {
@@ -212,13 +212,13 @@ public struct EncounterDecoder: Sendable {
         if items.count > Self.maxDiagnoses { c.fail("diagnoses", "\(items.count) diagnoses; at most \(Self.maxDiagnoses) fit on a claim") }
         var codes: [DiagnosisCode] = []
         for (index, item) in items.enumerated() {
-            let path = "diagnoses[\(index)]"
-            guard let text = c.text(item, path, required: true) else { continue }
+            func path() -> String { "diagnoses[\(index)]" }
+            guard let text = c.text(item, path(), required: true) else { continue }
             guard let code = DiagnosisCode(text) else {
-                c.fail(path, "'\(text)' is not an ICD-10-CM code; write it like F33.2 or F332")
+                c.fail(path(), "'\(text)' is not an ICD-10-CM code; write it like F33.2 or F332")
                 continue
             }
-            if codes.contains(code) { c.fail(path, "\(code.dotted) is listed twice") }
+            if codes.contains(code) { c.fail(path(), "\(code.dotted) is listed twice") }
             codes.append(code)
         }
         return codes
@@ -254,63 +254,63 @@ public struct EncounterDecoder: Sendable {
         if items.count > Self.maxLines { c.fail("services", "\(items.count) service lines; at most \(Self.maxLines) fit on a claim — split the encounter") }
         var lines: [ServiceLine] = []
         for (index, item) in items.enumerated() {
-            let path = "services[\(index)]"
-            guard let object = c.object(item, path, required: true) else { continue }
-            for key in object.unknownNames(Self.serviceKeys, nil) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
-            let code = c.text(object["code"], "\(path).code", required: true)
+            func path() -> String { "services[\(index)]" }
+            guard let object = c.object(item, path(), required: true) else { continue }
+            for key in object.unknownNames(Self.serviceKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
+            let code = c.text(object["code"], "\(path()).code", required: true)
             if let code, codes.codes[code] == nil {
-                c.fail("\(path).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
+                c.fail("\(path()).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
             }
             var modifiers: [String] = []
-            if let list = c.array(object["modifiers"], "\(path).modifiers", required: false) {
-                if list.count > 4 { c.fail("\(path).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
+            if let list = c.array(object["modifiers"], "\(path()).modifiers", required: false) {
+                if list.count > 4 { c.fail("\(path()).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
                 for (m, entry) in list.enumerated() {
-                    guard let modifier = c.text(entry, "\(path).modifiers[\(m)]", required: true) else { continue }
+                    guard let modifier = c.text(entry, "\(path()).modifiers[\(m)]", required: true) else { continue }
                     if modifier.utf8.count != 2 || !ASCII.all(modifier, ASCII.isDigitOrUppercase) {
-                        c.fail("\(path).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
+                        c.fail("\(path()).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
                     }
                     modifiers.append(modifier)
                 }
             }
-            let units = c.number(object["units"], "\(path).units", required: false) ?? 1
-            c.checkQuantity(units, "\(path).units")
-            let charge = c.money(object["charge"], "\(path).charge")
+            let units = c.number(object["units"], "\(path()).units", required: false) ?? 1
+            c.checkQuantity(units, "\(path()).units")
+            let charge = c.money(object["charge"], "\(path()).charge")
             var pointers: [Int] = []
-            if let list = c.array(object["diagnosisPointers"], "\(path).diagnosisPointers", required: true) {
-                if list.isEmpty || list.count > 4 { c.fail("\(path).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
+            if let list = c.array(object["diagnosisPointers"], "\(path()).diagnosisPointers", required: true) {
+                if list.isEmpty || list.count > 4 { c.fail("\(path()).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
                 for (p, entry) in list.enumerated() {
-                    let pointerPath = "\(path).diagnosisPointers[\(p)]"
+                    func pointerPath() -> String { "\(path()).diagnosisPointers[\(p)]" }
                     guard case .number(let text) = entry.content, let pointer = Int(text) else {
-                        c.fail(pointerPath, "must be a whole number (1-based index into diagnoses)")
+                        c.fail(pointerPath(), "must be a whole number (1-based index into diagnoses)")
                         continue
                     }
                     if pointer < 1 || pointer > diagnosisCount {
-                        c.fail(pointerPath, "\(pointer) is out of range: the encounter has \(diagnosisCount) diagnos\(diagnosisCount == 1 ? "is" : "es") (pointers are 1-based)")
+                        c.fail(pointerPath(), "\(pointer) is out of range: the encounter has \(diagnosisCount) diagnos\(diagnosisCount == 1 ? "is" : "es") (pointers are 1-based)")
                     }
-                    if pointers.contains(pointer) { c.fail(pointerPath, "pointer \(pointer) is repeated") }
+                    if pointers.contains(pointer) { c.fail(pointerPath(), "pointer \(pointer) is repeated") }
                     pointers.append(pointer)
                 }
             }
-            let ndc = c.text(object["ndc"], "\(path).ndc", required: false)
+            let ndc = c.text(object["ndc"], "\(path()).ndc", required: false)
             var ndcQuantity: Decimal?
             var ndcUnit: String?
             if let ndc {
                 if ndc.utf8.count != 11 || !ASCII.all(ndc, ASCII.isDigit) {
-                    c.fail("\(path).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
+                    c.fail("\(path()).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
                 }
-                ndcQuantity = c.number(object["ndcQuantity"], "\(path).ndcQuantity", required: true)
-                if let quantity = ndcQuantity { c.checkQuantity(quantity, "\(path).ndcQuantity") }
-                ndcUnit = c.text(object["ndcUnit"], "\(path).ndcUnit", required: true)
+                ndcQuantity = c.number(object["ndcQuantity"], "\(path()).ndcQuantity", required: true)
+                if let quantity = ndcQuantity { c.checkQuantity(quantity, "\(path()).ndcQuantity") }
+                ndcUnit = c.text(object["ndcUnit"], "\(path()).ndcUnit", required: true)
                 if let unit = ndcUnit, !Self.ndcUnits.contains(unit) {
-                    c.fail("\(path).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
+                    c.fail("\(path()).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
                 }
             } else {
-                for key in ["ndcQuantity", "ndcUnit"] where object[key].map({ !$0.isNull }) ?? false {
-                    c.fail("\(path).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
+                for key: StaticString in ["ndcQuantity", "ndcUnit"] where object[key].map({ !$0.isNull }) ?? false {
+                    c.fail("\(path()).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
                 }
             }
             var details: [String: String] = [:]
-            if let given = c.object(object["details"], "\(path).details", required: false) {
+            if let given = c.object(object["details"], "\(path()).details", required: false) {
                 // Free facts a superbill prints (CONTRACT §6): text or numbers (kept as written).
                 var problems: [(field: String, message: String)] = []
                 given.forEachMember { key, fact in
@@ -318,13 +318,13 @@ public struct EncounterDecoder: Sendable {
                     case .string(let text):
                         // Printed on the superbill only (never in an 837P): times such as "09:10" are fine.
                         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                            problems.append(("\(path).details.\(key)", "contains a control character; remove it"))
+                            problems.append(("\(path()).details.\(key)", "contains a control character; remove it"))
                         } else {
                             details[key] = text
                         }
                     case .number(let text): details[key] = text
                     case .null: break
-                    case let other: problems.append(("\(path).details.\(key)", "must be text or a number, not \(other.typeName)"))
+                    case let other: problems.append(("\(path()).details.\(key)", "must be text or a number, not \(other.typeName)"))
                     }
                 }
                 c.fail(sortedByField: problems)
@@ -343,13 +343,13 @@ public struct EncounterDecoder: Sendable {
         }
         var payments: [Payment] = []
         for (index, item) in items.enumerated() {
-            let path = "payments[\(index)]"
-            guard let object = c.object(item, path, required: true) else { continue }
-            for key in object.unknownNames(Self.paymentKeys, nil) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
-            let date = c.date(object["date"], "\(path).date", required: true)
-            if let date, !allowFutureDates, date > asOf { c.fail("\(path).date", "\(date.iso) is after the processing date \(asOf.iso)") }
-            let amount = c.money(object["amount"], "\(path).amount")
-            let method = c.text(object["method"], "\(path).method", required: false) ?? "unspecified"
+            func path() -> String { "payments[\(index)]" }
+            guard let object = c.object(item, path(), required: true) else { continue }
+            for key in object.unknownNames(Self.paymentKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
+            let date = c.date(object["date"], "\(path()).date", required: true)
+            if let date, !allowFutureDates, date > asOf { c.fail("\(path()).date", "\(date.iso) is after the processing date \(asOf.iso)") }
+            let amount = c.money(object["amount"], "\(path()).amount")
+            let method = c.text(object["method"], "\(path()).method", required: false) ?? "unspecified"
             if let date, let amount { payments.append(Payment(date: date, amount: amount, method: method)) }
         }
         return payments

@@ -53,12 +53,6 @@ struct JSONTapeValue: EncounterJSONValue {
         case .object: return .object(JSONTapeObject(storage: storage, index: index))
         }
     }
-
-    /// A string value that is printable ASCII (no escape, no control), as its bytes.
-    var printableASCII: UnsafeBufferPointer<UInt8>? {
-        guard let bytes = storage.asciiBytes(of: node), bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
-        return bytes
-    }
 }
 
 /// An object of a tape: members are found by comparing names in order (an encounter's objects
@@ -69,26 +63,23 @@ struct JSONTapeObject: EncounterJSONObject {
 
     var count: Int { storage.nodes[index].count }
 
-    subscript(name: String) -> JSONTapeValue? {
-        var name = name
-        return name.withUTF8 { wanted -> JSONTapeValue? in
-            let wantedIsASCII = wanted.allSatisfy { $0 < 0x80 }
-            let end = storage.nodes[index].next
-            var key = index + 1
-            while key < end {
-                let node = storage.nodes[key]
-                if wantedIsASCII, let bytes = storage.asciiBytes(of: node) {
-                    if bytes.count == wanted.count && (bytes.isEmpty || memcmp(bytes.baseAddress!, wanted.baseAddress!, bytes.count) == 0) {
-                        return JSONTapeValue(storage: storage, index: key + 1)
-                    }
-                } else if storage.text(of: node) == String(decoding: wanted, as: UTF8.self) {
-                    // Escaped or past-ASCII names compare as Swift strings do (canonical equivalence).
+    subscript(name: StaticString) -> JSONTapeValue? {
+        let length = name.utf8CodeUnitCount
+        let end = storage.nodes[index].next
+        var key = index + 1
+        while key < end {
+            let node = storage.nodes[key]
+            if name.isASCII, node.decoded < 0, !node.nonASCII {
+                if node.end - node.start == length && (length == 0 || memcmp(storage.bytes.baseAddress! + node.start, name.utf8Start, length) == 0) {
                     return JSONTapeValue(storage: storage, index: key + 1)
                 }
-                key = storage.nodes[key + 1].next
+            } else if storage.text(of: node) == name.description {
+                // Escaped or past-ASCII names compare as Swift strings do (canonical equivalence).
+                return JSONTapeValue(storage: storage, index: key + 1)
             }
-            return nil
+            key = storage.nodes[key + 1].next
         }
+        return nil
     }
 
     func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String] {
