@@ -13,23 +13,35 @@ struct DecodingContext {
 
     mutating func missing(_ field: String) { fail(field, "required field is missing") }
 
+    /// Problems found while walking an object's members, reported in the order of their fields (a
+    /// dictionary's member order is arbitrary; reports must not be).
+    mutating func fail(sortedByField problems: [(field: String, message: String)]) {
+        for problem in problems.count > 1 ? problems.sorted(by: { $0.field < $1.field }) : problems { fail(problem.field, problem.message) }
+    }
+
     /// Text fields: no control characters and no X12 separators (* : ^ ~), which could never travel in an 837P.
     mutating func checkCharacters(_ text: String, _ field: @autoclosure () -> String) {
+        if let problem = Self.characterProblem(text) { fail(field(), problem) }
+    }
+
+    /// What `checkCharacters` reports about `text`, or nil.
+    static func characterProblem(_ text: String) -> String? {
         // Fast path: printable ASCII without a separator needs no Unicode property lookups.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !X12Separators.contains(byte: $0) }) { return }
-        if let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || X12Separators.contains($0) }) {
-            let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
-            fail(field(), "contains \(shown), which cannot be sent in a claim; remove it")
-        }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !X12Separators.contains(byte: $0) }) { return nil }
+        guard let bad = text.unicodeScalars.first(where: { $0.properties.generalCategory == .control || X12Separators.contains($0) }) else { return nil }
+        let shown = bad.properties.generalCategory == .control ? "a control character (U+\(String(bad.value, radix: 16, uppercase: true)))" : "'\(bad)'"
+        return "contains \(shown), which cannot be sent in a claim; remove it"
     }
 
     /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
-    mutating func text(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> String? {
-        switch value {
+    mutating func text<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> String? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
         case .string(let text)?:
+            // Most values are short printable ASCII: nothing to trim, report or count.
+            if Self.isPlainText(text) { return text }
             // Most values need no trimming; the Foundation call is only paid when they do.
             let trimmed = Self.mayNeedTrimming(text) ? text.trimmingCharacters(in: .whitespaces) : text
             if trimmed.isEmpty {
@@ -49,6 +61,16 @@ struct DecodingContext {
         }
     }
 
+    /// Whether `text` is 1–200 bytes of printable ASCII without an X12 separator and without a space
+    /// at either end: what `text(_:_:required:)` returns unchanged without reporting anything.
+    static func isPlainText(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
+            for byte in bytes where byte < 0x20 || byte >= 0x7F || X12Separators.contains(byte: byte) { return false }
+            return true
+        } ?? false
+    }
+
     /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
     /// without a Unicode property lookup.
     static func mayNeedTrimming(_ text: String) -> Bool {
@@ -61,7 +83,7 @@ struct DecodingContext {
     }
 
     /// `echo: false` keeps the value out of the message (birth dates are patient data).
-    mutating func date(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+    mutating func date<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
         guard let text = text(value, field(), required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
             fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
@@ -70,8 +92,8 @@ struct DecodingContext {
         return date
     }
 
-    mutating func object(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [String: JSONValue]? {
-        switch value {
+    mutating func object<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Object? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -82,8 +104,8 @@ struct DecodingContext {
         }
     }
 
-    mutating func array(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> [JSONValue]? {
-        switch value {
+    mutating func array<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Items? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
@@ -106,13 +128,13 @@ struct DecodingContext {
         }
     }
 
-    mutating func number(_ value: JSONValue?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
-        switch value {
+    mutating func number<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Decimal? {
+        switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
             return nil
         case .number(let text)?, .string(let text)?:
-            guard let number = Self.decimal(text), text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+            guard let number = Self.decimal(text), Self.isNumberText(text) else {
                 fail(field(), "'\(text.prefix(40))' is not a number")
                 return nil
             }
@@ -123,9 +145,17 @@ struct DecodingContext {
         }
     }
 
+    /// Digits, '.' and '-' only (any script's digits: Decimal reads what it reads). In ASCII text the
+    /// only characters that are numbers are 0–9, and a byte is a character (CR LF is neither).
+    static func isNumberText(_ text: String) -> Bool {
+        let allowed: (UInt8) -> Bool = { ASCII.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        if ASCII.all(text, { $0 < 0x80 }) { return ASCII.all(text, allowed) }
+        return text.allSatisfy { $0.isNumber || $0 == "." || $0 == "-" }
+    }
+
     /// A money amount: a string or number, not negative, at most 2 decimal places.
-    mutating func money(_ value: JSONValue?, _ field: @autoclosure () -> String) -> Decimal? {
-        switch value {
+    mutating func money<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal? {
+        switch value?.content {
         case nil, .null?:
             missing(field())
             return nil
@@ -134,7 +164,8 @@ struct DecodingContext {
                 fail(field(), "'\(text.prefix(40))' is not an amount; write dollars with at most 2 decimal places, e.g. \"210.00\"")
                 return nil
             }
-            guard amount <= Money.maximumAmount else {
+            // Seven whole digits or fewer are within the maximum (9999999.99) without a Decimal comparison.
+            guard Self.wholeDigits(text) <= 7 || amount <= Money.maximumAmount else {
                 fail(field(), "\(text.prefix(40)) is more than \(Money.format(Money.maximumAmount)), the largest amount accepted for one line or payment; check the amount (is a decimal point missing?)")
                 return nil
             }
@@ -149,11 +180,23 @@ struct DecodingContext {
 extension DecodingContext {
     /// A JSON number's text as a Decimal (`Money.decimal(plain:)`).
     static func decimal(_ text: String) -> Decimal? { Money.decimal(plain: text) }
+
+    /// The bytes of an amount `Money.parse` accepted (digits and at most one '.') before the '.'.
+    static func wholeDigits(_ amount: String) -> Int {
+        var count = 0
+        for byte in amount.utf8 {
+            if byte == UInt8(ascii: ".") { break }
+            count += 1
+        }
+        return count
+    }
 }
 
 /// Byte-level checks for fields that must be ASCII anyway: no Unicode work per character.
 enum ASCII {
-    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool { text.utf8.allSatisfy(predicate) }
+    static func all(_ text: String, _ predicate: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(predicate) } ?? text.utf8.allSatisfy(predicate)
+    }
     static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     static func isUppercase(_ byte: UInt8) -> Bool { byte >= 0x41 && byte <= 0x5A }
     static func isDigitOrUppercase(_ byte: UInt8) -> Bool { isDigit(byte) || isUppercase(byte) }

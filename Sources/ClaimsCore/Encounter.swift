@@ -83,6 +83,11 @@ public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertibl
     public init(compact: String) { self.compact = compact }
     /// Accepts `F33.2` or `F332`; nil when the text is not ICD-10-CM shaped.
     public init?(_ text: String) {
+        if ASCII.all(text, { $0 < 0x80 }) {
+            guard let compact = Self.compact(ascii: text) else { return nil }
+            self.compact = compact
+            return
+        }
         let upper = text.uppercased()
         let compact = upper.filter { $0 != "." }
         let dotCount = upper.filter { $0 == "." }.count
@@ -98,6 +103,26 @@ public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertibl
         compact.count > 3 ? String(compact.prefix(3)) + "." + String(compact.dropFirst(3)) : compact
     }
     public var description: String { dotted }
+
+    /// `init` for ASCII text (every real code), byte by byte without Unicode case mapping: the same
+    /// answer (in ASCII a byte is a character, and CR LF, one character, fails the checks either way).
+    private static func compact(ascii text: String) -> String? {
+        var compact: [UInt8] = []
+        compact.reserveCapacity(8)
+        var dot: Int?
+        for (offset, byte) in text.utf8.enumerated() {
+            if byte == UInt8(ascii: ".") {
+                guard dot == nil else { return nil }
+                dot = offset
+            } else {
+                compact.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+            }
+        }
+        if let dot, dot != 3 || dot == text.utf8.count - 1 { return nil }
+        guard (3...7).contains(compact.count), ASCII.isUppercase(compact[0]), compact[0] != UInt8(ascii: "U"), ASCII.isDigit(compact[1]),
+              compact[2...].allSatisfy(ASCII.isDigitOrUppercase) else { return nil }
+        return String(decoding: compact, as: UTF8.self)
+    }
 
     /// Letter (not U), digit, letter-or-digit, then up to four letters or digits.
     static func isWellFormed(_ code: String) -> Bool {

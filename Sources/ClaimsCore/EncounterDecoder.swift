@@ -26,36 +26,37 @@ public struct EncounterDecoder: Sendable {
     public static let maxErrorsPerRecord = 50
     public static let ndcUnits: Set<String> = ["UN", "ML", "GR", "F2", "ME"]
 
-    static let encounterKeys: Set<String> = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
+    static let encounterKeys: MemberNames = ["id", "dateOfService", "placeOfService", "patient", "coverage", "renderingProvider",
                                              "diagnoses", "clinical", "services", "priorAuthorization", "payments", "location",
                                              "secondaryCoverage", "patientAgreements"]
-    static let personKeys: Set<String> = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
-    static let addressKeys: Set<String> = ["line1", "line2", "city", "state", "zip"]
-    static let coverageKeys: Set<String> = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
-    static let providerKeys: Set<String> = ["npi", "firstName", "lastName", "taxonomy"]
-    static let serviceKeys: Set<String> = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit",
+    static let personKeys: MemberNames = ["firstName", "middleName", "lastName", "dateOfBirth", "sex", "address", "phone"]
+    /// The patient is a person with an id.
+    static let patientExtraKeys: MemberNames = ["id"]
+    static let addressKeys: MemberNames = ["line1", "line2", "city", "state", "zip"]
+    static let coverageKeys: MemberNames = ["payer", "memberId", "groupNumber", "relationship", "subscriber"]
+    static let providerKeys: MemberNames = ["npi", "firstName", "lastName", "taxonomy"]
+    static let serviceKeys: MemberNames = ["code", "modifiers", "units", "charge", "diagnosisPointers", "ndc", "ndcQuantity", "ndcUnit",
                                            "description", "details"]
-    static let paymentKeys: Set<String> = ["date", "amount", "method"]
-
-    /// Members not in `known` (or `extra`), sorted so errors come in a stable order; no sorting
-    /// or allocation in the usual case where every member is known.
-    func unknownKeys(_ object: [String: JSONValue], _ known: Set<String>, _ extra: Set<String> = []) -> [String] {
-        guard object.keys.contains(where: { !known.contains($0) && !extra.contains($0) }) else { return [] }
-        return object.keys.filter { !known.contains($0) && !extra.contains($0) }.sorted()
-    }
+    static let paymentKeys: MemberNames = ["date", "amount", "method"]
 
     /// The id as written, for reports about records that failed validation.
-    public static func rawId(of value: JSONValue) -> String {
+    public static func rawId(of value: JSONValue) -> String { rawId(of: value as JSONValue?) }
+
+    static func rawId<Value: EncounterJSONValue>(of value: Value?) -> String {
+        guard case .object(let root)? = value?.content, case .string(let id)? = root["id"]?.content else { return "" }
+        // The usual id, printable ASCII of at most 40 characters, is shown as it is.
+        if id.utf8.count <= 40 && id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return id }
         // Control characters made visible first, then cut: a report's id is never over 40 characters.
-        if case .string(let id)? = value["id"] { return String(VisibleText.escapingControls(String(id.prefix(40))).prefix(40)) }
-        return ""
+        return String(VisibleText.escapingControls(String(id.prefix(40))).prefix(40))
     }
 
     /// The encounter, or nil and every problem found.
-    public func decode(_ value: JSONValue) -> (encounter: Encounter?, errors: [InputError]) {
+    public func decode(_ value: JSONValue) -> (encounter: Encounter?, errors: [InputError]) { decodeValue(value) }
+
+    func decodeValue<Value: EncounterJSONValue>(_ value: Value) -> (encounter: Encounter?, errors: [InputError]) {
         var context = DecodingContext()
         let encounter = decodeEncounter(value, &context)
-        if let encounter, context.errors.isEmpty { return (encounter, []) }
+        if encounter != nil, context.errors.isEmpty { return (encounter, []) }
         if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
         var errors = context.errors
         if context.errorsNotListed > 0 {
@@ -64,14 +65,14 @@ public struct EncounterDecoder: Sendable {
         return (nil, errors)
     }
 
-    private func decodeEncounter(_ value: JSONValue, _ c: inout DecodingContext) -> Encounter? {
-        guard case .object(let root) = value else {
-            c.fail("", "each encounter must be a JSON object, not \(value.typeName)")
+    private func decodeEncounter<Value: EncounterJSONValue>(_ value: Value, _ c: inout DecodingContext) -> Encounter? {
+        guard case .object(let root) = value.content else {
+            c.fail("", "each encounter must be a JSON object, not \(value.content.typeName)")
             return nil
         }
         let known = Self.encounterKeys
-        for key in unknownKeys(root, known) {
-            c.fail(key, "unknown field '\(key)'; expected one of \(known.sorted().joined(separator: ", "))")
+        for key in root.unknownNames(known, nil) {
+            c.fail(key, "unknown field '\(key)'; expected one of \(known.names.sorted().joined(separator: ", "))")
         }
         let id = c.text(root["id"], "id", required: true)
         if let id, !(1...20).contains(id.utf8.count) || !ASCII.all(id, ASCII.isIdentifier) {
@@ -92,7 +93,7 @@ public struct EncounterDecoder: Sendable {
             if let patientId, !(1...30).contains(patientId.utf8.count) || !ASCII.all(patientId, ASCII.isIdentifier) {
                 c.fail("patient.id", "'\(patientId)' must be 1–30 characters of A–Z, a–z, 0–9 and '-'")
             }
-            let person = decodePerson(patientObject, "patient", extraKeys: ["id"], &c)
+            let person = decodePerson(patientObject, "patient", extraKeys: Self.patientExtraKeys, &c)
             if let patientId, let person { patient = Patient(id: patientId, person: person) }
             if let dob = person?.dateOfBirth, let date, dob > date {
                 c.fail("patient.dateOfBirth", "is after the date of service \(date.iso); check the birth date in the chart")
@@ -123,8 +124,8 @@ public struct EncounterDecoder: Sendable {
         return encounter
     }
 
-    func decodePerson(_ object: [String: JSONValue], _ path: String, extraKeys: Set<String>, _ c: inout DecodingContext) -> Person? {
-        for key in unknownKeys(object, Self.personKeys, extraKeys) {
+    func decodePerson<Object: EncounterJSONObject>(_ object: Object, _ path: String, extraKeys: MemberNames?, _ c: inout DecodingContext) -> Person? {
+        for key in object.unknownNames(Self.personKeys, extraKeys) {
             c.fail("\(path).\(key)", "unknown field '\(key)'")
         }
         let first = c.text(object["firstName"], "\(path).firstName", required: true)
@@ -142,7 +143,7 @@ public struct EncounterDecoder: Sendable {
         }
         var address: Address?
         if let addressObject = c.object(object["address"], "\(path).address", required: true) {
-            for key in unknownKeys(addressObject, Self.addressKeys) { c.fail("\(path).address.\(key)", "unknown field '\(key)'") }
+            for key in addressObject.unknownNames(Self.addressKeys, nil) { c.fail("\(path).address.\(key)", "unknown field '\(key)'") }
             let line1 = c.text(addressObject["line1"], "\(path).address.line1", required: true)
             let line2 = c.text(addressObject["line2"], "\(path).address.line2", required: false)
             let city = c.text(addressObject["city"], "\(path).address.city", required: true)
@@ -160,9 +161,9 @@ public struct EncounterDecoder: Sendable {
         return Person(firstName: first, middleName: middle, lastName: last, dateOfBirth: dob, sex: sex, address: address, phone: phone)
     }
 
-    private func decodeCoverage(_ value: JSONValue?, _ c: inout DecodingContext) -> Coverage? {
+    private func decodeCoverage<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> Coverage? {
         guard let object = c.object(value, "coverage", required: false) else { return nil }
-        for key in unknownKeys(object, Self.coverageKeys) { c.fail("coverage.\(key)", "unknown field '\(key)'") }
+        for key in object.unknownNames(Self.coverageKeys, nil) { c.fail("coverage.\(key)", "unknown field '\(key)'") }
         let payer = c.text(object["payer"], "coverage.payer", required: true)
         if let payer, !payers.contains(payer) {
             c.fail("coverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
@@ -176,8 +177,8 @@ public struct EncounterDecoder: Sendable {
         var subscriber: Person?
         if relationship != nil && relationship != .self {
             if let subscriberObject = c.object(object["subscriber"], "coverage.subscriber", required: true) {
-                subscriber = decodePerson(subscriberObject, "coverage.subscriber", extraKeys: [], &c)
-            } else if object["subscriber"] == nil || object["subscriber"] == .null {
+                subscriber = decodePerson(subscriberObject, "coverage.subscriber", extraKeys: nil, &c)
+            } else if object["subscriber"]?.isNull ?? true {
                 // `object` reported nothing for null: say what is needed.
                 if !c.errors.contains(where: { $0.field == "coverage.subscriber" }) {
                     c.fail("coverage.subscriber", "required when relationship is '\(relationshipText)': the policy holder's name, date of birth, sex and address")
@@ -188,9 +189,9 @@ public struct EncounterDecoder: Sendable {
         return Coverage(payer: payer, memberId: member ?? "", groupNumber: group, relationship: relationship, subscriber: subscriber)
     }
 
-    private func decodeProvider(_ value: JSONValue?, _ c: inout DecodingContext) -> RenderingProvider? {
+    private func decodeProvider<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> RenderingProvider? {
         guard let object = c.object(value, "renderingProvider", required: true) else { return nil }
-        for key in unknownKeys(object, Self.providerKeys) { c.fail("renderingProvider.\(key)", "unknown field '\(key)'") }
+        for key in object.unknownNames(Self.providerKeys, nil) { c.fail("renderingProvider.\(key)", "unknown field '\(key)'") }
         let npi = c.text(object["npi"], "renderingProvider.npi", required: true)
         if let npi, !NPI.isValid(npi) {
             c.fail("renderingProvider.npi", "'\(npi)' is not a valid NPI: it needs 10 digits whose last is the Luhn check digit over 80840 + the first 9; check it in NPPES")
@@ -205,124 +206,128 @@ public struct EncounterDecoder: Sendable {
         return RenderingProvider(npi: npi, firstName: first, lastName: last, taxonomy: taxonomy)
     }
 
-    private func decodeDiagnoses(_ value: JSONValue?, _ c: inout DecodingContext) -> [DiagnosisCode]? {
+    private func decodeDiagnoses<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> [DiagnosisCode]? {
         guard let items = c.array(value, "diagnoses", required: true) else { return nil }
         if items.isEmpty { c.fail("diagnoses", "at least one ICD-10-CM diagnosis is needed; the first is the principal diagnosis") }
         if items.count > Self.maxDiagnoses { c.fail("diagnoses", "\(items.count) diagnoses; at most \(Self.maxDiagnoses) fit on a claim") }
         var codes: [DiagnosisCode] = []
         for (index, item) in items.enumerated() {
-            let path = "diagnoses[\(index)]"
-            guard let text = c.text(item, path, required: true) else { continue }
+            func path() -> String { "diagnoses[\(index)]" }
+            guard let text = c.text(item, path(), required: true) else { continue }
             guard let code = DiagnosisCode(text) else {
-                c.fail(path, "'\(text)' is not an ICD-10-CM code; write it like F33.2 or F332")
+                c.fail(path(), "'\(text)' is not an ICD-10-CM code; write it like F33.2 or F332")
                 continue
             }
-            if codes.contains(code) { c.fail(path, "\(code.dotted) is listed twice") }
+            if codes.contains(code) { c.fail(path(), "\(code.dotted) is listed twice") }
             codes.append(code)
         }
         return codes
     }
 
-    private func decodeClinical(_ value: JSONValue?, _ c: inout DecodingContext) -> [String: ClinicalFact] {
+    private func decodeClinical<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> [String: ClinicalFact] {
         guard let object = c.object(value, "clinical", required: false) else { return [:] }
         if object.count > Self.maxClinicalFacts {
             c.fail("clinical", "\(object.count) facts; at most \(Self.maxClinicalFacts) are accepted — export only the facts the coverage rules use")
             return [:]
         }
         var facts: [String: ClinicalFact] = [:]
-        for (key, item) in object {
-            switch item {
-            case .null: continue
+        var problems: [(field: String, message: String)] = []
+        object.forEachMember { key, item in
+            switch item.content {
+            case .null: break
             case .bool(let flag): facts[key] = .bool(flag)
             case .number(let text):
                 if let number = DecodingContext.decimal(text) { facts[key] = .number(number) }
             case .string(let text):
-                c.checkCharacters(text, "clinical.\(key)")
+                if let problem = DecodingContext.characterProblem(text) { problems.append(("clinical.\(key)", problem)) }
                 facts[key] = .text(text)
-            default: c.fail("clinical.\(key)", "must be true/false, a number or text, not \(item.typeName)")
+            case let other: problems.append(("clinical.\(key)", "must be true/false, a number or text, not \(other.typeName)"))
             }
         }
+        c.fail(sortedByField: problems)
         return facts
     }
 
-    private func decodeServices(_ value: JSONValue?, diagnosisCount: Int, _ c: inout DecodingContext) -> [ServiceLine]? {
+    private func decodeServices<Value: EncounterJSONValue>(_ value: Value?, diagnosisCount: Int, _ c: inout DecodingContext) -> [ServiceLine]? {
         guard let items = c.array(value, "services", required: true) else { return nil }
         if items.isEmpty { c.fail("services", "at least one service line is needed") }
         if items.count > Self.maxLines { c.fail("services", "\(items.count) service lines; at most \(Self.maxLines) fit on a claim — split the encounter") }
         var lines: [ServiceLine] = []
         for (index, item) in items.enumerated() {
-            let path = "services[\(index)]"
-            guard let object = c.object(item, path, required: true) else { continue }
-            for key in unknownKeys(object, Self.serviceKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
-            let code = c.text(object["code"], "\(path).code", required: true)
+            func path() -> String { "services[\(index)]" }
+            guard let object = c.object(item, path(), required: true) else { continue }
+            for key in object.unknownNames(Self.serviceKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
+            let code = c.text(object["code"], "\(path()).code", required: true)
             if let code, codes.codes[code] == nil {
-                c.fail("\(path).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
+                c.fail("\(path()).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
             }
             var modifiers: [String] = []
-            if let list = c.array(object["modifiers"], "\(path).modifiers", required: false) {
-                if list.count > 4 { c.fail("\(path).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
+            if let list = c.array(object["modifiers"], "\(path()).modifiers", required: false) {
+                if list.count > 4 { c.fail("\(path()).modifiers", "\(list.count) modifiers; at most 4 are allowed") }
                 for (m, entry) in list.enumerated() {
-                    guard let modifier = c.text(entry, "\(path).modifiers[\(m)]", required: true) else { continue }
+                    guard let modifier = c.text(entry, "\(path()).modifiers[\(m)]", required: true) else { continue }
                     if modifier.utf8.count != 2 || !ASCII.all(modifier, ASCII.isDigitOrUppercase) {
-                        c.fail("\(path).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
+                        c.fail("\(path()).modifiers[\(m)]", "'\(modifier)' must be 2 digits or capital letters, e.g. 25")
                     }
                     modifiers.append(modifier)
                 }
             }
-            let units = c.number(object["units"], "\(path).units", required: false) ?? 1
-            c.checkQuantity(units, "\(path).units")
-            let charge = c.money(object["charge"], "\(path).charge")
+            let units = c.number(object["units"], "\(path()).units", required: false) ?? 1
+            c.checkQuantity(units, "\(path()).units")
+            let charge = c.money(object["charge"], "\(path()).charge")
             var pointers: [Int] = []
-            if let list = c.array(object["diagnosisPointers"], "\(path).diagnosisPointers", required: true) {
-                if list.isEmpty || list.count > 4 { c.fail("\(path).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
+            if let list = c.array(object["diagnosisPointers"], "\(path()).diagnosisPointers", required: true) {
+                if list.isEmpty || list.count > 4 { c.fail("\(path()).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
                 for (p, entry) in list.enumerated() {
-                    let pointerPath = "\(path).diagnosisPointers[\(p)]"
-                    guard case .number(let text) = entry, let pointer = Int(text) else {
-                        c.fail(pointerPath, "must be a whole number (1-based index into diagnoses)")
+                    func pointerPath() -> String { "\(path()).diagnosisPointers[\(p)]" }
+                    guard case .number(let text) = entry.content, let pointer = Int(text) else {
+                        c.fail(pointerPath(), "must be a whole number (1-based index into diagnoses)")
                         continue
                     }
                     if pointer < 1 || pointer > diagnosisCount {
-                        c.fail(pointerPath, "\(pointer) is out of range: the encounter has \(diagnosisCount) diagnos\(diagnosisCount == 1 ? "is" : "es") (pointers are 1-based)")
+                        c.fail(pointerPath(), "\(pointer) is out of range: the encounter has \(diagnosisCount) diagnos\(diagnosisCount == 1 ? "is" : "es") (pointers are 1-based)")
                     }
-                    if pointers.contains(pointer) { c.fail(pointerPath, "pointer \(pointer) is repeated") }
+                    if pointers.contains(pointer) { c.fail(pointerPath(), "pointer \(pointer) is repeated") }
                     pointers.append(pointer)
                 }
             }
-            let ndc = c.text(object["ndc"], "\(path).ndc", required: false)
+            let ndc = c.text(object["ndc"], "\(path()).ndc", required: false)
             var ndcQuantity: Decimal?
             var ndcUnit: String?
             if let ndc {
                 if ndc.utf8.count != 11 || !ASCII.all(ndc, ASCII.isDigit) {
-                    c.fail("\(path).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
+                    c.fail("\(path()).ndc", "'\(ndc)' must be 11 digits without hyphens (5-4-2, e.g. 50458002803)")
                 }
-                ndcQuantity = c.number(object["ndcQuantity"], "\(path).ndcQuantity", required: true)
-                if let quantity = ndcQuantity { c.checkQuantity(quantity, "\(path).ndcQuantity") }
-                ndcUnit = c.text(object["ndcUnit"], "\(path).ndcUnit", required: true)
+                ndcQuantity = c.number(object["ndcQuantity"], "\(path()).ndcQuantity", required: true)
+                if let quantity = ndcQuantity { c.checkQuantity(quantity, "\(path()).ndcQuantity") }
+                ndcUnit = c.text(object["ndcUnit"], "\(path()).ndcUnit", required: true)
                 if let unit = ndcUnit, !Self.ndcUnits.contains(unit) {
-                    c.fail("\(path).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
+                    c.fail("\(path()).ndcUnit", "'\(unit)' must be one of \(Self.ndcUnits.sorted().joined(separator: ", "))")
                 }
             } else {
-                for key in ["ndcQuantity", "ndcUnit"] where object[key] != nil && object[key] != .null {
-                    c.fail("\(path).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
+                for key: StaticString in ["ndcQuantity", "ndcUnit"] where object[key].map({ !$0.isNull }) ?? false {
+                    c.fail("\(path()).\(key)", "given without an ndc; add the 11-digit ndc or remove it")
                 }
             }
             var details: [String: String] = [:]
-            if let given = c.object(object["details"], "\(path).details", required: false) {
+            if let given = c.object(object["details"], "\(path()).details", required: false) {
                 // Free facts a superbill prints (CONTRACT §6): text or numbers (kept as written).
-                for (key, fact) in given {
-                    switch fact {
+                var problems: [(field: String, message: String)] = []
+                given.forEachMember { key, fact in
+                    switch fact.content {
                     case .string(let text):
                         // Printed on the superbill only (never in an 837P): times such as "09:10" are fine.
                         if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                            c.fail("\(path).details.\(key)", "contains a control character; remove it")
+                            problems.append(("\(path()).details.\(key)", "contains a control character; remove it"))
                         } else {
                             details[key] = text
                         }
                     case .number(let text): details[key] = text
                     case .null: break
-                    default: c.fail("\(path).details.\(key)", "must be text or a number, not \(fact.typeName)")
+                    case let other: problems.append(("\(path()).details.\(key)", "must be text or a number, not \(other.typeName)"))
                     }
                 }
+                c.fail(sortedByField: problems)
             }
             guard let code, let charge else { continue }
             lines.append(ServiceLine(code: code, modifiers: modifiers, units: units, charge: charge, diagnosisPointers: pointers,
@@ -331,20 +336,20 @@ public struct EncounterDecoder: Sendable {
         return lines
     }
 
-    private func decodePayments(_ value: JSONValue?, _ c: inout DecodingContext) -> [Payment] {
+    private func decodePayments<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> [Payment] {
         guard let items = c.array(value, "payments", required: false) else { return [] }
         if items.count > Self.maxPayments {
             c.fail("payments", "\(items.count) payments; at most \(Self.maxPayments) are accepted per encounter — record the total of small payments as one")
         }
         var payments: [Payment] = []
         for (index, item) in items.enumerated() {
-            let path = "payments[\(index)]"
-            guard let object = c.object(item, path, required: true) else { continue }
-            for key in unknownKeys(object, Self.paymentKeys) { c.fail("\(path).\(key)", "unknown field '\(key)'") }
-            let date = c.date(object["date"], "\(path).date", required: true)
-            if let date, !allowFutureDates, date > asOf { c.fail("\(path).date", "\(date.iso) is after the processing date \(asOf.iso)") }
-            let amount = c.money(object["amount"], "\(path).amount")
-            let method = c.text(object["method"], "\(path).method", required: false) ?? "unspecified"
+            func path() -> String { "payments[\(index)]" }
+            guard let object = c.object(item, path(), required: true) else { continue }
+            for key in object.unknownNames(Self.paymentKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
+            let date = c.date(object["date"], "\(path()).date", required: true)
+            if let date, !allowFutureDates, date > asOf { c.fail("\(path()).date", "\(date.iso) is after the processing date \(asOf.iso)") }
+            let amount = c.money(object["amount"], "\(path()).amount")
+            let method = c.text(object["method"], "\(path()).method", required: false) ?? "unspecified"
             if let date, let amount { payments.append(Payment(date: date, amount: amount, method: method)) }
         }
         return payments

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One top-level record cut out of an input file. Parsing is left to `result`, so records can be
 /// parsed on several threads.
 public struct JSONRecord: Sendable {
@@ -69,8 +71,10 @@ public struct JSONRecordSplitter {
         if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
     }
 
-    /// JSON Lines (nearly every byte of a batch) take whole lines at a time: find the newline,
-    /// append the line to the record in one copy. Arrays and the first bytes go byte by byte.
+    /// JSON Lines (nearly every byte of a batch) take whole lines at a time: find the newline
+    /// (`memchr`), append the line to the record in one copy. Arrays and the first bytes go byte by
+    /// byte. The column is not counted along a line: in JSON Lines it is read only at the start of a
+    /// line (a record starts there), and the newline sets it back to 1.
     private mutating func feed(contiguous bytes: UnsafeBufferPointer<UInt8>, into records: inout [JSONRecord]) {
         var index = 0
         while index < bytes.count {
@@ -79,8 +83,11 @@ public struct JSONRecordSplitter {
                 index += 1
                 continue
             }
-            var end = index
-            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+            let base = bytes.baseAddress!
+            var end = bytes.count
+            if let newline = memchr(base + index, 0x0A, bytes.count - index) {
+                end = UnsafePointer<UInt8>(newline.assumingMemoryBound(to: UInt8.self)) - base
+            }
             if end > index {
                 if buffer.isEmpty && !oversized { startRecord() }
                 let line = UnsafeBufferPointer(rebasing: bytes[index..<end])
@@ -92,9 +99,6 @@ public struct JSONRecordSplitter {
                         buffer.append(contentsOf: line)
                     }
                 }
-                var characters = 0
-                for byte in line where byte & 0xC0 != 0x80 { characters += 1 }
-                column += characters
             }
             guard end < bytes.count else { return }
             step(0x0A, into: &records)

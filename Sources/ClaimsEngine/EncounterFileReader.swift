@@ -157,15 +157,14 @@ public struct EncounterFileReader: Sendable {
     }
 
     private func decode(_ record: JSONRecord) -> DecodedRecord {
-        switch record.result {
+        switch decoder.decode(record) {
         case .failure(let syntax):
             return DecodedRecord(ordinal: record.ordinal, line: record.line, id: "", encounter: nil,
                                  errors: [InputError(field: "json", message: "line \(syntax.line), column \(syntax.column): \(syntax.message)")])
-        case .success(let value):
-            let (encounter, errors) = decoder.decode(value)
+        case .success(let decoded):
             // The JSON text is kept (for the store) only for valid encounters.
-            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: EncounterDecoder.rawId(of: value), encounter: encounter,
-                                 errors: errors, source: encounter == nil ? nil : String(decoding: record.bytes, as: UTF8.self))
+            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: decoded.rawId, encounter: decoded.encounter,
+                                 errors: decoded.errors, source: decoded.encounter == nil ? nil : String(decoding: record.bytes, as: UTF8.self))
         }
     }
 }

@@ -1,0 +1,121 @@
+import Foundation
+
+extension EncounterDecoder {
+    /// A record cut from an encounter file, parsed and validated straight from its bytes (no `JSONValue`
+    /// tree): the same syntax errors as `record.result`, the same encounter and errors as `decode(_:)`.
+    public func decode(_ record: JSONRecord) -> Result<(encounter: Encounter?, errors: [InputError], rawId: String), JSONSyntaxError> {
+        if let structuralError = record.structuralError { return .failure(structuralError) }
+        let tape: JSONTape
+        do { tape = try JSONTape(bytes: record.bytes, line: record.line, column: record.column) } catch { return .failure(error) }
+        return .success(tape.withRoot { root in
+            let (encounter, errors) = decodeValue(root)
+            return (encounter, errors, Self.rawId(of: root))
+        })
+    }
+}
+
+/// The JSON the encounter decoder reads, however it was parsed: a `JSONValue` tree (tests, CSV
+/// exports, stored records) or a node of a `JSONTape` (encounter files: no tree, no dictionary, a
+/// string made only for each value read). The decoder is written once against this.
+protocol EncounterJSONValue {
+    associatedtype Object: EncounterJSONObject where Object.Member == Self
+    associatedtype Items: Collection where Items.Element == Self
+    var content: JSONContent<Object, Items> { get }
+    var isNull: Bool { get }
+}
+
+/// A JSON object as the decoder reads it: members looked up by name (a literal: no string to make).
+protocol EncounterJSONObject {
+    associatedtype Member: EncounterJSONValue where Member.Object == Self
+    subscript(name: StaticString) -> Member? { get }
+    var count: Int { get }
+    /// The member names in neither `known` nor `extra`, sorted so errors come in a stable order.
+    func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String]
+    func forEachMember(_ body: (String, Member) -> Void)
+}
+
+/// One JSON value with strings and numbers as their text.
+enum JSONContent<Object, Items> {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array(Items)
+    case object(Object)
+
+    var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}
+
+/// The member names an object of the encounter may have: a set (messages, the dictionary path) and
+/// their bytes, so a tape's ASCII names are checked without making strings or hashing them.
+struct MemberNames: ExpressibleByArrayLiteral {
+    let names: Set<String>
+    /// Each name's bytes and a cheap signature (length and first and last byte) compared first.
+    private let candidates: [(signature: UInt32, bytes: [UInt8])]
+
+    init(arrayLiteral names: String...) {
+        assert(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "member names are ASCII: bytes compare as strings do")
+        self.names = Set(names)
+        candidates = names.map { name in
+            let bytes = Array(name.utf8)
+            return (Self.signature(bytes.count, first: bytes.first ?? 0, last: bytes.last ?? 0), bytes)
+        }
+    }
+
+    @inline(__always)
+    private static func signature(_ count: Int, first: UInt8, last: UInt8) -> UInt32 {
+        UInt32(truncatingIfNeeded: count) << 16 | UInt32(first) << 8 | UInt32(last)
+    }
+
+    /// Whether the (ASCII) name in `bytes` is one of these names; plain ASCII bytes are equal as
+    /// strings exactly when they are equal as bytes.
+    func contains(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return names.contains("") }
+        let signature = Self.signature(bytes.count, first: first, last: last)
+        for candidate in candidates where candidate.signature == signature {
+            if candidate.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return true }
+        }
+        return false
+    }
+}
+
+extension JSONValue: EncounterJSONValue {
+    var content: JSONContent<[String: JSONValue], [JSONValue]> {
+        switch self {
+        case .null: .null
+        case .bool(let flag): .bool(flag)
+        case .number(let text): .number(text)
+        case .string(let text): .string(text)
+        case .array(let items): .array(items)
+        case .object(let members): .object(members)
+        }
+    }
+
+    var isNull: Bool { self == .null }
+}
+
+extension Dictionary: EncounterJSONObject where Key == String, Value == JSONValue {
+    typealias Member = JSONValue
+
+    subscript(name: StaticString) -> JSONValue? { self[name.description] }
+
+    func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String] {
+        func isUnknown(_ name: String) -> Bool { !known.names.contains(name) && extra?.names.contains(name) != true }
+        // No sorting or allocation in the usual case where every member is known.
+        guard keys.contains(where: isUnknown) else { return [] }
+        return keys.filter(isUnknown).sorted()
+    }
+
+    func forEachMember(_ body: (String, JSONValue) -> Void) {
+        for (name, value) in self { body(name, value) }
+    }
+}

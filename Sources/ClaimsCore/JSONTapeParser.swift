@@ -1,0 +1,310 @@
+import Foundation
+
+/// The byte-level parser behind `JSONTape`. Reads through an unsafe buffer: every read is guarded
+/// by an explicit `index < bytes.count` (debug builds check them again).
+struct JSONTapeParser {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var line: Int
+    private var lineStart = 0
+    private var depth = 0
+    private let columnOffset: Int
+    private(set) var nodes: [JSONTape.Node] = []
+    private(set) var decodedStrings: [String] = []
+
+    /// Objects with more members than this look for duplicate names in a set instead of one by one.
+    private static let membersCheckedOneByOne = 16
+
+    init(bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int) {
+        self.bytes = bytes
+        self.line = line
+        self.columnOffset = column - 1
+        // About one node per 8 bytes in an encounter: one allocation for most records.
+        nodes.reserveCapacity(bytes.count / 8 + 4)
+    }
+
+    mutating func parseDocument() throws(JSONSyntaxError) {
+        skipWhitespace()
+        try parseValue()
+        skipWhitespace()
+        if index < bytes.count { throw error("unexpected text after the end of the JSON value") }
+    }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(line: line, column: index - lineStart + 1 + (lineStart == 0 ? columnOffset : 0), message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0D: index += 1
+            case 0x0A: index += 1; line += 1; lineStart = index
+            default: return
+            }
+        }
+    }
+
+    /// Appends a scalar node (its `next` is the node after it).
+    private mutating func append(_ node: JSONTape.Node) {
+        var node = node
+        node.next = nodes.count + 1
+        nodes.append(node)
+    }
+
+    private mutating func parseValue() throws(JSONSyntaxError) {
+        guard index < bytes.count else { throw error("unexpected end of input; a value was expected") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try parseObject()
+        case UInt8(ascii: "["): try parseArray()
+        case UInt8(ascii: "\""): append(try parseString())
+        case UInt8(ascii: "t"): try expectWord("true"); append(JSONTape.Node(kind: .true))
+        case UInt8(ascii: "f"): try expectWord("false"); append(JSONTape.Node(kind: .false))
+        case UInt8(ascii: "n"): try expectWord("null"); append(JSONTape.Node(kind: .null))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): append(try parseNumber())
+        default:
+            throw error("unexpected character '\(Self.printable(bytes[index]))'; a value (object, array, string, number, true, false or null) was expected")
+        }
+    }
+
+    private static func printable(_ byte: UInt8) -> String {
+        byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
+    }
+
+    private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        for byte in expected {
+            guard index < bytes.count, bytes[index] == byte else {
+                throw error("invalid literal; did you mean '\(word)'? (strings need double quotes)")
+            }
+            index += 1
+        }
+    }
+
+    private mutating func enter() throws(JSONSyntaxError) {
+        depth += 1
+        if depth > 64 { throw error("nesting deeper than 64 levels") }
+    }
+
+    private mutating func parseObject() throws(JSONSyntaxError) {
+        try enter(); defer { depth -= 1 }
+        index += 1
+        let objectIndex = nodes.count
+        nodes.append(JSONTape.Node(kind: .object))
+        defer { nodes[objectIndex].next = nodes.count }
+        /// Member names so far, once there are too many to compare one by one.
+        var names: Set<String>?
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
+            var key = try parseString()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: key))\"") }
+            index += 1
+            skipWhitespace()
+            let keyIndex = nodes.count
+            key.next = keyIndex + 1
+            nodes.append(key)
+            if isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
+            nodes[objectIndex].count += 1
+            try parseValue()
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
+            throw error("expected ',' or '}' after the value of \"\(text(of: key))\"")
+        }
+    }
+
+    /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
+    /// text is equal) the name of an earlier member of the object at `objectIndex`.
+    private func isDuplicate(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
+        let members = nodes[objectIndex].count
+        if members >= Self.membersCheckedOneByOne {
+            if names == nil {
+                var all = Set<String>(minimumCapacity: members * 2)
+                var key = objectIndex + 1
+                while key < keyIndex {
+                    all.insert(text(of: nodes[key]))
+                    key = nodes[key + 1].next
+                }
+                names = all
+            }
+            return !names!.insert(text(of: nodes[keyIndex])).inserted
+        }
+        let new = nodes[keyIndex]
+        var key = objectIndex + 1
+        while key < keyIndex {
+            if sameText(nodes[key], new) { return true }
+            key = nodes[key + 1].next
+        }
+        return false
+    }
+
+    /// Two plain ASCII texts are equal exactly when their bytes are; anything else compares as Strings.
+    private func sameText(_ a: JSONTape.Node, _ b: JSONTape.Node) -> Bool {
+        if a.decoded < 0, b.decoded < 0, !a.nonASCII, !b.nonASCII {
+            let length = a.end - a.start
+            guard length == b.end - b.start else { return false }
+            return length == 0 || memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, length) == 0
+        }
+        return text(of: a) == text(of: b)
+    }
+
+    private func text(of node: JSONTape.Node) -> String {
+        if node.decoded >= 0 { return decodedStrings[node.decoded] }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[node.start..<node.end]), as: UTF8.self)
+    }
+
+    private mutating func parseArray() throws(JSONSyntaxError) {
+        try enter(); defer { depth -= 1 }
+        index += 1
+        let arrayIndex = nodes.count
+        nodes.append(JSONTape.Node(kind: .array))
+        defer { nodes[arrayIndex].next = nodes.count }
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
+        while true {
+            skipWhitespace()
+            try parseValue()
+            nodes[arrayIndex].count += 1
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of input inside an array; is a ']' missing?") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
+            throw error("expected ',' or ']' in array")
+        }
+    }
+
+    /// A string node (the opening quote at `index`). Most strings have no escape: they are scanned
+    /// once and kept as their byte range; the first backslash switches to decoding.
+    private mutating func parseString() throws(JSONSyntaxError) -> JSONTape.Node {
+        index += 1
+        let stringStart = index
+        var nonASCII = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                try checkUTF8(nonASCII, from: stringStart)
+                index += 1
+                return JSONTape.Node(kind: .string, nonASCII: nonASCII, start: stringStart, end: index - 1)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte >= 0x80 { nonASCII = true }
+            if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
+            index += 1
+        }
+        let text = try decodeEscapedString(from: stringStart, nonASCII: nonASCII)
+        decodedStrings.append(text)
+        return JSONTape.Node(kind: .string, decoded: decodedStrings.count - 1)
+    }
+
+    /// JSON text is UTF-8 (RFC 8259): bytes that are not would silently become U+FFFD.
+    private mutating func checkUTF8(_ nonASCII: Bool, from start: Int) throws(JSONSyntaxError) {
+        if nonASCII, let bad = JSONParser.firstInvalidUTF8(bytes, from: start, to: index) {
+            index = bad
+            throw error("a string holds bytes that are not valid UTF-8; export the file as UTF-8 (not Latin-1 or Windows-1252)")
+        }
+    }
+
+    /// The rest of a string that holds an escape (`index` at the first backslash or the end).
+    private mutating func decodeEscapedString(from stringStart: Int, nonASCII: Bool) throws(JSONSyntaxError) -> String {
+        var nonASCII = nonASCII
+        var runStart = stringStart
+        var result = ""
+        func flush(_ end: Int) {
+            if end > runStart { result += String(decoding: UnsafeBufferPointer(rebasing: bytes[runStart..<end]), as: UTF8.self) }
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                try checkUTF8(nonASCII, from: stringStart)
+                flush(index)
+                index += 1
+                return result
+            }
+            if byte >= 0x80 { nonASCII = true }
+            if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
+            if byte == UInt8(ascii: "\\") {
+                flush(index)
+                index += 1
+                guard index < bytes.count else { break }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""): result += "\""
+                case UInt8(ascii: "\\"): result += "\\"
+                case UInt8(ascii: "/"): result += "/"
+                case UInt8(ascii: "b"): result += "\u{08}"
+                case UInt8(ascii: "f"): result += "\u{0C}"
+                case UInt8(ascii: "n"): result += "\n"
+                case UInt8(ascii: "r"): result += "\r"
+                case UInt8(ascii: "t"): result += "\t"
+                case UInt8(ascii: "u"):
+                    var code = try hex4()
+                    if (0xD800...0xDBFF).contains(code) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("unpaired surrogate in \\u escape")
+                        }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
+                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                    }
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    result.unicodeScalars.append(scalar)
+                default: throw error("invalid escape '\\\(Self.printable(escape))'")
+                }
+                runStart = index
+                continue
+            }
+            index += 1
+        }
+        throw error("unterminated string; is a closing '\"' missing?")
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value * 16 + digit
+            index += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONTape.Node {
+        let start = index
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            return index - from
+        }
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let intDigits = digits()
+        guard intDigits > 0 else { throw error("invalid number") }
+        if intDigits > 1, bytes[start + (bytes[start] == UInt8(ascii: "-") ? 1 : 0)] == UInt8(ascii: "0") {
+            throw error("numbers may not have leading zeros")
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw error("invalid number: digits expected after '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw error("invalid number: digits expected in exponent") }
+        }
+        return JSONTape.Node(kind: .number, start: start, end: index)
+    }
+}

@@ -1,0 +1,134 @@
+import ClaimsCore
+import Testing
+
+/// Encounter files are decoded straight from a record's bytes (`EncounterDecoder.decode(_: JSONRecord)`,
+/// no `JSONValue` tree, names compared as bytes when both are plain ASCII): the same encounter, errors
+/// and raw id as decoding the parsed tree, whatever the text's escapes and scripts.
+@Suite struct EncounterRecordDecodingTests {
+    let decoder = EncounterDecoder(codes: EncounterDecoderTests.codes, payers: ["bcbs-il", "self-pay"], asOf: LocalDate(iso: "2026-11-20")!)
+
+    struct Decoded: Equatable {
+        var encounter: Encounter?
+        var errors: [InputError]
+        var rawId: String
+    }
+
+    /// `text` decoded from its bytes, after checking that the tree gives the same.
+    private func decode(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) -> Result<Decoded, JSONSyntaxError> {
+        let record = JSONRecord(ordinal: 1, line: 3, column: 5, bytes: Array(text.utf8))
+        let fromBytes = decoder.decode(record).map { Decoded(encounter: $0.encounter, errors: $0.errors, rawId: $0.rawId) }
+        let fromTree = record.result.map { value in
+            let (encounter, errors) = decoder.decode(value)
+            return Decoded(encounter: encounter, errors: errors, rawId: EncounterDecoder.rawId(of: value))
+        }
+        #expect(fromBytes == fromTree, sourceLocation: sourceLocation)
+        return fromBytes
+    }
+
+    /// The contract example with `replacements` applied to its text.
+    private func valid(_ replacements: [(String, String)]) -> String {
+        var text = EncounterDecoderTests.valid
+        for (old, new) in replacements {
+            #expect(text.contains(old), "the example has no \(old)")
+            text = text.replacingOccurrences(of: old, with: new)
+        }
+        return text
+    }
+
+    @Test func theContractExampleDecodesTheSameFromItsBytes() throws {
+        let decoded = try decode(EncounterDecoderTests.valid).get()
+        let encounter = try #require(decoded.encounter)
+        #expect(decoded.errors.isEmpty)
+        #expect(decoded.rawId == "ENC-1")
+        #expect(encounter.services[1].charge == Money.parse("1120.10"))
+        #expect(encounter.clinical["failedAntidepressantTrials"] == .number(2))
+    }
+
+    @Test func escapedAndNonASCIITextIsDecodedLikeThePlainText() throws {
+        let text = valid([(#""id": "ENC-1""#, #""\u0069d": "ENC\u002d1""#),
+                          (#""firstName": "Dana""#, #""firstName": "Zo\u00eb D\u00e1na""#),
+                          (#""lastName": "Reyes""#, #""lastName": "Éva-Renée ✓""#),
+                          (#""city": "Carbondale""#, #""city": "Carbon\/dale \"East\"""#),
+                          (#""remsPatientEnrolled": true"#, #""remsPatientEnrolled": true, "note": "\ud83d\ude00 ok", "mood": "😀""#)])
+        let encounter = try #require(try decode(text).get().encounter)
+        #expect(encounter.id == "ENC-1")
+        #expect(encounter.patient.person.firstName == "Zoë Dána")
+        #expect(encounter.patient.person.lastName == "Éva-Renée ✓")
+        #expect(encounter.patient.person.address.city == "Carbon/dale \"East\"")
+        #expect(encounter.clinical["note"] == .text("😀 ok"))
+        #expect(encounter.clinical["mood"] == .text("😀"))
+    }
+
+    /// Swift strings compare canonically equivalent text as equal: so did the dictionary the parser
+    /// built, and so do the names read from bytes (KELVIN SIGN is K; é precomposed or not).
+    @Test(arguments: [#"{"K": 1, "\u212A": 2}"#, "{\"K\": 1, \"\u{212A}\": 2}", #"{"é": 1, "e\u0301": 2}"#,
+                      #"{"id": "A", "\u0069d": "B"}"#, #"{"a": {"x": 1}, "b": 2, "a": 3}"#])
+    func canonicallyEqualMemberNamesAreDuplicates(_ text: String) {
+        guard case .failure(let error) = decode(text) else { Issue.record("\(text) was accepted"); return }
+        #expect(error.message.hasPrefix("duplicate member"))
+        #expect(error.line == 3)
+    }
+
+    @Test func aDuplicateAmongManyMembersIsFound() {
+        let members = (0..<40).map { "\"m\($0)\": \($0)" }
+        guard case .failure(let error) = decode("{" + (members + [#""m7": 0"#]).joined(separator: ", ") + "}") else {
+            Issue.record("the duplicate was accepted"); return
+        }
+        #expect(error.message == #"duplicate member "m7""#)
+        // Forty distinct unknown members: each reported, sorted, none taken for a duplicate.
+        let errors = (try? decode("{" + members.joined(separator: ", ") + "}").get().errors) ?? []
+        let unknown = errors.filter { $0.message.hasPrefix("unknown field") }.map(\.field)
+        #expect(unknown == (0..<40).map { "m\($0)" }.sorted())
+    }
+
+    @Test func aMemberFoundByAnEscapedOrNonASCIINameIsTheSameMember() throws {
+        // A name spelled with an escape is the member it spells; a name past ASCII is reported as written.
+        let errors = try decode(valid([(#""state": "IL""#, #""st\u0061te": "IL""#), (#""zip": "629011234""#, "\"zip\": \"629011234\", \"\u{212A}ey\": 1")])).get().errors
+        #expect(errors.map(\.field) == ["patient.address.\u{212A}ey"])
+        #expect(errors.first?.message == "unknown field '\u{212A}ey'")
+    }
+
+    @Test func problemsWithClinicalFactsAndDetailsComeInTheOrderOfTheirFields() throws {
+        let text = valid([(#""remsPatientEnrolled": true"#, #""zeta": [1], "remsPatientEnrolled": true, "alpha": {}, "mid": "a*b""#),
+                          (#""modifiers": ["25"],"#, #""modifiers": ["25"], "details": {"z": [], "a": "x\u0007", "m": {}},"#)])
+        let fields = try decode(text).get().errors.map(\.field)
+        #expect(fields == ["clinical.alpha", "clinical.mid", "clinical.zeta", "services[0].details.a", "services[0].details.m", "services[0].details.z"])
+    }
+
+    @Test func aRawIdIsShownLikeTheTreeShowsIt() throws {
+        #expect(try decode(valid([(#""id": "ENC-1""#, #""id": "ENC\u001b1 ok""#)])).get().rawId == "ENC\\u{1B}1 ok")
+        #expect(try decode(valid([(#""id": "ENC-1""#, #""id": "Ä-1""#)])).get().rawId == "Ä-1")
+        let long = String(repeating: "x", count: 45)
+        #expect(try decode(valid([(#""id": "ENC-1""#, "\"id\": \"\(long)\"")])).get().rawId == String(long.prefix(40)))
+        #expect(try decode(#"{"id": 7}"#).get().rawId == "")
+        #expect(try decode(#"["id"]"#).get().rawId == "")
+    }
+
+    /// Where the text is not JSON, both say so at the same place (line 3, column 5 is where the record
+    /// starts; the places are those main's parser gave before the tape, 96daa10).
+    @Test(arguments: [
+        (#"{"a": "\ud83d"}"#, 3, 18, "unpaired surrogate in \\u escape"),
+        (#"{"a": "\ud83d\u0041"}"#, 3, 24, "invalid low surrogate in \\u escape"),
+        (#"{"a": "\udc00"}"#, 3, 18, "invalid \\u escape"),
+        (#"{"a": "x\q"}"#, 3, 15, "invalid escape '\\q'"),
+        (#"{"a": "\u12"}"#, 3, 16, "invalid hex digit in \\u escape"),
+        (#"{"a": "\u12"#, 3, 14, "incomplete \\u escape"),
+        (#"{"a\n": 1 "b": 2}"#, 3, 15, "expected ',' or '}' after the value of \"a\n\""),
+        (#"{"a": 1, "a": 2}"#, 3, 19, #"duplicate member "a""#),
+    ])
+    func syntaxErrorsInEscapedTextArePlaced(_ text: String, _ line: Int, _ column: Int, _ message: String) {
+        guard case .failure(let error) = decode(text) else { Issue.record("\(text) was accepted"); return }
+        #expect(error.line == line && error.column == column, "\(error)")
+        #expect(error.message == message, "\(error)")
+    }
+
+    @Test func invalidUTF8AfterAnEscapeIsRefused() {
+        let bytes = Array(#"{"a": "x\n"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        let record = JSONRecord(ordinal: 1, line: 1, column: 1, bytes: bytes)
+        guard case .failure(let error) = decoder.decode(record) else { Issue.record("accepted"); return }
+        #expect(error.column == 11)
+        #expect(error.message.contains("not valid UTF-8"))
+        guard case .failure(let treeError) = record.result else { Issue.record("accepted"); return }
+        #expect(treeError == error)
+    }
+}
