@@ -163,6 +163,7 @@ public final class BatchRunner {
         var fileReader = EncounterFileReader(decoder: EncounterDecoder(codes: rules.codes, payers: Set(rules.payers.keys), asOf: configuration.asOf))
         let bytesRead = Locked(0)
         fileReader.onBytesRead = { count in bytesRead.withLock { $0 += count } }
+        fileReader.scratchDirectory = folder.work
         let reader = fileReader
         let inputPath = configuration.inputPath
         let totalBytes = (try? FileManager.default.attributesOfItem(atPath: inputPath)[.size] as? Int) ?? nil
