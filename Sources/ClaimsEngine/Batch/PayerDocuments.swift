@@ -151,7 +151,7 @@ final class PayerInterchange: Sendable {
         var recorded: Recorded?
 
         init(claim: Claim837PPreparedClaim, submission: ClaimSubmission, evaluation: EncounterEvaluation) {
-            self.claim = claim
+            self.claim = claim.textOnly
             self.submission = submission
             encounterId = evaluation.encounterId
             recorded = evaluation.encounter.map { encounter in
