@@ -61,7 +61,7 @@ import Testing
         let second = try SortedKeyFile(path: directory.appendingPathComponent("b.keys").path, keys: Array(all[500..<1000]).sorted())
         let merged = try SortedKeyFile(path: directory.appendingPathComponent("c.keys").path, merging: [first, second])
         #expect(merged.count == 1000)
-        var reader = try SortedKeyFile.Reader(merged)
+        let reader = try SortedKeyFile.Reader(merged)
         var read: [SpilledKeySet.Key] = []
         while let key = try reader.next() { read.append(key) }
         #expect(read == all.sorted())

@@ -36,54 +36,91 @@ final class SpilledKeySet {
     static let defaultMemoryLimit = 8192
     static let runsBeforeMerge = 8
 
-    private let directory: String?
-    private let name: String
     let memoryLimit: Int
     private var recent = Set<Key>()
-    private var runs: [SortedKeyFile] = []
-    private var filesWritten = 0
+    private var runs: SpillFiles<SortedKeyFile>?
 
     /// - Parameters:
     ///   - directory: where the files go (the run's work directory); nil keeps every key in memory.
     ///   - name: the files' name prefix (unique within `directory`).
     init(spillingInto directory: String?, name: String, memoryLimit: Int = SpilledKeySet.defaultMemoryLimit) {
-        self.directory = directory
-        self.name = name
         self.memoryLimit = max(1, memoryLimit)
+        runs = directory.map { SpillFiles(directory: $0, name: name, suffix: ".keys") }
     }
 
     /// Keys added so far are held in memory or in files; the number of files (for tests).
-    var fileCount: Int { runs.count }
+    var fileCount: Int { runs?.files.count ?? 0 }
 
     /// Adds `key`; false when it was there already.
     func insert(_ key: Key) throws -> Bool {
         if recent.contains(key) { return false }
         var found = false
-        for run in runs.reversed() {
+        for run in (runs?.files ?? []).reversed() {
             if try run.contains(key) { found = true; break }
         }
         // A key found on disk is kept in memory too: keys that come back often (a clinic's own
         // Organization) are answered without reading the disk until the next spill.
         recent.insert(key)
-        if recent.count >= memoryLimit, let directory { try spill(into: directory) }
+        if recent.count >= memoryLimit, runs != nil {
+            let sorted = recent.sorted()
+            try runs!.add(written: { try SortedKeyFile(path: $0, keys: sorted) }, merged: { try SortedKeyFile(path: $0, merging: $1) })
+            recent.removeAll(keepingCapacity: true)
+        }
         return !found
     }
+}
 
-    private func spill(into directory: String) throws {
-        filesWritten += 1
-        runs.append(try SortedKeyFile(path: "\(directory)/\(name)-\(filesWritten).keys", keys: recent.sorted()))
-        recent.removeAll(keepingCapacity: true)
-        if runs.count > Self.runsBeforeMerge {
-            filesWritten += 1
-            let merged = try SortedKeyFile(path: "\(directory)/\(name)-\(filesWritten).keys", merging: runs)
-            for run in runs { run.remove() }
-            runs = [merged]
+/// A file a spilling structure wrote; deleted once merged into another.
+protocol SpillFile: AnyObject {
+    func remove()
+}
+
+/// The files a spilling structure has written, oldest first: one more per spill, all merged into
+/// one when there are more than `SpilledKeySet.runsBeforeMerge`, so they stay few.
+struct SpillFiles<File: SpillFile> {
+    let directory: String
+    let name: String
+    let suffix: String
+    private(set) var files: [File] = []
+    private var written = 0
+
+    init(directory: String, name: String, suffix: String) {
+        self.directory = directory; self.name = name; self.suffix = suffix
+    }
+
+    /// Adds the file `written` makes at the path given; `merged` makes one file of all at another path.
+    mutating func add(written: (String) throws -> File, merged: (String, [File]) throws -> File) throws {
+        files.append(try written(nextPath()))
+        guard files.count > SpilledKeySet.runsBeforeMerge else { return }
+        let union = try merged(nextPath(), files)
+        for file in files { file.remove() }
+        files = [union]
+    }
+
+    private mutating func nextPath() -> String {
+        written += 1
+        return "\(directory)/\(name)-\(written)\(suffix)"
+    }
+
+    /// Calls `body` with the items of sorted sequences in order; of equal items, the earlier
+    /// sequence's first (the older file's, so a key's records keep their order).
+    static func merge<Item>(_ sequences: [() throws -> Item?], by key: (Item) -> SpilledKeySet.Key, _ body: (Item) throws -> Void) throws {
+        var heads = try sequences.map { try $0() }
+        while true {
+            var smallest: Int?
+            for index in heads.indices {
+                guard let head = heads[index] else { continue }
+                if smallest == nil || key(head) < key(heads[smallest!]!) { smallest = index }
+            }
+            guard let index = smallest, let item = heads[index] else { return }
+            try body(item)
+            heads[index] = try sequences[index]()
         }
     }
 }
 
 /// Keys in ascending order in a file of 16-byte records, with a Bloom filter and a page index in memory.
-final class SortedKeyFile {
+final class SortedKeyFile: SpillFile {
     typealias Key = SpilledKeySet.Key
     static let keysPerPage = 256
 
@@ -103,19 +140,11 @@ final class SortedKeyFile {
     /// Writes the union of `runs` to a new file at `path`, reading each run once in order.
     convenience init(path: String, merging runs: [SortedKeyFile]) throws {
         try self.init(path: path, expectedCount: runs.reduce(0) { $0 + $1.count }) { write in
-            var readers = try runs.map { try SortedKeyFile.Reader($0) }
-            var heads = try readers.indices.map { try readers[$0].next() }
+            let readers = try runs.map { try SortedKeyFile.Reader($0) }
             var batch: [Key] = []
             var last: Key?
-            while true {
-                var smallest: Int?
-                for index in heads.indices {
-                    guard let head = heads[index] else { continue }
-                    if smallest == nil || head < heads[smallest!]! { smallest = index }
-                }
-                guard let index = smallest, let key = heads[index] else { break }
-                heads[index] = try readers[index].next()
-                if key == last { continue }
+            try SpillFiles<SortedKeyFile>.merge(readers.map { reader in { try reader.next() } }, by: { $0 }) { key in
+                guard key != last else { return }
                 last = key
                 batch.append(key)
                 if batch.count == 4096 { try write(batch); batch.removeAll(keepingCapacity: true) }
@@ -125,11 +154,10 @@ final class SortedKeyFile {
     }
 
     private init(path: String, expectedCount: Int, fill: (_ write: ([Key]) throws -> Void) throws -> Void) throws {
-        let file = try FileBytes.create(path)
         var total = 0
         var firsts: [Key] = []
         var filter = KeyFilter(expectedCount: expectedCount)
-        do {
+        let file = try FileBytes.create(path) { file in
             try fill { keys in
                 for key in keys {
                     if total % Self.keysPerPage == 0 { firsts.append(key) }
@@ -138,10 +166,6 @@ final class SortedKeyFile {
                 }
                 try keys.withUnsafeBytes { try FileBytes.write($0, to: file, path: path) }
             }
-        } catch {
-            Glibc.close(file)
-            unlink(path)
-            throw error
         }
         self.path = path
         descriptor = file
@@ -183,7 +207,7 @@ final class SortedKeyFile {
     }
 
     /// Reads a file's keys in order, a page at a time.
-    struct Reader {
+    final class Reader {
         private let file: SortedKeyFile
         private var buffer: [Key] = []
         private var position = 0
@@ -191,7 +215,7 @@ final class SortedKeyFile {
 
         init(_ file: SortedKeyFile) throws { self.file = file }
 
-        mutating func next() throws -> Key? {
+        func next() throws -> Key? {
             if position == buffer.count {
                 guard nextPage * SortedKeyFile.keysPerPage < file.count else { return nil }
                 try file.readPage(nextPage)
@@ -248,11 +272,17 @@ struct KeyFilter {
 
 /// The scratch files' system calls, with errors that name the file.
 enum FileBytes {
-    /// A new owner-only file (never an existing one, never through a link).
-    static func create(_ path: String) throws -> Int32 {
+    /// A new owner-only file (never an existing one, never through a link), open, after `write`
+    /// filled it; when `write` fails the file is closed and deleted.
+    static func create(_ path: String, _ write: (Int32) throws -> Void) throws -> Int32 {
         let file = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard file >= 0 else {
             throw OutputError(path: path, message: "cannot create the file: \(String(cString: strerror(errno))); check that the output directory is writable")
+        }
+        do { try write(file) } catch {
+            Glibc.close(file)
+            unlink(path)
+            throw error
         }
         return file
     }

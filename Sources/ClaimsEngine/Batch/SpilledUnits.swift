@@ -14,25 +14,23 @@ final class SpilledUnits {
 
     static let defaultMemoryLimit = 4096
 
-    private let directory: String?
     let memoryLimit: Int
     private var recent: [Key: [BilledUnits]] = [:]
-    private var files: [UnitsFile] = []
+    private var files: SpillFiles<UnitsFile>?
     /// Encounters whose units were taken back after they went to a file (rare: a refused encounter).
     private var released: Set<String> = []
-    private var filesWritten = 0
 
     init(spillingInto directory: String?, memoryLimit: Int = SpilledUnits.defaultMemoryLimit) {
-        self.directory = directory
         self.memoryLimit = max(1, memoryLimit)
+        files = directory.map { SpillFiles(directory: $0, name: "units", suffix: ".units") }
     }
 
-    var fileCount: Int { files.count }
+    var fileCount: Int { files?.files.count ?? 0 }
 
     /// Every unit added for `key` and not released, in the order added.
     func units(for key: Key) throws -> [BilledUnits] {
         var found: [BilledUnits] = []
-        for file in files { try file.append(unitsOf: key, to: &found) }
+        for file in files?.files ?? [] { try file.append(unitsOf: key, to: &found) }
         if !released.isEmpty { found.removeAll { released.contains($0.encounterId) } }
         return found + (recent[key] ?? [])
     }
@@ -44,32 +42,25 @@ final class SpilledUnits {
     /// Takes back what `add` gave for `encounterId` under `key`.
     func release(encounterId: String, key: Key) {
         recent[key]?.removeAll { $0.encounterId == encounterId }
-        if !files.isEmpty { released.insert(encounterId) }
+        if fileCount > 0 { released.insert(encounterId) }
     }
 
     /// Writes the units held to a file when they are more than `memoryLimit` keys (the ledger calls it
     /// between blocks); more than `SpilledKeySet.runsBeforeMerge` files are merged into one.
     func spillIfFull() throws {
-        guard recent.count >= memoryLimit, let directory else { return }
-        filesWritten += 1
+        guard recent.count >= memoryLimit, files != nil else { return }
         let sorted = recent.sorted { $0.key < $1.key }
-        files.append(try UnitsFile(path: "\(directory)/units-\(filesWritten).units", records: sorted.lazy.flatMap { entry in
-            entry.value.lazy.map { (entry.key, $0) }
-        }))
+        try files!.add(written: { path in
+            try UnitsFile(path: path, records: sorted.lazy.flatMap { entry in entry.value.lazy.map { (entry.key, $0) } })
+        }, merged: { try UnitsFile(path: $0, merging: $1) })
         recent.removeAll(keepingCapacity: true)
-        if files.count > SpilledKeySet.runsBeforeMerge {
-            filesWritten += 1
-            let merged = try UnitsFile(path: "\(directory)/units-\(filesWritten).units", merging: files)
-            for file in files { file.remove() }
-            files = [merged]
-        }
     }
 }
 
 /// Units records in key order (a key's records in the order added) in a file, with a Bloom filter
 /// and a page index in memory. A record: key (16 bytes), units (the `Decimal`'s 20 bytes, read back
 /// by this process only), the lengths of the encounter id and the code, then their UTF-8.
-final class UnitsFile {
+final class UnitsFile: SpillFile {
     typealias Key = SpilledKeySet.Key
     private static let pageBytes = 4096
 
@@ -90,33 +81,24 @@ final class UnitsFile {
     /// older file's records first, so each key keeps its order.
     convenience init(path: String, merging files: [UnitsFile]) throws {
         try self.init(path: path) { write in
-            var readers = try files.map { try UnitsFile.Reader($0) }
-            var heads = try readers.indices.map { try readers[$0].next() }
-            while true {
-                var smallest: Int?
-                for index in heads.indices {
-                    guard let head = heads[index] else { continue }
-                    if smallest == nil || head.key < heads[smallest!]!.key { smallest = index }
-                }
-                guard let index = smallest, let record = heads[index] else { break }
+            let readers = try files.map { try UnitsFile.Reader($0) }
+            try SpillFiles<UnitsFile>.merge(readers.map { reader in { try reader.next() } }, by: \.key) { record in
                 try write(record.key, record.units)
-                heads[index] = try readers[index].next()
             }
         }
     }
 
     private init(path: String, fill: (_ write: (Key, BilledUnits) throws -> Void) throws -> Void) throws {
-        let file = try FileBytes.create(path)
         var pages: [(first: Key, offset: Int)] = []
         var keys: [Key] = []
         var buffer: [UInt8] = []
         var written = 0
-        func flush() throws {
-            try buffer.withUnsafeBytes { try FileBytes.write($0, to: file, path: path) }
-            written += buffer.count
-            buffer.removeAll(keepingCapacity: true)
-        }
-        do {
+        let file = try FileBytes.create(path) { file in
+            func flush() throws {
+                try buffer.withUnsafeBytes { try FileBytes.write($0, to: file, path: path) }
+                written += buffer.count
+                buffer.removeAll(keepingCapacity: true)
+            }
             try fill { key, units in
                 let offset = written + buffer.count
                 if pages.isEmpty || offset - pages[pages.count - 1].offset >= Self.pageBytes { pages.append((key, offset)) }
@@ -125,10 +107,6 @@ final class UnitsFile {
                 if buffer.count >= 1 << 16 { try flush() }
             }
             try flush()
-        } catch {
-            Glibc.close(file)
-            unlink(path)
-            throw error
         }
         self.path = path
         descriptor = file
@@ -205,7 +183,7 @@ final class UnitsFile {
     }
 
     /// Reads a file's records in order, a page at a time.
-    struct Reader {
+    final class Reader {
         private let file: UnitsFile
         private var bytes: [UInt8] = []
         private var position = 0
@@ -213,7 +191,7 @@ final class UnitsFile {
 
         init(_ file: UnitsFile) throws { self.file = file }
 
-        mutating func next() throws -> (key: Key, units: BilledUnits)? {
+        func next() throws -> (key: Key, units: BilledUnits)? {
             if position == bytes.count {
                 guard nextPage < file.pages.count else { return nil }
                 // Whole records only: pages start at records.
