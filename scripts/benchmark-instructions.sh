@@ -48,7 +48,7 @@ parts = [
     ("decide (rules, units, in file order)", ["BatchPlannerC4plan"]),
     ("draft 837P claims", ["Claim837PEncoderV7prepare"]),
     ("draft FHIR claims", ["FHIRClaimWriterV12claimEntries"]),
-    ("superbills (HTML)", ["0B8RendererV9superbill"]),
+    ("superbills (HTML)", ["15ClaimsSuperbill0B8RendererV4html"]),
     ("superbill PDFs", ["PDFWriterV5write_8renderer"]),
     ("write 837P interchanges", ["PayerInterchangeC6append"]),
     ("store: encounter history", ["saveEncounters"]),

@@ -2,6 +2,9 @@
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
         let text = VisibleText.escapingControls(text, keepNewlines: true)
+        // ASCII text (the report's reasons and codes): each byte is one Character, so replacing bytes
+        // is the loop below, without its Character breaking (~150 instructions a character).
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return escapeASCII(text) }
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text {
@@ -15,5 +18,22 @@ public enum HTMLText {
             }
         }
         return escaped
+    }
+
+    private static func escapeASCII(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return text }
+        var escaped: [UInt8] = []
+        escaped.reserveCapacity(text.utf8.count + 32)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x26: escaped += Array("&amp;".utf8)
+            case 0x3C: escaped += Array("&lt;".utf8)
+            case 0x3E: escaped += Array("&gt;".utf8)
+            case 0x22: escaped += Array("&quot;".utf8)
+            case 0x27: escaped += Array("&#39;".utf8)
+            default: escaped.append(byte)
+            }
+        }
+        return String(decoding: escaped, as: UTF8.self)
     }
 }

@@ -13,63 +13,69 @@ struct FHIRClaimMapping {
     let parties: FHIRParties
 
     func claim(id: String) -> FHIRResource {
+        FHIRResource("Claim", id: id, fullUrlKey: fullUrlKey) { elements(of: &$0) }
+    }
+
+    /// What the Claim's `fullUrl` is derived from (the encounter, whatever the claim's id).
+    var fullUrlKey: String { "Claim|\(clinic.billingProvider.npi)|\(encounter.id)" }
+
+    /// The Claim's elements after its id: kept (`claim(id:)`) or written as built (`FHIRResource.writeXML`).
+    func elements(of x: inout FHIRNode) {
         let person = encounter.patient.person
         let total = billed.reduce(Decimal(0)) { $0 + $1.charge }
         let billedCoverage = parties.coverages.first { $0.payer == payer.slug } ?? parties.coverages[0]
-        return FHIRResource("Claim", id: id, fullUrlKey: "Claim|\(clinic.billingProvider.npi)|\(encounter.id)") { x in
-            x.identifier(value: encounter.id)
-            x.string("status", "active")
-            x.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
-            x.string("use", "claim")
-            x.reference("patient", to: parties.patient,
-                        display: FHIRText.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
-            x.period("billablePeriod", start: encounter.dateOfService, end: encounter.dateOfService)
-            x.string("created", created.iso)
-            x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
-            x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
-            x.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal")
-            // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
-            // a logical reference (identifier and name), not a resource of the Bundle.
-            if let site = clinic.serviceFacility(encounter.location) {
-                x.node("facility") {
-                    if let npi = site.npi { $0.identifier(repeats: false, system: FHIRCodeSystem.npi, value: npi) }
-                    $0.string("display", FHIRText.clean(site.name))
-                }
+        x.identifier(value: encounter.id)
+        x.string("status", "active")
+        x.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
+        x.string("use", "claim")
+        x.reference("patient", to: parties.patient,
+                    display: FHIRText.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
+        x.period("billablePeriod", start: encounter.dateOfService, end: encounter.dateOfService)
+        x.string("created", created.iso)
+        x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
+        x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
+        x.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal")
+        // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
+        // a logical reference (identifier and name), not a resource of the Bundle.
+        if let site = clinic.serviceFacility(encounter.location) {
+            x.node("facility") {
+                if let npi = site.npi { $0.identifier(repeats: false, system: FHIRCodeSystem.npi, value: npi) }
+                $0.string("display", FHIRText.clean(site.name))
             }
-            let rendering = encounter.renderingProvider
-            x.node("careTeam", repeats: true) {
-                $0.integer("sequence", 1)
-                $0.reference("provider", to: parties.practitioner,
-                             display: FHIRText.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
-                $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
-                if let taxonomy = rendering.taxonomy.flatMap(FHIRText.clean) {
-                    $0.concept("qualification", FHIRCodeSystem.providerTaxonomy, taxonomy)
-                }
-            }
-            for (offset, code) in encounter.diagnoses.enumerated() {
-                x.node("diagnosis", repeats: true) {
-                    $0.integer("sequence", offset + 1)
-                    $0.concept("diagnosisCodeableConcept", FHIRCodeSystem.icd10CM, code.dotted)
-                    if offset == 0 {
-                        $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
-                    }
-                }
-            }
-            // Every plan of the patient, primary first; `focal` only on the one this claim goes to.
-            for (offset, plan) in parties.coverages.enumerated() {
-                let focal = plan.coverage.id == billedCoverage.coverage.id
-                x.node("insurance", repeats: true) {
-                    $0.integer("sequence", offset + 1)
-                    $0.boolean("focal", focal)
-                    $0.reference("coverage", to: plan.coverage, display: plan.insurer.value(at: ["name"]))
-                    if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
-                }
-            }
-            for (offset, line) in billed.enumerated() {
-                item(&x, sequence: offset + 1, line: line)
-            }
-            x.money("total", total)
         }
+        let rendering = encounter.renderingProvider
+        x.node("careTeam", repeats: true) {
+            $0.integer("sequence", 1)
+            $0.reference("provider", to: parties.practitioner,
+                         display: FHIRText.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
+            $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
+            if let taxonomy = rendering.taxonomy.flatMap(FHIRText.clean) {
+                $0.concept("qualification", FHIRCodeSystem.providerTaxonomy, taxonomy)
+            }
+        }
+        for (offset, code) in encounter.diagnoses.enumerated() {
+            x.node("diagnosis", repeats: true) {
+                $0.integer("sequence", offset + 1)
+                $0.concept("diagnosisCodeableConcept", FHIRCodeSystem.icd10CM, code.dotted)
+                if offset == 0 {
+                    $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
+                }
+            }
+        }
+        // Every plan of the patient, primary first; `focal` only on the one this claim goes to.
+        for (offset, plan) in parties.coverages.enumerated() {
+            let focal = plan.coverage.id == billedCoverage.coverage.id
+            x.node("insurance", repeats: true) {
+                $0.integer("sequence", offset + 1)
+                $0.boolean("focal", focal)
+                $0.reference("coverage", to: plan.coverage, display: plan.insurer.value(at: ["name"]))
+                if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
+            }
+        }
+        for (offset, line) in billed.enumerated() {
+            item(&x, sequence: offset + 1, line: line)
+        }
+        x.money("total", total)
     }
 
     private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine) {

@@ -40,6 +40,13 @@ public struct FHIRClaimWriter: Sendable {
     /// The Claim for `evaluation`'s `bill` lines and the resources it references.
     public func claimResources(for evaluation: EncounterEvaluation, payer: PayerRules,
                                claimId: String? = nil) throws(FHIRWriteError) -> (claim: FHIRResource, parties: FHIRParties) {
+        let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: claimId)
+        return (mapping.claim(id: id), mapping.parties)
+    }
+
+    /// What the Claim is made from, checked: the mapping (with the resources it references) and its id.
+    private func claimMapping(for evaluation: EncounterEvaluation, payer: PayerRules,
+                              claimId: String?) throws(FHIRWriteError) -> (mapping: FHIRClaimMapping, id: String) {
         let subject = "encounter \(evaluation.encounterId)"
         let billed = evaluation.serviceLines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
@@ -54,9 +61,9 @@ public struct FHIRClaimWriter: Sendable {
         try Self.checkResourceId(id, subject: subject)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
                                   organizations: organizations)
-        let claim = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
-                                     billed: billed.map(\.line), payer: payer, parties: parties).claim(id: id)
-        return (claim, parties)
+        let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
+                                       billed: billed.map(\.line), payer: payer, parties: parties)
+        return (mapping, id)
     }
 
     /// One `Claim` document alone (its references point into the Bundle `claimEntries` fills).
@@ -70,9 +77,15 @@ public struct FHIRClaimWriter: Sendable {
     /// against the project's schema. A Bundle lists each `fullUrl` once (the batch skips repeats).
     public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
         let subject = "encounter \(evaluation.encounterId)"
-        let (claim, parties) = try claimResources(for: evaluation, payer: payer)
+        let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
         var entries: [Entry] = []
-        for resource in parties.resources {
+        for resource in mapping.parties.resources {
+            // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
+            // same input, so there is nothing to look up).
+            if resource.isDeferred {
+                entries.append(try entry(resource, subject: subject))
+                continue
+            }
             if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
@@ -81,14 +94,26 @@ public struct FHIRClaimWriter: Sendable {
             partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
-        entries.append(try entry(claim, subject: subject))
+        // The Claim is written as it is built (it is never reused): the bytes `entry(mapping.claim(id:))` gives.
+        let fullUrl = FHIRResource.fullUrl(id: id, fullUrlKey: mapping.fullUrlKey)
+        let xml = try written(rootName: "Claim", subject: subject, opening: Self.entryStart + fullUrl + Self.entryResource, closing: Self.entryEnd) {
+            FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) }
+        }
+        entries.append(Entry(fullUrl: fullUrl, xml: xml))
         return entries
     }
 
-    /// The entries of the resources claims share, by fullUrl: the billing and insurer Organizations of
-    /// every claim, the rendering Practitioner of most, a patient seen several times in a run (weekly
-    /// Spravato, daily TMS). An entry is reused only for a resource equal element for element (two
-    /// encounters may give one patient different addresses), so the bytes are those drafting it anew
+    /// The Claim's entry from its element tree, the way every other resource is written (for tests:
+    /// `claimEntries` must give the same bytes).
+    func claimEntryFromTree(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> Entry {
+        let (claim, _) = try claimResources(for: evaluation, payer: payer)
+        return try entry(claim, subject: "encounter \(evaluation.encounterId)")
+    }
+
+    /// The entries of the kept resources claims share, by fullUrl: the billing and insurer
+    /// Organizations of every claim (the patient, plan and practitioner are deferred resources, written
+    /// anew each time: writing them costs less than building their trees to compare). An entry is
+    /// reused only for a resource equal element for element, so the bytes are those drafting it anew
     /// would give. Shared by the drafting threads; bounded (emptied when full).
     final class EntryCache: @unchecked Sendable {
         static let limit = 4096
@@ -202,22 +227,29 @@ public struct FHIRClaimWriter: Sendable {
 
     /// The resource's XML between `opening` and `closing`, checked as `document` says.
     private func written(_ resource: FHIRResource, subject: String, opening: String, closing: StaticString) throws(FHIRWriteError) -> Data {
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: opening)
-        FHIRXMLEncoder.write(resource, to: &text)
-        let rootName = resource.type.description
-        if let (path, bad) = text.forbidden {
+        try written(rootName: resource.type.description, subject: subject, opening: opening, closing: closing) {
+            resource.writeXML(into: $0)
+        }
+    }
+
+    /// The XML `write` puts between `opening` and `closing`, checked as `document` says.
+    private func written(rootName: String, subject: String, opening: String, closing: StaticString,
+                         write: (XMLSink) -> Void) throws(FHIRWriteError) -> Data {
+        let sink = XMLSink(XMLText(namespace: FHIRCodeSystem.namespace, opening: opening))
+        write(sink)
+        if let (path, bad) = sink.text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject,
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        if !validatedShapes.contains(text.shape) {
-            let document = Data(text.bytes[text.rootStart...])
+        if !validatedShapes.contains(sink.text.shape) {
+            let document = Data(sink.text.bytes[sink.text.rootStart...])
             let problems = try Self.schema(for: subject).validate(document, documentName: "\(rootName).xml")
             guard problems.isEmpty else { throw Self.bug(rootName, subject: subject, problems) }
-            validatedShapes.insert(text.shape)
+            validatedShapes.insert(sink.text.shape)
         }
-        text.appendClosing(closing)
-        return Data(text.bytes)
+        sink.text.appendClosing(closing)
+        return Data(sink.text.bytes)
     }
 
     /// The element structures this writer found valid (shared by the drafting threads; a few dozen

@@ -6,11 +6,26 @@ public enum FHIRText {
         // Most values are already clean: printable ASCII with single inner spaces.
         var previousSpace = true
         var alreadyClean = !text.isEmpty
+        var printableASCII = true
         for byte in text.utf8 {
-            if byte < 0x20 || byte >= 0x7F || (byte == 0x20 && previousSpace) { alreadyClean = false; break }
+            if byte < 0x20 || byte >= 0x7F { alreadyClean = false; printableASCII = false; break }
+            if byte == 0x20 && previousSpace { alreadyClean = false }
             previousSpace = byte == 0x20
         }
         if alreadyClean && !previousSpace { return text }
+        // Printable ASCII (a name joined around an absent middle name: "Ann  Lee"): each byte is one
+        // Character and only the space is whitespace, so collapsing the bytes is the same as below.
+        if printableASCII {
+            let words = text.utf8.split(separator: 0x20)
+            guard !words.isEmpty else { return nil }
+            var collapsed: [UInt8] = []
+            collapsed.reserveCapacity(text.utf8.count)
+            for (index, word) in words.enumerated() {
+                if index > 0 { collapsed.append(0x20) }
+                collapsed.append(contentsOf: word)
+            }
+            return String(decoding: collapsed, as: UTF8.self)
+        }
         let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         return collapsed.isEmpty ? nil : collapsed
     }

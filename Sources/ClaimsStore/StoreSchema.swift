@@ -213,6 +213,7 @@ enum StoreSchema {
         CorrectionSchema.register(in: &migrator)
         EligibilitySchema.register(in: &migrator)
         AuthorizationRequestSchema.register(in: &migrator)
+        CheckListSchema.register(in: &migrator)
         return migrator
     }()
 }

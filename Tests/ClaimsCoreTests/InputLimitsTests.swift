@@ -226,3 +226,39 @@ import Testing
                                              "patientAgreements[0].option"])
     }
 }
+
+/// HTMLText.escape takes a byte path for ASCII text; it must agree with the Character path.
+@Suite struct HTMLTextEscapeTests {
+    private func reference(_ text: String) -> String {
+        var escaped = ""
+        for character in VisibleText.escapingControls(text, keepNewlines: true) {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+
+    @Test func asciiAgreesWithTheCharacterPath() {
+        // Every string of up to five of these characters (66,429 of them).
+        var level = [""]
+        var samples: [String] = []
+        for _ in 0..<5 {
+            level = level.flatMap { prefix in ["a", "&", "<", ">", "\"", "'", "\n", "\r", " "].map { prefix + $0 } }
+            samples += level
+        }
+        for sample in samples { #expect(HTMLText.escape(sample) == reference(sample), "\(Array(sample.utf8))") }
+        #expect(HTMLText.escape("held: PA <pending> & \"x\"") == "held: PA &lt;pending&gt; &amp; &quot;x&quot;")
+    }
+
+    @Test func otherTextKeepsTheCharacterPath() {
+        for sample in ["Zoë & <Jo>", "&\u{301}", "<\u{301}>", "a\u{202E}b<", "\u{1B}[2J&", "日本 ' \""] {
+            #expect(HTMLText.escape(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}

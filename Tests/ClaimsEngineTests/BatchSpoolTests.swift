@@ -85,6 +85,10 @@ import Testing
                         fhirFile: "fhir/cigna-run1.xml", interchangeControlNumber: "000000001", groupControlNumber: "1",
                         transactionSetControlNumber: "0002", totalCents: 0, authNumber: nil, ruleVersion: "abc", lines: []),
         ]
+        // Empty fields, a carriage return, and optionals whose text looks like the markers.
+        claims.append(StoredClaim(encounterId: "", patientId: "", payer: "cigna", dateOfService: "2026-11-04", x12File: "",
+                                  fhirFile: "a\rb", interchangeControlNumber: "000000001", groupControlNumber: "1",
+                                  transactionSetControlNumber: "0003", totalCents: -5, authNumber: "-", ruleVersion: "=x", lines: []))
         var replacement = claims[0]
         replacement.encounterId = "ENC-3"
         replacement.submission = ClaimSubmission(frequency: "7", coverage: .secondary, replacesClaimId: 41, followsClaimId: 40,
@@ -92,7 +96,7 @@ import Testing
         claims.append(replacement)
         let path = directory.appendingPathComponent("cigna.claims").path
         try claims.map(ClaimSpool.line).joined().write(toFile: path, atomically: false, encoding: .utf8)
-        let reader = ClaimSpool.Reader(files: [.init(path: path, x12File: "x12/cigna-000000001.x12", count: 3)])
+        let reader = ClaimSpool.Reader(files: [.init(path: path, x12File: "x12/cigna-000000001.x12", count: 4)])
         let read = Array(reader)
         #expect(reader.failure == nil)
         #expect(read == claims.map { var claim = $0; claim.x12File = "x12/cigna-000000001.x12"; return claim })

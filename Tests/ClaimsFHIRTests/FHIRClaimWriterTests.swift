@@ -313,3 +313,32 @@ extension DispatchQueue {
         return total
     }
 }
+
+/// FHIRText.clean: trims and collapses whitespace; printable ASCII takes a byte path that must
+/// agree with the Character path every other text takes.
+@Suite struct FHIRTextCleanTests {
+    private func reference(_ text: String) -> String? {
+        let collapsed = text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        return collapsed.isEmpty ? nil : collapsed
+    }
+
+    @Test func printableASCIIAgreesWithTheCharacterPath() {
+        // Every string of up to six of these characters (5,461 of them), and a few longer ones.
+        var samples = ["Ann  Lee", " Ann Lee ", "Ann   B  Lee", "O'Neil  -  Smith Jr.", "  &  "]
+        var level = [""]
+        for _ in 0..<6 {
+            level = level.flatMap { prefix in ["a", " ", "Z", "-"].map { prefix + $0 } }
+            samples += level
+        }
+        for sample in samples {
+            #expect(FHIRText.clean(sample) == reference(sample), "\"\(sample)\"")
+        }
+        #expect(FHIRText.fullName(first: "Ann", middle: nil, last: "Lee") == "Ann Lee")
+    }
+
+    @Test func otherTextKeepsTheCharacterPath() {
+        for sample in ["Zoë  Ruiz", "Ann\tLee", "Ann\u{00A0} Lee", "Ann\r\n Lee", " \u{301}Lee", "Ann\u{2003}Lee", "A\u{7}B"] {
+            #expect(FHIRText.clean(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}

@@ -253,3 +253,103 @@ enum OfficialFHIRSchema {
         #expect(String(decoding: second.xml, as: UTF8.self).utf8.contains(0xCC))   // U+0301 and U+0303 start with 0xCC
     }
 }
+
+/// The batch's Claim entry is written as it is built (no element tree); it must be the bytes the
+/// tree gives, for every shape of claim: two plans, an authorization, NDC details, modifiers, lines
+/// not billed, a service facility, escaped and non-ASCII text, fractional units.
+@Suite struct DirectClaimWritingTests {
+    private static func variants() -> [(EncounterEvaluation, PayerRules)] {
+        var escaped = Fixtures.encounter(id: "ENC-0042")
+        escaped.patient.person.firstName = "Zoë & \"Jo\""
+        escaped.patient.person.lastName = "O<Brien>"
+        escaped.renderingProvider.taxonomy = nil
+        var decomposed = Fixtures.encounter(id: "ENC-0043")
+        decomposed.patient.person.lastName = "Rene\u{0301}e"
+        decomposed.location = "annex"
+        var fractional = Fixtures.encounter(id: "ENC-0044", services: [
+            ServiceLine(code: "90867", units: 1, charge: 350, diagnosisPointers: [1]),
+            ServiceLine(code: "J0013", modifiers: ["JZ", "KX"], units: 56, charge: 746.67, diagnosisPointers: [2, 1], ndc: "50458002802"),
+        ])
+        fractional.services[0].modifiers = ["59"]
+        return [
+            (FHIRFixtures.evaluation(), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(authNumber: "BC-778"), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(FHIRFixtures.dependentWithSecondPlan()), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(FHIRFixtures.dependentWithSecondPlan()), FHIRFixtures.aetna),
+            (FHIRFixtures.evaluation(decisions: [.hold, .bill]), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(escaped, authNumber: "A&B"), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(decomposed), FHIRFixtures.payer),
+            (FHIRFixtures.evaluation(fractional), FHIRFixtures.payer),
+        ]
+    }
+
+    @Test func theDirectClaimIsTheTreesBytes() throws {
+        var clinic = Fixtures.clinic
+        clinic.locations = [ClinicProfile.Location(id: "annex", name: "Annex  & Infusion <Suite>",
+                                                   address: Address(line1: "10 N Oak St", city: "Murphysboro", state: "IL", zip: "62966"), npi: "1245319599")]
+        let writer = FHIRClaimWriter(clinic: clinic, created: FHIRFixtures.created,
+                                     payers: [FHIRFixtures.payer.slug: FHIRFixtures.payer, FHIRFixtures.aetna.slug: FHIRFixtures.aetna])
+        for (evaluation, payer) in Self.variants() {
+            let direct = try #require(try writer.claimEntries(for: evaluation, payer: payer).last)
+            let tree = try writer.claimEntryFromTree(for: evaluation, payer: payer)
+            #expect(direct.fullUrl == tree.fullUrl, "\(evaluation.encounterId)")
+            #expect(direct.xml == tree.xml, "\(evaluation.encounterId) for \(payer.slug)")
+            #expect(String(decoding: direct.xml, as: UTF8.self).contains("<Claim xmlns=\"http://hl7.org/fhir\">"))
+        }
+    }
+
+    /// Patient, RelatedPerson, Coverage and Practitioner are deferred: written from their description,
+    /// they must be the bytes their element trees give.
+    @Test func deferredPartiesAreTheirTreesBytes() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        var types: Set<String> = []
+        for (evaluation, payer) in Self.variants() {
+            for resource in try writer.claimResources(for: evaluation, payer: payer).parties.resources {
+                let direct = XMLSink(XMLText(namespace: FHIRCodeSystem.namespace))
+                resource.writeXML(into: direct)
+                var tree = XMLText(namespace: FHIRCodeSystem.namespace)
+                FHIRXMLEncoder.write(resource, to: &tree)
+                #expect(direct.text.bytes.elementsEqual(tree.bytes), "\(resource.type) of \(evaluation.encounterId)")
+                if resource.isDeferred { types.insert(resource.type.description) }
+            }
+        }
+        #expect(types == ["Patient", "RelatedPerson", "Coverage", "Practitioner"])
+    }
+
+    @Test func aControlCharacterIsRefusedTheSameWay() throws {
+        let evaluation = FHIRFixtures.evaluation(authNumber: "BC\u{7}778")
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        let direct = #expect(throws: FHIRWriteError.self) { try writer.claimEntries(for: evaluation, payer: FHIRFixtures.payer) }
+        let tree = #expect(throws: FHIRWriteError.self) { try writer.claimEntryFromTree(for: evaluation, payer: FHIRFixtures.payer) }
+        #expect(direct?.message == tree?.message)
+        #expect(direct?.message.contains("U+0007") == true)
+    }
+}
+
+/// XMLText writes into storage it grows itself: the text must not depend on the starting capacity.
+@Suite struct XMLTextStorageTests {
+    private func document(capacity: Int) -> XMLText {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, capacity: capacity)
+        text.start("Claim")
+        for index in 0..<300 {
+            text.start("item")
+            text.primitive("sequence", String(index))
+            text.primitive("display", "Zoë & <Jo> \"\(index)\"\t")
+            text.end()
+        }
+        text.start("total")
+        text.end()
+        text.end()
+        return text
+    }
+
+    @Test func growingFromOneByteGivesTheSameText() {
+        let small = document(capacity: 1), large = document(capacity: 1 << 20)
+        #expect(small.bytes.elementsEqual(large.bytes))
+        #expect(small.rootStart == XMLText.declaration.utf8.count)
+        let text = String(decoding: small.bytes, as: UTF8.self)
+        #expect(text.hasPrefix(XMLText.declaration + "<Claim xmlns=\"http://hl7.org/fhir\">\n  <item>\n    <sequence value=\"0\"/>\n"))
+        #expect(text.contains("    <display value=\"Zoë &amp; &lt;Jo&gt; &quot;299&quot;&#9;\"/>\n  </item>\n  <total/>\n</Claim>\n"))
+        #expect(small.bytes.count > 30_000)
+    }
+}

@@ -16,7 +16,7 @@ struct ClaimsStoreFileTests {
         #expect(try store.appliedMigrations() == ClaimsStore.migrationIdentifiers)
         #expect(ClaimsStore.migrationIdentifiers == ["v1-prior-authorizations", "v2-control-numbers", "v3-batch-runs", "v4-rule-versions", "v5-rule-installs",
                                                       "v6-payer-responses", "v7-billed-units", "v8-estimates", "v9-claim-corrections", "v10-eligibility",
-                                                       "v11-authorization-requests"])
+                                                       "v11-authorization-requests", "v12-check-lists"])
         #expect(try S.mode(url.path) == 0o600)
         // While the store is open after a write, SQLite keeps -wal/-shm beside it with the file's mode.
         #expect(FileManager.default.fileExists(atPath: url.path + "-wal"))

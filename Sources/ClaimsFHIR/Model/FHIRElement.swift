@@ -80,7 +80,14 @@ extension StaticString {
 public struct FHIRResource: Sendable {
     public let type: StaticString
     public let id: String
-    public let elements: [FHIRElement]
+    /// Kept, or (`init(deferred:…)`) built from the description each time they are asked for.
+    public var elements: [FHIRElement] {
+        if let build { return FHIRResource(type, id: id, build: build).elements }
+        return kept
+    }
+    private let kept: [FHIRElement]
+    /// The description of a deferred resource (nil: `kept` holds its elements).
+    private let build: (@Sendable (inout FHIRNode) -> Void)?
     /// The resource's `fullUrl` in a Bundle, and what references to it say: `urn:uuid:` and the id when
     /// the id is a UUID, else a UUID derived from `fullUrlKey` (a Claim's id is its encounter id).
     public let fullUrl: String
@@ -89,8 +96,44 @@ public struct FHIRResource: Sendable {
         var node = FHIRNode()
         node.string("id", id)
         build(&node)
-        self.type = type; self.id = id; self.elements = node.elements
-        fullUrl = "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+        self.type = type; self.id = id; kept = node.elements; self.build = nil
+        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+    }
+
+    /// A resource kept as its description: written straight into the XML when a document needs it
+    /// (`writeXML(into:)`), its element tree made only when asked for (JSON, comparisons). A claim's
+    /// Patient and Coverage are written once and never kept, so building their trees first was waste.
+    public init(deferred type: StaticString, id: String, fullUrlKey: String? = nil, build: @escaping @Sendable (inout FHIRNode) -> Void) {
+        self.type = type; self.id = id; kept = []; self.build = build
+        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+    }
+
+    /// Whether the resource is a description written as it is built (no tree kept).
+    var isDeferred: Bool { build != nil }
+
+    /// The resource's XML, as `FHIRXMLEncoder` writes its elements: straight from the description when
+    /// it is deferred.
+    func writeXML(into sink: XMLSink) {
+        if let build {
+            Self.writeXML(type, id: id, into: sink, build: build)
+        } else {
+            FHIRXMLEncoder.write(self, to: &sink.text)
+        }
+    }
+
+    static func fullUrl(id: String, fullUrlKey: String?) -> String {
+        "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+    }
+
+    /// The XML `FHIRXMLEncoder` writes for `FHIRResource(type, id:, build:)`, written as it is built:
+    /// no element tree is made (a batch's Claim is written once and never kept; building and then
+    /// encoding its tree was about a fifth of a batch's instructions).
+    static func writeXML(_ type: StaticString, id: String, into sink: XMLSink, build: (inout FHIRNode) -> Void) {
+        sink.text.start(type)
+        var node = FHIRNode(writingTo: sink)
+        node.string("id", id)
+        build(&node)
+        sink.text.end()
     }
 
     /// The first string value at a path of element names (`["identifier", "value"]`), for callers and tests.
@@ -109,37 +152,70 @@ public struct FHIRResource: Sendable {
 }
 
 /// Builds a list of elements in order; absent or empty strings are left out (FHIR forbids empty values).
+/// A node made with `init(writingTo:)` keeps nothing: each element goes straight into the XML
+/// (`FHIRResource.writeXML`), in the same order and form `FHIRXMLEncoder` would write the kept ones.
 public struct FHIRNode: Sendable {
     public private(set) var elements: [FHIRElement] = []
+    private let sink: XMLSink?
 
-    public init() {}
+    public init() { sink = nil }
+
+    init(writingTo sink: XMLSink) { self.sink = sink }
 
     public mutating func string(_ name: StaticString, _ value: String?, repeats: Bool = false) {
         guard let value, !value.isEmpty else { return }
-        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.string(value))))
+        add(name, repeats: repeats, .string(value))
     }
 
     public mutating func integer(_ name: StaticString, _ value: Int, repeats: Bool = false) {
-        elements.append(FHIRElement(name: name, repeats: repeats, content: .value(.integer(value))))
+        add(name, repeats: repeats, .integer(value))
     }
 
     public mutating func boolean(_ name: StaticString, _ value: Bool) {
-        elements.append(FHIRElement(name: name, repeats: false, content: .value(.boolean(value))))
+        add(name, repeats: false, .boolean(value))
     }
 
     public mutating func decimal(_ name: StaticString, _ value: Decimal) {
-        elements.append(FHIRElement(name: name, repeats: false, content: .value(.decimal(Money.plain(value)))))
+        add(name, repeats: false, .decimal(Money.plain(value)))
+    }
+
+    /// A primitive kept, or written (`<name value="…"/>`).
+    private mutating func add(_ name: StaticString, repeats: Bool, _ value: FHIRElement.Value) {
+        if let sink {
+            sink.text.primitive(name, value.text)
+        } else {
+            elements.append(FHIRElement(name: name, repeats: repeats, content: .value(value)))
+        }
     }
 
     public mutating func node(_ name: StaticString, repeats: Bool = false, _ build: (inout FHIRNode) -> Void) {
+        if let sink {
+            sink.text.start(name)
+            var child = FHIRNode(writingTo: sink)
+            build(&child)
+            sink.text.end()
+            return
+        }
         var child = FHIRNode()
         build(&child)
         elements.append(FHIRElement(name: name, repeats: repeats, content: .children(child.elements)))
     }
 
     public mutating func resource(_ resource: FHIRResource) {
+        if let sink {
+            sink.text.start("resource")
+            FHIRXMLEncoder.write(resource, to: &sink.text)
+            sink.text.end()
+            return
+        }
         elements.append(FHIRElement(name: "resource", repeats: false, content: .resource(resource)))
     }
+}
+
+/// The XML a direct-writing `FHIRNode` and its children write into (one drafting thread at a time).
+final class XMLSink: @unchecked Sendable {
+    var text: XMLText
+    init(_ text: XMLText) { self.text = text }
 }
 
 // MARK: - Data types the writers share
@@ -179,7 +255,7 @@ extension FHIRNode {
 
     public mutating func money(_ name: StaticString, _ amount: Decimal) {
         node(name) {
-            $0.elements.append(FHIRElement(name: "value", repeats: false, content: .value(.decimal(Money.format(amount)))))
+            $0.add("value", repeats: false, .decimal(Money.format(amount)))
             $0.string("currency", "USD")
         }
     }

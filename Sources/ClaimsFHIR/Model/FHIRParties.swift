@@ -51,7 +51,7 @@ public struct FHIRParties: Sendable {
     }
 
     static func patient(_ patient: Patient) -> FHIRResource {
-        FHIRResource("Patient", id: FHIRResourceId.uuid("Patient|\(patient.id)")) {
+        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|\(patient.id)")) {
             $0.identifier(type: ("MR", "Medical record number"), value: patient.id)
             person(patient.person, into: &$0)
         }
@@ -84,7 +84,7 @@ public struct FHIRParties: Sendable {
     }
 
     static func relatedPerson(_ subscriber: Person, of patient: FHIRResource, plan: Coverage) -> FHIRResource {
-        FHIRResource("RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
+        FHIRResource(deferred: "RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
             $0.reference("patient", to: patient)
             $0.concept("relationship", repeats: true, FHIRCodeSystem.relatedPersonRole, "POLHOLD", display: "policy holder")
             person(subscriber, into: &$0)
@@ -94,7 +94,7 @@ public struct FHIRParties: Sendable {
     static func coverage(_ plan: Coverage, order: Int, patient: FHIRResource, subscriber: FHIRResource?,
                          insurer: FHIRResource) -> FHIRResource {
         let member = FHIRText.clean(plan.memberId)
-        return FHIRResource("Coverage", id: FHIRResourceId.uuid("Coverage|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
+        return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
             if let member { $0.identifier(type: ("MB", "Member Number"), value: member) }
             $0.string("status", "active")
             $0.reference("subscriber", to: subscriber ?? patient)
@@ -138,7 +138,7 @@ public struct FHIRParties: Sendable {
     }
 
     static func practitioner(_ provider: RenderingProvider) -> FHIRResource {
-        FHIRResource("Practitioner", id: FHIRResourceId.uuid("Practitioner|npi|\(provider.npi)")) {
+        FHIRResource(deferred: "Practitioner", id: FHIRResourceId.uuid("Practitioner|npi|\(provider.npi)")) {
             $0.identifier(system: FHIRCodeSystem.npi, value: provider.npi)
             $0.node("name", repeats: true) {
                 $0.string("family", FHIRText.clean(provider.lastName))
