@@ -8,6 +8,8 @@ import Foundation
 ///
 /// The batch reads the store once per block (`prepare`, one query for the block's patients and
 /// dates) and keeps only that block's figures; `check` reads once per patient and date (`load`).
+/// This run's units are a `SpilledUnits`: in a batch, beyond a few thousand patients and dates they
+/// go to the run's work directory (docs/batch.md, "Memory").
 public final class DailyUnitsLedger {
     public struct Key: Hashable, Sendable {
         public var patientId: String
@@ -23,20 +25,28 @@ public final class DailyUnitsLedger {
     private let load: Load
     private let loadMany: LoadMany?
     private var stored: [Key: [BilledUnits]] = [:]
-    private var inRun: [Key: [BilledUnits]] = [:]
+    private let inRun: SpilledUnits
 
     /// - Parameters:
     ///   - load: the store's billed units of one patient and date (none when there is no store, as in a preview).
     ///   - loadMany: the same for many at once; with it, `prepare` reads a whole block in one query.
-    public init(load: @escaping Load = { _, _ in [] }, loadMany: LoadMany? = nil) {
+    ///   - scratchDirectory: where this run's units go past a few thousand keys (nil: kept in memory).
+    public init(load: @escaping Load = { _, _ in [] }, loadMany: LoadMany? = nil, scratchDirectory: String? = nil) {
         self.load = load
         self.loadMany = loadMany
+        inRun = SpilledUnits(spillingInto: scratchDirectory)
+    }
+
+    /// This run's units are kept under the digest of the patient and date.
+    private static func inRunKey(_ patientId: String, _ date: LocalDate) -> SpilledKeySet.Key {
+        SpilledKeySet.Key(hashing: "\(patientId)\u{0}\(date.iso)")
     }
 
     /// Reads, in one query, the stored units of every patient and date among `encounters` that has
     /// one of `codes`. They replace the previous block's (the store does not change during a run, so
     /// a pair seen again is read again): what is kept does not grow with the batch.
     func prepare(for encounters: some Sequence<Encounter>, codes: Set<String>) throws {
+        try inRun.spillIfFull()
         guard let loadMany else { return }
         var keys: [Key] = []
         var seen: Set<Key> = []
@@ -57,7 +67,7 @@ public final class DailyUnitsLedger {
         if stored[key] == nil {
             stored[key] = try load(key.patientId, key.date).map { BilledUnits(encounterId: $0.encounterId, code: $0.code, units: $0.units, earlierRun: true) }
         }
-        let thisRun = inRun[key] ?? []
+        let thisRun = try inRun.units(for: Self.inRunKey(key.patientId, key.date))
         // An encounter decided again in this run (as `check` decides a billed one) counts once, as now.
         let earlier = (stored[key] ?? []).filter { units in !thisRun.contains { $0.encounterId == units.encounterId } }
         return (earlier + thisRun).filter { $0.encounterId != encounter.id && codes.contains($0.code) }
@@ -69,12 +79,12 @@ public final class DailyUnitsLedger {
         let billed = evaluation.lines.filter { $0.decision == .bill && codes.contains($0.code) }
             .map { BilledUnits(encounterId: encounter.id, code: $0.code, units: encounter.services[$0.line - 1].units, earlierRun: false) }
         guard !billed.isEmpty else { return }
-        inRun[Key(patientId: encounter.patient.id, date: encounter.dateOfService), default: []] += billed
+        inRun.add(billed, for: Self.inRunKey(encounter.patient.id, encounter.dateOfService))
     }
 
     /// Takes back what `record` counted for an encounter whose documents were refused.
     func release(_ evaluation: EncounterEvaluation) {
         guard let encounter = evaluation.encounter else { return }
-        inRun[Key(patientId: encounter.patient.id, date: encounter.dateOfService)]?.removeAll { $0.encounterId == encounter.id }
+        inRun.release(encounterId: encounter.id, key: Self.inRunKey(encounter.patient.id, encounter.dateOfService))
     }
 }

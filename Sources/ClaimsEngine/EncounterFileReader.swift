@@ -36,6 +36,10 @@ public struct EncounterFileReader: Sendable {
     public var decoder: EncounterDecoder
     /// Called with the size of each chunk read (on the reading thread), for progress displays.
     public var onBytesRead: (@Sendable (Int) -> Void)?
+    /// Where the ids seen so far (the duplicate check) go once more than `idsInMemory` are held: a
+    /// batch's work directory (docs/batch.md, "Memory"). nil keeps them all in memory.
+    public var scratchDirectory: String?
+    var idsInMemory = SpilledKeySet.defaultMemoryLimit
 
     public init(decoder: EncounterDecoder) { self.decoder = decoder }
 
@@ -65,14 +69,14 @@ public struct EncounterFileReader: Sendable {
             }
         }
         defer { try? handle.close() }
-        var seenIds: Set<String> = []
+        let seenIds = SpilledKeySet(spillingInto: scratchDirectory, name: "encounter-ids", memoryLimit: idsInMemory)
         /// Ids seen earlier in the file reject the later record (in file order, after parallel decoding).
-        func rejectingRepeatedIds(_ block: [DecodedRecord]) -> [DecodedRecord] {
+        func rejectingRepeatedIds(_ block: [DecodedRecord]) throws -> [DecodedRecord] {
             var decoded = block
             for index in decoded.indices {
                 let id = decoded[index].id
                 guard decoded[index].encounter != nil || !decoded[index].errors.isEmpty, !id.isEmpty else { continue }
-                if !seenIds.insert(id).inserted {
+                if try !seenIds.insert(SpilledKeySet.Key(hashing: id)) {
                     decoded[index].errors.append(InputError(field: "id", message: "'\(id)' appears more than once in this file; each encounter needs its own id"))
                     decoded[index].encounter = nil
                 }
@@ -80,7 +84,7 @@ public struct EncounterFileReader: Sendable {
             return decoded
         }
         if path.lowercased().hasSuffix(".csv") {
-            try readCSVBlocks(path: path, blockSize: blockSize) { try body(rejectingRepeatedIds($0)) }
+            try readCSVBlocks(path: path, blockSize: blockSize) { try body(try rejectingRepeatedIds($0)) }
             return
         }
         var splitter = JSONRecordSplitter()
@@ -89,7 +93,7 @@ public struct EncounterFileReader: Sendable {
             while pending.count >= blockSize || (all && !pending.isEmpty) {
                 let block = Array(pending.prefix(blockSize))
                 pending.removeFirst(block.count)
-                try body(rejectingRepeatedIds(decodeInParallel(block)))
+                try body(try rejectingRepeatedIds(decodeInParallel(block)))
             }
         }
         while true {

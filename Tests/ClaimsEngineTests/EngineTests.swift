@@ -50,6 +50,20 @@ import Testing
         #expect(records[0].encounter != nil)
     }
 
+    @Test func aDuplicateOfAnIdKeptOnDiskIsRejected() throws {
+        let path = try writeLines(300, duplicateAt: 299)
+        let scratch = try Fixtures.temporaryDirectory("reader-ids")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var reader = reader()
+        reader.scratchDirectory = scratch.path
+        reader.idsInMemory = 16
+        let records = try reader.readAll(path: path)
+        // ENC-0 went to a file long before record 300 repeats it.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).contains { $0.hasPrefix("encounter-ids-") })
+        #expect(records.indices.filter { records[$0].encounter == nil } == [299])
+        #expect(records[299].errors.contains { $0.field == "id" && $0.message == "'ENC-0' appears more than once in this file; each encounter needs its own id" })
+    }
+
     @Test func aMissingFileIsAnInputFileError() {
         #expect(throws: InputFileError.self) { try reader().readAll(path: "/nonexistent/file.json") }
     }

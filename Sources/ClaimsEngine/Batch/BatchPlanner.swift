@@ -56,7 +56,8 @@ final class BatchPlanner {
         self.rules = rules
         self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
                                    dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) },
-                                                                loadMany: { [store] in try store.billedUnits(on: $0) }))
+                                                                loadMany: { [store] in try store.billedUnits(on: $0) },
+                                                                scratchDirectory: folder.work))
         self.store = store
         self.withHistory = try store.encountersWithHistory()
         self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)

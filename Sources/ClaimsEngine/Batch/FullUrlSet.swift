@@ -1,31 +1,29 @@
 /// The `fullUrl`s a payer's FHIR Bundle lists so far (a patient, plan or provider is listed once).
-/// A batch's bundles hold a few entries per claim, so the set grows with the run: a `urn:uuid:`
-/// URL (what the FHIR writer gives every resource) is kept as its 128 bits, 16 bytes instead of a
-/// ~100-byte string; any other URL is kept as text. Exact: the same URL is always the same key.
+/// A batch's bundles hold a few entries per claim, so the set grows with the run: it is a
+/// `SpilledKeySet`, whose older keys go to the run's work directory. A `urn:uuid:` URL (what the
+/// FHIR writer gives every resource) is keyed by its 128 bits; any other URL by the SHA-256 of its text.
 struct FullUrlSet {
-    private struct UUIDBits: Hashable {
-        var high: UInt64
-        var low: UInt64
-    }
+    private let keys: SpilledKeySet
 
-    private var uuids = Set<UUIDBits>()
-    private var others = Set<String>()
+    /// - Parameters:
+    ///   - directory: the run's work directory (nil: every key stays in memory).
+    ///   - name: the name of the set's files there (one set per payer).
+    init(spillingInto directory: String?, name: String, memoryLimit: Int = SpilledKeySet.defaultMemoryLimit) {
+        keys = SpilledKeySet(spillingInto: directory, name: name, memoryLimit: memoryLimit)
+    }
 
     /// Adds `fullUrl`; false when it was there already.
-    mutating func insert(_ fullUrl: String) -> Bool {
-        if let bits = Self.uuidBits(fullUrl) { return uuids.insert(bits).inserted }
-        return others.insert(fullUrl).inserted
+    func insert(_ fullUrl: String) throws -> Bool {
+        try keys.insert(Self.uuidBits(fullUrl) ?? SpilledKeySet.Key(hashing: fullUrl))
     }
-
-    var count: Int { uuids.count + others.count }
 
     /// The bits of `urn:uuid:` followed by 36 characters: lowercase hex digits in groups 8-4-4-4-12.
     /// Anything else (upper case included, so one URL never has two keys) is nil.
-    private static func uuidBits(_ fullUrl: String) -> UUIDBits? {
+    private static func uuidBits(_ fullUrl: String) -> SpilledKeySet.Key? {
         guard fullUrl.utf8.count == 45 else { return nil }
         var text = fullUrl
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable { bytes -> UUIDBits? in
+        return text.utf8.withContiguousStorageIfAvailable { bytes -> SpilledKeySet.Key? in
             let prefix: [UInt8] = Array("urn:uuid:".utf8)
             for index in 0..<9 where bytes[index] != prefix[index] { return nil }
             var high: UInt64 = 0, low: UInt64 = 0
@@ -45,7 +43,7 @@ struct FullUrlSet {
                 if digits < 16 { high = high << 4 | UInt64(value) } else { low = low << 4 | UInt64(value) }
                 digits += 1
             }
-            return UUIDBits(high: high, low: low)
+            return SpilledKeySet.Key(high: high, low: low)
         } ?? nil
     }
 }

@@ -21,12 +21,12 @@ final class PayerDocuments {
         let bundleName: String
         var bundleBuffer = Data()
         /// The fullUrls of the Bundle's entries so far: a patient, plan or provider is listed once.
-        var bundleEntries = FullUrlSet()
+        let bundleEntries: FullUrlSet
         var chunk: [PayerInterchange.PendingClaim] = []
         let interchange: PayerInterchange
 
-        init(bundle: FileAppender, bundleName: String, interchange: PayerInterchange) {
-            self.bundle = bundle; self.bundleName = bundleName; self.interchange = interchange
+        init(bundle: FileAppender, bundleName: String, interchange: PayerInterchange, bundleEntries: FullUrlSet) {
+            self.bundle = bundle; self.bundleName = bundleName; self.interchange = interchange; self.bundleEntries = bundleEntries
         }
     }
 
@@ -56,8 +56,8 @@ final class PayerDocuments {
     func add(_ claim: Claim837PPreparedClaim, fhirClaim: [FHIRClaimWriter.Entry], for evaluation: EncounterEvaluation, payer: PayerRules,
              submission: ClaimSubmission = .original) throws {
         let documents = try documents(for: payer)
-        for entry in fhirClaim where documents.bundleEntries.insert(entry.fullUrl) {
-            documents.bundleBuffer.append(entry.xml)
+        for entry in fhirClaim {
+            if try documents.bundleEntries.insert(entry.fullUrl) { documents.bundleBuffer.append(entry.xml) }
         }
         documents.chunk.append(PayerInterchange.PendingClaim(claim: claim, submission: submission, evaluation: evaluation))
         if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }
@@ -114,7 +114,8 @@ final class PayerDocuments {
         try bundle.append(fhirWriter.bundleOpening(bundleId: "run-\(runNumber)-\(payer.slug)", timestamp: envelope.timestamp))
         let created = Open(bundle: bundle, bundleName: bundleName,
                            interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body, claimSpool: claimSpool,
-                                                         bundleName: bundleName, envelope: envelope))
+                                                         bundleName: bundleName, envelope: envelope),
+                           bundleEntries: FullUrlSet(spillingInto: folder.work, name: "\(payer.slug).fullurls"))
         open[payer.slug] = created
         return created
     }
@@ -150,7 +151,7 @@ final class PayerInterchange: Sendable {
         var recorded: Recorded?
 
         init(claim: Claim837PPreparedClaim, submission: ClaimSubmission, evaluation: EncounterEvaluation) {
-            self.claim = claim
+            self.claim = claim.textOnly
             self.submission = submission
             encounterId = evaluation.encounterId
             recorded = evaluation.encounter.map { encounter in

@@ -11,6 +11,8 @@ struct ClaimDraft {
     /// `claimSegments` as written (each checked by the writer), made when the claim is drafted so a
     /// batch renders claims in parallel; nil until then.
     var renderedClaim: String?
+    /// Segments of the claim no longer held (`Claim837PPreparedClaim.textOnly`), still counted in SE01.
+    var droppedSegmentCount = 0
 }
 
 /// 2000B content (SBR, 2010BA, 2010BB) and, for a dependent, 2000C content (PAT, 2010CA).

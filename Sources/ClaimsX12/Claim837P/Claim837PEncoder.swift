@@ -226,7 +226,7 @@ public struct Claim837PEncoder: Sendable {
                         segments += draft.claimSegments
                         written = segments.count
                     } else {
-                        dropped += draft.claimSegments.count
+                        dropped += draft.claimSegments.count + draft.droppedSegmentCount
                     }
                 } else {
                     segments += draft.claimSegments
@@ -244,6 +244,17 @@ public struct Claim837PEncoder: Sendable {
 public struct Claim837PPreparedClaim: Sendable {
     let draft: ClaimDraft
     public var encounterId: String { draft.summary.encounterId }
+
+    /// The claim without its segments once its text is rendered (a fraction of the memory): all
+    /// `encode(prepared:keepSegments: false)` needs, which is how a batch encodes the up to 500 claims
+    /// per payer waiting for their transaction set. Not for `keepSegments: true`.
+    public var textOnly: Claim837PPreparedClaim {
+        guard draft.renderedClaim != nil, !draft.claimSegments.isEmpty else { return self }
+        var compact = draft
+        compact.droppedSegmentCount += compact.claimSegments.count
+        compact.claimSegments = []
+        return Claim837PPreparedClaim(draft: compact)
+    }
 }
 
 /// What `Claim837PEncoder.encode` produced: the file text plus what the batch engine records.
