@@ -3,8 +3,14 @@ public enum HTMLText {
     public static func escape(_ text: String) -> String {
         let text = VisibleText.escapingControls(text, keepNewlines: true)
         // ASCII text (the report's reasons and codes): each byte is one Character, so replacing bytes
-        // is the loop below, without its Character breaking (~150 instructions a character).
+        // is `escapeCharacters`, without its Character breaking (~150 instructions a character).
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return escapeASCII(text) }
+        return escapeCharacters(text)
+    }
+
+    /// The general path, Character by Character (a combining mark after `&` makes another Character,
+    /// left as it is). `text`'s controls are already visible.
+    static func escapeCharacters(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text {
