@@ -65,12 +65,12 @@ public final class PDFFonts: Sendable {
         var problems: [String] = []
         func face(_ path: String) -> EmbeddedFace? {
             let name = (path as NSString).lastPathComponent
-            guard let data = FileManager.default.contents(atPath: path) else {
+            guard let file = try? FontBytes(mapping: path) else {
                 problems.append("\(name) not found or not readable at \(path)")
                 return nil
             }
             do {
-                return EmbeddedFace(font: try TrueTypeFont(bytes: Array(data), fallbackName: (name as NSString).deletingPathExtension))
+                return EmbeddedFace(font: try TrueTypeFont(file: file, fallbackName: (name as NSString).deletingPathExtension))
             } catch {
                 problems.append("\(name) is not a usable TrueType font: \(error)")
                 return nil

@@ -6,37 +6,6 @@ package struct TrueTypeError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Big-endian reads that never trap: every read is checked against the file's bounds, so a truncated
-/// or malformed font throws instead of crashing the batch.
-struct FontBytes: Sendable {
-    let bytes: [UInt8]
-
-    @inline(__always)
-    func u8(_ offset: Int) throws(TrueTypeError) -> UInt8 {
-        guard offset >= 0, offset < bytes.count else { throw TrueTypeError("read past the end of the file at \(offset)") }
-        return bytes[offset]
-    }
-
-    @inline(__always)
-    func u16(_ offset: Int) throws(TrueTypeError) -> UInt16 {
-        guard offset >= 0, offset + 2 <= bytes.count else { throw TrueTypeError("read past the end of the file at \(offset)") }
-        return UInt16(bytes[offset]) << 8 | UInt16(bytes[offset + 1])
-    }
-
-    func i16(_ offset: Int) throws(TrueTypeError) -> Int16 { Int16(bitPattern: try u16(offset)) }
-
-    @inline(__always)
-    func u32(_ offset: Int) throws(TrueTypeError) -> UInt32 {
-        guard offset >= 0, offset + 4 <= bytes.count else { throw TrueTypeError("read past the end of the file at \(offset)") }
-        return UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
-    }
-
-    func slice(_ range: Range<Int>) throws(TrueTypeError) -> ArraySlice<UInt8> {
-        guard range.lowerBound >= 0, range.upperBound <= bytes.count else { throw TrueTypeError("range \(range) outside the file") }
-        return bytes[range]
-    }
-}
-
 /// One TrueType (glyf-outline) font parsed for embedding: glyph lookup (cmap formats 4 and 12),
 /// advance widths (hmtx), glyph data (loca/glyf) and the metrics a PDF font descriptor needs.
 /// Immutable after parsing, so one instance is shared by every thread.
@@ -65,8 +34,11 @@ final class TrueTypeFont: Sendable {
 
     /// Parses `bytes` (a .ttf, or font `index` of a .ttc collection). Rejects CFF-outline and bitmap-only fonts.
     /// `requireCmap: false` reads a font without one (a subset we wrote), which then maps no character.
-    init(bytes: [UInt8], index: Int = 0, fallbackName: String = "Font", requireCmap: Bool = true) throws(TrueTypeError) {
-        let file = FontBytes(bytes: bytes)
+    convenience init(bytes: [UInt8], index: Int = 0, fallbackName: String = "Font", requireCmap: Bool = true) throws(TrueTypeError) {
+        try self.init(file: FontBytes(bytes: bytes), index: index, fallbackName: fallbackName, requireCmap: requireCmap)
+    }
+
+    init(file: FontBytes, index: Int = 0, fallbackName: String = "Font", requireCmap: Bool = true) throws(TrueTypeError) {
         self.file = file
         var directory = 0
         if try file.u32(0) == 0x7474_6366 {   // 'ttcf': pick one font of the collection
@@ -84,7 +56,7 @@ final class TrueTypeFont: Sendable {
             let entry = directory + 12 + 16 * record
             let tag = String(decoding: try file.slice(entry..<entry + 4), as: UTF8.self)
             let offset = Int(try file.u32(entry + 8)), length = Int(try file.u32(entry + 12))
-            guard offset + length <= bytes.count else { throw TrueTypeError("table \(tag) runs past the end of the file") }
+            guard offset + length <= file.count else { throw TrueTypeError("table \(tag) runs past the end of the file") }
             tables[tag] = offset..<offset + length
         }
         for required in ["head", "hhea", "maxp", "hmtx", "loca", "glyf"] + (requireCmap ? ["cmap"] : []) where tables[required] == nil {
@@ -162,7 +134,7 @@ final class TrueTypeFont: Sendable {
     }
 
     /// The bytes of glyph `id` in `glyf`.
-    func glyphData(_ id: Int) throws(TrueTypeError) -> ArraySlice<UInt8> { file.bytes[try glyphRange(id)] }
+    func glyphData(_ id: Int) throws(TrueTypeError) -> [UInt8] { try file.slice(try glyphRange(id)) }
 
     /// Left side bearing of glyph `id` (hmtx), as stored.
     func leftSideBearing(_ id: Int) throws(TrueTypeError) -> UInt16 {

@@ -62,13 +62,13 @@ struct TrueTypeSubset {
         }
 
         let file = font.file
-        func table(_ tag: String) -> [UInt8] { font.tables[tag].map { Array(file.bytes[$0]) } ?? [] }
-        var head = table("head")
+        func table(_ tag: String) throws(TrueTypeError) -> [UInt8] { if let range = font.tables[tag] { try file.slice(range) } else { [] } }
+        var head = try table("head")
         head.replaceSubrange(8..<12, with: [0, 0, 0, 0])                       // checkSumAdjustment, set below
         head.replaceSubrange(50..<52, with: [0, shortLoca ? 0 : 1])            // indexToLocFormat
-        var hhea = table("hhea")
+        var hhea = try table("hhea")
         hhea.replaceSubrange(34..<36, with: [UInt8(order.count >> 8), UInt8(order.count & 0xFF)])
-        var maxp = table("maxp")
+        var maxp = try table("maxp")
         maxp.replaceSubrange(4..<6, with: [UInt8(order.count >> 8), UInt8(order.count & 0xFF)])
         var hmtx: [UInt8] = []
         for glyph in order {
@@ -76,9 +76,9 @@ struct TrueTypeSubset {
             Self.append16(try font.leftSideBearing(Int(glyph)), to: &hmtx)
         }
         var tables: [(String, [UInt8])] = [("glyf", glyf), ("head", head), ("hhea", hhea), ("hmtx", hmtx), ("loca", loca), ("maxp", maxp)]
-        let os2 = table("OS/2")
+        let os2 = try table("OS/2")
         if !os2.isEmpty { tables.append(("OS/2", os2)) }
-        var post = table("post")
+        var post = try table("post")
         if post.count >= 32 {
             post = Array(post[0..<32])
             post.replaceSubrange(0..<4, with: [0, 3, 0, 0])   // format 3: no glyph names
@@ -92,8 +92,8 @@ struct TrueTypeSubset {
     }
 
     /// Component glyph ids of a composite glyph (none for a simple or empty glyph).
-    static func components(of glyph: ArraySlice<UInt8>) throws(TrueTypeError) -> [UInt16] {
-        try components(in: FontBytes(bytes: Array(glyph)), glyph: 0..<glyph.count)
+    static func components(of glyph: [UInt8]) throws(TrueTypeError) -> [UInt16] {
+        try components(in: FontBytes(bytes: glyph), glyph: 0..<glyph.count)
     }
 
     /// Component glyph ids of the composite glyph at `glyph` in `file`; reads stay inside the glyph.
@@ -129,12 +129,12 @@ struct TrueTypeSubset {
             let instructionLength = Int(try file.u16(instructionsAt))
             let rest = instructionsAt + 2 + instructionLength
             guard rest <= glyph.upperBound else { throw TrueTypeError("glyph instructions run past the glyph") }
-            out.append(contentsOf: file.bytes[start..<instructionsAt])
+            try file.append(start..<instructionsAt, to: &out)
             out.append(0); out.append(0)
-            out.append(contentsOf: file.bytes[rest..<glyph.upperBound])
+            try file.append(rest..<glyph.upperBound, to: &out)
             return
         }
-        out.append(contentsOf: file.bytes[start..<start + 10])
+        try file.append(start..<start + 10, to: &out)
         var offset = start + 10
         while true {
             var flags = try file.u16(offset)
@@ -147,7 +147,7 @@ struct TrueTypeSubset {
             guard offset + 4 + tail <= glyph.upperBound else { throw TrueTypeError("composite glyph runs past its end") }
             append16(flags, to: &out)
             append16(mapped, to: &out)
-            out.append(contentsOf: file.bytes[offset + 4..<offset + 4 + tail])
+            try file.append(offset + 4..<offset + 4 + tail, to: &out)
             offset += 4 + tail
             if !more { return }
         }

@@ -89,6 +89,46 @@ struct TrueTypeSubsetTests {
     }
 }
 
+/// Fonts read from disk are mapped, not copied (issue 18's memory goal): they must read exactly as
+/// a copy does, and a missing, empty, truncated or non-file path is a problem reported, never a crash.
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: PDFFonts.debianFiles.regular), "fonts-dejavu-core not installed"))
+struct MappedFontTests {
+    @Test func aMappedFontReadsLikeACopy() throws {
+        let path = PDFFonts.debianFiles.regular
+        let copied = try TrueTypeFont(bytes: Array(FileManager.default.contents(atPath: path)!))
+        let mapped = try TrueTypeFont(file: FontBytes(mapping: path))
+        #expect(mapped.file.count == copied.file.count)
+        #expect(mapped.tables == copied.tables)
+        #expect(mapped.advances == copied.advances)
+        #expect(mapped.postScriptName == copied.postScriptName)
+        for scalar in UInt32(0x20)..<0x2000 { #expect(mapped.glyph(for: scalar) == copied.glyph(for: scalar)) }
+        let glyphs = "Superbill Łódź Лев".unicodeScalars.compactMap { copied.glyph(for: $0.value) }.uniqued().sorted()
+        #expect(try TrueTypeSubset(font: mapped, glyphs: glyphs).bytes == (try TrueTypeSubset(font: copied, glyphs: glyphs).bytes))
+        for glyph in 0..<copied.glyphCount { #expect(try mapped.glyphData(glyph) == (try copied.glyphData(glyph))) }
+    }
+
+    @Test func unusableFontFilesAreReportedNotFatal() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fonts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let original = FileManager.default.contents(atPath: PDFFonts.debianFiles.regular)!
+        let empty = folder.appendingPathComponent("Empty.ttf").path
+        let truncated = folder.appendingPathComponent("Truncated.ttf").path
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        FileManager.default.createFile(atPath: truncated, contents: original.prefix(5_000))
+        let missing = folder.appendingPathComponent("Missing.ttf").path
+        let fonts = PDFFonts.load(regular: PDFFonts.debianFiles.regular, bold: PDFFonts.debianFiles.regular,
+                                  fallbacks: [missing, folder.path, empty, truncated])
+        #expect(fonts.faces.count == 2, "only the usable regular and bold faces")
+        #expect(fonts.problems.contains("Missing.ttf not found or not readable at \(missing)"))
+        #expect(fonts.problems.contains { $0.hasPrefix("\(folder.lastPathComponent) not found or not readable") }, "a folder is not a font")
+        #expect(fonts.problems.contains { $0.hasPrefix("Empty.ttf is not a usable TrueType font: read past the end") })
+        #expect(fonts.problems.contains { $0.hasPrefix("Truncated.ttf is not a usable TrueType font") })
+        let standard = PDFFonts.load(regular: truncated, bold: PDFFonts.debianFiles.bold, fallbacks: [])
+        #expect(!standard.embedsFonts)
+    }
+}
+
 extension Array where Element: Hashable {
     func uniqued() -> [Element] {
         var seen = Set<Element>()
