@@ -86,7 +86,7 @@ private final class FontStorage: @unchecked Sendable {
         // No mapping (an unusual file system): read the file instead.
         guard let data = FileManager.default.contents(atPath: path) else { throw TrueTypeError("cannot read the file") }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
-        data.copyBytes(to: buffer.bindMemory(to: UInt8.self))
+        _ = data.copyBytes(to: buffer.bindMemory(to: UInt8.self))
         bytes = UnsafeRawBufferPointer(rebasing: buffer[0..<data.count])
         isMapped = false
     }

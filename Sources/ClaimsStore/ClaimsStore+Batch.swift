@@ -315,6 +315,10 @@ extension ClaimsStore {
                 try upsert.insert(.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp))
             }
         }
+        // The history streams through the writer (~0.9 KB an encounter) and is not read again by the
+        // run: its pages are let go after each save instead of filling the writer's cache for the
+        // rest of the batch.
+        pool.writeWithoutTransaction { $0.releaseMemory() }
     }
 
     /// Stored encounters with a date of service from `from` on, oldest first.

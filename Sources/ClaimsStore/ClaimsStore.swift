@@ -35,6 +35,8 @@ public struct ClaimsStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// The writer's page cache, in KiB.
+    static let writerCacheKiB = 8192
     let configuration: Configuration
 
     /// Opens the store at `path`, creating it owner-only (0600) when it does not exist, and
@@ -54,9 +56,11 @@ public struct ClaimsStore: Sendable {
             try pool.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // A batch's transaction changes ~18 MB of pages at 40,000 encounters; with SQLite's
-                // default 2 MB cache it spilled and re-read them (a quarter of its CPU). At most 16 MB,
-                // on the writer only, and only as far as a transaction needs it.
-                try db.execute(sql: "PRAGMA cache_size = -16384")
+                // default 2 MB cache it spilled and re-read the pages it keeps coming back to (the
+                // index of claims by patient, a quarter of its CPU). 8 MB holds those at 40,000; the
+                // rest is written once either way. On the writer only, and only as far as a
+                // transaction needs it (issue 18: 16 MB here was a sixth of a 400,000 batch's peak).
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKiB)")
             }
         } catch let error as DatabaseError {
             throw StoreError(database: error, path: path)

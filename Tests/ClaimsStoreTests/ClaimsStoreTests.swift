@@ -7,6 +7,27 @@ import Testing
 
 private typealias S = StoreTestSupport
 
+/// Issue 18's memory goal: the encounter history a batch streams through the writer does not stay in
+/// its page cache, and the cache a run's transaction may fill is bounded.
+@Suite("Store memory")
+struct ClaimsStoreMemoryTests {
+    @Test func savedEncountersDoNotStayInTheWritersCache() throws {
+        let (store, _) = try S.makeStore("memory")
+        #expect(try store.writerCacheLimitBytes() == 8 * 1024 * 1024)
+        let padding = String(repeating: "x", count: 900)
+        for block in 0..<4 {
+            let records = (0..<1_000).map { index in
+                let id = "E-\(block)-\(index)"
+                return (id: id, dateOfService: S.date("2026-11-02"), payer: "bcbs-il", json: #"{"id":"\#(id)","note":"\#(padding)"}"#)
+            }
+            try store.saveEncounters(records)
+            // ~1 MB of rows per save; without letting the pages go the cache would hold them all (4 MB).
+            #expect(store.writerCacheBytes() < 256 * 1024, "after save \(block): \(store.writerCacheBytes()) bytes cached")
+        }
+        #expect(try store.rowCounts()["encounter"] == 4_000)
+    }
+}
+
 @Suite("Store file, migrations and history")
 struct ClaimsStoreFileTests {
     @Test func freshFileIsOwnerOnlyWALAndMigrated() throws {

@@ -1,0 +1,22 @@
+import GRDB
+import GRDBSQLite
+
+extension ClaimsStore {
+    /// Bytes of page cache the writer holds now (`SQLITE_DBSTATUS_CACHE_USED`): how the batch's peak
+    /// memory is checked (docs/batch.md, "Memory").
+    package func writerCacheBytes() -> Int {
+        pool.writeWithoutTransaction { db in
+            var current: Int32 = 0, highest: Int32 = 0
+            guard sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else { return -1 }
+            return Int(current)
+        }
+    }
+
+    /// The writer's largest page cache, in bytes (`PRAGMA cache_size`).
+    package func writerCacheLimitBytes() throws(StoreError) -> Int {
+        try write { tx in
+            let value = try Int.fetchOne(tx.db, sql: "PRAGMA cache_size") ?? 0
+            return value < 0 ? -value * 1024 : value * (try Int.fetchOne(tx.db, sql: "PRAGMA page_size") ?? 4096)
+        }
+    }
+}
