@@ -46,12 +46,7 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
 
     public func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws {
         // The plan kept for recovery holds only what finishing needs: the file moves.
-        var plan = run
-        plan.claims = []
-        plan.superbills = []
-        plan.authorizationUses = []
-        plan.claimFiles = nil
-        let planText = String(decoding: try JSONEncoder().encode(plan), as: UTF8.self)
+        let planText = run.recoveryPlanJSON
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
         // Spooled claims are read back one at a time as they are inserted; a file that cannot be
         // read (or holds fewer claims than written) rolls the transaction back.
