@@ -59,6 +59,7 @@ public struct FHIRClaimWriter: Sendable {
         }
         let id = claimId ?? encounter.id
         try Self.checkResourceId(id, subject: subject)
+        let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
                                   organizations: organizations)
         let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,

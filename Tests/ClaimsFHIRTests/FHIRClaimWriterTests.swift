@@ -336,6 +336,19 @@ extension DispatchQueue {
         #expect(FHIRText.fullName(first: "Ann", middle: nil, last: "Lee") == "Ann Lee")
     }
 
+    /// Names of printable ASCII are cleaned part by part; the result must be the joined text cleaned.
+    @Test func fullNamesAgreeWithTheJoinedTextCleaned() {
+        let parts = ["", " ", "Ann", " Ann", "Ann ", "Mary  Jo", "O'Neil-Smith", "  ", "Zoë", "A\tB"]
+        for first in parts {
+            for middle in parts.map(Optional.some) + [nil] {
+                for last in parts {
+                    let joined = FHIRText.clean([first, middle ?? "", last].joined(separator: " "))
+                    #expect(FHIRText.fullName(first: first, middle: middle, last: last) == joined, "\([first, middle ?? "nil", last])")
+                }
+            }
+        }
+    }
+
     @Test func otherTextKeepsTheCharacterPath() {
         for sample in ["Zoë  Ruiz", "Ann\tLee", "Ann\u{00A0} Lee", "Ann\r\n Lee", " \u{301}Lee", "Ann\u{2003}Lee", "A\u{7}B"] {
             #expect(FHIRText.clean(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
