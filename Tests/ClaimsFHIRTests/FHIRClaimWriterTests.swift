@@ -355,3 +355,21 @@ extension DispatchQueue {
         }
     }
 }
+
+/// Resource ids: the UUID text is written straight from the digest; it must be the digest's first
+/// 16 bytes in hexadecimal (8-4-4-4-12) with the version (8) and variant (10xx) bits set.
+@Suite struct FHIRResourceIdTests {
+    @Test func theUUIDIsTheDigestsHexWithVersionAndVariant() {
+        for index in 0..<2_000 {
+            let key = "Patient|PT-\(index)|" + String(repeating: "x", count: index % 130)
+            let hex = Array(SHA256.hex(Array(key.utf8)).prefix(32))
+            var expected = hex
+            expected[12] = "8"
+            expected[16] = Array("89ab")[Int(hex[16].hexDigitValue! & 0x3)]
+            let text = String(expected)
+            let dashed = [text.prefix(8), text.dropFirst(8).prefix(4), text.dropFirst(12).prefix(4), text.dropFirst(16).prefix(4), text.dropFirst(20)]
+                .joined(separator: "-")
+            #expect(FHIRResourceId.uuid(key) == dashed, "\(key)")
+        }
+    }
+}

@@ -296,15 +296,22 @@ extension FHIRNode {
 public enum FHIRResourceId {
     public static func uuid(_ key: String) -> String {
         var key = key
-        let digest = key.withUTF8 { SHA256.digest($0) }
-        // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set.
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for index in 0..<16 {
-            if index == 4 || index == 6 || index == 8 || index == 10 { text.append(0x2D) }
-            let byte = index == 6 ? (digest[6] & 0x0F) | 0x80 : index == 8 ? (digest[8] & 0x3F) | 0x80 : digest[index]
-            SHA256.appendHex(byte, to: &text)
+        // No array allocated: the digest goes to the stack, the digits straight into the String
+        // (four ids a claim; the arrays cost about as much as the hashing).
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            key.withUTF8 { SHA256.digest($0, into: digest) }
+            // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set.
+            return String(unsafeUninitializedCapacity: 36) { text in
+                var count = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 { text[count] = 0x2D; count += 1 }
+                    let byte = index == 6 ? (digest[6] & 0x0F) | 0x80 : index == 8 ? (digest[8] & 0x3F) | 0x80 : digest[index]
+                    text[count] = SHA256.hexDigit(byte >> 4)
+                    text[count + 1] = SHA256.hexDigit(byte & 0x0F)
+                    count += 2
+                }
+                return count
+            }
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
