@@ -21,35 +21,44 @@ public enum SHA256 {
 
     /// The digest of `message`'s bytes (32 bytes).
     public static func digest(_ message: UnsafeBufferPointer<UInt8>) -> [UInt8] {
-        var h = initial
+        [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            digest(message, into: out)
+            count = 32
+        }
+    }
+
+    /// The digest of `message`'s bytes into the first 32 bytes of `out`, without allocating: the state,
+    /// the message schedule and the padded tail live on the stack.
+    public static func digest(_ message: UnsafeBufferPointer<UInt8>, into out: UnsafeMutableBufferPointer<UInt8>) {
+        precondition(out.count >= 32, "SHA256.digest(_:into:) needs 32 bytes")
         let fullBlocks = message.count / 64
         // The padded tail: the last partial block, 0x80, zeros, the bit length (one or two blocks).
         let tailCount = message.count - fullBlocks * 64
-        var tail = [UInt8](repeating: 0, count: tailCount < 56 ? 64 : 128)
-        for index in 0..<tailCount { tail[index] = message[fullBlocks * 64 + index] }
-        tail[tailCount] = 0x80
-        let bitLength = UInt64(message.count) &* 8
-        for byte in 0..<8 { tail[tail.count - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * byte)) }
-        var w = [UInt32](repeating: 0, count: 64)
-        h.withUnsafeMutableBufferPointer { state in
-            w.withUnsafeMutableBufferPointer { schedule in
+        let paddedCount = tailCount < 56 ? 64 : 128
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 8 + 64) { words in
+            let state = UnsafeMutableBufferPointer(rebasing: words[0..<8])
+            let schedule = UnsafeMutableBufferPointer(rebasing: words[8..<72])
+            for index in 0..<8 { state[index] = initial[index] }
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+                let padded = UnsafeMutableBufferPointer(rebasing: tail[0..<paddedCount])
+                padded.initialize(repeating: 0)
+                for index in 0..<tailCount { padded[index] = message[fullBlocks * 64 + index] }
+                padded[tailCount] = 0x80
+                let bitLength = UInt64(message.count) &* 8
+                for byte in 0..<8 { padded[paddedCount - 1 - byte] = UInt8(truncatingIfNeeded: bitLength >> UInt64(8 * byte)) }
                 k.withUnsafeBufferPointer { constants in
                     for block in 0..<fullBlocks {
                         compress(UnsafeBufferPointer(rebasing: message[(block * 64)..<(block * 64 + 64)]), state, schedule, constants)
                     }
-                    tail.withUnsafeBufferPointer { padded in
-                        for start in stride(from: 0, to: padded.count, by: 64) {
-                            compress(UnsafeBufferPointer(rebasing: padded[start..<(start + 64)]), state, schedule, constants)
-                        }
+                    for start in stride(from: 0, to: paddedCount, by: 64) {
+                        compress(UnsafeBufferPointer(rebasing: padded[start..<(start + 64)]), state, schedule, constants)
                     }
                 }
             }
+            for index in 0..<8 {
+                for byte in 0..<4 { out[4 * index + byte] = UInt8(truncatingIfNeeded: state[index] >> UInt32(24 - 8 * byte)) }
+            }
         }
-        var out = [UInt8](repeating: 0, count: 32)
-        for (index, value) in h.enumerated() {
-            for byte in 0..<4 { out[4 * index + byte] = UInt8(truncatingIfNeeded: value >> UInt32(24 - 8 * byte)) }
-        }
-        return out
     }
 
     private static func compress(_ block: UnsafeBufferPointer<UInt8>, _ h: UnsafeMutableBufferPointer<UInt32>,
@@ -90,11 +99,14 @@ public enum SHA256 {
 
     /// Appends `byte` as two lower-case hexadecimal digits (UTF-8).
     public static func appendHex(_ byte: UInt8, to text: inout [UInt8]) {
-        text.append(hexTable[Int(byte >> 4)])
-        text.append(hexTable[Int(byte & 0x0F)])
+        text.append(hexDigit(byte >> 4))
+        text.append(hexDigit(byte & 0x0F))
     }
 
-    private static let hexTable = Array("0123456789abcdef".utf8)
+    /// The lower-case hexadecimal digit (UTF-8) of a value 0–15.
+    public static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+    }
 
     private static func rotr(_ value: UInt32, _ count: UInt32) -> UInt32 { (value >> count) | (value << (32 - count)) }
 }

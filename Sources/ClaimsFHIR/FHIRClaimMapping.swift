@@ -3,7 +3,9 @@ import Foundation
 
 /// The `Claim` of one encounter's `bill` lines, in the element order of the R4 Claim definition
 /// (the XSD enforces it). References point at the resources of `parties` (same Bundle).
-struct FHIRClaimMapping {
+/// A class: the writer passes it around and captures it in closures, and copying its clinic profile,
+/// encounter and payer field by field cost ~10,000 instructions a claim (issue 18).
+final class FHIRClaimMapping {
     let clinic: ClinicProfile
     let created: LocalDate
     let encounter: Encounter
@@ -11,6 +13,12 @@ struct FHIRClaimMapping {
     let billed: [ServiceLine]
     let payer: PayerRules
     let parties: FHIRParties
+
+    init(clinic: ClinicProfile, created: LocalDate, encounter: Encounter, evaluation: EncounterEvaluation,
+         billed: [ServiceLine], payer: PayerRules, parties: FHIRParties) {
+        self.clinic = clinic; self.created = created; self.encounter = encounter; self.evaluation = evaluation
+        self.billed = billed; self.payer = payer; self.parties = parties
+    }
 
     func claim(id: String) -> FHIRResource {
         FHIRResource("Claim", id: id, fullUrlKey: fullUrlKey) { elements(of: &$0) }

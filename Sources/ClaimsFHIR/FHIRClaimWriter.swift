@@ -59,6 +59,7 @@ public struct FHIRClaimWriter: Sendable {
         }
         let id = claimId ?? encounter.id
         try Self.checkResourceId(id, subject: subject)
+        let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
                                   organizations: organizations)
         let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
@@ -235,21 +236,20 @@ public struct FHIRClaimWriter: Sendable {
     /// The XML `write` puts between `opening` and `closing`, checked as `document` says.
     private func written(rootName: String, subject: String, opening: String, closing: StaticString,
                          write: (XMLSink) -> Void) throws(FHIRWriteError) -> Data {
-        let sink = XMLSink(XMLText(namespace: FHIRCodeSystem.namespace, opening: opening))
-        write(sink)
-        if let (path, bad) = sink.text.forbidden {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: opening)
+        XMLSink.writing(into: &text, write)
+        if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject,
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        if !validatedShapes.contains(sink.text.shape) {
-            let document = Data(sink.text.bytes[sink.text.rootStart...])
-            let problems = try Self.schema(for: subject).validate(document, documentName: "\(rootName).xml")
+        if !validatedShapes.contains(text.shape) {
+            let problems = try Self.schema(for: subject).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
             guard problems.isEmpty else { throw Self.bug(rootName, subject: subject, problems) }
-            validatedShapes.insert(sink.text.shape)
+            validatedShapes.insert(text.shape)
         }
-        sink.text.appendClosing(closing)
-        return Data(sink.text.bytes)
+        text.appendClosing(closing)
+        return text.data()
     }
 
     /// The element structures this writer found valid (shared by the drafting threads; a few dozen
@@ -257,9 +257,9 @@ public struct FHIRClaimWriter: Sendable {
     final class ValidatedShapes: @unchecked Sendable {
         static let limit = 4096
         private let lock = NSLock()
-        private var shapes: Set<[UInt]> = []
-        func contains(_ shape: [UInt]) -> Bool { lock.withLock { shapes.contains(shape) } }
-        func insert(_ shape: [UInt]) { lock.withLock { if shapes.count < Self.limit { shapes.insert(shape) } } }
+        private var shapes: Set<XMLText.Shape> = []
+        func contains(_ shape: XMLText.Shape) -> Bool { lock.withLock { shapes.contains(shape) } }
+        func insert(_ shape: XMLText.Shape) { lock.withLock { if shapes.count < Self.limit { shapes.insert(shape) } } }
         var count: Int { lock.withLock { shapes.count } }
     }
 

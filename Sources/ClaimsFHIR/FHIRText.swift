@@ -31,7 +31,23 @@ public enum FHIRText {
     }
 
     public static func fullName(first: String, middle: String?, last: String) -> String? {
-        clean([first, middle ?? "", last].joined(separator: " "))
+        // Printable ASCII parts (nearly every name): each part cleaned, one space between them, is what
+        // cleaning the joined text gives (only the space is whitespace there), without joining the
+        // parts and splitting them again around an absent middle name (~4,000 instructions a name).
+        if isPrintableASCII(first), isPrintableASCII(middle ?? ""), isPrintableASCII(last) {
+            var name = ""
+            for part in [clean(first), middle.flatMap(clean), clean(last)] {
+                guard let part else { continue }
+                if !name.isEmpty { name += " " }
+                name += part
+            }
+            return name.isEmpty ? nil : name
+        }
+        return clean([first, middle ?? "", last].joined(separator: " "))
+    }
+
+    private static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
     }
 
     /// FHIR `id`: 1–64 of `A–Z a–z 0–9 - .`.

@@ -8,12 +8,16 @@ import Foundation
 /// The mapping writes elements once, in document order. Characters XML 1.0 cannot carry are noted
 /// while writing (`forbidden`), so callers reject them without a second pass; the element structure
 /// is noted too (`shape`), so a caller validates each distinct structure once (`ValidatedShapes`).
-struct XMLText {
-    /// The text written so far.
-    var bytes: ArraySlice<UInt8> { storage[..<length] }
-    /// Zero-filled ahead of `length` so a write is one copy into place: `Array.append(contentsOf:)`
-    /// of each short piece cost ~70 instructions besides the copy, a tenth of a batch's FHIR time.
-    private var storage: [UInt8]
+struct XMLText: ~Copyable {
+    /// The text written so far (a copy).
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: length)) }
+    /// The text from `offset` on, as `Data` (one copy).
+    func data(from offset: Int = 0) -> Data { Data(bytes: storage + offset, count: length - offset) }
+    /// Written by plain stores into memory this text owns: an `Array` checked its uniqueness on every
+    /// write, and zero-filling it cost ~8,000 instructions a document (issue 18). Not copyable, so
+    /// exactly one owner writes and frees it.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private var length = 0
     /// The open elements, outermost first (for end tags and for the path in messages).
     private var open: [StaticString] = []
@@ -24,8 +28,9 @@ struct XMLText {
     private(set) var forbidden: (path: String, scalar: Unicode.Scalar)?
 
     /// The document's element structure without its values: each start tag, primitive and end tag in
-    /// order, names by the address of their static text (the same literal, the same address).
-    private(set) var shape: [UInt] = []
+    /// order, names by the address of their static text (the same literal, the same address), with a
+    /// hash of it kept as it grows (`ValidatedShapes` looks shapes up without hashing them again).
+    private(set) var shape = Shape()
 
     /// Where the document's root element starts (after `opening`).
     private(set) var rootStart = 0
@@ -36,12 +41,14 @@ struct XMLText {
     ///   own, or the start of the Bundle entry the resource goes into.
     init(namespace: String, opening: String = XMLText.declaration, capacity: Int = 8192) {
         self.namespace = namespace
-        shape.reserveCapacity(256)
-        storage = Self.zeroed(Swift.max(capacity, opening.utf8.count))
+        self.capacity = Swift.max(capacity, opening.utf8.count, 1)
+        storage = .allocate(capacity: self.capacity)
         var opening = opening
         opening.withUTF8 { write(UnsafeRawBufferPointer($0)) }
         rootStart = length
     }
+
+    deinit { storage.deallocate() }
 
     /// Text after the root element (the end of a Bundle entry).
     mutating func appendClosing(_ text: StaticString) {
@@ -74,10 +81,43 @@ struct XMLText {
     }
 
     /// `<name value="…"/>`
-    mutating func primitive(_ name: StaticString, _ value: String) {
+    /// - Parameter byteByByte: send every byte through the escaping rules, as text that needs escaping
+    ///   goes (for tests: the one-pass copy most values take must give the same bytes).
+    mutating func primitive(_ name: StaticString, _ value: String, byteByByte: Bool = false) {
+        beginPrimitive(name)
+        appendEscaped(value, name: name, byteByByte: byteByByte)
+        endPrimitive(name)
+    }
+
+    /// `<name value="…"/>` for an integer: its digits written in place (`String(value)` cost a few
+    /// hundred instructions; a claim has a dozen sequence numbers).
+    mutating func primitive(_ name: StaticString, _ value: Int) {
+        beginPrimitive(name)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var magnitude = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if value < 0 { start -= 1; digits[start] = UInt8(ascii: "-") }
+            write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[start...]))
+        }
+        endPrimitive(name)
+    }
+
+    /// A FHIR primitive value (`FHIRElement.Value`), integers without making their text first.
+    mutating func primitive(_ name: StaticString, _ value: FHIRElement.Value) {
+        if case .integer(let number) = value { primitive(name, number) } else { primitive(name, value.text) }
+    }
+
+    private mutating func beginPrimitive(_ name: StaticString) {
         beginChild()
         append("<"); append(name); append(" value=\"")
-        appendEscaped(value, name: name)
+    }
+
+    private mutating func endPrimitive(_ name: StaticString) {
         append("\"/>\n")
         shape.append(UInt(bitPattern: name.utf8Start) << 2 | 2)
     }
@@ -109,7 +149,7 @@ struct XMLText {
     }
 
     private mutating func append(_ byte: UInt8) {
-        if length == storage.count { grow(atLeast: 1) }
+        if length == capacity { grow(atLeast: 1) }
         storage[length] = byte
         length += 1
     }
@@ -117,74 +157,108 @@ struct XMLText {
     /// Copies `source` after the text, growing the storage (doubling) when it is full.
     private mutating func write(_ source: UnsafeRawBufferPointer) {
         guard let from = source.baseAddress, source.count > 0 else { return }
-        if length + source.count > storage.count { grow(atLeast: source.count) }
-        let offset = length
-        storage.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: offset).copyMemory(from: from, byteCount: source.count) }
+        if length + source.count > capacity { grow(atLeast: source.count) }
+        UnsafeMutableRawPointer(storage + length).copyMemory(from: from, byteCount: source.count)
         length += source.count
     }
 
     private mutating func grow(atLeast extra: Int) {
-        var larger = Self.zeroed(Swift.max(2 * storage.count, length + extra))
-        let written = length
-        if written > 0 {
-            larger.withUnsafeMutableBytes { target in
-                storage.withUnsafeBytes { target.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: written) }
-            }
-        }
-        storage = larger
-    }
-
-    /// `count` zero bytes, set by `memset` (`Array(repeating:count:)` stored them one by one: ~7,000
-    /// instructions for each document's 8 KB).
-    private static func zeroed(_ count: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let start = buffer.baseAddress { memset(start, 0, count) }
-            initialized = count
-        }
+        let larger = Swift.max(2 * capacity, length + extra)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: storage, count: length)
+        storage.deallocate()
+        storage = moved
+        capacity = larger
     }
 
     /// Attribute text escaped as libxml2 escapes it (`& < > "` and tab/LF/CR as character references;
     /// everything else, including non-ASCII UTF-8, as is).
-    private mutating func appendEscaped(_ value: String, name: StaticString) {
+    private mutating func appendEscaped(_ value: String, name: StaticString, byteByByte: Bool = false) {
         var value = value
         value.withUTF8 { utf8 in
+            if byteByByte { return appendEscapedByteByByte(utf8, name: name) }
+            // Most values need no escaping: copied and checked in one pass; the first byte that needs
+            // care sends the whole value byte by byte through the rules instead.
+            if length + utf8.count > capacity { grow(atLeast: utf8.count) }
+            let target = storage + length   // held in a register: `storage` and `length` are `self`'s
             var clean = true
-            for byte in utf8 where byte < 0x20 || byte == 0x22 || byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0xEF {
-                clean = false
-                break
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                if Self.needsCare(byte) { clean = false; break }
+                target[index] = byte
             }
             if clean {
-                write(UnsafeRawBufferPointer(utf8))
-                return
-            }
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                switch byte {
-                case 0x22: append("&quot;")
-                case 0x26: append("&amp;")
-                case 0x3C: append("&lt;")
-                case 0x3E: append("&gt;")
-                case 0x09: append("&#9;")
-                case 0x0A: append("&#10;")
-                case 0x0D: append("&#13;")
-                case 0x00..<0x20:
-                    noteForbidden(Unicode.Scalar(byte), in: name)
-                    append(byte)
-                case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
-                    // U+FFFE / U+FFFF
-                    noteForbidden(Unicode.Scalar(utf8[index + 2] == 0xBE ? 0xFFFE : 0xFFFF)!, in: name)
-                    append(byte)
-                default:
-                    append(byte)
-                }
-                index += 1
+                length += utf8.count
+            } else {
+                appendEscapedByteByByte(utf8, name: name)
             }
         }
+    }
+
+    /// Each byte through the escaping rules (text that has something to escape or refuse).
+    private mutating func appendEscapedByteByByte(_ utf8: UnsafeBufferPointer<UInt8>, name: StaticString) {
+        var index = 0
+        while index < utf8.count {
+            let byte = utf8[index]
+            switch byte {
+            case 0x22: append("&quot;")
+            case 0x26: append("&amp;")
+            case 0x3C: append("&lt;")
+            case 0x3E: append("&gt;")
+            case 0x09: append("&#9;")
+            case 0x0A: append("&#10;")
+            case 0x0D: append("&#13;")
+            case 0x00..<0x20:
+                noteForbidden(Unicode.Scalar(byte), in: name)
+                append(byte)
+            case 0xEF where index + 2 < utf8.count && utf8[index + 1] == 0xBF && (utf8[index + 2] == 0xBE || utf8[index + 2] == 0xBF):
+                // U+FFFE / U+FFFF
+                noteForbidden(Unicode.Scalar(utf8[index + 2] == 0xBE ? 0xFFFE : 0xFFFF)!, in: name)
+                append(byte)
+            default:
+                append(byte)
+            }
+            index += 1
+        }
+    }
+
+    /// `" & < >`, a control character, or 0xEF (U+FFFE and U+FFFF start with it): what the escaping
+    /// loop must look at. Letters and most punctuation take one comparison.
+    @inline(__always)
+    private static func needsCare(_ byte: UInt8) -> Bool {
+        if byte >= 0x40 { return byte == 0xEF }
+        // Bits 0x22, 0x26, 0x3C, 0x3E, and every byte below 0x20.
+        let marked: UInt64 = 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E | 0xFFFF_FFFF
+        return marked >> UInt64(byte) & 1 != 0
     }
 
     private mutating func noteForbidden(_ scalar: Unicode.Scalar, in name: StaticString) {
         guard forbidden == nil else { return }
         forbidden = ((open + [name]).map(\.description).joined(separator: "/"), scalar)
+    }
+}
+
+extension XMLText {
+    /// An element structure: the tokens `XMLText` notes (start tag, primitive, end tag) and a hash
+    /// of them kept as they are added, so a set of shapes hashes one number per lookup, not the
+    /// whole document's tokens (that was ~10,000 instructions per claim).
+    struct Shape: Hashable, Sendable {
+        private(set) var tokens: [UInt] = []
+        private var digest: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a offset basis
+
+        init() { tokens.reserveCapacity(256) }
+
+        mutating func append(_ token: UInt) {
+            tokens.append(token)
+            digest = (digest ^ UInt64(token)) &* 0x100_0000_01B3
+        }
+
+        func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+        static func == (lhs: Shape, rhs: Shape) -> Bool {
+            lhs.digest == rhs.digest && lhs.tokens.count == rhs.tokens.count && lhs.tokens.withUnsafeBytes { left in
+                rhs.tokens.withUnsafeBytes { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+            }
+        }
     }
 }

@@ -73,6 +73,17 @@ import Testing
         #expect(DiagnosisCode("F33.") == nil)
     }
 
+    /// `iso` and `compact` write four-digit years digit by digit; other years take the padding path.
+    @Test func datesAsTextAcrossTheYears() {
+        for dayNumber in stride(from: -719_468, through: 3_000_000, by: 997) {
+            let date = LocalDate(dayNumber: dayNumber)
+            let padded = String(format: "%04d-%02d-%02d", date.year, date.month, date.day)
+            #expect(date.iso == padded, "\(dayNumber)")
+            #expect(date.compact == padded.replacingOccurrences(of: "-", with: ""), "\(dayNumber)")
+        }
+        #expect(LocalDate(iso: "2026-01-05")?.iso == "2026-01-05")
+    }
+
     @Test func sha256MatchesKnownDigests() {
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex([]) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

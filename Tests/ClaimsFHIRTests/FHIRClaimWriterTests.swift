@@ -336,9 +336,40 @@ extension DispatchQueue {
         #expect(FHIRText.fullName(first: "Ann", middle: nil, last: "Lee") == "Ann Lee")
     }
 
+    /// Names of printable ASCII are cleaned part by part; the result must be the joined text cleaned.
+    @Test func fullNamesAgreeWithTheJoinedTextCleaned() {
+        let parts = ["", " ", "Ann", " Ann", "Ann ", "Mary  Jo", "O'Neil-Smith", "  ", "Zoë", "A\tB"]
+        for first in parts {
+            for middle in parts.map(Optional.some) + [nil] {
+                for last in parts {
+                    let joined = FHIRText.clean([first, middle ?? "", last].joined(separator: " "))
+                    #expect(FHIRText.fullName(first: first, middle: middle, last: last) == joined, "\([first, middle ?? "nil", last])")
+                }
+            }
+        }
+    }
+
     @Test func otherTextKeepsTheCharacterPath() {
         for sample in ["Zoë  Ruiz", "Ann\tLee", "Ann\u{00A0} Lee", "Ann\r\n Lee", " \u{301}Lee", "Ann\u{2003}Lee", "A\u{7}B"] {
             #expect(FHIRText.clean(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}
+
+/// Resource ids: the UUID text is written straight from the digest; it must be the digest's first
+/// 16 bytes in hexadecimal (8-4-4-4-12) with the version (8) and variant (10xx) bits set.
+@Suite struct FHIRResourceIdTests {
+    @Test func theUUIDIsTheDigestsHexWithVersionAndVariant() {
+        for index in 0..<2_000 {
+            let key = "Patient|PT-\(index)|" + String(repeating: "x", count: index % 130)
+            let hex = Array(SHA256.hex(Array(key.utf8)).prefix(32))
+            var expected = hex
+            expected[12] = "8"
+            expected[16] = Array("89ab")[Int(hex[16].hexDigitValue! & 0x3)]
+            let text = String(expected)
+            let dashed = [text.prefix(8), text.dropFirst(8).prefix(4), text.dropFirst(12).prefix(4), text.dropFirst(16).prefix(4), text.dropFirst(20)]
+                .joined(separator: "-")
+            #expect(FHIRResourceId.uuid(key) == dashed, "\(key)")
         }
     }
 }

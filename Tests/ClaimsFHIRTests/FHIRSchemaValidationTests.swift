@@ -170,7 +170,7 @@ enum OfficialFHIRSchema {
 @Suite struct ValidatedShapesTests {
     let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
 
-    private func shape(_ evaluation: EncounterEvaluation) throws -> [UInt] {
+    private func shape(_ evaluation: EncounterEvaluation) throws -> XMLText.Shape {
         var text = XMLText(namespace: FHIRCodeSystem.namespace)
         FHIRXMLEncoder.write(try writer.claimResources(for: evaluation, payer: FHIRFixtures.payer).claim, to: &text)
         return text.shape
@@ -305,11 +305,11 @@ enum OfficialFHIRSchema {
         var types: Set<String> = []
         for (evaluation, payer) in Self.variants() {
             for resource in try writer.claimResources(for: evaluation, payer: payer).parties.resources {
-                let direct = XMLSink(XMLText(namespace: FHIRCodeSystem.namespace))
-                resource.writeXML(into: direct)
+                var direct = XMLText(namespace: FHIRCodeSystem.namespace)
+                XMLSink.writing(into: &direct) { resource.writeXML(into: $0) }
                 var tree = XMLText(namespace: FHIRCodeSystem.namespace)
                 FHIRXMLEncoder.write(resource, to: &tree)
-                #expect(direct.text.bytes.elementsEqual(tree.bytes), "\(resource.type) of \(evaluation.encounterId)")
+                #expect(direct.bytes == tree.bytes, "\(resource.type) of \(evaluation.encounterId)")
                 if resource.isDeferred { types.insert(resource.type.description) }
             }
         }
@@ -345,11 +345,58 @@ enum OfficialFHIRSchema {
 
     @Test func growingFromOneByteGivesTheSameText() {
         let small = document(capacity: 1), large = document(capacity: 1 << 20)
-        #expect(small.bytes.elementsEqual(large.bytes))
+        #expect(small.bytes == large.bytes)
         #expect(small.rootStart == XMLText.declaration.utf8.count)
         let text = String(decoding: small.bytes, as: UTF8.self)
         #expect(text.hasPrefix(XMLText.declaration + "<Claim xmlns=\"http://hl7.org/fhir\">\n  <item>\n    <sequence value=\"0\"/>\n"))
         #expect(text.contains("    <display value=\"Zoë &amp; &lt;Jo&gt; &quot;299&quot;&#9;\"/>\n  </item>\n  <total/>\n</Claim>\n"))
         #expect(small.bytes.count > 30_000)
+    }
+}
+
+/// Values with nothing to escape are copied in one pass; the rest go byte by byte through the
+/// escaping rules. Both must give the same bytes and refuse the same characters.
+@Suite struct XMLTextEscapeTests {
+    private func written(_ value: String, byteByByte: Bool) -> (bytes: [UInt8], forbidden: String?) {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace)
+        text.start("Claim")
+        text.primitive("display", value, byteByByte: byteByByte)
+        text.end()
+        return (text.bytes, text.forbidden.map { "\($0.path) U+\(String($0.scalar.value, radix: 16))" })
+    }
+
+    @Test func theOnePassCopyAgreesWithTheByteRules() {
+        // Every string of up to three of these pieces (18,278 of them): plain ASCII, what must be
+        // escaped, control characters, non-ASCII, and U+FFFE/U+FFFF and their neighbours (0xEF lead byte).
+        let pieces = ["a", "Z", "0", " ", "-", "/", "?", "@", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{1}", "\u{7F}",
+                      "é", "\u{301}", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{F000}", "😀", "~"]
+        var level = [""]
+        var samples: [String] = []
+        for _ in 0..<3 {
+            level = level.flatMap { prefix in pieces.map { prefix + $0 } }
+            samples += level
+        }
+        samples += ["Ann Lee", "2026-11-20", "urn:uuid:0b7e1c5a-3c1f-8d2e-9a4b-5c6d7e8f9a0b", "O'Neil & Sons <Clinic>"]
+        for sample in samples {
+            let fast = written(sample, byteByByte: false), rules = written(sample, byteByByte: true)
+            #expect(fast.bytes == rules.bytes, "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(fast.forbidden == rules.forbidden, "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(written("A&\u{1}", byteByByte: false).forbidden == "Claim/display U+1")
+    }
+}
+
+/// Integers are written digit by digit in place; the text must be `String(value)`'s.
+@Suite struct XMLTextIntegerTests {
+    @Test func digitsInPlaceAreTheIntegersText() {
+        var numbers = [0, 1, 9, 10, 99, 100, 12_345, -1, -10, Int.max, Int.min, Int.min + 1]
+        numbers += (0..<2_000).map { $0 * 7_919 - 5_000 }
+        for number in numbers {
+            var direct = XMLText(namespace: FHIRCodeSystem.namespace), text = XMLText(namespace: FHIRCodeSystem.namespace)
+            direct.primitive("sequence", number)
+            text.primitive("sequence", String(number))
+            #expect(direct.bytes == text.bytes, "\(number)")
+            #expect(direct.shape == text.shape)
+        }
     }
 }

@@ -21,14 +21,21 @@ public struct FHIRParties: Sendable {
 
     /// Every resource once, in the order a Bundle lists them.
     public var resources: [FHIRResource] {
-        var list = [patient]
-        for coverage in coverages {
-            if let subscriber = coverage.subscriber { list.append(subscriber) }
-            list.append(coverage.coverage)
+        // A handful of resources: a linear look for a repeated id costs less than hashing them.
+        var list: [FHIRResource] = []
+        list.reserveCapacity(3 + 3 * coverages.count)
+        func add(_ resource: FHIRResource) {
+            if !list.contains(where: { $0.id == resource.id }) { list.append(resource) }
         }
-        list += [billingProvider, practitioner] + coverages.map(\.insurer)
-        var seen = Set<String>()
-        return list.filter { seen.insert($0.id).inserted }
+        add(patient)
+        for coverage in coverages {
+            if let subscriber = coverage.subscriber { add(subscriber) }
+            add(coverage.coverage)
+        }
+        add(billingProvider)
+        add(practitioner)
+        for coverage in coverages { add(coverage.insurer) }
+        return list
     }
 
     /// - Parameters:

@@ -11,7 +11,7 @@ enum FHIRXMLEncoder {
         for element in elements {
             switch element.content {
             case .value(let value):
-                x.primitive(element.name, value.text)
+                x.primitive(element.name, value)
             case .children(let children):
                 x.start(element.name)
                 write(children, to: &x)
