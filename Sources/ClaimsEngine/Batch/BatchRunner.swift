@@ -207,6 +207,9 @@ public final class BatchRunner {
         announce(.writing)
         let run = try recorder.finish(runNumber: runNumber, report: &report)
         try reportSpool.drain(&report)
+        // What the blocks and the pool held is free now; give it back before the store's
+        // transaction fills its page cache, where a large batch peaks (issue 18).
+        AllocatorTrim.returnFreePages()
         lap("finish background work and close 837P and FHIR files")
         checkpoint?("documents-written")
 
