@@ -1,3 +1,5 @@
+import ClaimsCore
+
 extension PreparedRun {
     /// The plan kept in the store for recovery (`batch_run.plan`): the run with its file moves and
     /// nothing else, as JSON that `JSONDecoder` reads back as a `PreparedRun`.
@@ -34,14 +36,13 @@ extension PreparedRun {
 
     /// A JSON string: `"` and `\` escaped, control characters as `\u00XX`, everything else as is (UTF-8).
     private static func appendString(_ value: String, to out: inout [UInt8]) {
-        let hex = Array("0123456789abcdef".utf8)
         out.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                 out.append(UInt8(ascii: "\\")); out.append(byte)
             case 0..<0x20:
-                out.append(contentsOf: #"\u00"#.utf8); out.append(hex[Int(byte >> 4)]); out.append(hex[Int(byte & 0xF)])
+                out.append(contentsOf: #"\u00"#.utf8); SHA256.appendHex(byte, to: &out)
             default:
                 out.append(byte)
             }
