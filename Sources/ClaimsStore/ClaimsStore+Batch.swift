@@ -251,49 +251,9 @@ extension ClaimsStore {
                                   superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
                                   beforeCommit: () throws -> Void = {}) throws(StoreError) {
         try write { tx in
-            let db = tx.db
-            let timestamp = tx.timestamp
-            try BatchRunRecord(number: number, status: "prepared", outputDirectory: outputDirectory, plan: plan, preparedAt: timestamp,
-                               committedAt: nil).insert(db)
-            // The bulk path: a run records a claim and its lines per billed encounter. GRDB's `insert`
-            // encodes each record into a dictionary of boxed values before binding it; with it the
-            // "record in store" phase of `scripts/benchmark.sh 10000` took 2.73 s against 0.79 s for
-            // binding the same records' fields to cached statements (RowInserter), so these rows are
-            // bound directly. Every other write goes through the records' GRDB methods.
-            let insertClaim = try RowInserter(db, sql: """
-                INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
-                                   total_cents, auth_number, rule_version, created_at,
-                                   frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            let insertLine = try RowInserter(db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) VALUES (?, ?, ?, ?, ?, ?)")
-            for claim in claims {
-                try insertClaim.insert(.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
-                                       .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
-                                       .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
-                                       .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-                                       claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
-                                       .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
-                                       claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
-                                       claim.submission.followsClaimId.map { .integer($0) } ?? .null,
-                                       claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
-                                       claim.submission.intentId.map { .integer($0) } ?? .null)
-                let claimId = db.lastInsertedRowID
-                for line in claim.lines {
-                    try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),
-                                          .integer(line.chargeCents), .text(Money.plain(line.units)))
-                }
-            }
-            let insertSuperbill = try RowInserter(db, sql: """
-                INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for superbill in superbills {
-                try insertSuperbill.insert(.text(superbill.encounterId), .integer(Int64(number)), .text(superbill.file),
-                                           .integer(superbill.totalCents), .integer(superbill.balanceDueCents), .text(timestamp))
-            }
-            for use in uses {
-                _ = try tx.recordUse(authorizationId: use.authorizationId, encounterId: use.encounterId, date: use.date, by: "claims batch")
-            }
+            let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
+            for claim in claims { try rows.insert(claim) }
+            try rows.finish(plan: plan, superbills: superbills, uses: uses, controlNumbers: [])
             try beforeCommit()
         }
     }
@@ -301,20 +261,7 @@ extension ClaimsStore {
     /// Keeps the latest JSON of each encounter (idempotent; one transaction per call).
     public func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws(StoreError) {
         guard !records.isEmpty else { return }
-        try write { tx in
-            let timestamp = tx.timestamp
-            // What `StoredEncounter.upsert` does, bound to one cached statement (RowInserter): GRDB's
-            // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
-            // (callgrind, 1,000 encounters) for this write alone.
-            let upsert = try RowInserter(tx.db, sql: """
-                INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
-                                               record = excluded.record, updated_at = excluded.updated_at
-                """)
-            for record in records {
-                try upsert.insert(.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp))
-            }
-        }
+        try write { tx in try RunRows.saveEncounters(records, in: tx) }
         // The history streams through the writer (~0.9 KB an encounter) and is not read again by the
         // run: its pages are let go after each save instead of filling the writer's cache for the
         // rest of the batch.

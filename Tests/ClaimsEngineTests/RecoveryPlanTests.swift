@@ -23,16 +23,16 @@ import Testing
             for someMoves in [[], Array(moves.prefix(1)), moves] {
                 let run = PreparedRun(runNumber: 42, outputDirectory: outputDirectory, workDirectory: workDirectory, moves: someMoves,
                                       claims: [], superbills: [], authorizationUses: uses,
-                                      claimFiles: [.init(path: "/w/cigna.claims", x12File: "x12/cigna-000000001.x12", count: 3)])
+                                      streamedClaims: 3)
                 let text = run.recoveryPlanJSON
                 let decoded = try JSONDecoder().decode(PreparedRun.self, from: Data(text.utf8))
                 var expected = run
                 expected.authorizationUses = []
-                expected.claimFiles = nil
+                expected.streamedClaims = nil
                 #expect(decoded == expected)
                 #expect(try JSONSerialization.jsonObject(with: Data(text.utf8)) is [String: Any])
                 #expect(text.hasPrefix(#"{"runNumber":42,"outputDirectory":"#), "keys in declaration order, the same every time")
-                #expect(!text.contains("claimFiles"))
+                #expect(!text.contains("streamedClaims"))
             }
         }
     }

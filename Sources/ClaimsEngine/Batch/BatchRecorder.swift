@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsStore
 import ClaimsSuperbill
 import Foundation
 
@@ -6,14 +7,13 @@ import Foundation
 /// documents, issue its superbill, and gather what the run will record. An encounter whose
 /// documents were refused is rejected alone. Used by the batch thread only.
 final class BatchRecorder {
-    /// Encounter history rows saved per store transaction (idempotent, so it may trail the claims).
+    /// Encounter history rows handed to the run's transaction at a time.
     static let encountersPerSave = 1000
 
     private let folder: RunFolder
     private let payers: PayerDocuments
     private let planner: BatchPlanner
-    private let queue: BackgroundQueue
-    private let store: any BatchStore
+    private let transaction: RunTransaction
     private var moves: [PreparedRun.FileMove] = []
     private var superbills: [PreparedRun.SuperbillRecord] = []
     private var uses: [PreparedRun.UseRecord] = []
@@ -21,8 +21,8 @@ final class BatchRecorder {
     /// Voids and secondary claims added when the input is done (docs/corrections.md).
     var followUps: FollowUpClaims?
 
-    init(folder: RunFolder, payers: PayerDocuments, planner: BatchPlanner, queue: BackgroundQueue, store: any BatchStore) {
-        self.folder = folder; self.payers = payers; self.planner = planner; self.queue = queue; self.store = store
+    init(folder: RunFolder, payers: PayerDocuments, planner: BatchPlanner, transaction: RunTransaction) {
+        self.folder = folder; self.payers = payers; self.planner = planner; self.transaction = transaction
     }
 
     func record(_ planned: [PlannedEncounter], _ drafted: [DraftedEncounter], report: inout BatchReport) throws {
@@ -55,16 +55,15 @@ final class BatchRecorder {
         }
         try payers.endBlock()
         if encountersToSave.count >= Self.encountersPerSave {
-            let saved = encountersToSave
+            transaction.saveEncounters(encountersToSave)
             encountersToSave.removeAll(keepingCapacity: true)
-            try queue.run { [store] in try store.saveEncounters(saved.map { ($0.id, $0.dateOfService, $0.payer, $0.json) }) }
         }
     }
 
     /// Saves the last encounter rows, closes the payers' documents, and returns the run to record
     /// with every file it will move (the report's two files last).
     func finish(runNumber: Int, report: inout BatchReport) throws -> PreparedRun {
-        try store.saveEncounters(encountersToSave)
+        transaction.saveEncounters(encountersToSave)
         encountersToSave = []
         try followUps?.add(to: payers, report: &report)
         let closed = try payers.close()
@@ -76,7 +75,7 @@ final class BatchRecorder {
             return PreparedRun.FileMove(temporary: paths.temporary, final: paths.final)
         }
         return PreparedRun(runNumber: runNumber, outputDirectory: folder.output, workDirectory: folder.work, moves: moves,
-                           claims: [], superbills: superbills, authorizationUses: uses, claimFiles: closed.claimFiles)
+                           claims: [], superbills: superbills, authorizationUses: uses, streamedClaims: closed.claimCount)
     }
 
     private func issue(_ superbill: Superbill, target: SuperbillTarget, pdf: PDFOutcome?, encounterId: String, report: inout BatchReport) throws {

@@ -1,4 +1,5 @@
 import ClaimsCore
+import ClaimsStore
 import ClaimsSuperbill
 import ClaimsX12
 import Foundation
@@ -94,15 +95,31 @@ public final class BatchRunner {
         let runNumber = try store.allocateControlNumbers("batch-run", count: 1).lowerBound
         let work = "\(out)/\(Self.workDirectoryName)/run-\(runNumber)"
         for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createOwnDirectory(work + folder) }
+        // The run's control numbers are reserved before its transaction opens: it holds the store's
+        // write lock until the run commits (RunControlNumbers, RunTransaction).
+        let inputBytes = (try? FileManager.default.attributesOfItem(atPath: configuration.inputPath)[.size] as? Int) ?? nil
+        let controlNumbers: RunControlNumbers
+        let transaction: RunTransaction
         do {
-            let report = try execute(runNumber: runNumber, folder: RunFolder(output: out, work: work), commit: commit)
+            controlNumbers = try RunControlNumbers.reserve(store: store, payers: configuration.rules.payers.count, inputBytes: inputBytes)
+            transaction = try store.openRun(number: runNumber, outputDirectory: out)
+        } catch {
+            AtomicFiles.removeTree(work)
+            throw error
+        }
+        controlNumbers.drawBeyondReservation(from: transaction)
+        do {
+            let report = try execute(runNumber: runNumber, folder: RunFolder(output: out, work: work), commit: commit,
+                                     transaction: transaction, controlNumbers: controlNumbers)
             AtomicFiles.removeTree(work)
             rmdir("\(out)/\(Self.workDirectoryName)")
             return report
         } catch let error as UnfinishedRunError {
             throw error
         } catch {
-            // Nothing was recorded (the commit failed or never came): leave no trace of this run in DIR.
+            // Nothing was recorded (the commit failed or never came): the transaction rolls back (a
+            // no-op when it already ended), and no trace of this run is left in DIR.
+            transaction.abandon()
             AtomicFiles.removeTree(work)
             throw error
         }
@@ -120,7 +137,8 @@ public final class BatchRunner {
         }
     }
 
-    private func execute(runNumber: Int, folder: RunFolder, commit: RunCommit) throws -> BatchReport {
+    private func execute(runNumber: Int, folder: RunFolder, commit: RunCommit, transaction: RunTransaction,
+                         controlNumbers: RunControlNumbers) throws -> BatchReport {
         let rules = configuration.rules
         let createdAt = "\(configuration.createdDate.iso) \(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2))"
         var report = BatchReport(asOf: configuration.asOf, run: runNumber, input: configuration.inputPath, createdAt: createdAt)
@@ -132,7 +150,7 @@ public final class BatchRunner {
         let queue = BackgroundQueue(label: "claims.batch.837p")
         let payers = PayerDocuments(
             folder: folder, runNumber: runNumber,
-            envelope: .init(store: store, createdDate: configuration.asOf, createdTime: configuration.createdTime, outputDirectory: out,
+            envelope: .init(controlNumbers: controlNumbers, transaction: transaction, createdDate: configuration.asOf, createdTime: configuration.createdTime, outputDirectory: out,
                             timestamp: "\(configuration.asOf.iso)T\(configuration.createdTime.prefix(2)):\(configuration.createdTime.suffix(2)):00\(configuration.createdZone)"),
             queue: queue,
             encoders: { slug in drafter.encoder(for: slug) ?? Claim837PEncoder(clinic: clinic, payer: rules.payer(slug)!) },
@@ -142,7 +160,7 @@ public final class BatchRunner {
         planner.checkpoint = checkpoint
         planner.eligibility = eligibility
         let drafting = BlockDrafting(drafter: drafter, pdfWriter: configuration.pdfWriter)
-        let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, queue: queue, store: store)
+        let recorder = BatchRecorder(folder: folder, payers: payers, planner: planner, transaction: transaction)
         // The report's long lists go to the work directory block by block (memory stays flat).
         let reportSpool = try ReportSpool(directory: folder.work)
         if let corrections = store as? any CorrectionStore {
@@ -213,8 +231,8 @@ public final class BatchRunner {
         lap("finish background work and close 837P and FHIR files")
         checkpoint?("documents-written")
 
-        // Step 4: the report is written and the file system synced while the store inserts.
-        try commit.record(run) {
+        // Step 4: the report is written and the file system synced while the store inserts the last rows.
+        try commit.record(run, in: transaction, controlNumbers: controlNumbers) {
             let reportFiles = run.moves.suffix(2)
             try reportSpool.writeJSON(report, to: reportFiles.first!.temporary)
             try reportSpool.writeHTML(report, to: reportFiles.last!.temporary)

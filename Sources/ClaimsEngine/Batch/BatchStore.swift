@@ -17,13 +17,20 @@ public protocol BatchStore: AnyObject, Sendable {
     func billedUnits(on keys: [DailyUnitsLedger.Key]) throws -> [DailyUnitsLedger.Key: [(encounterId: String, code: String, units: Decimal)]]
     /// Numbers drawn from a named counter; never handed out twice.
     func allocateControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
+    /// Up to `count` numbers reserved for one run (committed at once; fewer only near the counter's
+    /// maximum); the run gives back what it did not use when it commits (`RunTransaction.finish`).
+    func reserveControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
+    /// Opens run `number`'s one store transaction: its claims and the encounter history go into it
+    /// as the run streams; it commits with the run (docs/batch.md, "Crash safety").
+    func openRun(number: Int, outputDirectory: String) throws -> RunTransaction
     /// Runs recorded as prepared whose files may not all be in place yet (a crash after the commit).
     func unfinishedRuns() throws -> [PreparedRun]
     /// Records a run's claims, superbills and authorization uses, and its file moves, in one
     /// transaction; `beforeCommit` runs inside it, after the inserts and before the commit.
     func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws
     func markCommitted(runNumber: Int) throws
-    /// Keeps the latest version of encounters read (idempotent), for rule-change previews.
+    /// Keeps the latest version of encounters read (idempotent), for rule-change previews (a batch
+    /// saves them through its `RunTransaction`).
     func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws
     /// The Good Faith Estimates on file (`claims estimate`), compared with self-pay bills.
     func estimatesOnFile() throws -> [EstimateOnFile]
@@ -73,15 +80,6 @@ public struct PreparedRun: Codable, Sendable, Hashable {
         public var dateOfService: String
     }
 
-    /// A file of claims the run spooled instead of holding them (`ClaimSpool`), recorded after `claims`.
-    public struct ClaimFile: Codable, Sendable, Hashable {
-        public var path: String
-        /// The 837P file the claims are in (DIR-relative).
-        public var x12File: String
-        /// Claims the file holds (fewer read back is a failure, never fewer claims recorded).
-        public var count: Int
-    }
-
     public var runNumber: Int
     public var outputDirectory: String
     public var workDirectory: String
@@ -89,12 +87,12 @@ public struct PreparedRun: Codable, Sendable, Hashable {
     public var claims: [ClaimRecord]
     public var superbills: [SuperbillRecord]
     public var authorizationUses: [UseRecord]
-    /// The batch's claims, spooled in its work directory; not part of the plan kept for recovery
-    /// (a recorded run needs only its moves), so absent from it.
-    public var claimFiles: [ClaimFile]? = nil
+    /// Claims the batch inserted into its transaction as it streamed (`RunTransaction`), not held
+    /// here; not part of the plan kept for recovery (a recorded run needs only its moves).
+    public var streamedClaims: Int? = nil
 
-    /// The claims the run records: those held and those spooled.
-    public var claimCount: Int { claims.count + (claimFiles ?? []).reduce(0) { $0 + $1.count } }
+    /// The claims the run records: those held and those streamed.
+    public var claimCount: Int { claims.count + (streamedClaims ?? 0) }
 }
 
 extension BatchStore {

@@ -33,7 +33,8 @@ final class PayerDocuments {
     /// What the closed documents add to the run.
     struct Closed {
         var moves: [PreparedRun.FileMove] = []
-        var claimFiles: [PreparedRun.ClaimFile] = []
+        /// Claims inserted into the run's transaction.
+        var claimCount = 0
         var totals: [BatchReport.PayerTotal] = []
     }
 
@@ -86,18 +87,18 @@ final class PayerDocuments {
             guard result.transactionSets > 0 else {
                 // Every claim of this payer was refused: no documents for it.
                 try documents.interchange.body.close()
-                try documents.interchange.claimSpool.close()
-                for path in [documents.bundle.path, documents.interchange.body.path, documents.interchange.claimSpool.path] {
+                for path in [documents.bundle.path, documents.interchange.body.path] {
                     try? FileManager.default.removeItem(atPath: path)
                 }
                 continue
             }
             closed.moves.append(.init(temporary: documents.bundle.path, final: folder.stage(documents.bundleName).final))
-            let name = folder.uniqueName("x12", "\(slug)-\(result.formattedInterchange)", "x12")
+            // Named when its first transaction set was written (its claims were recorded with the name).
+            let name = result.x12File
             try documents.interchange.close()
             // The staged body is the whole interchange now: it moves into place under its final name.
             closed.moves.append(.init(temporary: documents.interchange.body.path, final: folder.stage(name).final))
-            closed.claimFiles.append(.init(path: documents.interchange.claimSpool.path, x12File: name, count: result.claimCount))
+            closed.claimCount += result.claimCount
             closed.totals.append(.init(payer: slug, claims: result.claimCount, lines: result.lines, amount: Money.format(result.amount),
                                        file: name, interchangeControlNumber: result.formattedInterchange))
         }
@@ -109,12 +110,11 @@ final class PayerDocuments {
         if let existing = open[payer.slug] { return existing }
         let bundleName = folder.uniqueName("fhir", "\(payer.slug)-run\(runNumber)", "xml")
         let body = try FileAppender(creating: "\(folder.work)/x12/\(payer.slug).body")
-        let claimSpool = try FileAppender(creating: "\(folder.work)/\(payer.slug).claims")
         let bundle = try FileAppender(creating: folder.stage(bundleName).temporary)
         try bundle.append(fhirWriter.bundleOpening(bundleId: "run-\(runNumber)-\(payer.slug)", timestamp: envelope.timestamp))
         let created = Open(bundle: bundle, bundleName: bundleName,
-                           interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body, claimSpool: claimSpool,
-                                                         bundleName: bundleName, envelope: envelope),
+                           interchange: PayerInterchange(payer: payer, encoder: encoders(payer.slug), body: body, bundleName: bundleName,
+                                                         envelope: envelope, folder: folder),
                            bundleEntries: FullUrlSet(spillingInto: folder.work, name: "\(payer.slug).fullurls"))
         open[payer.slug] = created
         return created
@@ -164,10 +164,11 @@ final class PayerInterchange: Sendable {
         }
     }
 
-    /// What every interchange of the run shares: the store that hands out control numbers and the
-    /// creation moment.
+    /// What every interchange of the run shares: the run's control numbers, the transaction its
+    /// claims are recorded in, and the creation moment.
     struct Envelope: Sendable {
-        var store: any BatchStore
+        var controlNumbers: RunControlNumbers
+        var transaction: RunTransaction
         var createdDate: LocalDate
         var createdTime: String
         var outputDirectory: String
@@ -181,8 +182,10 @@ final class PayerInterchange: Sendable {
         var groupControlNumber: Int?
         var formattedInterchange = ""
         var transactionSets = 0
-        /// Claims written so far (each spooled to `claimSpool` for the store transaction).
+        /// Claims written so far (each inserted into the run's transaction).
         var claimCount = 0
+        /// The interchange's file (DIR-relative), named with its ISA13 when its first set is written.
+        var x12File = ""
         var amount = Decimal(0)
         var lines = 0
     }
@@ -190,15 +193,14 @@ final class PayerInterchange: Sendable {
     let payer: PayerRules
     let encoder: Claim837PEncoder
     let body: FileAppender
-    /// The interchange's claims as the run will record them (`ClaimSpool`), one line each.
-    let claimSpool: FileAppender
     let bundleName: String
     let envelope: Envelope
+    private let folder: RunFolder
     private let state = Locked(Progress())
 
-    init(payer: PayerRules, encoder: Claim837PEncoder, body: FileAppender, claimSpool: FileAppender, bundleName: String, envelope: Envelope) {
-        self.payer = payer; self.encoder = encoder; self.body = body; self.claimSpool = claimSpool; self.bundleName = bundleName
-        self.envelope = envelope
+    init(payer: PayerRules, encoder: Claim837PEncoder, body: FileAppender, bundleName: String, envelope: Envelope, folder: RunFolder) {
+        self.payer = payer; self.encoder = encoder; self.body = body; self.bundleName = bundleName
+        self.envelope = envelope; self.folder = folder
     }
 
     /// A copy of what was written so far (read by the batch thread after the queue is drained).
@@ -207,12 +209,12 @@ final class PayerInterchange: Sendable {
     /// Encodes `chunk` as one transaction set and appends it (on the background queue).
     func append(_ chunk: [PendingClaim]) throws {
         try state.withLock { progress in
-            let store = envelope.store
+            let numbers = envelope.controlNumbers
             if progress.interchangeControlNumber == nil {
-                progress.interchangeControlNumber = try store.allocateControlNumbers("isa13", count: 1).lowerBound
-                progress.groupControlNumber = try store.allocateControlNumbers("gs06", count: 1).lowerBound
+                progress.interchangeControlNumber = try numbers.next("isa13")
+                progress.groupControlNumber = try numbers.next("gs06")
             }
-            let setNumber = try store.allocateControlNumbers("st02", count: 1).lowerBound
+            let setNumber = try numbers.next("st02")
             let isa = progress.interchangeControlNumber!
             let context = EnvelopeContext(interchangeControlNumber: isa, groupControlNumber: progress.groupControlNumber!,
                                           firstTransactionSetControlNumber: setNumber,
@@ -224,10 +226,14 @@ final class PayerInterchange: Sendable {
             }
             let opening = progress.transactionSets == 0 ? interchange.headerText : ""
             try body.append(opening + interchange.transactionSetsText)
+            if progress.x12File.isEmpty {
+                progress.x12File = folder.uniqueName("x12", "\(payer.slug)-\(interchange.interchangeControlNumber)", "x12")
+            }
             progress.formattedInterchange = interchange.interchangeControlNumber
             progress.transactionSets += interchange.transactionSetControlNumbers.count
             let byId = Dictionary(chunk.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
-            var spooled = ""
+            var records: [StoredClaim] = []
+            records.reserveCapacity(interchange.claims.count)
             for claim in interchange.claims {
                 guard let pending = byId[claim.encounterId], let encounter = pending.recorded else { continue }
                 progress.amount += claim.totalCharge
@@ -235,15 +241,15 @@ final class PayerInterchange: Sendable {
                 progress.claimCount += 1
                 var record = PreparedRun.ClaimRecord(
                     encounterId: claim.encounterId, patientId: encounter.patientId, payer: payer.slug,
-                    dateOfService: encounter.dateOfService, x12File: "", fhirFile: bundleName,
+                    dateOfService: encounter.dateOfService, x12File: progress.x12File, fhirFile: bundleName,
                     interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
                     transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: Money.cents(of: claim.totalCharge),
                     authNumber: encounter.authNumber, ruleVersion: String(payer.contentHash.prefix(16)),
                     lines: claim.lines.map { encounter.services[$0 - 1] })
                 record.submission = pending.submission
-                spooled += ClaimSpool.line(for: record)
+                records.append(record)
             }
-            try claimSpool.append(spooled)
+            envelope.transaction.insert(records)
         }
     }
 
@@ -252,6 +258,5 @@ final class PayerInterchange: Sendable {
         let progress = progress
         try body.append("GE*\(progress.transactionSets)*\(progress.groupControlNumber!)~\nIEA*1*\(progress.formattedInterchange)~\n")
         try body.close()
-        try claimSpool.close()
     }
 }

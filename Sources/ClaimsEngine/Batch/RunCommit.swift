@@ -1,3 +1,5 @@
+import ClaimsCore
+import ClaimsStore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -10,20 +12,34 @@ struct RunCommit {
     let store: any BatchStore
     let checkpoint: (@Sendable (String) -> Void)?
 
-    /// Step 4: the run's transaction inserts on a thread of its own while `prepareFiles` writes the
+    /// Step 4: the run's transaction (open since the run started, its claims and history inserted as
+    /// the run streamed) inserts the run's last rows on its own thread while `prepareFiles` writes the
     /// remaining files and syncs the file system; it commits only after both succeeded, and rolls
     /// back when either failed (nothing is then recorded).
-    func record(_ run: PreparedRun, whilePreparing prepareFiles: () throws -> Void) throws {
-        let recording = Recording(store: store, run: run, checkpoint: checkpoint)
-        recording.start()
+    func record(_ run: PreparedRun, in transaction: RunTransaction, controlNumbers: RunControlNumbers,
+                whilePreparing prepareFiles: () throws -> Void) throws {
+        let goAhead = DispatchSemaphore(value: 0)
+        let commit = Locked(false)
+        let checkpoint = self.checkpoint
+        let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
+        transaction.finish(plan: run.recoveryPlanJSON, superbills: run.superbills, uses: uses, controlNumbers: controlNumbers.usage) {
+            goAhead.wait()
+            guard commit.current else { throw Abandoned() }
+            checkpoint?("before-commit")
+        }
         do {
             try prepareFiles()
         } catch {
-            _ = recording.finish(commit: false)
+            goAhead.signal()
+            _ = transaction.waitForEnd()
             throw error
         }
-        if let failure = recording.finish(commit: true) { throw failure }
+        commit.withLock { $0 = true }
+        goAhead.signal()
+        if let failure = transaction.waitForEnd() { throw failure }
     }
+
+    private struct Abandoned: Error {}
 
     /// Step 5: moves a recorded run's files into place (skipping those already moved), flushes each
     /// folder once, and marks the run committed.
@@ -62,45 +78,5 @@ struct RunCommit {
     static func removeAbandonedWorkDirectories(in root: String) {
         guard AtomicFiles.kind(root) == .directory, let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { return }
         for entry in entries { AtomicFiles.removeTree("\(root)/\(entry)") }
-    }
-
-    /// The run's store transaction on a thread of its own: it inserts everything, then waits for the
-    /// batch's go-ahead (files prepared and synced) before committing, or rolls back without it.
-    private final class Recording: Sendable {
-        private struct Abandoned: Error {}
-        private let store: any BatchStore
-        private let run: PreparedRun
-        private let checkpoint: (@Sendable (String) -> Void)?
-        private let goAhead = DispatchSemaphore(value: 0)
-        private let done = DispatchSemaphore(value: 0)
-        private let commit = Locked(false)
-        private let failure = Locked<(any Error)?>(nil)
-
-        init(store: any BatchStore, run: PreparedRun, checkpoint: (@Sendable (String) -> Void)?) {
-            self.store = store; self.run = run; self.checkpoint = checkpoint
-        }
-
-        func start() {
-            Thread { [self] in
-                do {
-                    try store.recordPrepared(run) { () throws in
-                        goAhead.wait()
-                        guard commit.current else { throw Abandoned() }
-                        checkpoint?("before-commit")
-                    }
-                } catch {
-                    failure.withLock { $0 = error }
-                }
-                done.signal()
-            }.start()
-        }
-
-        /// Lets the transaction commit (or roll back) and waits for it; the store's error, if any.
-        func finish(commit shouldCommit: Bool) -> (any Error)? {
-            commit.withLock { $0 = shouldCommit }
-            goAhead.signal()
-            done.wait()
-            return shouldCommit ? failure.current : nil
-        }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 /// Where a run's files go: each is written under `DIR/.claims-work/run-N` and renamed into DIR
 /// once the run is recorded. Names are unique within DIR (an earlier run's file is never replaced)
 /// and chosen in file order, so the same input gets the same names on every run.
-/// Used by the batch thread only.
-final class RunFolder {
+/// Names are taken by the batch thread and by the queue that writes the 837P files (a lock).
+final class RunFolder: Sendable {
     let output: String
     let work: String
-    private var usedNames: Set<String> = []
+    private let usedNames = Locked<Set<String>>([])
 
     init(output: String, work: String) {
         self.output = output
@@ -21,14 +21,16 @@ final class RunFolder {
 
     /// `folder/base.ext`, or `folder/base-2.ext`… when that name is taken in DIR or in this run.
     func uniqueName(_ folder: String, _ base: String, _ ext: String) -> String {
-        var candidate = "\(folder)/\(base).\(ext)"
-        var suffix = 2
-        while usedNames.contains(candidate) || AtomicFiles.exists("\(output)/\(candidate)") {
-            candidate = "\(folder)/\(base)-\(suffix).\(ext)"
-            suffix += 1
+        usedNames.withLock { usedNames in
+            var candidate = "\(folder)/\(base).\(ext)"
+            var suffix = 2
+            while usedNames.contains(candidate) || AtomicFiles.exists("\(output)/\(candidate)") {
+                candidate = "\(folder)/\(base)-\(suffix).\(ext)"
+                suffix += 1
+            }
+            usedNames.insert(candidate)
+            return candidate
         }
-        usedNames.insert(candidate)
-        return candidate
     }
 
     /// DIR-relative name of a final path.

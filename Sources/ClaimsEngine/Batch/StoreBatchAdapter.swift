@@ -44,26 +44,19 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
         try store.preparedRuns().map { try JSONDecoder().decode(PreparedRun.self, from: Data($0.plan.utf8)) }
     }
 
+    public func reserveControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int> {
+        try store.reserveControlNumbers(counter, count: count, maximum: 999_999_999)
+    }
+
+    public func openRun(number: Int, outputDirectory: String) throws -> RunTransaction {
+        store.openRun(number: number, outputDirectory: outputDirectory)
+    }
+
     public func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws {
         // The plan kept for recovery holds only what finishing needs: the file moves.
-        let planText = run.recoveryPlanJSON
         let uses = run.authorizationUses.map { (authorizationId: $0.authorizationId, encounterId: $0.encounterId, date: LocalDate(iso: $0.dateOfService)!) }
-        // Spooled claims are read back one at a time as they are inserted; a file that cannot be
-        // read (or holds fewer claims than written) rolls the transaction back.
-        let spooled = ClaimSpool.Reader(files: run.claimFiles ?? [])
-        do {
-            try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: planText,
-                                        claims: [AnySequence(run.claims), AnySequence(spooled)].joined(), superbills: run.superbills,
-                                        uses: uses, beforeCommit: {
-                                            if let failure = spooled.failure { throw failure }
-                                            try beforeCommit()
-                                        })
-        } catch {
-            // The store wraps what `beforeCommit` threw as a database failure; a spool's own error
-            // names the spool file, which is what went wrong (the transaction rolled back either way).
-            if let failure = spooled.failure { throw failure }
-            throw error
-        }
+        try store.recordPreparedRun(number: run.runNumber, outputDirectory: run.outputDirectory, plan: run.recoveryPlanJSON,
+                                    claims: run.claims, superbills: run.superbills, uses: uses, beforeCommit: beforeCommit)
     }
 
     public func markCommitted(runNumber: Int) throws { try store.markRunCommitted(number: runNumber) }

@@ -1,0 +1,141 @@
+import ClaimsCore
+@testable import ClaimsEngine
+import ClaimsStore
+import ClaimsTestSupport
+import Foundation
+import Testing
+
+/// A batch run's one store transaction, open while the run streams (docs/batch.md, "Crash
+/// safety"): nothing of it is visible before it commits, a failure or an abandoned run records
+/// nothing, and its control numbers are never handed out twice. Real SQLite files.
+@Suite struct RunTransactionTests {
+    static let start = LocalDate(iso: "2000-01-01")!
+
+    static func claim(_ encounter: String, line: Int = 1, x12File: String = "x12/cigna-000000001.x12") -> StoredClaim {
+        StoredClaim(encounterId: encounter, patientId: "PT-\(encounter)", payer: "cigna", dateOfService: "2026-11-03", x12File: x12File,
+                    fhirFile: "fhir/cigna-run1.xml", interchangeControlNumber: "000000001", groupControlNumber: "1",
+                    transactionSetControlNumber: "0001", totalCents: 21_000, authNumber: nil, ruleVersion: "v",
+                    lines: [.init(line: line, code: "99214", chargeCents: 21_000, units: 1)])
+    }
+
+    static func store(_ name: String) throws -> (ClaimsStore, URL) {
+        let directory = try Fixtures.temporaryDirectory(name)
+        let store = try ClaimsStore(path: directory.appendingPathComponent("s.sqlite").path, configuration: .init(clock: { Date(timeIntervalSince1970: 0) }))
+        return (store, directory)
+    }
+
+    /// Finishes `transaction` the way a batch does: the last rows, then the go-ahead.
+    static func commit(_ transaction: RunTransaction, plan: String = #"{"runNumber":1}"#,
+                       controlNumbers: [(counter: String, reserved: ClosedRange<Int>, used: Int)] = []) -> (any Error)? {
+        transaction.finish(plan: plan, superbills: [], uses: [], controlNumbers: controlNumbers) {}
+        return transaction.waitForEnd()
+    }
+
+    @Test func claimsAndHistoryAreVisibleOnlyOnceTheRunCommits() throws {
+        let (store, directory) = try Self.store("run-transaction-commit")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        transaction.insert((1...700).map { Self.claim("E\($0)") })
+        transaction.saveEncounters([(id: "E1", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: "{}")])
+        // Another connection (a reader, or another process) sees nothing of the open run.
+        #expect(try store.claims(since: Self.start).isEmpty)
+        #expect(try store.preparedRuns().isEmpty)
+        #expect(Self.commit(transaction) == nil)
+        let claims = try store.claims(since: Self.start)
+        #expect(claims.count == 700 && Set(claims.map(\.encounterId)) == Set((1...700).map { "E\($0)" }))
+        #expect(claims.allSatisfy { $0.run == 1 && $0.x12File == "x12/cigna-000000001.x12" && $0.lines.count == 1 })
+        #expect(try store.preparedRuns().map(\.plan) == [#"{"runNumber":1}"#])
+        #expect(try store.encounters(since: Self.start).map(\.id) == ["E1"])
+        #expect(try store.integrityCheck() == ["ok"])
+    }
+
+    @Test func anAbandonedRunRecordsNothing() throws {
+        let (store, directory) = try Self.store("run-transaction-abandon")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        transaction.insert([Self.claim("E1")])
+        transaction.saveEncounters([(id: "E1", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: "{}")])
+        transaction.abandon()
+        #expect(transaction.waitForEnd() == nil)
+        #expect(try store.claims(since: Self.start).isEmpty)
+        #expect(try store.encounters(since: Self.start).isEmpty)
+        #expect(try store.preparedRuns().isEmpty)
+        // The store's writer is free again.
+        #expect(try store.allocateControlNumbers(name: "isa13") == 1...1)
+        // A refused go-ahead (the files did not reach the disk) rolls back the same way.
+        struct NotSynced: Error {}
+        let refused = store.openRun(number: 2, outputDirectory: directory.path)
+        refused.insert([Self.claim("E2")])
+        refused.finish(plan: "{}", superbills: [], uses: [], controlNumbers: []) { throw NotSynced() }
+        #expect(refused.waitForEnd() is NotSynced)
+        #expect(try store.claims(since: Self.start).isEmpty)
+        #expect(try store.preparedRuns().isEmpty)
+    }
+
+    /// A line already on a claim fails the run's transaction where it is inserted; the run goes on
+    /// (later work is dropped, never waited for) and its end reports the failure, with nothing recorded.
+    @Test func aFailedInsertFailsTheWholeRunWithoutBlockingIt() throws {
+        let (store, directory) = try Self.store("run-transaction-failure")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let first = store.openRun(number: 1, outputDirectory: directory.path)
+        first.insert([Self.claim("E1")])
+        #expect(Self.commit(first) == nil)
+        let second = store.openRun(number: 2, outputDirectory: directory.path)
+        second.insert([Self.claim("E2")])
+        second.insert([Self.claim("E1")])
+        for index in 0..<(RunTransaction.maximumWaiting * 3) { second.insert([Self.claim("L\(index)")]) }
+        let failure = Self.commit(second)
+        #expect("\(failure.map { "\($0)" } ?? "")".contains("billed_line: this line of the encounter is on a claim already"))
+        #expect(try store.claims(since: Self.start).map(\.encounterId) == ["E1"])
+        #expect(try store.preparedRuns().map(\.number) == [1])
+    }
+
+    @Test func unusedReservedNumbersAreGivenBackOnlyWhenNoOneDrewAfterThem() throws {
+        let (store, directory) = try Self.store("run-transaction-numbers")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let adapter = StoreBatchAdapter(store: store)
+        let numbers = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
+        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        numbers.drawBeyondReservation(from: transaction)
+        #expect(try [numbers.next("isa13"), numbers.next("gs06"), numbers.next("st02"), numbers.next("st02"), numbers.next("isa13")] == [1, 1, 1, 2, 2])
+        #expect(Self.commit(transaction, controlNumbers: numbers.usage) == nil)
+        // The counters continue where the run stopped, as if it had drawn one number at a time.
+        #expect(try store.allocateControlNumbers(name: "isa13") == 3...3)
+        #expect(try store.allocateControlNumbers(name: "st02") == 3...3)
+        #expect(try store.allocateControlNumbers(name: "gs06") == 2...2)
+
+        // Someone draws from a counter while a run holds a reservation: that run's unused numbers stay a gap.
+        let second = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
+        let taken = try store.allocateControlNumbers(name: "st02")
+        let run = store.openRun(number: 2, outputDirectory: directory.path)
+        second.drawBeyondReservation(from: run)
+        let drawn = try second.next("st02")
+        #expect(drawn == 4 && taken.lowerBound > drawn)
+        #expect(Self.commit(run, controlNumbers: second.usage) == nil)
+        #expect(try store.allocateControlNumbers(name: "st02").lowerBound == taken.upperBound + 1)
+
+        // A run killed (never committed) leaves its whole reservation as a gap: never a repeat.
+        let killed = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
+        let killedRun = store.openRun(number: 3, outputDirectory: directory.path)
+        killed.drawBeyondReservation(from: killedRun)
+        let lost = try killed.next("isa13")
+        killedRun.abandon()
+        #expect(try store.allocateControlNumbers(name: "isa13").lowerBound > lost)
+    }
+
+    /// A run that needs more numbers than it reserved draws them inside its transaction.
+    @Test func numbersBeyondTheReservationComeFromTheRunsTransaction() throws {
+        let (store, directory) = try Self.store("run-transaction-overflow")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let adapter = StoreBatchAdapter(store: store)
+        let numbers = try RunControlNumbers.reserve(store: adapter, payers: 0, inputBytes: 0)
+        let reserved = try #require(numbers.usage.first { $0.counter == "st02" }).reserved
+        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        numbers.drawBeyondReservation(from: transaction)
+        var drawn: [Int] = []
+        for _ in 0..<(reserved.count + 3) { drawn.append(try numbers.next("st02")) }
+        #expect(drawn == Array(1...(reserved.count + 3)))
+        #expect(Self.commit(transaction, controlNumbers: numbers.usage) == nil)
+        #expect(try store.allocateControlNumbers(name: "st02").lowerBound == reserved.count + 4)
+    }
+}
