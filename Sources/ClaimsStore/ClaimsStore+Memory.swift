@@ -12,6 +12,17 @@ extension ClaimsStore {
         }
     }
 
+    /// `writerCacheBytes` from inside the writer's open transaction (a run's `beforeCommit`), where
+    /// the writer's queue cannot be entered again.
+    package func writerCacheBytesInTransaction() -> Int {
+        var bytes = -1
+        try? pool.unsafeReentrantWrite { db in
+            var current: Int32 = 0, highest: Int32 = 0
+            if sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK { bytes = Int(current) }
+        }
+        return bytes
+    }
+
     /// The writer's largest page cache, in bytes (`PRAGMA cache_size`).
     package func writerCacheLimitBytes() throws(StoreError) -> Int {
         try write { tx in

@@ -149,7 +149,9 @@ public final class RunTransaction: @unchecked Sendable {
 
     /// Pieces of work waiting at most; a producer waits beyond that (memory stays flat when SQLite is
     /// slower than the run).
-    public static let maximumWaiting = 4
+    public static let maximumWaiting = 2
+    /// The writer's page cache while a run's transaction is open, in KiB.
+    static let cacheKiB = 4096
 
     private let condition = NSCondition()
     private var waiting: [Work] = []
@@ -166,6 +168,9 @@ public final class RunTransaction: @unchecked Sendable {
             var result: (any Error)?
             do {
                 try store.write { tx in
+                    // The open transaction's dirty pages stay in the writer's cache until SQLite
+                    // spills them to the WAL: a smaller cache while the run streams (issue 18).
+                    try tx.db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
                     let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
                     while true {
                         switch take() {
@@ -190,6 +195,7 @@ public final class RunTransaction: @unchecked Sendable {
             } catch {
                 if !abandoned { result = refusal ?? error }
             }
+            store.pool.writeWithoutTransaction { db in try? db.execute(sql: "PRAGMA cache_size = -\(ClaimsStore.writerCacheKiB)") }
             condition.lock()
             failure = result
             ended = true

@@ -123,6 +123,30 @@ import Testing
         #expect(try store.allocateControlNumbers(name: "isa13").lowerBound > lost)
     }
 
+    /// The open transaction's pages are bounded by the run's smaller cache while it streams (issue 18),
+    /// and the writer's own cache limit comes back after it ends.
+    @Test func theOpenTransactionKeepsItsCacheSmall() throws {
+        let (store, directory) = try Self.store("run-transaction-cache")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        // ~20 MB of history and claims: far more than the cache holds (CACHE_USED counts ~5 % of
+        // page headers on top of the pages).
+        let record = String(repeating: "x", count: 2_000)
+        for block in 0..<10 {
+            transaction.saveEncounters((0..<1_000).map { (id: "E\(block)-\($0)", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: record) })
+            transaction.insert((0..<500).map { Self.claim("C\(block)-\($0)") })
+        }
+        var peak = 0
+        transaction.finish(plan: "{}", superbills: [], uses: [], controlNumbers: []) {
+            // On the transaction's thread, before the commit: every row is inserted.
+            peak = store.writerCacheBytesInTransaction()
+        }
+        #expect(transaction.waitForEnd() == nil)
+        #expect(peak > 0 && peak <= 4 * 1024 * 1024 * 11 / 10, "the open transaction cache: \(peak) bytes")
+        #expect(try store.encounters(since: Self.start).count == 10_000)
+        #expect(try store.writerCacheLimitBytes() == 8 * 1024 * 1024)
+    }
+
     /// A run that needs more numbers than it reserved draws them inside its transaction.
     @Test func numbersBeyondTheReservationComeFromTheRunsTransaction() throws {
         let (store, directory) = try Self.store("run-transaction-overflow")
