@@ -51,8 +51,8 @@ parts = [
     ("superbills (HTML)", ["15ClaimsSuperbill0B8RendererV4html"]),
     ("superbill PDFs", ["PDFWriterV5write_8renderer"]),
     ("write 837P interchanges", ["PayerInterchangeC6append"]),
-    ("store: encounter history", ["saveEncounters"]),
-    ("store: the run's transaction", ["recordPreparedRun"]),
+    ("store: the run's transaction (its own thread; history included)", ["RunTransactionC5store6number15outputDirectory"]),
+    ("  of which the encounter history", ["RunRowsV14saveEncounters"]),
     ("load rules and clinic profile", ["loadRules"]),
 ]
 print(f"encounters:             {count}")
@@ -60,5 +60,5 @@ print(f"instructions:           {total:,}")
 print(f"per encounter:          {total // count:,}")
 for label, markers in parts:
     found = max((value for value, name in rows if any(m in name for m in markers)), default=0)
-    print(f"  {label:<40} {found / count:>12,.0f} per encounter  {100 * found / total:5.1f} %")
+    print(f"  {label:<62} {found / count:>12,.0f} per encounter  {100 * found / total:5.1f} %")
 PY

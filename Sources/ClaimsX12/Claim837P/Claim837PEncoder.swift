@@ -101,13 +101,17 @@ public struct Claim837PEncoder: Sendable {
         }
 
         // Same subscriber (and patient) → same HL: group by first appearance, keep input order inside.
-        var keyOrder: [SubscriberKey] = []
-        var byKey: [SubscriberKey: [ClaimDraft]] = [:]
+        var groupOf: [SubscriberKey: Int] = [:]
+        var groups: [[ClaimDraft]] = []
         for draft in drafts {
-            if byKey[draft.subscriberKey] == nil { keyOrder.append(draft.subscriberKey) }
-            byKey[draft.subscriberKey, default: []].append(draft)
+            if let group = groupOf[draft.subscriberKey] {
+                groups[group].append(draft)
+            } else {
+                groupOf[draft.subscriberKey] = groups.count
+                groups.append([draft])
+            }
         }
-        let ordered = keyOrder.flatMap { byKey[$0] ?? [] }
+        let ordered = groups.flatMap { $0 }
         let chunks = stride(from: 0, to: ordered.count, by: maxClaimsPerTransactionSet).map {
             Array(ordered[$0..<min($0 + maxClaimsPerTransactionSet, ordered.count)])
         }
