@@ -23,6 +23,11 @@ extension ClaimsStore {
         return bytes
     }
 
+    /// WAL pages after which the writer's commits copy the WAL into the store file (`PRAGMA wal_autocheckpoint`).
+    package func writerAutocheckpointPages() throws(StoreError) -> Int {
+        try perform { try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") ?? -1 } }
+    }
+
     /// The writer's largest page cache, in bytes (`PRAGMA cache_size`).
     package func writerCacheLimitBytes() throws(StoreError) -> Int {
         try write { tx in

@@ -150,6 +150,8 @@ public final class RunTransaction: @unchecked Sendable {
     /// Pieces of work waiting at most; a producer waits beyond that (memory stays flat when SQLite is
     /// slower than the run).
     public static let maximumWaiting = 2
+    /// SQLite's default: a commit that leaves the WAL longer than this many pages copies it into the store file.
+    static let autocheckpointPages = 1000
     /// The writer's page cache while a run's transaction is open, in KiB.
     static let cacheKiB = 4096
 
@@ -171,6 +173,8 @@ public final class RunTransaction: @unchecked Sendable {
                     // The open transaction's dirty pages stay in the writer's cache until SQLite
                     // spills them to the WAL: a smaller cache while the run streams (issue 18).
                     try tx.db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
+                    // Its commit does not copy the WAL into the store file (below).
+                    try tx.db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                     let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
                     while true {
                         switch take() {
@@ -195,7 +199,6 @@ public final class RunTransaction: @unchecked Sendable {
             } catch {
                 if !abandoned { result = refusal ?? error }
             }
-            store.pool.writeWithoutTransaction { db in try? db.execute(sql: "PRAGMA cache_size = -\(ClaimsStore.writerCacheKiB)") }
             condition.lock()
             failure = result
             ended = true
@@ -203,6 +206,15 @@ public final class RunTransaction: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
             done.signal()
+            // The run's pages (~60 MB of WAL at 40,000 encounters) are copied into the store file
+            // after the run is told how its transaction ended, while it renames its files into
+            // place: a checkpoint at the commit itself took ~0.15 s of the run's end at 40,000. The
+            // writer's next use (marking the run committed) waits for it.
+            store.pool.writeWithoutTransaction { db in
+                try? db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                try? db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.autocheckpointPages)")
+                try? db.execute(sql: "PRAGMA cache_size = -\(ClaimsStore.writerCacheKiB)")
+            }
         }
         thread.name = "claims.store.run"
         thread.start()

@@ -47,6 +47,11 @@ import Testing
         #expect(try store.preparedRuns().map(\.plan) == [#"{"runNumber":1}"#])
         #expect(try store.encounters(since: Self.start).map(\.id) == ["E1"])
         #expect(try store.integrityCheck() == ["ok"])
+        // The commit left the run's pages in the WAL; they are copied into the store file right
+        // after (the writer's next use waits for it), and the writer checkpoints as usual again.
+        #expect(try store.writerAutocheckpointPages() == 1000)
+        let storeFile = try FileManager.default.attributesOfItem(atPath: store.path)[.size] as? Int ?? 0
+        #expect(storeFile > 200_000, "the run's rows are in the store file: \(storeFile) bytes")
     }
 
     @Test func anAbandonedRunRecordsNothing() throws {
