@@ -161,6 +161,8 @@ public final class RunTransaction: @unchecked Sendable {
     private var ended = false
     private var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
+    /// Signalled once the transaction has begun (it holds the write lock) or failed to.
+    private let opened = DispatchSemaphore(value: 0)
 
     init(store: ClaimsStore, number: Int, outputDirectory: String) {
         let thread = Thread { [self] in
@@ -176,6 +178,7 @@ public final class RunTransaction: @unchecked Sendable {
                     // Its commit does not copy the WAL into the store file (below).
                     try tx.db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                     let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
+                    opened.signal()
                     while true {
                         switch take() {
                         case .claims(let claims):
@@ -205,6 +208,7 @@ public final class RunTransaction: @unchecked Sendable {
             waiting = []
             condition.broadcast()
             condition.unlock()
+            opened.signal()
             done.signal()
             // The run's pages (~60 MB of WAL at 40,000 encounters) are copied into the store file
             // after the run is told how its transaction ended, while it renames its files into
@@ -282,6 +286,15 @@ public final class RunTransaction: @unchecked Sendable {
         return try reply.result.get()
     }
 
+    /// Waits until the transaction has begun; the failure that kept it from beginning, if any.
+    func waitUntilOpen() -> (any Error)? {
+        opened.wait()
+        opened.signal()
+        condition.lock()
+        defer { condition.unlock() }
+        return ended ? failure : nil
+    }
+
     /// Rolls back (nothing of the run is recorded) and waits for it.
     public func abandon() {
         put(.abandon)
@@ -301,9 +314,14 @@ public final class RunTransaction: @unchecked Sendable {
 
 extension ClaimsStore {
     /// Opens a batch run's transaction (`RunTransaction`): the run `number` is recorded as prepared
-    /// when it commits.
-    public func openRun(number: Int, outputDirectory: String) -> RunTransaction {
-        RunTransaction(store: self, number: number, outputDirectory: outputDirectory)
+    /// when it commits. Returns once the transaction holds the store's write lock; a store another
+    /// process keeps locked beyond the busy timeout fails here, before the run does any work.
+    public func openRun(number: Int, outputDirectory: String) throws(StoreError) -> RunTransaction {
+        let transaction = RunTransaction(store: self, number: number, outputDirectory: outputDirectory)
+        if let failure = transaction.waitUntilOpen() {
+            throw failure as? StoreError ?? StoreError(.databaseFailure, "the store \(path): \(failure)")
+        }
+        return transaction
     }
 
     /// Draws up to `count` numbers from `counter` for one run (at least one, fewer only near

@@ -34,7 +34,7 @@ import Testing
     @Test func claimsAndHistoryAreVisibleOnlyOnceTheRunCommits() throws {
         let (store, directory) = try Self.store("run-transaction-commit")
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
-        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
         transaction.insert((1...700).map { Self.claim("E\($0)") })
         transaction.saveEncounters([(id: "E1", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: "{}")])
         // Another connection (a reader, or another process) sees nothing of the open run.
@@ -54,10 +54,31 @@ import Testing
         #expect(storeFile > 200_000, "the run's rows are in the store file: \(storeFile) bytes")
     }
 
+    /// A store another process keeps locked fails the run when its transaction opens, before any
+    /// work (not after the whole input was processed).
+    @Test func aLockedStoreFailsTheRunBeforeItStarts() throws {
+        let (store, directory) = try Self.store("run-transaction-locked")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let impatient = try ClaimsStore(path: store.path, configuration: .init(clock: { Date(timeIntervalSince1970: 0) }, busyTimeout: 0.2))
+        defer { try? impatient.close() }
+        let holding = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0), released = DispatchSemaphore(value: 0)
+        Thread {
+            try? store.write { _ in holding.signal(); release.wait() }
+            released.signal()
+        }.start()
+        holding.wait()
+        #expect(throws: StoreError.self) { _ = try impatient.openRun(number: 1, outputDirectory: directory.path) }
+        release.signal()
+        released.wait()
+        let transaction = try impatient.openRun(number: 1, outputDirectory: directory.path)
+        #expect(Self.commit(transaction) == nil)
+        #expect(try store.preparedRuns().map(\.number) == [1])
+    }
+
     @Test func anAbandonedRunRecordsNothing() throws {
         let (store, directory) = try Self.store("run-transaction-abandon")
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
-        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
         transaction.insert([Self.claim("E1")])
         transaction.saveEncounters([(id: "E1", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: "{}")])
         transaction.abandon()
@@ -69,7 +90,7 @@ import Testing
         #expect(try store.allocateControlNumbers(name: "isa13") == 1...1)
         // A refused go-ahead (the files did not reach the disk) rolls back the same way.
         struct NotSynced: Error {}
-        let refused = store.openRun(number: 2, outputDirectory: directory.path)
+        let refused = try store.openRun(number: 2, outputDirectory: directory.path)
         refused.insert([Self.claim("E2")])
         refused.finish(plan: "{}", superbills: [], uses: [], controlNumbers: []) { throw NotSynced() }
         #expect(refused.waitForEnd() is NotSynced)
@@ -82,10 +103,10 @@ import Testing
     @Test func aFailedInsertFailsTheWholeRunWithoutBlockingIt() throws {
         let (store, directory) = try Self.store("run-transaction-failure")
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
-        let first = store.openRun(number: 1, outputDirectory: directory.path)
+        let first = try store.openRun(number: 1, outputDirectory: directory.path)
         first.insert([Self.claim("E1")])
         #expect(Self.commit(first) == nil)
-        let second = store.openRun(number: 2, outputDirectory: directory.path)
+        let second = try store.openRun(number: 2, outputDirectory: directory.path)
         second.insert([Self.claim("E2")])
         second.insert([Self.claim("E1")])
         for index in 0..<(RunTransaction.maximumWaiting * 3) { second.insert([Self.claim("L\(index)")]) }
@@ -100,7 +121,7 @@ import Testing
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
         let adapter = StoreBatchAdapter(store: store)
         let numbers = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
-        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
         numbers.drawBeyondReservation(from: transaction)
         #expect(try [numbers.next("isa13"), numbers.next("gs06"), numbers.next("st02"), numbers.next("st02"), numbers.next("isa13")] == [1, 1, 1, 2, 2])
         #expect(Self.commit(transaction, controlNumbers: numbers.usage) == nil)
@@ -112,7 +133,7 @@ import Testing
         // Someone draws from a counter while a run holds a reservation: that run's unused numbers stay a gap.
         let second = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
         let taken = try store.allocateControlNumbers(name: "st02")
-        let run = store.openRun(number: 2, outputDirectory: directory.path)
+        let run = try store.openRun(number: 2, outputDirectory: directory.path)
         second.drawBeyondReservation(from: run)
         let drawn = try second.next("st02")
         #expect(drawn == 4 && taken.lowerBound > drawn)
@@ -121,7 +142,7 @@ import Testing
 
         // A run killed (never committed) leaves its whole reservation as a gap: never a repeat.
         let killed = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
-        let killedRun = store.openRun(number: 3, outputDirectory: directory.path)
+        let killedRun = try store.openRun(number: 3, outputDirectory: directory.path)
         killed.drawBeyondReservation(from: killedRun)
         let lost = try killed.next("isa13")
         killedRun.abandon()
@@ -133,7 +154,7 @@ import Testing
     @Test func theOpenTransactionKeepsItsCacheSmall() throws {
         let (store, directory) = try Self.store("run-transaction-cache")
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
-        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
         // ~20 MB of history and claims: far more than the cache holds (CACHE_USED counts ~5 % of
         // page headers on top of the pages).
         let record = String(repeating: "x", count: 2_000)
@@ -159,7 +180,7 @@ import Testing
         let adapter = StoreBatchAdapter(store: store)
         let numbers = try RunControlNumbers.reserve(store: adapter, payers: 0, inputBytes: 0)
         let reserved = try #require(numbers.usage.first { $0.counter == "st02" }).reserved
-        let transaction = store.openRun(number: 1, outputDirectory: directory.path)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
         numbers.drawBeyondReservation(from: transaction)
         var drawn: [Int] = []
         for _ in 0..<(reserved.count + 3) { drawn.append(try numbers.next("st02")) }

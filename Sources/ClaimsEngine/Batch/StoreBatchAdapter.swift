@@ -49,7 +49,7 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
     }
 
     public func openRun(number: Int, outputDirectory: String) throws -> RunTransaction {
-        store.openRun(number: number, outputDirectory: outputDirectory)
+        try store.openRun(number: number, outputDirectory: outputDirectory)
     }
 
     public func recordPrepared(_ run: PreparedRun, beforeCommit: () throws -> Void) throws {
