@@ -324,6 +324,14 @@ extension ClaimsStore {
         return transaction
     }
 
+    /// Gives back reserved control numbers a run did not use (see `StoreTransaction.giveBack`): a run
+    /// that failed before its commit published none of its numbers.
+    public func giveBackControlNumbers(_ unused: [(counter: String, reserved: ClosedRange<Int>, used: Int)]) throws(StoreError) {
+        try write { tx in
+            for counter in unused { try tx.giveBack(.init(counter: counter.counter, reserved: counter.reserved, used: counter.used)) }
+        }
+    }
+
     /// Draws up to `count` numbers from `counter` for one run (at least one, fewer only near
     /// `maximum`): the reservation commits at once, so a killed run leaves a gap, never a repeat;
     /// the run gives back what it did not use when it commits (`RunTransaction.finish`).

@@ -147,6 +147,16 @@ import Testing
         let lost = try killed.next("isa13")
         killedRun.abandon()
         #expect(try store.allocateControlNumbers(name: "isa13").lowerBound > lost)
+
+        // A run that failed before its commit (nothing published) gives its whole reservation back.
+        let before = try store.allocateControlNumbers(name: "st02").lowerBound
+        let failed = try RunControlNumbers.reserve(store: adapter, payers: 3, inputBytes: 100_000)
+        let failedRun = try store.openRun(number: 4, outputDirectory: directory.path)
+        failed.drawBeyondReservation(from: failedRun)
+        _ = try failed.next("st02")
+        failedRun.abandon()
+        try adapter.giveBackControlNumbers(failed.unusedAfterFailure)
+        #expect(try store.allocateControlNumbers(name: "st02").lowerBound == before + 1)
     }
 
     /// The open transaction's pages are bounded by the run's smaller cache while it streams (issue 18),

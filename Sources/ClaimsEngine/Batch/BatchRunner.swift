@@ -102,8 +102,14 @@ public final class BatchRunner {
         let transaction: RunTransaction
         do {
             controlNumbers = try RunControlNumbers.reserve(store: store, payers: configuration.rules.payers.count, inputBytes: inputBytes)
+        } catch {
+            AtomicFiles.removeTree(work)
+            throw error
+        }
+        do {
             transaction = try store.openRun(number: runNumber, outputDirectory: out)
         } catch {
+            try? store.giveBackControlNumbers(controlNumbers.unusedAfterFailure)
             AtomicFiles.removeTree(work)
             throw error
         }
@@ -120,6 +126,9 @@ public final class BatchRunner {
             // Nothing was recorded (the commit failed or never came): the transaction rolls back (a
             // no-op when it already ended), and no trace of this run is left in DIR.
             transaction.abandon()
+            // Its reserved control numbers went into no published file: a failed run (a missing
+            // input, a full disk) leaves no gap when no one drew from the counters since.
+            try? store.giveBackControlNumbers(controlNumbers.unusedAfterFailure)
             AtomicFiles.removeTree(work)
             throw error
         }

@@ -20,6 +20,8 @@ public protocol BatchStore: AnyObject, Sendable {
     /// Up to `count` numbers reserved for one run (committed at once; fewer only near the counter's
     /// maximum); the run gives back what it did not use when it commits (`RunTransaction.finish`).
     func reserveControlNumbers(_ counter: String, count: Int) throws -> ClosedRange<Int>
+    /// Gives back what a run reserved and did not use, when no one drew from the counter since.
+    func giveBackControlNumbers(_ unused: [(counter: String, reserved: ClosedRange<Int>, used: Int)]) throws
     /// Opens run `number`'s one store transaction: its claims and the encounter history go into it
     /// as the run streams; it commits with the run (docs/batch.md, "Crash safety").
     func openRun(number: Int, outputDirectory: String) throws -> RunTransaction

@@ -57,6 +57,12 @@ final class RunControlNumbers: Sendable {
         return try transaction.allocateControlNumber(counter, maximum: Self.maximum)
     }
 
+    /// The whole reservation as unused: what a run that failed before its commit gives back (none of
+    /// its numbers reached a published file).
+    var unusedAfterFailure: [(counter: String, reserved: ClosedRange<Int>, used: Int)] {
+        usage.map { (counter: $0.counter, reserved: $0.reserved, used: 0) }
+    }
+
     /// What the run reserved and how much of it it used (given back when it commits).
     var usage: [(counter: String, reserved: ClosedRange<Int>, used: Int)] {
         counters.current.map { (counter: $0.key, reserved: $0.value.reserved, used: $0.value.used) }.sorted { $0.counter < $1.counter }

@@ -48,6 +48,10 @@ public final class StoreBatchAdapter: BatchStore, Sendable {
         try store.reserveControlNumbers(counter, count: count, maximum: 999_999_999)
     }
 
+    public func giveBackControlNumbers(_ unused: [(counter: String, reserved: ClosedRange<Int>, used: Int)]) throws {
+        try store.giveBackControlNumbers(unused)
+    }
+
     public func openRun(number: Int, outputDirectory: String) throws -> RunTransaction {
         try store.openRun(number: number, outputDirectory: outputDirectory)
     }
