@@ -93,25 +93,89 @@ public final class PDFFonts: Sendable {
             replacement.append(found ?? UInt32(weight) << 16 | UInt32(faces[weight].font.glyph(for: 0x3F) ?? 0))
         }
         self.replacement = replacement
-        var bmpGlyphs: [UInt32] = []
-        var bmpWidths: [UInt16] = []
-        if !faces.isEmpty {
-            bmpGlyphs.reserveCapacity(0x20000)
-            bmpWidths.reserveCapacity(0x20000)
-            for weight in 0..<2 {
-                for scalar in UInt32(0)..<0x10000 {
-                    if let (slot, glyph) = Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement) {
-                        bmpGlyphs.append(UInt32(slot) << 16 | UInt32(glyph))
-                        bmpWidths.append(UInt16(clamping: faces[slot].widths[Int(glyph)]))
-                    } else {
-                        bmpGlyphs.append(Self.drawsNothing)
-                        bmpWidths.append(0)
-                    }
+        (bmpGlyphs, bmpWidths) = faces.isEmpty ? ([], []) : Self.resolveBMP(faces: faces, replacement: replacement)
+    }
+
+    /// `resolveSlowly` for every BMP character of both weights, table by table instead of character
+    /// by character: it ran once per process and cost more instructions than all superbills of a
+    /// 2,000-encounter batch (issue 18). Same answers (a test compares every character with
+    /// `resolveSlowly`): the fallbacks, which do not depend on the weight, are merged once, first
+    /// font first; then per weight its own font goes over them; what no font has is the replacement
+    /// glyph, or nothing for a default-ignorable character.
+    private static func resolveBMP(faces: [EmbeddedFace], replacement: [UInt32]) -> ([UInt32], [UInt16]) {
+        // Raw buffers: this is 131,072 characters, where an array's bounds and uniqueness checks (and
+        // a captured array's exclusivity checks) cost more than the lookup itself.
+        let scalars = 0x10000
+        // Fallback slot << 16 | glyph per character, 0 when no fallback has it (slots are ≥ 2, so a
+        // found glyph is never 0).
+        var fallback = [UInt32](repeating: 0, count: scalars)
+        fallback.withUnsafeMutableBufferPointer { fallback in
+            for slot in (2..<max(2, faces.count)).reversed() {
+                faces[slot].font.bmp.withUnsafeBufferPointer { glyphs in
+                    for scalar in 0..<scalars where glyphs[scalar] != 0 { fallback[scalar] = UInt32(slot) << 16 | UInt32(glyphs[scalar]) }
                 }
             }
         }
-        self.bmpGlyphs = bmpGlyphs
-        self.bmpWidths = bmpWidths
+        // Every face's widths end to end: the width of slot s, glyph g is at widthStart[s] + g.
+        let widths = faces.flatMap { $0.widths.map { UInt16(clamping: $0) } }
+        var widthStart: [Int] = [0]
+        for face in faces.dropLast() { widthStart.append(widthStart.last! + face.widths.count) }
+        let ignorable = defaultIgnorableBMP()
+        var bmpGlyphs = [UInt32](repeating: drawsNothing, count: 2 * scalars)
+        var bmpWidths = [UInt16](repeating: 0, count: 2 * scalars)
+        for weight in 0..<2 {
+            let ownSlot = UInt32(weight) << 16, replacementGlyph = replacement[weight]
+            faces[weight].font.bmp.withUnsafeBufferPointer { own in
+            fallback.withUnsafeBufferPointer { fallback in
+            ignorable.withUnsafeBufferPointer { ignorable in
+            widths.withUnsafeBufferPointer { widths in
+            widthStart.withUnsafeBufferPointer { widthStart in
+            bmpGlyphs.withUnsafeMutableBufferPointer { bmpGlyphs in
+            bmpWidths.withUnsafeMutableBufferPointer { bmpWidths in
+                for scalar in 0..<scalars {
+                    // Controls draw as a space.
+                    let drawn = scalar < 0x20 || (scalar >= 0x7F && scalar <= 0x9F) ? 0x20 : scalar
+                    let packed: UInt32
+                    if own[drawn] != 0 {
+                        packed = ownSlot | UInt32(own[drawn])
+                    } else if fallback[drawn] != 0 {
+                        packed = fallback[drawn]
+                    } else if ignorable[drawn] {
+                        continue   // draws nothing: drawsNothing and width 0 already
+                    } else {
+                        packed = replacementGlyph
+                    }
+                    bmpGlyphs[weight << 16 | scalar] = packed
+                    bmpWidths[weight << 16 | scalar] = widths[widthStart[Int(packed >> 16)] + Int(packed & 0xFFFF)]
+                }
+            }
+            }
+            }
+            }
+            }
+            }
+            }
+        }
+        return (bmpGlyphs, bmpWidths)
+    }
+
+    /// The BMP blocks that hold every default-ignorable character (soft hyphen, joiners, bidi
+    /// controls, variation selectors, the BOM, Hangul fillers…): the Unicode property lookup is
+    /// costly, so it is asked only there. A test checks that no BMP character outside them has the property.
+    static let defaultIgnorableBlocks: [ClosedRange<Int>] = [
+        0x00AD...0x00AD, 0x034F...0x034F, 0x061C...0x061C, 0x115F...0x1160, 0x17B4...0x17B5, 0x180B...0x180F,
+        0x200B...0x206F, 0x3164...0x3164, 0xFE00...0xFE0F, 0xFEFF...0xFEFF, 0xFFA0...0xFFA0, 0xFFF0...0xFFF8,
+    ]
+
+    /// Per BMP character: default-ignorable (draws nothing when no font has it)?
+    private static func defaultIgnorableBMP() -> [Bool] {
+        var ignorable = [Bool](repeating: false, count: 0x10000)
+        for block in defaultIgnorableBlocks {
+            for scalar in block where Unicode.Scalar(UInt32(scalar))?.properties.isDefaultIgnorableCodePoint == true {
+                ignorable[scalar] = true
+            }
+        }
+        return ignorable
     }
 
     /// Text as the layout carries it: WinAnsi bytes for the standard fonts, NFC UTF-8 for embedded ones.
@@ -137,6 +201,11 @@ public final class PDFFonts: Sendable {
         if scalar < 0x10000 { return Int(bmpWidths[weight << 16 | Int(scalar)]) }
         guard let (slot, glyph) = resolve(scalar, weight: weight) else { return 0 }
         return faces[slot].widths[Int(glyph)]
+    }
+
+    /// `resolveSlowly` for this font set: the reference the BMP tables are tested against.
+    func resolveThroughTheChain(_ scalar: UInt32, weight: Int) -> (slot: Int, glyph: UInt16)? {
+        Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement)
     }
 
     /// The fallback chain itself: the weight's own font, then each fallback, then the replacement.

@@ -22,7 +22,7 @@ final class TrueTypeFont: Sendable {
     /// Advance width per glyph, in font units.
     let advances: [UInt16]
     /// Glyph id per BMP code point (0 = none), and the supplementary planes' mappings.
-    private let bmp: [UInt16]
+    let bmp: [UInt16]
     private let supplementary: [UInt32: UInt16]
     let postScriptName: String
     /// Descriptor metrics, in font units.
