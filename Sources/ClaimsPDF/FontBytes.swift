@@ -42,13 +42,14 @@ struct FontBytes: Sendable {
     /// A copy of the bytes in `range`.
     func slice(_ range: Range<Int>) throws(TrueTypeError) -> [UInt8] {
         try check(range)
-        return Array(storage.bytes[range])
+        // Rebased: a slice of a raw buffer is copied byte by byte, the buffer itself at once.
+        return Array(UnsafeRawBufferPointer(rebasing: storage.bytes[range]))
     }
 
     /// Appends the bytes in `range` to `out`.
     func append(_ range: Range<Int>, to out: inout [UInt8]) throws(TrueTypeError) {
         try check(range)
-        out.append(contentsOf: storage.bytes[range])
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: storage.bytes[range]))
     }
 
     private func check(_ range: Range<Int>) throws(TrueTypeError) {

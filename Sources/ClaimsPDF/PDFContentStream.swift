@@ -74,6 +74,15 @@ package enum PDFBytes {
         }
     }
 
+    /// Four upper-case hex digits written at `target` (which has room for them).
+    @inline(__always)
+    static func writeHex16(_ value: UInt16, to target: UnsafeMutablePointer<UInt8>) {
+        for index in 0..<4 {
+            let digit = UInt8((value >> UInt16(12 - 4 * index)) & 0xF)
+            target[index] = digit < 10 ? 0x30 + digit : 0x37 + digit
+        }
+    }
+
     @inline(__always)
     package static func append(_ text: StaticString, to bytes: inout [UInt8]) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -135,27 +144,39 @@ package struct PDFContentStream {
     }
 
     /// UTF-8 text as hex strings of 2-byte CIDs, one `Tj` per run of the same font of the fallback
-    /// chain (each `Tj` moves the pen on), recording the glyphs the document uses.
+    /// chain (each `Tj` moves the pen on), recording the glyphs the document uses. A run's hex digits
+    /// gather in a stack buffer and join the stream in one append (four appends per character cost
+    /// more than the rest of the lookup).
     private mutating func appendGlyphRuns(_ text: [UInt8], font: PDFFont, size: Double) {
         guard let glyphs else { return }
         let fonts = font.fonts, weight = font.weight
-        var runSlot = -1
-        PDFUTF8.forEachScalar(text) { scalar, _, _ in
-            guard let (slot, glyph) = fonts.resolve(scalar, weight: weight) else { return }
-            var cid = glyphs.knownCID(slot: slot, glyph: glyph)
-            if cid == 0 {
-                cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
-                                    glyphCount: fonts.faces[slot].font.glyphCount)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * text.count) { hex in
+            var runSlot = -1, runLength = 0
+            PDFUTF8.forEachScalar(text) { scalar, _, _ in
+                guard let (slot, glyph) = fonts.resolve(scalar, weight: weight) else { return }
+                var cid = glyphs.knownCID(slot: slot, glyph: glyph)
+                if cid == 0 {
+                    cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
+                                        glyphCount: fonts.faces[slot].font.glyphCount)
+                }
+                if slot != runSlot {
+                    if runSlot >= 0 {
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<runLength]))
+                        PDFBytes.append("> Tj\n", to: &bytes)
+                    }
+                    setFont(slot, size: size)
+                    bytes.append(0x3C)
+                    runSlot = slot
+                    runLength = 0
+                }
+                PDFBytes.writeHex16(cid, to: hex.baseAddress! + runLength)
+                runLength += 4
             }
-            if slot != runSlot {
-                if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
-                setFont(slot, size: size)
-                bytes.append(0x3C)
-                runSlot = slot
+            if runSlot >= 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<runLength]))
+                PDFBytes.append("> Tj\n", to: &bytes)
             }
-            PDFBytes.appendHex16(cid, to: &bytes)
         }
-        if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
     }
 
     /// A straight line.
