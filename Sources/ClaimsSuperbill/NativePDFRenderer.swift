@@ -58,9 +58,13 @@ private final class LastWriter: @unchecked Sendable {
     /// The writer for `clinic`: the cached one when it is the same clinic (equal, not merely similar:
     /// every field reaches the PDF), else a new one that replaces it.
     func writer(for clinic: ClinicProfile) -> NativePDFWriter {
-        if let cached = lock.withLock({ last }), cached.clinic == clinic { return cached }
-        let writer = NativePDFWriter(clinic: clinic)
-        lock.withLock { last = writer }
-        return writer
+        // Built under the lock: the threads that start a batch together wait for one writer instead
+        // of each building its own (the first also loads the fonts).
+        lock.withLock {
+            if let last, last.clinic == clinic { return last }
+            let writer = NativePDFWriter(clinic: clinic)
+            last = writer
+            return writer
+        }
     }
 }
