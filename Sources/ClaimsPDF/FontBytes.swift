@@ -32,6 +32,21 @@ struct FontBytes: Sendable {
 
     func i16(_ offset: Int) throws(TrueTypeError) -> Int16 { Int16(bitPattern: try u16(offset)) }
 
+    /// `count` big-endian UInt16s from `offset`, `stride` bytes apart, with one bounds check for all
+    /// (the fonts' metrics and cmaps hold tens of thousands of them); nil when any is outside the file.
+    func u16s(at offset: Int, count: Int, stride: Int = 2) -> [UInt16]? {
+        guard count > 0 else { return [] }
+        guard offset >= 0, offset + (count - 1) * stride + 2 <= self.count else { return nil }
+        let bytes = storage.bytes
+        return [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                let at = offset + index * stride
+                buffer[index] = UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])
+            }
+            initialized = count
+        }
+    }
+
     @inline(__always)
     func u32(_ offset: Int) throws(TrueTypeError) -> UInt32 {
         guard offset >= 0, offset + 4 <= count else { throw TrueTypeError("read past the end of the file at \(offset)") }

@@ -17,7 +17,7 @@ struct PDFEmbeddedFont {
     init(face: EmbeddedFace, resource: Int, used: PDFGlyphRecorder.Slot) throws(TrueTypeError) {
         self.face = face
         self.resource = resource
-        subset = try TrueTypeSubset(font: face.font, glyphs: used.glyphs)
+        subset = try face.subset(used.glyphs)
         scalars = used.scalars
         baseName = Array("\(subset.tag)+\(face.font.postScriptName)".utf8)
     }

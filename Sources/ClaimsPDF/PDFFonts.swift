@@ -235,11 +235,45 @@ public final class PDFFonts: Sendable {
 final class EmbeddedFace: Sendable {
     let font: TrueTypeFont
     let widths: [Int]
+    /// Recent subsets by their glyph list: the documents of a batch often draw the same glyphs in the
+    /// same order (the regular face's list repeats in about half of the superbills), and a subset
+    /// depends on nothing else. Bounded: emptied when full, so memory does not grow with the batch.
+    private let subsets = SubsetCache()
+    static let cachedSubsets = 32
+    /// Subsets in the cache now (for tests).
+    var cachedSubsetCount: Int { subsets.count }
+
+    /// The subset of `glyphs` (`TrueTypeSubset(font:glyphs:)`), built or taken from the cache.
+    func subset(_ glyphs: [UInt16]) throws(TrueTypeError) -> TrueTypeSubset {
+        if let cached = subsets.lookUp(glyphs) { return cached }
+        let subset = try TrueTypeSubset(font: font, glyphs: glyphs)
+        subsets.keep(subset, for: glyphs, limit: Self.cachedSubsets)
+        return subset
+    }
 
     init(font: TrueTypeFont) {
         self.font = font
-        widths = font.advances.map { font.thousandths(Int($0)) }
+        let unitsPerEm = font.unitsPerEm
+        // `thousandths` for unsigned values, inline: tens of thousands of glyphs in the fallback fonts.
+        widths = font.advances.map { (Int($0) * 1000 + unitsPerEm / 2) / unitsPerEm }
     }
+}
+
+/// `EmbeddedFace`'s subsets by glyph list, shared by the threads that draw documents.
+private final class SubsetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var subsets: [[UInt16]: TrueTypeSubset] = [:]   // guarded by `lock`
+
+    func lookUp(_ glyphs: [UInt16]) -> TrueTypeSubset? { lock.withLock { subsets[glyphs] } }
+
+    func keep(_ subset: TrueTypeSubset, for glyphs: [UInt16], limit: Int) {
+        lock.withLock {
+            if subsets.count >= limit { subsets.removeAll(keepingCapacity: true) }
+            subsets[glyphs] = subset
+        }
+    }
+
+    var count: Int { lock.withLock { subsets.count } }
 }
 
 /// A weight of the document's fonts: what a text style draws with and measures by.

@@ -64,3 +64,36 @@ struct PDFFontTableTests {
         #expect(outside == [])
     }
 }
+
+/// `EmbeddedFace.subset` gives what `TrueTypeSubset(font:glyphs:)` gives, from the cache or not, and
+/// the cache stays within its limit.
+@Suite(.enabled(if: FileManager.default.fileExists(atPath: PDFFonts.debianFiles.regular),
+                "needs fonts-dejavu-core (scripts/setup.sh)"))
+struct SubsetCacheTests {
+    @Test func cachedSubsetsAreTheSubsetsBuiltAnew() throws {
+        let fonts = PDFFonts.load(regular: PDFFonts.debianFiles.regular, bold: PDFFonts.debianFiles.bold, fallbacks: [])
+        let face = try #require(fonts.faces.first)
+        let font = face.font
+        // Glyph lists in the order of first use, as a document records them; the second one differs
+        // from the first only in order (a different subset).
+        let lists: [[UInt16]] = ["Superbill Łódź", "bSuperill Łódź", "Лев Толстой"].map { text in
+            var seen = Set<UInt16>()
+            return text.unicodeScalars.compactMap { font.glyph(for: $0.value) }.filter { seen.insert($0).inserted }
+        }
+        for _ in 0..<2 {   // a miss, then a hit
+            for glyphs in lists {
+                let expected = try TrueTypeSubset(font: font, glyphs: glyphs)
+                let subset = try face.subset(glyphs)
+                #expect(subset.bytes == expected.bytes && subset.originalGlyphs == expected.originalGlyphs && subset.tag == expected.tag)
+            }
+        }
+        #expect(try face.subset(lists[0]).bytes != (try face.subset(lists[1]).bytes), "same glyphs, other order: another subset")
+        // More lists than the cache holds: it is emptied rather than grown.
+        let letters = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".unicodeScalars).compactMap { font.glyph(for: $0.value) }
+        try #require(letters.count > EmbeddedFace.cachedSubsets + 5)
+        for count in 1...(EmbeddedFace.cachedSubsets + 5) {
+            _ = try face.subset(Array(letters.prefix(count)))
+            #expect(face.cachedSubsetCount <= EmbeddedFace.cachedSubsets)
+        }
+    }
+}
