@@ -103,16 +103,23 @@ public final class PDFFonts: Sendable {
     /// font first; then per weight its own font goes over them; what no font has is the replacement
     /// glyph, or nothing for a default-ignorable character.
     private static func resolveBMP(faces: [EmbeddedFace], replacement: [UInt32]) -> ([UInt32], [UInt16]) {
-        // Raw buffers: this is 131,072 characters, where an array's bounds and uniqueness checks (and
-        // a captured array's exclusivity checks) cost more than the lookup itself.
+        // Raw buffers and branch-light loops: this is 131,072 characters, where an array's bounds and
+        // uniqueness checks (and a captured array's exclusivity checks) cost more than the lookup.
         let scalars = 0x10000
-        // Fallback slot << 16 | glyph per character, 0 when no fallback has it (slots are ≥ 2, so a
-        // found glyph is never 0).
-        var fallback = [UInt32](repeating: 0, count: scalars)
-        fallback.withUnsafeMutableBufferPointer { fallback in
-            for slot in (2..<max(2, faces.count)).reversed() {
+        // What the chain after the weight's own face gives, the same for both weights: a fallback's
+        // slot << 16 | glyph (slots are ≥ 2, so never 0); else `drawsNothing` for a default-ignorable
+        // character; else 0, the replacement glyph.
+        var chain = [UInt32](repeating: 0, count: scalars)
+        chain.withUnsafeMutableBufferPointer { chain in
+            for slot in (2..<max(2, faces.count)).reversed() {   // the first fallback last: it wins
                 faces[slot].font.bmp.withUnsafeBufferPointer { glyphs in
-                    for scalar in 0..<scalars where glyphs[scalar] != 0 { fallback[scalar] = UInt32(slot) << 16 | UInt32(glyphs[scalar]) }
+                    for scalar in 0..<scalars where glyphs[scalar] != 0 { chain[scalar] = UInt32(slot) << 16 | UInt32(glyphs[scalar]) }
+                }
+            }
+            for block in defaultIgnorableBlocks {
+                for scalar in block where chain[scalar] == 0
+                    && Unicode.Scalar(UInt32(scalar))?.properties.isDefaultIgnorableCodePoint == true {
+                    chain[scalar] = drawsNothing
                 }
             }
         }
@@ -120,40 +127,32 @@ public final class PDFFonts: Sendable {
         let widths = faces.flatMap { $0.widths.map { UInt16(clamping: $0) } }
         var widthStart: [Int] = [0]
         for face in faces.dropLast() { widthStart.append(widthStart.last! + face.widths.count) }
-        let ignorable = defaultIgnorableBMP()
-        var bmpGlyphs = [UInt32](repeating: drawsNothing, count: 2 * scalars)
+
+        var bmpGlyphs = [UInt32](repeating: 0, count: 2 * scalars)
         var bmpWidths = [UInt16](repeating: 0, count: 2 * scalars)
         for weight in 0..<2 {
-            let ownSlot = UInt32(weight) << 16, replacementGlyph = replacement[weight]
-            faces[weight].font.bmp.withUnsafeBufferPointer { own in
-            fallback.withUnsafeBufferPointer { fallback in
-            ignorable.withUnsafeBufferPointer { ignorable in
-            widths.withUnsafeBufferPointer { widths in
-            widthStart.withUnsafeBufferPointer { widthStart in
-            bmpGlyphs.withUnsafeMutableBufferPointer { bmpGlyphs in
-            bmpWidths.withUnsafeMutableBufferPointer { bmpWidths in
-                for scalar in 0..<scalars {
-                    // Controls draw as a space.
-                    let drawn = scalar < 0x20 || (scalar >= 0x7F && scalar <= 0x9F) ? 0x20 : scalar
-                    let packed: UInt32
-                    if own[drawn] != 0 {
-                        packed = ownSlot | UInt32(own[drawn])
-                    } else if fallback[drawn] != 0 {
-                        packed = fallback[drawn]
-                    } else if ignorable[drawn] {
-                        continue   // draws nothing: drawsNothing and width 0 already
-                    } else {
-                        packed = replacementGlyph
+            let base = weight << 16, ownSlot = UInt32(weight) << 16, replacementGlyph = replacement[weight]
+            bmpGlyphs.withUnsafeMutableBufferPointer { packedGlyphs in
+                faces[weight].font.bmp.withUnsafeBufferPointer { own in
+                    chain.withUnsafeBufferPointer { chain in
+                        for scalar in 0..<scalars {
+                            let glyph = own[scalar], next = chain[scalar]
+                            packedGlyphs[base + scalar] = glyph != 0 ? ownSlot | UInt32(glyph) : next != 0 ? next : replacementGlyph
+                        }
                     }
-                    bmpGlyphs[weight << 16 | scalar] = packed
-                    bmpWidths[weight << 16 | scalar] = widths[widthStart[Int(packed >> 16)] + Int(packed & 0xFFFF)]
                 }
-            }
-            }
-            }
-            }
-            }
-            }
+                // Controls draw as a space.
+                for scalar in Array(0..<0x20) + Array(0x7F...0x9F) { packedGlyphs[base + scalar] = packedGlyphs[base + 0x20] }
+                bmpWidths.withUnsafeMutableBufferPointer { packedWidths in
+                    widths.withUnsafeBufferPointer { widths in
+                        widthStart.withUnsafeBufferPointer { widthStart in
+                            for index in base..<base + scalars {
+                                let packed = packedGlyphs[index]
+                                packedWidths[index] = packed == drawsNothing ? 0 : widths[widthStart[Int(packed >> 16)] + Int(packed & 0xFFFF)]
+                            }
+                        }
+                    }
+                }
             }
         }
         return (bmpGlyphs, bmpWidths)
@@ -166,17 +165,6 @@ public final class PDFFonts: Sendable {
         0x00AD...0x00AD, 0x034F...0x034F, 0x061C...0x061C, 0x115F...0x1160, 0x17B4...0x17B5, 0x180B...0x180F,
         0x200B...0x206F, 0x3164...0x3164, 0xFE00...0xFE0F, 0xFEFF...0xFEFF, 0xFFA0...0xFFA0, 0xFFF0...0xFFF8,
     ]
-
-    /// Per BMP character: default-ignorable (draws nothing when no font has it)?
-    private static func defaultIgnorableBMP() -> [Bool] {
-        var ignorable = [Bool](repeating: false, count: 0x10000)
-        for block in defaultIgnorableBlocks {
-            for scalar in block where Unicode.Scalar(UInt32(scalar))?.properties.isDefaultIgnorableCodePoint == true {
-                ignorable[scalar] = true
-            }
-        }
-        return ignorable
-    }
 
     /// Text as the layout carries it: WinAnsi bytes for the standard fonts, NFC UTF-8 for embedded ones.
     package func encode(_ text: String) -> [UInt8] {
