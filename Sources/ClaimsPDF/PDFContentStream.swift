@@ -65,15 +65,6 @@ package enum PDFBytes {
         bytes.append(0x3E)
     }
 
-    /// Four upper-case hex digits (a CID in a hex string).
-    @inline(__always)
-    static func appendHex16(_ value: UInt16, to bytes: inout [UInt8]) {
-        for shift in stride(from: 12, through: 0, by: -4) {
-            let digit = UInt8((value >> UInt16(shift)) & 0xF)
-            bytes.append(digit < 10 ? 0x30 + digit : 0x37 + digit)
-        }
-    }
-
     /// Four upper-case hex digits written at `target` (which has room for them).
     @inline(__always)
     static func writeHex16(_ value: UInt16, to target: UnsafeMutablePointer<UInt8>) {
