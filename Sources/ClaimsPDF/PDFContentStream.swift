@@ -141,10 +141,22 @@ package struct PDFContentStream {
     private mutating func appendGlyphRuns(_ text: [UInt8], font: PDFFont, size: Double) {
         guard let glyphs else { return }
         let fonts = font.fonts, weight = font.weight
+        // `resolve`'s BMP table read here directly: a call per character cost a quarter of this loop.
+        let table = fonts.bmpGlyphs, tableBase = weight << 16
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * text.count) { hex in
-            var runSlot = -1, runLength = 0
+            guard let start = hex.baseAddress else { return }
+            var runSlot = -1, cursor = start
             PDFUTF8.forEachScalar(text) { scalar, _, _ in
-                guard let (slot, glyph) = fonts.resolve(scalar, weight: weight) else { return }
+                let slot: Int, glyph: UInt16
+                if scalar < 0x10000 {
+                    let packed = table[tableBase | Int(scalar)]
+                    if packed == PDFFonts.drawsNothing { return }
+                    slot = Int(packed >> 16)
+                    glyph = UInt16(truncatingIfNeeded: packed)
+                } else {
+                    guard let resolved = fonts.resolve(scalar, weight: weight) else { return }
+                    (slot, glyph) = resolved
+                }
                 var cid = glyphs.knownCID(slot: slot, glyph: glyph)
                 if cid == 0 {
                     cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
@@ -152,19 +164,19 @@ package struct PDFContentStream {
                 }
                 if slot != runSlot {
                     if runSlot >= 0 {
-                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<runLength]))
+                        bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start))
                         PDFBytes.append("> Tj\n", to: &bytes)
                     }
                     setFont(slot, size: size)
                     bytes.append(0x3C)
                     runSlot = slot
-                    runLength = 0
+                    cursor = start
                 }
-                PDFBytes.writeHex16(cid, to: hex.baseAddress! + runLength)
-                runLength += 4
+                PDFBytes.writeHex16(cid, to: cursor)
+                cursor += 4
             }
             if runSlot >= 0 {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: hex[0..<runLength]))
+                bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start))
                 PDFBytes.append("> Tj\n", to: &bytes)
             }
         }

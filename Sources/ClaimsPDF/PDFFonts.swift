@@ -18,9 +18,9 @@ public final class PDFFonts: Sendable {
     private let replacement: [UInt32]
     /// Every BMP character resolved once, per weight (index weight << 16 | scalar): slot << 16 | glyph
     /// (`Self.drawsNothing` for a character that draws nothing), and its width in 1/1000 em.
-    private let bmpGlyphs: [UInt32]
+    let bmpGlyphs: [UInt32]
     private let bmpWidths: [UInt16]
-    private static let drawsNothing: UInt32 = 0xFFFF_FFFF
+    static let drawsNothing: UInt32 = 0xFFFF_FFFF
 
     /// The Debian paths (package `fonts-dejavu-core`, `fonts-droid-fallback`, `fonts-symbola`).
     public static let debianFiles = (
@@ -335,6 +335,17 @@ package final class PDFGlyphRecorder {
         var glyphs: [UInt16] = []
         /// The character each new glyph was first drawn for (for /ToUnicode).
         var scalars: [UInt32] = []
+
+        /// Records `glyph`, drawn for `scalar`; returns its new id.
+        mutating func add(_ glyph: UInt16, drawing scalar: UInt32) -> UInt16 {
+            if glyphs.isEmpty {   // a superbill uses 50–100 glyphs of a face: no regrowing on the way
+                glyphs.reserveCapacity(128)
+                scalars.reserveCapacity(128)
+            }
+            glyphs.append(glyph)
+            scalars.append(scalar)
+            return UInt16(glyphs.count)
+        }
     }
     private(set) var slots: [Slot]
     /// Per slot, the new id of each original glyph (0 = unused), allocated when the slot is first used.
@@ -369,9 +380,7 @@ package final class PDFGlyphRecorder {
             table.initialize(repeating: 0, count: glyphCount)
             newIds[slot] = table
         }
-        slots[slot].glyphs.append(glyph)
-        slots[slot].scalars.append(scalar)
-        let id = UInt16(slots[slot].glyphs.count)
+        let id = slots[slot].add(glyph, drawing: scalar)   // one access to `slots`, not three
         newIds[slot]![Int(glyph)] = id
         return id
     }
