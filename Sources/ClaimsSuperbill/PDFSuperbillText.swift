@@ -78,6 +78,21 @@ struct ClinicPDFText: Sendable {
 
     func statementLines(balanceDue: Decimal) -> [([UInt8], Bool)] { balanceDue > 0 ? statementLinesDue : statementLinesPaid }
 
+    /// Wrapped purpose paragraphs by their text: a batch's receipts and coverage statements repeat a
+    /// handful of texts (they vary only with the plan's name and whether a balance is due).
+    let paragraphCache = WrappedParagraphs()
+
+    /// `paragraphLines(paragraphs, styles:)`, each paragraph wrapped once per writer. `styles` must be
+    /// the styles this text was made with (the writer passes them together).
+    func cachedParagraphLines(_ paragraphs: [String], styles: SuperbillPDFStyles) -> [([UInt8], Bool)] {
+        paragraphs.flatMap { paragraph in
+            if let lines = paragraphCache.lookUp(paragraph) { return lines }
+            let lines = Self.paragraphLines([paragraph], styles: styles)
+            paragraphCache.keep(lines, for: paragraph)
+            return lines
+        }
+    }
+
     init(_ clinic: ClinicProfile, styles: SuperbillPDFStyles) {
         let billing = clinic.billingProvider
         let fonts = styles.fonts
@@ -97,4 +112,23 @@ struct ClinicPDFText: Sendable {
             return lines.enumerated().map { ($0.element, $0.offset == lines.count - 1) }
         }
     }
+}
+
+/// `ClinicPDFText`'s wrapped paragraphs, shared by the threads that draw superbills. Bounded: emptied
+/// when it holds `limit` texts, so a batch whose texts all differ does not grow it.
+final class WrappedParagraphs: @unchecked Sendable {
+    static let limit = 64
+    private let lock = NSLock()
+    private var lines: [String: [([UInt8], Bool)]] = [:]   // guarded by `lock`
+
+    func lookUp(_ paragraph: String) -> [([UInt8], Bool)]? { lock.withLock { lines[paragraph] } }
+
+    func keep(_ wrapped: [([UInt8], Bool)], for paragraph: String) {
+        lock.withLock {
+            if lines.count >= Self.limit { lines.removeAll(keepingCapacity: true) }
+            lines[paragraph] = wrapped
+        }
+    }
+
+    var count: Int { lock.withLock { lines.count } }
 }
