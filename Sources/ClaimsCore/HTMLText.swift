@@ -1,6 +1,15 @@
 /// Text made safe for HTML element content and quoted attributes (superbills, the batch report).
 public enum HTMLText {
     public static func escape(_ text: String) -> String {
+        // Printable ASCII without `&<>"'` (most names, codes and labels) is its own escape: one pass.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            return text
+        }
+        // Nothing to replace (any text, `José – Peña`): only the controls are made visible, and what
+        // that writes (`\u{1B}`) has nothing to replace either; the Character loop would rebuild the text.
+        if !text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) {
+            return VisibleText.escapingControls(text, keepNewlines: true)
+        }
         let text = VisibleText.escapingControls(text, keepNewlines: true)
         // ASCII text (the report's reasons and codes): each byte is one Character, so replacing bytes
         // is `escapeCharacters`, without its Character breaking (~150 instructions a character).

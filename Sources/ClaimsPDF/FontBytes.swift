@@ -32,6 +32,21 @@ struct FontBytes: Sendable {
 
     func i16(_ offset: Int) throws(TrueTypeError) -> Int16 { Int16(bitPattern: try u16(offset)) }
 
+    /// `count` big-endian UInt16s from `offset`, `stride` bytes apart, with one bounds check for all
+    /// (the fonts' metrics and cmaps hold tens of thousands of them); nil when any is outside the file.
+    func u16s(at offset: Int, count: Int, stride: Int = 2) -> [UInt16]? {
+        guard count > 0 else { return [] }
+        guard offset >= 0, offset + (count - 1) * stride + 2 <= self.count else { return nil }
+        let bytes = storage.bytes
+        return [UInt16](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                let at = offset + index * stride
+                buffer[index] = UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])
+            }
+            initialized = count
+        }
+    }
+
     @inline(__always)
     func u32(_ offset: Int) throws(TrueTypeError) -> UInt32 {
         guard offset >= 0, offset + 4 <= count else { throw TrueTypeError("read past the end of the file at \(offset)") }
@@ -42,13 +57,14 @@ struct FontBytes: Sendable {
     /// A copy of the bytes in `range`.
     func slice(_ range: Range<Int>) throws(TrueTypeError) -> [UInt8] {
         try check(range)
-        return Array(storage.bytes[range])
+        // Rebased: a slice of a raw buffer is copied byte by byte, the buffer itself at once.
+        return Array(UnsafeRawBufferPointer(rebasing: storage.bytes[range]))
     }
 
     /// Appends the bytes in `range` to `out`.
     func append(_ range: Range<Int>, to out: inout [UInt8]) throws(TrueTypeError) {
         try check(range)
-        out.append(contentsOf: storage.bytes[range])
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: storage.bytes[range]))
     }
 
     private func check(_ range: Range<Int>) throws(TrueTypeError) {

@@ -65,12 +65,12 @@ package enum PDFBytes {
         bytes.append(0x3E)
     }
 
-    /// Four upper-case hex digits (a CID in a hex string).
+    /// Four upper-case hex digits written at `target` (which has room for them).
     @inline(__always)
-    static func appendHex16(_ value: UInt16, to bytes: inout [UInt8]) {
-        for shift in stride(from: 12, through: 0, by: -4) {
-            let digit = UInt8((value >> UInt16(shift)) & 0xF)
-            bytes.append(digit < 10 ? 0x30 + digit : 0x37 + digit)
+    static func writeHex16(_ value: UInt16, to target: UnsafeMutablePointer<UInt8>) {
+        for index in 0..<4 {
+            let digit = UInt8((value >> UInt16(12 - 4 * index)) & 0xF)
+            target[index] = digit < 10 ? 0x30 + digit : 0x37 + digit
         }
     }
 
@@ -135,27 +135,51 @@ package struct PDFContentStream {
     }
 
     /// UTF-8 text as hex strings of 2-byte CIDs, one `Tj` per run of the same font of the fallback
-    /// chain (each `Tj` moves the pen on), recording the glyphs the document uses.
+    /// chain (each `Tj` moves the pen on), recording the glyphs the document uses. A run's hex digits
+    /// gather in a stack buffer and join the stream in one append (four appends per character cost
+    /// more than the rest of the lookup).
     private mutating func appendGlyphRuns(_ text: [UInt8], font: PDFFont, size: Double) {
         guard let glyphs else { return }
         let fonts = font.fonts, weight = font.weight
-        var runSlot = -1
-        PDFUTF8.forEachScalar(text) { scalar, _, _ in
-            guard let (slot, glyph) = fonts.resolve(scalar, weight: weight) else { return }
-            var cid = glyphs.knownCID(slot: slot, glyph: glyph)
-            if cid == 0 {
-                cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
-                                    glyphCount: fonts.faces[slot].font.glyphCount)
+        // `resolve`'s BMP table read here directly: a call per character cost a quarter of this loop.
+        let table = fonts.bmpGlyphs, tableBase = weight << 16
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4 * text.count) { hex in
+            guard let start = hex.baseAddress else { return }
+            var runSlot = -1, cursor = start
+            PDFUTF8.forEachScalar(text) { scalar, _, _ in
+                let slot: Int, glyph: UInt16
+                if scalar < 0x10000 {
+                    let packed = table[tableBase | Int(scalar)]
+                    if packed == PDFFonts.drawsNothing { return }
+                    slot = Int(packed >> 16)
+                    glyph = UInt16(truncatingIfNeeded: packed)
+                } else {
+                    guard let resolved = fonts.resolve(scalar, weight: weight) else { return }
+                    (slot, glyph) = resolved
+                }
+                var cid = glyphs.knownCID(slot: slot, glyph: glyph)
+                if cid == 0 {
+                    cid = glyphs.addCID(slot: slot, glyph: glyph, scalar: fonts.drawnScalar(scalar, slot: slot, glyph: glyph),
+                                        glyphCount: fonts.faces[slot].font.glyphCount)
+                }
+                if slot != runSlot {
+                    if runSlot >= 0 {
+                        bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start))
+                        PDFBytes.append("> Tj\n", to: &bytes)
+                    }
+                    setFont(slot, size: size)
+                    bytes.append(0x3C)
+                    runSlot = slot
+                    cursor = start
+                }
+                PDFBytes.writeHex16(cid, to: cursor)
+                cursor += 4
             }
-            if slot != runSlot {
-                if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
-                setFont(slot, size: size)
-                bytes.append(0x3C)
-                runSlot = slot
+            if runSlot >= 0 {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: start, count: cursor - start))
+                PDFBytes.append("> Tj\n", to: &bytes)
             }
-            PDFBytes.appendHex16(cid, to: &bytes)
         }
-        if runSlot >= 0 { PDFBytes.append("> Tj\n", to: &bytes) }
     }
 
     /// A straight line.

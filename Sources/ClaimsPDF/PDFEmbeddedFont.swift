@@ -17,7 +17,7 @@ struct PDFEmbeddedFont {
     init(face: EmbeddedFace, resource: Int, used: PDFGlyphRecorder.Slot) throws(TrueTypeError) {
         self.face = face
         self.resource = resource
-        subset = try TrueTypeSubset(font: face.font, glyphs: used.glyphs)
+        subset = try face.subset(used.glyphs)
         scalars = used.scalars
         baseName = Array("\(subset.tag)+\(face.font.postScriptName)".utf8)
     }
@@ -105,18 +105,27 @@ struct PDFEmbeddedFont {
             let end = min(start + 100, scalars.count)
             PDFBytes.appendInteger(end - start, to: &cmap)
             PDFBytes.append(" beginbfchar\n", to: &cmap)
-            for index in start..<end {
-                cmap.append(0x3C)
-                PDFBytes.appendHex16(UInt16(index + 1), to: &cmap)
-                PDFBytes.append("> <", to: &cmap)
-                let scalar = scalars[index]
-                if scalar < 0x10000 {
-                    PDFBytes.appendHex16(UInt16(scalar), to: &cmap)
-                } else {   // UTF-16 surrogate pair
-                    PDFBytes.appendHex16(UInt16(0xD800 + ((scalar - 0x10000) >> 10)), to: &cmap)
-                    PDFBytes.appendHex16(UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF)), to: &cmap)
+            // `<CID> <UTF-16BE>` lines written in place (at most 18 bytes each), appended once per block.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 18 * (end - start)) { lines in
+                var at = lines.baseAddress!
+                for index in start..<end {
+                    at[0] = 0x3C
+                    PDFBytes.writeHex16(UInt16(index + 1), to: at + 1)
+                    at[5] = 0x3E; at[6] = 0x20; at[7] = 0x3C   // "> <"
+                    at += 8
+                    let scalar = scalars[index]
+                    if scalar < 0x10000 {
+                        PDFBytes.writeHex16(UInt16(scalar), to: at)
+                        at += 4
+                    } else {   // UTF-16 surrogate pair
+                        PDFBytes.writeHex16(UInt16(0xD800 + ((scalar - 0x10000) >> 10)), to: at)
+                        PDFBytes.writeHex16(UInt16(0xDC00 + ((scalar - 0x10000) & 0x3FF)), to: at + 4)
+                        at += 8
+                    }
+                    at[0] = 0x3E; at[1] = 0x0A   // ">\n"
+                    at += 2
                 }
-                PDFBytes.append(">\n", to: &cmap)
+                cmap.append(contentsOf: UnsafeBufferPointer(start: lines.baseAddress!, count: at - lines.baseAddress!))
             }
             PDFBytes.append("endbfchar\n", to: &cmap)
             start = end

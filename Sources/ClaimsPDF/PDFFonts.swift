@@ -18,9 +18,9 @@ public final class PDFFonts: Sendable {
     private let replacement: [UInt32]
     /// Every BMP character resolved once, per weight (index weight << 16 | scalar): slot << 16 | glyph
     /// (`Self.drawsNothing` for a character that draws nothing), and its width in 1/1000 em.
-    private let bmpGlyphs: [UInt32]
+    let bmpGlyphs: [UInt32]
     private let bmpWidths: [UInt16]
-    private static let drawsNothing: UInt32 = 0xFFFF_FFFF
+    static let drawsNothing: UInt32 = 0xFFFF_FFFF
 
     /// The Debian paths (package `fonts-dejavu-core`, `fonts-droid-fallback`, `fonts-symbola`).
     public static let debianFiles = (
@@ -93,26 +93,78 @@ public final class PDFFonts: Sendable {
             replacement.append(found ?? UInt32(weight) << 16 | UInt32(faces[weight].font.glyph(for: 0x3F) ?? 0))
         }
         self.replacement = replacement
-        var bmpGlyphs: [UInt32] = []
-        var bmpWidths: [UInt16] = []
-        if !faces.isEmpty {
-            bmpGlyphs.reserveCapacity(0x20000)
-            bmpWidths.reserveCapacity(0x20000)
-            for weight in 0..<2 {
-                for scalar in UInt32(0)..<0x10000 {
-                    if let (slot, glyph) = Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement) {
-                        bmpGlyphs.append(UInt32(slot) << 16 | UInt32(glyph))
-                        bmpWidths.append(UInt16(clamping: faces[slot].widths[Int(glyph)]))
-                    } else {
-                        bmpGlyphs.append(Self.drawsNothing)
-                        bmpWidths.append(0)
+        (bmpGlyphs, bmpWidths) = faces.isEmpty ? ([], []) : Self.resolveBMP(faces: faces, replacement: replacement)
+    }
+
+    /// `resolveSlowly` for every BMP character of both weights, table by table instead of character
+    /// by character: it ran once per process and cost more instructions than all superbills of a
+    /// 2,000-encounter batch (issue 18). Same answers (a test compares every character with
+    /// `resolveSlowly`): the fallbacks, which do not depend on the weight, are merged once, first
+    /// font first; then per weight its own font goes over them; what no font has is the replacement
+    /// glyph, or nothing for a default-ignorable character.
+    private static func resolveBMP(faces: [EmbeddedFace], replacement: [UInt32]) -> ([UInt32], [UInt16]) {
+        // Raw buffers and branch-light loops: this is 131,072 characters, where an array's bounds and
+        // uniqueness checks (and a captured array's exclusivity checks) cost more than the lookup.
+        let scalars = 0x10000
+        // What the chain after the weight's own face gives, the same for both weights: a fallback's
+        // slot << 16 | glyph (slots are ≥ 2, so never 0); else `drawsNothing` for a default-ignorable
+        // character; else 0, the replacement glyph.
+        var chain = [UInt32](repeating: 0, count: scalars)
+        chain.withUnsafeMutableBufferPointer { chain in
+            for slot in (2..<max(2, faces.count)).reversed() {   // the first fallback last: it wins
+                faces[slot].font.bmp.withUnsafeBufferPointer { glyphs in
+                    for scalar in 0..<scalars where glyphs[scalar] != 0 { chain[scalar] = UInt32(slot) << 16 | UInt32(glyphs[scalar]) }
+                }
+            }
+            for block in defaultIgnorableBlocks {
+                for scalar in block where chain[scalar] == 0
+                    && Unicode.Scalar(UInt32(scalar))?.properties.isDefaultIgnorableCodePoint == true {
+                    chain[scalar] = drawsNothing
+                }
+            }
+        }
+        // Every face's widths end to end: the width of slot s, glyph g is at widthStart[s] + g.
+        let widths = faces.flatMap { $0.widths.map { UInt16(clamping: $0) } }
+        var widthStart: [Int] = [0]
+        for face in faces.dropLast() { widthStart.append(widthStart.last! + face.widths.count) }
+
+        var bmpGlyphs = [UInt32](repeating: 0, count: 2 * scalars)
+        var bmpWidths = [UInt16](repeating: 0, count: 2 * scalars)
+        for weight in 0..<2 {
+            let base = weight << 16, ownSlot = UInt32(weight) << 16, replacementGlyph = replacement[weight]
+            bmpGlyphs.withUnsafeMutableBufferPointer { packedGlyphs in
+                faces[weight].font.bmp.withUnsafeBufferPointer { own in
+                    chain.withUnsafeBufferPointer { chain in
+                        for scalar in 0..<scalars {
+                            let glyph = own[scalar], next = chain[scalar]
+                            packedGlyphs[base + scalar] = glyph != 0 ? ownSlot | UInt32(glyph) : next != 0 ? next : replacementGlyph
+                        }
+                    }
+                }
+                // Controls draw as a space.
+                for scalar in Array(0..<0x20) + Array(0x7F...0x9F) { packedGlyphs[base + scalar] = packedGlyphs[base + 0x20] }
+                bmpWidths.withUnsafeMutableBufferPointer { packedWidths in
+                    widths.withUnsafeBufferPointer { widths in
+                        widthStart.withUnsafeBufferPointer { widthStart in
+                            for index in base..<base + scalars {
+                                let packed = packedGlyphs[index]
+                                packedWidths[index] = packed == drawsNothing ? 0 : widths[widthStart[Int(packed >> 16)] + Int(packed & 0xFFFF)]
+                            }
+                        }
                     }
                 }
             }
         }
-        self.bmpGlyphs = bmpGlyphs
-        self.bmpWidths = bmpWidths
+        return (bmpGlyphs, bmpWidths)
     }
+
+    /// The BMP blocks that hold every default-ignorable character (soft hyphen, joiners, bidi
+    /// controls, variation selectors, the BOM, Hangul fillers…): the Unicode property lookup is
+    /// costly, so it is asked only there. A test checks that no BMP character outside them has the property.
+    static let defaultIgnorableBlocks: [ClosedRange<Int>] = [
+        0x00AD...0x00AD, 0x034F...0x034F, 0x061C...0x061C, 0x115F...0x1160, 0x17B4...0x17B5, 0x180B...0x180F,
+        0x200B...0x206F, 0x3164...0x3164, 0xFE00...0xFE0F, 0xFEFF...0xFEFF, 0xFFA0...0xFFA0, 0xFFF0...0xFFF8,
+    ]
 
     /// Text as the layout carries it: WinAnsi bytes for the standard fonts, NFC UTF-8 for embedded ones.
     package func encode(_ text: String) -> [UInt8] {
@@ -137,6 +189,11 @@ public final class PDFFonts: Sendable {
         if scalar < 0x10000 { return Int(bmpWidths[weight << 16 | Int(scalar)]) }
         guard let (slot, glyph) = resolve(scalar, weight: weight) else { return 0 }
         return faces[slot].widths[Int(glyph)]
+    }
+
+    /// `resolveSlowly` for this font set: the reference the BMP tables are tested against.
+    func resolveThroughTheChain(_ scalar: UInt32, weight: Int) -> (slot: Int, glyph: UInt16)? {
+        Self.resolveSlowly(scalar, weight: weight, faces: faces, replacement: replacement)
     }
 
     /// The fallback chain itself: the weight's own font, then each fallback, then the replacement.
@@ -166,11 +223,45 @@ public final class PDFFonts: Sendable {
 final class EmbeddedFace: Sendable {
     let font: TrueTypeFont
     let widths: [Int]
+    /// Recent subsets by their glyph list: the documents of a batch often draw the same glyphs in the
+    /// same order (the regular face's list repeats in about half of the superbills), and a subset
+    /// depends on nothing else. Bounded: emptied when full, so memory does not grow with the batch.
+    private let subsets = SubsetCache()
+    static let cachedSubsets = 32
+    /// Subsets in the cache now (for tests).
+    var cachedSubsetCount: Int { subsets.count }
+
+    /// The subset of `glyphs` (`TrueTypeSubset(font:glyphs:)`), built or taken from the cache.
+    func subset(_ glyphs: [UInt16]) throws(TrueTypeError) -> TrueTypeSubset {
+        if let cached = subsets.lookUp(glyphs) { return cached }
+        let subset = try TrueTypeSubset(font: font, glyphs: glyphs)
+        subsets.keep(subset, for: glyphs, limit: Self.cachedSubsets)
+        return subset
+    }
 
     init(font: TrueTypeFont) {
         self.font = font
-        widths = font.advances.map { font.thousandths(Int($0)) }
+        let unitsPerEm = font.unitsPerEm
+        // `thousandths` for unsigned values, inline: tens of thousands of glyphs in the fallback fonts.
+        widths = font.advances.map { (Int($0) * 1000 + unitsPerEm / 2) / unitsPerEm }
     }
+}
+
+/// `EmbeddedFace`'s subsets by glyph list, shared by the threads that draw documents.
+private final class SubsetCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var subsets: [[UInt16]: TrueTypeSubset] = [:]   // guarded by `lock`
+
+    func lookUp(_ glyphs: [UInt16]) -> TrueTypeSubset? { lock.withLock { subsets[glyphs] } }
+
+    func keep(_ subset: TrueTypeSubset, for glyphs: [UInt16], limit: Int) {
+        lock.withLock {
+            if subsets.count >= limit { subsets.removeAll(keepingCapacity: true) }
+            subsets[glyphs] = subset
+        }
+    }
+
+    var count: Int { lock.withLock { subsets.count } }
 }
 
 /// A weight of the document's fonts: what a text style draws with and measures by.
@@ -244,6 +335,17 @@ package final class PDFGlyphRecorder {
         var glyphs: [UInt16] = []
         /// The character each new glyph was first drawn for (for /ToUnicode).
         var scalars: [UInt32] = []
+
+        /// Records `glyph`, drawn for `scalar`; returns its new id.
+        mutating func add(_ glyph: UInt16, drawing scalar: UInt32) -> UInt16 {
+            if glyphs.isEmpty {   // a superbill uses 50–100 glyphs of a face: no regrowing on the way
+                glyphs.reserveCapacity(128)
+                scalars.reserveCapacity(128)
+            }
+            glyphs.append(glyph)
+            scalars.append(scalar)
+            return UInt16(glyphs.count)
+        }
     }
     private(set) var slots: [Slot]
     /// Per slot, the new id of each original glyph (0 = unused), allocated when the slot is first used.
@@ -278,9 +380,7 @@ package final class PDFGlyphRecorder {
             table.initialize(repeating: 0, count: glyphCount)
             newIds[slot] = table
         }
-        slots[slot].glyphs.append(glyph)
-        slots[slot].scalars.append(scalar)
-        let id = UInt16(slots[slot].glyphs.count)
+        let id = slots[slot].add(glyph, drawing: scalar)   // one access to `slots`, not three
         newIds[slot]![Int(glyph)] = id
         return id
     }

@@ -22,7 +22,7 @@ final class TrueTypeFont: Sendable {
     /// Advance width per glyph, in font units.
     let advances: [UInt16]
     /// Glyph id per BMP code point (0 = none), and the supplementary planes' mappings.
-    private let bmp: [UInt16]
+    let bmp: [UInt16]
     private let supplementary: [UInt32: UInt16]
     let postScriptName: String
     /// Descriptor metrics, in font units.
@@ -88,10 +88,11 @@ final class TrueTypeFont: Sendable {
         self.metricCount = metricCount
         let hmtx = try start("hmtx", minimumLength: 4 * metricCount)
         self.hmtx = tables["hmtx"]!
-        var advances = [UInt16](repeating: 0, count: glyphCount)
-        for glyph in 0..<glyphCount {
-            advances[glyph] = glyph < metricCount ? try file.u16(hmtx + 4 * glyph) : advances[metricCount - 1]
-        }
+        // hmtx is at least 4 × metricCount bytes inside the file (checked above), so this read succeeds.
+        var advances = file.u16s(at: hmtx, count: metricCount, stride: 4) ?? []
+        guard advances.count == metricCount else { throw TrueTypeError("hmtx table too short") }
+        // Glyphs past numberOfHMetrics share the last advance.
+        advances += repeatElement(advances[metricCount - 1], count: glyphCount - metricCount)
         self.advances = advances
 
         var capHeight = ascent, weightClass = 400
@@ -174,6 +175,15 @@ final class TrueTypeFont: Sendable {
         if let subtable = format12 {
             let groups = Int(try file.u32(subtable + 12))
             guard groups <= (table.upperBound - subtable) / 12 else { throw TrueTypeError("cmap format 12 too short") }
+            // The supplementary mappings' count first, so the dictionary is sized once.
+            var supplementaryCount = 0
+            for group in 0..<groups {
+                let entry = subtable + 16 + 12 * group
+                let first = try file.u32(entry), last = min(try file.u32(entry + 4), 0x10FFFF), glyph = try file.u32(entry + 8)
+                guard first <= last, Int(glyph) + Int(last - first) < glyphCount, last >= 0x10000 else { continue }
+                supplementaryCount += Int(last - max(first, 0x10000)) + 1
+            }
+            supplementary.reserveCapacity(supplementaryCount)
             for group in 0..<groups {
                 let entry = subtable + 16 + 12 * group
                 let first = try file.u32(entry), last = min(try file.u32(entry + 4), 0x10FFFF), glyph = try file.u32(entry + 8)
@@ -193,6 +203,17 @@ final class TrueTypeFont: Sendable {
                 let rangeAt = rangeOffsets + 2 * segment
                 let rangeOffset = Int(try file.u16(rangeAt))
                 guard first <= end else { continue }
+                let last = min(end, 0xFFFE)
+                // The segment's glyph ids read at once when they all lie in the file; else one by one,
+                // which throws at the first one outside it.
+                if rangeOffset != 0, first <= last,
+                   let ids = file.u16s(at: rangeAt + rangeOffset, count: last - first + 1) {
+                    for (index, raw) in ids.enumerated() {
+                        let id = raw == 0 ? 0 : (Int(raw) + delta) & 0xFFFF
+                        if id < glyphCount { bmp[first + index] = UInt16(id) }
+                    }
+                    continue
+                }
                 for scalar in first...min(end, 0xFFFE) {
                     var id: Int
                     if rangeOffset == 0 {

@@ -62,7 +62,11 @@ struct TrueTypeSubset {
         }
 
         let file = font.file
-        func table(_ tag: String) throws(TrueTypeError) -> [UInt8] { if let range = font.tables[tag] { try file.slice(range) } else { [] } }
+        /// The table's first `limit` bytes (all of it by default; empty when the font has none).
+        func table(_ tag: String, limit: Int = .max) throws(TrueTypeError) -> [UInt8] {
+            guard let range = font.tables[tag] else { return [] }
+            return try file.slice(range.lowerBound..<range.lowerBound + min(range.count, limit))
+        }
         var head = try table("head")
         head.replaceSubrange(8..<12, with: [0, 0, 0, 0])                       // checkSumAdjustment, set below
         head.replaceSubrange(50..<52, with: [0, shortLoca ? 0 : 1])            // indexToLocFormat
@@ -75,16 +79,18 @@ struct TrueTypeSubset {
             Self.append16(font.advances[Int(glyph)], to: &hmtx)
             Self.append16(try font.leftSideBearing(Int(glyph)), to: &hmtx)
         }
-        var tables: [(String, [UInt8])] = [("glyf", glyf), ("head", head), ("hhea", hhea), ("hmtx", hmtx), ("loca", loca), ("maxp", maxp)]
+        // In the order of their tags' bytes (the directory is sorted): "OS/2" (capital O) comes first.
+        var tables: [(String, [UInt8])] = []
         let os2 = try table("OS/2")
         if !os2.isEmpty { tables.append(("OS/2", os2)) }
-        var post = try table("post")
+        tables += [("glyf", glyf), ("head", head), ("hhea", hhea), ("hmtx", hmtx), ("loca", loca), ("maxp", maxp)]
+        // Only the 32-byte header of `post` is kept (format 3: no glyph names), so only that is read.
+        var post = try table("post", limit: 32)
         if post.count >= 32 {
-            post = Array(post[0..<32])
-            post.replaceSubrange(0..<4, with: [0, 3, 0, 0])   // format 3: no glyph names
+            post.replaceSubrange(0..<4, with: [0, 3, 0, 0])
             tables.append(("post", post))
         }
-        tables.sort { Array($0.0.utf8).lexicographicallyPrecedes(Array($1.0.utf8)) }
+        assert(tables.map(\.0) == tables.map(\.0).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
 
         bytes = Self.assemble(tables)
         originalGlyphs = order
@@ -189,19 +195,21 @@ struct TrueTypeSubset {
     }
 
     static func checksum(_ data: [UInt8]) -> UInt32 {
-        var sum: UInt32 = 0
-        let whole = data.count & ~3
-        var index = 0
-        while index < whole {
-            sum &+= UInt32(data[index]) << 24 | UInt32(data[index + 1]) << 16 | UInt32(data[index + 2]) << 8 | UInt32(data[index + 3])
-            index += 4
+        data.withUnsafeBufferPointer { data in
+            var sum: UInt32 = 0
+            let whole = data.count & ~3
+            var index = 0
+            while index < whole {
+                sum &+= UInt32(data[index]) << 24 | UInt32(data[index + 1]) << 16 | UInt32(data[index + 2]) << 8 | UInt32(data[index + 3])
+                index += 4
+            }
+            if whole < data.count {   // the last word, zero-padded
+                var word: UInt32 = 0
+                for byte in 0..<4 { word = word << 8 | UInt32(whole + byte < data.count ? data[whole + byte] : 0) }
+                sum &+= word
+            }
+            return sum
         }
-        if whole < data.count {   // the last word, zero-padded
-            var word: UInt32 = 0
-            for byte in 0..<4 { word = word << 8 | UInt32(whole + byte < data.count ? data[whole + byte] : 0) }
-            sum &+= word
-        }
-        return sum
     }
 
     /// FNV-1a over the font name and glyph list, spelled as six capital letters.

@@ -8,7 +8,7 @@ import Foundation
 enum PDFFormat {
     /// `11/03/2026`.
     static func date(_ date: LocalDate) -> [UInt8] {
-        guard (1000...9999).contains(date.year) else { return Array(SuperbillFormat.date(date).utf8) }
+        guard (1000...9999).contains(date.year) else { return Array(SuperbillFormat.generalDate(date).utf8) }
         return [digit(date.month / 10), digit(date.month % 10), 0x2F, digit(date.day / 10), digit(date.day % 10), 0x2F,
                 digit(date.year / 1000), digit(date.year / 100 % 10), digit(date.year / 10 % 10), digit(date.year % 10)]
     }
@@ -16,7 +16,7 @@ enum PDFFormat {
     /// `$1,120.00`, `-$40.00`. Amounts with at most two decimals (all parsed money) are formatted from
     /// their exact whole cents; any other amount takes `SuperbillFormat.money`.
     static func money(_ amount: Decimal) -> [UInt8] {
-        guard amount.exponent >= -2, abs(amount) < 10_000_000_000 else { return Array(SuperbillFormat.money(amount).utf8) }
+        guard formatsMoneyFast(amount) else { return Array(SuperbillFormat.generalMoney(amount).utf8) }
         var cents = Int(Money.cents(of: amount))
         var bytes: [UInt8] = []
         bytes.reserveCapacity(16)
@@ -27,6 +27,9 @@ enum PDFFormat {
         bytes.append(digit(cents % 100 / 10)); bytes.append(digit(cents % 10))
         return bytes
     }
+
+    /// True when `money` formats `amount` from its whole cents.
+    static func formatsMoneyFast(_ amount: Decimal) -> Bool { amount.exponent >= -2 && abs(amount) < 10_000_000_000 }
 
     /// Units as `Money.plain` prints them: `1`, `50`, `1.5`.
     static func quantity(_ value: Decimal) -> [UInt8] { Array(Money.plain(value).utf8) }
@@ -45,21 +48,8 @@ enum PDFFormat {
         return utf8[0..<5] + [0x2D] + utf8[5..<9] + [0x2D] + utf8[9..<11]
     }
 
-    /// The patient's full name as `SuperbillFormat.name` makes it; trims only when an end is whitespace.
-    static func name(_ person: Person) -> String {
-        let parts = [person.firstName, person.middleName ?? "", person.lastName]
-        guard parts.allSatisfy({ !hasOuterWhitespace($0) }) else { return SuperbillFormat.name(person) }
-        return parts.filter { !$0.isEmpty }.joined(separator: " ")
-    }
-
-    private static func hasOuterWhitespace(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return false }
-        return isWhitespace(first) || isWhitespace(last)
-    }
-
-    private static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value == 0x20 || scalar.value == 0x09 || (scalar.value > 0x7F && scalar.properties.isWhitespace)
-    }
+    /// The patient's full name as the HTML shows it.
+    static func name(_ person: Person) -> String { SuperbillFormat.name(person) }
 
     @inline(__always)
     static func digit(_ value: Int) -> UInt8 { UInt8(0x30 + value) }
@@ -88,6 +78,21 @@ struct ClinicPDFText: Sendable {
 
     func statementLines(balanceDue: Decimal) -> [([UInt8], Bool)] { balanceDue > 0 ? statementLinesDue : statementLinesPaid }
 
+    /// Wrapped purpose paragraphs by their text: a batch's receipts and coverage statements repeat a
+    /// handful of texts (they vary only with the plan's name and whether a balance is due).
+    let paragraphCache = WrappedParagraphs()
+
+    /// `paragraphLines(paragraphs, styles:)`, each paragraph wrapped once per writer. `styles` must be
+    /// the styles this text was made with (the writer passes them together).
+    func cachedParagraphLines(_ paragraphs: [String], styles: SuperbillPDFStyles) -> [([UInt8], Bool)] {
+        paragraphs.flatMap { paragraph in
+            if let lines = paragraphCache.lookUp(paragraph) { return lines }
+            let lines = Self.paragraphLines([paragraph], styles: styles)
+            paragraphCache.keep(lines, for: paragraph)
+            return lines
+        }
+    }
+
     init(_ clinic: ClinicProfile, styles: SuperbillPDFStyles) {
         let billing = clinic.billingProvider
         let fonts = styles.fonts
@@ -107,4 +112,23 @@ struct ClinicPDFText: Sendable {
             return lines.enumerated().map { ($0.element, $0.offset == lines.count - 1) }
         }
     }
+}
+
+/// `ClinicPDFText`'s wrapped paragraphs, shared by the threads that draw superbills. Bounded: emptied
+/// when it holds `limit` texts, so a batch whose texts all differ does not grow it.
+final class WrappedParagraphs: @unchecked Sendable {
+    static let limit = 64
+    private let lock = NSLock()
+    private var lines: [String: [([UInt8], Bool)]] = [:]   // guarded by `lock`
+
+    func lookUp(_ paragraph: String) -> [([UInt8], Bool)]? { lock.withLock { lines[paragraph] } }
+
+    func keep(_ wrapped: [([UInt8], Bool)], for paragraph: String) {
+        lock.withLock {
+            if lines.count >= Self.limit { lines.removeAll(keepingCapacity: true) }
+            lines[paragraph] = wrapped
+        }
+    }
+
+    var count: Int { lock.withLock { lines.count } }
 }

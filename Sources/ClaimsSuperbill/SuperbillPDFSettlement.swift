@@ -118,10 +118,11 @@ extension SuperbillPDFLayout {
     }
 
     func closing() -> Closing {
-        // The out-of-network statement is wrapped once per writer; the other purposes' text names the plan.
+        // The out-of-network statement is wrapped once per writer; the other purposes' text names the
+        // plan, and is wrapped once per writer and text.
         var paragraphLines = bill.purpose == .outOfNetwork
             ? clinicText.statementLines(balanceDue: bill.balanceDue)
-            : ClinicPDFText.paragraphLines(SuperbillPurposeText.paragraphs(bill, clinic: clinic), styles: styles)
+            : clinicText.cachedParagraphLines(SuperbillPurposeText.paragraphs(bill, clinic: clinic), styles: styles)
         if let auth = bill.encounter.priorAuthorization {
             paragraphLines += ClinicPDFText.paragraphLines(["Prior authorization: \(auth)"], styles: styles)
         }

@@ -80,6 +80,9 @@ public struct SuperbillRenderer: Sendable {
         let person = encounter.patient.person
         let billing = clinic.billingProvider
         let provider = bill.provider
+        // Each total is a sum of Decimals: computed once (same values as the bill's properties).
+        let totalCharges = bill.totalCharges, totalPaid = bill.totalPaid
+        let balanceDue = totalCharges - totalPaid, isPaidInFull = balanceDue <= 0
 
         var page = HTMLPage()
         page.open(title: "Superbill \(bill.number) – \(SuperbillFormat.name(person))", css: Self.css(footer: "Superbill \(bill.number)"))
@@ -173,7 +176,7 @@ public struct SuperbillRenderer: Sendable {
                 + "</tr>"
         }
         page += "</tbody>"
-        page += "<tfoot><tr><td colspan=\"7\">Total charges</td><td class=\"num total-charges\">\(SuperbillFormat.money(bill.totalCharges))</td></tr></tfoot>"
+        page += "<tfoot><tr><td colspan=\"7\">Total charges</td><td class=\"num total-charges\">\(SuperbillFormat.money(totalCharges))</td></tr></tfoot>"
         page += "</table>"
 
         // Payments and the balance.
@@ -195,15 +198,15 @@ public struct SuperbillRenderer: Sendable {
         page += "</td>"
         page += "<td class=\"summary\">"
         page += "<table class=\"totals\">"
-        page += "<tr><th>Total charges</th><td class=\"num\">\(SuperbillFormat.money(bill.totalCharges))</td></tr>"
-        page += "<tr><th>Payments received</th><td class=\"num total-paid\">\(SuperbillFormat.money(bill.totalPaid))</td></tr>"
-        if bill.balanceDue < 0 {
-            page += "<tr class=\"balance\"><th>Credit balance</th><td class=\"num balance-due\">\(SuperbillFormat.money(-bill.balanceDue))</td></tr>"
+        page += "<tr><th>Total charges</th><td class=\"num\">\(SuperbillFormat.money(totalCharges))</td></tr>"
+        page += "<tr><th>Payments received</th><td class=\"num total-paid\">\(SuperbillFormat.money(totalPaid))</td></tr>"
+        if balanceDue < 0 {
+            page += "<tr class=\"balance\"><th>Credit balance</th><td class=\"num balance-due\">\(SuperbillFormat.money(-balanceDue))</td></tr>"
         } else {
-            page += "<tr class=\"balance\"><th>Balance due</th><td class=\"num balance-due\">\(SuperbillFormat.money(bill.balanceDue))</td></tr>"
+            page += "<tr class=\"balance\"><th>Balance due</th><td class=\"num balance-due\">\(SuperbillFormat.money(balanceDue))</td></tr>"
         }
         page += "</table>"
-        if bill.isPaidInFull { page += "<div class=\"paid-in-full\">Paid in full</div>" }
+        if isPaidInFull { page += "<div class=\"paid-in-full\">Paid in full</div>" }
         page += "</td>"
         page += "</tr></table>"
 
@@ -232,8 +235,10 @@ public struct SuperbillRenderer: Sendable {
 
     /// Print-first styling: US letter, DejaVu Sans (installed with the renderer; has every Latin accent).
     static func css(footer: String) -> String {
-        let footerText = footer.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "<", with: "\\3C ")
+        // Foundation's replacing costs ~16,000 instructions a call: only when there is something to replace.
+        let footerText = !footer.utf8.contains { $0 == 0x5C || $0 == 0x22 || $0 == 0x3C } ? footer
+            : footer.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+                .replacingOccurrences(of: "<", with: "\\3C ")
         return """
         @page { size: letter; margin: 0.5in 0.6in 0.6in 0.6in;
           @bottom-left { content: "\(footerText)"; font: 7.5pt "DejaVu Sans", sans-serif; color: #777; }

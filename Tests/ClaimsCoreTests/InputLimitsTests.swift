@@ -246,6 +246,17 @@ import Testing
         #expect(HTMLText.escape("held: PA <pending> & \"x\"") == "held: PA &lt;pending&gt; &amp; &quot;x&quot;")
     }
 
+    /// The exits for text without `&<>"'` (printable ASCII in one pass; any other text with only its
+    /// controls made visible), on both sides of their edges.
+    @Test func printableASCIIExitsAsItCame() {
+        for sample in ["", "Superbill SB-2026-0001", "~ !#$%()*+,-./:;=?@[\\]^_`{|}", "tab\there", "del\u{7F}", "bell\u{07}",
+                       "unit\u{1F}", "it's", "José", "Superbill SB-1 – José Peña", "Zoë\u{1B}[2J", "日本\u{202E}x\u{85}",
+                       "line\r\nbreak – ok", "e\u{301}\u{2066}"] {
+            #expect(HTMLText.escape(sample) == reference(sample), "\(Array(sample.utf8))")
+        }
+        #expect(HTMLText.escape("del\u{7F}") == "del\\u{7F}")
+    }
+
     @Test func otherTextKeepsTheCharacterPath() {
         for sample in ["Zoë & <Jo>", "&\u{301}", "<\u{301}>", "a\u{202E}b<", "\u{1B}[2J&", "日本 ' \""] {
             #expect(HTMLText.escape(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")

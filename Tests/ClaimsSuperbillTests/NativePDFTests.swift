@@ -543,6 +543,25 @@ extension SuperbillFixtures {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["ENC-0042.pdf"])
     }
 
+    /// The renderer keeps the last clinic's writer: alternating clinics must still draw each bill for
+    /// its own clinic, byte for byte as a new writer does.
+    @Test func aReusedRendererDrawsEachClinicAsANewWriterDoes() throws {
+        let directory = try Fixtures.temporaryDirectory("native-pdf-reuse")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var other = Fixtures.clinic
+        other.billingProvider.name = "Other Practice, LLC"
+        other.superbillStatement = "Another statement, wrapped differently from the first clinic's."
+        let bill = try SuperbillFixtures.bill()
+        let renderer = NativePDFRenderer()
+        for (index, clinic) in [Fixtures.clinic, Fixtures.clinic, other, Fixtures.clinic, other].enumerated() {
+            let pdf = directory.appendingPathComponent("\(index).pdf")
+            let superbillRenderer = SuperbillRenderer(clinic: clinic, statementDate: SuperbillFixtures.statementDate,
+                                                       procedureDescriptions: SuperbillFixtures.descriptions)
+            try renderer.render(bill, renderer: superbillRenderer, to: pdf)
+            #expect(try Data(contentsOf: pdf) == NativePDFWriter(clinic: clinic).pdf(bill), "superbill \(index)")
+        }
+    }
+
     @Test func unwritableTargetThrows() throws {
         #expect(throws: PDFRenderError.self) {
             try NativePDFRenderer().render(try SuperbillFixtures.bill(), renderer: SuperbillFixtures.renderer,
