@@ -33,16 +33,14 @@ final class FHIRClaimMapping {
         let total = billed.reduce(Decimal(0)) { $0 + $1.charge }
         let billedCoverage = parties.coverages.first { $0.payer == payer.slug } ?? parties.coverages[0]
         x.identifier(value: encounter.id)
-        x.string("status", "active")
-        x.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
-        x.string("use", "claim")
+        x.fixed(Self.statusTypeUse)
         x.reference("patient", to: parties.patient,
                     display: FHIRText.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
         x.period("billablePeriod", start: encounter.dateOfService, end: encounter.dateOfService)
         x.string("created", created.iso)
         x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
         x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
-        x.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal")
+        x.fixed(Self.priority)
         // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
         // a logical reference (identifier and name), not a resource of the Bundle.
         if let site = clinic.serviceFacility(encounter.location) {
@@ -53,10 +51,10 @@ final class FHIRClaimMapping {
         }
         let rendering = encounter.renderingProvider
         x.node("careTeam", repeats: true) {
-            $0.integer("sequence", 1)
+            $0.fixed(Self.sequenceOne)
             $0.reference("provider", to: parties.practitioner,
                          display: FHIRText.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
-            $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
+            $0.fixed(Self.primaryRole)
             if let taxonomy = rendering.taxonomy.flatMap(FHIRText.clean) {
                 $0.concept("qualification", FHIRCodeSystem.providerTaxonomy, taxonomy)
             }
@@ -65,9 +63,7 @@ final class FHIRClaimMapping {
             x.node("diagnosis", repeats: true) {
                 $0.integer("sequence", offset + 1)
                 $0.concept("diagnosisCodeableConcept", FHIRCodeSystem.icd10CM, code.dotted)
-                if offset == 0 {
-                    $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
-                }
+                if offset == 0 { $0.fixed(Self.principalType) }
             }
         }
         // Every plan of the patient, primary first; `focal` only on the one this claim goes to.
@@ -76,7 +72,7 @@ final class FHIRClaimMapping {
             x.node("insurance", repeats: true) {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
-                $0.reference("coverage", to: plan.coverage, display: plan.insurer.value(at: ["name"]))
+                $0.reference("coverage", to: plan.coverage, display: plan.insurerName)
                 if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
             }
         }
@@ -86,11 +82,27 @@ final class FHIRClaimMapping {
         x.money("total", total)
     }
 
+    // The Claim's constant elements, written as one piece each (`FHIRFragment`).
+    private static let statusTypeUse = FHIRFragment {
+        $0.string("status", "active")
+        $0.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
+        $0.string("use", "claim")
+    }
+    private static let priority = FHIRFragment { $0.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal") }
+    private static let sequenceOne = FHIRFragment { $0.integer("sequence", 1) }
+    private static let primaryRole = FHIRFragment {
+        $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
+    }
+    private static let principalType = FHIRFragment {
+        $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
+    }
+    private static let careTeamSequenceOne = FHIRFragment { $0.integer("careTeamSequence", 1, repeats: true) }
+
     private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine) {
         let placeOfService = encounter.placeOfService
         x.node("item", repeats: true) {
             $0.integer("sequence", sequence)
-            $0.integer("careTeamSequence", 1, repeats: true)
+            $0.fixed(Self.careTeamSequenceOne)
             for pointer in line.diagnosisPointers {
                 $0.integer("diagnosisSequence", pointer, repeats: true)
             }

@@ -21,6 +21,7 @@ public struct FHIRClaimWriter: Sendable {
     /// The payer files: the insurer of a second coverage is named from them.
     public let payers: [PayerSlug: PayerRules]
     private let partyEntries = EntryCache()
+    private let practitioners = Practitioners()
     private let validatedShapes = ValidatedShapes()
 
     /// Built once from the clinic profile and the payer files (every claim references them).
@@ -61,7 +62,7 @@ public struct FHIRClaimWriter: Sendable {
         try Self.checkResourceId(id, subject: subject)
         let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
-                                  organizations: organizations)
+                                  organizations: organizations, practitioner: practitioners.resource(for: encounter.renderingProvider))
         let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
                                        billed: billed.map(\.line), payer: payer, parties: parties)
         return (mapping, id)
@@ -111,6 +112,17 @@ public struct FHIRClaimWriter: Sendable {
         return try entry(claim, subject: "encounter \(evaluation.encounterId)")
     }
 
+    /// The shapes of the Claim as `claimEntries` writes it and as its element tree gives it (for tests:
+    /// constant elements copied in one piece must note the tokens writing them gives).
+    func claimShapes(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> (direct: XMLText.Shape, tree: XMLText.Shape) {
+        let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
+        var direct = XMLText(namespace: FHIRCodeSystem.namespace)
+        XMLSink.writing(into: &direct) { sink in FHIRResource.writeXML("Claim", id: id, into: sink) { mapping.elements(of: &$0) } }
+        var tree = XMLText(namespace: FHIRCodeSystem.namespace)
+        FHIRXMLEncoder.write(mapping.claim(id: id), to: &tree)
+        return (direct.shape, tree.shape)
+    }
+
     /// The entries of the kept resources claims share, by fullUrl: the billing and insurer
     /// Organizations of every claim (the patient, plan and practitioner are deferred resources, written
     /// anew each time: writing them costs less than building their trees to compare). An entry is
@@ -131,6 +143,33 @@ public struct FHIRClaimWriter: Sendable {
                 if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
                 entries[entry.fullUrl] = (resource, entry)
             }
+        }
+    }
+
+    /// Each rendering provider's Practitioner, kept as an element tree: most claims of a run share a
+    /// handful of clinicians, so the resource (its id a SHA-256) is built once per provider and its
+    /// entry found in `EntryCache` by the same element storage, instead of drafting it for every claim
+    /// (~20,000 instructions a claim, issue 18). Kept only while the provider's details are the same
+    /// bytes; shared by the drafting threads; bounded (emptied when full).
+    final class Practitioners: @unchecked Sendable {
+        static let limit = 1024
+        private let lock = NSLock()
+        private var kept: [String: (provider: RenderingProvider, resource: FHIRResource)] = [:]
+
+        func resource(for provider: RenderingProvider) -> FHIRResource {
+            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) { return known.resource }
+            let resource = FHIRParties.practitioner(provider, kept: true)
+            lock.withLock {
+                if kept.count >= Self.limit { kept.removeAll(keepingCapacity: true) }
+                kept[provider.npi] = (provider, resource)
+            }
+            return resource
+        }
+
+        /// Every field the Practitioner is written from, byte for byte.
+        private static func same(_ one: RenderingProvider, _ other: RenderingProvider) -> Bool {
+            sameBytes(one.npi, other.npi) && sameBytes(one.firstName, other.firstName) && sameBytes(one.lastName, other.lastName)
+                && (one.taxonomy == nil) == (other.taxonomy == nil) && sameBytes(one.taxonomy ?? "", other.taxonomy ?? "")
         }
     }
 

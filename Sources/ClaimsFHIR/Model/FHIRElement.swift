@@ -218,6 +218,16 @@ public struct FHIRNode: Sendable {
         elements.append(FHIRElement(name: name, repeats: repeats, content: .children(child.elements)))
     }
 
+    /// Elements that never change (`FHIRFragment`): copied as written once when writing XML, built
+    /// from their description when keeping elements, so both encodings see the same elements.
+    mutating func fixed(_ fragment: FHIRFragment) {
+        if let sink {
+            sink.text.pointee.insert(fragment.rendered(atDepth: sink.text.pointee.depth))
+        } else {
+            fragment.build(&self)
+        }
+    }
+
     public mutating func resource(_ resource: FHIRResource) {
         if let sink {
             sink.text.pointee.start("resource")
@@ -226,6 +236,36 @@ public struct FHIRNode: Sendable {
             return
         }
         elements.append(FHIRElement(name: "resource", repeats: false, content: .resource(resource)))
+    }
+}
+
+/// Constant elements (`status active`, a fixed coding, `currency USD`): the XML writer copies them as
+/// one piece of text, rendered once per nesting depth by the ordinary element writing (the same bytes
+/// and shape tokens by construction; `FHIRFragmentTests`), instead of writing each tag and value anew
+/// for every claim (issue 18).
+final class FHIRFragment: Sendable {
+    let build: @Sendable (inout FHIRNode) -> Void
+    /// By depth (index 0 unused: a fragment is never the root).
+    private let renderings: [XMLText.Fragment?]
+    static let deepest = 8
+
+    init(_ build: @escaping @Sendable (inout FHIRNode) -> Void) {
+        self.build = build
+        renderings = [nil] + (1...Self.deepest).map { depth in
+            XMLText.Fragment.rendering(depth: depth) { text in
+                XMLSink.writing(into: &text) { sink in
+                    var node = FHIRNode(writingTo: sink)
+                    build(&node)
+                }
+            }
+        }
+    }
+
+    func rendered(atDepth depth: Int) -> XMLText.Fragment {
+        guard depth > 0, depth <= Self.deepest, let rendering = renderings[depth] else {
+            preconditionFailure("a fragment is written inside a resource, at most \(Self.deepest) levels deep")
+        }
+        return rendering
     }
 }
 
@@ -279,7 +319,7 @@ extension FHIRNode {
     public mutating func money(_ name: StaticString, _ amount: Decimal) {
         node(name) {
             $0.add("value", repeats: false, .decimal(Money.format(amount)))
-            $0.string("currency", "USD")
+            $0.fixed(FHIRFragment.currencyUSD)
         }
     }
 
@@ -314,4 +354,8 @@ public enum FHIRResourceId {
             }
         }
     }
+}
+
+extension FHIRFragment {
+    static let currencyUSD = FHIRFragment { $0.string("currency", "USD") }
 }
