@@ -27,6 +27,10 @@ final class FHIRClaimMapping {
     /// What the Claim's `fullUrl` is derived from (the encounter, whatever the claim's id).
     var fullUrlKey: String { "Claim|\(clinic.billingProvider.npi)|\(encounter.id)" }
 
+    /// The Claim's `fullUrl`: what `FHIRResource.fullUrl(id:fullUrlKey:)` gives for `fullUrlKey`,
+    /// without building the key.
+    var fullUrl: String { FHIRResourceId.uuid("Claim|", clinic.billingProvider.npi, encounter.id, urn: true) }
+
     /// The Claim's elements after its id: kept (`claim(id:)`) or written as built (`FHIRResource.writeXML`).
     func elements(of x: inout FHIRNode) {
         let person = encounter.patient.person

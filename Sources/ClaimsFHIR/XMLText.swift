@@ -51,6 +51,19 @@ struct XMLText: ~Copyable {
         rootStart = length
     }
 
+    /// `opening` made of three parts (a Bundle entry's start, its fullUrl, the start of its resource),
+    /// written without joining them into one string first.
+    init(namespace: String, opening start: StaticString, _ middle: String, _ end: StaticString, capacity: Int = 8192) {
+        self.namespace = namespace
+        self.capacity = Swift.max(capacity, start.utf8CodeUnitCount + middle.utf8.count + end.utf8CodeUnitCount, 1)
+        storage = .allocate(capacity: self.capacity)
+        append(start)
+        var middle = middle
+        middle.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        append(end)
+        rootStart = length
+    }
+
     deinit { storage.deallocate() }
 
     /// Text after the root element (the end of a Bundle entry).
@@ -173,8 +186,28 @@ struct XMLText: ~Copyable {
     private mutating func write(_ source: UnsafeRawBufferPointer) {
         guard let from = source.baseAddress, source.count > 0 else { return }
         if length + source.count > capacity { grow(atLeast: source.count) }
-        UnsafeMutableRawPointer(storage + length).copyMemory(from: from, byteCount: source.count)
+        Self.copy(from, to: UnsafeMutableRawPointer(storage + length), count: source.count)
         length += source.count
+    }
+
+    /// Tags, names and indentation are a few bytes: copied by two overlapping loads and stores, not a
+    /// call to `memcpy` (a document makes a few hundred such copies; issue 18).
+    @inline(__always)
+    static func copy(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, count: Int) {
+        switch count {
+        case 8...16:
+            let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: head, as: UInt64.self)
+            to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 4..<8:
+            let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            to.storeBytes(of: head, as: UInt32.self)
+            to.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+        case 1..<4:
+            for index in 0..<count { to.storeBytes(of: from.load(fromByteOffset: index, as: UInt8.self), toByteOffset: index, as: UInt8.self) }
+        default:
+            to.copyMemory(from: from, byteCount: count)
+        }
     }
 
     private mutating func grow(atLeast extra: Int) {

@@ -535,3 +535,56 @@ enum OfficialFHIRSchema {
         #expect(direct.bytes == tree.bytes)
     }
 }
+
+/// Amount and quantity texts are kept under the Decimal's bytes: the same text `Money` gives, the
+/// first time and from the kept answer, for each spelling of a value.
+@Suite struct DecimalTextTests {
+    @Test func keptTextsAreMoneysTexts() {
+        var values: [Decimal] = [0, 1, 56, 84, 210, 1120, 746.67, Decimal(string: "0.5")!, Decimal(string: "13.333")!,
+                                 Decimal(1120) / Decimal(84), Decimal(1) / Decimal(3), Money.maximumAmount, -Decimal(5)]
+        for text in ["210", "210.0", "210.00", "0.10", "0.1", "95.00", "1e3", "12345678901234567890.25", "0.000001"] {
+            values.append(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!)
+        }
+        values += (0..<500).map { Decimal($0 * 37) / 100 }
+        for _ in 0..<2 {
+            for value in values {
+                #expect(DecimalText.money(value) == Money.format(value), "\(value)")
+                #expect(DecimalText.plain(value) == Money.plain(value), "\(value)")
+            }
+        }
+    }
+}
+
+/// Short copies (two overlapping loads and stores) put every byte where `memcpy` would.
+@Suite struct XMLTextCopyTests {
+    @Test func shortCopiesAreMemcpys() {
+        let source: [UInt8] = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for count in 0...40 {
+            var copied = [UInt8](repeating: 0xAA, count: 48), expected = copied
+            source.withUnsafeBytes { from in
+                copied.withUnsafeMutableBytes { XMLText.copy(from.baseAddress! + 3, to: $0.baseAddress! + 2, count: count) }
+                expected.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: 2).copyMemory(from: from.baseAddress! + 3, byteCount: count) }
+            }
+            #expect(copied == expected, "\(count)")
+        }
+    }
+}
+
+/// Ids hashed from their key's parts (no key string built) are the ids of the joined key.
+@Suite struct ResourceIdPartsTests {
+    @Test func partsGiveTheJoinedKeysId() {
+        let texts = ["", "PT-1001", "bcbs-il", "M000000001", "Zoë", String(repeating: "x", count: 70), "a|b"]
+        for a in texts {
+            #expect(FHIRResourceId.uuid("Patient|", a) == FHIRResourceId.uuid("Patient|\(a)"))
+            for b in texts {
+                for c in texts {
+                    let joined = FHIRResourceId.uuid("Coverage|\(a)|\(b)|\(c)")
+                    #expect(FHIRResourceId.uuid("Coverage|", a, b, c) == joined)
+                    #expect(FHIRResourceId.uuid("Coverage|", a, b, c, urn: true) == "urn:uuid:" + joined)
+                }
+            }
+        }
+        #expect(FHIRResourceId.urn("PT-1") == "urn:uuid:PT-1")
+        #expect(FHIRResource.fullUrl(id: "x", fullUrlKey: "Claim|1|E") == "urn:uuid:" + FHIRResourceId.uuid("Claim|1|E"))
+    }
+}

@@ -68,7 +68,7 @@ public struct FHIRParties: Sendable {
     }
 
     static func patient(_ patient: Patient) -> FHIRResource {
-        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|\(patient.id)")) {
+        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", patient.id)) {
             $0.node("identifier", repeats: true) {   // identifier(type: ("MR", …), value:), its type written once
                 $0.fixed(Fragments.medicalRecordType)
                 $0.string("value", patient.id)
@@ -104,7 +104,7 @@ public struct FHIRParties: Sendable {
     }
 
     static func relatedPerson(_ subscriber: Person, of patient: FHIRResource, plan: Coverage) -> FHIRResource {
-        FHIRResource(deferred: "RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
+        FHIRResource(deferred: "RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|", patient.id, plan.payer, plan.memberId)) {
             $0.reference("patient", to: patient)
             $0.fixed(Fragments.policyHolder)
             person(subscriber, into: &$0)
@@ -114,7 +114,7 @@ public struct FHIRParties: Sendable {
     static func coverage(_ plan: Coverage, order: Int, patient: FHIRResource, subscriber: FHIRResource?,
                          insurer: FHIRResource) -> FHIRResource {
         let member = FHIRText.clean(plan.memberId)
-        return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
+        return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|", patient.id, plan.payer, plan.memberId)) {
             if let member {
                 $0.node("identifier", repeats: true) {   // identifier(type: ("MB", …), value:), its type written once
                     $0.fixed(Fragments.memberNumberType)
@@ -170,7 +170,7 @@ public struct FHIRParties: Sendable {
     /// - Parameter kept: its element tree built now (a writer keeps it for every claim of the provider)
     ///   rather than written from the description each time.
     static func practitioner(_ provider: RenderingProvider, kept: Bool = false) -> FHIRResource {
-        let id = FHIRResourceId.uuid("Practitioner|npi|\(provider.npi)")
+        let id = FHIRResourceId.uuid("Practitioner|npi|", provider.npi)
         let build: @Sendable (inout FHIRNode) -> Void = {
             $0.identifier(system: FHIRCodeSystem.npi, value: provider.npi)
             $0.node("name", repeats: true) {
