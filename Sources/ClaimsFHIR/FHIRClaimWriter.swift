@@ -81,8 +81,10 @@ public struct FHIRClaimWriter: Sendable {
     public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
         func subject() -> String { "encounter \(evaluation.encounterId)" }
         let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
+        let resources = mapping.parties.resources
         var entries: [Entry] = []
-        for resource in mapping.parties.resources {
+        entries.reserveCapacity(resources.count + 1)   // grown from empty it was reallocated twice a claim
+        for resource in resources {
             // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
             // same input, so there is nothing to look up).
             if resource.isDeferred {
