@@ -40,7 +40,12 @@ final class FHIRClaimMapping {
         x.fixed(Self.statusTypeUse)
         x.reference("patient", to: parties.patient,
                     display: FHIRText.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
-        x.period("billablePeriod", start: encounter.dateOfService, end: encounter.dateOfService)
+        // The date of service's text once a claim (`period`, each line's `servicedDate`).
+        let dateOfService = encounter.dateOfService.iso
+        x.node("billablePeriod") {   // period(start:end:) with the text made once
+            $0.string("start", dateOfService)
+            $0.string("end", dateOfService)
+        }
         x.string("created", created.iso)
         x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
         x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
@@ -80,8 +85,9 @@ final class FHIRClaimMapping {
                 if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
             }
         }
+        let location = Self.locationConcepts[encounter.placeOfService]
         for (offset, line) in billed.enumerated() {
-            item(&x, sequence: offset + 1, line: line)
+            item(&x, sequence: offset + 1, line: line, dateOfService: dateOfService, location: location)
         }
         x.money("total", total)
     }
@@ -102,7 +108,12 @@ final class FHIRClaimMapping {
     }
     private static let careTeamSequenceOne = FHIRFragment { $0.integer("careTeamSequence", 1, repeats: true) }
 
-    private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine) {
+    /// The place of service as a concept, for the codes with a display (nearly every claim's): constant.
+    private static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
+        (code, FHIRFragment { $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, code, display: name) })
+    })
+
+    private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine, dateOfService: String, location: FHIRFragment?) {
         let placeOfService = encounter.placeOfService
         x.node("item", repeats: true) {
             $0.integer("sequence", sequence)
@@ -114,9 +125,13 @@ final class FHIRClaimMapping {
             for modifier in line.modifiers {
                 $0.concept("modifier", repeats: true, FHIRCodeSystem.procedureSystem(for: modifier), modifier)
             }
-            $0.string("servicedDate", encounter.dateOfService.iso)
-            $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, placeOfService,
-                       display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
+            $0.string("servicedDate", dateOfService)
+            if let location {
+                $0.fixed(location)
+            } else {
+                $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, placeOfService,
+                           display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
+            }
             $0.node("quantity") { $0.decimal("value", line.units) }
             if let unitPrice = FHIRClaimWriter.exactUnitPrice(charge: line.charge, units: line.units) {
                 $0.money("unitPrice", unitPrice)

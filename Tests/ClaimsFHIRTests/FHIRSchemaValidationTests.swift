@@ -588,3 +588,14 @@ enum OfficialFHIRSchema {
         #expect(FHIRResource.fullUrl(id: "x", fullUrlKey: "Claim|1|E") == "urn:uuid:" + FHIRResourceId.uuid("Claim|1|E"))
     }
 }
+
+/// ZIP+4 gets its hyphen from the bytes of printable ASCII: what the Character path gives.
+@Suite struct PostalCodeTests {
+    @Test func bytesGiveTheCharacterPathsPostalCode() {
+        for zip in ["629011234", "62901", "62901-1234", "6290112345", "", "12345678\r\n", "1234567\r\n", "é2345678", "e\u{301}2345678",
+                    "ABCDEFGHI", "12345 678", "１２３４５６７８９"] {
+            let reference = zip.count == 9 ? "\(zip.prefix(5))-\(zip.suffix(4))" : zip
+            #expect(FHIRParties.postalCode(zip) == reference, "\(zip.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+}
