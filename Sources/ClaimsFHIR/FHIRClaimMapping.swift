@@ -27,22 +27,29 @@ final class FHIRClaimMapping {
     /// What the Claim's `fullUrl` is derived from (the encounter, whatever the claim's id).
     var fullUrlKey: String { "Claim|\(clinic.billingProvider.npi)|\(encounter.id)" }
 
+    /// The Claim's `fullUrl`: what `FHIRResource.fullUrl(id:fullUrlKey:)` gives for `fullUrlKey`,
+    /// without building the key.
+    var fullUrl: String { FHIRResourceId.uuid("Claim|", clinic.billingProvider.npi, encounter.id, urn: true) }
+
     /// The Claim's elements after its id: kept (`claim(id:)`) or written as built (`FHIRResource.writeXML`).
     func elements(of x: inout FHIRNode) {
         let person = encounter.patient.person
         let total = billed.reduce(Decimal(0)) { $0 + $1.charge }
         let billedCoverage = parties.coverages.first { $0.payer == payer.slug } ?? parties.coverages[0]
         x.identifier(value: encounter.id)
-        x.string("status", "active")
-        x.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
-        x.string("use", "claim")
+        x.fixed(Self.statusTypeUse)
         x.reference("patient", to: parties.patient,
                     display: FHIRText.fullName(first: person.firstName, middle: person.middleName, last: person.lastName))
-        x.period("billablePeriod", start: encounter.dateOfService, end: encounter.dateOfService)
+        // The date of service's text once a claim (`period`, each line's `servicedDate`).
+        let dateOfService = encounter.dateOfService.iso
+        x.node("billablePeriod") {   // period(start:end:) with the text made once
+            $0.string("start", dateOfService)
+            $0.string("end", dateOfService)
+        }
         x.string("created", created.iso)
         x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
         x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
-        x.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal")
+        x.fixed(Self.priority)
         // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
         // a logical reference (identifier and name), not a resource of the Bundle.
         if let site = clinic.serviceFacility(encounter.location) {
@@ -53,10 +60,10 @@ final class FHIRClaimMapping {
         }
         let rendering = encounter.renderingProvider
         x.node("careTeam", repeats: true) {
-            $0.integer("sequence", 1)
+            $0.fixed(Self.sequenceOne)
             $0.reference("provider", to: parties.practitioner,
                          display: FHIRText.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
-            $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
+            $0.fixed(Self.primaryRole)
             if let taxonomy = rendering.taxonomy.flatMap(FHIRText.clean) {
                 $0.concept("qualification", FHIRCodeSystem.providerTaxonomy, taxonomy)
             }
@@ -65,9 +72,7 @@ final class FHIRClaimMapping {
             x.node("diagnosis", repeats: true) {
                 $0.integer("sequence", offset + 1)
                 $0.concept("diagnosisCodeableConcept", FHIRCodeSystem.icd10CM, code.dotted)
-                if offset == 0 {
-                    $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
-                }
+                if offset == 0 { $0.fixed(Self.principalType) }
             }
         }
         // Every plan of the patient, primary first; `focal` only on the one this claim goes to.
@@ -76,21 +81,43 @@ final class FHIRClaimMapping {
             x.node("insurance", repeats: true) {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
-                $0.reference("coverage", to: plan.coverage, display: plan.insurer.value(at: ["name"]))
+                $0.reference("coverage", to: plan.coverage, display: plan.insurerName)
                 if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
             }
         }
+        let location = Self.locationConcepts[encounter.placeOfService]
         for (offset, line) in billed.enumerated() {
-            item(&x, sequence: offset + 1, line: line)
+            item(&x, sequence: offset + 1, line: line, dateOfService: dateOfService, location: location)
         }
         x.money("total", total)
     }
 
-    private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine) {
+    // The Claim's constant elements, written as one piece each (`FHIRFragment`).
+    private static let statusTypeUse = FHIRFragment {
+        $0.string("status", "active")
+        $0.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
+        $0.string("use", "claim")
+    }
+    private static let priority = FHIRFragment { $0.concept("priority", FHIRCodeSystem.processPriority, "normal", display: "Normal") }
+    private static let sequenceOne = FHIRFragment { $0.integer("sequence", 1) }
+    private static let primaryRole = FHIRFragment {
+        $0.concept("role", FHIRCodeSystem.careTeamRole, "primary", display: "Primary provider")
+    }
+    private static let principalType = FHIRFragment {
+        $0.concept("type", repeats: true, FHIRCodeSystem.diagnosisType, "principal", display: "Principal Diagnosis")
+    }
+    private static let careTeamSequenceOne = FHIRFragment { $0.integer("careTeamSequence", 1, repeats: true) }
+
+    /// The place of service as a concept, for the codes with a display (nearly every claim's): constant.
+    private static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
+        (code, FHIRFragment { $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, code, display: name) })
+    })
+
+    private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine, dateOfService: String, location: FHIRFragment?) {
         let placeOfService = encounter.placeOfService
         x.node("item", repeats: true) {
             $0.integer("sequence", sequence)
-            $0.integer("careTeamSequence", 1, repeats: true)
+            $0.fixed(Self.careTeamSequenceOne)
             for pointer in line.diagnosisPointers {
                 $0.integer("diagnosisSequence", pointer, repeats: true)
             }
@@ -98,9 +125,13 @@ final class FHIRClaimMapping {
             for modifier in line.modifiers {
                 $0.concept("modifier", repeats: true, FHIRCodeSystem.procedureSystem(for: modifier), modifier)
             }
-            $0.string("servicedDate", encounter.dateOfService.iso)
-            $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, placeOfService,
-                       display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
+            $0.string("servicedDate", dateOfService)
+            if let location {
+                $0.fixed(location)
+            } else {
+                $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, placeOfService,
+                           display: FHIRCodeSystem.placeOfServiceNames[placeOfService])
+            }
             $0.node("quantity") { $0.decimal("value", line.units) }
             if let unitPrice = FHIRClaimWriter.exactUnitPrice(charge: line.charge, units: line.units) {
                 $0.money("unitPrice", unitPrice)

@@ -21,6 +21,7 @@ public struct FHIRClaimWriter: Sendable {
     /// The payer files: the insurer of a second coverage is named from them.
     public let payers: [PayerSlug: PayerRules]
     private let partyEntries = EntryCache()
+    private let practitioners = Practitioners()
     private let validatedShapes = ValidatedShapes()
 
     /// Built once from the clinic profile and the payer files (every claim references them).
@@ -47,21 +48,22 @@ public struct FHIRClaimWriter: Sendable {
     /// What the Claim is made from, checked: the mapping (with the resources it references) and its id.
     private func claimMapping(for evaluation: EncounterEvaluation, payer: PayerRules,
                               claimId: String?) throws(FHIRWriteError) -> (mapping: FHIRClaimMapping, id: String) {
-        let subject = "encounter \(evaluation.encounterId)"
+        // Named only for an error (the text cost two string builds a claim).
+        func subject() -> String { "encounter \(evaluation.encounterId)" }
         let billed = evaluation.serviceLines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
-            throw FHIRWriteError(code: .nothingToBill, subject: subject,
+            throw FHIRWriteError(code: .nothingToBill, subject: subject(),
                                  message: "no line has the decision 'bill'; only billable encounters get a FHIR claim")
         }
         guard encounter.coverage != nil else {
-            throw FHIRWriteError(code: .noCoverage, subject: subject,
+            throw FHIRWriteError(code: .noCoverage, subject: subject(),
                                  message: "the patient has no coverage (self-pay); a Claim needs an insurer — use a superbill")
         }
         let id = claimId ?? encounter.id
-        try Self.checkResourceId(id, subject: subject)
+        try Self.checkResourceId(id, subject: subject())
         let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
-                                  organizations: organizations)
+                                  organizations: organizations, practitioner: practitioners.resource(for: encounter.renderingProvider))
         let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
                                        billed: billed.map(\.line), payer: payer, parties: parties)
         return (mapping, id)
@@ -77,27 +79,29 @@ public struct FHIRClaimWriter: Sendable {
     /// The Bundle entries of one claim: the resources it references, then the Claim, each checked
     /// against the project's schema. A Bundle lists each `fullUrl` once (the batch skips repeats).
     public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
-        let subject = "encounter \(evaluation.encounterId)"
+        func subject() -> String { "encounter \(evaluation.encounterId)" }
         let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
+        let resources = mapping.parties.resources
         var entries: [Entry] = []
-        for resource in mapping.parties.resources {
+        entries.reserveCapacity(resources.count + 1)   // grown from empty it was reallocated twice a claim
+        for resource in resources {
             // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
             // same input, so there is nothing to look up).
             if resource.isDeferred {
-                entries.append(try entry(resource, subject: subject))
+                entries.append(try entry(resource, subject: subject()))
                 continue
             }
             if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
             }
-            let entry = try entry(resource, subject: subject)
+            let entry = try entry(resource, subject: subject())
             partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
         // The Claim is written as it is built (it is never reused): the bytes `entry(mapping.claim(id:))` gives.
-        let fullUrl = FHIRResource.fullUrl(id: id, fullUrlKey: mapping.fullUrlKey)
-        let xml = try written(rootName: "Claim", subject: subject, opening: Self.entryStart + fullUrl + Self.entryResource, closing: Self.entryEnd) {
+        let fullUrl = mapping.fullUrl
+        let xml = try written(rootName: "Claim", subject: subject(), entryFullUrl: fullUrl) {
             FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) }
         }
         entries.append(Entry(fullUrl: fullUrl, xml: xml))
@@ -109,6 +113,17 @@ public struct FHIRClaimWriter: Sendable {
     func claimEntryFromTree(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> Entry {
         let (claim, _) = try claimResources(for: evaluation, payer: payer)
         return try entry(claim, subject: "encounter \(evaluation.encounterId)")
+    }
+
+    /// The shapes of the Claim as `claimEntries` writes it and as its element tree gives it (for tests:
+    /// constant elements copied in one piece must note the tokens writing them gives).
+    func claimShapes(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> (direct: XMLText.Shape, tree: XMLText.Shape) {
+        let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
+        var direct = XMLText(namespace: FHIRCodeSystem.namespace)
+        XMLSink.writing(into: &direct) { sink in FHIRResource.writeXML("Claim", id: id, into: sink) { mapping.elements(of: &$0) } }
+        var tree = XMLText(namespace: FHIRCodeSystem.namespace)
+        FHIRXMLEncoder.write(mapping.claim(id: id), to: &tree)
+        return (direct.shape, tree.shape)
     }
 
     /// The entries of the kept resources claims share, by fullUrl: the billing and insurer
@@ -131,6 +146,33 @@ public struct FHIRClaimWriter: Sendable {
                 if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
                 entries[entry.fullUrl] = (resource, entry)
             }
+        }
+    }
+
+    /// Each rendering provider's Practitioner, kept as an element tree: most claims of a run share a
+    /// handful of clinicians, so the resource (its id a SHA-256) is built once per provider and its
+    /// entry found in `EntryCache` by the same element storage, instead of drafting it for every claim
+    /// (~20,000 instructions a claim, issue 18). Kept only while the provider's details are the same
+    /// bytes; shared by the drafting threads; bounded (emptied when full).
+    final class Practitioners: @unchecked Sendable {
+        static let limit = 1024
+        private let lock = NSLock()
+        private var kept: [String: (provider: RenderingProvider, resource: FHIRResource)] = [:]
+
+        func resource(for provider: RenderingProvider) -> FHIRResource {
+            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) { return known.resource }
+            let resource = FHIRParties.practitioner(provider, kept: true)
+            lock.withLock {
+                if kept.count >= Self.limit { kept.removeAll(keepingCapacity: true) }
+                kept[provider.npi] = (provider, resource)
+            }
+            return resource
+        }
+
+        /// Every field the Practitioner is written from, byte for byte.
+        private static func same(_ one: RenderingProvider, _ other: RenderingProvider) -> Bool {
+            sameBytes(one.npi, other.npi) && sameBytes(one.firstName, other.firstName) && sameBytes(one.lastName, other.lastName)
+                && (one.taxonomy == nil) == (other.taxonomy == nil) && sameBytes(one.taxonomy ?? "", other.taxonomy ?? "")
         }
     }
 
@@ -197,22 +239,22 @@ public struct FHIRClaimWriter: Sendable {
         return cents
     }
 
-    static func checkResourceId(_ id: String, subject: String) throws(FHIRWriteError) {
+    static func checkResourceId(_ id: String, subject: @autoclosure () -> String) throws(FHIRWriteError) {
         guard FHIRText.isResourceId(id) else {
-            throw FHIRWriteError(code: .invalidIdentifier, subject: subject,
+            throw FHIRWriteError(code: .invalidIdentifier, subject: subject(),
                                  message: "'\(id)' is not a FHIR resource id (1–64 of A–Z a–z 0–9 - .); choose another id")
         }
     }
 
     // MARK: - Serialization and the write-time check
 
-    private static let entryStart = "  <entry>\n    <fullUrl value=\""
-    private static let entryResource = "\"/>\n    <resource>\n"
+    private static let entryStart: StaticString = "  <entry>\n    <fullUrl value=\""
+    private static let entryResource: StaticString = "\"/>\n    <resource>\n"
     private static let entryEnd: StaticString = "    </resource>\n  </entry>\n"
 
     /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration).
-    private func entry(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Entry {
-        let xml = try written(resource, subject: subject, opening: Self.entryStart + resource.fullUrl + Self.entryResource, closing: Self.entryEnd)
+    private func entry(_ resource: FHIRResource, subject: @autoclosure () -> String) throws(FHIRWriteError) -> Entry {
+        let xml = try written(rootName: resource.type, subject: subject(), entryFullUrl: resource.fullUrl) { resource.writeXML(into: $0) }
         return Entry(fullUrl: resource.fullUrl, xml: xml)
     }
 
@@ -223,32 +265,31 @@ public struct FHIRClaimWriter: Sendable {
     /// again cost a third of a batch's time (issue 18), so it is not repeated. The tests validate
     /// every document they write with the official R4 schema.
     func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
-        try written(resource, subject: subject, opening: XMLText.declaration, closing: "")
+        try written(rootName: resource.type, subject: subject, entryFullUrl: nil) { resource.writeXML(into: $0) }
     }
 
-    /// The resource's XML between `opening` and `closing`, checked as `document` says.
-    private func written(_ resource: FHIRResource, subject: String, opening: String, closing: StaticString) throws(FHIRWriteError) -> Data {
-        try written(rootName: resource.type.description, subject: subject, opening: opening, closing: closing) {
-            resource.writeXML(into: $0)
-        }
-    }
-
-    /// The XML `write` puts between `opening` and `closing`, checked as `document` says.
-    private func written(rootName: String, subject: String, opening: String, closing: StaticString,
+    /// The XML `write` writes, as a document of its own (`entryFullUrl` nil: after the XML declaration)
+    /// or as a Bundle entry with that fullUrl, checked as `document` says.
+    private func written(rootName: StaticString, subject: @autoclosure () -> String, entryFullUrl: String?,
                          write: (XMLSink) -> Void) throws(FHIRWriteError) -> Data {
-        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: opening)
+        var text: XMLText
+        if let entryFullUrl {
+            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, entryFullUrl, Self.entryResource)
+        } else {
+            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: XMLText.declaration)
+        }
         XMLSink.writing(into: &text, write)
         if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
-            throw FHIRWriteError(code: .invalidText, subject: subject,
+            throw FHIRWriteError(code: .invalidText, subject: subject(),
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
         if !validatedShapes.contains(text.shape) {
-            let problems = try Self.schema(for: subject).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
-            guard problems.isEmpty else { throw Self.bug(rootName, subject: subject, problems) }
+            let problems = try Self.schema(for: subject()).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
+            guard problems.isEmpty else { throw Self.bug(rootName.description, subject: subject(), problems) }
             validatedShapes.insert(text.shape)
         }
-        text.appendClosing(closing)
+        if entryFullUrl != nil { text.appendClosing(Self.entryEnd) }
         return text.data()
     }
 

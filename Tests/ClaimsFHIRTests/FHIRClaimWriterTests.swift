@@ -1,5 +1,5 @@
 import ClaimsCore
-import ClaimsFHIR
+@testable import ClaimsFHIR
 import ClaimsTestSupport
 import Foundation
 import Testing
@@ -347,6 +347,27 @@ extension DispatchQueue {
                 }
             }
         }
+    }
+
+    /// Text beyond ASCII whose only white space is the lone space is collapsed by bytes: the same as
+    /// the Character split, for every string of up to three of these pieces (white space of every
+    /// kind, combining and prepended marks, letters of the admitted ranges and others).
+    @Test func textBeyondASCIICollapsesAsTheCharacterSplit() {
+        let pieces = ["a", " ", "  ", "é", "e\u{301}", "\u{301}", "李", "Ж", "\u{05D0}", "\u{00A0}", "\u{2003}", "\u{3000}",
+                      "\u{0600}", "\u{0085}", "😀", "\t", "\u{1680}", "\u{0903}", "Ą", "ß"]
+        var level = [""]
+        var samples: [String] = []
+        for _ in 0..<3 {
+            level = level.flatMap { prefix in pieces.map { prefix + $0 } }
+            samples += level
+        }
+        samples += ["Zoë  Ruiz", " José  María ", "Łukasz Dvořák-Ștefănescu", "王 小明", "Ann \u{301}Lee"]
+        for sample in samples {
+            #expect(FHIRText.clean(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(FHIRText.spacesAreTheOnlyWhitespace("José  María"))
+        #expect(!FHIRText.spacesAreTheOnlyWhitespace("Ann \u{301}Lee"))
+        #expect(!FHIRText.spacesAreTheOnlyWhitespace("Ann\u{00A0}Lee"))
     }
 
     @Test func otherTextKeepsTheCharacterPath() {

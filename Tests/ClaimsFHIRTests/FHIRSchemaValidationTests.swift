@@ -310,10 +310,25 @@ enum OfficialFHIRSchema {
                 var tree = XMLText(namespace: FHIRCodeSystem.namespace)
                 FHIRXMLEncoder.write(resource, to: &tree)
                 #expect(direct.bytes == tree.bytes, "\(resource.type) of \(evaluation.encounterId)")
+                #expect(direct.shape == tree.shape, "\(resource.type) of \(evaluation.encounterId)")
                 if resource.isDeferred { types.insert(resource.type.description) }
             }
         }
-        #expect(types == ["Patient", "RelatedPerson", "Coverage", "Practitioner"])
+        // The writer keeps each provider's Practitioner as a tree (`Practitioners`); built alone it is deferred.
+        #expect(types == ["Patient", "RelatedPerson", "Coverage"])
+        let alone = FHIRParties(encounter: Fixtures.encounter(), clinic: Fixtures.clinic, payerNamed: { _ in nil }).practitioner
+        #expect(alone.isDeferred)
+    }
+
+    /// Constant elements are copied in one piece (`FHIRFragment`) with the shape tokens writing them
+    /// element by element gives: the written Claim's shape is its tree's.
+    @Test func theDirectClaimHasTheTreesShape() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created,
+                                     payers: [FHIRFixtures.payer.slug: FHIRFixtures.payer, FHIRFixtures.aetna.slug: FHIRFixtures.aetna])
+        for (evaluation, payer) in Self.variants() {
+            let shapes = try writer.claimShapes(for: evaluation, payer: payer)
+            #expect(shapes.direct == shapes.tree, "\(evaluation.encounterId) for \(payer.slug)")
+        }
     }
 
     @Test func aControlCharacterIsRefusedTheSameWay() throws {
@@ -377,12 +392,92 @@ enum OfficialFHIRSchema {
             samples += level
         }
         samples += ["Ann Lee", "2026-11-20", "urn:uuid:0b7e1c5a-3c1f-8d2e-9a4b-5c6d7e8f9a0b", "O'Neil & Sons <Clinic>"]
+        // Values are checked eight bytes at a time: each piece at every offset of a longer value.
+        let filler = Array("http://terminology.hl7.org/Code")
+        for piece in pieces {
+            for offset in 0...filler.count {
+                samples.append(String(filler[..<offset]) + piece + String(filler[offset...]))
+            }
+        }
         for sample in samples {
             let fast = written(sample, byteByByte: false), rules = written(sample, byteByByte: true)
             #expect(fast.bytes == rules.bytes, "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
             #expect(fast.forbidden == rules.forbidden, "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")
         }
         #expect(written("A&\u{1}", byteByByte: false).forbidden == "Claim/display U+1")
+    }
+
+    /// The eight-byte test says yes exactly when one of its bytes needs care.
+    @Test func aWordNeedsCareWhenOneOfItsBytesDoes() {
+        var generator = SystemRandomNumberGenerator()
+        func check(_ bytes: [UInt8]) {
+            let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+            #expect(XMLText.needsCare(word) == bytes.contains(where: XMLText.needsCare), "\(bytes)")
+        }
+        // Every byte value at every position among plain letters, and next to every other byte value.
+        for value in 0...255 {
+            for position in 0..<8 {
+                var bytes = Array("abcdefgh".utf8)
+                bytes[position] = UInt8(value)
+                check(bytes)
+                for other in 0...255 where position < 7 {
+                    bytes[position + 1] = UInt8(other)
+                    check(bytes)
+                }
+            }
+        }
+        for _ in 0..<20_000 { check((0..<8).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
+    }
+}
+
+/// Constant elements rendered once and copied (`FHIRFragment`): the bytes and shape tokens writing
+/// them element by element gives, at any depth, as a first child (after a pending start tag) or not.
+@Suite struct FHIRFragmentTests {
+    static let fragment = FHIRFragment {
+        $0.string("status", "active")
+        $0.concept("type", FHIRCodeSystem.claimType, "professional", display: "Professional")
+        $0.integer("sequence", 1)
+    }
+
+    private func written(depth: Int, firstChild: Bool, copied: Bool) -> XMLText {
+        var text = XMLText(namespace: FHIRCodeSystem.namespace)
+        XMLSink.writing(into: &text) { sink in
+            FHIRResource.writeXML("Claim", id: "C1", into: sink) { node in
+                func nest(_ node: inout FHIRNode, _ level: Int) {
+                    if level == depth {
+                        if !firstChild { node.string("display", "before") }
+                        if copied { node.fixed(Self.fragment) } else { Self.fragment.build(&node) }
+                        node.string("display", "after")
+                    } else {
+                        node.node("item") { nest(&$0, level + 1) }
+                    }
+                }
+                nest(&node, 1)
+            }
+        }
+        return text
+    }
+
+    @Test func aCopiedFragmentIsItsElements() {
+        for depth in 1...FHIRFragment.deepest {
+            for firstChild in [true, false] {
+                let copied = written(depth: depth, firstChild: firstChild, copied: true)
+                let built = written(depth: depth, firstChild: firstChild, copied: false)
+                #expect(copied.bytes == built.bytes, "depth \(depth)")
+                #expect(copied.shape == built.shape, "depth \(depth)")
+            }
+        }
+        let text = String(decoding: written(depth: 2, firstChild: true, copied: true).bytes, as: UTF8.self)
+        #expect(text.contains("  <item>\n    <status value=\"active\"/>\n    <type>\n      <coding>\n"))
+    }
+
+    @Test func aKeptNodeHoldsTheFragmentsElements() {
+        var kept = FHIRNode()
+        kept.fixed(Self.fragment)
+        var built = FHIRNode()
+        Self.fragment.build(&built)
+        #expect(kept.elements == built.elements)
+        #expect(kept.elements.count == 3)
     }
 }
 
@@ -397,6 +492,110 @@ enum OfficialFHIRSchema {
             text.primitive("sequence", String(number))
             #expect(direct.bytes == text.bytes, "\(number)")
             #expect(direct.shape == text.shape)
+        }
+    }
+}
+
+/// A writer keeps each rendering provider's Practitioner (built once, its entry reused): only while
+/// the provider's details are the same, and with the bytes a fresh writer drafts.
+@Suite struct PractitionerKeepingTests {
+    private func practitionerEntry(_ entries: [FHIRClaimWriter.Entry]) throws -> FHIRClaimWriter.Entry {
+        try #require(entries.first { String(decoding: $0.xml, as: UTF8.self).contains("<Practitioner ") })
+    }
+
+    @Test func aProviderWithNewDetailsIsDraftedAnew() throws {
+        let writer = FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created)
+        let first = try writer.claimEntries(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        var renamed = Fixtures.encounter()
+        renamed.renderingProvider.lastName = "Okafor-Patel"
+        renamed.renderingProvider.taxonomy = nil
+        let second = try writer.claimEntries(for: FHIRFixtures.evaluation(renamed), payer: FHIRFixtures.payer)
+        #expect(try practitionerEntry(second).fullUrl == practitionerEntry(first).fullUrl)
+        #expect(String(decoding: try practitionerEntry(second).xml, as: UTF8.self).contains("Okafor-Patel"))
+        #expect(!String(decoding: try practitionerEntry(second).xml, as: UTF8.self).contains("qualification"))
+        for (evaluation, entries) in [(FHIRFixtures.evaluation(renamed), second), (FHIRFixtures.evaluation(), first)] {
+            let fresh = try FHIRClaimWriter(clinic: Fixtures.clinic, created: FHIRFixtures.created).claimEntries(for: evaluation, payer: FHIRFixtures.payer)
+            #expect(entries.map(\.xml) == fresh.map(\.xml))
+        }
+        // The first provider again: its own entry (the same bytes as the first time), not the renamed one.
+        let again = try writer.claimEntries(for: FHIRFixtures.evaluation(), payer: FHIRFixtures.payer)
+        #expect(again.map(\.xml) == first.map(\.xml))
+    }
+
+    /// The kept Practitioner is the tree of the description every other caller writes directly.
+    @Test func theKeptPractitionerIsTheDescribedOne() throws {
+        let provider = Fixtures.encounter().renderingProvider
+        let kept = FHIRParties.practitioner(provider, kept: true), described = FHIRParties.practitioner(provider)
+        #expect(!kept.isDeferred && described.isDeferred)
+        #expect(kept == described)
+        var direct = XMLText(namespace: FHIRCodeSystem.namespace)
+        XMLSink.writing(into: &direct) { described.writeXML(into: $0) }
+        var tree = XMLText(namespace: FHIRCodeSystem.namespace)
+        FHIRXMLEncoder.write(kept, to: &tree)
+        #expect(direct.bytes == tree.bytes)
+    }
+}
+
+/// Amount and quantity texts are kept under the Decimal's bytes: the same text `Money` gives, the
+/// first time and from the kept answer, for each spelling of a value.
+@Suite struct DecimalTextTests {
+    @Test func keptTextsAreMoneysTexts() {
+        var values: [Decimal] = [0, 1, 56, 84, 210, 1120, 746.67, Decimal(string: "0.5")!, Decimal(string: "13.333")!,
+                                 Decimal(1120) / Decimal(84), Decimal(1) / Decimal(3), Money.maximumAmount, -Decimal(5)]
+        for text in ["210", "210.0", "210.00", "0.10", "0.1", "95.00", "1e3", "12345678901234567890.25", "0.000001"] {
+            values.append(Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!)
+        }
+        values += (0..<500).map { Decimal($0 * 37) / 100 }
+        for _ in 0..<2 {
+            for value in values {
+                #expect(DecimalText.money(value) == Money.format(value), "\(value)")
+                #expect(DecimalText.plain(value) == Money.plain(value), "\(value)")
+            }
+        }
+    }
+}
+
+/// Short copies (two overlapping loads and stores) put every byte where `memcpy` would.
+@Suite struct XMLTextCopyTests {
+    @Test func shortCopiesAreMemcpys() {
+        let source: [UInt8] = (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        for count in 0...40 {
+            var copied = [UInt8](repeating: 0xAA, count: 48), expected = copied
+            source.withUnsafeBytes { from in
+                copied.withUnsafeMutableBytes { XMLText.copy(from.baseAddress! + 3, to: $0.baseAddress! + 2, count: count) }
+                expected.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: 2).copyMemory(from: from.baseAddress! + 3, byteCount: count) }
+            }
+            #expect(copied == expected, "\(count)")
+        }
+    }
+}
+
+/// Ids hashed from their key's parts (no key string built) are the ids of the joined key.
+@Suite struct ResourceIdPartsTests {
+    @Test func partsGiveTheJoinedKeysId() {
+        let texts = ["", "PT-1001", "bcbs-il", "M000000001", "Zoë", String(repeating: "x", count: 70), "a|b"]
+        for a in texts {
+            #expect(FHIRResourceId.uuid("Patient|", a) == FHIRResourceId.uuid("Patient|\(a)"))
+            for b in texts {
+                for c in texts {
+                    let joined = FHIRResourceId.uuid("Coverage|\(a)|\(b)|\(c)")
+                    #expect(FHIRResourceId.uuid("Coverage|", a, b, c) == joined)
+                    #expect(FHIRResourceId.uuid("Coverage|", a, b, c, urn: true) == "urn:uuid:" + joined)
+                }
+            }
+        }
+        #expect(FHIRResourceId.urn("PT-1") == "urn:uuid:PT-1")
+        #expect(FHIRResource.fullUrl(id: "x", fullUrlKey: "Claim|1|E") == "urn:uuid:" + FHIRResourceId.uuid("Claim|1|E"))
+    }
+}
+
+/// ZIP+4 gets its hyphen from the bytes of printable ASCII: what the Character path gives.
+@Suite struct PostalCodeTests {
+    @Test func bytesGiveTheCharacterPathsPostalCode() {
+        for zip in ["629011234", "62901", "62901-1234", "6290112345", "", "12345678\r\n", "1234567\r\n", "é2345678", "e\u{301}2345678",
+                    "ABCDEFGHI", "12345 678", "１２３４５６７８９"] {
+            let reference = zip.count == 9 ? "\(zip.prefix(5))-\(zip.suffix(4))" : zip
+            #expect(FHIRParties.postalCode(zip) == reference, "\(zip.unicodeScalars.map { String($0.value, radix: 16) })")
         }
     }
 }

@@ -139,7 +139,8 @@ public struct FHIRResource: Sendable {
     }
 
     static func fullUrl(id: String, fullUrlKey: String?) -> String {
-        "urn:uuid:" + (fullUrlKey.map(FHIRResourceId.uuid) ?? id)
+        guard let fullUrlKey else { return FHIRResourceId.urn(id) }
+        return FHIRResourceId.uuid("", fullUrlKey, urn: true)
     }
 
     /// The XML `FHIRXMLEncoder` writes for `FHIRResource(type, id:, build:)`, written as it is built:
@@ -193,7 +194,7 @@ public struct FHIRNode: Sendable {
     }
 
     public mutating func decimal(_ name: StaticString, _ value: Decimal) {
-        add(name, repeats: false, .decimal(Money.plain(value)))
+        add(name, repeats: false, .decimal(DecimalText.plain(value)))
     }
 
     /// A primitive kept, or written (`<name value="…"/>`).
@@ -218,6 +219,16 @@ public struct FHIRNode: Sendable {
         elements.append(FHIRElement(name: name, repeats: repeats, content: .children(child.elements)))
     }
 
+    /// Elements that never change (`FHIRFragment`): copied as written once when writing XML, built
+    /// from their description when keeping elements, so both encodings see the same elements.
+    mutating func fixed(_ fragment: FHIRFragment) {
+        if let sink {
+            sink.text.pointee.insert(fragment.rendered(atDepth: sink.text.pointee.depth))
+        } else {
+            fragment.build(&self)
+        }
+    }
+
     public mutating func resource(_ resource: FHIRResource) {
         if let sink {
             sink.text.pointee.start("resource")
@@ -226,6 +237,36 @@ public struct FHIRNode: Sendable {
             return
         }
         elements.append(FHIRElement(name: "resource", repeats: false, content: .resource(resource)))
+    }
+}
+
+/// Constant elements (`status active`, a fixed coding, `currency USD`): the XML writer copies them as
+/// one piece of text, rendered once per nesting depth by the ordinary element writing (the same bytes
+/// and shape tokens by construction; `FHIRFragmentTests`), instead of writing each tag and value anew
+/// for every claim (issue 18).
+final class FHIRFragment: Sendable {
+    let build: @Sendable (inout FHIRNode) -> Void
+    /// By depth (index 0 unused: a fragment is never the root).
+    private let renderings: [XMLText.Fragment?]
+    static let deepest = 8
+
+    init(_ build: @escaping @Sendable (inout FHIRNode) -> Void) {
+        self.build = build
+        renderings = [nil] + (1...Self.deepest).map { depth in
+            XMLText.Fragment.rendering(depth: depth) { text in
+                XMLSink.writing(into: &text) { sink in
+                    var node = FHIRNode(writingTo: sink)
+                    build(&node)
+                }
+            }
+        }
+    }
+
+    func rendered(atDepth depth: Int) -> XMLText.Fragment {
+        guard depth > 0, depth <= Self.deepest, let rendering = renderings[depth] else {
+            preconditionFailure("a fragment is written inside a resource, at most \(Self.deepest) levels deep")
+        }
+        return rendering
     }
 }
 
@@ -278,8 +319,8 @@ extension FHIRNode {
 
     public mutating func money(_ name: StaticString, _ amount: Decimal) {
         node(name) {
-            $0.add("value", repeats: false, .decimal(Money.format(amount)))
-            $0.string("currency", "USD")
+            $0.add("value", repeats: false, .decimal(DecimalText.money(amount)))
+            $0.fixed(FHIRFragment.currencyUSD)
         }
     }
 
@@ -296,13 +337,56 @@ extension FHIRNode {
 public enum FHIRResourceId {
     public static func uuid(_ key: String) -> String {
         var key = key
+        return key.withUTF8 { uuid(ofKey: $0, urn: false) }
+    }
+
+    /// `uuid` of `prefix` followed by `parts` joined with `|` (`uuid("Coverage|", patientId, payer,
+    /// memberId)` is `uuid("Coverage|\(patientId)|\(payer)|\(memberId)")`), with `urn:uuid:` before it
+    /// when `urn`: the key's bytes go straight to SHA-256 and the text into one string, without
+    /// building the key and the URN as strings first (issue 18).
+    static func uuid(_ prefix: StaticString, _ parts: String..., urn: Bool = false) -> String {
+        var count = prefix.utf8CodeUnitCount + parts.count - 1
+        for part in parts { count += part.utf8.count }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { key in
+            var offset = 0
+            prefix.withUTF8Buffer { bytes in
+                for byte in bytes { key[offset] = byte; offset += 1 }
+            }
+            for (index, part) in parts.enumerated() {
+                if index > 0 { key[offset] = UInt8(ascii: "|"); offset += 1 }
+                var part = part
+                part.withUTF8 { bytes in
+                    for byte in bytes { key[offset] = byte; offset += 1 }
+                }
+            }
+            return uuid(ofKey: UnsafeBufferPointer(rebasing: key[0..<offset]), urn: urn)
+        }
+    }
+
+    /// `urn:uuid:` and `id`, as one string.
+    static func urn(_ id: String) -> String {
+        var id = id
+        return id.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: urnPrefix.utf8CodeUnitCount + bytes.count) { text in
+                var count = 0
+                urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } }
+                for byte in bytes { text[count] = byte; count += 1 }
+                return count
+            }
+        }
+    }
+
+    private static let urnPrefix: StaticString = "urn:uuid:"
+
+    private static func uuid(ofKey key: UnsafeBufferPointer<UInt8>, urn: Bool) -> String {
         // No array allocated: the digest goes to the stack, the digits straight into the String
         // (four ids a claim; the arrays cost about as much as the hashing).
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
-            key.withUTF8 { SHA256.digest($0, into: digest) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+            SHA256.digest(key, into: digest)
             // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set.
-            return String(unsafeUninitializedCapacity: 36) { text in
+            return String(unsafeUninitializedCapacity: 45) { text in
                 var count = 0
+                if urn { urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } } }
                 for index in 0..<16 {
                     if index == 4 || index == 6 || index == 8 || index == 10 { text[count] = 0x2D; count += 1 }
                     let byte = index == 6 ? (digest[6] & 0x0F) | 0x80 : index == 8 ? (digest[8] & 0x3F) | 0x80 : digest[index]
@@ -312,6 +396,54 @@ public enum FHIRResourceId {
                 }
                 return count
             }
+        }
+    }
+}
+
+extension FHIRFragment {
+    static let currencyUSD = FHIRFragment { $0.string("currency", "USD") }
+}
+
+/// `Money.format` and `Money.plain` of the amounts and quantities claims repeat (a clinic bills a
+/// few charges and units again and again): each answer kept under the `Decimal`'s 20 bytes, so it is
+/// reused only for the very same bits, where the pure functions give the same text (Foundation's
+/// `Decimal` made each call ~1,500 instructions, a claim several of them; issue 18). Shared by the
+/// drafting threads; bounded (emptied when full).
+enum DecimalText {
+    static func money(_ amount: Decimal) -> String { kept.text(amount, money: true) }
+    static func plain(_ value: Decimal) -> String { kept.text(value, money: false) }
+
+    private static let kept = Kept()
+
+    private final class Kept: @unchecked Sendable {
+        static let limit = 4096
+        private let lock = NSLock()
+        private var texts: [Key: String] = [:]
+
+        func text(_ value: Decimal, money: Bool) -> String {
+            guard let key = Key(value, money: money) else { return money ? Money.format(value) : Money.plain(value) }
+            if let text = lock.withLock({ texts[key] }) { return text }
+            let text = money ? Money.format(value) : Money.plain(value)
+            lock.withLock {
+                if texts.count >= Self.limit { texts.removeAll(keepingCapacity: true) }
+                texts[key] = text
+            }
+            return text
+        }
+    }
+
+    /// The value's bytes, and which text is kept for them.
+    private struct Key: Hashable {
+        let low: UInt64, high: UInt64, last: UInt32
+        let money: Bool
+
+        init?(_ value: Decimal, money: Bool) {
+            guard MemoryLayout<Decimal>.size == 20 else { return nil }
+            (low, high, last) = withUnsafeBytes(of: value) {
+                ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 $0.loadUnaligned(fromByteOffset: 16, as: UInt32.self))
+            }
+            self.money = money
         }
     }
 }

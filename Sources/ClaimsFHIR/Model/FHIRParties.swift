@@ -11,6 +11,8 @@ public struct FHIRParties: Sendable {
         /// The policy holder when the patient is a dependent.
         public let subscriber: FHIRResource?
         public let payer: PayerSlug
+        /// The insurer's `name` (what a reference to it displays), as the insurer resource has it.
+        let insurerName: String
     }
 
     public let patient: FHIRResource
@@ -42,24 +44,35 @@ public struct FHIRParties: Sendable {
     ///   - payerNamed: the rules of a payer slug (for the insurer's name and payer id); nil = unknown.
     ///   - organizations: the billing and insurer Organizations built already (a writer builds them
     ///     once for all its claims); what it lacks is built here.
+    ///   - practitioner: the rendering provider's Practitioner when the caller keeps one (a writer
+    ///     keeps each provider's: `FHIRClaimWriter.Practitioners`); nil: built here.
     public init(encounter: Encounter, clinic: ClinicProfile, payerNamed: (PayerSlug) -> PayerRules?,
-                organizations: FHIROrganizations? = nil) {
+                organizations: FHIROrganizations? = nil, practitioner: FHIRResource? = nil) {
         let patient = Self.patient(encounter.patient)
         self.patient = patient
         billingProvider = organizations?.billing ?? Self.billingOrganization(clinic.billingProvider)
-        practitioner = Self.practitioner(encounter.renderingProvider)
+        self.practitioner = practitioner ?? Self.practitioner(encounter.renderingProvider)
         let plans = [encounter.coverage, encounter.secondaryCoverage].compactMap { $0 }
         coverages = plans.enumerated().map { offset, plan in
-            let insurer = organizations?.insurers[plan.payer] ?? Self.insurer(plan.payer, rules: payerNamed(plan.payer))
+            let insurer: FHIRResource, insurerName: String
+            if let kept = organizations?.insurers[plan.payer], let name = organizations?.insurerNames[plan.payer] {
+                (insurer, insurerName) = (kept, name)
+            } else {
+                let rules = payerNamed(plan.payer)
+                (insurer, insurerName) = (Self.insurer(plan.payer, rules: rules), Self.insurerName(plan.payer, rules: rules))
+            }
             let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
             let coverage = Self.coverage(plan, order: offset + 1, patient: patient, subscriber: subscriber, insurer: insurer)
-            return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer)
+            return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer, insurerName: insurerName)
         }
     }
 
     static func patient(_ patient: Patient) -> FHIRResource {
-        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|\(patient.id)")) {
-            $0.identifier(type: ("MR", "Medical record number"), value: patient.id)
+        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", patient.id)) {
+            $0.node("identifier", repeats: true) {   // identifier(type: ("MR", …), value:), its type written once
+                $0.fixed(Fragments.medicalRecordType)
+                $0.string("value", patient.id)
+            }
             person(patient.person, into: &$0)
         }
     }
@@ -72,9 +85,9 @@ public struct FHIRParties: Sendable {
             $0.string("given", person.middleName.flatMap(FHIRText.clean), repeats: true)
         }
         if let phone = person.phone.flatMap(FHIRText.clean) {
-            node.node("telecom", repeats: true) { $0.string("system", "phone"); $0.string("value", phone) }
+            node.node("telecom", repeats: true) { $0.fixed(Fragments.phoneSystem); $0.string("value", phone) }
         }
-        node.string("gender", person.sex == .female ? "female" : person.sex == .male ? "male" : "unknown")
+        node.fixed(person.sex == .female ? Fragments.female : person.sex == .male ? Fragments.male : Fragments.unknownGender)
         node.string("birthDate", person.dateOfBirth.iso)
         address(person.address, into: &node)
     }
@@ -85,15 +98,33 @@ public struct FHIRParties: Sendable {
             $0.string("line", address.line2.flatMap(FHIRText.clean), repeats: true)
             $0.string("city", FHIRText.clean(address.city))
             $0.string("state", FHIRText.clean(address.state))
-            $0.string("postalCode", address.zip.count == 9 ? "\(address.zip.prefix(5))-\(address.zip.suffix(4))" : address.zip)
-            $0.string("country", "US")
+            $0.string("postalCode", postalCode(address.zip))
+            $0.fixed(Fragments.countryUS)
         }
     }
 
+    /// ZIP+4 with its hyphen (`629011234` -> `62901-1234`), any other ZIP as given. Printable ASCII
+    /// (every ZIP) is one Character a byte, so its bytes are counted and copied instead of its
+    /// Characters (an interpolation of two substrings, ~1,500 instructions a claim).
+    static func postalCode(_ zip: String) -> String {
+        var text = zip
+        let ascii: String?? = text.withUTF8 { utf8 in
+            for byte in utf8 where byte < 0x20 || byte >= 0x7F { return .none }
+            guard utf8.count == 9 else { return .some(nil) }
+            return .some(String(unsafeUninitializedCapacity: 10) { hyphenated in
+                for index in 0..<9 { hyphenated[index < 5 ? index : index + 1] = utf8[index] }
+                hyphenated[5] = UInt8(ascii: "-")
+                return 10
+            })
+        }
+        if let ascii { return ascii ?? zip }
+        return zip.count == 9 ? "\(zip.prefix(5))-\(zip.suffix(4))" : zip
+    }
+
     static func relatedPerson(_ subscriber: Person, of patient: FHIRResource, plan: Coverage) -> FHIRResource {
-        FHIRResource(deferred: "RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
+        FHIRResource(deferred: "RelatedPerson", id: FHIRResourceId.uuid("RelatedPerson|", patient.id, plan.payer, plan.memberId)) {
             $0.reference("patient", to: patient)
-            $0.concept("relationship", repeats: true, FHIRCodeSystem.relatedPersonRole, "POLHOLD", display: "policy holder")
+            $0.fixed(Fragments.policyHolder)
             person(subscriber, into: &$0)
         }
     }
@@ -101,17 +132,22 @@ public struct FHIRParties: Sendable {
     static func coverage(_ plan: Coverage, order: Int, patient: FHIRResource, subscriber: FHIRResource?,
                          insurer: FHIRResource) -> FHIRResource {
         let member = FHIRText.clean(plan.memberId)
-        return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|\(patient.id)|\(plan.payer)|\(plan.memberId)")) {
-            if let member { $0.identifier(type: ("MB", "Member Number"), value: member) }
-            $0.string("status", "active")
+        return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|", patient.id, plan.payer, plan.memberId)) {
+            if let member {
+                $0.node("identifier", repeats: true) {   // identifier(type: ("MB", …), value:), its type written once
+                    $0.fixed(Fragments.memberNumberType)
+                    $0.string("value", member)
+                }
+            }
+            $0.fixed(Fragments.statusActive)
             $0.reference("subscriber", to: subscriber ?? patient)
             $0.string("subscriberId", member)
             $0.reference("beneficiary", to: patient)
-            $0.concept("relationship", FHIRCodeSystem.subscriberRelationship, plan.relationship.rawValue)
+            $0.fixed(Fragments.subscriberRelationship(plan.relationship))
             $0.reference("payor", repeats: true, to: insurer)
             if let group = plan.groupNumber.flatMap(FHIRText.clean) {
                 $0.node("class", repeats: true) {
-                    $0.concept("type", FHIRCodeSystem.coverageClass, "group", display: "Group")
+                    $0.fixed(Fragments.groupClass)
                     $0.string("value", group)
                 }
             }
@@ -140,12 +176,20 @@ public struct FHIRParties: Sendable {
             }
             $0.boolean("active", true)
             $0.concept("type", repeats: true, FHIRCodeSystem.organizationType, "pay", display: "Payer")
-            $0.string("name", rules.flatMap { FHIRText.clean($0.name) } ?? slug)
+            $0.string("name", insurerName(slug, rules: rules))
         }
     }
 
-    static func practitioner(_ provider: RenderingProvider) -> FHIRResource {
-        FHIRResource(deferred: "Practitioner", id: FHIRResourceId.uuid("Practitioner|npi|\(provider.npi)")) {
+    /// The insurer Organization's `name`: the payer's name, or its slug when the payer is unknown.
+    static func insurerName(_ slug: PayerSlug, rules: PayerRules?) -> String {
+        rules.flatMap { FHIRText.clean($0.name) } ?? slug
+    }
+
+    /// - Parameter kept: its element tree built now (a writer keeps it for every claim of the provider)
+    ///   rather than written from the description each time.
+    static func practitioner(_ provider: RenderingProvider, kept: Bool = false) -> FHIRResource {
+        let id = FHIRResourceId.uuid("Practitioner|npi|", provider.npi)
+        let build: @Sendable (inout FHIRNode) -> Void = {
             $0.identifier(system: FHIRCodeSystem.npi, value: provider.npi)
             $0.node("name", repeats: true) {
                 $0.string("family", FHIRText.clean(provider.lastName))
@@ -155,6 +199,38 @@ public struct FHIRParties: Sendable {
                 $0.node("qualification", repeats: true) { $0.concept("code", FHIRCodeSystem.providerTaxonomy, taxonomy) }
             }
         }
+        return kept ? FHIRResource("Practitioner", id: id, build: build) : FHIRResource(deferred: "Practitioner", id: id, build: build)
+    }
+}
+
+/// The parties' constant elements, each written as one piece (`FHIRFragment`).
+private enum Fragments {
+    static let medicalRecordType = FHIRFragment {
+        $0.concept("type", FHIRCodeSystem.identifierType, "MR", display: "Medical record number")
+    }
+    static let memberNumberType = FHIRFragment { $0.concept("type", FHIRCodeSystem.identifierType, "MB", display: "Member Number") }
+    static let phoneSystem = FHIRFragment { $0.string("system", "phone") }
+    static let female = FHIRFragment { $0.string("gender", "female") }
+    static let male = FHIRFragment { $0.string("gender", "male") }
+    static let unknownGender = FHIRFragment { $0.string("gender", "unknown") }
+    static let countryUS = FHIRFragment { $0.string("country", "US") }
+    static let policyHolder = FHIRFragment {
+        $0.concept("relationship", repeats: true, FHIRCodeSystem.relatedPersonRole, "POLHOLD", display: "policy holder")
+    }
+    static let statusActive = FHIRFragment { $0.string("status", "active") }
+    static let groupClass = FHIRFragment { $0.concept("type", FHIRCodeSystem.coverageClass, "group", display: "Group") }
+    private static func relationship(_ relationship: Relationship) -> FHIRFragment {
+        FHIRFragment { $0.concept("relationship", FHIRCodeSystem.subscriberRelationship, relationship.rawValue) }
+    }
+    private static let selfRelationship = relationship(.`self`), spouse = relationship(.spouse)
+    private static let child = relationship(.child), other = relationship(.other)
+    static func subscriberRelationship(_ relationship: Relationship) -> FHIRFragment {
+        switch relationship {
+        case .`self`: selfRelationship
+        case .spouse: spouse
+        case .child: child
+        case .other: other
+        }
     }
 }
 
@@ -163,9 +239,13 @@ public struct FHIRParties: Sendable {
 public struct FHIROrganizations: Sendable {
     public let billing: FHIRResource
     public let insurers: [PayerSlug: FHIRResource]
+    /// Their names (a claim's insurance displays it; reading it from the resource cost ~2,000
+    /// instructions a claim).
+    let insurerNames: [PayerSlug: String]
 
     public init(clinic: ClinicProfile, payers: [PayerSlug: PayerRules]) {
         billing = FHIRParties.billingOrganization(clinic.billingProvider)
         insurers = payers.mapValues { FHIRParties.insurer($0.slug, rules: $0) }
+        insurerNames = payers.mapValues { FHIRParties.insurerName($0.slug, rules: $0) }
     }
 }
