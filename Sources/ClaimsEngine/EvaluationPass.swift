@@ -36,6 +36,18 @@ public final class EvaluationPass {
         try dailyUnits.prepare(for: encounters, codes: unitLimitedCodes)
     }
 
+    /// `prepare` for a block of records, reading each encounter in place (copying a whole encounter
+    /// to ask for its patient and date costs more than the question).
+    public func prepare(records: [DecodedRecord]) throws {
+        var keys: [DailyUnitsLedger.Key] = []
+        for index in records.indices {
+            guard let limited = records[index].encounter?.services.contains(where: { unitLimitedCodes.contains($0.code) }), limited,
+                  let patientId = records[index].encounter?.patient.id, let date = records[index].encounter?.dateOfService else { continue }
+            keys.append(DailyUnitsLedger.Key(patientId: patientId, date: date))
+        }
+        try dailyUnits.prepare(keys: keys)
+    }
+
     /// Decides `record`. `ownUses`: authorizations this encounter used in an earlier run (their unit
     /// is already in the stored count). `adjust` may change decisions before units are spent (the
     /// batch holds lines an earlier run billed). Units are spent only for billed lines, and only

@@ -54,12 +54,16 @@ final class BatchPlanner {
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
+        let withHistory = try store.encountersWithHistory()
+        // Units billed in earlier runs are on billed lines, whose encounters all have history: a
+        // store without history (a first run) has none to read, so no block asks.
+        let billedBefore = !withHistory.isEmpty
         self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
-                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) },
-                                                                loadMany: { [store] in try store.billedUnits(on: $0) },
+                                   dailyUnits: DailyUnitsLedger(load: { [store] in billedBefore ? try store.billedUnits(patientId: $0, dateOfService: $1) : [] },
+                                                                loadMany: { [store] in billedBefore ? try store.billedUnits(on: $0) : [:] },
                                                                 scratchDirectory: folder.work))
         self.store = store
-        self.withHistory = try store.encountersWithHistory()
+        self.withHistory = withHistory
         self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)
         self.folder = folder
         self.writesPDF = writesPDF
@@ -67,8 +71,9 @@ final class BatchPlanner {
 
     func plan(_ block: [DecodedRecord], report: inout BatchReport) throws -> [PlannedEncounter] {
         var planned: [PlannedEncounter] = []
+        planned.reserveCapacity(block.count)
         // One store read for the block's units per day (POLICY §5.2), not one per patient and date.
-        try pass.prepare(block.lazy.compactMap(\.encounter))
+        try pass.prepare(records: block)
         for record in block {
             recordsRead += 1
             if recordsRead == 1 { checkpoint?("reading") }
@@ -80,7 +85,7 @@ final class BatchPlanner {
             var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
                 if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
             }
-            if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
+            if !estimates.isEmpty, let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
                 evaluation.warnings.append(warning)
             }
             guard let encounter = evaluation.encounter else {
