@@ -8,6 +8,8 @@ final class CompiledRuleBook: Sendable {
     /// Code → its service and its position among the table's codes (`PlannedRule.selectsCode`).
     let codeEntries: [String: CodeEntry]
     let procedureCodes: [String: ProcedureCode]
+    /// Code → the known NDCs that name it, in NDC order (the `ndc` rule's expectations).
+    let ndcsByCode: [String: [NDCDefinition]]
     let plans: [PayerSlug: PayerPlan]
 
     struct CodeEntry: Sendable {
@@ -22,24 +24,56 @@ final class CompiledRuleBook: Sendable {
         for (index, code) in table.enumerated() { entries[code.code] = CodeEntry(index: index, service: code.service) }
         codeEntries = entries
         procedureCodes = rules.codes.codes
+        var ndcs: [String: [NDCDefinition]] = [:]
+        for definition in rules.codes.ndcs.values {
+            for code in definition.codes { ndcs[code, default: []].append(definition) }
+        }
+        ndcsByCode = ndcs.mapValues { $0.sorted { $0.ndc < $1.ndc } }
         plans = rules.payers.mapValues { payer in
             let view = rules.view(of: payer)
-            return PayerPlan(payer: payer, conditions: view.conditions, rules: view.rules.map { PlannedRule($0, table: table) })
+            return PayerPlan(payer: payer, conditions: view.conditions, rules: view.rules.map { PlannedRule($0, table: table) },
+                             codeCount: table.count)
         }
     }
 }
 
-/// One payer's view of the rule book (`RuleBook.view(of:)`), with its rules planned.
+/// One payer's view of the rule book (`RuleBook.view(of:)`), with its rules planned. Which rules
+/// select a line is known per code in advance, as bits: rules in groups of 64, one word per group
+/// and code, so an encounter visits only the rules that select one of its lines (or act without one).
 final class PayerPlan: Sendable {
     let payer: PayerRules
     let conditions: [String: Condition]
     let rules: [PlannedRule]
+    let groupCount: Int
+    /// `codeMasks[code * groupCount + group]`: bit `b` is set when rule `64 * group + b` selects the code.
+    private let codeMasks: [UInt64]
+    /// Per group, the rules that act without lines.
+    let withoutLines: [UInt64]
 
-    init(payer: PayerRules, conditions: [String: Condition], rules: [PlannedRule]) {
+    init(payer: PayerRules, conditions: [String: Condition], rules: [PlannedRule], codeCount: Int) {
         self.payer = payer; self.conditions = conditions; self.rules = rules
+        groupCount = (rules.count + 63) / 64
+        var masks = Array(repeating: UInt64(0), count: codeCount * groupCount)
+        var withoutLines = Array(repeating: UInt64(0), count: groupCount)
+        for (number, rule) in rules.enumerated() {
+            let bit = UInt64(1) << UInt64(number % 64)
+            for code in 0..<codeCount where rule.selectsCode[code] { masks[code * groupCount + number / 64] |= bit }
+            if rule.actsWithoutLines { withoutLines[number / 64] |= bit }
+        }
+        codeMasks = masks
+        self.withoutLines = withoutLines
+    }
+
+    /// The rules of `group` that select a line of `code`, whose place in the code table is `index` (-1: not in it).
+    func mask(code: String, index: Int, group: Int) -> UInt64 {
+        if index >= 0 { return codeMasks[index * groupCount + group] }
+        var mask: UInt64 = 0
+        for number in (64 * group)..<min(64 * group + 64, rules.count) where rules[number].selects(code: code, index: -1) {
+            mask |= UInt64(1) << UInt64(number % 64)
+        }
+        return mask
     }
 }
-
 /// A rule with what the evaluator would otherwise work out for every encounter.
 final class PlannedRule: Sendable {
     let rule: Rule

@@ -51,7 +51,7 @@ extension CoverageEvaluator {
 
     /// POLICY §5.3: the Medicare ABN.
     func applyABN(_ rule: PlannedRule, modifier: String, to indices: [Int], of encounter: Encounter,
-                  findings: inout [[Finding]], charges: inout PatientCharges) {
+                  findings: inout LineFindings, charges: inout PatientCharges) {
         for index in indices {
             let winner = Self.winner(of: findings[index])
             guard winner == .superbill || winner == .notCovered else { continue }
@@ -89,7 +89,7 @@ extension CoverageEvaluator {
 
     /// POLICY §5.4: Medicaid's not-covered lines and the private-pay agreement.
     func applyPrivatePay(_ rule: PlannedRule, to indices: [Int], of encounter: Encounter,
-                         findings: inout [[Finding]], charges: inout PatientCharges) {
+                         findings: inout LineFindings, charges: inout PatientCharges) {
         for index in indices where findings[index].map(\.decision).min() == .notCovered {
             let code = encounter.services[index].code
             let agreement = encounter.agreement(.privatePay, covering: code)

@@ -27,6 +27,28 @@ public struct CoverageEvaluator: Sendable {
         var reason: Reason
     }
 
+    /// The findings of an encounter's lines. Most encounters bill every line without a finding: the
+    /// lists are made on the first.
+    struct LineFindings {
+        let lineCount: Int
+        private var lists: [[Finding]] = []
+        init(lineCount: Int) { self.lineCount = lineCount }
+
+        subscript(line: Int) -> [Finding] {
+            get { lists.isEmpty ? [] : lists[line] }
+            set {
+                if lists.isEmpty { lists = Array(repeating: [], count: lineCount) }
+                lists[line] = newValue
+            }
+        }
+        mutating func append(_ finding: Finding, line: Int) {
+            if lists.isEmpty { lists = Array(repeating: [], count: lineCount) }
+            lists[line].append(finding)
+        }
+        /// Whether some line has no finding (it would bill).
+        var someLineHasNone: Bool { lists.isEmpty ? lineCount > 0 : lists.contains { $0.isEmpty } }
+    }
+
     /// - Parameter authorizations: the stored authorizations of this encounter's patient,
     ///   with `unitsUsed` counting encounters already billed against them.
     /// - Parameter sameDay: units other encounters of this patient bill on this date of service
@@ -45,25 +67,23 @@ public struct CoverageEvaluator: Sendable {
         let payer = plan.payer
         let lineCount = encounter.services.count
         // Each line's code is looked up once: its service, and its place in the code table, by which
-        // every rule's line selector was decided in advance.
+        // the rules that select it are known.
         var services: [ServiceName?] = []
         var codeIndices: [Int] = []
         services.reserveCapacity(lineCount)
         codeIndices.reserveCapacity(lineCount)
-        var serviceSet = Set<ServiceName>(minimumCapacity: lineCount)
         for line in encounter.services {
-            if let entry = book.codeEntries[line.code] {
-                services.append(entry.service)
-                codeIndices.append(entry.index)
-                serviceSet.insert(entry.service)
-            } else {
-                services.append(nil)
-                codeIndices.append(-1)
-            }
+            let entry = book.codeEntries[line.code]
+            services.append(entry?.service)
+            codeIndices.append(entry?.index ?? -1)
         }
-        let context = ConditionContext(encounter: encounter, services: serviceSet, named: plan.conditions)
+        let lineServices = LineServices.lines(services)
+        /// Made when a requirement fails and its reasons are worded (the encounter is copied into it).
+        func context() -> ConditionContext {
+            ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: plan.conditions)
+        }
 
-        var findings = Array(repeating: [Finding](), count: lineCount)
+        var findings = LineFindings(lineCount: lineCount)
         var warnings: [Warning] = []
         var authorizationRules: [(PlannedRule, [Int])] = []
         var timelyRule: (PlannedRule, Int, Int)?
@@ -72,18 +92,29 @@ public struct CoverageEvaluator: Sendable {
         /// Filled on the first route that names a purpose (most encounters have none).
         var purposes: [SuperbillPurpose?] = []
 
-        for planned in plan.rules where planned.rule.effective.contains(encounter.dateOfService) {
-            var selected: [Int] = []
-            for index in 0..<lineCount where planned.selects(code: encounter.services[index].code, index: codeIndices[index]) {
-                selected.append(index)
+        // The rules in file order, each group of 64 at a time; a rule that selects none of the lines
+        // does nothing (whatever its `when` says) unless it acts without lines.
+        for group in 0..<plan.groupCount {
+            var lineMasks: [UInt64] = []
+            lineMasks.reserveCapacity(lineCount)
+            var pending = plan.withoutLines[group]
+            for index in 0..<lineCount {
+                let mask = plan.mask(code: encounter.services[index].code, index: codeIndices[index], group: group)
+                lineMasks.append(mask)
+                pending |= mask
             }
-            // A rule that only acts on its lines does nothing without one, whatever its `when` says.
-            if selected.isEmpty && !planned.actsWithoutLines { continue }
-            if let when = planned.rule.when, !when.holds(in: context) { continue }
+          while pending != 0 {
+            let bit = UInt64(pending.trailingZeroBitCount)
+            pending &= pending - 1
+            let planned = plan.rules[64 * group + Int(bit)]
+            guard planned.rule.effective.contains(encounter.dateOfService) else { continue }
+            var selected: [Int] = []
+            for index in 0..<lineCount where lineMasks[index] >> bit & 1 == 1 { selected.append(index) }
+            if let when = planned.rule.when, !when.isMet(encounter, lineServices, plan.conditions, depth: 0) { continue }
             let ruleId = planned.qualifiedId
             let message = planned.rule.message
             func add(_ decision: Decision, _ indices: [Int], _ message: String) {
-                for index in indices { findings[index].append(Finding(decision: decision, reason: Reason(rule: ruleId, message: message))) }
+                for index in indices { findings.append(Finding(decision: decision, reason: Reason(rule: ruleId, message: message)), line: index) }
             }
             switch planned.rule.kind {
             case .notCovered:
@@ -92,8 +123,9 @@ public struct CoverageEvaluator: Sendable {
                 }
             case .criteria(let requirements):
                 guard !selected.isEmpty else { continue }
-                for requirement in requirements {
-                    let outcome = requirement.condition.evaluate(in: context)
+                for requirement in requirements where !requirement.condition.isMet(encounter, lineServices, plan.conditions, depth: 0) {
+                    // The same as `evaluate(in:)`: its first pass said no, so the explaining pass words why.
+                    let outcome = requirement.condition.evaluate(in: context())
                     guard !outcome.isMet else { continue }
                     let prefix = message.map { "\($0): " } ?? ""
                     add(.criteriaNotMet, selected, "\(prefix)\(requirement.description) — \(outcome.explanation)")
@@ -162,6 +194,7 @@ public struct CoverageEvaluator: Sendable {
             case .abn, .privatePay:
                 agreementRules.append((planned, selected))
             }
+          }
         }
 
         var uses: [AuthorizationUse] = []
@@ -173,7 +206,7 @@ public struct CoverageEvaluator: Sendable {
                     uses.append(AuthorizationUse(authorizationId: auth.id ?? 0, authNumber: auth.authNumber, service: service))
                 case .missing(let message):
                     for index in serviceIndices {
-                        findings[index].append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId, message: message)))
+                        findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId, message: message)), line: index)
                     }
                 }
             }
@@ -196,11 +229,12 @@ public struct CoverageEvaluator: Sendable {
             let elapsed = encounter.dateOfService.days(until: asOf)
             let deadline = encounter.dateOfService.adding(days: days)
             if elapsed > days {
-                for index in findings.indices {
-                    findings[index].append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
-                        message: planned.rule.message ?? "timely filing limit of \(days) days passed on \(deadline.iso) (\(elapsed) days since the date of service)")))
+                for index in 0..<lineCount {
+                    findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
+                        message: planned.rule.message ?? "timely filing limit of \(days) days passed on \(deadline.iso) (\(elapsed) days since the date of service)")),
+                        line: index)
                 }
-            } else if days - elapsed <= warningDays, findings.contains(where: { $0.isEmpty }) {
+            } else if days - elapsed <= warningDays, findings.someLineHasNone {
                 warnings.append(Warning(rule: planned.qualifiedId,
                     message: "timely filing: \(days - elapsed) days left to file with \(payer.name) (limit \(days) days, by \(deadline.iso))"))
             }
@@ -208,14 +242,14 @@ public struct CoverageEvaluator: Sendable {
 
         // POLICY §5.1, after every other rule: a claim carries all of an encounter's billable lines or waits.
         for (planned, indices) in oneClaimRules {
-            let winners = findings.map { Self.winner(of: $0) }
+            let winners = (0..<lineCount).map { Self.winner(of: findings[$0]) }
             let waitingFor = winners.indices.filter { winners[$0] == .hold }
             guard !waitingFor.isEmpty else { continue }
             let named = waitingFor.map { "\($0 + 1) (\(encounter.services[$0].code))" }
             let what = (named.count == 1 ? "line " : "lines ") + named.joined(separator: ", ")
             for index in indices where winners[index] == .bill {
-                findings[index].append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
-                    message: "waits for \(what): \(planned.rule.message ?? "one claim per encounter")")))
+                findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
+                    message: "waits for \(what): \(planned.rule.message ?? "one claim per encounter")")), line: index)
             }
         }
 
@@ -263,7 +297,7 @@ public struct CoverageEvaluator: Sendable {
     }
 
     private func ndcProblem(_ line: ServiceLine) -> String? {
-        let known = book.rules.codes.ndcs.values.filter { $0.codes.contains(line.code) }.sorted { $0.ndc < $1.ndc }
+        let known = book.ndcsByCode[line.code] ?? []
         let expected = known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ")
         guard let ndc = line.ndc else { return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)" }
         guard let definition = known.first(where: { $0.ndc == ndc }) else {

@@ -89,8 +89,11 @@ public final class DailyUnitsLedger {
     /// Counts the `bill` lines of `evaluation` among `codes` for the encounters after it.
     func record(_ evaluation: EncounterEvaluation, codes: Set<String>) {
         guard let encounter = evaluation.encounter else { return }
-        let billed = evaluation.lines.filter { $0.decision == .bill && codes.contains($0.code) }
-            .map { BilledUnits(encounterId: encounter.id, code: $0.code, units: encounter.services[$0.line - 1].units, earlierRun: false) }
+        var billed: [BilledUnits] = []
+        for index in evaluation.lines.indices where evaluation.lines[index].decision == .bill && codes.contains(evaluation.lines[index].code) {
+            let line = evaluation.lines[index]
+            billed.append(BilledUnits(encounterId: encounter.id, code: line.code, units: encounter.services[line.line - 1].units, earlierRun: false))
+        }
         guard !billed.isEmpty else { return }
         inRun.add(billed, for: inRunKey(encounter.patient.id, encounter.dateOfService))
     }

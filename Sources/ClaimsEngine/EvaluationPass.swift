@@ -41,7 +41,7 @@ public final class EvaluationPass {
     public func prepare(records: [DecodedRecord]) throws {
         var keys: [DailyUnitsLedger.Key] = []
         for index in records.indices {
-            guard let limited = records[index].encounter?.services.contains(where: { unitLimitedCodes.contains($0.code) }), limited,
+            guard let services = records[index].encounter?.services, hasUnitLimitedCode(services),
                   let patientId = records[index].encounter?.patient.id, let date = records[index].encounter?.dateOfService else { continue }
             keys.append(DailyUnitsLedger.Key(patientId: patientId, date: date))
         }
@@ -56,7 +56,7 @@ public final class EvaluationPass {
                          adjust: (inout EncounterEvaluation) -> Void = { _ in }) throws -> EncounterEvaluation {
         let patientId = record.encounter?.patient.id ?? ""
         var sameDay: [BilledUnits] = []
-        if let encounter = record.encounter, encounter.services.contains(where: { unitLimitedCodes.contains($0.code) }) {
+        if let services = record.encounter?.services, hasUnitLimitedCode(services), let encounter = record.encounter {
             sameDay = try dailyUnits.sameDay(as: encounter, codes: unitLimitedCodes)
         }
         var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses),
@@ -69,6 +69,12 @@ public final class EvaluationPass {
             dailyUnits.record(evaluation, codes: unitLimitedCodes)
         }
         return evaluation
+    }
+
+    /// Whether a line bills a code some `max-units` rule limits (lines read in place, not copied).
+    private func hasUnitLimitedCode(_ services: [ServiceLine]) -> Bool {
+        for index in services.indices where unitLimitedCodes.contains(services[index].code) { return true }
+        return false
     }
 
     /// Decides an encounter read back from the store (the preview): nothing is spent.

@@ -28,14 +28,16 @@ import Testing
         let codes = Array(Self.rules.codes.codes.keys) + ["99999", "A0000", ""]
         var compared = 0
         for plan in book.plans.values {
-            for planned in plan.rules {
+            for (number, planned) in plan.rules.enumerated() {
                 for code in codes {
                     let index = book.codeEntries[code]?.index ?? -1
-                    #expect(planned.selects(code: code, index: index)
-                            == planned.rule.lines.matches(code: code, service: Self.rules.codes.service(of: code)),
+                    let expected = planned.rule.lines.matches(code: code, service: Self.rules.codes.service(of: code))
+                    #expect(planned.selects(code: code, index: index) == expected, "\(planned.qualifiedId) on \(code)")
+                    #expect((plan.mask(code: code, index: index, group: number / 64) >> UInt64(number % 64)) & 1 == (expected ? 1 : 0),
                             "\(planned.qualifiedId) on \(code)")
                     compared += 1
                 }
+                #expect((plan.withoutLines[number / 64] >> UInt64(number % 64)) & 1 == (planned.actsWithoutLines ? 1 : 0))
             }
         }
         #expect(compared > 1000)
@@ -110,6 +112,9 @@ import Testing
                 let fast = condition.holds(in: context)
                 #expect(fast == condition.holdsByOutcome(in: context), "\(slug): \(condition.summary)")
                 #expect(fast == condition.evaluate(in: context).isMet)
+                // The evaluator's way: each line's service in a list, no set made.
+                let lineServices = LineServices.lines(encounter.services.map { Self.rules.codes.service(of: $0.code) })
+                #expect(fast == condition.isMet(encounter, lineServices, payerNamed, depth: 0))
                 if fast { met += 1 } else { notMet += 1 }
             }
             let looping = ConditionContext(encounter: encounter, services: services, named: named)
@@ -119,5 +124,48 @@ import Testing
         }
         // Both answers were exercised, many times.
         #expect(met > 500 && notMet > 500)
+    }
+
+    /// A payer with more than 64 rules (two groups of rule bits) decides as the same payer with only
+    /// the rules that act: fillers that select no line, or whose `when` never holds, change nothing.
+    @Test func rulesBeyondTheFirst64AreVisitedInFileOrder() throws {
+        let acting = [
+            Rule(id: "tms/not-covered", payer: "big", kind: .notCovered, lines: LineSelector(services: ["tms"]), message: "no TMS"),
+            Rule(id: "visit/hold", payer: "big", kind: .hold, lines: LineSelector(codes: ["99214"]), message: "held visit"),
+            Rule(id: "visit/route", payer: "big", kind: .route(.superbill, warnBalanceDue: true, superbillPurpose: .notCovered),
+                 lines: LineSelector(codes: ["99214"]), message: "routed visit"),
+            Rule(id: "timely", payer: "big", kind: .timelyFiling(days: 20, warningDays: 10)),
+            Rule(id: "one-claim", payer: "big", kind: .oneClaimPerEncounter),
+        ]
+        var many: [Rule] = []
+        for number in 0..<150 {
+            let filler = number % 2 == 0
+                ? Rule(id: "filler-\(number)", payer: "big", kind: .hold, lines: LineSelector(codes: ["64510"]))
+                : Rule(id: "filler-\(number)", payer: "big", kind: .notCovered, when: .hasCode(["64510"]))
+            many.append(filler)
+            if number % 37 == 36 { many.append(acting[number / 37]) }
+        }
+        many.append(acting[4])
+        #expect(many.count > 128)
+        func book(_ rules: [Rule]) -> RuleBook {
+            RuleBook(codes: Self.rules.codes, payers: ["big": PayerRules(slug: "big", name: "Big Plan", rules: rules)])
+        }
+        let large = CoverageEvaluator(rules: book(many)), small = CoverageEvaluator(rules: book(acting))
+        let asOf = LocalDate(iso: "2026-11-20")!
+        let lines = [[ServiceLine(code: "90868", charge: 300), ServiceLine(code: "99214", charge: 210)],
+                     [ServiceLine(code: "99213", charge: 150)], [ServiceLine(code: "99214", charge: 210), ServiceLine(code: "A0000", charge: 1)]]
+        var decided: Set<Decision> = [], warned = 0
+        for services in lines {
+            for date in ["2026-10-01", "2026-11-05", "2026-11-19"] {
+                let encounter = Fixtures.encounter(date: date, payer: "big", services: services)
+                let expected = small.evaluate(encounter, asOf: asOf, authorizations: [])
+                #expect(large.evaluate(encounter, asOf: asOf, authorizations: []) == expected)
+                decided.formUnion(expected.lines.map(\.decision))
+                warned += expected.warnings.count
+            }
+        }
+        // The acting rules really acted: every kind of decision they give, and warnings.
+        #expect(decided == [.notCovered, .superbill, .hold, .bill])
+        #expect(warned > 0)
     }
 }
