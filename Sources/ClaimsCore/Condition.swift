@@ -57,22 +57,6 @@ public struct ConditionContext: Sendable {
     }
 }
 
-/// The services of an encounter's lines, as `hasService` asks for them: a context's set, or the
-/// evaluator's list of each line's service (nil: a code the table does not know), without a set made.
-enum LineServices {
-    case set(Set<ServiceName>)
-    case lines([ServiceName?])
-
-    func containsAny(of wanted: Set<ServiceName>) -> Bool {
-        switch self {
-        case .set(let services): return !services.isDisjoint(with: wanted)
-        case .lines(let services):
-            for service in services { if let service, wanted.contains(service) { return true } }
-            return false
-        }
-    }
-}
-
 public struct ConditionOutcome: Sendable, Hashable {
     public enum State: String, Sendable, Hashable, Codable { case met, notMet = "not-met", missing }
     public var state: State
@@ -86,12 +70,12 @@ extension Condition {
     public func evaluate(in context: ConditionContext, depth: Int = 0) -> ConditionOutcome {
         // Most conditions hold, and an `any` discards its failing branches' reasons: the reasons are
         // put into words only when the whole condition fails (`isMet` first, then the explaining pass).
-        isMet(context.encounter, .set(context.services), context.named, depth: depth) ? ConditionOutcome(state: .met, explanation: "") : outcome(in: context, depth: depth, explain: true)
+        isMet(in: context, depth: depth) ? ConditionOutcome(state: .met, explanation: "") : outcome(in: context, depth: depth, explain: true)
     }
 
     /// Whether the condition holds, without the reasons (a rule's `when`: its reasons are never shown).
     public func holds(in context: ConditionContext) -> Bool {
-        isMet(context.encounter, .set(context.services), context.named, depth: 0)
+        isMet(in: context, depth: 0)
     }
 
     /// The explaining pass's answer to `holds` (tests compare the two).
@@ -101,40 +85,38 @@ extension Condition {
 
     /// `outcome(…).isMet` as a plain yes or no, stopping at the first child that decides: no outcome
     /// values, no lists of failures. The same cases, in the same order, with the same depth limit.
-    /// The evaluator passes the encounter it is deciding (no `ConditionContext`, no copy of it).
-    func isMet(_ encounter: Encounter, _ services: LineServices, _ named: [String: Condition], depth: Int) -> Bool {
+    private func isMet(in context: ConditionContext, depth: Int) -> Bool {
         switch self {
         case .all(let children, _):
-            for child in children where !child.isMet(encounter, services, named, depth: depth + 1) { return false }
+            for child in children where !child.isMet(in: context, depth: depth + 1) { return false }
             return true
         case .any(let children, _):
             if children.isEmpty { return true }
-            for child in children where child.isMet(encounter, services, named, depth: depth + 1) { return true }
+            for child in children where child.isMet(in: context, depth: depth + 1) { return true }
             return false
         case .not(let inner):
-            return !inner.isMet(encounter, services, named, depth: depth + 1)
+            return !inner.isMet(in: context, depth: depth + 1)
         case .age(let minimum, let maximum):
-            let age = encounter.patientAge
+            let age = context.encounter.patientAge
             if let minimum, age < minimum { return false }
             if let maximum, age > maximum { return false }
             return true
         case .diagnosis(let matcher):
-            return encounter.diagnoses.contains(where: matcher.matches)
+            return context.encounter.diagnoses.contains(where: matcher.matches)
         case .fact(let name, let test):
-            guard let value = encounter.clinical[name] else { return false }
+            guard let value = context.encounter.clinical[name] else { return false }
             return test.passes(value)
-        case .hasService(let wanted):
-            return services.containsAny(of: wanted)
+        case .hasService(let services):
+            return !context.services.isDisjoint(with: services)
         case .hasCode(let codes):
-            for index in encounter.services.indices where codes.contains(encounter.services[index].code) { return true }
-            return false
+            return context.encounter.services.contains { codes.contains($0.code) }
         case .dateOfService(let window):
-            return window.contains(encounter.dateOfService)
+            return window.contains(context.encounter.dateOfService)
         case .placeOfService(let codes):
-            return codes.contains(encounter.placeOfService)
+            return codes.contains(context.encounter.placeOfService)
         case .reference(let name):
-            guard depth < 32, let condition = named[name] else { return false }
-            return condition.isMet(encounter, services, named, depth: depth + 1)
+            guard depth < 32, let named = context.named[name] else { return false }
+            return named.isMet(in: context, depth: depth + 1)
         }
     }
 

@@ -64,24 +64,18 @@ public struct CoverageEvaluator: Sendable {
             }
             return Outcome(lines: lines, warnings: [], authorizationUses: [])
         }
-        let payer = plan.payer
         let lineCount = encounter.services.count
         // Each line's code is looked up once: its service, and its place in the code table, by which
-        // the rules that select it are known.
-        var services: [ServiceName?] = []
-        var codeIndices: [Int] = []
-        services.reserveCapacity(lineCount)
-        codeIndices.reserveCapacity(lineCount)
-        for line in encounter.services {
-            let entry = book.codeEntries[line.code]
-            services.append(entry?.service)
-            codeIndices.append(entry?.index ?? -1)
+        // the rules that select it are known and conditions ask for services and codes.
+        var lines = CompiledCondition.Lines(codeIndices: [], serviceIndices: [])
+        lines.codeIndices.reserveCapacity(lineCount)
+        lines.serviceIndices.reserveCapacity(lineCount)
+        for index in 0..<lineCount {
+            let entry = book.codeEntries[encounter.services[index].code]
+            lines.codeIndices.append(entry?.index ?? -1)
+            lines.serviceIndices.append(entry?.serviceIndex ?? -1)
         }
-        let lineServices = LineServices.lines(services)
-        /// Made when a requirement fails and its reasons are worded (the encounter is copied into it).
-        func context() -> ConditionContext {
-            ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: plan.conditions)
-        }
+        let services = LineServiceNames(indices: lines.serviceIndices, names: book.table.services)
 
         var findings = LineFindings(lineCount: lineCount)
         var warnings: [Warning] = []
@@ -94,23 +88,24 @@ public struct CoverageEvaluator: Sendable {
 
         // The rules in file order, each group of 64 at a time; a rule that selects none of the lines
         // does nothing (whatever its `when` says) unless it acts without lines.
+        var lineMasks = Array(repeating: UInt64(0), count: lineCount)
+        /// The lines the current rule selects (one buffer for every rule).
+        var selected: [Int] = []
+        selected.reserveCapacity(lineCount)
         for group in 0..<plan.groupCount {
-            var lineMasks: [UInt64] = []
-            lineMasks.reserveCapacity(lineCount)
             var pending = plan.withoutLines[group]
             for index in 0..<lineCount {
-                let mask = plan.mask(code: encounter.services[index].code, index: codeIndices[index], group: group)
-                lineMasks.append(mask)
-                pending |= mask
+                lineMasks[index] = plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group)
+                pending |= lineMasks[index]
             }
           while pending != 0 {
             let bit = UInt64(pending.trailingZeroBitCount)
             pending &= pending - 1
             let planned = plan.rules[64 * group + Int(bit)]
             guard planned.rule.effective.contains(encounter.dateOfService) else { continue }
-            var selected: [Int] = []
+            selected.removeAll(keepingCapacity: true)
             for index in 0..<lineCount where lineMasks[index] >> bit & 1 == 1 { selected.append(index) }
-            if let when = planned.rule.when, !when.isMet(encounter, lineServices, plan.conditions, depth: 0) { continue }
+            if let when = planned.when, !when.isMet(encounter, lines, plan.named, depth: 0) { continue }
             let ruleId = planned.qualifiedId
             let message = planned.rule.message
             func add(_ decision: Decision, _ indices: [Int], _ message: String) {
@@ -119,13 +114,14 @@ public struct CoverageEvaluator: Sendable {
             switch planned.rule.kind {
             case .notCovered:
                 for index in selected {
-                    add(.notCovered, [index], message ?? "\(payer.name) does not cover \(services[index] ?? encounter.services[index].code)")
+                    add(.notCovered, [index], message ?? "\(plan.payer.name) does not cover \(services[index] ?? encounter.services[index].code)")
                 }
             case .criteria(let requirements):
                 guard !selected.isEmpty else { continue }
-                for requirement in requirements where !requirement.condition.isMet(encounter, lineServices, plan.conditions, depth: 0) {
-                    // The same as `evaluate(in:)`: its first pass said no, so the explaining pass words why.
-                    let outcome = requirement.condition.evaluate(in: context())
+                for (number, requirement) in requirements.enumerated()
+                    where !planned.requirements[number].isMet(encounter, lines, plan.named, depth: 0) {
+                    // As `evaluate(in:)` decides: its first pass said no, so the explaining pass words why.
+                    let outcome = requirement.condition.evaluate(in: Self.context(encounter, services: services, plan: plan))
                     guard !outcome.isMet else { continue }
                     let prefix = message.map { "\($0): " } ?? ""
                     add(.criteriaNotMet, selected, "\(prefix)\(requirement.description) — \(outcome.explanation)")
@@ -158,10 +154,16 @@ public struct CoverageEvaluator: Sendable {
                 }
             case .mutuallyExclusive:
                 guard selected.count > 1 else { continue }
-                let codes = selected.map { encounter.services[$0].code }.joined(separator: ", ")
+                var codeList: [String] = []
+                for index in selected { codeList.append(encounter.services[index].code) }
+                let codes = codeList.joined(separator: ", ")
                 add(.hold, selected, message ?? "only one of these may be billed per encounter; found \(codes)")
             case .addOnRequiresPrimary(let primary):
-                let hasPrimary = encounter.services.indices.contains { primary.matches(code: encounter.services[$0].code, service: services[$0]) }
+                var hasPrimary = false
+                for index in 0..<lineCount where primary.matches(code: encounter.services[index].code, service: services[index]) {
+                    hasPrimary = true
+                    break
+                }
                 guard !hasPrimary else { continue }
                 for index in selected where book.procedureCodes[encounter.services[index].code]?.addOn == true {
                     add(.hold, [index], message ?? "add-on \(encounter.services[index].code) needs a primary \(primaryDescription(primary)) on the same encounter")
@@ -172,10 +174,14 @@ public struct CoverageEvaluator: Sendable {
                     add(.hold, [index], message ?? "\(encounter.services[index].code) needs \(wanted) on this encounter")
                 }
             case .maxUnits(let maximum):
-                let byCode = Dictionary(grouping: selected) { encounter.services[$0].code }
+                // Plain loops: a closure that captures the encounter copies it.
+                var byCode: [String: [Int]] = [:]
+                for index in selected { byCode[encounter.services[index].code, default: []].append(index) }
+                let encounterId = encounter.id
                 for (code, indices) in byCode.sorted(by: { $0.key < $1.key }) {
-                    let own = indices.reduce(Decimal(0)) { $0 + encounter.services[$1].units }
-                    let others = sameDay.filter { $0.code == code && $0.encounterId != encounter.id }
+                    var own = Decimal(0)
+                    for index in indices { own += encounter.services[index].units }
+                    let others = sameDay.filter { $0.code == code && $0.encounterId != encounterId }
                     let total = others.reduce(own) { $0 + $1.units }
                     guard total > maximum else { continue }
                     add(.hold, indices, maxUnitsMessage(rule: planned.rule, code: code, maximum: maximum, own: own, others: others,
@@ -201,7 +207,7 @@ public struct CoverageEvaluator: Sendable {
         for (planned, indices) in authorizationRules {
             let byService = Dictionary(grouping: indices) { services[$0] ?? "" }
             for (service, serviceIndices) in byService.sorted(by: { $0.key < $1.key }) {
-                switch authorizationCheck(encounter, service: service, payer: payer, authorizations: authorizations) {
+                switch authorizationCheck(encounter, service: service, payer: plan.payer, authorizations: authorizations) {
                 case .satisfied(let auth):
                     uses.append(AuthorizationUse(authorizationId: auth.id ?? 0, authNumber: auth.authNumber, service: service))
                 case .missing(let message):
@@ -236,7 +242,7 @@ public struct CoverageEvaluator: Sendable {
                 }
             } else if days - elapsed <= warningDays, findings.someLineHasNone {
                 warnings.append(Warning(rule: planned.qualifiedId,
-                    message: "timely filing: \(days - elapsed) days left to file with \(payer.name) (limit \(days) days, by \(deadline.iso))"))
+                    message: "timely filing: \(days - elapsed) days left to file with \(plan.payer.name) (limit \(days) days, by \(deadline.iso))"))
             }
         }
 
@@ -253,26 +259,42 @@ public struct CoverageEvaluator: Sendable {
             }
         }
 
-        var lines: [LineDecision] = []
-        lines.reserveCapacity(lineCount)
-        for (index, line) in encounter.services.enumerated() {
+        var decisions: [LineDecision] = []
+        decisions.reserveCapacity(lineCount)
+        for index in 0..<lineCount {
             let winner = Self.winner(of: findings[index])
             var reasons: [Reason] = []
             for finding in findings[index] where finding.decision == winner && !reasons.contains(finding.reason) {
                 reasons.append(finding.reason)
             }
-            lines.append(LineDecision(line: index + 1, code: line.code, service: services[index] ?? "unknown",
+            decisions.append(LineDecision(line: index + 1, code: encounter.services[index].code, service: services[index] ?? "unknown",
                                       decision: winner, reasons: reasons,
                                       addedModifiers: winner == .bill ? charges.addedModifiers(line: index) : [],
                                       superbillPurpose: winner == .superbill
                                           ? charges.isReceipt(line: index) ? .receipt : (purposes.isEmpty ? nil : purposes[index]) : nil))
         }
-        warnings += refundRules.compactMap { refundWarning($0, lines: lines, encounter: encounter, payerName: payer.name) }
+        for rule in refundRules {
+            if let warning = refundWarning(rule, lines: decisions, encounter: encounter, payerName: plan.payer.name) { warnings.append(warning) }
+        }
         // Only the uses of services some line bills.
         if !uses.isEmpty {
-            uses = uses.filter { use in lines.contains { $0.decision == .bill && $0.service == use.service } }
+            uses = uses.filter { use in decisions.contains { $0.decision == .bill && $0.service == use.service } }
         }
-        return Outcome(lines: lines, warnings: warnings, authorizationUses: uses, errors: charges.errors, agreementNeeds: charges.needs)
+        return Outcome(lines: decisions, warnings: warnings, authorizationUses: uses, errors: charges.errors, agreementNeeds: charges.needs)
+    }
+
+    /// What `Condition.evaluate(in:)` needs to word why a condition failed (the encounter is copied into it).
+    private static func context(_ encounter: Encounter, services: LineServiceNames, plan: PayerPlan) -> ConditionContext {
+        var names = Set<ServiceName>()
+        for index in 0..<encounter.services.count { if let service = services[index] { names.insert(service) } }
+        return ConditionContext(encounter: encounter, services: names, named: plan.conditions)
+    }
+
+    /// Each line's service (nil: a code the table does not know), named from the code table's numbering.
+    struct LineServiceNames {
+        var indices: [Int]
+        var names: [ServiceName]
+        subscript(line: Int) -> ServiceName? { indices[line] >= 0 ? names[indices[line]] : nil }
     }
 
     /// The decision that wins among a line's findings (POLICY §3 precedence); none: `bill`.
@@ -298,9 +320,14 @@ public struct CoverageEvaluator: Sendable {
 
     private func ndcProblem(_ line: ServiceLine) -> String? {
         let known = book.ndcsByCode[line.code] ?? []
-        let expected = known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ")
-        guard let ndc = line.ndc else { return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)" }
+        // Worded only for a line that lacks a known NDC.
+        func expected() -> String { known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ") }
+        guard let ndc = line.ndc else {
+            let expected = expected()
+            return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)"
+        }
         guard let definition = known.first(where: { $0.ndc == ndc }) else {
+            let expected = expected()
             return "NDC \(ndc) is not valid for \(line.code); expected \(expected.isEmpty ? "a known NDC" : expected)"
         }
         if line.units != definition.units {

@@ -61,7 +61,7 @@ public final class EvaluationPass {
         }
         var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses),
                                             sameDay: sameDay)
-        guard evaluation.encounter != nil else { return evaluation }
+        guard evaluation.encounter?.id != nil else { return evaluation }  // (read in place: no copy of the encounter)
         eligibility?.apply(to: &evaluation, asOf: evaluator.asOf)
         adjust(&evaluation)
         if spend && evaluation.lines.contains(where: { $0.decision == .bill }) {

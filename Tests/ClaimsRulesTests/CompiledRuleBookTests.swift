@@ -42,11 +42,10 @@ import Testing
         }
         #expect(compared > 1000)
         // Selectors of every shape: by code, by service, both, and none (every line).
-        let table = Self.rules.codes.codes.values.sorted { $0.code < $1.code }
         let selectors = [LineSelector.all, LineSelector(codes: ["90867", "99999"]), LineSelector(services: ["tms"]),
                          LineSelector(services: ["office-visit", "nowhere"], codes: ["J0013"])]
         for selector in selectors {
-            let planned = PlannedRule(Rule(id: "test", payer: "test", kind: .hold, lines: selector), table: table)
+            let planned = PlannedRule(Rule(id: "test", payer: "test", kind: .hold, lines: selector), names: [:], table: book.table)
             for code in codes {
                 #expect(planned.selects(code: code, index: book.codeEntries[code]?.index ?? -1)
                         == selector.matches(code: code, service: Self.rules.codes.service(of: code)))
@@ -69,6 +68,7 @@ import Testing
             [ServiceLine(code: "96365", charge: 500)],
             [ServiceLine(code: "G2083", charge: 900), ServiceLine(code: "99204", charge: 250)],
             [ServiceLine(code: "90833", charge: 95)],
+            [ServiceLine(code: "A0000", charge: 5), ServiceLine(code: "90868", charge: 300)],
         ]
         var encounters: [Encounter] = []
         for (number, diagnosisList) in diagnoses.enumerated() {
@@ -84,7 +84,13 @@ import Testing
         return encounters
     }
 
+    static func lines(of encounter: Encounter, book: CompiledRuleBook) -> CompiledCondition.Lines {
+        let entries = encounter.services.map { book.codeEntries[$0.code] }
+        return CompiledCondition.Lines(codeIndices: entries.map { $0?.index ?? -1 }, serviceIndices: entries.map { $0?.serviceIndex ?? -1 })
+    }
+
     @Test func holdsAgreesWithTheExplainingPassOnEveryConditionOfTheRules() {
+        let book = CompiledRuleBook(Self.rules)
         var conditions: [(PayerSlug, Condition)] = []
         for (slug, payer) in Self.rules.payers {
             let view = Self.rules.view(of: payer)
@@ -97,7 +103,8 @@ import Testing
         // And shapes the rule files do not have: empty lists, a reference that loops, an unknown one.
         for slug in Self.rules.payers.keys {
             conditions += [(slug, .all([], label: nil)), (slug, .any([], label: nil)), (slug, .reference("unknown")),
-                           (slug, .not(.any([.reference("trd"), .hasCode(["90868"])], label: nil))),
+                           (slug, .not(.any([.reference("trd"), .hasCode(["90868"])], label: nil))), (slug, .hasCode(["A0000"])),
+                           (slug, .hasService(["tms", "no-such-service"])),
                            (slug, .dateOfService(DateWindow(from: LocalDate(iso: "2026-11-01"), to: nil)))]
         }
         var named = Self.rules.sharedConditions
@@ -112,14 +119,20 @@ import Testing
                 let fast = condition.holds(in: context)
                 #expect(fast == condition.holdsByOutcome(in: context), "\(slug): \(condition.summary)")
                 #expect(fast == condition.evaluate(in: context).isMet)
-                // The evaluator's way: each line's service in a list, no set made.
-                let lineServices = LineServices.lines(encounter.services.map { Self.rules.codes.service(of: $0.code) })
-                #expect(fast == condition.isMet(encounter, lineServices, payerNamed, depth: 0))
+                // The evaluator's way: compiled for the payer's plan, lines by their place in the code table.
+                let plan = book.plans[slug]!
+                let compiled = CompiledCondition(condition, names: plan.positions, table: book.table)
+                #expect(fast == compiled.isMet(encounter, Self.lines(of: encounter, book: book), plan.named, depth: 0),
+                        "\(slug): \(condition.summary)")
                 if fast { met += 1 } else { notMet += 1 }
             }
             let looping = ConditionContext(encounter: encounter, services: services, named: named)
-            for condition in [Condition.reference("loop"), .reference("deep"), .not(.reference("deep"))] {
+            let (positions, compiledNamed) = PayerPlan.compile(named, table: book.table)
+            for condition in [Condition.reference("loop"), .reference("deep"), .not(.reference("deep")), .reference("trd")] {
                 #expect(condition.holds(in: looping) == condition.holdsByOutcome(in: looping))
+                #expect(condition.holds(in: looping)
+                        == CompiledCondition(condition, names: positions, table: book.table)
+                            .isMet(encounter, Self.lines(of: encounter, book: book), compiledNamed, depth: 0))
             }
         }
         // Both answers were exercised, many times.

@@ -74,37 +74,41 @@ final class BatchPlanner {
         planned.reserveCapacity(block.count)
         // One store read for the block's units per day (POLICY §5.2), not one per patient and date.
         try pass.prepare(records: block)
-        // Records are read in place (by index): copying one copies its whole encounter.
-        for index in block.indices {
-            recordsRead += 1
-            if recordsRead == 1 { checkpoint?("reading") }
-            report.encounters += 1
-            let id = block[index].id
-            let prior = block[index].encounter?.id != nil && withHistory.contains(id) ? try store.priorState(encounterId: id) : PriorEncounterState()
-            // An encounter already on a claim is not billed again as an original (nor spends a unit).
-            // … unless `claims correct` asked for a replacement: then its whole current content goes.
-            let replacement = prior.hasClaim ? corrections?.replacement(for: id) : nil
-            var evaluation = try pass.evaluate(block[index], ownUses: prior.authorizationsUsed) { evaluation in
-                if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+        // Records are read in place (through the buffer: an array element passed on is copied, with its whole encounter).
+        try block.withUnsafeBufferPointer { block in
+            for index in block.indices {
+                recordsRead += 1
+                if recordsRead == 1 { checkpoint?("reading") }
+                report.encounters += 1
+                let id = block[index].id
+                let prior = block[index].encounter?.id != nil && withHistory.contains(id) ? try store.priorState(encounterId: id) : PriorEncounterState()
+                // An encounter already on a claim is not billed again as an original (nor spends a unit).
+                // … unless `claims correct` asked for a replacement: then its whole current content goes.
+                // (Asked as a yes or no here, the submission itself only for a bill: an optional
+                // submission costs more to make and drop than the look-up.)
+                let holdsBilled = !prior.hasClaim || corrections?.replacement(for: id) == nil
+                var evaluation = try pass.evaluate(block[index], ownUses: prior.authorizationsUsed) { evaluation in
+                    if holdsBilled { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+                }
+                if !estimates.isEmpty, let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[block[index].encounter?.patient.id ?? ""] ?? []) {
+                    evaluation.warnings.append(warning)
+                }
+                guard let payerSlug = evaluation.encounter?.payerSlug, let encounterId = evaluation.encounter?.id else {
+                    report.reject(id, ordinal: block[index].ordinal, line: block[index].line, errors: evaluation.errors)
+                    continue
+                }
+                let payer = rules.payer(payerSlug)!
+                let bills = evaluation.lines.contains(where: { $0.decision == .bill })
+                var superbill: SuperbillTarget?
+                if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                    let htmlName = folder.uniqueName("superbills", encounterId, "html")
+                    let pdfName = writesPDF ? folder.uniqueName("superbills", encounterId, "pdf") : nil
+                    superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
+                }
+                planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: block[index].source, prior: prior,
+                                                ordinal: block[index].ordinal, line: block[index].line, superbill: superbill,
+                                                submission: bills && !holdsBilled ? corrections?.replacement(for: id) : nil))
             }
-            if !estimates.isEmpty, let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[block[index].encounter?.patient.id ?? ""] ?? []) {
-                evaluation.warnings.append(warning)
-            }
-            guard let payerSlug = evaluation.encounter?.payerSlug, let encounterId = evaluation.encounter?.id else {
-                report.reject(id, ordinal: block[index].ordinal, line: block[index].line, errors: evaluation.errors)
-                continue
-            }
-            let payer = rules.payer(payerSlug)!
-            let bills = evaluation.lines.contains(where: { $0.decision == .bill })
-            var superbill: SuperbillTarget?
-            if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
-                let htmlName = folder.uniqueName("superbills", encounterId, "html")
-                let pdfName = writesPDF ? folder.uniqueName("superbills", encounterId, "pdf") : nil
-                superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
-            }
-            planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: block[index].source, prior: prior,
-                                            ordinal: block[index].ordinal, line: block[index].line, superbill: superbill,
-                                            submission: bills ? replacement : nil))
         }
         return planned
     }
