@@ -88,23 +88,22 @@ public struct CoverageEvaluator: Sendable {
 
         // The rules in file order, each group of 64 at a time; a rule that selects none of the lines
         // does nothing (whatever its `when` says) unless it acts without lines.
-        var lineMasks = Array(repeating: UInt64(0), count: lineCount)
         /// The lines the current rule selects (one buffer for every rule).
         var selected: [Int] = []
         selected.reserveCapacity(lineCount)
         for group in 0..<plan.groupCount {
             var pending = plan.withoutLines[group]
-            for index in 0..<lineCount {
-                lineMasks[index] = plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group)
-                pending |= lineMasks[index]
-            }
+            for index in 0..<lineCount { pending |= plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) }
           while pending != 0 {
             let bit = UInt64(pending.trailingZeroBitCount)
             pending &= pending - 1
             let planned = plan.rules[64 * group + Int(bit)]
             guard planned.rule.effective.contains(encounter.dateOfService) else { continue }
             selected.removeAll(keepingCapacity: true)
-            for index in 0..<lineCount where lineMasks[index] >> bit & 1 == 1 { selected.append(index) }
+            for index in 0..<lineCount
+                where plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) >> bit & 1 == 1 {
+                selected.append(index)
+            }
             if let when = planned.when, !when.isMet(encounter, lines, plan.named, depth: 0) { continue }
             let ruleId = planned.qualifiedId
             let message = planned.rule.message

@@ -64,7 +64,7 @@ public final class EvaluationPass {
         guard evaluation.encounter?.id != nil else { return evaluation }  // (read in place: no copy of the encounter)
         eligibility?.apply(to: &evaluation, asOf: evaluator.asOf)
         adjust(&evaluation)
-        if spend && evaluation.lines.contains(where: { $0.decision == .bill }) {
+        if spend && evaluation.lines.has(.bill) {
             ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
             dailyUnits.record(evaluation, codes: unitLimitedCodes)
         }
@@ -105,5 +105,13 @@ public final class EvaluationPass {
         guard let encounter = evaluation.encounter, evaluation.lines.contains(where: { $0.decision == .bill }) else { return }
         ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: ownUses)
         dailyUnits.release(evaluation)
+    }
+}
+
+extension [LineDecision] {
+    /// Whether a line got `decision` (lines read in place, not copied one by one as `contains(where:)` does).
+    func has(_ decision: Decision) -> Bool {
+        for index in indices where self[index].decision == decision { return true }
+        return false
     }
 }

@@ -93,14 +93,15 @@ final class BatchPlanner {
                 if !estimates.isEmpty, let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[block[index].encounter?.patient.id ?? ""] ?? []) {
                     evaluation.warnings.append(warning)
                 }
-                guard let payerSlug = evaluation.encounter?.payerSlug, let encounterId = evaluation.encounter?.id else {
+                // Stored fields read in place (`Encounter.payerSlug`, a computed property, would copy the encounter).
+                guard let encounterId = evaluation.encounter?.id else {
                     report.reject(id, ordinal: block[index].ordinal, line: block[index].line, errors: evaluation.errors)
                     continue
                 }
-                let payer = rules.payer(payerSlug)!
-                let bills = evaluation.lines.contains(where: { $0.decision == .bill })
+                let payer = rules.payer(evaluation.encounter?.coverage?.payer ?? RuleBook.selfPaySlug)!
+                let bills = evaluation.lines.has(.bill)
                 var superbill: SuperbillTarget?
-                if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
+                if !prior.superbillIssued && evaluation.lines.has(.superbill) {
                     let htmlName = folder.uniqueName("superbills", encounterId, "html")
                     let pdfName = writesPDF ? folder.uniqueName("superbills", encounterId, "pdf") : nil
                     superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
