@@ -96,8 +96,13 @@ final class PayerPlan: Sendable {
     }
 
     /// The rules of `group` that select a line of `code`, whose place in the code table is `index` (-1: not in it).
+    @inline(__always)
     func mask(code: String, index: Int, group: Int) -> UInt64 {
-        if index >= 0 { return codeMasks[index * groupCount + group] }
+        index >= 0 ? codeMasks[index * groupCount + group] : maskOfUnknown(code: code, group: group)
+    }
+
+    /// `mask` of a code the table does not know: its rules decided one by one.
+    private func maskOfUnknown(code: String, group: Int) -> UInt64 {
         var mask: UInt64 = 0
         for number in (64 * group)..<min(64 * group + 64, rules.count) where rules[number].selects(code: code, index: -1) {
             mask |= UInt64(1) << UInt64(number % 64)
@@ -105,6 +110,7 @@ final class PayerPlan: Sendable {
         return mask
     }
 }
+
 /// A rule with what the evaluator would otherwise work out for every encounter.
 final class PlannedRule: Sendable {
     let rule: Rule

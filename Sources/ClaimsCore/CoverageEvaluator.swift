@@ -86,18 +86,21 @@ public struct CoverageEvaluator: Sendable {
         /// Filled on the first route that names a purpose (most encounters have none).
         var purposes: [SuperbillPurpose?] = []
 
-        // The rules in file order, each group of 64 at a time; a rule that selects none of the lines
-        // does nothing (whatever its `when` says) unless it acts without lines.
-        /// The lines the current rule selects (one buffer for every rule).
+        // The lines the current rule selects (one buffer for every rule).
         var selected: [Int] = []
         selected.reserveCapacity(lineCount)
-        for group in 0..<plan.groupCount {
-            var pending = plan.withoutLines[group]
-            for index in 0..<lineCount { pending |= plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) }
-          while pending != 0 {
-            let bit = UInt64(pending.trailingZeroBitCount)
-            pending &= pending - 1
-            let planned = plan.rules[64 * group + Int(bit)]
+        // The rules of the current group of 64 that select some line or act without one.
+        var acting: UInt64 = 0
+        // The rules in file order. One that selects none of the lines does nothing (whatever its
+        // `when` says) unless it acts without lines: it is passed over on its bit.
+        for number in plan.rules.indices {
+            let group = number / 64, bit = UInt64(number % 64)
+            if bit == 0 {
+                acting = plan.withoutLines[group]
+                for index in 0..<lineCount { acting |= plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) }
+            }
+            guard acting >> bit & 1 == 1 else { continue }
+            let planned = plan.rules[number]
             guard planned.rule.effective.contains(encounter.dateOfService) else { continue }
             selected.removeAll(keepingCapacity: true)
             for index in 0..<lineCount
@@ -199,7 +202,6 @@ public struct CoverageEvaluator: Sendable {
             case .abn, .privatePay:
                 agreementRules.append((planned, selected))
             }
-          }
         }
 
         var uses: [AuthorizationUse] = []
@@ -267,10 +269,10 @@ public struct CoverageEvaluator: Sendable {
                 reasons.append(finding.reason)
             }
             decisions.append(LineDecision(line: index + 1, code: encounter.services[index].code, service: services[index] ?? "unknown",
-                                      decision: winner, reasons: reasons,
-                                      addedModifiers: winner == .bill ? charges.addedModifiers(line: index) : [],
-                                      superbillPurpose: winner == .superbill
-                                          ? charges.isReceipt(line: index) ? .receipt : (purposes.isEmpty ? nil : purposes[index]) : nil))
+                                          decision: winner, reasons: reasons,
+                                          addedModifiers: winner == .bill ? charges.addedModifiers(line: index) : [],
+                                          superbillPurpose: winner == .superbill
+                                              ? charges.isReceipt(line: index) ? .receipt : (purposes.isEmpty ? nil : purposes[index]) : nil))
         }
         for rule in refundRules {
             if let warning = refundWarning(rule, lines: decisions, encounter: encounter, payerName: plan.payer.name) { warnings.append(warning) }

@@ -65,7 +65,7 @@ public final class DailyUnitsLedger {
         try inRun.spillIfFull()
         guard let loadMany else { return }
         var keys: [Key] = []
-        var seen: Set<Key> = []
+        var seen = Set<Key>(minimumCapacity: wanted.underestimatedCount)
         for key in wanted where seen.insert(key).inserted { keys.append(key) }
         let found = keys.isEmpty ? [:] : try loadMany(keys)
         stored = Dictionary(uniqueKeysWithValues: keys.map { key in
