@@ -69,14 +69,55 @@ extension Condition {
     /// Whether the condition holds for the encounter and, when it does not, why.
     public func evaluate(in context: ConditionContext, depth: Int = 0) -> ConditionOutcome {
         // Most conditions hold, and an `any` discards its failing branches' reasons: the reasons are
-        // put into words only when the whole condition fails (one decision path, two passes).
-        let quick = outcome(in: context, depth: depth, explain: false)
-        return quick.isMet ? quick : outcome(in: context, depth: depth, explain: true)
+        // put into words only when the whole condition fails (`isMet` first, then the explaining pass).
+        isMet(in: context, depth: depth) ? ConditionOutcome(state: .met, explanation: "") : outcome(in: context, depth: depth, explain: true)
     }
 
     /// Whether the condition holds, without the reasons (a rule's `when`: its reasons are never shown).
     public func holds(in context: ConditionContext) -> Bool {
-        outcome(in: context, depth: 0, explain: false).isMet
+        isMet(in: context, depth: 0)
+    }
+
+    /// The explaining pass's answer to `holds` (tests compare the two).
+    func holdsByOutcome(in context: ConditionContext) -> Bool {
+        outcome(in: context, depth: 0, explain: true).isMet
+    }
+
+    /// `outcome(…).isMet` as a plain yes or no, stopping at the first child that decides: no outcome
+    /// values, no lists of failures. The same cases, in the same order, with the same depth limit.
+    private func isMet(in context: ConditionContext, depth: Int) -> Bool {
+        switch self {
+        case .all(let children, _):
+            for child in children where !child.isMet(in: context, depth: depth + 1) { return false }
+            return true
+        case .any(let children, _):
+            if children.isEmpty { return true }
+            for child in children where child.isMet(in: context, depth: depth + 1) { return true }
+            return false
+        case .not(let inner):
+            return !inner.isMet(in: context, depth: depth + 1)
+        case .age(let minimum, let maximum):
+            let age = context.encounter.patientAge
+            if let minimum, age < minimum { return false }
+            if let maximum, age > maximum { return false }
+            return true
+        case .diagnosis(let matcher):
+            return context.encounter.diagnoses.contains(where: matcher.matches)
+        case .fact(let name, let test):
+            guard let value = context.encounter.clinical[name] else { return false }
+            return test.passes(value)
+        case .hasService(let services):
+            return !context.services.isDisjoint(with: services)
+        case .hasCode(let codes):
+            return context.encounter.services.contains { codes.contains($0.code) }
+        case .dateOfService(let window):
+            return window.contains(context.encounter.dateOfService)
+        case .placeOfService(let codes):
+            return codes.contains(context.encounter.placeOfService)
+        case .reference(let name):
+            guard depth < 32, let named = context.named[name] else { return false }
+            return named.isMet(in: context, depth: depth + 1)
+        }
     }
 
     private func outcome(in context: ConditionContext, depth: Int, explain: Bool) -> ConditionOutcome {

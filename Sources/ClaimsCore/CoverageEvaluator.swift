@@ -4,10 +4,12 @@ import Foundation
 /// (POLICY §3), encounter warnings, and the authorizations a bill would use. Pure: the
 /// processing date and the stored authorizations are passed in.
 public struct CoverageEvaluator: Sendable {
-    public let rules: RuleBook
-    private let views: [PayerSlug: RuleBook.PayerView]
+    /// The rule book and what is derived from it once (a class: copying an evaluator copies one reference).
+    private let book: CompiledRuleBook
 
-    public init(rules: RuleBook) { self.rules = rules; self.views = rules.payerViews }
+    public var rules: RuleBook { book.rules }
+
+    public init(rules: RuleBook) { self.book = CompiledRuleBook(rules) }
 
     public struct Outcome: Sendable, Hashable {
         public var lines: [LineDecision]
@@ -19,13 +21,41 @@ public struct CoverageEvaluator: Sendable {
         public var agreementNeeds: [AgreementNeed] = []
     }
 
+    /// What one rule found for one line.
+    struct Finding {
+        var decision: Decision
+        var reason: Reason
+    }
+
+    /// The findings of an encounter's lines. Most encounters bill every line without a finding: the
+    /// lists are made on the first.
+    struct LineFindings {
+        let lineCount: Int
+        private var lists: [[Finding]] = []
+        init(lineCount: Int) { self.lineCount = lineCount }
+
+        subscript(line: Int) -> [Finding] {
+            get { lists.isEmpty ? [] : lists[line] }
+            set {
+                if lists.isEmpty { lists = Array(repeating: [], count: lineCount) }
+                lists[line] = newValue
+            }
+        }
+        mutating func append(_ finding: Finding, line: Int) {
+            if lists.isEmpty { lists = Array(repeating: [], count: lineCount) }
+            lists[line].append(finding)
+        }
+        /// Whether some line has no finding (it would bill).
+        var someLineHasNone: Bool { lists.isEmpty ? lineCount > 0 : lists.contains { $0.isEmpty } }
+    }
+
     /// - Parameter authorizations: the stored authorizations of this encounter's patient,
     ///   with `unitsUsed` counting encounters already billed against them.
     /// - Parameter sameDay: units other encounters of this patient bill on this date of service
     ///   (`max-units` counts them; the encounter's own earlier claim is never among them).
     public func evaluate(_ encounter: Encounter, asOf: LocalDate, authorizations: [PriorAuthorization],
                          sameDay: [BilledUnits] = []) -> Outcome {
-        guard let payer = rules.payer(encounter.payerSlug), let view = views[encounter.payerSlug] else {
+        guard let plan = book.plans[encounter.payerSlug] else {
             // Validation rejects unknown payers first; this keeps the evaluator total.
             let lines = encounter.services.enumerated().map { index, line in
                 LineDecision(line: index + 1, code: line.code, service: rules.codes.service(of: line.code) ?? "unknown",
@@ -34,170 +64,245 @@ public struct CoverageEvaluator: Sendable {
             }
             return Outcome(lines: lines, warnings: [], authorizationUses: [])
         }
-        let services = encounter.services.map { rules.codes.service(of: $0.code) }
-        let context = ConditionContext(encounter: encounter, services: Set(services.compactMap { $0 }), named: view.conditions)
+        let lineCount = encounter.services.count
+        // Each line's code is looked up once: its service, and its place in the code table, by which
+        // the rules that select it are known and conditions ask for services and codes.
+        var lines = CompiledCondition.Lines(codeIndices: [], serviceIndices: [])
+        lines.codeIndices.reserveCapacity(lineCount)
+        lines.serviceIndices.reserveCapacity(lineCount)
+        for index in 0..<lineCount {
+            let entry = book.codeEntries[encounter.services[index].code]
+            lines.codeIndices.append(entry?.index ?? -1)
+            lines.serviceIndices.append(entry?.serviceIndex ?? -1)
+        }
+        let services = LineServiceNames(indices: lines.serviceIndices, names: book.table.services)
 
-        var findings = Array(repeating: [(Decision, Reason)](), count: encounter.services.count)
+        var findings = LineFindings(lineCount: lineCount)
         var warnings: [Warning] = []
-        var authorizationRules: [(Rule, [Int])] = []
-        var timelyRule: (Rule, Int, Int)?
-        var oneClaimRules: [(Rule, [Int])] = []
-        var agreementRules: [(Rule, [Int])] = []
-        var purposes = Array(repeating: SuperbillPurpose?.none, count: encounter.services.count)
+        var authorizationRules: [(PlannedRule, [Int])] = []
+        var timelyRule: (PlannedRule, Int, Int)?
+        var oneClaimRules: [(PlannedRule, [Int])] = []
+        var agreementRules: [(PlannedRule, [Int])] = []
+        /// Filled on the first route that names a purpose (most encounters have none).
+        var purposes: [SuperbillPurpose?] = []
 
-        for rule in view.rules where rule.effective.contains(encounter.dateOfService) {
-            if let when = rule.when, !when.holds(in: context) { continue }
-            let selected = encounter.services.indices.filter { rule.lines.matches(code: encounter.services[$0].code, service: services[$0]) }
-            func add(_ decision: Decision, _ indices: [Int], _ message: String) {
-                for index in indices { findings[index].append((decision, Reason(rule: rule.qualifiedId, message: message))) }
+        // The lines the current rule selects (one buffer for every rule).
+        var selected: [Int] = []
+        selected.reserveCapacity(lineCount)
+        // The rules of the current group of 64 that select some line or act without one.
+        var acting: UInt64 = 0
+        // The rules in file order. One that selects none of the lines does nothing (whatever its
+        // `when` says) unless it acts without lines: it is passed over on its bit.
+        for number in plan.rules.indices {
+            let group = number / 64, bit = UInt64(number % 64)
+            if bit == 0 {
+                acting = plan.withoutLines[group]
+                for index in 0..<lineCount { acting |= plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) }
             }
-            switch rule.kind {
+            guard acting >> bit & 1 == 1 else { continue }
+            let planned = plan.rules[number]
+            guard planned.rule.effective.contains(encounter.dateOfService) else { continue }
+            selected.removeAll(keepingCapacity: true)
+            for index in 0..<lineCount
+                where plan.mask(code: encounter.services[index].code, index: lines.codeIndices[index], group: group) >> bit & 1 == 1 {
+                selected.append(index)
+            }
+            if let when = planned.when, !when.isMet(encounter, lines, plan.named, depth: 0) { continue }
+            let ruleId = planned.qualifiedId
+            let message = planned.rule.message
+            func add(_ decision: Decision, _ indices: [Int], _ message: String) {
+                for index in indices { findings.append(Finding(decision: decision, reason: Reason(rule: ruleId, message: message)), line: index) }
+            }
+            switch planned.rule.kind {
             case .notCovered:
                 for index in selected {
-                    add(.notCovered, [index], rule.message ?? "\(payer.name) does not cover \(services[index] ?? encounter.services[index].code)")
+                    add(.notCovered, [index], message ?? "\(plan.payer.name) does not cover \(services[index] ?? encounter.services[index].code)")
                 }
             case .criteria(let requirements):
                 guard !selected.isEmpty else { continue }
-                for requirement in requirements {
-                    let outcome = requirement.condition.evaluate(in: context)
+                for (number, requirement) in requirements.enumerated()
+                    where !planned.requirements[number].isMet(encounter, lines, plan.named, depth: 0) {
+                    // As `evaluate(in:)` decides: its first pass said no, so the explaining pass words why.
+                    let outcome = requirement.condition.evaluate(in: Self.context(encounter, services: services, plan: plan))
                     guard !outcome.isMet else { continue }
-                    let prefix = rule.message.map { "\($0): " } ?? ""
+                    let prefix = message.map { "\($0): " } ?? ""
                     add(.criteriaNotMet, selected, "\(prefix)\(requirement.description) — \(outcome.explanation)")
                 }
             case .route(let decision, let warnBalanceDue, let purpose):
                 guard !selected.isEmpty else { continue }
-                add(decision, selected, rule.message ?? "routed to \(decision.rawValue) by \(rule.qualifiedId)")
+                add(decision, selected, message ?? "routed to \(decision.rawValue) by \(ruleId)")
                 // A line several routes send to a superbill takes the strongest purpose (no insurance: a receipt).
-                if let purpose { for index in selected { purposes[index] = min(purposes[index] ?? purpose, purpose) } }
+                if let purpose {
+                    if purposes.isEmpty { purposes = Array(repeating: nil, count: lineCount) }
+                    for index in selected { purposes[index] = min(purposes[index] ?? purpose, purpose) }
+                }
                 if warnBalanceDue, encounter.totalPayments < encounter.totalCharges {
                     let due = encounter.totalCharges - encounter.totalPayments
-                    warnings.append(Warning(rule: rule.qualifiedId,
+                    warnings.append(Warning(rule: ruleId,
                                             message: "balance due \(Money.format(due)) of \(Money.format(encounter.totalCharges)): full payment is due before the procedure"))
                 }
             case .hold:
-                add(.hold, selected, rule.message ?? "held by \(rule.qualifiedId)")
+                add(.hold, selected, message ?? "held by \(ruleId)")
             case .codeValidity:
                 for index in selected {
                     let code = encounter.services[index].code
-                    guard let definition = rules.codes.codes[code] else { continue }
+                    guard let definition = book.procedureCodes[code] else { continue }
                     let replacement = definition.replacedBy.map { "; use \($0)" } ?? ""
                     if let to = definition.validTo, encounter.dateOfService > to {
-                        add(.hold, [index], rule.message ?? "\(code) was deleted after \(to.iso)\(replacement)")
+                        add(.hold, [index], message ?? "\(code) was deleted after \(to.iso)\(replacement)")
                     } else if let from = definition.validFrom, encounter.dateOfService < from {
-                        add(.hold, [index], rule.message ?? "\(code) is not valid before \(from.iso)")
+                        add(.hold, [index], message ?? "\(code) is not valid before \(from.iso)")
                     }
                 }
             case .mutuallyExclusive:
                 guard selected.count > 1 else { continue }
-                let codes = selected.map { encounter.services[$0].code }.joined(separator: ", ")
-                add(.hold, selected, rule.message ?? "only one of these may be billed per encounter; found \(codes)")
+                var codeList: [String] = []
+                for index in selected { codeList.append(encounter.services[index].code) }
+                let codes = codeList.joined(separator: ", ")
+                add(.hold, selected, message ?? "only one of these may be billed per encounter; found \(codes)")
             case .addOnRequiresPrimary(let primary):
-                let hasPrimary = encounter.services.indices.contains { primary.matches(code: encounter.services[$0].code, service: services[$0]) }
+                var hasPrimary = false
+                for index in 0..<lineCount where primary.matches(code: encounter.services[index].code, service: services[index]) {
+                    hasPrimary = true
+                    break
+                }
                 guard !hasPrimary else { continue }
-                for index in selected where rules.codes.codes[encounter.services[index].code]?.addOn == true {
-                    add(.hold, [index], rule.message ?? "add-on \(encounter.services[index].code) needs a primary \(primaryDescription(primary)) on the same encounter")
+                for index in selected where book.procedureCodes[encounter.services[index].code]?.addOn == true {
+                    add(.hold, [index], message ?? "add-on \(encounter.services[index].code) needs a primary \(primaryDescription(primary)) on the same encounter")
                 }
             case .modifierRequired(let modifiers):
                 for index in selected where !encounter.services[index].modifiers.contains(where: modifiers.contains) {
                     let wanted = modifiers.count == 1 ? "modifier \(modifiers[0])" : "one of the modifiers \(modifiers.joined(separator: ", "))"
-                    add(.hold, [index], rule.message ?? "\(encounter.services[index].code) needs \(wanted) on this encounter")
+                    add(.hold, [index], message ?? "\(encounter.services[index].code) needs \(wanted) on this encounter")
                 }
             case .maxUnits(let maximum):
-                let byCode = Dictionary(grouping: selected) { encounter.services[$0].code }
+                // Plain loops: a closure that captures the encounter copies it.
+                var byCode: [String: [Int]] = [:]
+                for index in selected { byCode[encounter.services[index].code, default: []].append(index) }
+                let encounterId = encounter.id
                 for (code, indices) in byCode.sorted(by: { $0.key < $1.key }) {
-                    let own = indices.reduce(Decimal(0)) { $0 + encounter.services[$1].units }
-                    let others = sameDay.filter { $0.code == code && $0.encounterId != encounter.id }
+                    var own = Decimal(0)
+                    for index in indices { own += encounter.services[index].units }
+                    let others = sameDay.filter { $0.code == code && $0.encounterId != encounterId }
                     let total = others.reduce(own) { $0 + $1.units }
                     guard total > maximum else { continue }
-                    add(.hold, indices, maxUnitsMessage(rule: rule, code: code, maximum: maximum, own: own, others: others,
+                    add(.hold, indices, maxUnitsMessage(rule: planned.rule, code: code, maximum: maximum, own: own, others: others,
                                                         date: encounter.dateOfService))
                 }
             case .oneClaimPerEncounter:
-                if !selected.isEmpty { oneClaimRules.append((rule, selected)) }
+                if !selected.isEmpty { oneClaimRules.append((planned, selected)) }
             case .ndcRequired:
                 for index in selected {
                     if let problem = ndcProblem(encounter.services[index]) { add(.hold, [index], problem) }
                 }
             case .timelyFiling(let days, let warningDays):
-                timelyRule = (rule, days, warningDays)
+                timelyRule = (planned, days, warningDays)
             case .priorAuthorization:
-                if !selected.isEmpty { authorizationRules.append((rule, selected)) }
+                if !selected.isEmpty { authorizationRules.append((planned, selected)) }
             case .abn, .privatePay:
-                agreementRules.append((rule, selected))
+                agreementRules.append((planned, selected))
             }
         }
 
         var uses: [AuthorizationUse] = []
-        for (rule, indices) in authorizationRules {
+        for (planned, indices) in authorizationRules {
             let byService = Dictionary(grouping: indices) { services[$0] ?? "" }
             for (service, serviceIndices) in byService.sorted(by: { $0.key < $1.key }) {
-                switch authorizationCheck(encounter, service: service, payer: payer, authorizations: authorizations) {
+                switch authorizationCheck(encounter, service: service, payer: plan.payer, authorizations: authorizations) {
                 case .satisfied(let auth):
                     uses.append(AuthorizationUse(authorizationId: auth.id ?? 0, authNumber: auth.authNumber, service: service))
                 case .missing(let message):
                     for index in serviceIndices {
-                        findings[index].append((.hold, Reason(rule: rule.qualifiedId, message: message)))
+                        findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId, message: message)), line: index)
                     }
                 }
             }
         }
 
         // POLICY §5.3–§5.4, once every coverage rule has spoken: may the patient be charged?
-        var charges = PatientCharges(lineCount: encounter.services.count)
-        var refundRules: [Rule] = []
-        for (rule, indices) in agreementRules {
-            switch rule.kind {
-            case .abn(let modifier): applyABN(rule, modifier: modifier, to: indices, of: encounter, findings: &findings, charges: &charges)
+        var charges = PatientCharges(lineCount: lineCount)
+        var refundRules: [PlannedRule] = []
+        for (planned, indices) in agreementRules {
+            switch planned.rule.kind {
+            case .abn(let modifier): applyABN(planned, modifier: modifier, to: indices, of: encounter, findings: &findings, charges: &charges)
             case .privatePay(let warnPayments):
-                applyPrivatePay(rule, to: indices, of: encounter, findings: &findings, charges: &charges)
-                if warnPayments { refundRules.append(rule) }
+                applyPrivatePay(planned, to: indices, of: encounter, findings: &findings, charges: &charges)
+                if warnPayments { refundRules.append(planned) }
             default: break
             }
         }
 
-        if let (rule, days, warningDays) = timelyRule {
+        if let (planned, days, warningDays) = timelyRule {
             let elapsed = encounter.dateOfService.days(until: asOf)
             let deadline = encounter.dateOfService.adding(days: days)
             if elapsed > days {
-                for index in findings.indices {
-                    findings[index].append((.hold, Reason(rule: rule.qualifiedId,
-                        message: rule.message ?? "timely filing limit of \(days) days passed on \(deadline.iso) (\(elapsed) days since the date of service)")))
+                for index in 0..<lineCount {
+                    findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
+                        message: planned.rule.message ?? "timely filing limit of \(days) days passed on \(deadline.iso) (\(elapsed) days since the date of service)")),
+                        line: index)
                 }
-            } else if days - elapsed <= warningDays, findings.contains(where: { $0.isEmpty }) {
-                warnings.append(Warning(rule: rule.qualifiedId,
-                    message: "timely filing: \(days - elapsed) days left to file with \(payer.name) (limit \(days) days, by \(deadline.iso))"))
+            } else if days - elapsed <= warningDays, findings.someLineHasNone {
+                warnings.append(Warning(rule: planned.qualifiedId,
+                    message: "timely filing: \(days - elapsed) days left to file with \(plan.payer.name) (limit \(days) days, by \(deadline.iso))"))
             }
         }
 
         // POLICY §5.1, after every other rule: a claim carries all of an encounter's billable lines or waits.
-        for (rule, indices) in oneClaimRules {
-            let winners = findings.map { $0.map(\.0).min() ?? .bill }
+        for (planned, indices) in oneClaimRules {
+            let winners = (0..<lineCount).map { Self.winner(of: findings[$0]) }
             let waitingFor = winners.indices.filter { winners[$0] == .hold }
             guard !waitingFor.isEmpty else { continue }
             let named = waitingFor.map { "\($0 + 1) (\(encounter.services[$0].code))" }
             let what = (named.count == 1 ? "line " : "lines ") + named.joined(separator: ", ")
             for index in indices where winners[index] == .bill {
-                findings[index].append((.hold, Reason(rule: rule.qualifiedId,
-                    message: "waits for \(what): \(rule.message ?? "one claim per encounter")")))
+                findings.append(Finding(decision: .hold, reason: Reason(rule: planned.qualifiedId,
+                    message: "waits for \(what): \(planned.rule.message ?? "one claim per encounter")")), line: index)
             }
         }
 
-        var lines: [LineDecision] = []
-        for (index, line) in encounter.services.enumerated() {
-            let winner = findings[index].map(\.0).min() ?? .bill
+        var decisions: [LineDecision] = []
+        decisions.reserveCapacity(lineCount)
+        for index in 0..<lineCount {
+            let winner = Self.winner(of: findings[index])
             var reasons: [Reason] = []
-            for (decision, reason) in findings[index] where decision == winner && !reasons.contains(reason) {
-                reasons.append(reason)
+            for finding in findings[index] where finding.decision == winner && !reasons.contains(finding.reason) {
+                reasons.append(finding.reason)
             }
-            lines.append(LineDecision(line: index + 1, code: line.code, service: services[index] ?? "unknown",
-                                      decision: winner, reasons: reasons,
-                                      addedModifiers: winner == .bill ? charges.addedModifiers[index] : [],
-                                      superbillPurpose: winner == .superbill ? charges.receipts[index] ? .receipt : purposes[index] : nil))
+            decisions.append(LineDecision(line: index + 1, code: encounter.services[index].code, service: services[index] ?? "unknown",
+                                          decision: winner, reasons: reasons,
+                                          addedModifiers: winner == .bill ? charges.addedModifiers(line: index) : [],
+                                          superbillPurpose: winner == .superbill
+                                              ? charges.isReceipt(line: index) ? .receipt : (purposes.isEmpty ? nil : purposes[index]) : nil))
         }
-        warnings += refundRules.compactMap { refundWarning($0, lines: lines, encounter: encounter, payerName: payer.name) }
-        let billedServices = Set(lines.filter { $0.decision == .bill }.map(\.service))
-        uses = uses.filter { billedServices.contains($0.service) }
-        return Outcome(lines: lines, warnings: warnings, authorizationUses: uses, errors: charges.errors, agreementNeeds: charges.needs)
+        for rule in refundRules {
+            if let warning = refundWarning(rule, lines: decisions, encounter: encounter, payerName: plan.payer.name) { warnings.append(warning) }
+        }
+        // Only the uses of services some line bills.
+        if !uses.isEmpty {
+            uses = uses.filter { use in decisions.contains { $0.decision == .bill && $0.service == use.service } }
+        }
+        return Outcome(lines: decisions, warnings: warnings, authorizationUses: uses, errors: charges.errors, agreementNeeds: charges.needs)
+    }
+
+    /// What `Condition.evaluate(in:)` needs to word why a condition failed (the encounter is copied into it).
+    private static func context(_ encounter: Encounter, services: LineServiceNames, plan: PayerPlan) -> ConditionContext {
+        var names = Set<ServiceName>()
+        for index in 0..<encounter.services.count { if let service = services[index] { names.insert(service) } }
+        return ConditionContext(encounter: encounter, services: names, named: plan.conditions)
+    }
+
+    /// Each line's service (nil: a code the table does not know), named from the code table's numbering.
+    struct LineServiceNames {
+        var indices: [Int]
+        var names: [ServiceName]
+        subscript(line: Int) -> ServiceName? { indices[line] >= 0 ? names[indices[line]] : nil }
+    }
+
+    /// The decision that wins among a line's findings (POLICY §3 precedence); none: `bill`.
+    static func winner(of findings: [Finding]) -> Decision {
+        var winner = Decision.bill
+        for finding in findings where finding.decision < winner { winner = finding.decision }
+        return winner
     }
 
     /// The reason of a `max-units` hold; it names the other encounters of the day that count, so the
@@ -215,10 +320,15 @@ public struct CoverageEvaluator: Sendable {
     }
 
     private func ndcProblem(_ line: ServiceLine) -> String? {
-        let known = rules.codes.ndcs.values.filter { $0.codes.contains(line.code) }.sorted { $0.ndc < $1.ndc }
-        let expected = known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ")
-        guard let ndc = line.ndc else { return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)" }
+        let known = book.ndcsByCode[line.code] ?? []
+        // Worded only for a line that lacks a known NDC.
+        func expected() -> String { known.map { "\($0.ndc) (\(Money.plain($0.units)) units)" }.joined(separator: " or ") }
+        guard let ndc = line.ndc else {
+            let expected = expected()
+            return "NDC missing; \(line.code) needs \(expected.isEmpty ? "an NDC" : expected)"
+        }
         guard let definition = known.first(where: { $0.ndc == ndc }) else {
+            let expected = expected()
             return "NDC \(ndc) is not valid for \(line.code); expected \(expected.isEmpty ? "a known NDC" : expected)"
         }
         if line.units != definition.units {

@@ -23,7 +23,7 @@ public struct EligibilityBook: Sendable {
     /// very date; else the latest answer for the patient and payer (its plan dates still decide). Latest =
     /// answered last, then stored last.
     public func answer(for encounter: Encounter) -> EligibilityAnswer? {
-        guard let coverage = encounter.coverage else { return nil }
+        guard !byPatientAndPayer.isEmpty, let coverage = encounter.coverage else { return nil }
         let answers = byPatientAndPayer[Key(patient: encounter.patient.id, payer: coverage.payer)] ?? []
         func latest(_ list: [EligibilityAnswer]) -> EligibilityAnswer? {
             list.max { ($0.checked, $0.id ?? 0) < ($1.checked, $1.id ?? 0) }
@@ -41,7 +41,8 @@ public struct EligibilityBook: Sendable {
     /// to another payer → every `bill` line becomes `hold` with the reason (and spends no authorization); an
     /// answer older than `maxAgeDays`, or a rejected inquiry, is a warning. No answer changes nothing.
     public func apply(to evaluation: inout EncounterEvaluation, asOf: LocalDate) {
-        guard let encounter = evaluation.encounter, let answer = answer(for: encounter) else { return }
+        // No answer stored, none for this encounter (and no copy of it to find that out).
+        guard !byPatientAndPayer.isEmpty, let encounter = evaluation.encounter, let answer = answer(for: encounter) else { return }
         let summary = EligibilitySummary(answer, dateOfService: encounter.dateOfService, network: network[answer.payer] ?? .out)
         if let reason = holdReason(summary, answer: answer, dateOfService: encounter.dateOfService) {
             var changed = false

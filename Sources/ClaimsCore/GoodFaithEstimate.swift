@@ -111,7 +111,8 @@ public struct EstimateOnFile: Sendable, Hashable {
     /// The batch's warning (45 CFR 149.620) when the encounter's self-pay charges (its `superbill`
     /// lines) exceed the items the patient's latest estimate expected on that date by $400 or more.
     public static func excessWarning(_ evaluation: EncounterEvaluation, estimates: [EstimateOnFile]) -> Warning? {
-        guard let encounter = evaluation.encounter else { return nil }
+        // Without an estimate there is nothing to exceed (and nothing to add up).
+        guard !estimates.isEmpty, let encounter = evaluation.encounter else { return nil }
         let charged = evaluation.lines.filter { $0.decision == .superbill }
             .reduce(Decimal(0)) { $0 + encounter.services[$1.line - 1].charge }
         guard charged > 0, let estimate = latest(estimates, patientId: encounter.patient.id, date: encounter.dateOfService) else { return nil }

@@ -4,19 +4,21 @@ import ClaimsCore
 /// earlier in the same run have used added on top: the second encounter on a one-unit
 /// authorization is held as exhausted in `check` just as it is in `batch`.
 public final class AuthorizationLedger {
-    private let load: (String) throws -> [PriorAuthorization]
+    private let load: ((String) throws -> [PriorAuthorization])?
     private var byPatient: [String: [PriorAuthorization]] = [:]
 
     public init(load: @escaping (String) throws -> [PriorAuthorization]) { self.load = load }
 
-    /// A ledger over every stored authorization, read once: patients without one cost no query.
+    /// A ledger over every stored authorization, read once: patients without one cost no query
+    /// (nor an entry: `consume` and `release` have nothing to count for them).
     public init(all: [PriorAuthorization]) {
-        self.load = { _ in [] }
+        self.load = nil
         self.byPatient = Dictionary(grouping: all, by: \.patientId)
     }
 
     public func authorizations(for patientId: String) throws -> [PriorAuthorization] {
         if let cached = byPatient[patientId] { return cached }
+        guard let load else { return [] }
         let loaded = try load(patientId)
         byPatient[patientId] = loaded
         return loaded

@@ -42,18 +42,31 @@ public final class DailyUnitsLedger {
         SpilledKeySet.Key(hashing: "\(patientId)\u{0}\(date.iso)")
     }
 
+    /// The last digest made: an encounter asks for its own twice in a row (`sameDay`, then `record`).
+    private var lastInRunKey: (patientId: String, date: LocalDate, key: SpilledKeySet.Key)?
+
+    private func inRunKey(_ patientId: String, _ date: LocalDate) -> SpilledKeySet.Key {
+        if let last = lastInRunKey, last.date == date, last.patientId == patientId { return last.key }
+        let key = Self.inRunKey(patientId, date)
+        lastInRunKey = (patientId, date, key)
+        return key
+    }
+
     /// Reads, in one query, the stored units of every patient and date among `encounters` that has
     /// one of `codes`. They replace the previous block's (the store does not change during a run, so
     /// a pair seen again is read again): what is kept does not grow with the batch.
     func prepare(for encounters: some Sequence<Encounter>, codes: Set<String>) throws {
+        try prepare(keys: encounters.lazy.filter { $0.services.contains(where: { codes.contains($0.code) }) }
+            .map { Key(patientId: $0.patient.id, date: $0.dateOfService) })
+    }
+
+    /// `prepare(for:codes:)` given the patients and dates of the encounters that have one of the codes.
+    func prepare(keys wanted: some Sequence<Key>) throws {
         try inRun.spillIfFull()
         guard let loadMany else { return }
         var keys: [Key] = []
-        var seen: Set<Key> = []
-        for encounter in encounters where encounter.services.contains(where: { codes.contains($0.code) }) {
-            let key = Key(patientId: encounter.patient.id, date: encounter.dateOfService)
-            if seen.insert(key).inserted { keys.append(key) }
-        }
+        var seen = Set<Key>(minimumCapacity: wanted.underestimatedCount)
+        for key in wanted where seen.insert(key).inserted { keys.append(key) }
         let found = keys.isEmpty ? [:] : try loadMany(keys)
         stored = Dictionary(uniqueKeysWithValues: keys.map { key in
             (key, (found[key] ?? []).map { BilledUnits(encounterId: $0.encounterId, code: $0.code, units: $0.units, earlierRun: true) })
@@ -67,7 +80,7 @@ public final class DailyUnitsLedger {
         if stored[key] == nil {
             stored[key] = try load(key.patientId, key.date).map { BilledUnits(encounterId: $0.encounterId, code: $0.code, units: $0.units, earlierRun: true) }
         }
-        let thisRun = try inRun.units(for: Self.inRunKey(key.patientId, key.date))
+        let thisRun = try inRun.units(for: inRunKey(key.patientId, key.date))
         // An encounter decided again in this run (as `check` decides a billed one) counts once, as now.
         let earlier = (stored[key] ?? []).filter { units in !thisRun.contains { $0.encounterId == units.encounterId } }
         return (earlier + thisRun).filter { $0.encounterId != encounter.id && codes.contains($0.code) }
@@ -76,15 +89,18 @@ public final class DailyUnitsLedger {
     /// Counts the `bill` lines of `evaluation` among `codes` for the encounters after it.
     func record(_ evaluation: EncounterEvaluation, codes: Set<String>) {
         guard let encounter = evaluation.encounter else { return }
-        let billed = evaluation.lines.filter { $0.decision == .bill && codes.contains($0.code) }
-            .map { BilledUnits(encounterId: encounter.id, code: $0.code, units: encounter.services[$0.line - 1].units, earlierRun: false) }
+        var billed: [BilledUnits] = []
+        for index in evaluation.lines.indices where evaluation.lines[index].decision == .bill && codes.contains(evaluation.lines[index].code) {
+            let line = evaluation.lines[index]
+            billed.append(BilledUnits(encounterId: encounter.id, code: line.code, units: encounter.services[line.line - 1].units, earlierRun: false))
+        }
         guard !billed.isEmpty else { return }
-        inRun.add(billed, for: Self.inRunKey(encounter.patient.id, encounter.dateOfService))
+        inRun.add(billed, for: inRunKey(encounter.patient.id, encounter.dateOfService))
     }
 
     /// Takes back what `record` counted for an encounter whose documents were refused.
     func release(_ evaluation: EncounterEvaluation) {
         guard let encounter = evaluation.encounter else { return }
-        inRun.release(encounterId: encounter.id, key: Self.inRunKey(encounter.patient.id, encounter.dateOfService))
+        inRun.release(encounterId: encounter.id, key: inRunKey(encounter.patient.id, encounter.dateOfService))
     }
 }

@@ -36,6 +36,18 @@ public final class EvaluationPass {
         try dailyUnits.prepare(for: encounters, codes: unitLimitedCodes)
     }
 
+    /// `prepare` for a block of records, reading each encounter in place (copying a whole encounter
+    /// to ask for its patient and date costs more than the question).
+    public func prepare(records: [DecodedRecord]) throws {
+        var keys: [DailyUnitsLedger.Key] = []
+        for index in records.indices {
+            guard let services = records[index].encounter?.services, hasUnitLimitedCode(services),
+                  let patientId = records[index].encounter?.patient.id, let date = records[index].encounter?.dateOfService else { continue }
+            keys.append(DailyUnitsLedger.Key(patientId: patientId, date: date))
+        }
+        try dailyUnits.prepare(keys: keys)
+    }
+
     /// Decides `record`. `ownUses`: authorizations this encounter used in an earlier run (their unit
     /// is already in the stored count). `adjust` may change decisions before units are spent (the
     /// batch holds lines an earlier run billed). Units are spent only for billed lines, and only
@@ -44,19 +56,25 @@ public final class EvaluationPass {
                          adjust: (inout EncounterEvaluation) -> Void = { _ in }) throws -> EncounterEvaluation {
         let patientId = record.encounter?.patient.id ?? ""
         var sameDay: [BilledUnits] = []
-        if let encounter = record.encounter, encounter.services.contains(where: { unitLimitedCodes.contains($0.code) }) {
+        if let services = record.encounter?.services, hasUnitLimitedCode(services), let encounter = record.encounter {
             sameDay = try dailyUnits.sameDay(as: encounter, codes: unitLimitedCodes)
         }
         var evaluation = evaluator.evaluate(record, authorizations: try ledger.authorizations(for: patientId, excludingUsesOf: ownUses),
                                             sameDay: sameDay)
-        guard evaluation.encounter != nil else { return evaluation }
+        guard evaluation.encounter?.id != nil else { return evaluation }  // (read in place: no copy of the encounter)
         eligibility?.apply(to: &evaluation, asOf: evaluator.asOf)
         adjust(&evaluation)
-        if spend && evaluation.lines.contains(where: { $0.decision == .bill }) {
+        if spend && evaluation.lines.has(.bill) {
             ledger.consume(evaluation.authorizationUses, patientId: patientId, ownUses: ownUses)
             dailyUnits.record(evaluation, codes: unitLimitedCodes)
         }
         return evaluation
+    }
+
+    /// Whether a line bills a code some `max-units` rule limits (lines read in place, not copied).
+    private func hasUnitLimitedCode(_ services: [ServiceLine]) -> Bool {
+        for index in services.indices where unitLimitedCodes.contains(services[index].code) { return true }
+        return false
     }
 
     /// Decides an encounter read back from the store (the preview): nothing is spent.
@@ -87,5 +105,13 @@ public final class EvaluationPass {
         guard let encounter = evaluation.encounter, evaluation.lines.contains(where: { $0.decision == .bill }) else { return }
         ledger.release(evaluation.authorizationUses, patientId: encounter.patient.id, ownUses: ownUses)
         dailyUnits.release(evaluation)
+    }
+}
+
+extension [LineDecision] {
+    /// Whether a line got `decision` (lines read in place, not copied one by one as `contains(where:)` does).
+    func has(_ decision: Decision) -> Bool {
+        for index in indices where self[index].decision == decision { return true }
+        return false
     }
 }

@@ -54,12 +54,16 @@ final class BatchPlanner {
 
     init(rules: RuleBook, asOf: LocalDate, ledger: AuthorizationLedger, store: any BatchStore, folder: RunFolder, writesPDF: Bool) throws {
         self.rules = rules
+        let withHistory = try store.encountersWithHistory()
+        // Units billed in earlier runs are on billed lines, whose encounters all have history: a
+        // store without history (a first run) has none to read, so no block asks.
+        let billedBefore = !withHistory.isEmpty
         self.pass = EvaluationPass(rules: rules, asOf: asOf, ledger: ledger,
-                                   dailyUnits: DailyUnitsLedger(load: { [store] in try store.billedUnits(patientId: $0, dateOfService: $1) },
-                                                                loadMany: { [store] in try store.billedUnits(on: $0) },
+                                   dailyUnits: DailyUnitsLedger(load: { [store] in billedBefore ? try store.billedUnits(patientId: $0, dateOfService: $1) : [] },
+                                                                loadMany: { [store] in billedBefore ? try store.billedUnits(on: $0) : [:] },
                                                                 scratchDirectory: folder.work))
         self.store = store
-        self.withHistory = try store.encountersWithHistory()
+        self.withHistory = withHistory
         self.estimates = Dictionary(grouping: try store.estimatesOnFile(), by: \.patientId)
         self.folder = folder
         self.writesPDF = writesPDF
@@ -67,37 +71,45 @@ final class BatchPlanner {
 
     func plan(_ block: [DecodedRecord], report: inout BatchReport) throws -> [PlannedEncounter] {
         var planned: [PlannedEncounter] = []
+        planned.reserveCapacity(block.count)
         // One store read for the block's units per day (POLICY §5.2), not one per patient and date.
-        try pass.prepare(block.lazy.compactMap(\.encounter))
-        for record in block {
-            recordsRead += 1
-            if recordsRead == 1 { checkpoint?("reading") }
-            report.encounters += 1
-            let prior = record.encounter != nil && withHistory.contains(record.id) ? try store.priorState(encounterId: record.id) : PriorEncounterState()
-            // An encounter already on a claim is not billed again as an original (nor spends a unit).
-            // … unless `claims correct` asked for a replacement: then its whole current content goes.
-            let replacement = prior.hasClaim ? corrections?.replacement(for: record.id) : nil
-            var evaluation = try pass.evaluate(record, ownUses: prior.authorizationsUsed) { evaluation in
-                if replacement == nil { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+        try pass.prepare(records: block)
+        // Records are read in place (through the buffer: an array element passed on is copied, with its whole encounter).
+        try block.withUnsafeBufferPointer { block in
+            for index in block.indices {
+                recordsRead += 1
+                if recordsRead == 1 { checkpoint?("reading") }
+                report.encounters += 1
+                let id = block[index].id
+                let prior = block[index].encounter?.id != nil && withHistory.contains(id) ? try store.priorState(encounterId: id) : PriorEncounterState()
+                // An encounter already on a claim is not billed again as an original (nor spends a unit).
+                // … unless `claims correct` asked for a replacement: then its whole current content goes.
+                // (Asked as a yes or no here, the submission itself only for a bill: an optional
+                // submission costs more to make and drop than the look-up.)
+                let holdsBilled = !prior.hasClaim || corrections?.replacement(for: id) == nil
+                var evaluation = try pass.evaluate(block[index], ownUses: prior.authorizationsUsed) { evaluation in
+                    if holdsBilled { Self.holdAlreadyBilled(&evaluation, prior: prior) }
+                }
+                if !estimates.isEmpty, let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[block[index].encounter?.patient.id ?? ""] ?? []) {
+                    evaluation.warnings.append(warning)
+                }
+                // Stored fields read in place (`Encounter.payerSlug`, a computed property, would copy the encounter).
+                guard let encounterId = evaluation.encounter?.id else {
+                    report.reject(id, ordinal: block[index].ordinal, line: block[index].line, errors: evaluation.errors)
+                    continue
+                }
+                let payer = rules.payer(evaluation.encounter?.coverage?.payer ?? RuleBook.selfPaySlug)!
+                let bills = evaluation.lines.has(.bill)
+                var superbill: SuperbillTarget?
+                if !prior.superbillIssued && evaluation.lines.has(.superbill) {
+                    let htmlName = folder.uniqueName("superbills", encounterId, "html")
+                    let pdfName = writesPDF ? folder.uniqueName("superbills", encounterId, "pdf") : nil
+                    superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
+                }
+                planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: block[index].source, prior: prior,
+                                                ordinal: block[index].ordinal, line: block[index].line, superbill: superbill,
+                                                submission: bills && !holdsBilled ? corrections?.replacement(for: id) : nil))
             }
-            if let warning = EstimateOnFile.excessWarning(evaluation, estimates: estimates[record.encounter?.patient.id ?? ""] ?? []) {
-                evaluation.warnings.append(warning)
-            }
-            guard let encounter = evaluation.encounter else {
-                report.reject(record.id, ordinal: record.ordinal, line: record.line, errors: evaluation.errors)
-                continue
-            }
-            let payer = rules.payer(encounter.payerSlug)!
-            let bills = evaluation.lines.contains(where: { $0.decision == .bill })
-            var superbill: SuperbillTarget?
-            if !prior.superbillIssued && evaluation.lines.contains(where: { $0.decision == .superbill }) {
-                let htmlName = folder.uniqueName("superbills", encounter.id, "html")
-                let pdfName = writesPDF ? folder.uniqueName("superbills", encounter.id, "pdf") : nil
-                superbill = SuperbillTarget(htmlName: htmlName, html: folder.stage(htmlName), pdfName: pdfName, pdf: pdfName.map(folder.stage))
-            }
-            planned.append(PlannedEncounter(evaluation: evaluation, payer: payer, bills: bills, source: record.source, prior: prior,
-                                            ordinal: record.ordinal, line: record.line, superbill: superbill,
-                                            submission: bills ? replacement : nil))
         }
         return planned
     }
