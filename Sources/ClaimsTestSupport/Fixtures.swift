@@ -61,6 +61,18 @@ public enum Fixtures {
     }
 
     /// A fresh temporary directory per test (tests run in parallel).
+    /// Every string of one to `length` pieces (for comparing a fast path with its general path on
+    /// all short combinations of awkward pieces), shortest first.
+    public static func strings(joining pieces: [String], upTo length: Int) -> [String] {
+        var level = [""]
+        var strings: [String] = []
+        for _ in 0..<length {
+            level = level.flatMap { prefix in pieces.map { prefix + $0 } }
+            strings += level
+        }
+        return strings
+    }
+
     public static func temporaryDirectory(_ label: String = "test") throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("claims-\(label)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

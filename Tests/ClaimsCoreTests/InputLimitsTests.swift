@@ -1,4 +1,5 @@
 @testable import ClaimsCore
+import ClaimsTestSupport
 import Foundation
 import Testing
 
@@ -236,12 +237,7 @@ import Testing
 
     @Test func asciiAgreesWithTheCharacterPath() {
         // Every string of up to five of these characters (66,429 of them).
-        var level = [""]
-        var samples: [String] = []
-        for _ in 0..<5 {
-            level = level.flatMap { prefix in ["a", "&", "<", ">", "\"", "'", "\n", "\r", " "].map { prefix + $0 } }
-            samples += level
-        }
+        let samples = Fixtures.strings(joining: ["a", "&", "<", ">", "\"", "'", "\n", "\r", " "], upTo: 5)
         for sample in samples { #expect(HTMLText.escape(sample) == reference(sample), "\(Array(sample.utf8))") }
         #expect(HTMLText.escape("held: PA <pending> & \"x\"") == "held: PA &lt;pending&gt; &amp; &quot;x&quot;")
     }

@@ -324,12 +324,8 @@ extension DispatchQueue {
 
     @Test func printableASCIIAgreesWithTheCharacterPath() {
         // Every string of up to six of these characters (5,461 of them), and a few longer ones.
-        var samples = ["Ann  Lee", " Ann Lee ", "Ann   B  Lee", "O'Neil  -  Smith Jr.", "  &  "]
-        var level = [""]
-        for _ in 0..<6 {
-            level = level.flatMap { prefix in ["a", " ", "Z", "-"].map { prefix + $0 } }
-            samples += level
-        }
+        let samples = ["Ann  Lee", " Ann Lee ", "Ann   B  Lee", "O'Neil  -  Smith Jr.", "  &  "]
+            + Fixtures.strings(joining: ["a", " ", "Z", "-"], upTo: 6)
         for sample in samples {
             #expect(FHIRText.clean(sample) == reference(sample), "\"\(sample)\"")
         }
@@ -355,12 +351,7 @@ extension DispatchQueue {
     @Test func textBeyondASCIICollapsesAsTheCharacterSplit() {
         let pieces = ["a", " ", "  ", "é", "e\u{301}", "\u{301}", "李", "Ж", "\u{05D0}", "\u{00A0}", "\u{2003}", "\u{3000}",
                       "\u{0600}", "\u{0085}", "😀", "\t", "\u{1680}", "\u{0903}", "Ą", "ß"]
-        var level = [""]
-        var samples: [String] = []
-        for _ in 0..<3 {
-            level = level.flatMap { prefix in pieces.map { prefix + $0 } }
-            samples += level
-        }
+        var samples = Fixtures.strings(joining: pieces, upTo: 3)
         samples += ["Zoë  Ruiz", " José  María ", "Łukasz Dvořák-Ștefănescu", "王 小明", "Ann \u{301}Lee"]
         for sample in samples {
             #expect(FHIRText.clean(sample) == reference(sample), "\(sample.unicodeScalars.map { String($0.value, radix: 16) })")

@@ -385,12 +385,7 @@ enum OfficialFHIRSchema {
         // escaped, control characters, non-ASCII, and U+FFFE/U+FFFF and their neighbours (0xEF lead byte).
         let pieces = ["a", "Z", "0", " ", "-", "/", "?", "@", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{1}", "\u{7F}",
                       "é", "\u{301}", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{F000}", "😀", "~"]
-        var level = [""]
-        var samples: [String] = []
-        for _ in 0..<3 {
-            level = level.flatMap { prefix in pieces.map { prefix + $0 } }
-            samples += level
-        }
+        var samples = Fixtures.strings(joining: pieces, upTo: 3)
         samples += ["Ann Lee", "2026-11-20", "urn:uuid:0b7e1c5a-3c1f-8d2e-9a4b-5c6d7e8f9a0b", "O'Neil & Sons <Clinic>"]
         // Values are checked eight bytes at a time: each piece at every offset of a longer value.
         let filler = Array("http://terminology.hl7.org/Code")
