@@ -116,7 +116,8 @@ extension StoreTransaction {
 /// While it is open the transaction holds the store's write lock: every other write of this process
 /// would wait for it, so a run draws its control numbers from a reservation made before it opened
 /// (`reserve`) and saves the history through it. Other processes' writes wait up to the store's busy
-/// timeout, as behind any transaction.
+/// timeout, as behind any transaction. Every transaction opened must end with `finish` or `abandon`:
+/// until then it keeps the store's writer, and this process's other writes would wait for ever.
 ///
 /// `@unchecked Sendable` is sound here: `waiting`, `ended` and `failure` are reached only under
 /// `condition`; a `Reply`'s result is written by the transaction's thread before it signals the
@@ -129,6 +130,8 @@ public final class RunTransaction: @unchecked Sendable {
         case finish(Finish)
         case abandon
         case allocate(counter: String, maximum: Int, reply: Reply)
+        /// A read that must see the run's own rows (the encounter history it saved).
+        case read(@Sendable (Database) -> Void)
     }
 
     /// A number drawn inside the transaction, handed to the thread that asked.
@@ -196,6 +199,8 @@ public final class RunTransaction: @unchecked Sendable {
                         case .allocate(let counter, let maximum, let reply):
                             reply.result = Result { try tx.allocateControlNumbers(name: counter, count: 1, maximum: maximum).lowerBound }
                             reply.ready.signal()
+                        case .read(let body):
+                            body(tx.db)
                         }
                     }
                 }
@@ -267,21 +272,64 @@ public final class RunTransaction: @unchecked Sendable {
                            beforeCommit: beforeCommit)))
     }
 
+    /// Runs `body` on the transaction's connection and returns its result: reads there see the run's
+    /// own uncommitted rows, which the store's other connections do not.
+    private func readInside<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+        let answer = Answer<T>()
+        put(.read { db in
+            answer.result = Result { try body(db) }
+            answer.ready.signal()
+        })
+        while answer.ready.wait(timeout: .now() + 0.1) == .timedOut {
+            condition.lock()
+            let finished = ended
+            let why = failure
+            condition.unlock()
+            if finished { throw why ?? StoreError(.databaseFailure, "the run's store transaction ended") }
+        }
+        return try answer.result!.get()
+    }
+
+    /// The answer to one `readInside`, handed from the transaction's thread to the asking one (written
+    /// before `ready` is signalled, read after).
+    private final class Answer<T: Sendable>: @unchecked Sendable {
+        let ready = DispatchSemaphore(value: 0)
+        var result: Result<T, any Error>?
+    }
+
+    /// `ClaimsStore.secondaryClaimCandidates`, seeing the encounter history this run saved.
+    public func secondaryClaimCandidates() throws -> [(encounterId: String, primaryClaimId: Int64, record: String)] {
+        try readInside { db in try ClaimsStore.secondaryClaimCandidates(db).map { Candidate(encounterId: $0.0, primaryClaimId: $0.1, record: $0.2) } }
+            .map { ($0.encounterId, $0.primaryClaimId, $0.record) }
+    }
+
+    private struct Candidate: Sendable {
+        var encounterId: String
+        var primaryClaimId: Int64
+        var record: String
+    }
+
+    /// `ClaimsStore.encounterRecord`, seeing the encounter history this run saved.
+    public func encounterRecord(_ id: String) throws -> String? {
+        try readInside { db in try ClaimsStore.encounterRecord(id, db) }
+    }
+
     /// One number of `counter` drawn inside the transaction (it commits with the run; a run killed
     /// before that hands it out again, but none of its files were published).
     public func allocateControlNumber(_ counter: String, maximum: Int) throws -> Int {
         let reply = Reply()
-        condition.lock()
-        let open = !ended
-        condition.unlock()
-        guard open else { return try reply.result.get() }
         put(.allocate(counter: counter, maximum: maximum, reply: reply))
-        // The thread answers, or ends without answering (then the work it dropped is failed here).
+        // The thread answers, or ends without answering (then the work it dropped is failed here,
+        // with the failure that ended the transaction when there was one).
         while reply.ready.wait(timeout: .now() + 0.1) == .timedOut {
             condition.lock()
             let finished = ended
+            let why = failure
             condition.unlock()
-            if finished { break }
+            if finished {
+                if case .success(let number) = reply.result { return number }
+                throw why ?? StoreError(.databaseFailure, "the run's store transaction ended")
+            }
         }
         return try reply.result.get()
     }

@@ -75,6 +75,24 @@ import Testing
         #expect(try store.preparedRuns().map(\.number) == [1])
     }
 
+    /// Voids and secondary claims read the encounter records through the run's transaction: they see
+    /// the history this run saved (not yet committed), which the store's readers do not.
+    @Test func readsThroughTheRunSeeItsOwnHistory() throws {
+        let (store, directory) = try Self.store("run-transaction-reads")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
+        transaction.saveEncounters([(id: "E1", dateOfService: LocalDate(iso: "2026-11-03")!, payer: "cigna", json: #"{"id":"E1"}"#)])
+        #expect(try transaction.encounterRecord("E1") == #"{"id":"E1"}"#)
+        #expect(try store.encounterRecord("E1") == nil)
+        #expect(try transaction.secondaryClaimCandidates().isEmpty)
+        let corrections = RunCorrectionStore(base: StoreBatchAdapter(store: store), transaction: transaction)
+        #expect(try corrections.encounterRecord("E1") == #"{"id":"E1"}"#)
+        #expect(Self.commit(transaction) == nil)
+        #expect(try store.encounterRecord("E1") == #"{"id":"E1"}"#)
+        // After its end a read through it fails (it never hangs).
+        #expect(throws: (any Error).self) { _ = try transaction.encounterRecord("E1") }
+    }
+
     @Test func anAbandonedRunRecordsNothing() throws {
         let (store, directory) = try Self.store("run-transaction-abandon")
         defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }

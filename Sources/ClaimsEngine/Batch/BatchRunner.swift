@@ -97,7 +97,9 @@ public final class BatchRunner {
         for folder in ["", "/x12", "/fhir", "/superbills"] { try AtomicFiles.createOwnDirectory(work + folder) }
         // The run's control numbers are reserved before its transaction opens: it holds the store's
         // write lock until the run commits (RunControlNumbers, RunTransaction).
-        let inputBytes = (try? FileManager.default.attributesOfItem(atPath: configuration.inputPath)[.size] as? Int) ?? nil
+        // A pipe's size reads as 0: only a regular file's size bounds its claims.
+        let inputAttributes = try? FileManager.default.attributesOfItem(atPath: configuration.inputPath)
+        let inputBytes = inputAttributes?[.type] as? FileAttributeType == .typeRegular ? inputAttributes?[.size] as? Int : nil
         let controlNumbers: RunControlNumbers
         let transaction: RunTransaction
         do {
@@ -173,7 +175,8 @@ public final class BatchRunner {
         // The report's long lists go to the work directory block by block (memory stays flat).
         let reportSpool = try ReportSpool(directory: folder.work)
         if let corrections = store as? any CorrectionStore {
-            let plan = try CorrectionPlan(store: corrections, rules: rules, asOf: configuration.asOf)
+            let plan = try CorrectionPlan(store: RunCorrectionStore(base: corrections, transaction: transaction), rules: rules,
+                                          asOf: configuration.asOf)
             planner.corrections = plan
             recorder.followUps = FollowUpClaims(plan: plan, drafter: drafter)
         }

@@ -21,6 +21,21 @@ extension StoreBatchAdapter: CorrectionStore {
     public func encounterRecord(_ id: String) throws -> String? { try store.encounterRecord(id) }
 }
 
+/// The corrections store as a batch run sees it: the encounter records it reads (for voids and
+/// secondary claims) come from the run's open transaction, which holds the history this run saved
+/// and has not committed yet (the store's other connections would read the previous batch's).
+struct RunCorrectionStore: CorrectionStore {
+    let base: any CorrectionStore
+    let transaction: RunTransaction
+
+    func pendingClaimIntents() throws -> [ClaimIntentRecord] { try base.pendingClaimIntents() }
+    func secondaryClaimCandidates() throws -> [(encounterId: String, primaryClaimId: Int64, record: String)] {
+        try transaction.secondaryClaimCandidates()
+    }
+    func claimHistories(encounterId: String) throws -> [ClaimHistory] { try base.claimHistories(encounterId: encounterId) }
+    func encounterRecord(_ id: String) throws -> String? { try transaction.encounterRecord(id) }
+}
+
 /// How one claim of the batch goes out when it is not a plain original: what the 837P carries
 /// (frequency, REF*F8, the primary's adjudication) and what the store records with it.
 public struct PlannedSubmission: Sendable {

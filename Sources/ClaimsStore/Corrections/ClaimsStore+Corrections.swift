@@ -124,7 +124,10 @@ extension ClaimsStore {
     /// Encounters whose current primary claim has an 835 posted, no secondary claim yet, and a stored
     /// record with `secondaryCoverage`: the candidates for a secondary claim (the engine decides).
     public func secondaryClaimCandidates() throws(StoreError) -> [(encounterId: String, primaryClaimId: Int64, record: String)] {
-        try read { db in
+        try read { db in try Self.secondaryClaimCandidates(db) }
+    }
+
+    static func secondaryClaimCandidates(_ db: Database) throws -> [(encounterId: String, primaryClaimId: Int64, record: String)] {
             try Row.fetchAll(db, sql: """
                 SELECT c.encounter_id, c.id, e.record FROM claim c JOIN encounter e ON e.id = c.encounter_id
                 WHERE c.coverage = 'primary' AND c.frequency <> '8'
@@ -134,11 +137,14 @@ extension ClaimsStore {
                   AND json_extract(e.record, '$.secondaryCoverage') IS NOT NULL
                 ORDER BY c.id
                 """).map { ($0[0], $0[1], $0[2]) }
-        }
     }
 
     /// The stored record (JSON) of one encounter, as the latest batch read it.
     public func encounterRecord(_ id: String) throws(StoreError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT record FROM encounter WHERE id = ?", arguments: [id]) }
+        try read { db in try Self.encounterRecord(id, db) }
+    }
+
+    static func encounterRecord(_ id: String, _ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT record FROM encounter WHERE id = ?", arguments: [id])
     }
 }
