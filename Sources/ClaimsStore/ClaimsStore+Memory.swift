@@ -5,22 +5,20 @@ extension ClaimsStore {
     /// Bytes of page cache the writer holds now (`SQLITE_DBSTATUS_CACHE_USED`): how the batch's peak
     /// memory is checked (docs/batch.md, "Memory").
     package func writerCacheBytes() -> Int {
-        pool.writeWithoutTransaction { db in
-            var current: Int32 = 0, highest: Int32 = 0
-            guard sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else { return -1 }
-            return Int(current)
-        }
+        pool.writeWithoutTransaction(Self.cacheUsed)
     }
 
     /// `writerCacheBytes` from inside the writer's open transaction (a run's `beforeCommit`), where
     /// the writer's queue cannot be entered again.
     package func writerCacheBytesInTransaction() -> Int {
-        var bytes = -1
-        try? pool.unsafeReentrantWrite { db in
-            var current: Int32 = 0, highest: Int32 = 0
-            if sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK { bytes = Int(current) }
-        }
-        return bytes
+        pool.unsafeReentrantWrite(Self.cacheUsed)
+    }
+
+    /// Bytes of page cache the connection holds (-1 when SQLite cannot say).
+    private static func cacheUsed(_ db: Database) -> Int {
+        var current: Int32 = 0, highest: Int32 = 0
+        guard sqlite3_db_status(db.sqliteConnection, SQLITE_DBSTATUS_CACHE_USED, &current, &highest, 0) == SQLITE_OK else { return -1 }
+        return Int(current)
     }
 
     /// WAL pages after which the writer's commits copy the WAL into the store file (`PRAGMA wal_autocheckpoint`).

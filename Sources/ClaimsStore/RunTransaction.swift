@@ -120,8 +120,8 @@ extension StoreTransaction {
 /// until then it keeps the store's writer, and this process's other writes would wait for ever.
 ///
 /// `@unchecked Sendable` is sound here: `waiting`, `ended` and `failure` are reached only under
-/// `condition`; a `Reply`'s result is written by the transaction's thread before it signals the
-/// reply (or before it sets `ended` under the lock) and read by the asking thread after that.
+/// `condition`; an `Answer`'s result is written by the transaction's thread before it signals the
+/// answer (or before it sets `ended` under the lock) and read by the asking thread after that.
 public final class RunTransaction: @unchecked Sendable {
     /// Work waiting for the transaction's thread, in order.
     private enum Work {
@@ -129,15 +129,9 @@ public final class RunTransaction: @unchecked Sendable {
         case encounters([(id: String, dateOfService: LocalDate, payer: String, json: String)])
         case finish(Finish)
         case abandon
-        case allocate(counter: String, maximum: Int, reply: Reply)
-        /// A read that must see the run's own rows (the encounter history it saved).
-        case read(@Sendable (Database) -> Void)
-    }
-
-    /// A number drawn inside the transaction, handed to the thread that asked.
-    private final class Reply: @unchecked Sendable {
-        let ready = DispatchSemaphore(value: 0)
-        var result: Result<Int, any Error> = .failure(StoreError(.databaseFailure, "the run's store transaction ended"))
+        /// Work whose answer another thread waits for (`inside`): a read that must see the run's own
+        /// rows, a control number drawn past the reservation.
+        case inside(@Sendable (StoreTransaction) -> Void)
     }
 
     private struct Finish {
@@ -196,11 +190,8 @@ public final class RunTransaction: @unchecked Sendable {
                         case .abandon:
                             abandoned = true
                             throw Abandoned()
-                        case .allocate(let counter, let maximum, let reply):
-                            reply.result = Result { try tx.allocateControlNumbers(name: counter, count: 1, maximum: maximum).lowerBound }
-                            reply.ready.signal()
-                        case .read(let body):
-                            body(tx.db)
+                        case .inside(let body):
+                            body(tx)
                         }
                     }
                 }
@@ -272,12 +263,13 @@ public final class RunTransaction: @unchecked Sendable {
                            beforeCommit: beforeCommit)))
     }
 
-    /// Runs `body` on the transaction's connection and returns its result: reads there see the run's
-    /// own uncommitted rows, which the store's other connections do not.
-    private func readInside<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) throws -> T {
+    /// Runs `body` inside the transaction and returns its result: reads there see the run's own
+    /// uncommitted rows, which the store's other connections do not. After the transaction ended it
+    /// throws the failure that ended it (never waits for ever).
+    private func inside<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) throws -> T {
         let answer = Answer<T>()
-        put(.read { db in
-            answer.result = Result { try body(db) }
+        put(.inside { tx in
+            answer.result = Result { try body(tx) }
             answer.ready.signal()
         })
         while answer.ready.wait(timeout: .now() + 0.1) == .timedOut {
@@ -285,12 +277,15 @@ public final class RunTransaction: @unchecked Sendable {
             let finished = ended
             let why = failure
             condition.unlock()
-            if finished { throw why ?? StoreError(.databaseFailure, "the run's store transaction ended") }
+            if finished {
+                if let result = answer.result { return try result.get() }
+                throw why ?? StoreError(.databaseFailure, "the run's store transaction ended")
+            }
         }
         return try answer.result!.get()
     }
 
-    /// The answer to one `readInside`, handed from the transaction's thread to the asking one (written
+    /// The answer to one `inside`, handed from the transaction's thread to the asking one (written
     /// before `ready` is signalled, read after).
     private final class Answer<T: Sendable>: @unchecked Sendable {
         let ready = DispatchSemaphore(value: 0)
@@ -299,7 +294,7 @@ public final class RunTransaction: @unchecked Sendable {
 
     /// `ClaimsStore.secondaryClaimCandidates`, seeing the encounter history this run saved.
     public func secondaryClaimCandidates() throws -> [(encounterId: String, primaryClaimId: Int64, record: String)] {
-        try readInside { db in try ClaimsStore.secondaryClaimCandidates(db).map { Candidate(encounterId: $0.0, primaryClaimId: $0.1, record: $0.2) } }
+        try inside { tx in try ClaimsStore.secondaryClaimCandidates(tx.db).map { Candidate(encounterId: $0.0, primaryClaimId: $0.1, record: $0.2) } }
             .map { ($0.encounterId, $0.primaryClaimId, $0.record) }
     }
 
@@ -311,27 +306,13 @@ public final class RunTransaction: @unchecked Sendable {
 
     /// `ClaimsStore.encounterRecord`, seeing the encounter history this run saved.
     public func encounterRecord(_ id: String) throws -> String? {
-        try readInside { db in try ClaimsStore.encounterRecord(id, db) }
+        try inside { tx in try ClaimsStore.encounterRecord(id, tx.db) }
     }
 
     /// One number of `counter` drawn inside the transaction (it commits with the run; a run killed
     /// before that hands it out again, but none of its files were published).
     public func allocateControlNumber(_ counter: String, maximum: Int) throws -> Int {
-        let reply = Reply()
-        put(.allocate(counter: counter, maximum: maximum, reply: reply))
-        // The thread answers, or ends without answering (then the work it dropped is failed here,
-        // with the failure that ended the transaction when there was one).
-        while reply.ready.wait(timeout: .now() + 0.1) == .timedOut {
-            condition.lock()
-            let finished = ended
-            let why = failure
-            condition.unlock()
-            if finished {
-                if case .success(let number) = reply.result { return number }
-                throw why ?? StoreError(.databaseFailure, "the run's store transaction ended")
-            }
-        }
-        return try reply.result.get()
+        try inside { tx in try tx.allocateControlNumbers(name: counter, count: 1, maximum: maximum).lowerBound }
     }
 
     /// Waits until the transaction has begun; the failure that kept it from beginning, if any.

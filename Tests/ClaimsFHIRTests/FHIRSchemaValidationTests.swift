@@ -207,7 +207,7 @@ enum OfficialFHIRSchema {
 /// once per writer, and only reused while they are the same element for element.
 @Suite struct PartyEntryCacheTests {
     private func patientEntry(_ entries: [FHIRClaimWriter.Entry]) throws -> FHIRClaimWriter.Entry {
-        try #require(entries.first { String(decoding: $0.xml, as: UTF8.self).contains("<Patient ") })
+        try FHIRFixtures.entry("Patient", in: entries)
     }
 
     @Test func aReturningPatientWithNewDetailsIsDraftedAnew() throws {
@@ -495,7 +495,7 @@ enum OfficialFHIRSchema {
 /// the provider's details are the same, and with the bytes a fresh writer drafts.
 @Suite struct PractitionerKeepingTests {
     private func practitionerEntry(_ entries: [FHIRClaimWriter.Entry]) throws -> FHIRClaimWriter.Entry {
-        try #require(entries.first { String(decoding: $0.xml, as: UTF8.self).contains("<Practitioner ") })
+        try FHIRFixtures.entry("Practitioner", in: entries)
     }
 
     @Test func aProviderWithNewDetailsIsDraftedAnew() throws {

@@ -1,7 +1,9 @@
 import ClaimsCore
+@testable import ClaimsFHIR
 import ClaimsTestSupport
 import Foundation
 import FoundationXML
+import Testing
 
 /// Evaluations and XPath helpers for the FHIR tests.
 enum FHIRFixtures {
@@ -9,6 +11,11 @@ enum FHIRFixtures {
     static let created = LocalDate(iso: "2026-11-20")!
     static let timestamp = "2026-11-20T09:30:00Z"
     static let aetna = PayerRules(slug: "aetna", name: "Aetna", payerId: "60054", rules: [])
+
+    /// The entry holding a `resource` (`Patient`, `Practitioner`…) among a claim's entries.
+    static func entry(_ resource: String, in entries: [FHIRClaimWriter.Entry]) throws -> FHIRClaimWriter.Entry {
+        try #require(entries.first { String(decoding: $0.xml, as: UTF8.self).contains("<\(resource) ") })
+    }
 
     /// A child on a parent's BCBS plan with Aetna as the second plan (a spouse's).
     static func dependentWithSecondPlan() -> Encounter {
