@@ -14,6 +14,13 @@ extension ClaimsStore {
         pool.unsafeReentrantWrite(Self.cacheUsed)
     }
 
+    /// The writer's `PRAGMA temp_store` (0 default, 1 file, 2 memory), from inside its open
+    /// transaction when `inTransaction` (a run's `beforeCommit`).
+    package func writerTempStore(inTransaction: Bool) -> Int {
+        let read = { (db: Database) in (try? Int.fetchOne(db, sql: "PRAGMA temp_store")).flatMap { $0 } ?? -1 }
+        return inTransaction ? pool.unsafeReentrantWrite(read) : pool.writeWithoutTransaction(read)
+    }
+
     /// Bytes of page cache the connection holds (-1 when SQLite cannot say).
     private static func cacheUsed(_ db: Database) -> Int {
         var current: Int32 = 0, highest: Int32 = 0

@@ -201,6 +201,24 @@ import Testing
         #expect(try store.writerCacheLimitBytes() == 8 * 1024 * 1024)
     }
 
+    /// The run's statement journals (one per insert: the foreign keys and triggers make every insert
+    /// abortable half-way) live in memory while it streams, not in a temporary file written ~360,000
+    /// times at 40,000 encounters (issue 18); the writer's default comes back after the run.
+    @Test func theRunsStatementJournalsStayInMemory() throws {
+        let (store, directory) = try Self.store("run-transaction-temp-store")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        #expect(store.writerTempStore(inTransaction: false) == 0)
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
+        transaction.insert((0..<50).map { Self.claim("C\($0)") })
+        var during = -1
+        transaction.finish(plan: "{}", superbills: [], uses: [], controlNumbers: []) {
+            during = store.writerTempStore(inTransaction: true)
+        }
+        #expect(transaction.waitForEnd() == nil)
+        #expect(during == 2, "PRAGMA temp_store while the run streams: \(during)")
+        #expect(store.writerTempStore(inTransaction: false) == 0)
+    }
+
     /// A run that needs more numbers than it reserved draws them inside its transaction.
     @Test func numbersBeyondTheReservationComeFromTheRunsTransaction() throws {
         let (store, directory) = try Self.store("run-transaction-overflow")
