@@ -255,7 +255,7 @@ extension ClaimsStore {
                                   beforeCommit: () throws -> Void = {}) throws(StoreError) {
         try write { tx in
             let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
-            for claim in claims { try rows.insert(claim) }
+            try rows.insert(Array(claims))
             try rows.finish(plan: plan, superbills: superbills, uses: uses, controlNumbers: [])
             try beforeCommit()
         }

@@ -20,11 +20,22 @@ struct RowInserter {
         statement = try db.cachedStatement(sql: sql)
     }
 
+    /// `INSERT … VALUES (?, …), (?, …)…` for `rows` rows of `columns` values each, then `suffix`.
+    static func multiRowSQL(_ head: String, columns: Int, rows: Int, suffix: String = "") -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return head + " VALUES " + Array(repeating: row, count: rows).joined(separator: ", ") + suffix
+    }
+
     /// SQLite copies the bytes before `sqlite3_bind_text` returns.
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     /// Binds `values` to the statement's parameters 1…n and runs it once.
     func insert(_ values: Value...) throws {
+        try insert(values)
+    }
+
+    /// `insert` with the values in an array (a statement of several rows binds them all, in order).
+    func insert(_ values: [Value]) throws {
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
         for (offset, value) in values.enumerated() {

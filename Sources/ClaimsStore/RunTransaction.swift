@@ -21,9 +21,20 @@ struct RunRows {
     // encodes each record into a dictionary of boxed values before binding it; with it the
     // "record in store" phase of `scripts/benchmark.sh 10000` took 2.73 s against 0.79 s for
     // binding the same records' fields to cached statements (RowInserter), so these rows are
-    // bound directly. Every other write goes through the records' GRDB methods.
-    private let insertClaim: RowInserter
-    private let insertLine: RowInserter
+    // bound directly, several rows to a statement (below). Every other write goes through the
+    // records' GRDB methods.
+    private static let claimInsert = """
+        INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
+                           total_cents, auth_number, rule_version, created_at,
+                           frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
+        """
+    private static let claimColumns = 20
+    private static let lineInsert = "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units)"
+    private static let lineColumns = 6
+    /// Rows per statement. Each statement of the run is abortable half-way (its triggers and foreign
+    /// keys), so SQLite journals every page it changes first, and a statement has a fixed cost
+    /// besides: at one row a statement that was ~45 % of the store thread's instructions (issue 18).
+    static let rowsPerStatement = 32
 
     init(_ tx: StoreTransaction, number: Int, outputDirectory: String) throws {
         self.tx = tx
@@ -31,30 +42,55 @@ struct RunRows {
         timestamp = tx.timestamp
         try BatchRunRecord(number: number, status: "prepared", outputDirectory: outputDirectory, plan: "", preparedAt: timestamp,
                            committedAt: nil).insert(tx.db)
-        insertClaim = try RowInserter(tx.db, sql: """
-            INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
-                               total_cents, auth_number, rule_version, created_at,
-                               frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertLine = try RowInserter(tx.db, sql: "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) VALUES (?, ?, ?, ?, ?, ?)")
     }
 
-    func insert(_ claim: StoredClaim) throws {
-        try insertClaim.insert(.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
-                               .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
-                               .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
-                               .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-                               claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
-                               .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
-                               claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
-                               claim.submission.followsClaimId.map { .integer($0) } ?? .null,
-                               claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
-                               claim.submission.intentId.map { .integer($0) } ?? .null)
-        let claimId = tx.db.lastInsertedRowID
-        for line in claim.lines {
-            try insertLine.insert(.text(claim.encounterId), .integer(Int64(line.line)), .integer(claimId), .text(line.code),
-                                  .integer(line.chargeCents), .text(Money.plain(line.units)))
+    /// A cached statement inserting `rows` rows (SQLite keeps one per distinct row count).
+    private func inserter(_ head: String, columns: Int, rows: Int, suffix: String = "") throws -> RowInserter {
+        try RowInserter(tx.db, sql: RowInserter.multiRowSQL(head, columns: columns, rows: rows, suffix: suffix))
+    }
+
+    /// Inserts `claims` in order (their ids follow that order) with their billed lines.
+    func insert(_ claims: [StoredClaim]) throws {
+        var start = 0
+        while start < claims.count {
+            let chunk = claims[start..<min(start + Self.rowsPerStatement, claims.count)]
+            start = chunk.endIndex
+            var values: [RowInserter.Value] = []
+            values.reserveCapacity(chunk.count * Self.claimColumns)
+            for claim in chunk {
+                values += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
+                           .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
+                           .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
+                           .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
+                           claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
+                           .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
+                           claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
+                           claim.submission.followsClaimId.map { .integer($0) } ?? .null,
+                           claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
+                           claim.submission.intentId.map { .integer($0) } ?? .null]
+            }
+            try inserter(Self.claimInsert, columns: Self.claimColumns, rows: chunk.count).insert(values)
+            // One statement numbers its rows in order: AUTOINCREMENT gives each the largest id so far
+            // plus one, and nothing else inserts claims (the triggers insert events).
+            guard tx.db.changesCount == chunk.count else {
+                throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(tx.db.changesCount) claims inserted of \(chunk.count)")
+            }
+            let firstId = tx.db.lastInsertedRowID - Int64(chunk.count) + 1
+            var lines: [RowInserter.Value] = []
+            var lineCount = 0
+            for (offset, claim) in chunk.enumerated() {
+                for line in claim.lines {
+                    if lineCount == Self.rowsPerStatement {
+                        try inserter(Self.lineInsert, columns: Self.lineColumns, rows: lineCount).insert(lines)
+                        lines.removeAll(keepingCapacity: true)
+                        lineCount = 0
+                    }
+                    lines += [.text(claim.encounterId), .integer(Int64(line.line)), .integer(firstId + Int64(offset)), .text(line.code),
+                              .integer(line.chargeCents), .text(Money.plain(line.units))]
+                    lineCount += 1
+                }
+            }
+            if lineCount > 0 { try inserter(Self.lineInsert, columns: Self.lineColumns, rows: lineCount).insert(lines) }
         }
     }
 
@@ -78,19 +114,29 @@ struct RunRows {
         }
     }
 
-    /// Keeps the latest JSON of each encounter (idempotent).
+    /// Keeps the latest JSON of each encounter (idempotent), in order (a later record of the same
+    /// encounter wins, within one statement as across them).
     static func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)], in tx: StoreTransaction) throws {
-        // What `StoredEncounter.upsert` does, bound to one cached statement (RowInserter): GRDB's
+        // What `StoredEncounter.upsert` does, bound to cached statements (RowInserter): GRDB's
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
-        let upsert = try RowInserter(tx.db, sql: """
-            INSERT INTO encounter (id, date_of_service, payer, record, updated_at) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
-                                           record = excluded.record, updated_at = excluded.updated_at
-            """)
         let timestamp = tx.timestamp
-        for record in records {
-            try upsert.insert(.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp))
+        var start = 0
+        while start < records.count {
+            let chunk = records[start..<min(start + rowsPerStatement, records.count)]
+            start = chunk.endIndex
+            let upsert = try RowInserter(tx.db, sql: RowInserter.multiRowSQL(
+                "INSERT INTO encounter (id, date_of_service, payer, record, updated_at)", columns: 5, rows: chunk.count, suffix: """
+
+                 ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
+                                                record = excluded.record, updated_at = excluded.updated_at
+                """))
+            var values: [RowInserter.Value] = []
+            values.reserveCapacity(chunk.count * 5)
+            for record in chunk {
+                values += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
+            }
+            try upsert.insert(values)
         }
     }
 }
@@ -158,6 +204,9 @@ public final class RunTransaction: @unchecked Sendable {
     private var ended = false
     private var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
+    /// Claims, billed lines and history rows inserted by one statement (`RunRows`).
+    public static var rowsPerStatement: Int { RunRows.rowsPerStatement }
+
     /// Signalled once the transaction has begun (it holds the write lock) or failed to.
     private let opened = DispatchSemaphore(value: 0)
 
@@ -185,7 +234,7 @@ public final class RunTransaction: @unchecked Sendable {
                     while true {
                         switch take() {
                         case .claims(let claims):
-                            for claim in claims { try rows.insert(claim) }
+                            try rows.insert(claims)
                         case .encounters(let records):
                             try RunRows.saveEncounters(records, in: tx)
                         case .finish(let finish):

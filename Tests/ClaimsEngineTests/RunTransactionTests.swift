@@ -219,6 +219,57 @@ import Testing
         #expect(store.writerTempStore(inTransaction: false) == 0)
     }
 
+    /// Claims go in several rows to a statement (`RunTransaction.rowsPerStatement`): every line still lands on
+    /// its own claim, in order, whatever the chunk boundaries, and each claim gets its `sent` event.
+    @Test func severalRowsToAStatementKeepEachLineOnItsClaim() throws {
+        let (store, directory) = try Self.store("run-transaction-chunks")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let perStatement = RunTransaction.rowsPerStatement
+        // Claims with 0 to 2 statements' worth of lines, in calls that end on, before and past a chunk.
+        var number = 0
+        func claims(_ count: Int) -> [StoredClaim] {
+            (0..<count).map { _ in
+                number += 1
+                var claim = Self.claim("E\(number)")
+                claim.lines = (0..<(number * 7 % (2 * perStatement + 3))).map { line in
+                    .init(line: line + 1, code: "E\(number)-\(line + 1)", chargeCents: Int64(number * 100 + line), units: 1)
+                }
+                return claim
+            }
+        }
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
+        for count in [1, perStatement, perStatement + 1, 2 * perStatement - 1, 3] { transaction.insert(claims(count)) }
+        #expect(Self.commit(transaction) == nil)
+        let stored = try store.claims(since: Self.start).sorted { $0.id! < $1.id! }
+        #expect(stored.map(\.encounterId) == (1...number).map { "E\($0)" })
+        for claim in stored {
+            let encounter = Int(claim.encounterId.dropFirst())!
+            #expect(claim.lines.map(\.code) == (0..<(encounter * 7 % (2 * perStatement + 3))).map { "\(claim.encounterId)-\($0 + 1)" })
+            #expect(claim.lines.allSatisfy { $0.claimId == claim.id && $0.encounterId == claim.encounterId })
+        }
+        let histories = try store.claimHistories()
+        #expect(histories.count == number && histories.allSatisfy { $0.events.map(\.record.kind) == ["sent"] })
+    }
+
+    /// Encounter history saved several rows to a statement: the last record of an encounter wins,
+    /// within one statement as across statements.
+    @Test func theLastRecordOfAnEncounterWinsInsideAStatement() throws {
+        let (store, directory) = try Self.store("run-transaction-history-chunks")
+        defer { try? store.close(); try? FileManager.default.removeItem(at: directory) }
+        let day = LocalDate(iso: "2026-11-03")!
+        let transaction = try store.openRun(number: 1, outputDirectory: directory.path)
+        // 20 encounters over 69 records: each repeats inside the first statement and across the others.
+        let count = RunTransaction.rowsPerStatement * 2 + 5
+        var records = (0..<count).map { (id: "E\($0 % 20)", dateOfService: day, payer: "cigna", json: "{\"n\":\($0)}") }
+        records.append((id: "E1", dateOfService: day, payer: "aetna", json: "{\"last\":true}"))
+        transaction.saveEncounters(records)
+        #expect(Self.commit(transaction) == nil)
+        let saved = Dictionary(uniqueKeysWithValues: try store.encounters(since: Self.start).map { ($0.id, $0) })
+        #expect(saved.count == 20)
+        #expect(saved["E1"]?.json == #"{"last":true}"# && saved["E1"]?.payer == "aetna")
+        for id in 2..<20 { #expect(saved["E\(id)"]?.json == "{\"n\":\((0..<count).last { $0 % 20 == id }!)}") }
+    }
+
     /// A run that needs more numbers than it reserved draws them inside its transaction.
     @Test func numbersBeyondTheReservationComeFromTheRunsTransaction() throws {
         let (store, directory) = try Self.store("run-transaction-overflow")
