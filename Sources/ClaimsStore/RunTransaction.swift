@@ -21,32 +21,18 @@ struct RunRows {
     // encodes each record into a dictionary of boxed values before binding it; with it the
     // "record in store" phase of `scripts/benchmark.sh 10000` took 2.73 s against 0.79 s for
     // binding the same records' fields to cached statements (RowInserter), so these rows are
-    // bound directly, several rows to a statement (below). Every other write goes through the
-    // records' GRDB methods.
-    private static let claimInsert = """
-        INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
-                           total_cents, auth_number, rule_version, created_at,
-                           frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
-        """
-    private static let claimColumns = 20
-    private static let lineInsert = "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units)"
-    private static let lineColumns = 6
-    /// Rows per statement. Each statement of the run is abortable half-way (its triggers and foreign
-    /// keys), so SQLite journals every page it changes first, and a statement has a fixed cost
-    /// besides: at one row a statement that was ~45 % of the store thread's instructions (issue 18).
-    static let rowsPerStatement = 32
+    // bound directly, several rows to a statement (`MultiRowStatements`). Every other write goes
+    // through the records' GRDB methods.
+    private let statements: MultiRowStatements
+    static let rowsPerStatement = MultiRowStatements.rowsPerStatement
 
     init(_ tx: StoreTransaction, number: Int, outputDirectory: String) throws {
         self.tx = tx
         self.number = number
         timestamp = tx.timestamp
+        statements = MultiRowStatements(tx.db)
         try BatchRunRecord(number: number, status: "prepared", outputDirectory: outputDirectory, plan: "", preparedAt: timestamp,
                            committedAt: nil).insert(tx.db)
-    }
-
-    /// A cached statement inserting `rows` rows (SQLite keeps one per distinct row count).
-    private func inserter(_ head: String, columns: Int, rows: Int, suffix: String = "") throws -> RowInserter {
-        try RowInserter(tx.db, sql: RowInserter.multiRowSQL(head, columns: columns, rows: rows, suffix: suffix))
     }
 
     /// Inserts `claims` in order (their ids follow that order) with their billed lines.
@@ -56,7 +42,7 @@ struct RunRows {
             let chunk = claims[start..<min(start + Self.rowsPerStatement, claims.count)]
             start = chunk.endIndex
             var values: [RowInserter.Value] = []
-            values.reserveCapacity(chunk.count * Self.claimColumns)
+            values.reserveCapacity(chunk.count * MultiRowStatements.Table.claim.columns)
             for claim in chunk {
                 values += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
                            .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
@@ -69,7 +55,7 @@ struct RunRows {
                            claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
                            claim.submission.intentId.map { .integer($0) } ?? .null]
             }
-            try inserter(Self.claimInsert, columns: Self.claimColumns, rows: chunk.count).insert(values)
+            try statements.inserter(.claim, rows: chunk.count).insert(values)
             // One statement numbers its rows in order: AUTOINCREMENT gives each the largest id so far
             // plus one, and nothing else inserts claims (the triggers insert events).
             guard tx.db.changesCount == chunk.count else {
@@ -81,7 +67,7 @@ struct RunRows {
             for (offset, claim) in chunk.enumerated() {
                 for line in claim.lines {
                     if lineCount == Self.rowsPerStatement {
-                        try inserter(Self.lineInsert, columns: Self.lineColumns, rows: lineCount).insert(lines)
+                        try statements.inserter(.billedLine, rows: lineCount).insert(lines)
                         lines.removeAll(keepingCapacity: true)
                         lineCount = 0
                     }
@@ -90,7 +76,7 @@ struct RunRows {
                     lineCount += 1
                 }
             }
-            if lineCount > 0 { try inserter(Self.lineInsert, columns: Self.lineColumns, rows: lineCount).insert(lines) }
+            if lineCount > 0 { try statements.inserter(.billedLine, rows: lineCount).insert(lines) }
         }
     }
 
@@ -116,28 +102,85 @@ struct RunRows {
 
     /// Keeps the latest JSON of each encounter (idempotent), in order (a later record of the same
     /// encounter wins, within one statement as across them).
-    static func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)], in tx: StoreTransaction) throws {
+    func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)]) throws {
+        try Self.saveEncounters(records, in: tx, statements: statements)
+    }
+
+    /// `saveEncounters` outside a run.
+    static func saveEncounters(_ records: [(id: String, dateOfService: LocalDate, payer: String, json: String)], in tx: StoreTransaction,
+                               statements: MultiRowStatements? = nil) throws {
         // What `StoredEncounter.upsert` does, bound to cached statements (RowInserter): GRDB's
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
+        let statements = statements ?? MultiRowStatements(tx.db)
         let timestamp = tx.timestamp
         var start = 0
         while start < records.count {
             let chunk = records[start..<min(start + rowsPerStatement, records.count)]
             start = chunk.endIndex
-            let upsert = try RowInserter(tx.db, sql: RowInserter.multiRowSQL(
-                "INSERT INTO encounter (id, date_of_service, payer, record, updated_at)", columns: 5, rows: chunk.count, suffix: """
-
-                 ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
-                                                record = excluded.record, updated_at = excluded.updated_at
-                """))
             var values: [RowInserter.Value] = []
-            values.reserveCapacity(chunk.count * 5)
+            values.reserveCapacity(chunk.count * MultiRowStatements.Table.encounter.columns)
             for record in chunk {
                 values += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
             }
-            try upsert.insert(values)
+            try statements.inserter(.encounter, rows: chunk.count).insert(values)
         }
+    }
+}
+
+/// The multi-row inserts of a run (claims, billed lines, encounter history), kept by table and row
+/// count. Every statement of the run is abortable half-way (the triggers and foreign keys), so
+/// SQLite journals each page a statement changes first, and a statement has a fixed cost besides:
+/// at one row to a statement the store thread took ~178,000 instructions per encounter, at 32
+/// ~135,000 (`scripts/benchmark-instructions.sh 2000`). Kept here rather than looked up in GRDB's
+/// cache, which hashes the 32-row statement's text on every call (~200,000 instructions).
+final class MultiRowStatements {
+    enum Table: Int {
+        case claim, billedLine, encounter
+
+        var columns: Int {
+            switch self {
+            case .claim: 20
+            case .billedLine: 6
+            case .encounter: 5
+            }
+        }
+
+        /// The statement for `rows` rows.
+        func sql(rows: Int) -> String {
+            switch self {
+            case .claim:
+                RowInserter.multiRowSQL("""
+                    INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
+                                       total_cents, auth_number, rule_version, created_at,
+                                       frequency, coverage, replaces_claim_id, follows_claim_id, payer_claim_number, intent_id)
+                    """, columns: columns, rows: rows)
+            case .billedLine:
+                RowInserter.multiRowSQL("INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units)", columns: columns, rows: rows)
+            case .encounter:
+                RowInserter.multiRowSQL("INSERT INTO encounter (id, date_of_service, payer, record, updated_at)", columns: columns, rows: rows, suffix: """
+
+                     ON CONFLICT (id) DO UPDATE SET date_of_service = excluded.date_of_service, payer = excluded.payer,
+                                                    record = excluded.record, updated_at = excluded.updated_at
+                    """)
+            }
+        }
+    }
+
+    /// Rows per statement at most.
+    static let rowsPerStatement = 32
+
+    private let db: Database
+    private var inserters: [Int: RowInserter] = [:]
+
+    init(_ db: Database) { self.db = db }
+
+    func inserter(_ table: Table, rows: Int) throws -> RowInserter {
+        let key = table.rawValue * (Self.rowsPerStatement + 1) + rows
+        if let inserter = inserters[key] { return inserter }
+        let inserter = try RowInserter(db, sql: table.sql(rows: rows))
+        inserters[key] = inserter
+        return inserter
     }
 }
 
@@ -236,7 +279,7 @@ public final class RunTransaction: @unchecked Sendable {
                         case .claims(let claims):
                             try rows.insert(claims)
                         case .encounters(let records):
-                            try RunRows.saveEncounters(records, in: tx)
+                            try rows.saveEncounters(records)
                         case .finish(let finish):
                             try rows.finish(plan: finish.plan, superbills: finish.superbills, uses: finish.uses,
                                             controlNumbers: finish.controlNumbers)
