@@ -231,6 +231,8 @@ import Testing
             (0..<count).map { _ in
                 number += 1
                 var claim = Self.claim("E\(number)")
+                // Texts are bound in place: an empty one stays '' (not NULL), others keep every byte.
+                claim.authNumber = [nil, "", "AUTH-\(number)", "Zoë-\(number)"][number % 4]
                 claim.lines = (0..<(number * 7 % (2 * perStatement + 3))).map { line in
                     .init(line: line + 1, code: "E\(number)-\(line + 1)", chargeCents: Int64(number * 100 + line), units: 1)
                 }
@@ -246,6 +248,7 @@ import Testing
             let encounter = Int(claim.encounterId.dropFirst())!
             #expect(claim.lines.map(\.code) == (0..<(encounter * 7 % (2 * perStatement + 3))).map { "\(claim.encounterId)-\($0 + 1)" })
             #expect(claim.lines.allSatisfy { $0.claimId == claim.id && $0.encounterId == claim.encounterId })
+            #expect(claim.authNumber == [nil, "", "AUTH-\(encounter)", "Zoë-\(encounter)"][encounter % 4])
         }
         let histories = try store.claimHistories()
         #expect(histories.count == number && histories.allSatisfy { $0.events.map(\.record.kind) == ["sent"] })
