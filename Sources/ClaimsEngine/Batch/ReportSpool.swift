@@ -13,11 +13,6 @@ final class ReportSpool {
         var count = 0
     }
 
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = BatchReport.jsonFormatting
-        return encoder
-    }()
     private var files: [BatchReport.Section: SectionFiles] = [:]
 
     init(directory: String) throws {
@@ -34,19 +29,11 @@ final class ReportSpool {
         for section in BatchReport.Section.allCases {
             let count = report.count(of: section)
             guard count > 0, var sectionFiles = files[section] else { continue }
-            // One encoding per list and block: the array's entries at the depth report.json has them.
-            // As bytes: splitting `Data` went through its generic index, ~1.2 M instructions a list.
-            let array = [UInt8](try report.encodedList(section, with: encoder))
-            var entries = Data()
-            var lines = array.split(separator: 0x0A, omittingEmptySubsequences: false)
-            lines = Array(lines.dropFirst().dropLast())
-            for (index, line) in lines.enumerated() {
-                if index > 0 { entries.append(0x0A) }
-                if !line.isEmpty { entries.append(contentsOf: [0x20, 0x20]) }
-                entries.append(contentsOf: line)
-            }
+            // The list's entries at the depth report.json has them, written straight as bytes.
+            var entries = sectionFiles.count > 0 ? Array(",\n".utf8) : []
+            entries += ReportListJSON.entries(section, of: report)
             let rows = report.rows(of: section).map(BatchReport.htmlRow).joined(separator: "\n")
-            try sectionFiles.json.append(sectionFiles.count > 0 ? Data(",\n".utf8) + entries : entries)
+            try sectionFiles.json.append(Data(entries))
             try sectionFiles.html.append((sectionFiles.count > 0 ? "\n" : "") + rows)
             sectionFiles.count += count
             files[section] = sectionFiles
