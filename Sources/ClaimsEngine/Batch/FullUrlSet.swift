@@ -17,6 +17,9 @@ struct FullUrlSet {
         try keys.insert(Self.uuidBits(fullUrl) ?? SpilledKeySet.Key(hashing: fullUrl))
     }
 
+    /// Made once (built inside the check, it was allocated for every fullUrl of the run).
+    private static let uuidPrefix: [UInt8] = Array("urn:uuid:".utf8)
+
     /// The bits of `urn:uuid:` followed by 36 characters: lowercase hex digits in groups 8-4-4-4-12.
     /// Anything else (upper case included, so one URL never has two keys) is nil.
     private static func uuidBits(_ fullUrl: String) -> SpilledKeySet.Key? {
@@ -24,8 +27,7 @@ struct FullUrlSet {
         var text = fullUrl
         text.makeContiguousUTF8()
         return text.utf8.withContiguousStorageIfAvailable { bytes -> SpilledKeySet.Key? in
-            let prefix: [UInt8] = Array("urn:uuid:".utf8)
-            for index in 0..<9 where bytes[index] != prefix[index] { return nil }
+            for index in 0..<9 where bytes[index] != uuidPrefix[index] { return nil }
             var high: UInt64 = 0, low: UInt64 = 0
             var digits = 0
             for index in 9..<45 {
