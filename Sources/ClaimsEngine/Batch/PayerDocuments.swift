@@ -19,7 +19,9 @@ final class PayerDocuments {
     private final class Open {
         let bundle: FileAppender
         let bundleName: String
-        var bundleBuffer = Data()
+        /// This block's FHIR entries. Bytes rather than `Data`, whose storage did not keep its
+        /// capacity across blocks and grew again by copying (~12,000 instructions an encounter).
+        var bundleBuffer: [UInt8] = []
         /// The fullUrls of the Bundle's entries so far: a patient, plan or provider is listed once.
         let bundleEntries: FullUrlSet
         var chunk: [PayerInterchange.PendingClaim] = []
@@ -58,7 +60,7 @@ final class PayerDocuments {
              submission: ClaimSubmission = .original) throws {
         let documents = try documents(for: payer)
         for entry in fhirClaim {
-            if try documents.bundleEntries.insert(entry.fullUrl) { documents.bundleBuffer.append(entry.xml) }
+            if try documents.bundleEntries.insert(entry.fullUrl) { documents.bundleBuffer.append(contentsOf: entry.xml) }
         }
         documents.chunk.append(PayerInterchange.PendingClaim(claim: claim, submission: submission, evaluation: evaluation))
         if documents.chunk.count >= Self.claimsPerChunk { try flush(documents) }

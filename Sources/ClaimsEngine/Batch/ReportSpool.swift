@@ -33,7 +33,7 @@ final class ReportSpool {
             var entries = sectionFiles.count > 0 ? Array(",\n".utf8) : []
             entries += ReportListJSON.entries(section, of: report)
             let rows = report.rows(of: section).map(BatchReport.htmlRow).joined(separator: "\n")
-            try sectionFiles.json.append(Data(entries))
+            try sectionFiles.json.append(entries)
             try sectionFiles.html.append((sectionFiles.count > 0 ? "\n" : "") + rows)
             sectionFiles.count += count
             files[section] = sectionFiles

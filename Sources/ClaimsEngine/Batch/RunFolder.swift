@@ -60,6 +60,12 @@ struct FileAppender: Sendable {
 
     func append(_ text: String) throws { try append(Data(text.utf8)) }
 
+    func append(_ bytes: [UInt8]) throws {
+        do { try handle.write(contentsOf: bytes) } catch {
+            throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
+        }
+    }
+
     func close() throws {
         do { try handle.close() } catch {
             throw OutputError(path: path, message: "cannot close: \(error.localizedDescription) (is the disk full?)")
