@@ -83,12 +83,12 @@ extension Claim837PEncoder {
                 + personDetails(patient, field: "patient", check: &check)
         }
 
-        let claimSegments = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber,
-                                      submission: submission, check: &check)
+        let (claimSegments, totalCharge) = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber,
+                                                     submission: submission, check: &check)
         let controlNumber = claimSegments.first?.value(1) ?? encounter.id
         let summary = Claim837PClaim(
             encounterId: encounter.id, patientControlNumber: controlNumber,
-            totalCharge: billed.reduce(Decimal(0)) { $0 + $1.line.charge },
+            totalCharge: totalCharge,
             lines: billed.map(\.index),
             lineControlNumbers: billed.map { "\(controlNumber)-\($0.index)" },
             transactionSetControlNumber: "")
@@ -124,9 +124,10 @@ extension Claim837PEncoder {
             + [X12Segment("DMG", "D8", X12Element(person.dateOfBirth.compact), X12Element(person.sex.rawValue))]
     }
 
-    /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line.
+    /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line; and CLM02,
+    /// the bill lines' charges summed in order (the claim's total, not summed twice).
     func claimLoop(encounter: Encounter, billed: [(index: Int, line: ServiceLine)], authNumber: String?,
-                   submission: Claim837PSubmission = .original, check: inout FieldChecker) -> [X12Segment] {
+                   submission: Claim837PSubmission = .original, check: inout FieldChecker) -> (segments: [X12Segment], total: Decimal) {
         let controlNumber = check.text(encounter.id, "id", "CLM01", length: 1...38)
         let placeOfService = check.digits(encounter.placeOfService, "placeOfService", "CLM05-1", counts: [2],
                                           what: "a 2-digit CMS place-of-service code (11 office, 02/10 telehealth)")
@@ -188,7 +189,7 @@ extension Claim837PEncoder {
                 segments += lineAdjudication(adjudicated, primary: primary, procedure: service[1] ?? "", units: service.value(4))
             }
         }
-        return segments
+        return (segments, total)
     }
 
     /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line.
@@ -222,7 +223,8 @@ extension Claim837PEncoder {
             // Line item control number: unique within the claim, echoed in 835 REF*6R for line posting.
             X12Segment("REF", "6R", X12Element(lineControlNumber)),
         ]
-        if lineControlNumber.count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
+        // Characters are never more than UTF-8 bytes: count them only when the bytes are over.
+        if lineControlNumber.utf8.count > 50 && lineControlNumber.count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
 
         if let ndc = line.ndc {
             let digits = check.digits(ndc, field + ".ndc", "LIN03", counts: [11], what: "an 11-digit NDC (5-4-2) without hyphens")
