@@ -35,12 +35,21 @@ public struct X12Writer: Sendable {
         try validateConfiguration()
         var output = Output(configuration.delimiters)
         output.bytes.reserveCapacity(segments.count * 48)
+        // The default suffix `~\n` is two bytes; anything else is spelled out once.
+        let standardSuffix = output.segment != 0xFF && configuration.lineBreak == "\n"
         var suffix: [UInt8] = []
-        output.appendScalar(configuration.delimiters.segment, to: &suffix)
-        suffix.append(contentsOf: configuration.lineBreak.utf8)
+        if !standardSuffix {
+            output.appendScalar(configuration.delimiters.segment, to: &suffix)
+            suffix.append(contentsOf: configuration.lineBreak.utf8)
+        }
         for index in segments.indices {
             try output.append(segments[index], number: index + 1)
-            output.bytes.append(contentsOf: suffix)
+            if standardSuffix {
+                output.bytes.append(output.segment)
+                output.bytes.append(0x0A)
+            } else {
+                output.bytes.append(contentsOf: suffix)
+            }
         }
         return String(decoding: output.bytes, as: UTF8.self)
     }

@@ -94,3 +94,52 @@ import Testing
         return .success(text)
     }
 }
+
+/// `X12Text.transliterate` answers printable ASCII from a table; `prepared` says when its value is
+/// known to be ASCII (FieldChecker then counts bytes without looking), and gives what the general path gives.
+@Suite struct X12TextFastPathTests {
+    @Test func asciiCharactersTransliterateAsTheGeneralPathDoes() {
+        for value in UInt8(0)...UInt8(0x7F) {
+            let character = Character(Unicode.Scalar(value))
+            #expect(X12Text.transliterate(character) == X12Text.transliterateGenerally(character), "byte \(value)")
+        }
+        for character: Character in ["\r\n", "é", "É", "ß", "Ł", "\u{2019}", "K\u{301}", "\u{212A}", "王", "\u{A0}"] {
+            #expect(X12Text.transliterate(character) == X12Text.transliterateGenerally(character), "\(character.unicodeScalars.map(\.value))")
+        }
+    }
+
+    @Test func valuesKnownToBeASCIIAreASCII() {
+        let pieces = ["a", "Z", " ", "é", "*", "`", "\t", "\u{212A}", "-"]
+        var known = 0
+        for text in Fixtures.strings(joining: pieces, upTo: 4) {
+            let (result, isKnownASCII) = X12Text.prepared(text, delimiters: .standard)
+            #expect(result == X12Text.preparedGenerally(text, delimiters: .standard), "\(text.unicodeScalars.map(\.value))")
+            guard case .success(let value) = result, isKnownASCII else { continue }
+            #expect(value.utf8.allSatisfy { $0 < 0x80 }, "\(text.unicodeScalars.map(\.value))")
+            known += 1
+        }
+        #expect(known > 100)
+    }
+}
+
+/// `X12Text.prepared`'s byte fast path gives what the general path gives, for every text it accepts.
+@Suite struct X12TextPlainASCIITests {
+    @Test func fastPathAgreesWithTheGeneralPath() {
+        let pieces = ["a", "Z", "0", " ", "  ", "*", ":", "^", "~", "|", "`", "\t", "é", "-", "'", "\u{7F}"]
+        let delimiterSets = [X12Delimiters.standard, X12Delimiters(element: "|", component: "§", repetition: nil, segment: "\u{1D}")]
+        var accepted = 0
+        for text in Fixtures.strings(joining: pieces, upTo: 3) + ["", "ab cd", " ab", "ab "] {
+            for delimiters in delimiterSets {
+                var copy = text
+                let fast = copy.withUTF8 { X12Text.plainASCII($0, of: text, delimiters: delimiters) }
+                let (result, isKnownASCII) = X12Text.prepared(text, delimiters: delimiters)
+                #expect(result == X12Text.preparedGenerally(text, delimiters: delimiters), "\(text.unicodeScalars.map(\.value))")
+                #expect(isKnownASCII == (fast != nil))
+                guard let fast else { continue }
+                #expect(.success(fast) == X12Text.preparedGenerally(text, delimiters: delimiters), "\(text.unicodeScalars.map(\.value))")
+                accepted += 1
+            }
+        }
+        #expect(accepted > 500)
+    }
+}
