@@ -20,7 +20,7 @@ struct SubscriberKey: Hashable {
     let subscriber: [X12Segment]
     let patient: [X12Segment]?
     /// Hashing every segment dominated grouping; the subscriber's NM1 (name and member ID) and the
-    /// patient's first segments already tell keys apart (equality still compares everything). Hashed
+    /// patient's NM1 already tell keys apart (equality still compares everything). Hashed
     /// once, when the claim is drafted on the pool: grouping on the 837P writer's queue hashed each
     /// key twice per claim (~2,500 instructions a look-up).
     private let summaryHash: Int
@@ -28,9 +28,14 @@ struct SubscriberKey: Hashable {
     init(subscriber: [X12Segment], patient: [X12Segment]?) {
         self.subscriber = subscriber
         self.patient = patient
+        // The names and member ID of those NM1s (their other elements are codes every claim shares).
         var hasher = Hasher()
-        hasher.combine(subscriber.count > 1 ? subscriber[1] : subscriber.first)
-        hasher.combine(patient.map { $0.count > 1 ? $0[1] : $0.first })
+        func combine(_ segments: [X12Segment]?) {
+            let name = segments.flatMap { $0.count > 1 ? $0[1] : $0.first }
+            hasher.combine(name?.value(3)); hasher.combine(name?.value(4)); hasher.combine(name?.value(9))
+        }
+        combine(subscriber)
+        combine(patient)
         summaryHash = hasher.finalize()
     }
 
@@ -67,28 +72,32 @@ extension Claim837PEncoder {
         let (subscriber, subscriberField) = policyHolder(coverage, patient: encounter.patient, check: &check)
         let group = check.text(coverage.groupNumber, "coverage.groupNumber", "SBR03", length: 1...50, required: false)
         let memberId = check.text(coverage.memberId, "coverage.memberId", "NM109 of 2010BA", length: 2...80)
-        var subscriberSegments = [
-            X12Segment("SBR", submission.primary == nil ? "P" : "S", isSelf ? "18" : "", X12Element(group), "", "", "", "", "", X12Element(header.claimFilingIndicator)),
-            personName("IL", subscriber, field: subscriberField, id: memberId, check: &check),
-        ]
-        subscriberSegments += personDetails(subscriber, field: subscriberField, check: &check)
+        var subscriberSegments: [X12Segment] = []
+        subscriberSegments.reserveCapacity(6)
+        subscriberSegments.append(X12Segment("SBR", submission.primary == nil ? "P" : "S", isSelf ? "18" : "", X12Element(group),
+                                             "", "", "", "", "", X12Element(header.claimFilingIndicator)))
+        subscriberSegments.append(personName("IL", subscriber, field: subscriberField, id: memberId, check: &check))
+        personDetails(subscriber, field: subscriberField, into: &subscriberSegments, check: &check)
         subscriberSegments.append(header.payer)
 
         // 2000C: only when the patient is not the subscriber.
         var patientSegments: [X12Segment]?
         if !isSelf {
             let patient = encounter.patient.person
-            patientSegments = [X12Segment("PAT", X12Element(coverage.relationship.x12Code)),
-                               personName("QC", patient, field: "patient", id: nil, check: &check)]
-                + personDetails(patient, field: "patient", check: &check)
+            var segments: [X12Segment] = []
+            segments.reserveCapacity(5)
+            segments.append(X12Segment("PAT", X12Element(coverage.relationship.x12Code)))
+            segments.append(personName("QC", patient, field: "patient", id: nil, check: &check))
+            personDetails(patient, field: "patient", into: &segments, check: &check)
+            patientSegments = segments
         }
 
-        let claimSegments = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber,
-                                      submission: submission, check: &check)
+        let (claimSegments, totalCharge) = claimLoop(encounter: encounter, billed: billed, authNumber: evaluation.billedAuthNumber,
+                                                     submission: submission, check: &check)
         let controlNumber = claimSegments.first?.value(1) ?? encounter.id
         let summary = Claim837PClaim(
             encounterId: encounter.id, patientControlNumber: controlNumber,
-            totalCharge: billed.reduce(Decimal(0)) { $0 + $1.line.charge },
+            totalCharge: totalCharge,
             lines: billed.map(\.index),
             lineControlNumbers: billed.map { "\(controlNumber)-\($0.index)" },
             transactionSetControlNumber: "")
@@ -118,24 +127,28 @@ extension Claim837PEncoder {
         return (holder, "coverage.subscriber")
     }
 
-    /// N3, N4, DMG of a person.
-    func personDetails(_ person: Person, field: String, check: inout FieldChecker) -> [X12Segment] {
-        addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
-            + [X12Segment("DMG", "D8", X12Element(person.dateOfBirth.compact), X12Element(person.sex.rawValue))]
+    /// N3, N4, DMG of a person, appended to `segments`.
+    func personDetails(_ person: Person, field: String, into segments: inout [X12Segment], check: inout FieldChecker) {
+        segments += addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
+        segments.append(X12Segment("DMG", "D8", X12Element(person.dateOfBirth.compact), X12Element(person.sex.rawValue)))
     }
 
-    /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line.
+    /// 2300 CLM, REF*G1, HI, 2310B rendering provider, then one 2400 (+2410) per bill line; and CLM02,
+    /// the bill lines' charges summed in order (the claim's total, not summed twice).
     func claimLoop(encounter: Encounter, billed: [(index: Int, line: ServiceLine)], authNumber: String?,
-                   submission: Claim837PSubmission = .original, check: inout FieldChecker) -> [X12Segment] {
+                   submission: Claim837PSubmission = .original, check: inout FieldChecker) -> (segments: [X12Segment], total: Decimal) {
         let controlNumber = check.text(encounter.id, "id", "CLM01", length: 1...38)
         let placeOfService = check.digits(encounter.placeOfService, "placeOfService", "CLM05-1", counts: [2],
                                           what: "a 2-digit CMS place-of-service code (11 office, 02/10 telehealth)")
         var total = Decimal(0)
-        for (index, line) in billed { total += line.charge; _ = check.amount(line.charge, "services[\(index - 1)].charge", "SV102") }
+        for (index, line) in billed { total += line.charge; check.checkAmount(line.charge, "services[\(index - 1)].charge", "SV102") }
 
-        var segments = [X12Segment("CLM", X12Element(controlNumber), X12Element(Money.x12(total)), "", "",
-                                   X12Element(components: [placeOfService, "B", submission.frequency]), "Y", "A", "Y", "Y")]
-        if !["1", "7", "8"].contains(submission.frequency) {
+        var segments: [X12Segment] = []
+        // CLM … NM1*82, PRV, 2310C, then 4 to 6 segments a line (more for a secondary claim, which grows it).
+        segments.reserveCapacity(10 + 6 * billed.count)
+        segments.append(X12Segment("CLM", X12Element(controlNumber), X12Element(Money.x12(total)), "", "",
+                                   X12Element(components: [placeOfService, "B", submission.frequency]), "Y", "A", "Y", "Y"))
+        if submission.frequency != "1" && submission.frequency != "7" && submission.frequency != "8" {
             check.fail("frequency", "'\(submission.frequency)' is not a claim frequency the batch sends (1 original, 7 replacement, 8 void)")
         }
         if let authNumber {
@@ -177,79 +190,79 @@ extension Claim837PEncoder {
                                         zipWhat: "a 9-digit ZIP+4 (2310C must carry ZIP+4)", check: &check)
         }
 
-        if let primary = submission.primary {
+        let primary = submission.primary
+        if let primary {
             segments += otherPayerLoops(primary, patient: encounter.patient.person,
                                         hasLineAdjudication: billed.contains { primary.lines[$0.index] != nil }, check: &check)
         }
         for (offset, (index, line)) in billed.enumerated() {
-            segments += serviceLoop(number: offset + 1, index: index, line: line, encounter: encounter,
-                                    controlNumber: controlNumber, pointers: diagnoses.pointers[index] ?? [], check: &check)
-            if let primary = submission.primary, let adjudicated = primary.lines[index], let service = segments.last(where: { $0.id == "SV1" }) {
+            serviceLoop(number: offset + 1, index: index, line: line, encounter: encounter, controlNumber: controlNumber,
+                        pointers: offset < diagnoses.pointers.count ? diagnoses.pointers[offset] : [], into: &segments, check: &check)
+            if let primary, let adjudicated = primary.lines[index], let service = segments.last(where: { $0.id == "SV1" }) {
                 segments += lineAdjudication(adjudicated, primary: primary, procedure: service[1] ?? "", units: service.value(4))
             }
         }
-        return segments
+        return (segments, total)
     }
 
-    /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line.
+    /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line, appended to `segments`.
     func serviceLoop(number: Int, index: Int, line: ServiceLine, encounter: Encounter, controlNumber: String,
-                     pointers: [Int], check: inout FieldChecker) -> [X12Segment] {
-        let field = "services[\(index - 1)]"
-        let code = check.text(line.code, field + ".code", "SV101-2", length: 5...5)
+                     pointers: [Int], into segments: inout [X12Segment], check: inout FieldChecker) {
+        // Named only when something is wrong (the interpolation cost as much as a check).
+        func field() -> String { "services[\(index - 1)]" }
+        let code = check.text(line.code, field() + ".code", "SV101-2", length: 5...5)
         if !code.isEmpty && !code.unicodeScalars.allSatisfy(X12Delimiters.isLetterOrDigit) {
-            check.fail(field + ".code", "'\(code)' is not a 5-character CPT/HCPCS code (SV101-2)")
+            check.fail(field() + ".code", "'\(code)' is not a 5-character CPT/HCPCS code (SV101-2)")
         }
         if line.modifiers.count > 4 {
-            check.fail(field + ".modifiers", "has \(line.modifiers.count) modifiers; SV101 carries at most 4")
+            check.fail(field() + ".modifiers", "has \(line.modifiers.count) modifiers; SV101 carries at most 4")
         }
         var modifiers: [String] = []
         for (position, modifier) in line.modifiers.prefix(4).enumerated() {
-            let value = check.text(modifier, field + ".modifiers[\(position)]", "SV101-\(position + 3)", length: 2...2)
+            let value = check.text(modifier, field() + ".modifiers[\(position)]", "SV101-\(position + 3)", length: 2...2)
             if !value.isEmpty && !value.unicodeScalars.allSatisfy(X12Delimiters.isLetterOrDigit) {
-                check.fail(field + ".modifiers[\(position)]", "'\(value)' is not a 2-character modifier")
+                check.fail(field() + ".modifiers[\(position)]", "'\(value)' is not a 2-character modifier")
             }
             modifiers.append(value)
         }
         let charge = Money.x12(line.charge)
-        let units = check.quantity(line.units, field + ".units", "SV104")
+        let units = check.quantity(line.units, field() + ".units", "SV104")
 
         let lineControlNumber = "\(controlNumber)-\(index)"
-        var segments = [
-            X12Segment("LX", X12Element(String(number))),
-            X12Segment("SV1", X12Element(components: ["HC", code] + modifiers), X12Element(charge), "UN", X12Element(units), "", "",
-                       X12Element(components: pointers.map(String.init))),
-            X12Segment("DTP", "472", "D8", X12Element(encounter.dateOfService.compact)),
-            // Line item control number: unique within the claim, echoed in 835 REF*6R for line posting.
-            X12Segment("REF", "6R", X12Element(lineControlNumber)),
-        ]
-        if lineControlNumber.count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
+        segments.append(X12Segment("LX", X12Element(String(number))))
+        segments.append(X12Segment("SV1", X12Element(components: ["HC", code] + modifiers), X12Element(charge), "UN", X12Element(units),
+                                   "", "", X12Element(components: pointers.map(String.init))))
+        segments.append(X12Segment("DTP", "472", "D8", X12Element(encounter.dateOfService.compact)))
+        // Line item control number: unique within the claim, echoed in 835 REF*6R for line posting.
+        segments.append(X12Segment("REF", "6R", X12Element(lineControlNumber)))
+        // Characters are never more than UTF-8 bytes: count them only when the bytes are over.
+        if lineControlNumber.utf8.count > 50 && lineControlNumber.count > 50 { check.fail("id", "is too long for the line control number (REF*6R holds 50)") }
 
         if let ndc = line.ndc {
-            let digits = check.digits(ndc, field + ".ndc", "LIN03", counts: [11], what: "an 11-digit NDC (5-4-2) without hyphens")
+            let digits = check.digits(ndc, field() + ".ndc", "LIN03", counts: [11], what: "an 11-digit NDC (5-4-2) without hyphens")
             var quantity = ""
             if let ndcQuantity = line.ndcQuantity {
-                quantity = check.quantity(ndcQuantity, field + ".ndcQuantity", "CTP04")
+                quantity = check.quantity(ndcQuantity, field() + ".ndcQuantity", "CTP04")
             } else {
-                check.fail(field + ".ndcQuantity", "is missing; a line with an NDC needs the drug quantity (CTP04)")
+                check.fail(field() + ".ndcQuantity", "is missing; a line with an NDC needs the drug quantity (CTP04)")
             }
             let unit = (line.ndcUnit ?? "").uppercased()
             if !EncounterDecoder.ndcUnits.contains(unit) {
-                check.fail(field + ".ndcUnit", "is '\(line.ndcUnit ?? "")'; CTP05-1 is one of \(EncounterDecoder.ndcUnits.sorted().joined(separator: ", "))")
+                check.fail(field() + ".ndcUnit", "is '\(line.ndcUnit ?? "")'; CTP05-1 is one of \(EncounterDecoder.ndcUnits.sorted().joined(separator: ", "))")
             }
             segments.append(X12Segment("LIN", "", "N4", X12Element(digits)))
             segments.append(X12Segment("CTP", "", "", "", X12Element(quantity), X12Element(components: [unit])))
         }
-        return segments
     }
 
     /// The HI codes (principal first, no dots, duplicates merged, at most 12) and each bill
-    /// line's pointers into them (1-based, at most 4), keyed by encounter line number.
+    /// line's pointers into them (1-based, at most 4), in the order of `billed`.
     func diagnosisTable(encounter: Encounter, billed: [(index: Int, line: ServiceLine)],
-                        check: inout FieldChecker) -> (codes: [String], pointers: [Int: [Int]]) {
+                        check: inout FieldChecker) -> (codes: [String], pointers: [[Int]]) {
         let all = encounter.diagnoses.map(\.compact)
         guard let principal = all.first else {
             check.fail("diagnoses", "is empty; a claim needs a principal diagnosis (HI01)")
-            return ([], [:])
+            return ([], [])
         }
         for (position, code) in all.enumerated() {
             _ = check.text(code, "diagnoses[\(position)]", "HI", length: 3...7)
@@ -257,20 +270,19 @@ extension Claim837PEncoder {
         var distinct: [String] = []
         for code in all where !distinct.contains(code) { distinct.append(code) }
 
-        // Codes the bill lines point at, by their input pointer.
-        var pointed: Set<String> = []
         for (index, line) in billed {
-            for pointer in line.diagnosisPointers {
-                if (1...all.count).contains(pointer) {
-                    pointed.insert(all[pointer - 1])
-                } else {
-                    check.fail("services[\(index - 1)].diagnosisPointers",
-                               "pointer \(pointer) does not name a diagnosis (the encounter has \(all.count))")
-                }
+            for pointer in line.diagnosisPointers where !(1...all.count).contains(pointer) {
+                check.fail("services[\(index - 1)].diagnosisPointers",
+                           "pointer \(pointer) does not name a diagnosis (the encounter has \(all.count))")
             }
         }
         var codes = distinct
         if codes.count > Self.maxDiagnosesPerClaim {
+            // Codes the bill lines point at, by their input pointer (needed only to choose which to keep).
+            var pointed: Set<String> = []
+            for (_, line) in billed {
+                for pointer in line.diagnosisPointers where (1...all.count).contains(pointer) { pointed.insert(all[pointer - 1]) }
+            }
             // Keep the principal and what the lines point at, then fill up in input order.
             var kept = distinct.filter { $0 == principal || pointed.contains($0) }
             if kept.count > Self.maxDiagnosesPerClaim {
@@ -281,7 +293,8 @@ extension Claim837PEncoder {
             codes = distinct.filter(kept.contains)
         }
 
-        var pointers: [Int: [Int]] = [:]
+        var pointers: [[Int]] = []
+        pointers.reserveCapacity(billed.count)
         for (index, line) in billed {
             var mapped: [Int] = []
             for pointer in line.diagnosisPointers where (1...all.count).contains(pointer) {
@@ -293,7 +306,7 @@ extension Claim837PEncoder {
                 check.fail("services[\(index - 1)].diagnosisPointers", "points at \(mapped.count) diagnoses; SV107 takes at most 4")
                 mapped = Array(mapped.prefix(4))
             }
-            pointers[index] = mapped
+            pointers.append(mapped)
         }
         return (codes, pointers)
     }

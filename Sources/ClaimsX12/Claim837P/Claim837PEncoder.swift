@@ -85,6 +85,8 @@ public struct Claim837PEncoder: Sendable {
 
         var drafts: [ClaimDraft] = []
         var seenControlNumbers: [String: String] = [:]
+        drafts.reserveCapacity(prepared.count)
+        seenControlNumbers.reserveCapacity(prepared.count)
         for draft in prepared.map(\.draft) {
             let controlNumber = draft.summary.patientControlNumber
             if let other = seenControlNumbers[controlNumber] {
@@ -103,6 +105,7 @@ public struct Claim837PEncoder: Sendable {
         // Same subscriber (and patient) → same HL: group by first appearance, keep input order inside.
         var groupOf: [SubscriberKey: Int] = [:]
         var groups: [[ClaimDraft]] = []
+        groupOf.reserveCapacity(drafts.count)
         for draft in drafts {
             if let group = groupOf[draft.subscriberKey] {
                 groups[group].append(draft)

@@ -23,7 +23,8 @@ struct FieldChecker {
             if required { fail(field(), "is missing; \(element) is required") }
             return ""
         }
-        switch X12Text.prepare(value, delimiters: delimiters) {
+        let (result, isKnownASCII) = X12Text.prepared(value, delimiters: delimiters)
+        switch result {
         case .failure(let problem):
             fail(field(), "\(problem) (\(element))")
             return ""
@@ -34,7 +35,7 @@ struct FieldChecker {
             }
             // `prepare` gives ASCII in all but odd cases (a character canonically equivalent to an
             // ASCII one, such as the Kelvin sign): count bytes when they are all ASCII.
-            let count = prepared.utf8.allSatisfy { $0 < 0x80 } ? prepared.utf8.count : prepared.count
+            let count = isKnownASCII || prepared.utf8.allSatisfy({ $0 < 0x80 }) ? prepared.utf8.count : prepared.count
             if !length.contains(count) {
                 fail(field(), "'\(prepared)' has \(count) characters; \(element) takes \(describe(length))")
             }
@@ -75,9 +76,14 @@ struct FieldChecker {
 
     /// A money amount: not negative, at most 2 decimal places.
     mutating func amount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) -> String {
+        checkAmount(value, field(), element)
+        return Money.x12(value)
+    }
+
+    /// `amount`'s checks alone, for a caller that writes the amount elsewhere (no text made).
+    mutating func checkAmount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) {
         if value < 0 { fail(field(), "is \(Money.plain(value)); \(element) cannot be negative") }
         if !Money.hasAtMostTwoDecimalPlaces(value) { fail(field(), "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
-        return Money.x12(value)
     }
 
     /// A positive quantity (units, NDC quantity): plain decimal text.

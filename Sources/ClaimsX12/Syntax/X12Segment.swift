@@ -111,9 +111,10 @@ public struct X12Segment: Sendable, Hashable, CustomStringConvertible {
     public init(_ id: String, _ elements: X12Element...) { self.init(id, elements) }
 
     public init(_ id: String, _ elements: [X12Element]) {
-        var trimmed = elements
-        while trimmed.last?.isEmpty == true { trimmed.removeLast() }
-        self.init(id: id, elements: trimmed)
+        // Counted first: a copy of the array only when there is something to drop.
+        var count = elements.count
+        while count > 0 && elements[count - 1].isEmpty { count -= 1 }
+        self.init(id: id, elements: count == elements.count ? elements : Array(elements[..<count]))
     }
 
     /// The element at X12 position `position` (1-based: `segment[1]` is `CLM01`), nil past the end.

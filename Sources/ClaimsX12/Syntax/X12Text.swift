@@ -29,35 +29,53 @@ public enum X12Text {
     /// Upper-cased, transliterated value ready for an element, or the first problem found.
     /// Leading/trailing spaces are trimmed and inner runs of spaces collapsed (pure formatting).
     public static func prepare(_ text: String, delimiters: X12Delimiters = .standard) -> Result<String, Problem> {
-        // Fast path for the common case: ASCII from the basic character set, no separator, single
-        // spaces, nothing to trim: only lower-case letters change (and when none is there, the
-        // text is returned as it is).
-        let allowed = asciiAllowed
-        var plain = true
+        prepared(text, delimiters: delimiters).result
+    }
+
+    /// `prepare`, and whether the value is known to be ASCII (what the fast path gives), so a caller
+    /// that counts characters need not look at the bytes again (`false`: not known, look).
+    static func prepared(_ text: String, delimiters: X12Delimiters) -> (result: Result<String, Problem>, isKnownASCII: Bool) {
+        if let plain = text.utf8.withContiguousStorageIfAvailable({ plainASCII($0, of: text, delimiters: delimiters) }), let plain {
+            return (.success(plain), true)
+        }
+        return (preparedGenerally(text, delimiters: delimiters), false)
+    }
+
+    /// Fast path for the common case, over the bytes in place: ASCII from the basic character set, no
+    /// separator, single spaces, nothing to trim. Only lower-case letters change (when none is there,
+    /// `text` itself is the answer); nil when the text needs `preparedGenerally` (which gives the same
+    /// value for any text this accepts).
+    static func plainASCII(_ utf8: UnsafeBufferPointer<UInt8>, of text: String, delimiters: X12Delimiters) -> String? {
+        func byte(_ scalar: Unicode.Scalar?) -> UInt8 { scalar.map { $0.isASCII ? UInt8($0.value) : 0xFF } ?? 0xFF }
+        // A separator that is not ASCII (0xFF) cannot equal a byte below 0x80.
+        let element = byte(delimiters.element), component = byte(delimiters.component)
+        let segment = byte(delimiters.segment), repetition = byte(delimiters.repetition)
+        let allowed = asciiAllowedBits
         var hasLowerCase = false
         var previousSpace = true
-        for byte in text.utf8 {
+        for byte in utf8 {
             let isLower = byte >= 0x61 && byte <= 0x7A
             let upper = isLower ? byte - 0x20 : byte
-            if upper >= 0x80 || !allowed[Int(upper)] || delimiters.contains(Unicode.Scalar(upper)) || (upper == 0x20 && previousSpace) {
-                plain = false
-                break
-            }
+            guard upper < 0x80, (upper < 64 ? allowed.low >> upper : allowed.high >> (upper - 64)) & 1 == 1,
+                  upper != element, upper != component, upper != segment, upper != repetition,
+                  !(upper == 0x20 && previousSpace) else { return nil }
             hasLowerCase = hasLowerCase || isLower
             previousSpace = upper == 0x20
         }
-        if plain && !previousSpace {
-            guard hasLowerCase else { return .success(text) }
-            let count = text.utf8.count
-            return .success(String(unsafeUninitializedCapacity: count) { buffer in
-                var index = 0
-                for byte in text.utf8 {
-                    buffer[index] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
-                    index += 1
-                }
-                return count
-            })
+        if previousSpace { return nil }  // empty, or a trailing space
+        guard hasLowerCase else { return text }
+        return String(unsafeUninitializedCapacity: utf8.count) { buffer in
+            for index in utf8.indices {
+                let byte = utf8[index]
+                buffer[index] = byte >= 0x61 && byte <= 0x7A ? byte - 0x20 : byte
+            }
+            return utf8.count
         }
+    }
+
+    /// `prepare` for any text: separators and controls refused, each character transliterated, runs
+    /// of spaces collapsed and the ends trimmed.
+    static func preparedGenerally(_ text: String, delimiters: X12Delimiters) -> Result<String, Problem> {
         for scalar in text.unicodeScalars {
             if delimiters.contains(scalar) { return .failure(.delimiter(Character(scalar))) }
             if isControl(scalar) { return .failure(.control(scalar)) }
@@ -90,6 +108,12 @@ public enum X12Text {
     /// `allowed`, as a table over ASCII for the fast path.
     static let asciiAllowed: [Bool] = (0..<128).map { allowed.contains(Character(Unicode.Scalar(UInt8($0)))) }
 
+    /// `asciiAllowed` as two 64-bit masks (bit n: byte n, then byte 64 + n), read without an array.
+    static let asciiAllowedBits: (low: UInt64, high: UInt64) = (0..<128).reduce((UInt64(0), UInt64(0))) { bits, byte in
+        guard asciiAllowed[byte] else { return bits }
+        return byte < 64 ? (bits.0 | 1 << UInt64(byte), bits.1) : (bits.0, bits.1 | 1 << UInt64(byte - 64))
+    }
+
     static let allowed: Set<Character> = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()+,-./;?=%@[]_{}\\|<>#$*:")
 
     /// Letters that do not decompose into a base letter plus marks.
@@ -104,6 +128,17 @@ public enum X12Text {
 
     /// ASCII upper-case spelling of one character, or nil when there is none.
     static func transliterate(_ character: Character) -> String? {
+        // Printable ASCII (one scalar; "\r\n" is not in the range): only a–z change, and the table
+        // says whether X12 allows it. Names with one accented letter take this for all the others.
+        if let ascii = character.asciiValue, ascii >= 0x20 && ascii < 0x7F {
+            let upper = ascii >= 0x61 && ascii <= 0x7A ? ascii - 0x20 : ascii
+            return asciiAllowed[Int(upper)] ? String(Character(Unicode.Scalar(upper))) : nil
+        }
+        return transliterateGenerally(character)
+    }
+
+    /// `transliterate` for any character: the special spellings, case mapping, then the base letter.
+    static func transliterateGenerally(_ character: Character) -> String? {
         if let mapped = special[character] { return mapped }
         let upper = character.uppercased()
         if upper.count == 1, let single = upper.first, allowed.contains(single) { return upper }

@@ -35,10 +35,21 @@ public struct X12Writer: Sendable {
         try validateConfiguration()
         var output = Output(configuration.delimiters)
         output.bytes.reserveCapacity(segments.count * 48)
-        let suffix = Array(configuration.segmentSuffix.utf8)
-        for (index, segment) in segments.enumerated() {
-            try output.append(segment, number: index + 1)
-            output.bytes.append(contentsOf: suffix)
+        // The default suffix `~\n` is two bytes; anything else is spelled out once.
+        let standardSuffix = output.segment != 0xFF && configuration.lineBreak == "\n"
+        var suffix: [UInt8] = []
+        if !standardSuffix {
+            output.appendScalar(configuration.delimiters.segment, to: &suffix)
+            suffix.append(contentsOf: configuration.lineBreak.utf8)
+        }
+        for index in segments.indices {
+            try output.append(segments[index], number: index + 1)
+            if standardSuffix {
+                output.bytes.append(output.segment)
+                output.bytes.append(0x0A)
+            } else {
+                output.bytes.append(contentsOf: suffix)
+            }
         }
         return String(decoding: output.bytes, as: UTF8.self)
     }
@@ -52,22 +63,38 @@ public struct X12Writer: Sendable {
 
     /// Checks and renders segments in one pass, as UTF-8. A segment is checked completely (id, then
     /// each element in order, the first problem thrown) before its bytes count as written.
+    ///
+    /// Speed (docs/batch.md, session 10): a value is scanned once over its UTF-8 bytes in place and
+    /// copied with one `memcpy`; only a value with a byte outside printable ASCII, or one equal to a
+    /// separator, goes through the scalar-by-scalar check, which throws or accepts it (non-ASCII
+    /// text). Separators are single bytes unless one is not ASCII.
     struct Output {
         let delimiters: X12Delimiters
         var bytes: [UInt8] = []
-        /// The separators as UTF-8, and as single bytes for the ASCII fast path (0xFF: not ASCII,
+        /// The separators as single bytes for the ASCII fast path (0xFF: not ASCII or not set,
         /// never equal to a byte below 0x80).
-        let elementBytes: [UInt8], componentBytes: [UInt8], repetitionBytes: [UInt8]
         let element: UInt8, component: UInt8, repetition: UInt8, segment: UInt8
 
         init(_ delimiters: X12Delimiters) {
             self.delimiters = delimiters
-            func utf8(_ scalar: Unicode.Scalar?) -> [UInt8] { scalar.map { Array(String(Character($0)).utf8) } ?? [] }
             func ascii(_ scalar: Unicode.Scalar?) -> UInt8 { scalar.map { $0.isASCII ? UInt8($0.value) : 0xFF } ?? 0xFF }
-            elementBytes = utf8(delimiters.element); componentBytes = utf8(delimiters.component)
-            repetitionBytes = utf8(delimiters.repetition)
             element = ascii(delimiters.element); component = ascii(delimiters.component)
             repetition = ascii(delimiters.repetition); segment = ascii(delimiters.segment)
+        }
+
+        /// `scalar` as UTF-8 (a separator that is not ASCII).
+        func appendScalar(_ scalar: Unicode.Scalar, to target: inout [UInt8]) {
+            Unicode.UTF8.encode(scalar) { target.append($0) }
+        }
+
+        /// A separator: its byte, or its UTF-8 when it is not ASCII; nothing for an unset repetition separator.
+        @inline(__always)
+        private mutating func appendSeparator(_ byte: UInt8, _ scalar: Unicode.Scalar?) {
+            if byte != 0xFF {
+                bytes.append(byte)
+            } else if let scalar {
+                appendScalar(scalar, to: &bytes)
+            }
         }
 
         mutating func append(_ segment: X12Segment, number: Int?) throws(X12Error) {
@@ -81,17 +108,16 @@ public struct X12Writer: Sendable {
         }
 
         private mutating func appendChecked(_ segment: X12Segment, number: Int?) throws(X12Error) {
-            let id = segment.id.utf8
-            guard (2...3).contains(id.count), let first = id.first, first >= 0x41 && first <= 0x5A,
-                  id.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) }) else {
-                throw X12Error("segment id '\(segment.id)' is not 2 or 3 upper-case letters and digits", segmentNumber: number)
-            }
-            bytes.append(contentsOf: id)
             // ISA11 and ISA16 hold the repetition and component separators themselves.
-            let isISA = segment.id == "ISA"
-            for (offset, element) in segment.elements.enumerated() {
-                bytes.append(contentsOf: elementBytes)
-                switch element.storage {
+            let isISA: Bool
+            switch appendId(segment.id) {
+            case nil: throw X12Error("segment id '\(segment.id)' is not 2 or 3 upper-case letters and digits", segmentNumber: number)
+            case let isa?: isISA = isa
+            }
+            let elements = segment.elements
+            for offset in elements.indices {
+                appendSeparator(element, delimiters.element)
+                switch elements[offset].storage {
                 case .simple(let value):
                     try appendValue(value, isISA: isISA, segment: segment, offset: offset, number: number)
                 case .composite(let repetitions):
@@ -99,24 +125,45 @@ public struct X12Writer: Sendable {
                         throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) repeats, but no repetition separator is set",
                                        segmentNumber: number, elementPosition: offset + 1)
                     }
-                    for (repetitionIndex, components) in repetitions.enumerated() {
-                        if repetitionIndex > 0 { bytes.append(contentsOf: repetitionBytes) }
-                        for (componentIndex, value) in components.enumerated() {
-                            if componentIndex > 0 { bytes.append(contentsOf: componentBytes) }
-                            try appendValue(value, isISA: isISA, segment: segment, offset: offset, number: number)
+                    for repetitionIndex in repetitions.indices {
+                        if repetitionIndex > 0 { appendSeparator(repetition, delimiters.repetition) }
+                        let components = repetitions[repetitionIndex]
+                        for componentIndex in components.indices {
+                            if componentIndex > 0 { appendSeparator(component, delimiters.component) }
+                            try appendValue(components[componentIndex], isISA: isISA, segment: segment, offset: offset, number: number)
                         }
                     }
                 }
             }
         }
 
+        /// Appends the id when it is 2 or 3 upper-case letters and digits, the first a letter, and
+        /// tells whether it is `ISA`; nil (nothing appended) when it is not such an id.
+        private mutating func appendId(_ id: String) -> Bool? {
+            var id = id
+            return id.withUTF8 { (utf8: UnsafeBufferPointer<UInt8>) -> Bool? in
+                guard utf8.count == 2 || utf8.count == 3, utf8[0] >= 0x41 && utf8[0] <= 0x5A else { return nil }
+                for byte in utf8 where !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)) { return nil }
+                bytes.append(contentsOf: utf8)
+                return utf8.count == 3 && utf8[0] == 0x49 && utf8[1] == 0x53 && utf8[2] == 0x41
+            }
+        }
+
         private mutating func appendValue(_ value: String, isISA: Bool, segment: X12Segment, offset: Int, number: Int?) throws(X12Error) {
             let component = isISA ? 0xFF : self.component, repetition = isISA ? 0xFF : self.repetition
             let element = self.element, terminator = self.segment
-            let plain = value.utf8.allSatisfy { byte in
-                byte >= 0x20 && byte < 0x7F && byte != element && byte != terminator && byte != component && byte != repetition
+            var value = value
+            // Printable ASCII other than a separator: copied as it is, without a second look.
+            let copied = value.withUTF8 { (utf8: UnsafeBufferPointer<UInt8>) -> Bool in
+                for byte in utf8 where !(byte >= 0x20 && byte < 0x7F && byte != element && byte != terminator
+                                          && byte != component && byte != repetition) {
+                    return false
+                }
+                bytes.append(contentsOf: utf8)
+                return true
             }
-            if !plain { try checkSlowly(value, isISA: isISA, segment: segment, offset: offset, number: number) }
+            if copied { return }
+            try checkSlowly(value, isISA: isISA, segment: segment, offset: offset, number: number)
             bytes.append(contentsOf: value.utf8)
         }
 
