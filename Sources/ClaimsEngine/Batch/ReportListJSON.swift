@@ -30,23 +30,13 @@ struct ReportListJSON {
         member("line", entry.line, depth: 3)
         member("payer", entry.payer, depth: 3)
         key("reasons", depth: 3)
-        if entry.reasons.isEmpty {
-            emptyArray(depth: 3)
-        } else {
-            append("[")
-            for (index, reason) in entry.reasons.enumerated() {
-                append(index == 0 ? "\n" : ",\n")
-                indent(4)
-                append("{")
-                member("message", reason.message, depth: 5, first: true)
-                member("rule", reason.rule, depth: 5)
-                append("\n")
-                indent(4)
-                append("}")
-            }
-            append("\n")
-            indent(3)
-            append("]")
+        array(entry.reasons, depth: 3) { json, reason in
+            json.append("{")
+            json.member("message", reason.message, depth: 5, first: true)
+            json.member("rule", reason.rule, depth: 5)
+            json.append("\n")
+            json.indent(4)
+            json.append("}")
         }
         member("service", entry.service, depth: 3)
         endEntry()
@@ -67,19 +57,7 @@ struct ReportListJSON {
         startEntry()
         member("encounter", entry.encounter, depth: 3, first: true)
         key("lines", depth: 3)
-        if entry.lines.isEmpty {
-            emptyArray(depth: 3)
-        } else {
-            append("[")
-            for (index, line) in entry.lines.enumerated() {
-                append(index == 0 ? "\n" : ",\n")
-                indent(4)
-                append(String(line))
-            }
-            append("\n")
-            indent(3)
-            append("]")
-        }
+        array(entry.lines, depth: 3) { json, line in json.append(String(line)) }
         member("what", entry.what, depth: 3)
         endEntry()
     }
@@ -123,10 +101,16 @@ struct ReportListJSON {
         append(String(value))
     }
 
-    /// An empty array as the encoder writes it: a blank line, then the closing bracket at the depth
-    /// of its key.
-    private mutating func emptyArray(depth: Int) {
-        append("[\n\n")
+    /// An array member's value, its key at `depth`: each element on a line of its own one level
+    /// deeper; empty, as the encoder writes it, a blank line and the closing bracket.
+    private mutating func array<Element>(_ elements: [Element], depth: Int, _ write: (inout ReportListJSON, Element) -> Void) {
+        append(elements.isEmpty ? "[\n" : "[")
+        for (index, element) in elements.enumerated() {
+            append(index == 0 ? "\n" : ",\n")
+            indent(depth + 1)
+            write(&self, element)
+        }
+        append("\n")
         indent(depth)
         append("]")
     }
