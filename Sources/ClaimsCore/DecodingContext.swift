@@ -35,6 +35,12 @@ struct DecodingContext {
 
     /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
     mutating func text<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> String? {
+        // Fast path: a number's text, or plain text checked on its bytes before a String is made.
+        if let plain = value?.readASCII({ bytes, isNumber in
+            isNumber || Self.isPlainText(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+        }) {
+            return plain
+        }
         switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
@@ -64,11 +70,14 @@ struct DecodingContext {
     /// Whether `text` is 1–200 bytes of printable ASCII without an X12 separator and without a space
     /// at either end: what `text(_:_:required:)` returns unchanged without reporting anything.
     static func isPlainText(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
-            for byte in bytes where byte < 0x20 || byte >= 0x7F || X12Separators.contains(byte: byte) { return false }
-            return true
-        } ?? false
+        text.utf8.withContiguousStorageIfAvailable { isPlainText($0) } ?? false
+    }
+
+    /// `isPlainText` on the UTF-8 bytes of a text.
+    static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
+        for byte in bytes where byte < 0x20 || byte >= 0x7F || X12Separators.contains(byte: byte) { return false }
+        return true
     }
 
     /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
@@ -84,6 +93,8 @@ struct DecodingContext {
 
     /// `echo: false` keeps the value out of the message (birth dates are patient data).
     mutating func date<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+        // Fast path: a real date read from the bytes (digits and '-' are plain text: `text` would return them as they are).
+        if let date = value?.readASCII({ bytes, _ in LocalDate(isoBytes: bytes) }) { return date }
         guard let text = text(value, field(), required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
             fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
@@ -155,6 +166,13 @@ struct DecodingContext {
 
     /// A money amount: a string or number, not negative, at most 2 decimal places.
     mutating func money<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal? {
+        // Fast path: an amount of at most seven whole digits read from the bytes (nothing to report).
+        if let amount = value?.readASCII({ bytes, _ -> Decimal? in
+            guard case .amount(let amount) = Money.scanAmount(bytes), Self.wholeDigits(bytes) <= 7 else { return nil }
+            return amount
+        }) {
+            return amount
+        }
         switch value?.content {
         case nil, .null?:
             missing(field())
@@ -178,13 +196,37 @@ struct DecodingContext {
 }
 
 extension DecodingContext {
+    /// One to nine ASCII digits as their value (what `decimal` and `Int(_:)` read them as), else nil.
+    static func smallWholeNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard ASCII.isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    /// A quantity (units): a whole number within the limits read from its bytes, which `number` and
+    /// `checkQuantity` would accept without a word; otherwise both, as they are. A missing quantity is 1.
+    mutating func quantity<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal {
+        if let whole = value?.readASCII({ bytes, _ in Self.smallWholeNumber(bytes) }), whole >= 1, whole <= EncounterDecoder.maxWholeQuantity {
+            return Decimal(whole)
+        }
+        let quantity = number(value, field(), required: false) ?? 1
+        checkQuantity(quantity, field())
+        return quantity
+    }
+
     /// A JSON number's text as a Decimal (`Money.decimal(plain:)`).
     static func decimal(_ text: String) -> Decimal? { Money.decimal(plain: text) }
 
     /// The bytes of an amount `Money.parse` accepted (digits and at most one '.') before the '.'.
-    static func wholeDigits(_ amount: String) -> Int {
+    static func wholeDigits(_ amount: String) -> Int { wholeDigits(amount.utf8) }
+
+    static func wholeDigits<Bytes: Sequence<UInt8>>(_ amount: Bytes) -> Int {
         var count = 0
-        for byte in amount.utf8 {
+        for byte in amount {
             if byte == UInt8(ascii: ".") { break }
             count += 1
         }

@@ -22,6 +22,11 @@ protocol EncounterJSONValue {
     associatedtype Items: Collection where Items.Element == Self
     var content: JSONContent<Object, Items> { get }
     var isNull: Bool { get }
+    /// `read` applied to the bytes of a number, or of a string written in plain ASCII (no escape),
+    /// with whether it is a number; nil for any other value. A fast path: every caller falls back to
+    /// `content` when this gives nil, and must answer exactly as it would from `content` (the tests
+    /// compare a tape's answers, which take it, with a tree's, which do not).
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result?
 }
 
 /// A JSON object as the decoder reads it: members looked up by name (a literal: no string to make).
@@ -101,6 +106,9 @@ extension JSONValue: EncounterJSONValue {
     }
 
     var isNull: Bool { self == .null }
+
+    /// A tree has Strings already: always the general path.
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result? { nil }
 }
 
 extension Dictionary: EncounterJSONObject where Key == String, Value == JSONValue {

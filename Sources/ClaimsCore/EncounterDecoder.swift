@@ -19,7 +19,8 @@ public struct EncounterDecoder: Sendable {
     public static let maxClinicalFacts = 100
     /// Units and NDC quantities: at most this much, with at most 3 decimal places (SV104 and CTP04
     /// are 15-character decimals; no real service line comes near it, a typo or an overflow does).
-    public static let maxQuantity = Decimal(99_999)
+    public static let maxQuantity = Decimal(maxWholeQuantity)
+    static let maxWholeQuantity = 99_999
     public static let maxQuantityDecimalPlaces = 3
     /// Errors reported per record; the rest are counted ("… and N more"), so a hostile record
     /// with millions of unknown fields cannot flood the report.
@@ -56,8 +57,11 @@ public struct EncounterDecoder: Sendable {
     func decodeValue<Value: EncounterJSONValue>(_ value: Value) -> (encounter: Encounter?, errors: [InputError]) {
         var context = DecodingContext()
         let encounter = decodeEncounter(value, &context)
-        if encounter != nil, context.errors.isEmpty { return (encounter, []) }
-        if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
+        if context.errors.isEmpty {
+            // Matched, not compared with nil: no copy of the encounter.
+            if case .none = encounter { return (nil, [InputError(field: "", message: "invalid encounter")]) }
+            return (encounter, [])
+        }
         var errors = context.errors
         if context.errorsNotListed > 0 {
             errors.append(InputError(field: "errors", message: "… and \(context.errorsNotListed) more errors not listed (at most \(Self.maxErrorsPerRecord) are shown per encounter); fix these and check again"))
@@ -231,6 +235,8 @@ public struct EncounterDecoder: Sendable {
             return [:]
         }
         var facts: [String: ClinicalFact] = [:]
+        // Room for every fact at once: growing the dictionary rehashes each name again.
+        facts.reserveCapacity(object.count)
         var problems: [(field: String, message: String)] = []
         object.forEachMember { key, item in
             switch item.content {
@@ -272,15 +278,16 @@ public struct EncounterDecoder: Sendable {
                     modifiers.append(modifier)
                 }
             }
-            let units = c.number(object["units"], "\(path()).units", required: false) ?? 1
-            c.checkQuantity(units, "\(path()).units")
+            let units = c.quantity(object["units"], "\(path()).units")
             let charge = c.money(object["charge"], "\(path()).charge")
             var pointers: [Int] = []
             if let list = c.array(object["diagnosisPointers"], "\(path()).diagnosisPointers", required: true) {
                 if list.isEmpty || list.count > 4 { c.fail("\(path()).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
                 for (p, entry) in list.enumerated() {
                     func pointerPath() -> String { "\(path()).diagnosisPointers[\(p)]" }
-                    guard case .number(let text) = entry.content, let pointer = Int(text) else {
+                    // Fast path: a small number read from its bytes, as `Int(text)` reads it.
+                    let small = entry.readASCII { bytes, isNumber in isNumber ? DecodingContext.smallWholeNumber(bytes) : nil }
+                    guard let pointer = small ?? Self.wholeNumber(entry) else {
                         c.fail(pointerPath(), "must be a whole number (1-based index into diagnoses)")
                         continue
                     }
@@ -334,6 +341,12 @@ public struct EncounterDecoder: Sendable {
                                      ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit, details: details))
         }
         return lines
+    }
+
+    /// A diagnosis pointer: a JSON number that is a whole number.
+    private static func wholeNumber<Value: EncounterJSONValue>(_ value: Value) -> Int? {
+        guard case .number(let text) = value.content else { return nil }
+        return Int(text)
     }
 
     private func decodePayments<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> [Payment] {

@@ -11,6 +11,9 @@ struct JSONTapeParser {
     private let columnOffset: Int
     private(set) var nodes: [JSONTape.Node] = []
     private(set) var decodedStrings: [String] = []
+    /// The member names of the objects being parsed (innermost last): each name's fingerprint and
+    /// node, so a new name is compared in full only with names that may equal it.
+    private var openNames: [(fingerprint: UInt64, node: Int)] = []
 
     /// Objects with more members than this look for duplicate names in a set instead of one by one.
     private static let membersCheckedOneByOne = 16
@@ -93,6 +96,8 @@ struct JSONTapeParser {
         defer { nodes[objectIndex].next = nodes.count }
         /// Member names so far, once there are too many to compare one by one.
         var names: Set<String>?
+        let firstName = openNames.count
+        defer { openNames.removeSubrange(firstName...) }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
@@ -107,7 +112,7 @@ struct JSONTapeParser {
             let keyIndex = nodes.count
             key.next = keyIndex + 1
             nodes.append(key)
-            if isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
+            if isDuplicate(keyIndex, in: objectIndex, firstName: firstName, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
             nodes[objectIndex].count += 1
             try parseValue()
             skipWhitespace()
@@ -119,28 +124,52 @@ struct JSONTapeParser {
     }
 
     /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
-    /// text is equal) the name of an earlier member of the object at `objectIndex`.
-    private func isDuplicate(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
+    /// text is equal) the name of an earlier member of the object at `objectIndex`, whose names so
+    /// far are `openNames[firstName...]`.
+    private mutating func isDuplicate(_ keyIndex: Int, in objectIndex: Int, firstName: Int, names: inout Set<String>?) -> Bool {
         let members = nodes[objectIndex].count
-        if members >= Self.membersCheckedOneByOne {
-            if names == nil {
-                var all = Set<String>(minimumCapacity: members * 2)
-                var key = objectIndex + 1
-                while key < keyIndex {
-                    all.insert(text(of: nodes[key]))
-                    key = nodes[key + 1].next
-                }
-                names = all
-            }
-            return !names!.insert(text(of: nodes[keyIndex])).inserted
-        }
         let new = nodes[keyIndex]
-        var key = objectIndex + 1
-        while key < keyIndex {
-            if sameText(nodes[key], new) { return true }
-            key = nodes[key + 1].next
+        let fingerprint = Self.fingerprint(of: new, in: bytes)
+        openNames.append((fingerprint, keyIndex))
+        if members < Self.membersCheckedOneByOne {
+            // Names whose fingerprints differ are different; a name without one (0) compares with all.
+            for earlier in openNames[firstName..<(openNames.count - 1)]
+            where earlier.fingerprint == fingerprint || earlier.fingerprint == 0 || fingerprint == 0 {
+                if sameText(nodes[earlier.node], new) { return true }
+            }
+            return false
         }
-        return false
+        return isDuplicateInSet(keyIndex, in: objectIndex, names: &names)
+    }
+
+    /// A member name's fingerprint: equal plain ASCII names (bytes; no escape, nothing past ASCII)
+    /// have equal fingerprints, so different fingerprints mean different names. Other names have
+    /// none (0): they may equal a name spelled differently (an escape, canonical equivalence).
+    static func fingerprint(of node: JSONTape.Node, in bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard node.decoded < 0, !node.nonASCII else { return 0 }
+        let length = node.end - node.start
+        var fingerprint = UInt64(truncatingIfNeeded: length) | 1 << 63
+        if length > 0 {
+            let name = bytes.baseAddress! + node.start
+            fingerprint |= UInt64(name[0]) << 16 | UInt64(name[length - 1]) << 24 | UInt64(name[length / 2]) << 32
+                | UInt64(name[length / 3]) << 40 | UInt64(name[2 * length / 3]) << 48
+        }
+        return fingerprint
+    }
+
+    /// `isDuplicate` for objects with many members: their names go into a set.
+    private func isDuplicateInSet(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
+        let members = nodes[objectIndex].count
+        if names == nil {
+            var all = Set<String>(minimumCapacity: members * 2)
+            var key = objectIndex + 1
+            while key < keyIndex {
+                all.insert(text(of: nodes[key]))
+                key = nodes[key + 1].next
+            }
+            names = all
+        }
+        return !names!.insert(text(of: nodes[keyIndex])).inserted
     }
 
     /// Two plain ASCII texts are equal exactly when their bytes are; anything else compares as Strings.
@@ -184,10 +213,18 @@ struct JSONTapeParser {
         index += 1
         let stringStart = index
         var nonASCII = false
+        // Eight bytes at a time while none ends the string, starts an escape or is a control
+        // character; the byte loop below reads the rest (and the word that has such a byte).
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
+            if Self.mayEndPlainText(word) { break }
+            if word & Self.highBits != 0 { nonASCII = true }
+            index += 8
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try checkUTF8(nonASCII, from: stringStart)
+                if nonASCII { try checkUTF8(from: stringStart) }
                 index += 1
                 return JSONTape.Node(kind: .string, nonASCII: nonASCII, start: stringStart, end: index - 1)
             }
@@ -201,9 +238,25 @@ struct JSONTapeParser {
         return JSONTape.Node(kind: .string, decoded: decodedStrings.count - 1)
     }
 
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// Whether one of the eight bytes in `word` is a quote, a backslash or a control character
+    /// (below 0x20): the bytes a string's plain run stops at. Exact either way, with the word tests
+    /// of Bit Twiddling Hacks ("has a zero byte", "has a byte less than n"): a borrow starts only
+    /// at such a byte, and bytes past ASCII are none of these.
+    static func mayEndPlainText(_ word: UInt64) -> Bool {
+        let quotes = word ^ (lowBits &* 0x22)
+        let backslashes = word ^ (lowBits &* 0x5C)
+        let control = (word &- lowBits &* 0x20) & ~word
+        let quote = (quotes &- lowBits) & ~quotes
+        let backslash = (backslashes &- lowBits) & ~backslashes
+        return (control | quote | backslash) & highBits != 0
+    }
+
     /// JSON text is UTF-8 (RFC 8259): bytes that are not would silently become U+FFFD.
-    private mutating func checkUTF8(_ nonASCII: Bool, from start: Int) throws(JSONSyntaxError) {
-        if nonASCII, let bad = JSONParser.firstInvalidUTF8(bytes, from: start, to: index) {
+    private mutating func checkUTF8(from start: Int) throws(JSONSyntaxError) {
+        if let bad = JSONParser.firstInvalidUTF8(bytes, from: start, to: index) {
             index = bad
             throw error("a string holds bytes that are not valid UTF-8; export the file as UTF-8 (not Latin-1 or Windows-1252)")
         }
@@ -220,7 +273,7 @@ struct JSONTapeParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try checkUTF8(nonASCII, from: stringStart)
+                if nonASCII { try checkUTF8(from: stringStart) }
                 flush(index)
                 index += 1
                 return result

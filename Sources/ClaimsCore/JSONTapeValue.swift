@@ -41,6 +41,16 @@ struct JSONTapeValue: EncounterJSONValue {
 
     var isNull: Bool { node.kind == .null }
 
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result? {
+        let node = node
+        switch node.kind {
+        case .number: return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), true)
+        case .string where node.decoded < 0 && !node.nonASCII:
+            return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), false)
+        default: return nil
+        }
+    }
+
     var content: JSONContent<JSONTapeObject, JSONTapeItems> {
         let node = node
         switch node.kind {

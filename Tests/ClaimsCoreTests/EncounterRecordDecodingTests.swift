@@ -131,4 +131,45 @@ import Testing
         guard case .failure(let treeError) = record.result else { Issue.record("accepted"); return }
         #expect(treeError == error)
     }
+
+    /// Units, charges, dates, diagnosis pointers and text are read straight from a record's plain
+    /// bytes where that is safe (`EncounterJSONValue.readASCII`); at and past every edge of those fast
+    /// paths the record decodes as its tree does (`decode` compares them).
+    @Test(arguments: [
+        (#""units": 1,"#, [#""units": 0,"#, #""units": "0","#, #""units": 99999,"#, #""units": 100000,"#, #""units": "5","#, #""units": 5.5,"#,
+                           #""units": 123456789,"#, #""units": 1234567890,"#, #""units": 1e2,"#, #""units": -1,"#, #""units": " 1","#,
+                           #""units": null,"#, #""units": true,"#, #""units": "\u0031","#, #""units": "","#, #""units": 0.0001,"#]),
+        (#""charge": "210.00""#, [#""charge": "9999999.99""#, #""charge": "10000000.00""#, #""charge": 9999999.99"#, #""charge": 10000000"#,
+                                 #""charge": "210""#, #""charge": "210.000""#, #""charge": 1e2"#, #""charge": "0.5""#, #""charge": "-1""#,
+                                 #""charge": "12345678901234567890.5""#, #""charge": "210.00 ""#, #""charge": """#, #""charge": null"#,
+                                 #""charge": "\u0032""#, #""charge": "00000001.00""#, #""charge": ".5""#, #""charge": "5.""#]),
+        (#""dateOfService": "2026-11-03""#, [#""dateOfService": "2024-02-29""#, #""dateOfService": "2026-02-29""#, #""dateOfService": "2026-13-01""#,
+                                            #""dateOfService": "2026-1-03""#, #""dateOfService": " 2026-11-03""#, #""dateOfService": 20261103"#,
+                                            #""dateOfService": "2026-11-32""#, #""dateOfService": "1899-12-31""#, #""dateOfService": "2026-11-21""#,
+                                            #""dateOfService": "2026-11-03T10:00""#, #""dateOfService": "2026\u002d11-03""#, #""dateOfService": "2026/11/03""#]),
+        (#""dateOfBirth": "1984-02-11""#, [#""dateOfBirth": "0000-00-00""#, #""dateOfBirth": "2027-01-01""#, #""dateOfBirth": "2026-11-04""#]),
+        (#""diagnosisPointers": [1]}"#, [#""diagnosisPointers": [1, 1]}"#, #""diagnosisPointers": ["1"]}"#, #""diagnosisPointers": [0]}"#,
+                                         #""diagnosisPointers": [-1]}"#, #""diagnosisPointers": [1.0]}"#, #""diagnosisPointers": [1e0]}"#,
+                                         #""diagnosisPointers": [3]}"#, #""diagnosisPointers": [123456789]}"#, #""diagnosisPointers": [1234567890]}"#,
+                                         #""diagnosisPointers": [99999999999999999999]}"#, #""diagnosisPointers": [2, 1]}"#]),
+        (#""firstName": "Dana""#, [#""firstName": " Dana""#, #""firstName": "Dana ""#, #""firstName": "Da*na""#, #""firstName": """#,
+                                   #""firstName": "   ""#, #""firstName": 12"#, #""firstName": "D\u0061na""#, #""firstName": "Dana\t""#,
+                                   "\"firstName\": \"\(String(repeating: "a", count: 200))\"", "\"firstName\": \"\(String(repeating: "a", count: 201))\"",
+                                   #""firstName": "Da~na""#, #""firstName": "Dána""#, #""firstName": "Dana\u007f""#, #""firstName": -1.5e3"#]),
+        (#""zip": "629011234""#, [#""zip": 629011234"#, #""zip": 62901"#, #""zip": "62901""#]),
+    ])
+    func fastPathsAnswerAsTheTreeDoes(_ original: String, _ replacements: [String]) throws {
+        for replacement in replacements {
+            _ = decode(valid([(original, replacement)]))
+        }
+    }
+
+    @Test func theFastPathsEdgesAreReportedOrAccepted() throws {
+        let zeroUnits = try decode(valid([(#""units": 1,"#, #""units": 0,"#)])).get().errors
+        #expect(zeroUnits.map(\.field) == ["services[0].units"])
+        let bigCharge = try decode(valid([(#""charge": "210.00""#, #""charge": "10000000.00""#)])).get().errors
+        #expect(bigCharge.map(\.field) == ["services[0].charge"])
+        let leapDay = try decode(valid([(#""dateOfService": "2026-11-03""#, #""dateOfService": "2024-02-29""#)])).get().encounter
+        #expect(leapDay?.dateOfService == LocalDate(year: 2024, month: 2, day: 29))
+    }
 }
