@@ -44,7 +44,14 @@ public struct EncounterDecoder: Sendable {
     public static func rawId(of value: JSONValue) -> String { rawId(of: value as JSONValue?) }
 
     static func rawId<Value: EncounterJSONValue>(of value: Value?) -> String {
-        guard case .object(let root)? = value?.content, case .string(let id)? = root["id"]?.content else { return "" }
+        guard case .object(let root)? = value?.content else { return "" }
+        // Fast path: the usual id (below) checked on its bytes before its String is made.
+        if let id = root["id"]?.readASCII({ bytes, isNumber in
+            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decoding: bytes, as: UTF8.self) : nil
+        }) {
+            return id
+        }
+        guard case .string(let id)? = root["id"]?.content else { return "" }
         // The usual id, printable ASCII of at most 40 characters, is shown as it is.
         if id.utf8.count <= 40 && id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return id }
         // Control characters made visible first, then cut: a report's id is never over 40 characters.
@@ -120,12 +127,10 @@ public struct EncounterDecoder: Sendable {
         let secondaryCoverage = decodeSecondaryCoverage(root["secondaryCoverage"], &c)
         let agreements = decodePatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
-        var encounter = Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
-                                  renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
-                                  priorAuthorization: auth, payments: payments, location: location)
-        encounter.agreements = agreements
-        encounter.secondaryCoverage = secondaryCoverage
-        return encounter
+        return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
+                         renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
+                         priorAuthorization: auth, payments: payments, location: location, agreements: agreements,
+                         secondaryCoverage: secondaryCoverage)
     }
 
     func decodePerson<Object: EncounterJSONObject>(_ object: Object, _ path: String, extraKeys: MemberNames?, _ c: inout DecodingContext) -> Person? {
@@ -140,7 +145,8 @@ public struct EncounterDecoder: Sendable {
             c.fail("\(path).dateOfBirth", "is in the future; check the birth date in the chart")
         }
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
-        if let sexText, Sex(rawValue: sexText) == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
+        let sex = sexText.flatMap(Sex.init(rawValue:))
+        if let sexText, sex == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
         if let phone, phone.utf8.count != 10 || !ASCII.all(phone, ASCII.isDigit) {
             c.fail("\(path).phone", "must be 10 digits without punctuation")
@@ -161,7 +167,7 @@ public struct EncounterDecoder: Sendable {
             }
             if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
         }
-        guard let first, let last, let dob, let sexText, let sex = Sex(rawValue: sexText), let address else { return nil }
+        guard let first, let last, let dob, let sex, let address else { return nil }
         return Person(firstName: first, middleName: middle, lastName: last, dateOfBirth: dob, sex: sex, address: address, phone: phone)
     }
 
@@ -173,7 +179,7 @@ public struct EncounterDecoder: Sendable {
             c.fail("coverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
         }
         let member = c.text(object["memberId"], "coverage.memberId", required: payer != RuleBook.selfPaySlug)
-        if let member, !(2...80).contains(member.count) { c.fail("coverage.memberId", "must be 2–80 characters") }
+        if let member, !(2...80).contains(DecodingContext.characterCount(member)) { c.fail("coverage.memberId", "must be 2–80 characters") }
         let group = c.text(object["groupNumber"], "coverage.groupNumber", required: false)
         let relationshipText = c.text(object["relationship"], "coverage.relationship", required: false) ?? "self"
         let relationship = Relationship(rawValue: relationshipText)
@@ -234,9 +240,8 @@ public struct EncounterDecoder: Sendable {
             c.fail("clinical", "\(object.count) facts; at most \(Self.maxClinicalFacts) are accepted — export only the facts the coverage rules use")
             return [:]
         }
-        var facts: [String: ClinicalFact] = [:]
         // Room for every fact at once: growing the dictionary rehashes each name again.
-        facts.reserveCapacity(object.count)
+        var facts = [String: ClinicalFact](minimumCapacity: object.count)
         var problems: [(field: String, message: String)] = []
         object.forEachMember { key, item in
             switch item.content {
@@ -259,12 +264,14 @@ public struct EncounterDecoder: Sendable {
         if items.isEmpty { c.fail("services", "at least one service line is needed") }
         if items.count > Self.maxLines { c.fail("services", "\(items.count) service lines; at most \(Self.maxLines) fit on a claim — split the encounter") }
         var lines: [ServiceLine] = []
+        lines.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             func path() -> String { "services[\(index)]" }
             guard let object = c.object(item, path(), required: true) else { continue }
             for key in object.unknownNames(Self.serviceKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
             let code = c.text(object["code"], "\(path()).code", required: true)
-            if let code, codes.codes[code] == nil {
+            // Looked up, not copied out: only whether the code is known matters here.
+            if let code, codes.codes.index(forKey: code) == nil {
                 c.fail("\(path()).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
             }
             var modifiers: [String] = []

@@ -11,9 +11,6 @@ struct JSONTapeParser {
     private let columnOffset: Int
     private(set) var nodes: [JSONTape.Node] = []
     private(set) var decodedStrings: [String] = []
-    /// The member names of the objects being parsed (innermost last): each name's fingerprint and
-    /// node, so a new name is compared in full only with names that may equal it.
-    private var openNames: [(fingerprint: UInt64, node: Int)] = []
 
     /// Objects with more members than this look for duplicate names in a set instead of one by one.
     private static let membersCheckedOneByOne = 16
@@ -37,7 +34,14 @@ struct JSONTapeParser {
         JSONSyntaxError(line: line, column: index - lineStart + 1 + (lineStart == 0 ? columnOffset : 0), message: message)
     }
 
+    /// Compact records have no whitespace between tokens: that answer costs no call.
+    @inline(__always)
     private mutating func skipWhitespace() {
+        if index < bytes.count, bytes[index] > 0x20 { return }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0D: index += 1
@@ -93,11 +97,14 @@ struct JSONTapeParser {
         index += 1
         let objectIndex = nodes.count
         nodes.append(JSONTape.Node(kind: .object))
-        defer { nodes[objectIndex].next = nodes.count }
+        /// The bits of the member names so far (`nameBit`): a name whose bit is not set is new.
+        var nameBits: UInt64 = 0
+        defer {
+            nodes[objectIndex].next = nodes.count
+            nodes[objectIndex].memberNameBits = nameBits
+        }
         /// Member names so far, once there are too many to compare one by one.
         var names: Set<String>?
-        let firstName = openNames.count
-        defer { openNames.removeSubrange(firstName...) }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return }
         while true {
@@ -112,7 +119,14 @@ struct JSONTapeParser {
             let keyIndex = nodes.count
             key.next = keyIndex + 1
             nodes.append(key)
-            if isDuplicate(keyIndex, in: objectIndex, firstName: firstName, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
+            // Past a few members every name goes into the set (`isDuplicate`), so none may skip it.
+            // Equal plain names set the same bit, so a plain name whose bit is not set yet is new: most
+            // names are never compared. An escaped or past-ASCII name sets every bit (it may equal any
+            // name), and past a few members every name goes into the set (`isDuplicate`).
+            let bit = key.decoded < 0 && !key.nonASCII ? Self.nameBit(bytes.baseAddress! + key.start, count: key.end - key.start) : ~0
+            let mayRepeat = nameBits & bit != 0 || nodes[objectIndex].count >= Self.membersCheckedOneByOne
+            nameBits |= bit
+            if mayRepeat, isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
             nodes[objectIndex].count += 1
             try parseValue()
             skipWhitespace()
@@ -123,53 +137,39 @@ struct JSONTapeParser {
         }
     }
 
-    /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
-    /// text is equal) the name of an earlier member of the object at `objectIndex`, whose names so
-    /// far are `openNames[firstName...]`.
-    private mutating func isDuplicate(_ keyIndex: Int, in objectIndex: Int, firstName: Int, names: inout Set<String>?) -> Bool {
-        let members = nodes[objectIndex].count
-        let new = nodes[keyIndex]
-        let fingerprint = Self.fingerprint(of: new, in: bytes)
-        openNames.append((fingerprint, keyIndex))
-        if members < Self.membersCheckedOneByOne {
-            // Names whose fingerprints differ are different; a name without one (0) compares with all.
-            for earlier in openNames[firstName..<(openNames.count - 1)]
-            where earlier.fingerprint == fingerprint || earlier.fingerprint == 0 || fingerprint == 0 {
-                if sameText(nodes[earlier.node], new) { return true }
-            }
-            return false
-        }
-        return isDuplicateInSet(keyIndex, in: objectIndex, names: &names)
-    }
-
-    /// A member name's fingerprint: equal plain ASCII names (bytes; no escape, nothing past ASCII)
-    /// have equal fingerprints, so different fingerprints mean different names. Other names have
-    /// none (0): they may equal a name spelled differently (an escape, canonical equivalence).
-    static func fingerprint(of node: JSONTape.Node, in bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard node.decoded < 0, !node.nonASCII else { return 0 }
-        let length = node.end - node.start
-        var fingerprint = UInt64(truncatingIfNeeded: length) | 1 << 63
+    /// A plain name's bit, from its length and its first, middle and last bytes: equal names, equal bits.
+    @inline(__always)
+    static func nameBit(_ name: UnsafePointer<UInt8>, count length: Int) -> UInt64 {
+        var mix = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
         if length > 0 {
-            let name = bytes.baseAddress! + node.start
-            fingerprint |= UInt64(name[0]) << 16 | UInt64(name[length - 1]) << 24 | UInt64(name[length / 2]) << 32
-                | UInt64(name[length / 3]) << 40 | UInt64(name[2 * length / 3]) << 48
+            mix ^= (UInt64(name[0]) | UInt64(name[length / 2]) << 8 | UInt64(name[length - 1]) << 16) &* 0xC2B2_AE3D_27D4_EB4F
         }
-        return fingerprint
+        return UInt64(1) << (mix >> 58)
     }
 
-    /// `isDuplicate` for objects with many members: their names go into a set.
-    private func isDuplicateInSet(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
+    /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
+    /// text is equal) the name of an earlier member of the object at `objectIndex`.
+    private func isDuplicate(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
         let members = nodes[objectIndex].count
-        if names == nil {
-            var all = Set<String>(minimumCapacity: members * 2)
-            var key = objectIndex + 1
-            while key < keyIndex {
-                all.insert(text(of: nodes[key]))
-                key = nodes[key + 1].next
+        if members >= Self.membersCheckedOneByOne {
+            if names == nil {
+                var all = Set<String>(minimumCapacity: members * 2)
+                var key = objectIndex + 1
+                while key < keyIndex {
+                    all.insert(text(of: nodes[key]))
+                    key = nodes[key + 1].next
+                }
+                names = all
             }
-            names = all
+            return !names!.insert(text(of: nodes[keyIndex])).inserted
         }
-        return !names!.insert(text(of: nodes[keyIndex])).inserted
+        let new = nodes[keyIndex]
+        var key = objectIndex + 1
+        while key < keyIndex {
+            if sameText(nodes[key], new) { return true }
+            key = nodes[key + 1].next
+        }
+        return false
     }
 
     /// Two plain ASCII texts are equal exactly when their bytes are; anything else compares as Strings.
@@ -216,10 +216,19 @@ struct JSONTapeParser {
         // Eight bytes at a time while none ends the string, starts an escape or is a control
         // character; the byte loop below reads the rest (and the word that has such a byte).
         while index + 8 <= bytes.count {
-            let word = UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self)
-            if Self.mayEndPlainText(word) { break }
-            if word & Self.highBits != 0 { nonASCII = true }
-            index += 8
+            // Byte 0 is the lowest on any machine.
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            let stops = Self.plainRunStops(word)
+            if stops == 0 {
+                if word & Self.highBits != 0 { nonASCII = true }
+                index += 8
+                continue
+            }
+            // The lowest flagged byte is the first stop: the bytes before it are plain.
+            let plainBytes = stops.trailingZeroBitCount / 8
+            if word & Self.highBits & ((1 << (plainBytes * 8)) &- 1) != 0 { nonASCII = true }
+            index += plainBytes
+            break
         }
         while index < bytes.count {
             let byte = bytes[index]
@@ -241,17 +250,18 @@ struct JSONTapeParser {
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
     private static let highBits: UInt64 = 0x8080_8080_8080_8080
 
-    /// Whether one of the eight bytes in `word` is a quote, a backslash or a control character
-    /// (below 0x20): the bytes a string's plain run stops at. Exact either way, with the word tests
-    /// of Bit Twiddling Hacks ("has a zero byte", "has a byte less than n"): a borrow starts only
-    /// at such a byte, and bytes past ASCII are none of these.
-    static func mayEndPlainText(_ word: UInt64) -> Bool {
+    /// The high bit of each byte of `word` (byte 0 lowest) that is a quote, a backslash or a control
+    /// character (below 0x20), the bytes a string's plain run stops at, with the word tests of Bit
+    /// Twiddling Hacks ("has a zero byte", "has a byte less than n"). Zero exactly when there is no
+    /// such byte, and the lowest bit set is the first such byte: a borrow starts only at one (bits
+    /// above it may be set for bytes that are not), and bytes past ASCII are none of them.
+    static func plainRunStops(_ word: UInt64) -> UInt64 {
         let quotes = word ^ (lowBits &* 0x22)
         let backslashes = word ^ (lowBits &* 0x5C)
         let control = (word &- lowBits &* 0x20) & ~word
         let quote = (quotes &- lowBits) & ~quotes
         let backslash = (backslashes &- lowBits) & ~backslashes
-        return (control | quote | backslash) & highBits != 0
+        return (control | quote | backslash) & highBits
     }
 
     /// JSON text is UTF-8 (RFC 8259): bytes that are not would silently become U+FFFD.

@@ -172,4 +172,62 @@ import Testing
         let leapDay = try decode(valid([(#""dateOfService": "2026-11-03""#, #""dateOfService": "2024-02-29""#)])).get().encounter
         #expect(leapDay?.dateOfService == LocalDate(year: 2024, month: 2, day: 29))
     }
+
+    /// Plain text is judged eight bytes at a time (`DecodingContext.hasBytePastPlain`), then a byte
+    /// at a time from a table (`isPlainByte`): every printable ASCII byte, at every place inside a
+    /// name of 17 bytes, is accepted, except the X12 separators, as the rule says.
+    @Test func everyPrintableByteInTextIsJudgedByTheRule() throws {
+        let name = Array("DanielleReyesmit")
+        for byte in UInt8(0x20)...UInt8(0x7E) {
+            let character = byte == 0x22 ? #"\""# : byte == 0x5C ? #"\\"# : String(UnicodeScalar(byte))
+            for place in 1..<name.count {
+                let text = String(name[..<place]) + character + String(name[place...])
+                let errors = try decode(valid([(#""firstName": "Dana""#, "\"firstName\": \"\(text)\"")])).get().errors
+                let separator = "*:^~|".utf8.contains(byte)
+                #expect(errors.map(\.field) == (separator ? ["patient.firstName"] : []), "\(text)")
+            }
+        }
+    }
+
+    /// A tape looks members up from where the last lookup in the object stopped, and checks names
+    /// against the known ones from the last found: with the members of every object in any order
+    /// (sorted, reversed, rotated; an unknown member among them), the record decodes as its tree
+    /// does and as the example in its own order does.
+    @Test func membersInAnyOrderDecodeTheSame() throws {
+        func quoted(_ text: String) -> String {
+            "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        func write(_ value: JSONValue, _ order: ([String]) -> [String]) -> String {
+            switch value {
+            case .object(let members):
+                return "{" + order(Array(members.keys)).map { "\(quoted($0)): \(write(members[$0]!, order))" }.joined(separator: ", ") + "}"
+            case .array(let items): return "[" + items.map { write($0, order) }.joined(separator: ", ") + "]"
+            case .string(let text): return quoted(text)
+            case .number(let text): return text
+            case .bool(let flag): return flag ? "true" : "false"
+            case .null: return "null"
+            }
+        }
+        let orders: [([String]) -> [String]] = [{ $0.sorted() }, { $0.sorted().reversed() }]
+            + (1..<6).map { shift in { names in let sorted = names.sorted(); return Array(sorted[(shift % max(sorted.count, 1))...] + sorted[..<(shift % max(sorted.count, 1))]) } }
+        for example in [EncounterDecoderTests.valid, valid([(#""placeOfService": "11","#, #""placeOfService": "11", "zzz": 1, "aaa": 2,"#)])] {
+            let expected = try decode(example).get()
+            let tree = try JSONParser.parse(example)
+            for order in orders {
+                let decoded = try decode(write(tree, order)).get()
+                #expect(decoded.encounter == expected.encounter)
+                #expect(decoded.errors == expected.errors)
+            }
+        }
+    }
+
+    /// Known names are checked on a tape by the filter bit the parser computes (length, first, middle
+    /// and last bytes): a name that shares its bit with a known one but differs elsewhere is unknown.
+    @Test func namesThatShareAKnownNamesBitAreUnknown() throws {
+        let text = valid([(#""placeOfService": "11","#, #""placeOfService": "11", "dXteOfService": 1, "pXtient": 2, "cXverage": 3,"#),
+                          (#""firstName": "Dana","#, #""firstName": "Dana", "fXrstName": "x","#),
+                          (#""code": "99214","#, #""code": "99214", "cXde": 1, "uXits": 2,"#)])
+        let errors = try decode(text).get().errors
+        #expect(errors.map(\.field) == ["cXverage", "dXteOfService", "pXtient", "patient.fXrstName", "services[0].cXde", "services[0].uXits"])
+    }
 }

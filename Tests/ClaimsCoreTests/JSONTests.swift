@@ -173,16 +173,17 @@ import Testing
     }
 }
 
-/// Member names are compared in full only with earlier names of the same fingerprint (length and a
-/// few bytes): names that share it are still told apart, and every repeated name is found.
+/// Member names are compared in full only when their bit in the object's filter (from the length and
+/// the first, middle and last bytes) is set already: names that share a bit are still told apart, and
+/// every repeated name is found, plain or escaped, in small objects and in large ones.
 @Suite struct JSONDuplicateMemberTests {
-    /// Fifteen names of eight bytes that differ only in bytes the fingerprint does not read.
+    /// Fifteen names of eight bytes that differ only in bytes the filter does not read.
     static let lookAlikes: [String] = (0..<15).map { n in
         let letters = Array("bcdfghjkmnpqrst".utf8)
         return String(decoding: [UInt8(ascii: "a"), letters[n], UInt8(ascii: "x"), letters[(n + 3) % 15], UInt8(ascii: "y"), UInt8(ascii: "z"), letters[(n * 2) % 15], UInt8(ascii: "w")], as: UTF8.self)
     }
 
-    @Test func namesThatShareAFingerprintAreNotDuplicates() throws {
+    @Test func namesThatShareAFilterBitAreNotDuplicates() throws {
         #expect(Set(Self.lookAlikes).count == Self.lookAlikes.count)
         for count in 1...Self.lookAlikes.count {
             let names = Array(Self.lookAlikes.prefix(count))
