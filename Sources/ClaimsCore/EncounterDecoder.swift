@@ -105,10 +105,11 @@ public struct EncounterDecoder: Sendable {
                 c.fail("patient.id", "'\(patientId)' must be 1–30 characters of A–Z, a–z, 0–9 and '-'")
             }
             let person = decodePerson(patientObject, "patient", extraKeys: Self.patientExtraKeys, &c)
-            if let patientId, let person { patient = Patient(id: patientId, person: person) }
             if let dob = person?.dateOfBirth, let date, dob > date {
                 c.fail("patient.dateOfBirth", "is after the date of service \(date.iso); check the birth date in the chart")
             }
+            // Moved into the patient, not copied (a copy retains each of its strings).
+            if let patientId, let person = consume person { patient = Patient(id: patientId, person: person) }
         }
         let coverage = decodeCoverage(root["coverage"], &c)
         let provider = decodeProvider(root["renderingProvider"], &c)
@@ -145,7 +146,7 @@ public struct EncounterDecoder: Sendable {
             c.fail("\(path).dateOfBirth", "is in the future; check the birth date in the chart")
         }
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
-        let sex = sexText.flatMap(Sex.init(rawValue:))
+        let sex = sexText.flatMap(Self.sex(_:))
         if let sexText, sex == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
         if let phone, phone.utf8.count != 10 || !ASCII.all(phone, ASCII.isDigit) {
@@ -167,7 +168,7 @@ public struct EncounterDecoder: Sendable {
             }
             if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
         }
-        guard let first, let last, let dob, let sex, let address else { return nil }
+        guard let first, let last, let dob, let sex, let address = consume address else { return nil }
         return Person(firstName: first, middleName: middle, lastName: last, dateOfBirth: dob, sex: sex, address: address, phone: phone)
     }
 
@@ -182,7 +183,7 @@ public struct EncounterDecoder: Sendable {
         if let member, !(2...80).contains(DecodingContext.characterCount(member)) { c.fail("coverage.memberId", "must be 2–80 characters") }
         let group = c.text(object["groupNumber"], "coverage.groupNumber", required: false)
         let relationshipText = c.text(object["relationship"], "coverage.relationship", required: false) ?? "self"
-        let relationship = Relationship(rawValue: relationshipText)
+        let relationship = Self.relationship(relationshipText)
         if relationship == nil { c.fail("coverage.relationship", "'\(relationshipText)' must be self, spouse, child or other") }
         var subscriber: Person?
         if relationship != nil && relationship != .self {
@@ -348,6 +349,23 @@ public struct EncounterDecoder: Sendable {
                                      ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit, details: details))
         }
         return lines
+    }
+
+    /// `Sex(rawValue:)`: a one-byte text is the only text equal to a one-letter code, so its byte
+    /// answers without the enum's string comparisons.
+    static func sex(_ text: String) -> Sex? {
+        guard text.utf8.count == 1, let byte = text.utf8.first else { return Sex(rawValue: text) }
+        switch byte {
+        case UInt8(ascii: "F"): return .female
+        case UInt8(ascii: "M"): return .male
+        case UInt8(ascii: "U"): return .unknown
+        default: return nil
+        }
+    }
+
+    /// `Relationship(rawValue:)`, the usual `self` compared first.
+    static func relationship(_ text: String) -> Relationship? {
+        text == "self" ? .self : Relationship(rawValue: text)
     }
 
     /// A diagnosis pointer: a JSON number that is a whole number.

@@ -2,6 +2,8 @@ import Foundation
 
 extension JSONTape {
     /// Reads the document through `JSONTapeValue`s, which are valid only inside `body`.
+    /// Inlined: the caller's `body` then needs no copy of what it captures.
+    @inline(__always)
     func withRoot<Result>(_ body: (JSONTapeValue) -> Result) -> Result {
         nodes.withUnsafeBufferPointer { nodes in
             bytes.withUnsafeBufferPointer { bytes in

@@ -230,4 +230,19 @@ import Testing
         let errors = try decode(text).get().errors
         #expect(errors.map(\.field) == ["cXverage", "dXteOfService", "pXtient", "patient.fXrstName", "services[0].cXde", "services[0].uXits"])
     }
+
+    /// Sex and relationship codes are read by their bytes (`EncounterDecoder.sex`, `relationship`):
+    /// exactly the codes are accepted, nothing that only looks or sounds like one.
+    @Test func onlyTheExactSexAndRelationshipCodesAreAccepted() throws {
+        for (text, fields) in [("F", []), ("M", []), ("U", []), ("f", ["patient.sex"]), ("X", ["patient.sex"]), ("FF", ["patient.sex"]),
+                               ("\u{FF26}", ["patient.sex"]), ("F\u{301}", ["patient.sex"]), ("", ["patient.sex"])] {
+            let errors = try decode(valid([(#""sex": "F""#, "\"sex\": \"\(text)\"")])).get().errors
+            #expect(errors.map(\.field) == fields, "\(text)")
+        }
+        for (text, fields) in [("self", []), ("Self", ["coverage.relationship"]), ("sel", ["coverage.relationship"]),
+                               ("selff", ["coverage.relationship"]), ("spouse", ["coverage.subscriber"]), ("s\u{65}lf", [])] {
+            let errors = try decode(valid([(#""relationship": "self""#, "\"relationship\": \"\(text)\"")])).get().errors
+            #expect(errors.map(\.field) == fields, "\(text)")
+        }
+    }
 }
