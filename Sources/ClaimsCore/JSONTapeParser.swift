@@ -119,7 +119,6 @@ struct JSONTapeParser {
             let keyIndex = nodes.count
             key.next = keyIndex + 1
             nodes.append(key)
-            // Past a few members every name goes into the set (`isDuplicate`), so none may skip it.
             // Equal plain names set the same bit, so a plain name whose bit is not set yet is new: most
             // names are never compared. An escaped or past-ASCII name sets every bit (it may equal any
             // name), and past a few members every name goes into the set (`isDuplicate`).
