@@ -35,6 +35,12 @@ struct DecodingContext {
 
     /// Field paths are built only when a problem is reported (`@autoclosure`): most records have none.
     mutating func text<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> String? {
+        // Fast path: a number's text, or plain text checked on its bytes before a String is made.
+        if let plain = value?.readASCII({ bytes, isNumber in
+            isNumber || Self.isPlainText(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+        }) {
+            return plain
+        }
         switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
@@ -64,11 +70,50 @@ struct DecodingContext {
     /// Whether `text` is 1–200 bytes of printable ASCII without an X12 separator and without a space
     /// at either end: what `text(_:_:required:)` returns unchanged without reporting anything.
     static func isPlainText(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
-            for byte in bytes where byte < 0x20 || byte >= 0x7F || X12Separators.contains(byte: byte) { return false }
-            return true
-        } ?? false
+        text.utf8.withContiguousStorageIfAvailable { isPlainText($0) } ?? false
+    }
+
+    /// `isPlainText` on the UTF-8 bytes of a text.
+    static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
+        // Eight bytes at a time, then byte by byte (the table).
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        var index = 0
+        while index + 8 <= bytes.count {
+            if hasBytePastPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return false }
+            index += 8
+        }
+        while index < bytes.count {
+            if !isPlainByte(bytes[index]) { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether one of the eight bytes of `word` is not plain (`isPlainByte`): a control character,
+    /// DEL, past ASCII, or an X12 separator. The word tests of Bit Twiddling Hacks ("has a byte less
+    /// than n", "has a zero byte" after XOR with each value) are exact for whether any byte is one.
+    @inline(__always)
+    static func hasBytePastPlain(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasByte(_ value: UInt8) -> UInt64 {
+            let equal = word ^ (ones &* UInt64(value))
+            return (equal &- ones) & ~equal
+        }
+        let control = (word &- ones &* 0x20) & ~word
+        return (word | control | hasByte(0x7F) | hasByte(0x2A) | hasByte(0x3A) | hasByte(0x5E) | hasByte(0x7E) | hasByte(0x7C)) & highs != 0
+    }
+
+    /// Printable ASCII that is not an X12 separator, one bit a byte (0x00–0x3F, 0x40–0x7F): one
+    /// lookup a byte instead of seven comparisons (a test checks the bits against the rule).
+    static let plainBytesLow: UInt64 = 0xFBFF_FBFF_0000_0000
+    static let plainBytesHigh: UInt64 = 0x2FFF_FFFF_BFFF_FFFF
+
+    @inline(__always)
+    static func isPlainByte(_ byte: UInt8) -> Bool {
+        guard byte < 0x80 else { return false }
+        return (byte < 0x40 ? plainBytesLow : plainBytesHigh) >> (byte & 0x3F) & 1 != 0
     }
 
     /// Whether the first or last scalar is whitespace; printable ASCII other than space is answered
@@ -84,6 +129,8 @@ struct DecodingContext {
 
     /// `echo: false` keeps the value out of the message (birth dates are patient data).
     mutating func date<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool, echo: Bool = true) -> LocalDate? {
+        // Fast path: a real date read from the bytes (digits and '-' are plain text: `text` would return them as they are).
+        if let date = value?.readASCII({ bytes, _ in LocalDate(isoBytes: bytes) }) { return date }
         guard let text = text(value, field(), required: required) else { return nil }
         guard let date = LocalDate(iso: text) else {
             fail(field(), "\(echo ? "'\(text)' " : "")is not a real date; use YYYY-MM-DD, e.g. 2026-11-03")
@@ -155,6 +202,13 @@ struct DecodingContext {
 
     /// A money amount: a string or number, not negative, at most 2 decimal places.
     mutating func money<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal? {
+        // Fast path: an amount of at most seven whole digits read from the bytes (nothing to report).
+        if let amount = value?.readASCII({ bytes, _ -> Decimal? in
+            guard case .amount(let amount) = Money.scanAmount(bytes), Self.wholeDigits(bytes) <= 7 else { return nil }
+            return amount
+        }) {
+            return amount
+        }
         switch value?.content {
         case nil, .null?:
             missing(field())
@@ -178,13 +232,42 @@ struct DecodingContext {
 }
 
 extension DecodingContext {
+    /// One to nine ASCII digits as their value (what `decimal` and `Int(_:)` read them as), else nil.
+    static func smallWholeNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+        var value = 0
+        for byte in bytes {
+            guard ASCII.isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+
+    /// A quantity (units): a whole number within the limits read from its bytes, which `number` and
+    /// `checkQuantity` would accept without a word; otherwise both, as they are. A missing quantity is 1.
+    mutating func quantity<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String) -> Decimal {
+        if let whole = value?.readASCII({ bytes, _ in Self.smallWholeNumber(bytes) }), whole >= 1, whole <= EncounterDecoder.maxWholeQuantity {
+            return Decimal(whole)
+        }
+        let quantity = number(value, field(), required: false) ?? 1
+        checkQuantity(quantity, field())
+        return quantity
+    }
+
+    /// `text.count`; printable ASCII (a byte a character) is counted by its bytes.
+    static func characterCount(_ text: String) -> Int {
+        ASCII.all(text, { $0 >= 0x20 && $0 < 0x7F }) ? text.utf8.count : text.count
+    }
+
     /// A JSON number's text as a Decimal (`Money.decimal(plain:)`).
     static func decimal(_ text: String) -> Decimal? { Money.decimal(plain: text) }
 
     /// The bytes of an amount `Money.parse` accepted (digits and at most one '.') before the '.'.
-    static func wholeDigits(_ amount: String) -> Int {
+    static func wholeDigits(_ amount: String) -> Int { wholeDigits(amount.utf8) }
+
+    static func wholeDigits<Bytes: Sequence<UInt8>>(_ amount: Bytes) -> Int {
         var count = 0
-        for byte in amount.utf8 {
+        for byte in amount {
             if byte == UInt8(ascii: ".") { break }
             count += 1
         }
@@ -221,19 +304,24 @@ extension ProcedureCode {
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
 public enum NPI {
     public static func isValid(_ npi: String) -> Bool {
-        let digits = npi.utf8.map { Int($0) - 48 }
-        guard digits.count == 10, digits.allSatisfy({ (0...9).contains($0) }) else { return false }
-        // Luhn over "80840" + the first 9 digits, doubling every other digit from the right;
-        // "80840" contributes a constant 24.
+        // Luhn over "80840" + the first 9 digits, doubling every other digit from the right (the
+        // 1st, 3rd, … 9th from the left); "80840" contributes a constant 24. Read byte by byte.
         var sum = 24
-        for (index, digit) in digits.prefix(9).reversed().enumerated() {
-            if index % 2 == 0 {
+        var count = 0
+        var check = 0
+        for byte in npi.utf8 {
+            let digit = Int(byte) - 48
+            guard (0...9).contains(digit), count < 10 else { return false }
+            if count == 9 {
+                check = digit
+            } else if count % 2 == 0 {
                 let doubled = digit * 2
                 sum += doubled > 9 ? doubled - 9 : doubled
             } else {
                 sum += digit
             }
+            count += 1
         }
-        return (10 - sum % 10) % 10 == digits[9]
+        return count == 10 && (10 - sum % 10) % 10 == check
     }
 }

@@ -222,6 +222,17 @@ public struct Encounter: Sendable, Hashable {
         self.payments = payments; self.location = location
     }
 
+    /// Every field at once: the decoder builds the encounter in one step (set afterwards, the
+    /// optimizer copied the whole encounter into the result).
+    init(id: String, dateOfService: LocalDate, placeOfService: String, patient: Patient, coverage: Coverage?,
+         renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode], clinical: [String: ClinicalFact], services: [ServiceLine],
+         priorAuthorization: String?, payments: [Payment], location: String?, agreements: [PatientAgreement], secondaryCoverage: Coverage?) {
+        self.id = id; self.dateOfService = dateOfService; self.placeOfService = placeOfService; self.patient = patient
+        self.coverage = coverage; self.renderingProvider = renderingProvider; self.diagnoses = diagnoses
+        self.clinical = clinical; self.services = services; self.priorAuthorization = priorAuthorization
+        self.payments = payments; self.location = location; self.agreements = agreements; self.secondaryCoverage = secondaryCoverage
+    }
+
     /// The payer whose rules apply: the coverage's, or `self-pay`.
     public var payerSlug: PayerSlug { coverage?.payer ?? RuleBook.selfPaySlug }
     public var totalCharges: Decimal { services.reduce(Decimal(0)) { $0 + $1.charge } }

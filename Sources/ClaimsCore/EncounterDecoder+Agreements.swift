@@ -18,7 +18,7 @@ extension EncounterDecoder {
         let member = c.text(object["memberId"], "secondaryCoverage.memberId", required: false)
         let group = c.text(object["groupNumber"], "secondaryCoverage.groupNumber", required: false)
         let relationshipText = c.text(object["relationship"], "secondaryCoverage.relationship", required: false) ?? "self"
-        let relationship = Relationship(rawValue: relationshipText)
+        let relationship = Self.relationship(relationshipText)
         if relationship == nil {
             c.fail("secondaryCoverage.relationship", "'\(relationshipText)' must be self, spouse, child or other")
         }

@@ -22,6 +22,11 @@ protocol EncounterJSONValue {
     associatedtype Items: Collection where Items.Element == Self
     var content: JSONContent<Object, Items> { get }
     var isNull: Bool { get }
+    /// `read` applied to the bytes of a number, or of a string written in plain ASCII (no escape),
+    /// with whether it is a number; nil for any other value. A fast path: every caller falls back to
+    /// `content` when this gives nil, and must answer exactly as it would from `content` (the tests
+    /// compare a tape's answers, which take it, with a tree's, which do not).
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result?
 }
 
 /// A JSON object as the decoder reads it: members looked up by name (a literal: no string to make).
@@ -59,32 +64,45 @@ enum JSONContent<Object, Items> {
 /// their bytes, so a tape's ASCII names are checked without making strings or hashing them.
 struct MemberNames: ExpressibleByArrayLiteral {
     let names: Set<String>
-    /// Each name's bytes and a cheap signature (length and first and last byte) compared first.
-    private let candidates: [(signature: UInt32, bytes: [UInt8])]
+    /// For each of the 64 bits a plain name can have (`JSONTapeParser.nameBit`, the one the parser
+    /// computes for duplicates): the one name with that bit, -1 for none, -2 for several.
+    private let nameWithBit: [Int]
+    /// Each name's length, and where its bytes start in `allBytes` (the names one after another).
+    private let lengths: [Int]
+    private let starts: [Int]
+    private let allBytes: [UInt8]
 
     init(arrayLiteral names: String...) {
         assert(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "member names are ASCII: bytes compare as strings do")
         self.names = Set(names)
-        candidates = names.map { name in
-            let bytes = Array(name.utf8)
-            return (Self.signature(bytes.count, first: bytes.first ?? 0, last: bytes.last ?? 0), bytes)
+        let bytes = names.map { Array($0.utf8) }
+        lengths = bytes.map(\.count)
+        starts = bytes.indices.map { bytes[..<$0].reduce(0) { $0 + $1.count } }
+        allBytes = bytes.flatMap { $0 }
+        var nameWithBit = [Int](repeating: -1, count: 64)
+        for (name, text) in bytes.enumerated() where !text.isEmpty {
+            let slot = text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
+            nameWithBit[slot] = nameWithBit[slot] == -1 ? name : -2
         }
-    }
-
-    @inline(__always)
-    private static func signature(_ count: Int, first: UInt8, last: UInt8) -> UInt32 {
-        UInt32(truncatingIfNeeded: count) << 16 | UInt32(first) << 8 | UInt32(last)
+        self.nameWithBit = nameWithBit
     }
 
     /// Whether the (ASCII) name in `bytes` is one of these names; plain ASCII bytes are equal as
-    /// strings exactly when they are equal as bytes.
+    /// strings exactly when they are equal as bytes. Equal names have equal bits, so only the name
+    /// with the same bit is compared (all of them when several share it).
+    @inline(__always)
     func contains(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let first = bytes.first, let last = bytes.last else { return names.contains("") }
-        let signature = Self.signature(bytes.count, first: first, last: last)
-        for candidate in candidates where candidate.signature == signature {
-            if candidate.bytes.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }) { return true }
+        guard let start = bytes.baseAddress, !bytes.isEmpty else { return names.contains("") }
+        let slot = JSONTapeParser.nameBit(start, count: bytes.count).trailingZeroBitCount
+        let candidate = nameWithBit[slot]
+        if candidate == -1 { return false }
+        return allBytes.withUnsafeBufferPointer { allBytes in
+            func isName(_ name: Int) -> Bool {
+                lengths[name] == bytes.count && JSONTapeValue.Storage.sameBytes(allBytes.baseAddress! + starts[name], start, count: bytes.count)
+            }
+            if candidate >= 0 { return isName(candidate) }
+            return lengths.indices.contains(where: isName)
         }
-        return false
     }
 }
 
@@ -101,6 +119,9 @@ extension JSONValue: EncounterJSONValue {
     }
 
     var isNull: Bool { self == .null }
+
+    /// A tree has Strings already: always the general path.
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result? { nil }
 }
 
 extension Dictionary: EncounterJSONObject where Key == String, Value == JSONValue {

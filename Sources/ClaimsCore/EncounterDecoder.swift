@@ -19,7 +19,8 @@ public struct EncounterDecoder: Sendable {
     public static let maxClinicalFacts = 100
     /// Units and NDC quantities: at most this much, with at most 3 decimal places (SV104 and CTP04
     /// are 15-character decimals; no real service line comes near it, a typo or an overflow does).
-    public static let maxQuantity = Decimal(99_999)
+    public static let maxQuantity = Decimal(maxWholeQuantity)
+    static let maxWholeQuantity = 99_999
     public static let maxQuantityDecimalPlaces = 3
     /// Errors reported per record; the rest are counted ("… and N more"), so a hostile record
     /// with millions of unknown fields cannot flood the report.
@@ -43,7 +44,14 @@ public struct EncounterDecoder: Sendable {
     public static func rawId(of value: JSONValue) -> String { rawId(of: value as JSONValue?) }
 
     static func rawId<Value: EncounterJSONValue>(of value: Value?) -> String {
-        guard case .object(let root)? = value?.content, case .string(let id)? = root["id"]?.content else { return "" }
+        guard case .object(let root)? = value?.content else { return "" }
+        // Fast path: the usual id (below) checked on its bytes before its String is made.
+        if let id = root["id"]?.readASCII({ bytes, isNumber in
+            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decoding: bytes, as: UTF8.self) : nil
+        }) {
+            return id
+        }
+        guard case .string(let id)? = root["id"]?.content else { return "" }
         // The usual id, printable ASCII of at most 40 characters, is shown as it is.
         if id.utf8.count <= 40 && id.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return id }
         // Control characters made visible first, then cut: a report's id is never over 40 characters.
@@ -56,8 +64,11 @@ public struct EncounterDecoder: Sendable {
     func decodeValue<Value: EncounterJSONValue>(_ value: Value) -> (encounter: Encounter?, errors: [InputError]) {
         var context = DecodingContext()
         let encounter = decodeEncounter(value, &context)
-        if encounter != nil, context.errors.isEmpty { return (encounter, []) }
-        if context.errors.isEmpty { return (nil, [InputError(field: "", message: "invalid encounter")]) }
+        if context.errors.isEmpty {
+            // Matched, not compared with nil: no copy of the encounter.
+            if case .none = encounter { return (nil, [InputError(field: "", message: "invalid encounter")]) }
+            return (encounter, [])
+        }
         var errors = context.errors
         if context.errorsNotListed > 0 {
             errors.append(InputError(field: "errors", message: "… and \(context.errorsNotListed) more errors not listed (at most \(Self.maxErrorsPerRecord) are shown per encounter); fix these and check again"))
@@ -94,10 +105,11 @@ public struct EncounterDecoder: Sendable {
                 c.fail("patient.id", "'\(patientId)' must be 1–30 characters of A–Z, a–z, 0–9 and '-'")
             }
             let person = decodePerson(patientObject, "patient", extraKeys: Self.patientExtraKeys, &c)
-            if let patientId, let person { patient = Patient(id: patientId, person: person) }
             if let dob = person?.dateOfBirth, let date, dob > date {
                 c.fail("patient.dateOfBirth", "is after the date of service \(date.iso); check the birth date in the chart")
             }
+            // Moved into the patient, not copied (a copy retains each of its strings).
+            if let patientId, let person = consume person { patient = Patient(id: patientId, person: person) }
         }
         let coverage = decodeCoverage(root["coverage"], &c)
         let provider = decodeProvider(root["renderingProvider"], &c)
@@ -116,12 +128,10 @@ public struct EncounterDecoder: Sendable {
         let secondaryCoverage = decodeSecondaryCoverage(root["secondaryCoverage"], &c)
         let agreements = decodePatientAgreements(root["patientAgreements"], &c)
         guard let id, let date, let patient, let provider, let diagnoses, let services, c.errors.isEmpty else { return nil }
-        var encounter = Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
-                                  renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
-                                  priorAuthorization: auth, payments: payments, location: location)
-        encounter.agreements = agreements
-        encounter.secondaryCoverage = secondaryCoverage
-        return encounter
+        return Encounter(id: id, dateOfService: date, placeOfService: place, patient: patient, coverage: coverage,
+                         renderingProvider: provider, diagnoses: diagnoses, clinical: clinical, services: services,
+                         priorAuthorization: auth, payments: payments, location: location, agreements: agreements,
+                         secondaryCoverage: secondaryCoverage)
     }
 
     func decodePerson<Object: EncounterJSONObject>(_ object: Object, _ path: String, extraKeys: MemberNames?, _ c: inout DecodingContext) -> Person? {
@@ -136,7 +146,8 @@ public struct EncounterDecoder: Sendable {
             c.fail("\(path).dateOfBirth", "is in the future; check the birth date in the chart")
         }
         let sexText = c.text(object["sex"], "\(path).sex", required: true)
-        if let sexText, Sex(rawValue: sexText) == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
+        let sex = sexText.flatMap(Self.sex(_:))
+        if let sexText, sex == nil { c.fail("\(path).sex", "'\(sexText)' must be F, M or U") }
         let phone = c.text(object["phone"], "\(path).phone", required: false)
         if let phone, phone.utf8.count != 10 || !ASCII.all(phone, ASCII.isDigit) {
             c.fail("\(path).phone", "must be 10 digits without punctuation")
@@ -157,7 +168,7 @@ public struct EncounterDecoder: Sendable {
             }
             if let line1, let city, let state, let zip { address = Address(line1: line1, line2: line2, city: city, state: state, zip: zip) }
         }
-        guard let first, let last, let dob, let sexText, let sex = Sex(rawValue: sexText), let address else { return nil }
+        guard let first, let last, let dob, let sex, let address = consume address else { return nil }
         return Person(firstName: first, middleName: middle, lastName: last, dateOfBirth: dob, sex: sex, address: address, phone: phone)
     }
 
@@ -169,10 +180,10 @@ public struct EncounterDecoder: Sendable {
             c.fail("coverage.payer", "unknown payer '\(payer)'; known payers: \(payers.sorted().joined(separator: ", ")) (a file in Payers/)")
         }
         let member = c.text(object["memberId"], "coverage.memberId", required: payer != RuleBook.selfPaySlug)
-        if let member, !(2...80).contains(member.count) { c.fail("coverage.memberId", "must be 2–80 characters") }
+        if let member, !(2...80).contains(DecodingContext.characterCount(member)) { c.fail("coverage.memberId", "must be 2–80 characters") }
         let group = c.text(object["groupNumber"], "coverage.groupNumber", required: false)
         let relationshipText = c.text(object["relationship"], "coverage.relationship", required: false) ?? "self"
-        let relationship = Relationship(rawValue: relationshipText)
+        let relationship = Self.relationship(relationshipText)
         if relationship == nil { c.fail("coverage.relationship", "'\(relationshipText)' must be self, spouse, child or other") }
         var subscriber: Person?
         if relationship != nil && relationship != .self {
@@ -230,7 +241,8 @@ public struct EncounterDecoder: Sendable {
             c.fail("clinical", "\(object.count) facts; at most \(Self.maxClinicalFacts) are accepted — export only the facts the coverage rules use")
             return [:]
         }
-        var facts: [String: ClinicalFact] = [:]
+        // Room for every fact at once: growing the dictionary rehashes each name again.
+        var facts = [String: ClinicalFact](minimumCapacity: object.count)
         var problems: [(field: String, message: String)] = []
         object.forEachMember { key, item in
             switch item.content {
@@ -253,12 +265,14 @@ public struct EncounterDecoder: Sendable {
         if items.isEmpty { c.fail("services", "at least one service line is needed") }
         if items.count > Self.maxLines { c.fail("services", "\(items.count) service lines; at most \(Self.maxLines) fit on a claim — split the encounter") }
         var lines: [ServiceLine] = []
+        lines.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             func path() -> String { "services[\(index)]" }
             guard let object = c.object(item, path(), required: true) else { continue }
             for key in object.unknownNames(Self.serviceKeys, nil) { c.fail("\(path()).\(key)", "unknown field '\(key)'") }
             let code = c.text(object["code"], "\(path()).code", required: true)
-            if let code, codes.codes[code] == nil {
+            // Looked up, not copied out: only whether the code is known matters here.
+            if let code, codes.codes.index(forKey: code) == nil {
                 c.fail("\(path()).code", "unknown procedure code '\(code)'; the codes this clinic bills are listed in Payers/common.yaml")
             }
             var modifiers: [String] = []
@@ -272,15 +286,16 @@ public struct EncounterDecoder: Sendable {
                     modifiers.append(modifier)
                 }
             }
-            let units = c.number(object["units"], "\(path()).units", required: false) ?? 1
-            c.checkQuantity(units, "\(path()).units")
+            let units = c.quantity(object["units"], "\(path()).units")
             let charge = c.money(object["charge"], "\(path()).charge")
             var pointers: [Int] = []
             if let list = c.array(object["diagnosisPointers"], "\(path()).diagnosisPointers", required: true) {
                 if list.isEmpty || list.count > 4 { c.fail("\(path()).diagnosisPointers", "needs 1–4 pointers into diagnoses (1-based)") }
                 for (p, entry) in list.enumerated() {
                     func pointerPath() -> String { "\(path()).diagnosisPointers[\(p)]" }
-                    guard case .number(let text) = entry.content, let pointer = Int(text) else {
+                    // Fast path: a small number read from its bytes, as `Int(text)` reads it.
+                    let small = entry.readASCII { bytes, isNumber in isNumber ? DecodingContext.smallWholeNumber(bytes) : nil }
+                    guard let pointer = small ?? Self.wholeNumber(entry) else {
                         c.fail(pointerPath(), "must be a whole number (1-based index into diagnoses)")
                         continue
                     }
@@ -334,6 +349,29 @@ public struct EncounterDecoder: Sendable {
                                      ndc: ndc, ndcQuantity: ndcQuantity, ndcUnit: ndcUnit, details: details))
         }
         return lines
+    }
+
+    /// `Sex(rawValue:)`: a one-byte text is the only text equal to a one-letter code, so its byte
+    /// answers without the enum's string comparisons.
+    static func sex(_ text: String) -> Sex? {
+        guard text.utf8.count == 1, let byte = text.utf8.first else { return Sex(rawValue: text) }
+        switch byte {
+        case UInt8(ascii: "F"): return .female
+        case UInt8(ascii: "M"): return .male
+        case UInt8(ascii: "U"): return .unknown
+        default: return nil
+        }
+    }
+
+    /// `Relationship(rawValue:)`, the usual `self` compared first.
+    static func relationship(_ text: String) -> Relationship? {
+        text == "self" ? .self : Relationship(rawValue: text)
+    }
+
+    /// A diagnosis pointer: a JSON number that is a whole number.
+    private static func wholeNumber<Value: EncounterJSONValue>(_ value: Value) -> Int? {
+        guard case .number(let text) = value.content else { return nil }
+        return Int(text)
     }
 
     private func decodePayments<Value: EncounterJSONValue>(_ value: Value?, _ c: inout DecodingContext) -> [Payment] {

@@ -21,6 +21,14 @@ struct JSONTape {
         var count = 0
         /// The index of the node after this one and everything inside it.
         var next = 0
+
+        /// Objects: the bits of their member names (`JSONTapeParser.nameBit`; every bit once a name
+        /// has an escape or bytes past ASCII), kept in `start`, which objects use for nothing else.
+        /// A name whose bit is not set is not a member.
+        var memberNameBits: UInt64 {
+            get { UInt64(UInt(bitPattern: start)) }
+            set { start = Int(bitPattern: UInt(newValue)) }
+        }
     }
 
     let bytes: [UInt8]

@@ -34,7 +34,14 @@ struct JSONTapeParser {
         JSONSyntaxError(line: line, column: index - lineStart + 1 + (lineStart == 0 ? columnOffset : 0), message: message)
     }
 
+    /// Compact records have no whitespace between tokens: that answer costs no call.
+    @inline(__always)
     private mutating func skipWhitespace() {
+        if index < bytes.count, bytes[index] > 0x20 { return }
+        skipWhitespaceRun()
+    }
+
+    private mutating func skipWhitespaceRun() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0D: index += 1
@@ -90,7 +97,12 @@ struct JSONTapeParser {
         index += 1
         let objectIndex = nodes.count
         nodes.append(JSONTape.Node(kind: .object))
-        defer { nodes[objectIndex].next = nodes.count }
+        /// The bits of the member names so far (`nameBit`): a name whose bit is not set is new.
+        var nameBits: UInt64 = 0
+        defer {
+            nodes[objectIndex].next = nodes.count
+            nodes[objectIndex].memberNameBits = nameBits
+        }
         /// Member names so far, once there are too many to compare one by one.
         var names: Set<String>?
         skipWhitespace()
@@ -107,7 +119,13 @@ struct JSONTapeParser {
             let keyIndex = nodes.count
             key.next = keyIndex + 1
             nodes.append(key)
-            if isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
+            // Equal plain names set the same bit, so a plain name whose bit is not set yet is new: most
+            // names are never compared. An escaped or past-ASCII name sets every bit (it may equal any
+            // name), and past a few members every name goes into the set (`isDuplicate`).
+            let bit = key.decoded < 0 && !key.nonASCII ? Self.nameBit(bytes.baseAddress! + key.start, count: key.end - key.start) : ~0
+            let mayRepeat = nameBits & bit != 0 || nodes[objectIndex].count >= Self.membersCheckedOneByOne
+            nameBits |= bit
+            if mayRepeat, isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
             nodes[objectIndex].count += 1
             try parseValue()
             skipWhitespace()
@@ -116,6 +134,16 @@ struct JSONTapeParser {
             if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw error("expected ',' or '}' after the value of \"\(text(of: key))\"")
         }
+    }
+
+    /// A plain name's bit, from its length and its first, middle and last bytes: equal names, equal bits.
+    @inline(__always)
+    static func nameBit(_ name: UnsafePointer<UInt8>, count length: Int) -> UInt64 {
+        var mix = UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15
+        if length > 0 {
+            mix ^= (UInt64(name[0]) | UInt64(name[length / 2]) << 8 | UInt64(name[length - 1]) << 16) &* 0xC2B2_AE3D_27D4_EB4F
+        }
+        return UInt64(1) << (mix >> 58)
     }
 
     /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
@@ -184,10 +212,27 @@ struct JSONTapeParser {
         index += 1
         let stringStart = index
         var nonASCII = false
+        // Eight bytes at a time while none ends the string, starts an escape or is a control
+        // character; the byte loop below reads the rest (and the word that has such a byte).
+        while index + 8 <= bytes.count {
+            // Byte 0 is the lowest on any machine.
+            let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            let stops = Self.plainRunStops(word)
+            if stops == 0 {
+                if word & Self.highBits != 0 { nonASCII = true }
+                index += 8
+                continue
+            }
+            // The lowest flagged byte is the first stop: the bytes before it are plain.
+            let plainBytes = stops.trailingZeroBitCount / 8
+            if word & Self.highBits & ((1 << (plainBytes * 8)) &- 1) != 0 { nonASCII = true }
+            index += plainBytes
+            break
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try checkUTF8(nonASCII, from: stringStart)
+                if nonASCII { try checkUTF8(from: stringStart) }
                 index += 1
                 return JSONTape.Node(kind: .string, nonASCII: nonASCII, start: stringStart, end: index - 1)
             }
@@ -201,9 +246,26 @@ struct JSONTapeParser {
         return JSONTape.Node(kind: .string, decoded: decodedStrings.count - 1)
     }
 
+    private static let lowBits: UInt64 = 0x0101_0101_0101_0101
+    private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The high bit of each byte of `word` (byte 0 lowest) that is a quote, a backslash or a control
+    /// character (below 0x20), the bytes a string's plain run stops at, with the word tests of Bit
+    /// Twiddling Hacks ("has a zero byte", "has a byte less than n"). Zero exactly when there is no
+    /// such byte, and the lowest bit set is the first such byte: a borrow starts only at one (bits
+    /// above it may be set for bytes that are not), and bytes past ASCII are none of them.
+    static func plainRunStops(_ word: UInt64) -> UInt64 {
+        let quotes = word ^ (lowBits &* 0x22)
+        let backslashes = word ^ (lowBits &* 0x5C)
+        let control = (word &- lowBits &* 0x20) & ~word
+        let quote = (quotes &- lowBits) & ~quotes
+        let backslash = (backslashes &- lowBits) & ~backslashes
+        return (control | quote | backslash) & highBits
+    }
+
     /// JSON text is UTF-8 (RFC 8259): bytes that are not would silently become U+FFFD.
-    private mutating func checkUTF8(_ nonASCII: Bool, from start: Int) throws(JSONSyntaxError) {
-        if nonASCII, let bad = JSONParser.firstInvalidUTF8(bytes, from: start, to: index) {
+    private mutating func checkUTF8(from start: Int) throws(JSONSyntaxError) {
+        if let bad = JSONParser.firstInvalidUTF8(bytes, from: start, to: index) {
             index = bad
             throw error("a string holds bytes that are not valid UTF-8; export the file as UTF-8 (not Latin-1 or Windows-1252)")
         }
@@ -220,7 +282,7 @@ struct JSONTapeParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try checkUTF8(nonASCII, from: stringStart)
+                if nonASCII { try checkUTF8(from: stringStart) }
                 flush(index)
                 index += 1
                 return result

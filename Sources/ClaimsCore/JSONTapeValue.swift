@@ -2,11 +2,17 @@ import Foundation
 
 extension JSONTape {
     /// Reads the document through `JSONTapeValue`s, which are valid only inside `body`.
+    /// Inlined: the caller's `body` then needs no copy of what it captures.
+    @inline(__always)
     func withRoot<Result>(_ body: (JSONTapeValue) -> Result) -> Result {
         nodes.withUnsafeBufferPointer { nodes in
             bytes.withUnsafeBufferPointer { bytes in
                 decodedStrings.withUnsafeBufferPointer { strings in
-                    body(JSONTapeValue(storage: JSONTapeValue.Storage(nodes: nodes, bytes: bytes, strings: strings), index: 0))
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: nodes.count) { resume in
+                        resume.initialize(repeating: 0)
+                        return body(JSONTapeValue(storage: JSONTapeValue.Storage(nodes: nodes, bytes: bytes, strings: strings,
+                                                                                 resume: resume.baseAddress!), index: 0))
+                    }
                 }
             }
         }
@@ -21,6 +27,26 @@ struct JSONTapeValue: EncounterJSONValue {
         let nodes: UnsafeBufferPointer<JSONTape.Node>
         let bytes: UnsafeBufferPointer<UInt8>
         let strings: UnsafeBufferPointer<String>
+        /// For each object (by its node), the key after the member its last lookup found (0: none
+        /// yet). The decoder reads most members in the order they are written, so the next lookup
+        /// in that object starts there and finds its member at once.
+        let resume: UnsafeMutablePointer<Int>
+
+        /// Whether the `count` bytes at `a` and `b` are equal: names are short, so words and bytes
+        /// compared in place cost less than a call to `memcmp`.
+        @inline(__always)
+        static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+            var offset = 0
+            while offset + 8 <= count {
+                if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                offset += 8
+            }
+            while offset < count {
+                if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
+                offset += 1
+            }
+            return true
+        }
 
         func text(of node: JSONTape.Node) -> String {
             if node.decoded >= 0 { return strings[node.decoded] }
@@ -40,6 +66,16 @@ struct JSONTapeValue: EncounterJSONValue {
     private var node: JSONTape.Node { storage.nodes[index] }
 
     var isNull: Bool { node.kind == .null }
+
+    func readASCII<Result>(_ read: (_ bytes: UnsafeBufferPointer<UInt8>, _ isNumber: Bool) -> Result?) -> Result? {
+        let node = node
+        switch node.kind {
+        case .number: return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), true)
+        case .string where node.decoded < 0 && !node.nonASCII:
+            return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), false)
+        default: return nil
+        }
+    }
 
     var content: JSONContent<JSONTapeObject, JSONTapeItems> {
         let node = node
@@ -63,19 +99,58 @@ struct JSONTapeObject: EncounterJSONObject {
 
     var count: Int { storage.nodes[index].count }
 
+    /// Inlined where the decoder looks a name up (a literal: its length and bit fold to constants);
+    /// the two usual answers cost no call, anything else searches (`search`).
+    @inline(__always)
     subscript(name: StaticString) -> JSONTapeValue? {
-        let length = name.utf8CodeUnitCount
+        if name.isASCII {
+            let object = storage.nodes[index]
+            let length = name.utf8CodeUnitCount
+            // A name whose bit the parser did not set is no member's: absent members cost no search.
+            if object.memberNameBits & JSONTapeParser.nameBit(name.utf8Start, count: length) == 0 { return nil }
+            // The member after the one the object's last lookup found: usually the one asked for.
+            let resume = storage.resume[index]
+            if resume > index, resume < object.next {
+                let node = storage.nodes[resume]
+                if node.decoded < 0, !node.nonASCII, node.end - node.start == length,
+                   length == 0 || JSONTapeValue.Storage.sameBytes(storage.bytes.baseAddress! + node.start, name.utf8Start, count: length) {
+                    storage.resume[index] = storage.nodes[resume + 1].next
+                    return JSONTapeValue(storage: storage, index: resume + 1)
+                }
+            }
+        }
+        return search(name)
+    }
+
+    @inline(never)
+    private func search(_ name: StaticString) -> JSONTapeValue? {
+        let first = index + 1
         let end = storage.nodes[index].next
-        var key = index + 1
-        while key < end {
-            let node = storage.nodes[key]
-            if name.isASCII, node.decoded < 0, !node.nonASCII {
-                if node.end - node.start == length && (length == 0 || memcmp(storage.bytes.baseAddress! + node.start, name.utf8Start, length) == 0) {
-                    return JSONTapeValue(storage: storage, index: key + 1)
+        // From where the last lookup in this object stopped to the end, then from the first member
+        // there (a name is at most once in an object: where the search starts changes nothing else).
+        let resume = storage.resume[index]
+        let start = resume > index && resume < end ? resume : first
+        guard let key = member(name, from: start, to: end) ?? (start > first ? member(name, from: first, to: start) : nil) else { return nil }
+        storage.resume[index] = storage.nodes[key + 1].next
+        return JSONTapeValue(storage: storage, index: key + 1)
+    }
+
+    /// The key of the member named `name` among the members from the key `start` to `limit` (a key or the end).
+    private func member(_ name: StaticString, from start: Int, to limit: Int) -> Int? {
+        let length = name.utf8CodeUnitCount
+        let nameIsASCII = name.isASCII
+        let nodes = storage.nodes
+        var key = start
+        while key < limit {
+            let node = nodes[key]
+            if nameIsASCII, node.decoded < 0, !node.nonASCII {
+                // Length first, then the bytes (most names differ in length).
+                if node.end - node.start == length && (length == 0 || JSONTapeValue.Storage.sameBytes(storage.bytes.baseAddress! + node.start, name.utf8Start, count: length)) {
+                    return key
                 }
             } else if storage.text(of: node) == name.description {
                 // Escaped or past-ASCII names compare as Swift strings do (canonical equivalence).
-                return JSONTapeValue(storage: storage, index: key + 1)
+                return key
             }
             key = storage.nodes[key + 1].next
         }

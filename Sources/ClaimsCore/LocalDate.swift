@@ -14,7 +14,15 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// Parses exactly `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)
+        // Read in place (no array of the bytes) when the String is contiguous, as Swift-made ones are.
+        let parsed = text.utf8.withContiguousStorageIfAvailable { Self(isoBytes: $0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { Self(isoBytes: $0) }
+        guard let parsed else { return nil }
+        self = parsed
+    }
+
+    /// `init(iso:)` on the text's UTF-8 bytes (the encounter decoder reads dates straight from a record).
+    init?(isoBytes bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0

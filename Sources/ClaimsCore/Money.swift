@@ -9,26 +9,39 @@ public enum Money {
 
     /// Parses `"210.00"`, `"210"`, `"0.5"`: digits with at most two decimal places, no sign, no exponent.
     public static func parse(_ text: String) -> Decimal? {
+        switch scanAmount(text.utf8) {
+        case .notAnAmount: return nil
+        case .amount(let amount): return amount
+        // More digits than 64 bits hold: Foundation reads them.
+        case .long: return Decimal(string: text, locale: posix)
+        }
+    }
+
+    /// What `parse` makes of the bytes of an amount.
+    enum AmountText { case notAnAmount, amount(Decimal), long }
+
+    /// `parse` without the String: the encounter decoder reads amounts straight from a record's bytes.
+    static func scanAmount<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> AmountText {
         // Digits, then optionally '.' and one or two digits; read byte by byte.
         var digits: UInt64 = 0
         var wholeDigits = 0
         var fractionDigits = -1
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: ".") {
-                guard fractionDigits < 0, wholeDigits > 0 else { return nil }
+                guard fractionDigits < 0, wholeDigits > 0 else { return .notAnAmount }
                 fractionDigits = 0
                 continue
             }
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return .notAnAmount }
             if fractionDigits >= 0 { fractionDigits += 1 } else { wholeDigits += 1 }
             if wholeDigits + max(fractionDigits, 0) <= 18 { digits = digits * 10 + UInt64(byte - 48) }
         }
-        guard wholeDigits > 0, fractionDigits != 0, fractionDigits <= 2 else { return nil }
+        guard wholeDigits > 0, fractionDigits != 0, fractionDigits <= 2 else { return .notAnAmount }
         // Up to 18 digits fit exactly: the same value (and exponent) Decimal(string:) gives, without parsing twice.
         if wholeDigits + max(fractionDigits, 0) <= 18 {
-            return Decimal(sign: .plus, exponent: -max(fractionDigits, 0), significand: Decimal(digits))
+            return .amount(Decimal(sign: .plus, exponent: -max(fractionDigits, 0), significand: Decimal(digits)))
         }
-        return Decimal(string: text, locale: posix)
+        return .long
     }
 
     /// `1120` → `"1120.00"`, always two places, `.` as separator.

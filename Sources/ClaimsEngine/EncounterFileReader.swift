@@ -165,10 +165,14 @@ public struct EncounterFileReader: Sendable {
         case .failure(let syntax):
             return DecodedRecord(ordinal: record.ordinal, line: record.line, id: "", encounter: nil,
                                  errors: [InputError(field: "json", message: "line \(syntax.line), column \(syntax.column): \(syntax.message)")])
-        case .success(let decoded):
-            // The JSON text is kept (for the store) only for valid encounters.
-            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: decoded.rawId, encounter: decoded.encounter,
-                                 errors: decoded.errors, source: decoded.encounter == nil ? nil : String(decoding: record.bytes, as: UTF8.self))
+        case .success(var decoded):
+            // The JSON text is kept (for the store) only for valid encounters. The encounter is moved
+            // out, not copied (a copy retains each of its strings and arrays).
+            let encounter = decoded.encounter.take()
+            let source: String?
+            if case .none = encounter { source = nil } else { source = String(decoding: record.bytes, as: UTF8.self) }
+            return DecodedRecord(ordinal: record.ordinal, line: record.line, id: decoded.rawId, encounter: encounter,
+                                 errors: decoded.errors, source: source)
         }
     }
 }

@@ -106,3 +106,105 @@ import Testing
         #expect(error.message.contains("JSON array"))
     }
 }
+
+/// Strings are scanned eight bytes at a time until a byte that may end their plain run (a quote, a
+/// backslash, a control character); these tests place every byte value at every offset of the first
+/// words, next to neighbours close to those values, and expect what a byte-by-byte reading gives.
+@Suite struct JSONStringScanTests {
+    /// `text` as one JSON document: `"` + text + `"`.
+    private func parse(_ text: [UInt8]) -> Result<JSONValue, JSONSyntaxError> {
+        var parser = JSONParser(bytes: [UInt8(ascii: "\"")] + text + [UInt8(ascii: "\"")])
+        do { return .success(try parser.parseDocument()) } catch { return .failure(error) }
+    }
+
+    @Test func everyByteValueIsReadAtEveryOffset() {
+        for neighbour in Array(" !#[]a~\u{7F}".utf8) {
+            for length in [0, 1, 7, 8, 9, 16, 17, 24] {
+                for position in 0...length {
+                    for byte in UInt8.min...UInt8.max {
+                        var text = [UInt8](repeating: neighbour, count: length)
+                        text.insert(byte, at: position)
+                        let column = position + 2
+                        let result = parse(text)
+                        switch byte {
+                        case UInt8(ascii: "\""):
+                            // The string ends at the quote; what follows (after any spaces) is not JSON.
+                            guard case .failure(let error) = result else { Issue.record("\(text) accepted"); continue }
+                            let spaces = neighbour == UInt8(ascii: " ") ? length - position : 0
+                            #expect(error.column == column + 1 + spaces && error.message == "unexpected text after the end of the JSON value", "\(text): \(error)")
+                        case UInt8(ascii: "\\"):
+                            // An escape: the neighbour after it is not one (none of them is a valid escape).
+                            guard case .failure(let error) = result else { Issue.record("\(text) accepted"); continue }
+                            #expect(error.message.hasPrefix(position == length ? "unterminated string" : "invalid escape"), "\(text): \(error)")
+                        case ..<0x20:
+                            guard case .failure(let error) = result else { Issue.record("\(text) accepted"); continue }
+                            #expect(error.column == column && error.message.hasPrefix("control character inside a string"), "\(text): \(error)")
+                        case 0x80...:
+                            // One byte past ASCII between ASCII bytes is never UTF-8.
+                            guard case .failure(let error) = result else { Issue.record("\(text) accepted"); continue }
+                            #expect(error.column == column && error.message.contains("not valid UTF-8"), "\(text): \(error)")
+                        default:
+                            #expect((try? result.get()) == .string(String(decoding: text, as: UTF8.self)), "\(text)")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func textPastASCIIAndEscapesAreReadAtEveryOffset() throws {
+        for length in 0...24 {
+            for position in 0...length {
+                let plain = Array("abcdefghijklmnopqrstuvwx".utf8.prefix(length))
+                for (piece, meaning) in [("é", "é"), ("😀", "😀"), (#"\""#, "\""), (#"\n"#, "\n"), (#"\u00e9"#, "é")] {
+                    var text = plain
+                    text.insert(contentsOf: Array(piece.utf8), at: position)
+                    var expected = plain
+                    expected.insert(contentsOf: Array(meaning.utf8), at: position)
+                    #expect(try parse(text).get() == .string(String(decoding: expected, as: UTF8.self)), "\(piece) at \(position) of \(length)")
+                }
+                // A bad UTF-8 sequence (an overlong encoding) after text past ASCII is placed at its first byte.
+                var bad = plain
+                bad.insert(contentsOf: Array("é".utf8) + [0xC0, 0xAF], at: position)
+                guard case .failure(let error) = parse(bad) else { Issue.record("accepted"); continue }
+                #expect(error.column == position + 4 && error.message.contains("not valid UTF-8"), "\(error)")
+            }
+        }
+    }
+}
+
+/// Member names are compared in full only when their bit in the object's filter (from the length and
+/// the first, middle and last bytes) is set already: names that share a bit are still told apart, and
+/// every repeated name is found, plain or escaped, in small objects and in large ones.
+@Suite struct JSONDuplicateMemberTests {
+    /// Fifteen names of eight bytes that differ only in bytes the filter does not read.
+    static let lookAlikes: [String] = (0..<15).map { n in
+        let letters = Array("bcdfghjkmnpqrst".utf8)
+        return String(decoding: [UInt8(ascii: "a"), letters[n], UInt8(ascii: "x"), letters[(n + 3) % 15], UInt8(ascii: "y"), UInt8(ascii: "z"), letters[(n * 2) % 15], UInt8(ascii: "w")], as: UTF8.self)
+    }
+
+    @Test func namesThatShareAFilterBitAreNotDuplicates() throws {
+        #expect(Set(Self.lookAlikes).count == Self.lookAlikes.count)
+        for count in 1...Self.lookAlikes.count {
+            let names = Array(Self.lookAlikes.prefix(count))
+            let value = try JSONParser.parse("{" + names.map { "\"\($0)\": 1" }.joined(separator: ", ") + "}")
+            guard case .object(let members) = value else { Issue.record("not an object"); continue }
+            #expect(Set(members.keys) == Set(names))
+        }
+    }
+
+    @Test func everyRepeatedNameIsFound() {
+        for count in 1...Self.lookAlikes.count {
+            let names = Array(Self.lookAlikes.prefix(count)) + ["id", "i", "", "longer-name-\(count)"]
+            for repeated in names {
+                for spelling in [repeated, repeated.unicodeScalars.map { String(format: "\\u%04x", $0.value) }.joined()] {
+                    let text = "{" + (names.map { "\"\($0)\": 1" } + ["\"\(spelling)\": 2"]).joined(separator: ", ") + "}"
+                    guard case .failure(let error) = Result(catching: { try JSONParser.parse(text) }) else {
+                        Issue.record("\(text) accepted"); continue
+                    }
+                    #expect((error as? JSONSyntaxError)?.message == "duplicate member \"\(repeated)\"", "\(text): \(error)")
+                }
+            }
+        }
+    }
+}

@@ -65,6 +65,32 @@ import Testing
         #expect(NPI.isValid(npi) == valid)
     }
 
+    /// `NPI.isValid` reads the digits byte by byte; the standard Luhn check over "80840" and all ten
+    /// digits (written here independently) agrees on every NPI of a sweep through the digits.
+    @Test func npiCheckDigitAgreesWithLuhn() {
+        func luhn(_ digits: [Int]) -> Bool {
+            var sum = 0
+            for (offset, digit) in digits.reversed().enumerated() {
+                let value = offset % 2 == 1 ? digit * 2 : digit
+                sum += value > 9 ? value - 9 : value
+            }
+            return sum % 10 == 0
+        }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var valid = 0
+        for _ in 0..<5_000 {
+            var digits: [Int] = []
+            for _ in 0..<10 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                digits.append(Int(state >> 33) % 10)
+            }
+            let expected = luhn([8, 0, 8, 4, 0] + digits)
+            if expected { valid += 1 }
+            #expect(NPI.isValid(digits.map(String.init).joined()) == expected, "\(digits)")
+        }
+        #expect(valid > 300 && valid < 700)
+    }
+
     @Test func diagnosisCodesNormalise() {
         #expect(DiagnosisCode("f33.2")?.compact == "F332")
         #expect(DiagnosisCode("R45851")?.dotted == "R45.851")
