@@ -24,7 +24,6 @@ struct RunRows {
     // bound directly, several rows to a statement (`MultiRowStatements`). Every other write goes
     // through the records' GRDB methods.
     private let statements: MultiRowStatements
-    static let rowsPerStatement = MultiRowStatements.rowsPerStatement
 
     init(_ tx: StoreTransaction, number: Int, outputDirectory: String) throws {
         self.tx = tx
@@ -37,47 +36,30 @@ struct RunRows {
 
     /// Inserts `claims` in order (their ids follow that order) with their billed lines.
     func insert(_ claims: [StoredClaim]) throws {
-        var start = 0
-        while start < claims.count {
-            let chunk = claims[start..<min(start + Self.rowsPerStatement, claims.count)]
-            start = chunk.endIndex
-            var values: [RowInserter.Value] = []
-            values.reserveCapacity(chunk.count * MultiRowStatements.Table.claim.columns)
-            for claim in chunk {
-                values += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
-                           .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
-                           .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
-                           .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-                           claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
-                           .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
-                           claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
-                           claim.submission.followsClaimId.map { .integer($0) } ?? .null,
-                           claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
-                           claim.submission.intentId.map { .integer($0) } ?? .null]
-            }
-            try statements.inserter(.claim, rows: chunk.count).insert(values)
+        try statements.insert(.claim, claims, values: { claim in
+            [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
+             .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
+             .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
+             .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
+             claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
+             .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
+             claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
+             claim.submission.followsClaimId.map { .integer($0) } ?? .null,
+             claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
+             claim.submission.intentId.map { .integer($0) } ?? .null]
+        }, afterEach: { chunk in
             // One statement numbers its rows in order: AUTOINCREMENT gives each the largest id so far
             // plus one, and nothing else inserts claims (the triggers insert events).
             guard tx.db.changesCount == chunk.count else {
                 throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(tx.db.changesCount) claims inserted of \(chunk.count)")
             }
             let firstId = tx.db.lastInsertedRowID - Int64(chunk.count) + 1
-            var lines: [RowInserter.Value] = []
-            var lineCount = 0
-            for (offset, claim) in chunk.enumerated() {
-                for line in claim.lines {
-                    if lineCount == Self.rowsPerStatement {
-                        try statements.inserter(.billedLine, rows: lineCount).insert(lines)
-                        lines.removeAll(keepingCapacity: true)
-                        lineCount = 0
-                    }
-                    lines += [.text(claim.encounterId), .integer(Int64(line.line)), .integer(firstId + Int64(offset)), .text(line.code),
-                              .integer(line.chargeCents), .text(Money.plain(line.units))]
-                    lineCount += 1
-                }
-            }
-            if lineCount > 0 { try statements.inserter(.billedLine, rows: lineCount).insert(lines) }
-        }
+            let lines = chunk.enumerated().flatMap { offset, claim in claim.lines.map { (claim: claim, id: firstId + Int64(offset), line: $0) } }
+            try statements.insert(.billedLine, lines, values: { claim, id, line in
+                [.text(claim.encounterId), .integer(Int64(line.line)), .integer(id), .text(line.code),
+                 .integer(line.chargeCents), .text(Money.plain(line.units))]
+            })
+        })
     }
 
     /// The run's superbills and authorization uses, its recovery plan, and the control numbers it
@@ -112,19 +94,10 @@ struct RunRows {
         // What `StoredEncounter.upsert` does, bound to cached statements (RowInserter): GRDB's
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
-        let statements = statements ?? MultiRowStatements(tx.db)
         let timestamp = tx.timestamp
-        var start = 0
-        while start < records.count {
-            let chunk = records[start..<min(start + rowsPerStatement, records.count)]
-            start = chunk.endIndex
-            var values: [RowInserter.Value] = []
-            values.reserveCapacity(chunk.count * MultiRowStatements.Table.encounter.columns)
-            for record in chunk {
-                values += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
-            }
-            try statements.inserter(.encounter, rows: chunk.count).insert(values)
-        }
+        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records, values: { record in
+            [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
+        })
     }
 }
 
@@ -175,7 +148,23 @@ final class MultiRowStatements {
 
     init(_ db: Database) { self.db = db }
 
-    func inserter(_ table: Table, rows: Int) throws -> RowInserter {
+    /// Inserts `items` in order, up to `rowsPerStatement` to a statement, each as the row `values`
+    /// gives; `afterEach` runs after each statement with the items it inserted.
+    func insert<Item>(_ table: Table, _ items: [Item], values: (Item) -> [RowInserter.Value],
+                      afterEach: (ArraySlice<Item>) throws -> Void = { _ in }) throws {
+        var start = 0
+        while start < items.count {
+            let chunk = items[start..<min(start + Self.rowsPerStatement, items.count)]
+            start = chunk.endIndex
+            var bound: [RowInserter.Value] = []
+            bound.reserveCapacity(chunk.count * table.columns)
+            for item in chunk { bound += values(item) }
+            try inserter(table, rows: chunk.count).insert(bound)
+            try afterEach(chunk)
+        }
+    }
+
+    private func inserter(_ table: Table, rows: Int) throws -> RowInserter {
         let key = table.rawValue * (Self.rowsPerStatement + 1) + rows
         if let inserter = inserters[key] { return inserter }
         let inserter = try RowInserter(db, sql: table.sql(rows: rows))
@@ -248,7 +237,7 @@ public final class RunTransaction: @unchecked Sendable {
     private var failure: (any Error)?
     private let done = DispatchSemaphore(value: 0)
     /// Claims, billed lines and history rows inserted by one statement (`RunRows`).
-    public static var rowsPerStatement: Int { RunRows.rowsPerStatement }
+    public static var rowsPerStatement: Int { MultiRowStatements.rowsPerStatement }
 
     /// Signalled once the transaction has begun (it holds the write lock) or failed to.
     private let opened = DispatchSemaphore(value: 0)

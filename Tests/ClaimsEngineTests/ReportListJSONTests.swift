@@ -13,7 +13,14 @@ struct ReportListJSONTests {
     static func encoderEntries(_ section: BatchReport.Section, of report: BatchReport) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = BatchReport.jsonFormatting
-        let array = [UInt8](try report.encodedList(section, with: encoder))
+        let array: [UInt8] = switch section {
+        case .alreadyBilled: [UInt8](try encoder.encode(report.alreadyBilled))
+        case .criteriaNotMet: [UInt8](try encoder.encode(report.criteriaNotMet))
+        case .held: [UInt8](try encoder.encode(report.held))
+        case .notCovered: [UInt8](try encoder.encode(report.notCovered))
+        case .superbills: [UInt8](try encoder.encode(report.superbills))
+        case .warnings: [UInt8](try encoder.encode(report.warnings))
+        }
         let lines = array.split(separator: 0x0A, omittingEmptySubsequences: false).dropFirst().dropLast()
         var entries: [UInt8] = []
         for (index, line) in lines.enumerated() {

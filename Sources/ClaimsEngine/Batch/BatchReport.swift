@@ -127,18 +127,6 @@ public struct BatchReport: Codable, Sendable {
         }
     }
 
-    /// A list's in-memory entries as a JSON array, formatted as in report.json.
-    func encodedList(_ section: Section, with encoder: JSONEncoder) throws -> Data {
-        switch section {
-        case .alreadyBilled: try encoder.encode(alreadyBilled)
-        case .criteriaNotMet: try encoder.encode(criteriaNotMet)
-        case .held: try encoder.encode(held)
-        case .notCovered: try encoder.encode(notCovered)
-        case .superbills: try encoder.encode(superbills)
-        case .warnings: try encoder.encode(warnings)
-        }
-    }
-
     /// A list's in-memory entries as the cells of its table in report.html.
     func rows(of section: Section) -> [[String]] {
         func lines(_ items: [LineOutcome]) -> [[String]] {

@@ -34,9 +34,7 @@ struct ReportListJSON {
             json.append("{")
             json.member("message", reason.message, depth: 5, first: true)
             json.member("rule", reason.rule, depth: 5)
-            json.append("\n")
-            json.indent(4)
-            json.append("}")
+            json.closeObject(depth: 4)
         }
         member("service", entry.service, depth: 3)
         endEntry()
@@ -77,8 +75,13 @@ struct ReportListJSON {
     }
 
     private mutating func endEntry() {
+        closeObject(depth: 2)
+    }
+
+    /// An object's closing brace on a line of its own, at the depth of its opening one.
+    private mutating func closeObject(depth: Int) {
         append("\n")
-        indent(2)
+        indent(depth)
         append("}")
     }
 
@@ -123,6 +126,8 @@ struct ReportListJSON {
         bytes.append(contentsOf: text.utf8)
     }
 
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
     /// A JSON string as the encoder escapes it: quote, backslash and the control characters (the
     /// usual short forms, else `\u00XX` in lower-case hex); slashes and all other text as they are.
     mutating func string(_ value: String) {
@@ -137,8 +142,8 @@ struct ReportListJSON {
             case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
             case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
             case 0x00..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
+                                          Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0xF)]])
             default: bytes.append(byte)
             }
         }

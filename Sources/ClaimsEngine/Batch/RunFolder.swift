@@ -52,19 +52,14 @@ struct FileAppender: Sendable {
         self.handle = handle
     }
 
-    func append(_ bytes: Data) throws {
+    /// `Data`, or bytes gathered as `[UInt8]`, as they are.
+    func append(_ bytes: some DataProtocol) throws {
         do { try handle.write(contentsOf: bytes) } catch {
             throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
         }
     }
 
     func append(_ text: String) throws { try append(Data(text.utf8)) }
-
-    func append(_ bytes: [UInt8]) throws {
-        do { try handle.write(contentsOf: bytes) } catch {
-            throw OutputError(path: path, message: "cannot write: \(error.localizedDescription) (is the disk full?)")
-        }
-    }
 
     func close() throws {
         do { try handle.close() } catch {
