@@ -240,7 +240,7 @@ import Testing
             #expect(errors.map(\.field) == fields, "\(text)")
         }
         for (text, fields) in [("self", []), ("Self", ["coverage.relationship"]), ("sel", ["coverage.relationship"]),
-                               ("selff", ["coverage.relationship"]), ("spouse", ["coverage.subscriber"]), ("s\u{65}lf", [])] {
+                               ("selff", ["coverage.relationship"]), ("spouse", ["coverage.subscriber"]), (#"s\u0065lf"#, [])] {
             let errors = try decode(valid([(#""relationship": "self""#, "\"relationship\": \"\(text)\"")])).get().errors
             #expect(errors.map(\.field) == fields, "\(text)")
         }

@@ -236,6 +236,20 @@ import Testing
         #expect(interchange.claims.map(\.encounterId) == ["A1", "A2", "B1"])
     }
 
+    /// The grouping key hashes only the subscriber's name and member ID: two subscribers who share
+    /// those but not their date of birth or address still get an HL each.
+    @Test func subscribersSharingNameAndMemberIdButNotTheRestGetAnHLEach() throws {
+        var older = X12Fixtures.officeVisit(id: "B1")
+        older.patient.person.dateOfBirth = LocalDate(iso: "1950-01-01")!
+        var moved = X12Fixtures.officeVisit(id: "C1")
+        moved.patient.person.address.line1 = "9 Elm St"
+        let evaluations = [X12Fixtures.evaluation(X12Fixtures.officeVisit(id: "A1")), X12Fixtures.evaluation(older),
+                           X12Fixtures.evaluation(moved), X12Fixtures.evaluation(X12Fixtures.officeVisit(id: "A2", date: "2026-11-10"))]
+        let lines = X12Fixtures.lines(try X12Fixtures.encode(evaluations))
+        #expect(lines.filter { $0.hasPrefix("HL*") } == ["HL*1**20*1", "HL*2*1*22*0", "HL*3*1*22*0", "HL*4*1*22*0"])
+        #expect(lines.filter { $0.hasPrefix("CLM*") }.count == 4)
+    }
+
     @Test func atMostOneHundredClaimsPerSubscriberHL() throws {
         let evaluations = (1...101).map { X12Fixtures.evaluation(X12Fixtures.officeVisit(id: "E\($0)")) }
         let lines = X12Fixtures.lines(try X12Fixtures.encode(evaluations))

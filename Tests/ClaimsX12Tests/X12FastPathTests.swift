@@ -13,6 +13,8 @@ import Testing
         .init(lineBreak: ""),
         .init(delimiters: X12Delimiters(element: "|", component: "§", repetition: "{", segment: "\u{1D}"), lineBreak: "\r\n"),
         .init(delimiters: X12Delimiters(element: "*", component: ":", repetition: nil, segment: "~")),
+        // Separators past ASCII: written as their UTF-8, never taken for a value's bytes.
+        .init(delimiters: X12Delimiters(element: "¦", component: ":", repetition: "^", segment: "¬")),
     ]
 
     /// Segments that put `value` in a simple element, a component, a repetition and the ISA's separator positions.

@@ -74,13 +74,7 @@ struct FieldChecker {
         return state
     }
 
-    /// A money amount: not negative, at most 2 decimal places.
-    mutating func amount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) -> String {
-        checkAmount(value, field(), element)
-        return Money.x12(value)
-    }
-
-    /// `amount`'s checks alone, for a caller that writes the amount elsewhere (no text made).
+    /// A money amount: not negative, at most 2 decimal places (the caller writes it: no text made).
     mutating func checkAmount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) {
         if value < 0 { fail(field(), "is \(Money.plain(value)); \(element) cannot be negative") }
         if !Money.hasAtMostTwoDecimalPlaces(value) { fail(field(), "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
