@@ -36,17 +36,17 @@ struct RunRows {
 
     /// Inserts `claims` in order (their ids follow that order) with their billed lines.
     func insert(_ claims: [StoredClaim]) throws {
-        try statements.insert(.claim, claims, values: { claim in
-            [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
-             .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
-             .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
-             .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-             claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
-             .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
-             claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
-             claim.submission.followsClaimId.map { .integer($0) } ?? .null,
-             claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
-             claim.submission.intentId.map { .integer($0) } ?? .null]
+        try statements.insert(.claim, claims, values: { claim, row in
+            row += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
+                    .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
+                    .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
+                    .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
+                    claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
+                    .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
+                    claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
+                    claim.submission.followsClaimId.map { .integer($0) } ?? .null,
+                    claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
+                    claim.submission.intentId.map { .integer($0) } ?? .null]
         }, afterEach: { chunk in
             // One statement numbers its rows in order: AUTOINCREMENT gives each the largest id so far
             // plus one, and nothing else inserts claims (the triggers insert events).
@@ -54,10 +54,13 @@ struct RunRows {
                 throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(tx.db.changesCount) claims inserted of \(chunk.count)")
             }
             let firstId = tx.db.lastInsertedRowID - Int64(chunk.count) + 1
-            let lines = chunk.enumerated().flatMap { offset, claim in claim.lines.map { (claim: claim, id: firstId + Int64(offset), line: $0) } }
-            try statements.insert(.billedLine, lines, values: { claim, id, line in
-                [.text(claim.encounterId), .integer(Int64(line.line)), .integer(id), .text(line.code),
-                 .integer(line.chargeCents), .text(Money.plain(line.units))]
+            // Each line with its claim's encounter and id (not the whole claim, copied once a line).
+            let lines = chunk.enumerated().flatMap { offset, claim in
+                claim.lines.map { (encounterId: claim.encounterId, claimId: firstId + Int64(offset), line: $0) }
+            }
+            try statements.insert(.billedLine, lines, values: { item, row in
+                row += [.text(item.encounterId), .integer(Int64(item.line.line)), .integer(item.claimId), .text(item.line.code),
+                        .integer(item.line.chargeCents), .text(Money.plain(item.line.units))]
             })
         })
     }
@@ -95,8 +98,8 @@ struct RunRows {
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
         let timestamp = tx.timestamp
-        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records, values: { record in
-            [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
+        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records, values: { record, row in
+            row += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
         })
     }
 }
@@ -149,8 +152,9 @@ final class MultiRowStatements {
     init(_ db: Database) { self.db = db }
 
     /// Inserts `items` in order, up to `rowsPerStatement` to a statement, each as the row `values`
-    /// gives; `afterEach` runs after each statement with the items it inserted.
-    func insert<Item>(_ table: Table, _ items: [Item], values: (Item) -> [RowInserter.Value],
+    /// appends (to the statement's values: no array per row); `afterEach` runs after each statement
+    /// with the items it inserted.
+    func insert<Item>(_ table: Table, _ items: [Item], values: (Item, inout [RowInserter.Value]) -> Void,
                       afterEach: (ArraySlice<Item>) throws -> Void = { _ in }) throws {
         var start = 0
         while start < items.count {
@@ -158,7 +162,7 @@ final class MultiRowStatements {
             start = chunk.endIndex
             var bound: [RowInserter.Value] = []
             bound.reserveCapacity(chunk.count * table.columns)
-            for item in chunk { bound += values(item) }
+            for item in chunk { values(item, &bound) }
             try inserter(table, rows: chunk.count).insert(bound)
             try afterEach(chunk)
         }
