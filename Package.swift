@@ -4,7 +4,7 @@ import PackageDescription
 // Every arrow points toward ClaimsCore (pure domain: no I/O, clock or randomness).
 // Each outside library is imported by exactly one target:
 //   Yams -> ClaimsRules, GRDB (and its SQLite module) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI,
-//   CSV.swift -> ClaimsCSV.
+//   CSV.swift -> ClaimsCSV, jemalloc (linked, not imported) -> ClaimsAllocator, for the `claims` executable alone.
 let package = Package(
     name: "claims",
     platforms: [.macOS(.v13)],
@@ -48,7 +48,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "claims", dependencies: ["ClaimsCLI"]),
+        // jemalloc for the executable alone (docs/batch.md, "The allocator"); libraries and tests keep the
+        // system's malloc.
+        .target(name: "ClaimsAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
+        .executableTarget(name: "claims", dependencies: ["ClaimsCLI", "ClaimsAllocator"]),
         // Replays fuzz inputs; built with -sanitize=fuzzer by scripts/fuzz.sh, a libFuzzer driver (docs/testing.md).
         .executableTarget(name: "claims-fuzz", dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12"]),
         .target(name: "ClaimsTestSupport", dependencies: ["ClaimsCore"]),

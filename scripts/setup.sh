@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # Fonts embedded in superbill PDFs (docs/superbills.md): DejaVu Sans (Latin, Greek, Cyrillic…), Droid Sans
 # Fallback (CJK) and Symbola (symbols, emoji). Without them the PDFs fall back to Helvetica (Latin only).
-packages=(libsqlite3-dev libxml2-dev libxml2-utils pkg-config python3-venv poppler-utils
+packages=(libsqlite3-dev libxml2-dev libjemalloc-dev libxml2-utils pkg-config python3-venv poppler-utils
           fonts-dejavu-core fonts-droid-fallback fonts-symbola)
 missing=()
 for package in "${packages[@]}"; do
