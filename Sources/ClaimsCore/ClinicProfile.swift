@@ -1,5 +1,5 @@
 /// The clinic profile (`clinic.yaml`): who bills, who submits, who receives, and who may change rules.
-public struct ClinicProfile: Sendable, Hashable, Codable {
+public struct ClinicProfile: Sendable, Hashable, Codable, CustomReflectable {
     public struct BillingProvider: Sendable, Hashable, Codable {
         public var name: String
         public var npi: String
@@ -76,28 +76,86 @@ public struct ClinicProfile: Sendable, Hashable, Codable {
     }
     public enum NetworkStatus: String, Sendable, Hashable, Codable { case `in`, out }
 
-    public var billingProvider: BillingProvider
-    public var submitter: Submitter
-    public var receiver: Receiver
-    public var interchange: Interchange
+    @inlinable public var billingProvider: BillingProvider {
+        _read { yield storage.fields.billingProvider }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.billingProvider }
+    }
+    @inlinable public var submitter: Submitter {
+        _read { yield storage.fields.submitter }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.submitter }
+    }
+    @inlinable public var receiver: Receiver {
+        _read { yield storage.fields.receiver }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.receiver }
+    }
+    @inlinable public var interchange: Interchange {
+        _read { yield storage.fields.interchange }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.interchange }
+    }
     /// Names allowed to run `claims payers apply` / `rollback`.
-    public var admins: [String]
+    @inlinable public var admins: [String] {
+        _read { yield storage.fields.admins }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.admins }
+    }
     /// Printed on superbills for out-of-network submission.
-    public var superbillStatement: String?
-    public var locations: [Location]
-    public var providers: [Provider]
+    @inlinable public var superbillStatement: String? {
+        _read { yield storage.fields.superbillStatement }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.superbillStatement }
+    }
+    @inlinable public var locations: [Location] {
+        _read { yield storage.fields.locations }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.locations }
+    }
+    @inlinable public var providers: [Provider] {
+        _read { yield storage.fields.providers }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.providers }
+    }
     /// Payer slug → network status; a payer not listed is out of network.
-    public var network: [String: NetworkStatus]
+    @inlinable public var network: [String: NetworkStatus] {
+        _read { yield storage.fields.network }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.network }
+    }
     /// A stored eligibility answer older than this many days is a warning (docs/eligibility.md).
-    public var eligibilityMaxAgeDays: Int
+    @inlinable public var eligibilityMaxAgeDays: Int {
+        _read { yield storage.fields.eligibilityMaxAgeDays }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.eligibilityMaxAgeDays }
+    }
+
+    /// The stored fields, behind one reference copies share (`SharedFields`); `Codable` as the plain struct was.
+    @usableFromInline
+    struct Fields: Sendable, Hashable, Codable {
+        @usableFromInline var billingProvider: BillingProvider
+        @usableFromInline var submitter: Submitter
+        @usableFromInline var receiver: Receiver
+        @usableFromInline var interchange: Interchange
+        @usableFromInline var admins: [String]
+        @usableFromInline var superbillStatement: String?
+        @usableFromInline var locations: [Location]
+        @usableFromInline var providers: [Provider]
+        @usableFromInline var network: [String: NetworkStatus]
+        @usableFromInline var eligibilityMaxAgeDays: Int
+    }
+
+    @usableFromInline var storage: SharedFields<Fields>
+
+    public static func == (lhs: ClinicProfile, rhs: ClinicProfile) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+
+    /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
+    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
+
+    /// The same keys, in the same order, as the plain struct's synthesized `Codable`.
+    public init(from decoder: any Decoder) throws { storage = SharedFields(try Fields(from: decoder)) }
+    public func encode(to encoder: any Encoder) throws { try storage.fields.encode(to: encoder) }
+
 
     public init(billingProvider: BillingProvider, submitter: Submitter, receiver: Receiver, interchange: Interchange,
                 admins: [String] = [], superbillStatement: String? = nil, locations: [Location] = [], providers: [Provider] = [],
                 network: [String: NetworkStatus] = [:], eligibilityMaxAgeDays: Int = EligibilityBook.defaultMaxAgeDays) {
-        self.billingProvider = billingProvider; self.submitter = submitter; self.receiver = receiver
-        self.interchange = interchange; self.admins = admins; self.superbillStatement = superbillStatement
-        self.locations = locations; self.providers = providers; self.network = network
-        self.eligibilityMaxAgeDays = eligibilityMaxAgeDays
+        storage = SharedFields(Fields(billingProvider: billingProvider, submitter: submitter, receiver: receiver, interchange: interchange, admins: admins, superbillStatement: superbillStatement, locations: locations, providers: providers, network: network, eligibilityMaxAgeDays: eligibilityMaxAgeDays))
     }
 
     public func location(_ id: String) -> Location? { locations.first { $0.id == id } }

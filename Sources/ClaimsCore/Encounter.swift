@@ -192,45 +192,120 @@ public struct PatientAgreement: Sendable, Hashable {
 }
 
 /// One visit as the EHR exports it (CONTRACT §2), after validation.
-public struct Encounter: Sendable, Hashable {
-    public var id: String
-    public var dateOfService: LocalDate
-    public var placeOfService: String
-    public var patient: Patient
+///
+/// A value like any struct, its fields behind one reference copies share (`SharedFields`): an
+/// encounter goes through the reader, the planner, the drafters and the recorder inside values that
+/// are copied several times each, and a copy of its thirty-odd strings and arrays was as many atomic
+/// reference-count changes (issue 18).
+public struct Encounter: Sendable, Hashable, CustomReflectable {
+    @inlinable public var id: String {
+        _read { yield storage.fields.id }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.id }
+    }
+    @inlinable public var dateOfService: LocalDate {
+        _read { yield storage.fields.dateOfService }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.dateOfService }
+    }
+    @inlinable public var placeOfService: String {
+        _read { yield storage.fields.placeOfService }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.placeOfService }
+    }
+    @inlinable public var patient: Patient {
+        _read { yield storage.fields.patient }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.patient }
+    }
     /// nil for a self-pay patient.
-    public var coverage: Coverage?
-    public var renderingProvider: RenderingProvider
-    public var diagnoses: [DiagnosisCode]
-    public var clinical: [String: ClinicalFact]
-    public var services: [ServiceLine]
-    public var priorAuthorization: String?
-    public var payments: [Payment]
+    @inlinable public var coverage: Coverage? {
+        _read { yield storage.fields.coverage }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.coverage }
+    }
+    @inlinable public var renderingProvider: RenderingProvider {
+        _read { yield storage.fields.renderingProvider }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.renderingProvider }
+    }
+    @inlinable public var diagnoses: [DiagnosisCode] {
+        _read { yield storage.fields.diagnoses }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.diagnoses }
+    }
+    @inlinable public var clinical: [String: ClinicalFact] {
+        _read { yield storage.fields.clinical }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.clinical }
+    }
+    @inlinable public var services: [ServiceLine] {
+        _read { yield storage.fields.services }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.services }
+    }
+    @inlinable public var priorAuthorization: String? {
+        _read { yield storage.fields.priorAuthorization }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.priorAuthorization }
+    }
+    @inlinable public var payments: [Payment] {
+        _read { yield storage.fields.payments }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.payments }
+    }
     /// The clinic profile's service site (CONTRACT §6); nil = the billing provider's own address.
-    public var location: String?
-    public var agreements: [PatientAgreement] = []
+    @inlinable public var location: String? {
+        _read { yield storage.fields.location }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.location }
+    }
+    @inlinable public var agreements: [PatientAgreement] {
+        _read { yield storage.fields.agreements }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.agreements }
+    }
     /// The patient's second plan (CONTRACT §6): billed after the primary's 835 (coordination of benefits, docs/corrections.md);
     /// the FHIR claim lists it as a second Coverage.
-    public var secondaryCoverage: Coverage?
+    @inlinable public var secondaryCoverage: Coverage? {
+        _read { yield storage.fields.secondaryCoverage }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.secondaryCoverage }
+    }
+
+    /// The stored fields (what `==`, `hash(into:)` and reflection see).
+    @usableFromInline
+    struct Fields: Sendable, Hashable {
+        @usableFromInline var id: String
+        @usableFromInline var dateOfService: LocalDate
+        @usableFromInline var placeOfService: String
+        @usableFromInline var patient: Patient
+        @usableFromInline var coverage: Coverage?
+        @usableFromInline var renderingProvider: RenderingProvider
+        @usableFromInline var diagnoses: [DiagnosisCode]
+        @usableFromInline var clinical: [String: ClinicalFact]
+        @usableFromInline var services: [ServiceLine]
+        @usableFromInline var priorAuthorization: String?
+        @usableFromInline var payments: [Payment]
+        @usableFromInline var location: String?
+        @usableFromInline var agreements: [PatientAgreement]
+        @usableFromInline var secondaryCoverage: Coverage?
+    }
+
+    @usableFromInline var storage: SharedFields<Fields>
+
+    public static func == (lhs: Encounter, rhs: Encounter) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+
+    /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
+    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,
                 coverage: Coverage?, renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode],
                 clinical: [String: ClinicalFact] = [:], services: [ServiceLine], priorAuthorization: String? = nil,
                 payments: [Payment] = [], location: String? = nil) {
-        self.id = id; self.dateOfService = dateOfService; self.placeOfService = placeOfService; self.patient = patient
-        self.coverage = coverage; self.renderingProvider = renderingProvider; self.diagnoses = diagnoses
-        self.clinical = clinical; self.services = services; self.priorAuthorization = priorAuthorization
-        self.payments = payments; self.location = location
+        self.init(id: id, dateOfService: dateOfService, placeOfService: placeOfService, patient: patient, coverage: coverage,
+                  renderingProvider: renderingProvider, diagnoses: diagnoses, clinical: clinical, services: services,
+                  priorAuthorization: priorAuthorization, payments: payments, location: location, agreements: [], secondaryCoverage: nil)
     }
 
-    /// Every field at once: the decoder builds the encounter in one step (set afterwards, the
-    /// optimizer copied the whole encounter into the result).
+    /// Every field at once: the decoder builds the encounter in one step.
     init(id: String, dateOfService: LocalDate, placeOfService: String, patient: Patient, coverage: Coverage?,
          renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode], clinical: [String: ClinicalFact], services: [ServiceLine],
          priorAuthorization: String?, payments: [Payment], location: String?, agreements: [PatientAgreement], secondaryCoverage: Coverage?) {
-        self.id = id; self.dateOfService = dateOfService; self.placeOfService = placeOfService; self.patient = patient
-        self.coverage = coverage; self.renderingProvider = renderingProvider; self.diagnoses = diagnoses
-        self.clinical = clinical; self.services = services; self.priorAuthorization = priorAuthorization
-        self.payments = payments; self.location = location; self.agreements = agreements; self.secondaryCoverage = secondaryCoverage
+        storage = SharedFields(Fields(id: id, dateOfService: dateOfService, placeOfService: placeOfService, patient: patient, coverage: coverage,
+                                 renderingProvider: renderingProvider, diagnoses: diagnoses, clinical: clinical, services: services,
+                                 priorAuthorization: priorAuthorization, payments: payments, location: location,
+                                 agreements: agreements, secondaryCoverage: secondaryCoverage))
     }
 
     /// The payer whose rules apply: the coverage's, or `self-pay`.

@@ -94,34 +94,92 @@ public struct NDCDefinition: Sendable, Hashable {
 }
 
 /// One payer's file.
-public struct PayerRules: Sendable, Hashable {
-    public var slug: PayerSlug
-    public var name: String
+public struct PayerRules: Sendable, Hashable, CustomReflectable {
+    @inlinable public var slug: PayerSlug {
+        _read { yield storage.fields.slug }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.slug }
+    }
+    @inlinable public var name: String {
+        _read { yield storage.fields.name }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.name }
+    }
     /// Clearinghouse payer ID (2010BB NM109); nil for self-pay.
-    public var payerId: String?
+    @inlinable public var payerId: String? {
+        _read { yield storage.fields.payerId }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.payerId }
+    }
     /// false when the policy marks the identifier unverified.
-    public var payerIdVerified: Bool
+    @inlinable public var payerIdVerified: Bool {
+        _read { yield storage.fields.payerIdVerified }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.payerIdVerified }
+    }
     /// SBR09 claim filing indicator (MC, MB, BL, CI, …); nil for self-pay.
-    public var claimFilingIndicator: String?
-    public var rules: [Rule]
+    @inlinable public var claimFilingIndicator: String? {
+        _read { yield storage.fields.claimFilingIndicator }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.claimFilingIndicator }
+    }
+    @inlinable public var rules: [Rule] {
+        _read { yield storage.fields.rules }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.rules }
+    }
     /// Calendar days the payer has to decide a complete prior-authorization request (Illinois
     /// state-regulated plans: 5, 215 ILCS 200); nil when no deadline applies.
-    public var priorAuthorizationDecisionDays: Int?
+    @inlinable public var priorAuthorizationDecisionDays: Int? {
+        _read { yield storage.fields.priorAuthorizationDecisionDays }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.priorAuthorizationDecisionDays }
+    }
     /// Named conditions of this file; they shadow the shared file's.
-    public var conditions: [String: Condition]
+    @inlinable public var conditions: [String: Condition] {
+        _read { yield storage.fields.conditions }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.conditions }
+    }
     /// Rule ids of the shared file this payer opts out of.
-    public var excludedCommonRules: Set<String>
+    @inlinable public var excludedCommonRules: Set<String> {
+        _read { yield storage.fields.excludedCommonRules }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.excludedCommonRules }
+    }
     /// Where the file came from (for messages), and its content hash (for the audit trail).
-    public var sourceFile: String
-    public var contentHash: String
+    @inlinable public var sourceFile: String {
+        _read { yield storage.fields.sourceFile }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.sourceFile }
+    }
+    @inlinable public var contentHash: String {
+        _read { yield storage.fields.contentHash }
+        _modify { SharedFields.makeUnique(&storage); yield &storage.fields.contentHash }
+    }
+
+    /// The stored fields, behind one reference copies share (`SharedFields`).
+    @usableFromInline
+    struct Fields: Sendable, Hashable {
+        @usableFromInline var slug: PayerSlug
+        @usableFromInline var name: String
+        @usableFromInline var payerId: String?
+        @usableFromInline var payerIdVerified: Bool
+        @usableFromInline var claimFilingIndicator: String?
+        @usableFromInline var rules: [Rule]
+        @usableFromInline var priorAuthorizationDecisionDays: Int?
+        @usableFromInline var conditions: [String: Condition]
+        @usableFromInline var excludedCommonRules: Set<String>
+        @usableFromInline var sourceFile: String
+        @usableFromInline var contentHash: String
+    }
+
+    @usableFromInline var storage: SharedFields<Fields>
+
+    public static func == (lhs: PayerRules, rhs: PayerRules) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
+
+    /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
+    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
+
 
     public init(slug: PayerSlug, name: String, payerId: String? = nil, payerIdVerified: Bool = true,
                 claimFilingIndicator: String? = nil, priorAuthorizationDecisionDays: Int? = nil, rules: [Rule], conditions: [String: Condition] = [:], excludedCommonRules: Set<String> = [],
                 sourceFile: String = "", contentHash: String = "") {
-        self.slug = slug; self.name = name; self.payerId = payerId; self.payerIdVerified = payerIdVerified
-        self.claimFilingIndicator = claimFilingIndicator
-        self.priorAuthorizationDecisionDays = priorAuthorizationDecisionDays; self.rules = rules; self.conditions = conditions
-        self.excludedCommonRules = excludedCommonRules; self.sourceFile = sourceFile; self.contentHash = contentHash
+        storage = SharedFields(Fields(slug: slug, name: name, payerId: payerId, payerIdVerified: payerIdVerified, claimFilingIndicator: claimFilingIndicator, rules: rules, priorAuthorizationDecisionDays: priorAuthorizationDecisionDays, conditions: conditions, excludedCommonRules: excludedCommonRules, sourceFile: sourceFile, contentHash: contentHash))
     }
 
     public var isSelfPay: Bool { slug == RuleBook.selfPaySlug }
