@@ -119,11 +119,17 @@ public struct EncounterEvaluation: Sendable, Hashable {
     /// The service lines (with their input) that got `decision`, carrying the modifiers the rules added.
     public func serviceLines(with decision: Decision) -> [(index: Int, line: ServiceLine)] {
         guard let encounter else { return [] }
-        return lines.filter { $0.decision == decision }.map { decided in
-            var line = encounter.services[decided.line - 1]
-            line.modifiers += decided.addedModifiers.filter { !line.modifiers.contains($0) }
-            return (decided.line, line)
+        // By index, not `filter` then `map`: filtering copied each decision (and retained its strings).
+        var selected: [(index: Int, line: ServiceLine)] = []
+        for position in lines.indices where lines[position].decision == decision {
+            let number = lines[position].line
+            var line = encounter.services[number - 1]
+            if !lines[position].addedModifiers.isEmpty {
+                line.modifiers += lines[position].addedModifiers.filter { !line.modifiers.contains($0) }
+            }
+            selected.append((number, line))
         }
+        return selected
     }
 
     /// The authorization number to report on the claim (REF*G1, FHIR preAuthRef), if any.

@@ -101,6 +101,56 @@ import Testing
         #expect(try !Self.files(in: directory).isEmpty)
     }
 
+    /// The URL parse by table (`FullUrlSet.uuidBits`) against the rule written plainly: every byte
+    /// value at every position of a valid URL, and lengths around 45.
+    @Test func uuidBitsAgreeWithThePlainRule() {
+        func reference(_ url: String) -> SpilledKeySet.Key? {
+            let bytes = Array(url.utf8)
+            guard bytes.count == 45, Array(bytes[0..<9]) == Array("urn:uuid:".utf8) else { return nil }
+            var digits: [UInt64] = []
+            for index in 9..<45 {
+                if [17, 22, 27, 32].contains(index) {
+                    guard bytes[index] == UInt8(ascii: "-") else { return nil }
+                    continue
+                }
+                guard let value = "0123456789abcdef".utf8.firstIndex(of: bytes[index]) else { return nil }
+                digits.append(UInt64("0123456789abcdef".utf8.distance(from: "0123456789abcdef".utf8.startIndex, to: value)))
+            }
+            return SpilledKeySet.Key(high: digits[0..<16].reduce(0) { $0 << 4 | $1 }, low: digits[16..<32].reduce(0) { $0 << 4 | $1 })
+        }
+        let valid = "urn:uuid:0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+        #expect(FullUrlSet.uuidBits(valid) == SpilledKeySet.Key(high: 0x0f1e_2d3c_4b5a_6978, low: 0x8796_a5b4_c3d2_e1f0))
+        var checked = 0
+        for position in 0..<45 {
+            for byte in UInt8(0)...UInt8(0x7F) {
+                var bytes = Array(valid.utf8)
+                bytes[position] = byte
+                let url = String(decoding: bytes, as: UTF8.self)
+                #expect(FullUrlSet.uuidBits(url) == reference(url), "\(url.debugDescription)")
+                checked += 1
+            }
+            // A non-ASCII character in its place (two bytes: the URL is 46 bytes long).
+            var scalars = Array(valid.unicodeScalars)
+            scalars[position] = "é"
+            let url = String(String.UnicodeScalarView(scalars))
+            #expect(FullUrlSet.uuidBits(url) == nil && reference(url) == nil)
+        }
+        #expect(checked == 45 * 128)
+        for url in [valid + "0", String(valid.dropLast()), valid.uppercased(), "Patient/PT-1", ""] {
+            #expect(FullUrlSet.uuidBits(url) == reference(url))
+        }
+    }
+
+    /// A text's key is the first 128 bits of its SHA-256 (hashed in place, without arrays).
+    @Test func aTextsKeyIsTheStartOfItsDigest() {
+        for text in ["", "ENC-0001", "Patient/PT-1", "ñandú", String(repeating: "x", count: 300)] {
+            let digest = SHA256.digest(Array(text.utf8))
+            let high = digest[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            let low = digest[8..<16].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            #expect(SpilledKeySet.Key(hashing: text) == SpilledKeySet.Key(high: high, low: low))
+        }
+    }
+
     @Test func unitsComeBackInTheOrderAddedAcrossSpillsAndMerges() throws {
         let directory = try Fixtures.temporaryDirectory("spilled-units")
         defer { try? FileManager.default.removeItem(at: directory) }

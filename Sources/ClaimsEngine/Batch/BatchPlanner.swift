@@ -174,9 +174,10 @@ extension BatchReport {
         for warning in evaluation.warnings {
             warnings.append(.init(encounter: encounterId, rule: warning.rule, message: warning.message))
         }
-        let alreadyBilledLines = evaluation.lines.filter { $0.reasons.first?.rule == BatchPlanner.alreadyBilledRule }.map(\.line)
+        // `compactMap` reads each decision in place (`filter` copied the ones it kept).
+        let alreadyBilledLines = evaluation.lines.compactMap { $0.reasons.first?.rule == BatchPlanner.alreadyBilledRule ? $0.line : nil }
         if !alreadyBilledLines.isEmpty { alreadyBilled.append(.init(encounter: encounterId, lines: alreadyBilledLines, what: "claim")) }
-        let superbillLines = evaluation.lines.filter { $0.decision == .superbill }.map(\.line)
+        let superbillLines = evaluation.lines.compactMap { $0.decision == .superbill ? $0.line : nil }
         if prior.superbillIssued && !superbillLines.isEmpty {
             alreadyBilled.append(.init(encounter: encounterId, lines: superbillLines, what: "superbill"))
         }

@@ -23,10 +23,18 @@ final class SpilledKeySet {
         /// probability of about n²/2¹²⁹ (below 10⁻²⁵ for a million keys), as two resources would share a
         /// `urn:uuid` (FHIR ids are SHA-256 digests too).
         init(hashing text: String) {
-            let digest = SHA256.digest(Array(text.utf8))
-            var high: UInt64 = 0, low: UInt64 = 0
-            for index in 0..<8 { high = high << 8 | UInt64(digest[index]) }
-            for index in 8..<16 { low = low << 8 | UInt64(digest[index]) }
+            // Hashed from the string's own bytes into a buffer on the stack (an array for the text
+            // and another for the digest cost two allocations a key).
+            var text = text
+            let (high, low) = text.withUTF8 { utf8 in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
+                    SHA256.digest(utf8, into: digest)
+                    var high: UInt64 = 0, low: UInt64 = 0
+                    for index in 0..<8 { high = high << 8 | UInt64(digest[index]) }
+                    for index in 8..<16 { low = low << 8 | UInt64(digest[index]) }
+                    return (high, low)
+                }
+            }
             self.init(high: high, low: low)
         }
 
@@ -53,14 +61,14 @@ final class SpilledKeySet {
 
     /// Adds `key`; false when it was there already.
     func insert(_ key: Key) throws -> Bool {
-        if recent.contains(key) { return false }
+        // Inserted first (one hash, not a lookup and then an insert): a key found on disk is kept in
+        // memory too, so keys that come back often (a clinic's own Organization) are answered without
+        // reading the disk until the next spill.
+        guard recent.insert(key).inserted else { return false }
         var found = false
-        for run in (runs?.files ?? []).reversed() {
-            if try run.contains(key) { found = true; break }
+        if let files = runs?.files {
+            for run in files.reversed() where try run.contains(key) { found = true; break }
         }
-        // A key found on disk is kept in memory too: keys that come back often (a clinic's own
-        // Organization) are answered without reading the disk until the next spill.
-        recent.insert(key)
         if recent.count >= memoryLimit, runs != nil {
             let sorted = recent.sorted()
             try runs!.add(written: { try SortedKeyFile(path: $0, keys: sorted) }, merged: { try SortedKeyFile(path: $0, merging: $1) })
