@@ -35,7 +35,9 @@ final class FHIRClaimMapping {
     func elements(of x: inout FHIRNode) {
         let person = encounter.patient.person
         let total = billed.reduce(Decimal(0)) { $0 + $1.charge }
-        let billedCoverage = parties.coverages.first { $0.payer == payer.slug } ?? parties.coverages[0]
+        // The plans are read in place by index (a copy of one is five references retained and released).
+        let coverages = parties.coverages
+        let billedPlan = coverages.firstIndex { $0.payer == payer.slug } ?? 0
         x.identifier(value: encounter.id)
         x.fixed(Self.statusTypeUse)
         x.reference("patient", to: parties.patient,
@@ -47,7 +49,7 @@ final class FHIRClaimMapping {
             $0.string("end", dateOfService)
         }
         x.string("created", created.iso)
-        x.reference("insurer", to: billedCoverage.insurer, display: FHIRText.clean(payer.name))
+        x.reference("insurer", to: coverages[billedPlan].insurer, display: FHIRText.clean(payer.name))
         x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
         x.fixed(Self.priority)
         // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
@@ -76,18 +78,18 @@ final class FHIRClaimMapping {
             }
         }
         // Every plan of the patient, primary first; `focal` only on the one this claim goes to.
-        for (offset, plan) in parties.coverages.enumerated() {
-            let focal = plan.coverage.id == billedCoverage.coverage.id
+        for offset in coverages.indices {
+            let focal = coverages[offset].coverage.id == coverages[billedPlan].coverage.id
             x.node("insurance", repeats: true) {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
-                $0.reference("coverage", to: plan.coverage, display: plan.insurerName)
+                $0.reference("coverage", to: coverages[offset].coverage, display: coverages[offset].insurerName)
                 if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
             }
         }
         let location = Self.locationConcepts[encounter.placeOfService]
-        for (offset, line) in billed.enumerated() {
-            item(&x, sequence: offset + 1, line: line, dateOfService: dateOfService, location: location)
+        for offset in billed.indices {   // each line read in place, not copied (its strings retained)
+            item(&x, sequence: offset + 1, line: billed[offset], dateOfService: dateOfService, location: location)
         }
         x.money("total", total)
     }

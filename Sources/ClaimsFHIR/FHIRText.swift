@@ -5,8 +5,7 @@ public enum FHIRText {
     public static func clean(_ text: String) -> String? {
         // Most values are already clean: printable ASCII with single inner spaces.
         // Read through the contiguous UTF-8 (iterating the `utf8` view cost several times as much).
-        var copy = text
-        let (alreadyClean, printableASCII) = copy.withUTF8 { utf8 -> (Bool, Bool) in
+        let (alreadyClean, printableASCII) = text.withUTF8Bytes { utf8 -> (Bool, Bool) in
             var previousSpace = true
             var alreadyClean = !utf8.isEmpty
             for byte in utf8 {
@@ -40,10 +39,9 @@ public enum FHIRText {
         // cleaning the joined text gives (only the space is whitespace there): the words of the three
         // parts joined by one space, written straight into the new string (no array of parts, no
         // appends, no iterating the `utf8` views: ~5,000 instructions a name, issue 18).
-        var firstText = first, middleText = middle ?? "", lastText = last
-        let joined: String?? = firstText.withUTF8 { first in
-            middleText.withUTF8 { middle in
-                lastText.withUTF8 { last in
+        let joined: String?? = first.withUTF8Bytes { first in
+            (middle ?? "").withUTF8Bytes { middle in
+                last.withUTF8Bytes { last in
                     guard isPrintableASCII(first), isPrintableASCII(middle), isPrintableASCII(last) else { return .none }
                     let name = String(unsafeUninitializedCapacity: first.count + middle.count + last.count + 2) { buffer in
                         var count = 0
@@ -76,8 +74,7 @@ public enum FHIRText {
     /// the space into one Character). Each space is then a Character of its own and the only white
     /// space. The Character split cost ~12,000 instructions a name (issue 18).
     static func spacesAreTheOnlyWhitespace(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
+        text.withUTF8Bytes { utf8 in
             var afterSpace = false
             for byte in utf8 {
                 if afterSpace && byte >= 0x80 { return false }
@@ -101,5 +98,17 @@ public enum FHIRText {
         (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 46
         }
+    }
+}
+
+extension String {
+    /// The string's UTF-8 bytes, read in place. `var copy = text; copy.withUTF8 { … }` retained and
+    /// released the string's storage for every value written (~150 atomic operations a claim, issue
+    /// 18); a native string is contiguous, so a copy is made only for one that is not (bridged).
+    @inline(__always)
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
     }
 }

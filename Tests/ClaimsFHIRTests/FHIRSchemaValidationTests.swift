@@ -491,6 +491,24 @@ enum OfficialFHIRSchema {
     }
 }
 
+/// Strings are read in place (`withUTF8Bytes`): the bytes a copy's `withUTF8` gives, for small
+/// (inline) and large strings, ASCII and beyond, slices made strings, and empty text.
+@Suite struct UTF8BytesInPlaceTests {
+    @Test func inPlaceBytesAreTheCopysBytes() {
+        let long = String(repeating: "Wójcik-Øster ", count: 40)
+        var texts = ["", "a", "PT-1001", "Ann  Lee", "123456789012345", "1234567890123456", "Zoë", "山田 太郎", long]
+        texts.append(String(long.dropFirst(3).prefix(50)))
+        texts.append(String(decoding: long.utf8.prefix(31), as: UTF8.self))
+        texts.append(NSString(string: long).appending("x"))
+        for text in texts {
+            var copy = text
+            let general = copy.withUTF8 { Array($0) }
+            #expect(text.withUTF8Bytes { Array($0) } == general, "\(text)")
+            #expect(general == Array(text.utf8))
+        }
+    }
+}
+
 /// A writer keeps each rendering provider's Practitioner (built once, its entry reused): only while
 /// the provider's details are the same, and with the bytes a fresh writer drafts.
 @Suite struct PractitionerKeepingTests {

@@ -69,9 +69,8 @@ extension FHIRResource: Equatable {
 /// walked them byte by byte through the generic collection path: a tenth of a claim's time, issue 18).
 func sameBytes(_ left: String, _ right: String) -> Bool {
     guard left.utf8.count == right.utf8.count else { return false }
-    var left = left, right = right
-    return left.withUTF8 { mine in
-        right.withUTF8 { theirs in mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
+    return left.withUTF8Bytes { mine in
+        right.withUTF8Bytes { theirs in mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
     }
 }
 
@@ -87,46 +86,62 @@ extension StaticString {
 }
 
 /// One resource: its type (`Claim`, `Patient`, …) and its elements, `id` first.
+/// Its fields live behind one shared, immutable reference (`Fields`): a claim's resources are copied
+/// into its parties, their coverages, the Bundle's list and the entry cache, and each copy of five
+/// fields retained four strings, arrays and closures (~110 atomic operations a claim, issue 18).
 public struct FHIRResource: Sendable {
-    public let type: StaticString
-    public let id: String
+    private final class Fields: Sendable {
+        let type: StaticString
+        let id: String
+        let kept: [FHIRElement]
+        let build: (@Sendable (inout FHIRNode) -> Void)?
+        let fullUrl: String
+
+        init(type: StaticString, id: String, kept: [FHIRElement], build: (@Sendable (inout FHIRNode) -> Void)?, fullUrl: String) {
+            self.type = type; self.id = id; self.kept = kept; self.build = build; self.fullUrl = fullUrl
+        }
+    }
+
+    private let fields: Fields
+
+    public var type: StaticString { fields.type }
+    public var id: String { fields.id }
     /// Kept, or (`init(deferred:…)`) built from the description each time they are asked for.
     public var elements: [FHIRElement] {
         if let build { return FHIRResource(type, id: id, build: build).elements }
         return kept
     }
-    private let kept: [FHIRElement]
+    private var kept: [FHIRElement] { fields.kept }
     /// The description of a deferred resource (nil: `kept` holds its elements).
-    private let build: (@Sendable (inout FHIRNode) -> Void)?
+    private var build: (@Sendable (inout FHIRNode) -> Void)? { fields.build }
     /// The resource's `fullUrl` in a Bundle, and what references to it say: `urn:uuid:` and the id when
     /// the id is a UUID, else a UUID derived from `fullUrlKey` (a Claim's id is its encounter id).
-    public let fullUrl: String
+    public var fullUrl: String { fields.fullUrl }
 
     public init(_ type: StaticString, id: String, fullUrlKey: String? = nil, build: (inout FHIRNode) -> Void) {
         var node = FHIRNode()
         node.string("id", id)
         build(&node)
-        self.type = type; self.id = id; kept = node.elements; self.build = nil
-        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+        fields = Fields(type: type, id: id, kept: node.elements, build: nil, fullUrl: Self.fullUrl(id: id, fullUrlKey: fullUrlKey))
     }
 
     /// A resource kept as its description: written straight into the XML when a document needs it
     /// (`writeXML(into:)`), its element tree made only when asked for (JSON, comparisons). A claim's
     /// Patient and Coverage are written once and never kept, so building their trees first was waste.
     public init(deferred type: StaticString, id: String, fullUrlKey: String? = nil, build: @escaping @Sendable (inout FHIRNode) -> Void) {
-        self.type = type; self.id = id; kept = []; self.build = build
-        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+        fields = Fields(type: type, id: id, kept: [], build: build, fullUrl: Self.fullUrl(id: id, fullUrlKey: fullUrlKey))
     }
 
     /// Whether both keep the very same element storage (a writer's Organizations, reused by every
     /// claim): then they are equal without comparing a single element.
     fileprivate func sharesElements(with other: FHIRResource) -> Bool {
-        build == nil && other.build == nil && kept.count == other.kept.count
+        if fields === other.fields { return build == nil }
+        return build == nil && other.build == nil && kept.count == other.kept.count
             && kept.withUnsafeBufferPointer { mine in other.kept.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
     }
 
     /// Whether the resource is a description written as it is built (no tree kept).
-    var isDeferred: Bool { build != nil }
+    var isDeferred: Bool { fields.build != nil }
 
     /// The resource's XML, as `FHIRXMLEncoder` writes its elements: straight from the description when
     /// it is deferred.
@@ -244,29 +259,38 @@ public struct FHIRNode: Sendable {
 /// one piece of text, rendered once per nesting depth by the ordinary element writing (the same bytes
 /// and shape tokens by construction; `FHIRFragmentTests`), instead of writing each tag and value anew
 /// for every claim (issue 18).
-final class FHIRFragment: Sendable {
+/// Immutable after `init` (its renderings are written there and only read after), hence Sendable.
+final class FHIRFragment: @unchecked Sendable {
     let build: @Sendable (inout FHIRNode) -> Void
-    /// By depth (index 0 unused: a fragment is never the root).
-    private let renderings: [XMLText.Fragment?]
+    /// By depth (index 0 unused: a fragment is never the root), in memory this fragment owns: inserting
+    /// one reads it without retaining and releasing two arrays (~70 atomic operations a claim, issue 18).
+    private let renderings: UnsafeMutableBufferPointer<XMLText.FragmentView>
     static let deepest = 8
 
     init(_ build: @escaping @Sendable (inout FHIRNode) -> Void) {
         self.build = build
-        renderings = [nil] + (1...Self.deepest).map { depth in
-            XMLText.Fragment.rendering(depth: depth) { text in
+        renderings = .allocate(capacity: Self.deepest + 1)
+        renderings.initialize(repeating: XMLText.FragmentView(copying: nil))
+        for depth in 1...Self.deepest {
+            renderings[depth] = XMLText.FragmentView(copying: XMLText.Fragment.rendering(depth: depth) { text in
                 XMLSink.writing(into: &text) { sink in
                     var node = FHIRNode(writingTo: sink)
                     build(&node)
                 }
-            }
+            })
         }
     }
 
-    func rendered(atDepth depth: Int) -> XMLText.Fragment {
-        guard depth > 0, depth <= Self.deepest, let rendering = renderings[depth] else {
+    deinit {
+        for rendering in renderings { rendering.deallocate() }
+        renderings.deallocate()
+    }
+
+    func rendered(atDepth depth: Int) -> XMLText.FragmentView {
+        guard depth > 0, depth <= Self.deepest else {
             preconditionFailure("a fragment is written inside a resource, at most \(Self.deepest) levels deep")
         }
-        return rendering
+        return renderings[depth]
     }
 }
 
@@ -336,8 +360,7 @@ extension FHIRNode {
 /// resource (`Patient|PT-1001`), so a re-run writes the same ids and the same fullUrls.
 public enum FHIRResourceId {
     public static func uuid(_ key: String) -> String {
-        var key = key
-        return key.withUTF8 { uuid(ofKey: $0, urn: false) }
+        key.withUTF8Bytes { uuid(ofKey: $0, urn: false) }
     }
 
     /// `uuid` of `prefix` followed by `parts` joined with `|` (`uuid("Coverage|", patientId, payer,
@@ -354,8 +377,7 @@ public enum FHIRResourceId {
             }
             for (index, part) in parts.enumerated() {
                 if index > 0 { key[offset] = UInt8(ascii: "|"); offset += 1 }
-                var part = part
-                part.withUTF8 { bytes in
+                part.withUTF8Bytes { bytes in
                     for byte in bytes { key[offset] = byte; offset += 1 }
                 }
             }
@@ -365,8 +387,7 @@ public enum FHIRResourceId {
 
     /// `urn:uuid:` and `id`, as one string.
     static func urn(_ id: String) -> String {
-        var id = id
-        return id.withUTF8 { bytes in
+        id.withUTF8Bytes { bytes in
             String(unsafeUninitializedCapacity: urnPrefix.utf8CodeUnitCount + bytes.count) { text in
                 var count = 0
                 urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } }

@@ -48,7 +48,7 @@ public struct FHIRParties: Sendable {
     ///     keeps each provider's: `FHIRClaimWriter.Practitioners`); nil: built here.
     public init(encounter: Encounter, clinic: ClinicProfile, payerNamed: (PayerSlug) -> PayerRules?,
                 organizations: FHIROrganizations? = nil, practitioner: FHIRResource? = nil) {
-        let patient = Self.patient(encounter.patient)
+        let patient = Self.patient(of: encounter)
         self.patient = patient
         billingProvider = organizations?.billing ?? Self.billingOrganization(clinic.billingProvider)
         self.practitioner = practitioner ?? Self.practitioner(encounter.renderingProvider)
@@ -67,13 +67,15 @@ public struct FHIRParties: Sendable {
         }
     }
 
-    static func patient(_ patient: Patient) -> FHIRResource {
-        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", patient.id)) {
+    /// The encounter's Patient. Its description keeps the encounter (one shared reference) and reads
+    /// the patient in place: a copy of the patient was a dozen strings retained and released a claim.
+    static func patient(of encounter: Encounter) -> FHIRResource {
+        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", encounter.patient.id)) {
             $0.node("identifier", repeats: true) {   // identifier(type: ("MR", …), value:), its type written once
                 $0.fixed(Fragments.medicalRecordType)
-                $0.string("value", patient.id)
+                $0.string("value", encounter.patient.id)
             }
-            person(patient.person, into: &$0)
+            person(encounter.patient.person, into: &$0)
         }
     }
 
@@ -107,8 +109,7 @@ public struct FHIRParties: Sendable {
     /// (every ZIP) is one Character a byte, so its bytes are counted and copied instead of its
     /// Characters (an interpolation of two substrings, ~1,500 instructions a claim).
     static func postalCode(_ zip: String) -> String {
-        var text = zip
-        let ascii: String?? = text.withUTF8 { utf8 in
+        let ascii: String?? = zip.withUTF8Bytes { utf8 in
             for byte in utf8 where byte < 0x20 || byte >= 0x7F { return .none }
             guard utf8.count == 9 else { return .some(nil) }
             return .some(String(unsafeUninitializedCapacity: 10) { hyphenated in
@@ -132,6 +133,8 @@ public struct FHIRParties: Sendable {
     static func coverage(_ plan: Coverage, order: Int, patient: FHIRResource, subscriber: FHIRResource?,
                          insurer: FHIRResource) -> FHIRResource {
         let member = FHIRText.clean(plan.memberId)
+        // What the description reads of the plan, taken out of it (the plan's strings are not kept).
+        let relationship = plan.relationship, groupNumber = plan.groupNumber
         return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|", patient.id, plan.payer, plan.memberId)) {
             if let member {
                 $0.node("identifier", repeats: true) {   // identifier(type: ("MB", …), value:), its type written once
@@ -143,9 +146,9 @@ public struct FHIRParties: Sendable {
             $0.reference("subscriber", to: subscriber ?? patient)
             $0.string("subscriberId", member)
             $0.reference("beneficiary", to: patient)
-            $0.fixed(Fragments.subscriberRelationship(plan.relationship))
+            $0.fixed(Fragments.subscriberRelationship(relationship))
             $0.reference("payor", repeats: true, to: insurer)
-            if let group = plan.groupNumber.flatMap(FHIRText.clean) {
+            if let group = groupNumber.flatMap(FHIRText.clean) {
                 $0.node("class", repeats: true) {
                     $0.fixed(Fragments.groupClass)
                     $0.string("value", group)
