@@ -34,7 +34,10 @@ final class FHIRClaimMapping {
     /// The Claim's elements after its id: kept (`claim(id:)`) or written as built (`FHIRResource.writeXML`).
     func elements(of x: inout FHIRNode) {
         let person = encounter.patient.person
-        let total = billed.reduce(Decimal(0)) { $0 + $1.charge }
+        // Summed from the first charge, not from zero: `0 + charge` was a Foundation addition (~2,000
+        // instructions) on every one-line claim, for the same value (all `Money.format` writes).
+        var total = billed.first?.charge ?? 0
+        for index in billed.indices.dropFirst() { total += billed[index].charge }
         // The plans are read in place by index (a copy of one is five references retained and released).
         let coverages = parties.coverages
         let billedPlan = coverages.firstIndex { $0.payer == payer.slug } ?? 0
@@ -57,7 +60,7 @@ final class FHIRClaimMapping {
         if let site = clinic.serviceFacility(encounter.location) {
             x.node("facility") {
                 if let npi = site.npi { $0.identifier(repeats: false, system: FHIRCodeSystem.npi, value: npi) }
-                $0.string("display", FHIRText.clean(site.name))
+                $0.cleanString("display", site.name)
             }
         }
         let rendering = encounter.renderingProvider
@@ -84,7 +87,7 @@ final class FHIRClaimMapping {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
                 $0.reference("coverage", to: coverages[offset].coverage, display: coverages[offset].insurerName)
-                if focal { $0.string("preAuthRef", evaluation.billedAuthNumber.flatMap(FHIRText.clean), repeats: true) }
+                if focal { $0.cleanString("preAuthRef", evaluation.billedAuthNumber, repeats: true) }
             }
         }
         let location = Self.locationConcepts[encounter.placeOfService]

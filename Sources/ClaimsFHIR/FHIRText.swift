@@ -34,6 +34,20 @@ public enum FHIRText {
         return collapsed.isEmpty ? nil : collapsed
     }
 
+    /// Whether `clean` gives `text` itself: printable ASCII, not empty, no space at either end or
+    /// next to another (nearly every name, address line and identifier). Writers check this in place
+    /// (`FHIRNode.cleanString`) rather than take the copy `clean` returns (a retain and a release).
+    static func isClean(_ text: String) -> Bool {
+        text.withUTF8Bytes { utf8 in
+            var previousSpace = true
+            for byte in utf8 {
+                if byte < 0x20 || byte >= 0x7F || byte == 0x20 && previousSpace { return false }
+                previousSpace = byte == 0x20
+            }
+            return !previousSpace
+        }
+    }
+
     public static func fullName(first: String, middle: String?, last: String) -> String? {
         // Printable ASCII parts (nearly every name): each part cleaned, one space between them, is what
         // cleaning the joined text gives (only the space is whitespace there): the words of the three

@@ -140,6 +140,10 @@ public struct FHIRResource: Sendable {
             && kept.withUnsafeBufferPointer { mine in other.kept.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
     }
 
+    /// Which shared fields this value has: copies of one resource have the same (while one of them
+    /// lives, no other resource has it).
+    var fieldsIdentity: ObjectIdentifier { ObjectIdentifier(fields) }
+
     /// Whether the resource is a description written as it is built (no tree kept).
     var isDeferred: Bool { fields.build != nil }
 
@@ -198,6 +202,16 @@ public struct FHIRNode: Sendable {
     public mutating func string(_ name: StaticString, _ value: String?, repeats: Bool = false) {
         guard let value, !value.isEmpty else { return }
         add(name, repeats: repeats, .string(value))
+    }
+
+    /// `string(name, FHIRText.clean(text))`: text that is clean already is written as it is.
+    mutating func cleanString(_ name: StaticString, _ text: String?, repeats: Bool = false) {
+        guard let text else { return }
+        if FHIRText.isClean(text) {
+            add(name, repeats: repeats, .string(text))
+        } else {
+            string(name, FHIRText.clean(text), repeats: repeats)
+        }
     }
 
     public mutating func integer(_ name: StaticString, _ value: Int, repeats: Bool = false) {
@@ -436,25 +450,49 @@ enum DecimalText {
 
     private static let kept = Kept()
 
+    /// A direct-mapped table (a key's slot from a multiplicative hash of its bits; a new text replaces
+    /// the one in its slot), in memory it owns: a dictionary cost ~650 instructions a lookup (hashing,
+    /// probing, dynamic exclusivity checks on the class's variable), this ~100. Never freed (one, static).
     private final class Kept: @unchecked Sendable {
-        static let limit = 4096
+        static let slotBits = 10
         private let lock = NSLock()
-        private var texts: [Key: String] = [:]
+        private let slots: UnsafeMutablePointer<(key: Key, text: String?)>
+
+        init() {
+            slots = .allocate(capacity: 1 << Self.slotBits)
+            slots.initialize(repeating: (Key.none, nil), count: 1 << Self.slotBits)
+        }
 
         func text(_ value: Decimal, money: Bool) -> String {
             guard let key = Key(value, money: money) else { return money ? Money.format(value) : Money.plain(value) }
-            if let text = lock.withLock({ texts[key] }) { return text }
-            let text = money ? Money.format(value) : Money.plain(value)
-            lock.withLock {
-                if texts.count >= Self.limit { texts.removeAll(keepingCapacity: true) }
-                texts[key] = text
+            let slot = slots + key.slot(bits: Self.slotBits)
+            lock.lock()
+            if slot.pointee.key == key, let text = slot.pointee.text {
+                lock.unlock()
+                return text
             }
+            lock.unlock()
+            let text = money ? Money.format(value) : Money.plain(value)
+            lock.withLock { slot.pointee = (key, text) }
             return text
         }
     }
 
     /// The value's bytes, and which text is kept for them.
-    private struct Key: Hashable {
+    private struct Key: Equatable {
+        /// The key of an empty slot (its text is nil, so it answers no lookup).
+        static let none = Key(low: 0, high: 0, last: 0, money: false)
+
+        private init(low: UInt64, high: UInt64, last: UInt32, money: Bool) {
+            self.low = low; self.high = high; self.last = last; self.money = money
+        }
+
+        /// The top `bits` of a multiplicative hash of the key.
+        func slot(bits: Int) -> Int {
+            let mixed = (low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(last) << 1 | (money ? 1 : 0))) &* 0xC2B2_AE3D_27D4_EB4F
+            return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
+        }
+
         let low: UInt64, high: UInt64, last: UInt32
         let money: Bool
 

@@ -82,9 +82,9 @@ public struct FHIRParties: Sendable {
     /// name, telecom, gender, birthDate, address (the order Patient and RelatedPerson share).
     private static func person(_ person: Person, into node: inout FHIRNode) {
         node.node("name", repeats: true) {
-            $0.string("family", FHIRText.clean(person.lastName))
-            $0.string("given", FHIRText.clean(person.firstName), repeats: true)
-            $0.string("given", person.middleName.flatMap(FHIRText.clean), repeats: true)
+            $0.cleanString("family", person.lastName)
+            $0.cleanString("given", person.firstName, repeats: true)
+            $0.cleanString("given", person.middleName, repeats: true)
         }
         if let phone = person.phone.flatMap(FHIRText.clean) {
             node.node("telecom", repeats: true) { $0.fixed(Fragments.phoneSystem); $0.string("value", phone) }
@@ -96,10 +96,10 @@ public struct FHIRParties: Sendable {
 
     private static func address(_ address: Address, into node: inout FHIRNode) {
         node.node("address", repeats: true) {
-            $0.string("line", FHIRText.clean(address.line1), repeats: true)
-            $0.string("line", address.line2.flatMap(FHIRText.clean), repeats: true)
-            $0.string("city", FHIRText.clean(address.city))
-            $0.string("state", FHIRText.clean(address.state))
+            $0.cleanString("line", address.line1, repeats: true)
+            $0.cleanString("line", address.line2, repeats: true)
+            $0.cleanString("city", address.city)
+            $0.cleanString("state", address.state)
             $0.string("postalCode", postalCode(address.zip))
             $0.fixed(Fragments.countryUS)
         }
