@@ -34,29 +34,32 @@ public enum FHIRText {
         return collapsed.isEmpty ? nil : collapsed
     }
 
-    /// Whether `clean` gives `text` itself: printable ASCII, not empty, no space at either end or
-    /// next to another (nearly every name, address line and identifier). Writers check this in place
+    /// Whether `clean` gives `text` itself: not empty, no space at either end or next to another, and
+    /// its bytes collapsed around spaces by `clean` (`spacesSeparateWords`: printable ASCII, accented
+    /// names; nearly every name, address line and identifier). Writers check this in place
     /// (`FHIRNode.cleanString`) rather than take the copy `clean` returns (a retain and a release).
     static func isClean(_ text: String) -> Bool {
         text.withUTF8Bytes { utf8 in
             var previousSpace = true
             for byte in utf8 {
-                if byte < 0x20 || byte >= 0x7F || byte == 0x20 && previousSpace { return false }
+                if byte == 0x20 && previousSpace { return false }
                 previousSpace = byte == 0x20
             }
-            return !previousSpace
+            return !previousSpace && spacesSeparateWords(utf8)
         }
     }
 
     public static func fullName(first: String, middle: String?, last: String) -> String? {
-        // Printable ASCII parts (nearly every name): each part cleaned, one space between them, is what
-        // cleaning the joined text gives (only the space is whitespace there): the words of the three
-        // parts joined by one space, written straight into the new string (no array of parts, no
-        // appends, no iterating the `utf8` views: ~5,000 instructions a name, issue 18).
+        // Parts whose joined text `clean` collapses byte by byte (`spacesSeparateWords` of the joined
+        // text, checked part by part: each part, and no joining space followed by a byte beyond ASCII;
+        // printable ASCII and accented names): the words of the three parts joined by one space,
+        // written straight into the new string (no array of parts, no appends, no iterating the `utf8`
+        // views: ~5,000 instructions an ASCII name, issue 18; ~7,000 more a name beyond ASCII).
         let joined: String?? = first.withUTF8Bytes { first in
             (middle ?? "").withUTF8Bytes { middle in
                 last.withUTF8Bytes { last in
-                    guard isPrintableASCII(first), isPrintableASCII(middle), isPrintableASCII(last) else { return .none }
+                    guard spacesSeparateWords(first), spacesSeparateWords(middle), spacesSeparateWords(last),
+                          (middle.first ?? 0) < 0x80, (last.first ?? 0) < 0x80 else { return .none }
                     let name = String(unsafeUninitializedCapacity: first.count + middle.count + last.count + 2) { buffer in
                         var count = 0
                         func words(_ part: UnsafeBufferPointer<UInt8>) {
@@ -88,22 +91,20 @@ public enum FHIRText {
     /// the space into one Character). Each space is then a Character of its own and the only white
     /// space. The Character split cost ~12,000 instructions a name (issue 18).
     static func spacesAreTheOnlyWhitespace(_ text: String) -> Bool {
-        text.withUTF8Bytes { utf8 in
-            var afterSpace = false
-            for byte in utf8 {
-                if afterSpace && byte >= 0x80 { return false }
-                switch byte {
-                case 0x20...0x7E, 0x80...0xBF, 0xC3...0xD7, 0xE4...0xE9: break
-                default: return false
-                }
-                afterSpace = byte == 0x20
-            }
-            return true
-        }
+        text.withUTF8Bytes(spacesSeparateWords)
     }
 
-    private static func isPrintableASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in utf8 where byte < 0x20 || byte >= 0x7F { return false }
+    /// `spacesAreTheOnlyWhitespace` of UTF-8 bytes.
+    static func spacesSeparateWords(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var afterSpace = false
+        for byte in utf8 {
+            if afterSpace && byte >= 0x80 { return false }
+            switch byte {
+            case 0x20...0x7E, 0x80...0xBF, 0xC3...0xD7, 0xE4...0xE9: break
+            default: return false
+            }
+            afterSpace = byte == 0x20
+        }
         return true
     }
 
