@@ -255,6 +255,17 @@ struct XMLText: ~Copyable {
                 UnsafeMutableRawPointer(target + index).storeBytes(of: word, as: UInt64.self)
                 index += 8
             }
+            // The last partial word of a value of eight bytes or more: the word ending with its last
+            // byte (bytes already copied are checked and stored again, unchanged), not byte by byte.
+            if clean && index < count && count >= 8 {
+                let word = UnsafeRawPointer(source + count - 8).loadUnaligned(as: UInt64.self)
+                if Self.needsCare(word) {
+                    clean = false
+                } else {
+                    UnsafeMutableRawPointer(target + count - 8).storeBytes(of: word, as: UInt64.self)
+                    index = count
+                }
+            }
             while clean && index < count {
                 let byte = source[index]
                 if Self.needsCare(byte) { clean = false; break }
@@ -311,12 +322,13 @@ struct XMLText: ~Copyable {
     @inline(__always)
     static func needsCare(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let control = (word &- 0x20 &* ones) & ~word & highs != 0        // a byte below 0x20
-        return control
-            || hasZeroByte((word | 0x04 &* ones) ^ 0x26 &* ones)           // 0x22 " or 0x26 &
-            || hasZeroByte((word | 0x02 &* ones) ^ 0x3E &* ones)           // 0x3C < or 0x3E >
-            || hasZeroByte(word ^ 0xEF &* ones)                            // 0xEF (U+FFFE, U+FFFF)
+        // Each test's marks, or-ed before the one comparison (no branch per test).
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value }
+        let control = (word &- 0x20 &* ones) & ~word                      // a byte below 0x20
+        let quoteOrAmpersand = zeroBytes((word | 0x04 &* ones) ^ 0x26 &* ones)   // 0x22 " or 0x26 &
+        let angle = zeroBytes((word | 0x02 &* ones) ^ 0x3E &* ones)              // 0x3C < or 0x3E >
+        let lead = zeroBytes(word ^ 0xEF &* ones)                                // 0xEF (U+FFFE, U+FFFF)
+        return (control | quoteOrAmpersand | angle | lead) & highs != 0
     }
 
     private mutating func noteForbidden(_ scalar: Unicode.Scalar, in name: StaticString) {
