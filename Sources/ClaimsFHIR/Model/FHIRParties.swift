@@ -52,19 +52,32 @@ public struct FHIRParties: Sendable {
         self.patient = patient
         billingProvider = organizations?.billing ?? Self.billingOrganization(clinic.billingProvider)
         self.practitioner = practitioner ?? Self.practitioner(encounter.renderingProvider)
-        let plans = [encounter.coverage, encounter.secondaryCoverage].compactMap { $0 }
-        coverages = plans.enumerated().map { offset, plan in
-            let insurer: FHIRResource, insurerName: String
-            if let kept = organizations?.insurers[plan.payer], let name = organizations?.insurerNames[plan.payer] {
-                (insurer, insurerName) = (kept, name)
-            } else {
-                let rules = payerNamed(plan.payer)
-                (insurer, insurerName) = (Self.insurer(plan.payer, rules: rules), Self.insurerName(plan.payer, rules: rules))
-            }
-            let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
-            let coverage = Self.coverage(plan, order: offset + 1, patient: patient, subscriber: subscriber, insurer: insurer)
-            return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer, insurerName: insurerName)
+        // Primary, then secondary, each numbered by its place among those present (built straight
+        // into one array: the list of plans and its enumeration were two more arrays a claim).
+        var coverages: [CoverageResources] = []
+        coverages.reserveCapacity(2)
+        if let plan = encounter.coverage {
+            coverages.append(Self.coverageResources(plan, order: 1, patient: patient, payerNamed: payerNamed, organizations: organizations))
         }
+        if let plan = encounter.secondaryCoverage {
+            coverages.append(Self.coverageResources(plan, order: coverages.count + 1, patient: patient, payerNamed: payerNamed,
+                                                    organizations: organizations))
+        }
+        self.coverages = coverages
+    }
+
+    private static func coverageResources(_ plan: Coverage, order: Int, patient: FHIRResource, payerNamed: (PayerSlug) -> PayerRules?,
+                                          organizations: FHIROrganizations?) -> CoverageResources {
+        let insurer: FHIRResource, insurerName: String
+        if let kept = organizations?.insurers[plan.payer], let name = organizations?.insurerNames[plan.payer] {
+            (insurer, insurerName) = (kept, name)
+        } else {
+            let rules = payerNamed(plan.payer)
+            (insurer, insurerName) = (Self.insurer(plan.payer, rules: rules), Self.insurerName(plan.payer, rules: rules))
+        }
+        let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
+        let coverage = Self.coverage(plan, order: order, patient: patient, subscriber: subscriber, insurer: insurer)
+        return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer, insurerName: insurerName)
     }
 
     /// The encounter's Patient. Its description keeps the encounter (one shared reference) and reads
