@@ -131,19 +131,37 @@ public struct FHIRClaimWriter: Sendable {
     /// anew each time: writing them costs less than building their trees to compare). An entry is
     /// reused only for a resource equal element for element, so the bytes are those drafting it anew
     /// would give. Shared by the drafting threads; bounded (emptied when full).
+    ///
+    /// The resources claims share are the very same values (the writer's Organizations, a provider's
+    /// kept Practitioner): `recent` finds them by the identity of their shared fields first, a few
+    /// pointer comparisons instead of hashing a fullUrl and comparing elements (~2,000 instructions a
+    /// claim, issue 18). It holds each resource it lists, so an identity stays that resource's.
     final class EntryCache: @unchecked Sendable {
         static let limit = 4096
+        static let recentLimit = 16
         private let lock = NSLock()
         private var entries: [String: (resource: FHIRResource, entry: Entry)] = [:]
+        private var recent: [(resource: FHIRResource, entry: Entry)] = []
 
         func entry(for resource: FHIRResource) -> Entry? {
-            guard let kept = lock.withLock({ entries[resource.fullUrl] }), kept.resource == resource else { return nil }
-            return kept.entry
+            let identity = resource.fieldsIdentity
+            let found: (resource: FHIRResource, entry: Entry)? = lock.withLock {
+                if let index = recent.firstIndex(where: { $0.resource.fieldsIdentity == identity }) { return recent[index] }
+                guard let kept = entries[resource.fullUrl] else { return nil }
+                if kept.resource.fieldsIdentity == identity, recent.count < Self.recentLimit { recent.append(kept) }
+                return kept
+            }
+            guard let found else { return nil }
+            if found.resource.fieldsIdentity == identity { return found.entry }
+            return found.resource == resource ? found.entry : nil
         }
 
         func keep(_ entry: Entry, of resource: FHIRResource) {
             lock.withLock {
-                if entries.count >= Self.limit { entries.removeAll(keepingCapacity: true) }
+                if entries.count >= Self.limit {
+                    entries.removeAll(keepingCapacity: true)
+                    recent.removeAll(keepingCapacity: true)
+                }
                 entries[entry.fullUrl] = (resource, entry)
             }
         }

@@ -5,8 +5,7 @@ public enum FHIRText {
     public static func clean(_ text: String) -> String? {
         // Most values are already clean: printable ASCII with single inner spaces.
         // Read through the contiguous UTF-8 (iterating the `utf8` view cost several times as much).
-        var copy = text
-        let (alreadyClean, printableASCII) = copy.withUTF8 { utf8 -> (Bool, Bool) in
+        let (alreadyClean, printableASCII) = text.withUTF8Bytes { utf8 -> (Bool, Bool) in
             var previousSpace = true
             var alreadyClean = !utf8.isEmpty
             for byte in utf8 {
@@ -35,16 +34,32 @@ public enum FHIRText {
         return collapsed.isEmpty ? nil : collapsed
     }
 
+    /// Whether `clean` gives `text` itself: not empty, no space at either end or next to another, and
+    /// its bytes collapsed around spaces by `clean` (`spacesSeparateWords`: printable ASCII, accented
+    /// names; nearly every name, address line and identifier). Writers check this in place
+    /// (`FHIRNode.cleanString`) rather than take the copy `clean` returns (a retain and a release).
+    static func isClean(_ text: String) -> Bool {
+        text.withUTF8Bytes { utf8 in
+            var previousSpace = true
+            for byte in utf8 {
+                if byte == 0x20 && previousSpace { return false }
+                previousSpace = byte == 0x20
+            }
+            return !previousSpace && spacesSeparateWords(utf8)
+        }
+    }
+
     public static func fullName(first: String, middle: String?, last: String) -> String? {
-        // Printable ASCII parts (nearly every name): each part cleaned, one space between them, is what
-        // cleaning the joined text gives (only the space is whitespace there): the words of the three
-        // parts joined by one space, written straight into the new string (no array of parts, no
-        // appends, no iterating the `utf8` views: ~5,000 instructions a name, issue 18).
-        var firstText = first, middleText = middle ?? "", lastText = last
-        let joined: String?? = firstText.withUTF8 { first in
-            middleText.withUTF8 { middle in
-                lastText.withUTF8 { last in
-                    guard isPrintableASCII(first), isPrintableASCII(middle), isPrintableASCII(last) else { return .none }
+        // Parts whose joined text `clean` collapses byte by byte (`spacesSeparateWords` of the joined
+        // text, checked part by part: each part, and no joining space followed by a byte beyond ASCII;
+        // printable ASCII and accented names): the words of the three parts joined by one space,
+        // written straight into the new string (no array of parts, no appends, no iterating the `utf8`
+        // views: ~5,000 instructions an ASCII name, issue 18; ~7,000 more a name beyond ASCII).
+        let joined: String?? = first.withUTF8Bytes { first in
+            (middle ?? "").withUTF8Bytes { middle in
+                last.withUTF8Bytes { last in
+                    guard spacesSeparateWords(first), spacesSeparateWords(middle), spacesSeparateWords(last),
+                          (middle.first ?? 0) < 0x80, (last.first ?? 0) < 0x80 else { return .none }
                     let name = String(unsafeUninitializedCapacity: first.count + middle.count + last.count + 2) { buffer in
                         var count = 0
                         func words(_ part: UnsafeBufferPointer<UInt8>) {
@@ -76,23 +91,20 @@ public enum FHIRText {
     /// the space into one Character). Each space is then a Character of its own and the only white
     /// space. The Character split cost ~12,000 instructions a name (issue 18).
     static func spacesAreTheOnlyWhitespace(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            var afterSpace = false
-            for byte in utf8 {
-                if afterSpace && byte >= 0x80 { return false }
-                switch byte {
-                case 0x20...0x7E, 0x80...0xBF, 0xC3...0xD7, 0xE4...0xE9: break
-                default: return false
-                }
-                afterSpace = byte == 0x20
-            }
-            return true
-        }
+        text.withUTF8Bytes(spacesSeparateWords)
     }
 
-    private static func isPrintableASCII(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in utf8 where byte < 0x20 || byte >= 0x7F { return false }
+    /// `spacesAreTheOnlyWhitespace` of UTF-8 bytes.
+    static func spacesSeparateWords(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        var afterSpace = false
+        for byte in utf8 {
+            if afterSpace && byte >= 0x80 { return false }
+            switch byte {
+            case 0x20...0x7E, 0x80...0xBF, 0xC3...0xD7, 0xE4...0xE9: break
+            default: return false
+            }
+            afterSpace = byte == 0x20
+        }
         return true
     }
 
@@ -101,5 +113,17 @@ public enum FHIRText {
         (1...64).contains(id.utf8.count) && id.utf8.allSatisfy { byte in
             (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || byte == 45 || byte == 46
         }
+    }
+}
+
+extension String {
+    /// The string's UTF-8 bytes, read in place. `var copy = text; copy.withUTF8 { … }` retained and
+    /// released the string's storage for every value written (~150 atomic operations a claim, issue
+    /// 18); a native string is contiguous, so a copy is made only for one that is not (bridged).
+    @inline(__always)
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
     }
 }

@@ -47,8 +47,7 @@ struct XMLText: ~Copyable {
         self.capacity = Swift.max(capacity, opening.utf8.count, 1)
         storage = .allocate(capacity: self.capacity)
         open.reserveCapacity(16)   // growing it from empty cost ~2,700 instructions a claim
-        var opening = opening
-        opening.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        opening.withUTF8Bytes { write(UnsafeRawBufferPointer($0)) }
         rootStart = length
     }
 
@@ -60,8 +59,7 @@ struct XMLText: ~Copyable {
         storage = .allocate(capacity: self.capacity)
         open.reserveCapacity(16)
         append(start)
-        var middle = middle
-        middle.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+        middle.withUTF8Bytes { write(UnsafeRawBufferPointer($0)) }
         append(end)
         rootStart = length
     }
@@ -145,12 +143,19 @@ struct XMLText: ~Copyable {
     /// Elements written once in advance (`Fragment.rendering`): their bytes copied in one piece and
     /// their tokens added to the shape, exactly what writing them element by element gives.
     mutating func insert(_ fragment: Fragment) {
+        fragment.bytes.withUnsafeBufferPointer { bytes in
+            fragment.tokens.withUnsafeBufferPointer { insert(FragmentView(depth: fragment.depth, bytes: bytes, tokens: $0)) }
+        }
+    }
+
+    /// `insert(_: Fragment)` from memory its owner keeps (`FHIRFragment`).
+    mutating func insert(_ fragment: FragmentView) {
         precondition(open.count == fragment.depth, "a fragment goes where it was rendered")
         if startTagPending {
             append(">\n")
             startTagPending = false
         }
-        fragment.bytes.withUnsafeBytes { write($0) }
+        write(UnsafeRawBufferPointer(fragment.bytes))
         shape.append(contentsOf: fragment.tokens)
     }
 
@@ -233,8 +238,7 @@ struct XMLText: ~Copyable {
     /// Attribute text escaped as libxml2 escapes it (`& < > "` and tab/LF/CR as character references;
     /// everything else, including non-ASCII UTF-8, as is).
     private mutating func appendEscaped(_ value: String, name: StaticString, byteByByte: Bool = false) {
-        var value = value
-        value.withUTF8 { utf8 in
+        value.withUTF8Bytes { utf8 in
             if byteByByte { return appendEscapedByteByByte(utf8, name: name) }
             // Most values need no escaping: copied and checked in one pass, eight bytes at a time (a
             // byte at a time cost ~370 instructions a value, issue 18); the first byte that needs care
@@ -250,6 +254,17 @@ struct XMLText: ~Copyable {
                 if Self.needsCare(word) { clean = false; break }
                 UnsafeMutableRawPointer(target + index).storeBytes(of: word, as: UInt64.self)
                 index += 8
+            }
+            // The last partial word of a value of eight bytes or more: the word ending with its last
+            // byte (bytes already copied are checked and stored again, unchanged), not byte by byte.
+            if clean && index < count && count >= 8 {
+                let word = UnsafeRawPointer(source + count - 8).loadUnaligned(as: UInt64.self)
+                if Self.needsCare(word) {
+                    clean = false
+                } else {
+                    UnsafeMutableRawPointer(target + count - 8).storeBytes(of: word, as: UInt64.self)
+                    index = count
+                }
             }
             while clean && index < count {
                 let byte = source[index]
@@ -307,12 +322,13 @@ struct XMLText: ~Copyable {
     @inline(__always)
     static func needsCare(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let control = (word &- 0x20 &* ones) & ~word & highs != 0        // a byte below 0x20
-        return control
-            || hasZeroByte((word | 0x04 &* ones) ^ 0x26 &* ones)           // 0x22 " or 0x26 &
-            || hasZeroByte((word | 0x02 &* ones) ^ 0x3E &* ones)           // 0x3C < or 0x3E >
-            || hasZeroByte(word ^ 0xEF &* ones)                            // 0xEF (U+FFFE, U+FFFF)
+        // Each test's marks, or-ed before the one comparison (no branch per test).
+        @inline(__always) func zeroBytes(_ value: UInt64) -> UInt64 { (value &- ones) & ~value }
+        let control = (word &- 0x20 &* ones) & ~word                      // a byte below 0x20
+        let quoteOrAmpersand = zeroBytes((word | 0x04 &* ones) ^ 0x26 &* ones)   // 0x22 " or 0x26 &
+        let angle = zeroBytes((word | 0x02 &* ones) ^ 0x3E &* ones)              // 0x3C < or 0x3E >
+        let lead = zeroBytes(word ^ 0xEF &* ones)                                // 0xEF (U+FFFE, U+FFFF)
+        return (control | quoteOrAmpersand | angle | lead) & highs != 0
     }
 
     private mutating func noteForbidden(_ scalar: Unicode.Scalar, in name: StaticString) {
@@ -342,6 +358,30 @@ extension XMLText {
         }
     }
 
+    /// A `Fragment` in memory its owner allocates (`init(copying:)`) and frees (`deallocate`): copied
+    /// and inserted without reference counting.
+    struct FragmentView {
+        let depth: Int
+        let bytes: UnsafeBufferPointer<UInt8>
+        let tokens: UnsafeBufferPointer<UInt>
+
+        init(depth: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<UInt>) {
+            self.depth = depth; self.bytes = bytes; self.tokens = tokens
+        }
+
+        /// A copy of `fragment` (nil: an empty view that is never inserted).
+        init(copying fragment: Fragment?) {
+            depth = fragment?.depth ?? -1
+            bytes = UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.bytes ?? []))
+            tokens = UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.tokens ?? []))
+        }
+
+        func deallocate() {
+            bytes.deallocate()
+            tokens.deallocate()
+        }
+    }
+
     /// An element structure: the tokens `XMLText` notes (start tag, primitive, end tag) and a hash
     /// of them kept as they are added, so a set of shapes hashes one number per lookup, not the
     /// whole document's tokens (that was ~10,000 instructions per claim).
@@ -356,7 +396,7 @@ extension XMLText {
             digest = (digest ^ UInt64(token)) &* 0x100_0000_01B3
         }
 
-        mutating func append(contentsOf added: [UInt]) {
+        mutating func append(contentsOf added: UnsafeBufferPointer<UInt>) {
             tokens.append(contentsOf: added)
             for token in added { digest = (digest ^ UInt64(token)) &* 0x100_0000_01B3 }
         }
@@ -368,5 +408,14 @@ extension XMLText {
                 rhs.tokens.withUnsafeBytes { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
             }
         }
+    }
+}
+
+extension UnsafeMutableBufferPointer {
+    /// New memory holding a copy of `elements` (the caller deallocates it).
+    static func allocateCopy(of elements: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let copy = UnsafeMutableBufferPointer<Element>.allocate(capacity: elements.count)
+        _ = copy.initialize(from: elements)
+        return copy
     }
 }

@@ -301,6 +301,26 @@ import Testing
     }
 }
 
+/// A claim's total added as whole cents is Foundation's sum, as a value and as the text written,
+/// for one to four lines of whole, cent, finer, negative and very large charges.
+@Suite struct ClaimTotalTests {
+    @Test func centsTotalsAreFoundationsSums() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        let charges: [Decimal] = [0, 1, 180, 640, 1120, 746.67, -5, Money.maximumAmount]
+            + ["210.00", "210.0", "0.10", "0.1", "13.333", "0.005", "1e3", "12345678901234567890.25", "99999999999999999.99"]
+                .map { Decimal(string: $0, locale: posix)! }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let lines = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
+                ServiceLine(code: "90837", charge: charges.randomElement(using: &generator)!, diagnosisPointers: [1])
+            }
+            let total = FHIRClaimMapping.total(of: lines), general = FHIRClaimMapping.generalTotal(of: lines)
+            #expect(total == general, "\(lines.map(\.charge))")
+            #expect(Money.format(total) == Money.format(general), "\(lines.map(\.charge))")
+        }
+    }
+}
+
 extension DispatchQueue {
     /// Runs `body` on several threads at once and adds up what each returns.
     static func concurrentPerformCount(iterations: Int, _ body: @Sendable (Int) -> Int) -> Int {
@@ -340,6 +360,25 @@ extension DispatchQueue {
                 for last in parts {
                     let joined = FHIRText.clean([first, middle ?? "", last].joined(separator: " "))
                     #expect(FHIRText.fullName(first: first, middle: middle, last: last) == joined, "\([first, middle ?? "nil", last])")
+                }
+            }
+        }
+    }
+
+    /// Names beyond ASCII take the byte path too when their joined text would: the joined text's
+    /// Character split, for parts with accents, combining marks (first or after a space), CJK, other
+    /// white space and emoji; and text found clean in place is its own Character split.
+    @Test func fullNamesBeyondASCIIAgreeWithTheCharacterSplit() {
+        let parts = ["", " ", "José", " María ", "\u{301}a", "e\u{301}", "李 小明", "Ж", "Ann\u{00A0}", "Zoë  Ruiz",
+                     "A\tB", "\u{3000}x", "😀", "Ann"]
+        for first in parts {
+            for middle in parts.map(Optional.some) + [nil] {
+                for last in parts {
+                    let joined = [first, middle ?? "", last].joined(separator: " ")
+                    let name = FHIRText.fullName(first: first, middle: middle, last: last)
+                    #expect(name == reference(joined), "\([first, middle ?? "nil", last])")
+                    #expect(name.map { Array($0.utf8) } == reference(joined).map { Array($0.utf8) })
+                    if FHIRText.isClean(joined) { #expect(reference(joined).map { Array($0.utf8) } == Array(joined.utf8)) }
                 }
             }
         }

@@ -240,6 +240,24 @@ enum OfficialFHIRSchema {
         #expect(one.claim == same.claim)
     }
 
+    /// A kept entry is found by its resource's identity (a copy of the same value) after the first
+    /// lookup, and never given to a different resource of the same fullUrl; an equal one still finds it.
+    @Test func theCacheFindsAResourceByIdentityAndNoOtherByIt() {
+        let cache = FHIRClaimWriter.EntryCache()
+        let one = FHIRResource("Organization", id: "org-1") { $0.string("name", "One") }
+        let renamed = FHIRResource("Organization", id: "org-1") { $0.string("name", "Two") }
+        let equal = FHIRResource("Organization", id: "org-1") { $0.string("name", "One") }
+        let entry = FHIRClaimWriter.Entry(fullUrl: one.fullUrl, xml: Data("one".utf8))
+        cache.keep(entry, of: one)
+        let copy = one
+        for _ in 0..<3 {
+            #expect(cache.entry(for: copy)?.xml == entry.xml)
+            #expect(cache.entry(for: renamed) == nil)
+            #expect(cache.entry(for: equal)?.xml == entry.xml)
+        }
+        #expect(copy.fieldsIdentity == one.fieldsIdentity && equal.fieldsIdentity != one.fieldsIdentity)
+    }
+
     /// One name in two Unicode spellings is two different byte strings: each encounter's Patient entry
     /// carries its own, whichever the writer drafted first.
     @Test func namesCompareByTheirBytes() throws {
@@ -487,6 +505,47 @@ enum OfficialFHIRSchema {
             text.primitive("sequence", String(number))
             #expect(direct.bytes == text.bytes, "\(number)")
             #expect(direct.shape == text.shape)
+        }
+    }
+}
+
+/// Strings are read in place (`withUTF8Bytes`): the bytes a copy's `withUTF8` gives, for small
+/// (inline) and large strings, ASCII and beyond, slices made strings, and empty text.
+@Suite struct UTF8BytesInPlaceTests {
+    @Test func inPlaceBytesAreTheCopysBytes() {
+        let long = String(repeating: "Wójcik-Øster ", count: 40)
+        var texts = ["", "a", "PT-1001", "Ann  Lee", "123456789012345", "1234567890123456", "Zoë", "山田 太郎", long]
+        texts.append(String(long.dropFirst(3).prefix(50)))
+        texts.append(String(decoding: long.utf8.prefix(31), as: UTF8.self))
+        texts.append(NSString(string: long).appending("x"))
+        for text in texts {
+            var copy = text
+            let general = copy.withUTF8 { Array($0) }
+            #expect(text.withUTF8Bytes { Array($0) } == general, "\(text)")
+            #expect(general == Array(text.utf8))
+        }
+    }
+}
+
+/// Text found clean in place (`FHIRText.isClean`) is what `clean` gives back unchanged, and
+/// `cleanString` writes what `string(name, FHIRText.clean(text))` writes, for clean and messy text.
+@Suite struct CleanInPlaceTests {
+    @Test func cleanInPlaceIsCleansAnswer() {
+        var texts: [String?] = [nil, "", " ", "A", "Ann Lee", " Ann", "Ann ", "Ann  Lee", "Ann\tLee", "O'Brien & Co",
+                                "Zoë", "Ann\u{7F}", "Ann\u{1}", "a b c d", "  ", "山田 太郎"]
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "B", " ", " ", "\t", "\n", "é", "-", "&", "<"]
+        for _ in 0..<2_000 {
+            texts.append(String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+        }
+        for text in texts {
+            if let text, FHIRText.isClean(text) {
+                #expect(FHIRText.clean(text).map { sameBytes($0, text) } == true, "\(text)")
+            }
+            var inPlace = FHIRNode(), cleaned = FHIRNode()
+            inPlace.cleanString("given", text, repeats: true)
+            cleaned.string("given", text.flatMap(FHIRText.clean), repeats: true)
+            #expect(inPlace.elements == cleaned.elements, "\(String(describing: text))")
         }
     }
 }

@@ -69,9 +69,8 @@ extension FHIRResource: Equatable {
 /// walked them byte by byte through the generic collection path: a tenth of a claim's time, issue 18).
 func sameBytes(_ left: String, _ right: String) -> Bool {
     guard left.utf8.count == right.utf8.count else { return false }
-    var left = left, right = right
-    return left.withUTF8 { mine in
-        right.withUTF8 { theirs in mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
+    return left.withUTF8Bytes { mine in
+        right.withUTF8Bytes { theirs in mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
     }
 }
 
@@ -87,46 +86,66 @@ extension StaticString {
 }
 
 /// One resource: its type (`Claim`, `Patient`, …) and its elements, `id` first.
+/// Its fields live behind one shared, immutable reference (`Fields`): a claim's resources are copied
+/// into its parties, their coverages, the Bundle's list and the entry cache, and each copy of five
+/// fields retained four strings, arrays and closures (~110 atomic operations a claim, issue 18).
 public struct FHIRResource: Sendable {
-    public let type: StaticString
-    public let id: String
+    private final class Fields: Sendable {
+        let type: StaticString
+        let id: String
+        let kept: [FHIRElement]
+        let build: (@Sendable (inout FHIRNode) -> Void)?
+        let fullUrl: String
+
+        init(type: StaticString, id: String, kept: [FHIRElement], build: (@Sendable (inout FHIRNode) -> Void)?, fullUrl: String) {
+            self.type = type; self.id = id; self.kept = kept; self.build = build; self.fullUrl = fullUrl
+        }
+    }
+
+    private let fields: Fields
+
+    public var type: StaticString { fields.type }
+    public var id: String { fields.id }
     /// Kept, or (`init(deferred:…)`) built from the description each time they are asked for.
     public var elements: [FHIRElement] {
         if let build { return FHIRResource(type, id: id, build: build).elements }
         return kept
     }
-    private let kept: [FHIRElement]
+    private var kept: [FHIRElement] { fields.kept }
     /// The description of a deferred resource (nil: `kept` holds its elements).
-    private let build: (@Sendable (inout FHIRNode) -> Void)?
+    private var build: (@Sendable (inout FHIRNode) -> Void)? { fields.build }
     /// The resource's `fullUrl` in a Bundle, and what references to it say: `urn:uuid:` and the id when
     /// the id is a UUID, else a UUID derived from `fullUrlKey` (a Claim's id is its encounter id).
-    public let fullUrl: String
+    public var fullUrl: String { fields.fullUrl }
 
     public init(_ type: StaticString, id: String, fullUrlKey: String? = nil, build: (inout FHIRNode) -> Void) {
         var node = FHIRNode()
         node.string("id", id)
         build(&node)
-        self.type = type; self.id = id; kept = node.elements; self.build = nil
-        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+        fields = Fields(type: type, id: id, kept: node.elements, build: nil, fullUrl: Self.fullUrl(id: id, fullUrlKey: fullUrlKey))
     }
 
     /// A resource kept as its description: written straight into the XML when a document needs it
     /// (`writeXML(into:)`), its element tree made only when asked for (JSON, comparisons). A claim's
     /// Patient and Coverage are written once and never kept, so building their trees first was waste.
     public init(deferred type: StaticString, id: String, fullUrlKey: String? = nil, build: @escaping @Sendable (inout FHIRNode) -> Void) {
-        self.type = type; self.id = id; kept = []; self.build = build
-        fullUrl = Self.fullUrl(id: id, fullUrlKey: fullUrlKey)
+        fields = Fields(type: type, id: id, kept: [], build: build, fullUrl: Self.fullUrl(id: id, fullUrlKey: fullUrlKey))
     }
 
     /// Whether both keep the very same element storage (a writer's Organizations, reused by every
     /// claim): then they are equal without comparing a single element.
     fileprivate func sharesElements(with other: FHIRResource) -> Bool {
-        build == nil && other.build == nil && kept.count == other.kept.count
+        if fields === other.fields { return build == nil }
+        return build == nil && other.build == nil && kept.count == other.kept.count
             && kept.withUnsafeBufferPointer { mine in other.kept.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
     }
 
+    /// Which shared fields this value has: copies of one resource have the same (while one of them
+    /// lives, no other resource has it).
+    var fieldsIdentity: ObjectIdentifier { ObjectIdentifier(fields) }
+
     /// Whether the resource is a description written as it is built (no tree kept).
-    var isDeferred: Bool { build != nil }
+    var isDeferred: Bool { fields.build != nil }
 
     /// The resource's XML, as `FHIRXMLEncoder` writes its elements: straight from the description when
     /// it is deferred.
@@ -183,6 +202,16 @@ public struct FHIRNode: Sendable {
     public mutating func string(_ name: StaticString, _ value: String?, repeats: Bool = false) {
         guard let value, !value.isEmpty else { return }
         add(name, repeats: repeats, .string(value))
+    }
+
+    /// `string(name, FHIRText.clean(text))`: text that is clean already is written as it is.
+    mutating func cleanString(_ name: StaticString, _ text: String?, repeats: Bool = false) {
+        guard let text else { return }
+        if FHIRText.isClean(text) {
+            add(name, repeats: repeats, .string(text))
+        } else {
+            string(name, FHIRText.clean(text), repeats: repeats)
+        }
     }
 
     public mutating func integer(_ name: StaticString, _ value: Int, repeats: Bool = false) {
@@ -244,29 +273,38 @@ public struct FHIRNode: Sendable {
 /// one piece of text, rendered once per nesting depth by the ordinary element writing (the same bytes
 /// and shape tokens by construction; `FHIRFragmentTests`), instead of writing each tag and value anew
 /// for every claim (issue 18).
-final class FHIRFragment: Sendable {
+/// Immutable after `init` (its renderings are written there and only read after), hence Sendable.
+final class FHIRFragment: @unchecked Sendable {
     let build: @Sendable (inout FHIRNode) -> Void
-    /// By depth (index 0 unused: a fragment is never the root).
-    private let renderings: [XMLText.Fragment?]
+    /// By depth (index 0 unused: a fragment is never the root), in memory this fragment owns: inserting
+    /// one reads it without retaining and releasing two arrays (~70 atomic operations a claim, issue 18).
+    private let renderings: UnsafeMutableBufferPointer<XMLText.FragmentView>
     static let deepest = 8
 
     init(_ build: @escaping @Sendable (inout FHIRNode) -> Void) {
         self.build = build
-        renderings = [nil] + (1...Self.deepest).map { depth in
-            XMLText.Fragment.rendering(depth: depth) { text in
+        renderings = .allocate(capacity: Self.deepest + 1)
+        renderings.initialize(repeating: XMLText.FragmentView(copying: nil))
+        for depth in 1...Self.deepest {
+            renderings[depth] = XMLText.FragmentView(copying: XMLText.Fragment.rendering(depth: depth) { text in
                 XMLSink.writing(into: &text) { sink in
                     var node = FHIRNode(writingTo: sink)
                     build(&node)
                 }
-            }
+            })
         }
     }
 
-    func rendered(atDepth depth: Int) -> XMLText.Fragment {
-        guard depth > 0, depth <= Self.deepest, let rendering = renderings[depth] else {
+    deinit {
+        for rendering in renderings { rendering.deallocate() }
+        renderings.deallocate()
+    }
+
+    func rendered(atDepth depth: Int) -> XMLText.FragmentView {
+        guard depth > 0, depth <= Self.deepest else {
             preconditionFailure("a fragment is written inside a resource, at most \(Self.deepest) levels deep")
         }
-        return rendering
+        return renderings[depth]
     }
 }
 
@@ -336,8 +374,7 @@ extension FHIRNode {
 /// resource (`Patient|PT-1001`), so a re-run writes the same ids and the same fullUrls.
 public enum FHIRResourceId {
     public static func uuid(_ key: String) -> String {
-        var key = key
-        return key.withUTF8 { uuid(ofKey: $0, urn: false) }
+        key.withUTF8Bytes { uuid(ofKey: $0, urn: false) }
     }
 
     /// `uuid` of `prefix` followed by `parts` joined with `|` (`uuid("Coverage|", patientId, payer,
@@ -354,8 +391,7 @@ public enum FHIRResourceId {
             }
             for (index, part) in parts.enumerated() {
                 if index > 0 { key[offset] = UInt8(ascii: "|"); offset += 1 }
-                var part = part
-                part.withUTF8 { bytes in
+                part.withUTF8Bytes { bytes in
                     for byte in bytes { key[offset] = byte; offset += 1 }
                 }
             }
@@ -365,8 +401,7 @@ public enum FHIRResourceId {
 
     /// `urn:uuid:` and `id`, as one string.
     static func urn(_ id: String) -> String {
-        var id = id
-        return id.withUTF8 { bytes in
+        id.withUTF8Bytes { bytes in
             String(unsafeUninitializedCapacity: urnPrefix.utf8CodeUnitCount + bytes.count) { text in
                 var count = 0
                 urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } }
@@ -378,20 +413,33 @@ public enum FHIRResourceId {
 
     private static let urnPrefix: StaticString = "urn:uuid:"
 
+    /// Each byte value's two lower-case hexadecimal digits, in order (`00`, `01`, … `ff`).
+    private static let hexPairs: StaticString = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9fa0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
+
     private static func uuid(ofKey key: UnsafeBufferPointer<UInt8>, urn: Bool) -> String {
         // No array allocated: the digest goes to the stack, the digits straight into the String
         // (four ids a claim; the arrays cost about as much as the hashing).
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest in
             SHA256.digest(key, into: digest)
-            // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set.
+            // 8-4-4-4-12 hexadecimal digits of the first 16 bytes, version and variant bits set; each
+            // byte's two digits copied from `hexPairs` (computing them was ~500 instructions an id).
+            digest[6] = (digest[6] & 0x0F) | 0x80
+            digest[8] = (digest[8] & 0x3F) | 0x80
             return String(unsafeUninitializedCapacity: 45) { text in
+                let target = UnsafeMutableRawPointer(text.baseAddress!)
                 var count = 0
-                if urn { urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } } }
+                if urn {
+                    target.copyMemory(from: urnPrefix.utf8Start, byteCount: urnPrefix.utf8CodeUnitCount)
+                    count = urnPrefix.utf8CodeUnitCount
+                }
+                let pairs = UnsafeRawPointer(hexPairs.utf8Start)
                 for index in 0..<16 {
-                    if index == 4 || index == 6 || index == 8 || index == 10 { text[count] = 0x2D; count += 1 }
-                    let byte = index == 6 ? (digest[6] & 0x0F) | 0x80 : index == 8 ? (digest[8] & 0x3F) | 0x80 : digest[index]
-                    text[count] = SHA256.hexDigit(byte >> 4)
-                    text[count + 1] = SHA256.hexDigit(byte & 0x0F)
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        target.storeBytes(of: 0x2D, toByteOffset: count, as: UInt8.self)
+                        count += 1
+                    }
+                    let pair = pairs.loadUnaligned(fromByteOffset: 2 * Int(digest[index]), as: UInt16.self)
+                    target.storeBytes(of: pair, toByteOffset: count, as: UInt16.self)
                     count += 2
                 }
                 return count
@@ -415,25 +463,49 @@ enum DecimalText {
 
     private static let kept = Kept()
 
+    /// A direct-mapped table (a key's slot from a multiplicative hash of its bits; a new text replaces
+    /// the one in its slot), in memory it owns: a dictionary cost ~650 instructions a lookup (hashing,
+    /// probing, dynamic exclusivity checks on the class's variable), this ~100. Never freed (one, static).
     private final class Kept: @unchecked Sendable {
-        static let limit = 4096
+        static let slotBits = 10
         private let lock = NSLock()
-        private var texts: [Key: String] = [:]
+        private let slots: UnsafeMutablePointer<(key: Key, text: String?)>
+
+        init() {
+            slots = .allocate(capacity: 1 << Self.slotBits)
+            slots.initialize(repeating: (Key.none, nil), count: 1 << Self.slotBits)
+        }
 
         func text(_ value: Decimal, money: Bool) -> String {
             guard let key = Key(value, money: money) else { return money ? Money.format(value) : Money.plain(value) }
-            if let text = lock.withLock({ texts[key] }) { return text }
-            let text = money ? Money.format(value) : Money.plain(value)
-            lock.withLock {
-                if texts.count >= Self.limit { texts.removeAll(keepingCapacity: true) }
-                texts[key] = text
+            let slot = slots + key.slot(bits: Self.slotBits)
+            lock.lock()
+            if slot.pointee.key == key, let text = slot.pointee.text {
+                lock.unlock()
+                return text
             }
+            lock.unlock()
+            let text = money ? Money.format(value) : Money.plain(value)
+            lock.withLock { slot.pointee = (key, text) }
             return text
         }
     }
 
     /// The value's bytes, and which text is kept for them.
-    private struct Key: Hashable {
+    private struct Key: Equatable {
+        /// The key of an empty slot (its text is nil, so it answers no lookup).
+        static let none = Key(low: 0, high: 0, last: 0, money: false)
+
+        private init(low: UInt64, high: UInt64, last: UInt32, money: Bool) {
+            self.low = low; self.high = high; self.last = last; self.money = money
+        }
+
+        /// The top `bits` of a multiplicative hash of the key.
+        func slot(bits: Int) -> Int {
+            let mixed = (low ^ (high &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(last) << 1 | (money ? 1 : 0))) &* 0xC2B2_AE3D_27D4_EB4F
+            return Int(truncatingIfNeeded: mixed >> UInt64(64 - bits))
+        }
+
         let low: UInt64, high: UInt64, last: UInt32
         let money: Bool
 

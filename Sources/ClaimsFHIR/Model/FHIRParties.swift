@@ -48,41 +48,56 @@ public struct FHIRParties: Sendable {
     ///     keeps each provider's: `FHIRClaimWriter.Practitioners`); nil: built here.
     public init(encounter: Encounter, clinic: ClinicProfile, payerNamed: (PayerSlug) -> PayerRules?,
                 organizations: FHIROrganizations? = nil, practitioner: FHIRResource? = nil) {
-        let patient = Self.patient(encounter.patient)
+        let patient = Self.patient(of: encounter)
         self.patient = patient
         billingProvider = organizations?.billing ?? Self.billingOrganization(clinic.billingProvider)
         self.practitioner = practitioner ?? Self.practitioner(encounter.renderingProvider)
-        let plans = [encounter.coverage, encounter.secondaryCoverage].compactMap { $0 }
-        coverages = plans.enumerated().map { offset, plan in
-            let insurer: FHIRResource, insurerName: String
-            if let kept = organizations?.insurers[plan.payer], let name = organizations?.insurerNames[plan.payer] {
-                (insurer, insurerName) = (kept, name)
-            } else {
-                let rules = payerNamed(plan.payer)
-                (insurer, insurerName) = (Self.insurer(plan.payer, rules: rules), Self.insurerName(plan.payer, rules: rules))
-            }
-            let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
-            let coverage = Self.coverage(plan, order: offset + 1, patient: patient, subscriber: subscriber, insurer: insurer)
-            return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer, insurerName: insurerName)
+        // Primary, then secondary, each numbered by its place among those present (built straight
+        // into one array: the list of plans and its enumeration were two more arrays a claim).
+        var coverages: [CoverageResources] = []
+        coverages.reserveCapacity(2)
+        if let plan = encounter.coverage {
+            coverages.append(Self.coverageResources(plan, order: 1, patient: patient, payerNamed: payerNamed, organizations: organizations))
         }
+        if let plan = encounter.secondaryCoverage {
+            coverages.append(Self.coverageResources(plan, order: coverages.count + 1, patient: patient, payerNamed: payerNamed,
+                                                    organizations: organizations))
+        }
+        self.coverages = coverages
     }
 
-    static func patient(_ patient: Patient) -> FHIRResource {
-        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", patient.id)) {
+    private static func coverageResources(_ plan: Coverage, order: Int, patient: FHIRResource, payerNamed: (PayerSlug) -> PayerRules?,
+                                          organizations: FHIROrganizations?) -> CoverageResources {
+        let insurer: FHIRResource, insurerName: String
+        if let kept = organizations?.insurers[plan.payer], let name = organizations?.insurerNames[plan.payer] {
+            (insurer, insurerName) = (kept, name)
+        } else {
+            let rules = payerNamed(plan.payer)
+            (insurer, insurerName) = (Self.insurer(plan.payer, rules: rules), Self.insurerName(plan.payer, rules: rules))
+        }
+        let subscriber = plan.relationship == .`self` ? nil : plan.subscriber.map { Self.relatedPerson($0, of: patient, plan: plan) }
+        let coverage = Self.coverage(plan, order: order, patient: patient, subscriber: subscriber, insurer: insurer)
+        return CoverageResources(coverage: coverage, insurer: insurer, subscriber: subscriber, payer: plan.payer, insurerName: insurerName)
+    }
+
+    /// The encounter's Patient. Its description keeps the encounter (one shared reference) and reads
+    /// the patient in place: a copy of the patient was a dozen strings retained and released a claim.
+    static func patient(of encounter: Encounter) -> FHIRResource {
+        FHIRResource(deferred: "Patient", id: FHIRResourceId.uuid("Patient|", encounter.patient.id)) {
             $0.node("identifier", repeats: true) {   // identifier(type: ("MR", …), value:), its type written once
                 $0.fixed(Fragments.medicalRecordType)
-                $0.string("value", patient.id)
+                $0.string("value", encounter.patient.id)
             }
-            person(patient.person, into: &$0)
+            person(encounter.patient.person, into: &$0)
         }
     }
 
     /// name, telecom, gender, birthDate, address (the order Patient and RelatedPerson share).
     private static func person(_ person: Person, into node: inout FHIRNode) {
         node.node("name", repeats: true) {
-            $0.string("family", FHIRText.clean(person.lastName))
-            $0.string("given", FHIRText.clean(person.firstName), repeats: true)
-            $0.string("given", person.middleName.flatMap(FHIRText.clean), repeats: true)
+            $0.cleanString("family", person.lastName)
+            $0.cleanString("given", person.firstName, repeats: true)
+            $0.cleanString("given", person.middleName, repeats: true)
         }
         if let phone = person.phone.flatMap(FHIRText.clean) {
             node.node("telecom", repeats: true) { $0.fixed(Fragments.phoneSystem); $0.string("value", phone) }
@@ -94,10 +109,10 @@ public struct FHIRParties: Sendable {
 
     private static func address(_ address: Address, into node: inout FHIRNode) {
         node.node("address", repeats: true) {
-            $0.string("line", FHIRText.clean(address.line1), repeats: true)
-            $0.string("line", address.line2.flatMap(FHIRText.clean), repeats: true)
-            $0.string("city", FHIRText.clean(address.city))
-            $0.string("state", FHIRText.clean(address.state))
+            $0.cleanString("line", address.line1, repeats: true)
+            $0.cleanString("line", address.line2, repeats: true)
+            $0.cleanString("city", address.city)
+            $0.cleanString("state", address.state)
             $0.string("postalCode", postalCode(address.zip))
             $0.fixed(Fragments.countryUS)
         }
@@ -107,8 +122,7 @@ public struct FHIRParties: Sendable {
     /// (every ZIP) is one Character a byte, so its bytes are counted and copied instead of its
     /// Characters (an interpolation of two substrings, ~1,500 instructions a claim).
     static func postalCode(_ zip: String) -> String {
-        var text = zip
-        let ascii: String?? = text.withUTF8 { utf8 in
+        let ascii: String?? = zip.withUTF8Bytes { utf8 in
             for byte in utf8 where byte < 0x20 || byte >= 0x7F { return .none }
             guard utf8.count == 9 else { return .some(nil) }
             return .some(String(unsafeUninitializedCapacity: 10) { hyphenated in
@@ -132,6 +146,8 @@ public struct FHIRParties: Sendable {
     static func coverage(_ plan: Coverage, order: Int, patient: FHIRResource, subscriber: FHIRResource?,
                          insurer: FHIRResource) -> FHIRResource {
         let member = FHIRText.clean(plan.memberId)
+        // What the description reads of the plan, taken out of it (the plan's strings are not kept).
+        let relationship = plan.relationship, groupNumber = plan.groupNumber
         return FHIRResource(deferred: "Coverage", id: FHIRResourceId.uuid("Coverage|", patient.id, plan.payer, plan.memberId)) {
             if let member {
                 $0.node("identifier", repeats: true) {   // identifier(type: ("MB", …), value:), its type written once
@@ -143,9 +159,9 @@ public struct FHIRParties: Sendable {
             $0.reference("subscriber", to: subscriber ?? patient)
             $0.string("subscriberId", member)
             $0.reference("beneficiary", to: patient)
-            $0.fixed(Fragments.subscriberRelationship(plan.relationship))
+            $0.fixed(Fragments.subscriberRelationship(relationship))
             $0.reference("payor", repeats: true, to: insurer)
-            if let group = plan.groupNumber.flatMap(FHIRText.clean) {
+            if let group = groupNumber.flatMap(FHIRText.clean) {
                 $0.node("class", repeats: true) {
                     $0.fixed(Fragments.groupClass)
                     $0.string("value", group)
