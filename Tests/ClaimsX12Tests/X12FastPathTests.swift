@@ -1,4 +1,5 @@
 import ClaimsTestSupport
+import Foundation
 @testable import ClaimsX12
 import Testing
 
@@ -143,5 +144,36 @@ import Testing
             }
         }
         #expect(accepted > 500)
+    }
+}
+
+/// Accented Latin letters are looked up (session 11) instead of decomposed; the table must give what
+/// the general path gives for every character of those blocks and for their decomposed spellings.
+@Suite struct X12TextLatinLetterTests {
+    @Test func tableEntriesMatchTheGeneralPath() {
+        for (character, base) in X12Text.accentedLatinLetters {
+            #expect(X12Text.transliterateGenerally(character) == base, "\(character.unicodeScalars.map(\.value))")
+        }
+        #expect(X12Text.accentedLatinLetters.count > 150)
+    }
+
+    @Test func latinBlocksTransliterateAsTheGeneralPathDoes() {
+        var looked = 0
+        for value in UInt32(0x80)...UInt32(0x24F) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let character = Character(scalar)
+            #expect(X12Text.transliterate(character) == X12Text.transliterateGenerally(character), "U+\(String(value, radix: 16))")
+            // The same letter spelled decomposed (base + combining marks), and with one mark more.
+            let decomposed = String(character).decomposedStringWithCanonicalMapping
+            for spelling in [decomposed, decomposed + "\u{301}", decomposed + "\u{327}"] where spelling.count == 1 {
+                let variant = spelling.first!
+                #expect(X12Text.transliterate(variant) == X12Text.transliterateGenerally(variant), "\(variant.unicodeScalars.map(\.value))")
+            }
+            if X12Text.accentedLatinLetters[character] != nil { looked += 1 }
+        }
+        #expect(looked > 150)
+        for text in ["Peña", "Müller", "José", "Zoë", "Łukasz", "Straße", "Ñuñez", "Dvořák", "Çelik", "Ångström", "Pen\u{303}a"] {
+            #expect(X12Text.prepare(text).map { $0.unicodeScalars.allSatisfy(\.isASCII) } == .success(true), "\(text)")
+        }
     }
 }
