@@ -145,6 +145,33 @@ import Testing
         }
         #expect(accepted > 500)
     }
+
+    /// Every ASCII byte, alone and between letters, under separators that are punctuation, letters
+    /// (upper and lower case), digits or not ASCII: the one-bit-a-byte table against the general path.
+    @Test func everyByteUnderOddSeparators() {
+        let delimiterSets = [
+            X12Delimiters.standard,
+            X12Delimiters(element: "|", component: "§", repetition: nil, segment: "\u{1D}"),
+            X12Delimiters(element: "A", component: "z", repetition: "5", segment: "~"),
+            X12Delimiters(element: "Q", component: "q", repetition: " ", segment: "\n"),
+        ]
+        var compared = 0
+        for delimiters in delimiterSets {
+            for value in UInt8(0)..<0x80 {
+                let character = String(Character(Unicode.Scalar(value)))
+                for text in [character, "a" + character + "b", "Z" + character] {
+                    var copy = text
+                    let fast = copy.withUTF8 { X12Text.plainASCII($0, of: text, delimiters: delimiters) }
+                    if let fast {
+                        #expect(.success(fast) == X12Text.preparedGenerally(text, delimiters: delimiters), "\(text.unicodeScalars.map(\.value))")
+                    }
+                    #expect(X12Text.prepared(text, delimiters: delimiters).result == X12Text.preparedGenerally(text, delimiters: delimiters))
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 4 * 128 * 3)
+    }
 }
 
 /// Accented Latin letters are looked up (session 11) instead of decomposed; the table must give what
