@@ -164,18 +164,22 @@ public struct X12Writer: Sendable {
         /// Appends the id when it is 2 or 3 upper-case letters and digits, the first a letter, and
         /// tells whether it is `ISA`; nil (nothing appended) when it is not such an id.
         private mutating func appendId(_ id: String) -> Bool? {
-            // Read in place (`withUTF8` needs a mutable copy, one more reference count per segment);
-            // every native string has contiguous UTF-8, a bridged one is read from a copy.
+            // Two or three bytes, read one by one (a buffer and a closure cost more than the id).
             let utf8 = id.utf8
-            if let result = utf8.withContiguousStorageIfAvailable({ appendId(utf8: $0) }) { return result }
-            return Array(utf8).withUnsafeBufferPointer { appendId(utf8: $0) }
-        }
-
-        private mutating func appendId(utf8: UnsafeBufferPointer<UInt8>) -> Bool? {
-            guard utf8.count == 2 || utf8.count == 3, utf8[0] >= 0x41 && utf8[0] <= 0x5A else { return nil }
-            for byte in utf8 where !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)) { return nil }
-            bytes.append(contentsOf: utf8)
-            return utf8.count == 3 && utf8[0] == 0x49 && utf8[1] == 0x53 && utf8[2] == 0x41
+            let count = utf8.count
+            guard count == 2 || count == 3 else { return nil }
+            var index = utf8.startIndex
+            let first = utf8[index]
+            utf8.formIndex(after: &index)
+            let second = utf8[index]
+            utf8.formIndex(after: &index)
+            let third: UInt8 = count == 3 ? utf8[index] : 0x41
+            func isUpperOrDigit(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) }
+            guard first >= 0x41 && first <= 0x5A, isUpperOrDigit(second), isUpperOrDigit(third) else { return nil }
+            bytes.append(first)
+            bytes.append(second)
+            if count == 3 { bytes.append(third) }
+            return count == 3 && first == 0x49 && second == 0x53 && third == 0x41
         }
 
         private mutating func appendValue(_ value: String, isISA: Bool, segment: X12Segment, offset: Int, number: Int?) throws(X12Error) {
