@@ -1,4 +1,5 @@
 import ClaimsTestSupport
+import Foundation
 @testable import ClaimsX12
 import Testing
 
@@ -143,5 +144,63 @@ import Testing
             }
         }
         #expect(accepted > 500)
+    }
+
+    /// Every ASCII byte, alone and between letters, under separators that are punctuation, letters
+    /// (upper and lower case), digits or not ASCII: the one-bit-a-byte table against the general path.
+    @Test func everyByteUnderOddSeparators() {
+        let delimiterSets = [
+            X12Delimiters.standard,
+            X12Delimiters(element: "|", component: "§", repetition: nil, segment: "\u{1D}"),
+            X12Delimiters(element: "A", component: "z", repetition: "5", segment: "~"),
+            X12Delimiters(element: "Q", component: "q", repetition: " ", segment: "\n"),
+        ]
+        var compared = 0
+        for delimiters in delimiterSets {
+            for value in UInt8(0)..<0x80 {
+                let character = String(Character(Unicode.Scalar(value)))
+                for text in [character, "a" + character + "b", "Z" + character] {
+                    var copy = text
+                    let fast = copy.withUTF8 { X12Text.plainASCII($0, of: text, delimiters: delimiters) }
+                    if let fast {
+                        #expect(.success(fast) == X12Text.preparedGenerally(text, delimiters: delimiters), "\(text.unicodeScalars.map(\.value))")
+                    }
+                    #expect(X12Text.prepared(text, delimiters: delimiters).result == X12Text.preparedGenerally(text, delimiters: delimiters))
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 4 * 128 * 3)
+    }
+}
+
+/// Accented Latin letters are looked up (session 11) instead of decomposed; the table must give what
+/// the general path gives for every character of those blocks and for their decomposed spellings.
+@Suite struct X12TextLatinLetterTests {
+    @Test func tableEntriesMatchTheGeneralPath() {
+        for (character, base) in X12Text.accentedLatinLetters {
+            #expect(X12Text.transliterateGenerally(character) == base, "\(character.unicodeScalars.map(\.value))")
+        }
+        #expect(X12Text.accentedLatinLetters.count > 150)
+    }
+
+    @Test func latinBlocksTransliterateAsTheGeneralPathDoes() {
+        var looked = 0
+        for value in UInt32(0x80)...UInt32(0x24F) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let character = Character(scalar)
+            #expect(X12Text.transliterate(character) == X12Text.transliterateGenerally(character), "U+\(String(value, radix: 16))")
+            // The same letter spelled decomposed (base + combining marks), and with one mark more.
+            let decomposed = String(character).decomposedStringWithCanonicalMapping
+            for spelling in [decomposed, decomposed + "\u{301}", decomposed + "\u{327}"] where spelling.count == 1 {
+                let variant = spelling.first!
+                #expect(X12Text.transliterate(variant) == X12Text.transliterateGenerally(variant), "\(variant.unicodeScalars.map(\.value))")
+            }
+            if X12Text.accentedLatinLetters[character] != nil { looked += 1 }
+        }
+        #expect(looked > 150)
+        for text in ["Peña", "Müller", "José", "Zoë", "Łukasz", "Straße", "Ñuñez", "Dvořák", "Çelik", "Ångström", "Pen\u{303}a"] {
+            #expect(X12Text.prepare(text).map { $0.unicodeScalars.allSatisfy(\.isASCII) } == .success(true), "\(text)")
+        }
     }
 }

@@ -188,8 +188,20 @@ final class PayerInterchange: Sendable {
         var claimCount = 0
         /// The interchange's file (DIR-relative), named with its ISA13 when its first set is written.
         var x12File = ""
-        var amount = Decimal(0)
+        /// The claims' total in cents: each claim's total is whole cents (the encoder refuses more
+        /// places), and summing `Decimal`s cost ~4,700 instructions a claim. Lines are limited at
+        /// input, so a run's total stays far inside 64 bits.
+        var cents: Int64 = 0
         var lines = 0
+
+        /// The claims' total.
+        var amount: Decimal { Progress.amount(cents: cents) }
+
+        /// `cents` hundredths as a `Decimal` (Money.format gives the same text as for the sum of the
+        /// claims' `Decimal` totals; ProgressAmountTests).
+        static func amount(cents: Int64) -> Decimal {
+            Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude))
+        }
     }
 
     let payer: PayerRules
@@ -233,22 +245,26 @@ final class PayerInterchange: Sendable {
             }
             progress.formattedInterchange = interchange.interchangeControlNumber
             progress.transactionSets += interchange.transactionSetControlNumbers.count
-            let byId = Dictionary(chunk.map { ($0.encounterId, $0) }, uniquingKeysWith: { first, _ in first })
+            // Each claim's pending entry by its position in `chunk` (encode refuses two claims with one
+            // CLM01, so encounter ids are unique within a chunk; no table keyed by id is needed).
+            let positions = interchange.preparedPositions
+            let ruleVersion = String(payer.contentHash.prefix(16))
             var records: [StoredClaim] = []
             records.reserveCapacity(interchange.claims.count)
-            for claim in interchange.claims {
-                guard let pending = byId[claim.encounterId], let encounter = pending.recorded else { continue }
-                progress.amount += claim.totalCharge
+            for (offset, claim) in interchange.claims.enumerated() {
+                guard let encounter = chunk[positions[offset]].recorded else { continue }
+                let totalCents = Money.cents(of: claim.totalCharge)
+                progress.cents += totalCents
                 progress.lines += claim.lines.count
                 progress.claimCount += 1
                 var record = PreparedRun.ClaimRecord(
                     encounterId: claim.encounterId, patientId: encounter.patientId, payer: payer.slug,
                     dateOfService: encounter.dateOfService, x12File: progress.x12File, fhirFile: bundleName,
                     interchangeControlNumber: interchange.interchangeControlNumber, groupControlNumber: interchange.groupControlNumber,
-                    transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: Money.cents(of: claim.totalCharge),
-                    authNumber: encounter.authNumber, ruleVersion: String(payer.contentHash.prefix(16)),
+                    transactionSetControlNumber: claim.transactionSetControlNumber, totalCents: totalCents,
+                    authNumber: encounter.authNumber, ruleVersion: ruleVersion,
                     lines: claim.lines.map { encounter.services[$0 - 1] })
-                record.submission = pending.submission
+                record.submission = chunk[positions[offset]].submission
                 records.append(record)
             }
             envelope.transaction.insert(records)

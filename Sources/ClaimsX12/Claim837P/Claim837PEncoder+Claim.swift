@@ -1,22 +1,30 @@
 import ClaimsCore
 import Foundation
 
-/// One encounter's claim, built and checked but not yet placed under an HL.
-struct ClaimDraft {
-    var summary: Claim837PClaim
+/// One encounter's claim, built and checked but not yet placed under an HL. Immutable and shared:
+/// a batch hands a drafted claim from the pool to its payer's chunk and on to the encoder, and a
+/// struct copy at each step retained every string and array of the claim (a reference, one count).
+final class ClaimDraft: Sendable {
+    let summary: Claim837PClaim
     /// What decides the 2000B/2000C the claim hangs under; claims with equal keys share one.
-    var subscriberKey: SubscriberKey
+    let subscriberKey: SubscriberKey
     /// 2300 CLM through the last 2400/2410 segment.
-    var claimSegments: [X12Segment]
+    let claimSegments: [X12Segment]
     /// `claimSegments` as written (each checked by the writer), made when the claim is drafted so a
     /// batch renders claims in parallel; nil until then.
-    var renderedClaim: String?
+    let renderedClaim: String?
     /// Segments of the claim no longer held (`Claim837PPreparedClaim.textOnly`), still counted in SE01.
-    var droppedSegmentCount = 0
+    let droppedSegmentCount: Int
+
+    init(summary: Claim837PClaim, subscriberKey: SubscriberKey, claimSegments: [X12Segment], renderedClaim: String?,
+         droppedSegmentCount: Int = 0) {
+        self.summary = summary; self.subscriberKey = subscriberKey; self.claimSegments = claimSegments
+        self.renderedClaim = renderedClaim; self.droppedSegmentCount = droppedSegmentCount
+    }
 }
 
 /// 2000B content (SBR, 2010BA, 2010BB) and, for a dependent, 2000C content (PAT, 2010CA).
-struct SubscriberKey: Hashable {
+struct SubscriberKey: Hashable, Sendable {
     let subscriber: [X12Segment]
     let patient: [X12Segment]?
     /// Hashing every segment dominated grouping; the subscriber's NM1 (name and member ID) and the
@@ -140,8 +148,19 @@ extension Claim837PEncoder {
         let controlNumber = check.text(encounter.id, "id", "CLM01", length: 1...38)
         let placeOfService = check.digits(encounter.placeOfService, "placeOfService", "CLM05-1", counts: [2],
                                           what: "a 2-digit CMS place-of-service code (11 office, 02/10 telehealth)")
-        var total = Decimal(0)
-        for (index, line) in billed { total += line.charge; check.checkAmount(line.charge, "services[\(index - 1)].charge", "SV102") }
+        // Summed in whole cents (adding Decimals cost ~2,300 instructions a line); the Decimal sum
+        // only when a charge is refused anyway (negative, more than 2 places) or the sum would wrap.
+        var cents: Int64 = 0
+        var inCents = true
+        for (index, line) in billed {
+            let lineCents = check.checkedCents(line.charge, "services[\(index - 1)].charge", "SV102")
+            if inCents, let lineCents, lineCents < Int64.max, case (let sum, false) = cents.addingReportingOverflow(lineCents) {
+                cents = sum
+            } else {
+                inCents = false
+            }
+        }
+        let total = inCents ? Self.amount(cents: cents) : billed.reduce(Decimal(0)) { $0 + $1.line.charge }
 
         var segments: [X12Segment] = []
         // CLM … NM1*82, PRV, 2310C, then 4 to 6 segments a line (more for a secondary claim, which grows it).
@@ -203,6 +222,12 @@ extension Claim837PEncoder {
             }
         }
         return (segments, total)
+    }
+
+    /// `cents` (not negative) hundredths as a Decimal: equal to the sum of the charges it came from,
+    /// and written the same by `Money` (X12FastPathTests compares them).
+    static func amount(cents: Int64) -> Decimal {
+        Decimal(sign: .plus, exponent: -2, significand: Decimal(UInt64(cents)))
     }
 
     /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line, appended to `segments`.

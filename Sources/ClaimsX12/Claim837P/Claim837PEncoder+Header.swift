@@ -28,7 +28,8 @@ extension Claim837PEncoder {
         "OF", "TV", "VA", "WC", "ZZ",
     ]
 
-    func computeHeaderParts() -> (parts: HeaderParts, problems: [Claim837PError]) {
+    static func headerParts(clinic: ClinicProfile, payer: PayerRules,
+                            writerConfiguration: X12Writer.Configuration) -> (parts: HeaderParts, problems: [Claim837PError]) {
         var check = FieldChecker(encounterId: nil, delimiters: writerConfiguration.delimiters)
         var parts = HeaderParts()
         let interchange = clinic.interchange
@@ -69,7 +70,7 @@ extension Claim837PEncoder {
         let providerName = check.text(provider.name, "clinic.billingProvider.name", "NM103", length: 1...60)
         let npi = check.npi(provider.npi, "clinic.billingProvider.npi", "NM109")
         let taxId = check.digits(provider.taxId, "clinic.billingProvider.taxId", "REF02", counts: [9], what: "the 9-digit EIN without a hyphen")
-        let address = addressSegments(provider.address, field: "clinic.billingProvider.address", zipCounts: [9],
+        let address = Self.addressSegments(provider.address, field: "clinic.billingProvider.address", zipCounts: [9],
                                       zipWhat: "a 9-digit ZIP+4 (2010AA must carry ZIP+4; never pad it with 9999)", check: &check)
         parts.billingProvider = (taxonomy.isEmpty ? [] : [X12Segment("PRV", "BI", "PXC", X12Element(taxonomy))])
             + [X12Segment("NM1", "85", "2", X12Element(providerName), "", "", "", "", "XX", X12Element(npi))]
@@ -97,6 +98,11 @@ extension Claim837PEncoder {
     /// N3 (+ line 2) and N4 for an address. ZIPs are digits only.
     func addressSegments(_ address: Address, field: String, zipCounts: [Int], zipWhat: String,
                          check: inout FieldChecker) -> [X12Segment] {
+        Self.addressSegments(address, field: field, zipCounts: zipCounts, zipWhat: zipWhat, check: &check)
+    }
+
+    static func addressSegments(_ address: Address, field: String, zipCounts: [Int], zipWhat: String,
+                                check: inout FieldChecker) -> [X12Segment] {
         let line1 = check.text(address.line1, field + ".line1", "N301", length: 1...55)
         let line2 = check.text(address.line2, field + ".line2", "N302", length: 1...55, required: false)
         let city = check.text(address.city, field + ".city", "N401", length: 2...30)

@@ -26,31 +26,53 @@ public struct Claim837PEncoder: Sendable {
     public static let maxLinesPerClaim = EncounterDecoder.maxLines
     public static let maxDiagnosesPerClaim = EncounterDecoder.maxDiagnoses
 
-    public var clinic: ClinicProfile { didSet { cachedHeader = computeHeaderParts() } }
-    public var payer: PayerRules { didSet { cachedHeader = computeHeaderParts() } }
-    public var writerConfiguration: X12Writer.Configuration { didSet { cachedHeader = computeHeaderParts() } }
+    public var clinic: ClinicProfile {
+        get { setup.clinic }
+        set { setup = Setup(clinic: newValue, payer: setup.payer, writerConfiguration: setup.writerConfiguration) }
+    }
+    public var payer: PayerRules {
+        get { setup.payer }
+        set { setup = Setup(clinic: setup.clinic, payer: newValue, writerConfiguration: setup.writerConfiguration) }
+    }
+    public var writerConfiguration: X12Writer.Configuration {
+        get { setup.writerConfiguration }
+        set { setup = Setup(clinic: setup.clinic, payer: setup.payer, writerConfiguration: newValue) }
+    }
     public var maxClaimsPerTransactionSet: Int
-    /// The header depends only on the clinic, the payer and the delimiters: built once, not per claim.
-    private var cachedHeader: (parts: HeaderParts, problems: [Claim837PError])
+    /// The clinic, the payer, the delimiters and the header built from them once (not per claim),
+    /// behind one immutable reference: the batch copies an encoder per claim, and a copy of the
+    /// fields themselves retained every string and array of the header (a change builds a new one).
+    private var setup: Setup
+
+    final class Setup: Sendable {
+        let clinic: ClinicProfile
+        let payer: PayerRules
+        let writerConfiguration: X12Writer.Configuration
+        let header: HeaderParts
+        let problems: [Claim837PError]
+
+        init(clinic: ClinicProfile, payer: PayerRules, writerConfiguration: X12Writer.Configuration) {
+            self.clinic = clinic; self.payer = payer; self.writerConfiguration = writerConfiguration
+            (header, problems) = Claim837PEncoder.headerParts(clinic: clinic, payer: payer, writerConfiguration: writerConfiguration)
+        }
+    }
 
     public init(clinic: ClinicProfile, payer: PayerRules, writerConfiguration: X12Writer.Configuration = .init(),
                 maxClaimsPerTransactionSet: Int = Claim837PEncoder.defaultMaxClaimsPerTransactionSet) {
-        self.clinic = clinic; self.payer = payer; self.writerConfiguration = writerConfiguration
+        setup = Setup(clinic: clinic, payer: payer, writerConfiguration: writerConfiguration)
         self.maxClaimsPerTransactionSet = max(1, maxClaimsPerTransactionSet)
-        self.cachedHeader = (HeaderParts(), [])
-        self.cachedHeader = computeHeaderParts()
     }
 
-    func headerParts() -> (parts: HeaderParts, problems: [Claim837PError]) { cachedHeader }
+    func headerParts() -> (parts: HeaderParts, problems: [Claim837PError]) { (setup.header, setup.problems) }
 
     /// Problems of the clinic profile and the payer file: when not empty, no encounter of this
     /// payer can be encoded (fix `clinic.yaml` or the payer file).
-    public func setupProblems() -> [Claim837PError] { headerParts().problems }
+    public func setupProblems() -> [Claim837PError] { setup.problems }
 
     /// Everything that keeps this encounter's `bill` lines off an 837P (empty when it can be
     /// encoded, or has no bill lines). Call it per encounter to reject only the bad ones.
     public func problems(in evaluation: EncounterEvaluation) -> [Claim837PError] {
-        draft(for: evaluation, header: headerParts().parts).problems
+        draft(for: evaluation, header: setup.header).problems
     }
 
     /// Checks and drafts one encounter's claim (pure; safe to call from several threads), so a
@@ -58,14 +80,14 @@ public struct Claim837PEncoder: Sendable {
     /// `submission`: a replacement, a void or a claim to the secondary payer (docs/corrections.md).
     public func prepare(_ evaluation: EncounterEvaluation,
                         submission: Claim837PSubmission = .original) -> (claim: Claim837PPreparedClaim?, problems: [Claim837PError]) {
-        let (draft, problems) = draft(for: evaluation, header: headerParts().parts, submission: submission)
+        let (draft, problems) = draft(for: evaluation, header: setup.header, submission: submission)
         return (problems.isEmpty ? draft.map(Claim837PPreparedClaim.init) : nil, problems)
     }
 
     /// One interchange for the `bill` lines of `evaluations` (encounters without bill lines are
     /// skipped). Throws the first problem — clinic, payer, envelope, then encounters in order.
     public func encode(_ evaluations: [EncounterEvaluation], envelope: EnvelopeContext) throws(Claim837PError) -> Claim837PInterchange {
-        let header = headerParts().parts
+        let header = setup.header
         var prepared: [Claim837PPreparedClaim] = []
         for evaluation in evaluations {
             let (draft, problems) = draft(for: evaluation, header: header)
@@ -79,15 +101,16 @@ public struct Claim837PEncoder: Sendable {
     /// `segments` empty (a batch needs only the text; building the segment list costs time).
     public func encode(prepared: [Claim837PPreparedClaim], envelope: EnvelopeContext,
                        keepSegments: Bool = true) throws(Claim837PError) -> Claim837PInterchange {
-        let (header, setupProblems) = headerParts()
-        if let first = setupProblems.first { throw first }
+        let header = setup.header
+        if let first = setup.problems.first { throw first }
         if let first = envelope.problems(transactionSetCount: 1).first { throw first }
 
         var drafts: [ClaimDraft] = []
         var seenControlNumbers: [String: String] = [:]
         drafts.reserveCapacity(prepared.count)
         seenControlNumbers.reserveCapacity(prepared.count)
-        for draft in prepared.map(\.draft) {
+        for claim in prepared {
+            let draft = claim.draft
             let controlNumber = draft.summary.patientControlNumber
             if let other = seenControlNumbers[controlNumber] {
                 throw Claim837PError(encounterId: draft.summary.encounterId, field: "id",
@@ -103,18 +126,20 @@ public struct Claim837PEncoder: Sendable {
         }
 
         // Same subscriber (and patient) → same HL: group by first appearance, keep input order inside.
+        // Groups hold positions in `drafts` (which are positions in `prepared`).
         var groupOf: [SubscriberKey: Int] = [:]
-        var groups: [[ClaimDraft]] = []
+        var groups: [[Int]] = []
         groupOf.reserveCapacity(drafts.count)
-        for draft in drafts {
+        for (position, draft) in drafts.enumerated() {
             if let group = groupOf[draft.subscriberKey] {
-                groups[group].append(draft)
+                groups[group].append(position)
             } else {
                 groupOf[draft.subscriberKey] = groups.count
-                groups.append([draft])
+                groups.append([position])
             }
         }
-        let ordered = groups.flatMap { $0 }
+        let positions = groups.flatMap { $0 }
+        let ordered = positions.map { drafts[$0] }
         let chunks = stride(from: 0, to: ordered.count, by: maxClaimsPerTransactionSet).map {
             Array(ordered[$0..<min($0 + maxClaimsPerTransactionSet, ordered.count)])
         }
@@ -156,7 +181,8 @@ public struct Claim837PEncoder: Sendable {
             throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
         }
         return Claim837PInterchange(headerText: headerText, transactionSetsText: setsText, trailerText: trailerText,
-                                    segments: segments, claims: claims, transactionSetControlNumbers: setControlNumbers,
+                                    segments: segments, claims: claims, preparedPositions: positions,
+                                    transactionSetControlNumbers: setControlNumbers,
                                     interchangeControlNumber: envelope.formattedInterchangeControlNumber,
                                     groupControlNumber: String(envelope.groupControlNumber))
     }
@@ -183,7 +209,7 @@ public struct Claim837PEncoder: Sendable {
             // with this configuration, so it has nothing to add.
             if written == segments.count { return }
             do {
-                text += try writer.write(Array(segments[written...]))
+                text += try writer.write(segments[written...])
             } catch {
                 // Unreachable when every value went through FieldChecker; kept as a last line of defence.
                 throw Claim837PError(encounterId: nil, field: "x12", message: "internal: the encoder built an unwritable segment: \(error)")
@@ -257,10 +283,9 @@ public struct Claim837PPreparedClaim: Sendable {
     /// per payer waiting for their transaction set. Not for `keepSegments: true`.
     public var textOnly: Claim837PPreparedClaim {
         guard draft.renderedClaim != nil, !draft.claimSegments.isEmpty else { return self }
-        var compact = draft
-        compact.droppedSegmentCount += compact.claimSegments.count
-        compact.claimSegments = []
-        return Claim837PPreparedClaim(draft: compact)
+        return Claim837PPreparedClaim(draft: ClaimDraft(summary: draft.summary, subscriberKey: draft.subscriberKey, claimSegments: [],
+                                                        renderedClaim: draft.renderedClaim,
+                                                        droppedSegmentCount: draft.droppedSegmentCount + draft.claimSegments.count))
     }
 }
 
@@ -278,6 +303,10 @@ public struct Claim837PInterchange: Sendable, Hashable {
     public var segments: [X12Segment]
     /// One per encounter with bill lines, in the order written.
     public var claims: [Claim837PClaim]
+    /// For each of `claims`, its position among the claims given to `encode(prepared:)` (claims are
+    /// written grouped by subscriber, not in the order given); for `encode(_:envelope:)`, among the
+    /// encounters with bill lines.
+    public var preparedPositions: [Int]
     /// ST02 of each transaction set, in order.
     public var transactionSetControlNumbers: [String]
     /// ISA13 as written (9 digits).

@@ -75,9 +75,16 @@ struct FieldChecker {
     }
 
     /// A money amount: not negative, at most 2 decimal places (the caller writes it: no text made).
-    mutating func checkAmount(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) {
-        if value < 0 { fail(field(), "is \(Money.plain(value)); \(element) cannot be negative") }
-        if !Money.hasAtMostTwoDecimalPlaces(value) { fail(field(), "is \(Money.plain(value)); \(element) takes at most 2 decimal places") }
+    /// Returns the amount in whole cents when it passes (nil when it does not; Int64.max when too
+    /// large for 64-bit cents, which `Money.cents(of:)` clamps).
+    mutating func checkedCents(_ value: Decimal, _ field: @autoclosure () -> String, _ element: String) -> Int64? {
+        let negative = value < 0
+        if negative { fail(field(), "is \(Money.plain(value)); \(element) cannot be negative") }
+        guard Money.hasAtMostTwoDecimalPlaces(value) else {
+            fail(field(), "is \(Money.plain(value)); \(element) takes at most 2 decimal places")
+            return nil
+        }
+        return negative ? nil : Money.cents(of: value)
     }
 
     /// A positive quantity (units, NDC quantity): plain decimal text.

@@ -3,23 +3,24 @@
 /// element read from a file is written back byte for byte.
 public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {
     /// A simple element (one repetition of one component, by far the most common) is kept as its
-    /// string alone; anything else as repetitions of components. Always in this canonical form, so
-    /// the synthesized equality and hashing agree with comparing `repetitions`.
-    enum Storage: Sendable, Hashable {
-        case simple(String)
-        case composite([[String]])
+    /// string alone (`composite` nil); anything else as repetitions of components in `composite`
+    /// (`simple` empty). Always in this canonical form, so the synthesized equality and hashing agree
+    /// with comparing `repetitions`. A struct rather than an enum with payloads: the writer reads
+    /// the value of an element inside an array in place, where taking an enum's payload out of an
+    /// array copied it (one reference count up and down per element written; session 11).
+    struct Storage: Sendable, Hashable {
+        var simple: String
+        var composite: [[String]]?
+
+        static func simple(_ value: String) -> Storage { Storage(simple: value, composite: nil) }
+        static func composite(_ repetitions: [[String]]) -> Storage { Storage(simple: "", composite: repetitions) }
     }
 
     var storage: Storage
 
     /// Each repetition is a list of components; a simple element is `[[value]]`.
     public var repetitions: [[String]] {
-        get {
-            switch storage {
-            case .simple(let value): [[value]]
-            case .composite(let repetitions): repetitions
-            }
-        }
+        get { storage.composite ?? [[storage.simple]] }
         set { storage = Self.storage(newValue) }
     }
 
@@ -49,53 +50,35 @@ public struct X12Element: Sendable, Hashable, ExpressibleByStringLiteral, Custom
 
     /// The first component of the first repetition: the whole value of a simple element.
     public var value: String {
-        switch storage {
-        case .simple(let value): value
-        case .composite(let repetitions): repetitions.first?.first ?? ""
-        }
+        guard let repetitions = storage.composite else { return storage.simple }
+        return repetitions.first?.first ?? ""
     }
 
     /// The components of the first repetition.
     public var components: [String] {
-        switch storage {
-        case .simple(let value): [value]
-        case .composite(let repetitions): repetitions.first ?? []
-        }
+        guard let repetitions = storage.composite else { return [storage.simple] }
+        return repetitions.first ?? []
     }
 
     /// One value, no components or repetitions (answered without building arrays).
-    public var isSimple: Bool {
-        if case .simple = storage { return true }
-        return false
-    }
+    public var isSimple: Bool { storage.composite == nil }
 
     /// How many times the element repeats (1 for any element that does not).
-    public var repetitionCount: Int {
-        switch storage {
-        case .simple: 1
-        case .composite(let repetitions): repetitions.count
-        }
-    }
+    public var repetitionCount: Int { storage.composite?.count ?? 1 }
 
     public var isEmpty: Bool {
-        switch storage {
-        case .simple(let value): value.isEmpty
-        case .composite(let repetitions): repetitions.allSatisfy { $0.allSatisfy(\.isEmpty) }
-        }
+        guard let repetitions = storage.composite else { return storage.simple.isEmpty }
+        return repetitions.allSatisfy { $0.allSatisfy(\.isEmpty) }
     }
 
     /// Rendered with the standard delimiters, for test messages and debugging.
     public var description: String { rendered(with: .standard) }
 
     func rendered(with delimiters: X12Delimiters) -> String {
-        switch storage {
-        case .simple(let value):
-            return value
-        case .composite(let repetitions):
-            let repetition = delimiters.repetition.map { String(Character($0)) } ?? ""
-            let component = String(Character(delimiters.component))
-            return repetitions.map { $0.joined(separator: component) }.joined(separator: repetition)
-        }
+        guard let repetitions = storage.composite else { return storage.simple }
+        let repetition = delimiters.repetition.map { String(Character($0)) } ?? ""
+        let component = String(Character(delimiters.component))
+        return repetitions.map { $0.joined(separator: component) }.joined(separator: repetition)
     }
 }
 

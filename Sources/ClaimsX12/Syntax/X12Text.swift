@@ -46,21 +46,15 @@ public enum X12Text {
     /// `text` itself is the answer); nil when the text needs `preparedGenerally` (which gives the same
     /// value for any text this accepts).
     static func plainASCII(_ utf8: UnsafeBufferPointer<UInt8>, of text: String, delimiters: X12Delimiters) -> String? {
-        func byte(_ scalar: Unicode.Scalar?) -> UInt8 { scalar.map { $0.isASCII ? UInt8($0.value) : 0xFF } ?? 0xFF }
-        // A separator that is not ASCII (0xFF) cannot equal a byte below 0x80.
-        let element = byte(delimiters.element), component = byte(delimiters.component)
-        let segment = byte(delimiters.segment), repetition = byte(delimiters.repetition)
-        let allowed = asciiAllowedBits
+        // One bit test a byte: the bytes whose upper-case form X12 allows and is not a separator.
+        let accepted = delimiters == .standard ? standardAcceptedBits : acceptedBits(delimiters)
         var hasLowerCase = false
         var previousSpace = true
         for byte in utf8 {
-            let isLower = byte >= 0x61 && byte <= 0x7A
-            let upper = isLower ? byte - 0x20 : byte
-            guard upper < 0x80, (upper < 64 ? allowed.low >> upper : allowed.high >> (upper - 64)) & 1 == 1,
-                  upper != element, upper != component, upper != segment, upper != repetition,
-                  !(upper == 0x20 && previousSpace) else { return nil }
-            hasLowerCase = hasLowerCase || isLower
-            previousSpace = upper == 0x20
+            guard byte < 0x80, (byte < 64 ? accepted.low >> byte : accepted.high >> (byte - 64)) & 1 == 1,
+                  !(byte == 0x20 && previousSpace) else { return nil }
+            hasLowerCase = hasLowerCase || (byte >= 0x61 && byte <= 0x7A)
+            previousSpace = byte == 0x20
         }
         if previousSpace { return nil }  // empty, or a trailing space
         guard hasLowerCase else { return text }
@@ -72,6 +66,25 @@ public enum X12Text {
             return utf8.count
         }
     }
+
+    /// Bytes below 0x80 that `plainASCII` accepts as they are or upper-cased: allowed in upper case
+    /// (`asciiAllowedBits`, plus a–z for A–Z), and neither a separator nor one once upper-cased, as
+    /// `preparedGenerally` checks (a separator that is an upper-case letter refuses its lower-case
+    /// letter too; the fast path before session 11 let a lower-case separator through upper-cased).
+    static func acceptedBits(_ delimiters: X12Delimiters) -> (low: UInt64, high: UInt64) {
+        var (low, high) = asciiAllowedBits
+        // A–Z are bits 1–26 of the high word (0x41–0x5A), a–z bits 33–58 (0x61–0x7A).
+        high |= (high & (0x3FF_FFFF << 1)) << 32
+        for separator in [delimiters.element, delimiters.component, delimiters.segment, delimiters.repetition] {
+            guard let separator, separator.isASCII else { continue }
+            let byte = UInt8(separator.value)
+            if byte < 64 { low &= ~(1 << UInt64(byte)) } else { high &= ~(1 << UInt64(byte - 64)) }
+            if byte >= 0x41 && byte <= 0x5A { high &= ~(1 << UInt64(byte - 64 + 32)) }
+        }
+        return (low, high)
+    }
+
+    static let standardAcceptedBits = acceptedBits(.standard)
 
     /// `prepare` for any text: separators and controls refused, each character transliterated, runs
     /// of spaces collapsed and the ends trimmed.
@@ -134,8 +147,26 @@ public enum X12Text {
             let upper = ascii >= 0x61 && ascii <= 0x7A ? ascii - 0x20 : ascii
             return asciiAllowed[Int(upper)] ? String(Character(Unicode.Scalar(upper))) : nil
         }
+        if let base = accentedLatinLetters[character] { return base }
         return transliterateGenerally(character)
     }
+
+    /// What `transliterateGenerally` gives for the accented letters of Latin-1 and Latin Extended-A
+    /// that decompose into an ASCII letter and marks (`é` → `E`), looked up rather than decomposed
+    /// (~10,000 instructions a letter; names such as Peña or Müller are common). Keys match any
+    /// canonically equivalent spelling (`e` + U+0301 too). X12FastPathTests compares every entry
+    /// with the general path.
+    static let accentedLatinLetters: [Character: String] = {
+        let groups: [(base: String, letters: String)] = [
+            ("A", "ÀÁÂÃÄÅàáâãäåĀāĂăĄą"), ("C", "ÇçĆćĈĉĊċČč"), ("D", "Ďď"), ("E", "ÈÉÊËèéêëĒēĔĕĖėĘęĚě"),
+            ("G", "ĜĝĞğĠġĢģ"), ("H", "Ĥĥ"), ("I", "ÌÍÎÏìíîïĨĩĪīĬĭĮįİ"), ("J", "Ĵĵ"), ("K", "Ķķ"), ("L", "ĹĺĻļĽľ"),
+            ("N", "ÑñŃńŅņŇň"), ("O", "ÒÓÔÕÖòóôõöŌōŎŏŐő"), ("R", "ŔŕŖŗŘř"), ("S", "ŚśŜŝŞşŠš"), ("T", "ŢţŤť"),
+            ("U", "ÙÚÛÜùúûüŨũŪūŬŭŮůŰűŲų"), ("W", "Ŵŵ"), ("Y", "ÝýÿŶŷŸ"), ("Z", "ŹźŻżŽž"),
+        ]
+        var table: [Character: String] = [:]
+        for (base, letters) in groups { for letter in letters { table[letter] = base } }
+        return table
+    }()
 
     /// `transliterate` for any character: the special spellings, case mapping, then the base letter.
     static func transliterateGenerally(_ character: Character) -> String? {

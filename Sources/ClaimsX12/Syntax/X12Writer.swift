@@ -31,7 +31,11 @@ public struct X12Writer: Sendable {
         return text
     }
 
-    public func write(_ segments: [X12Segment]) throws(X12Error) -> String {
+    public func write(_ segments: [X12Segment]) throws(X12Error) -> String { try write(segments[...]) }
+
+    /// `segments` numbered from 1 in errors, as if they were an array of their own (a caller writing
+    /// the tail of a list it keeps need not copy it, which retained every segment's strings).
+    func write(_ segments: ArraySlice<X12Segment>) throws(X12Error) -> String {
         try validateConfiguration()
         var output = Output(configuration.delimiters)
         output.bytes.reserveCapacity(segments.count * 48)
@@ -43,7 +47,7 @@ public struct X12Writer: Sendable {
             suffix.append(contentsOf: configuration.lineBreak.utf8)
         }
         for index in segments.indices {
-            try output.append(segments[index], number: index + 1)
+            try output.append(segments[index], number: index - segments.startIndex + 1)
             if standardSuffix {
                 output.bytes.append(output.segment)
                 output.bytes.append(0x0A)
@@ -75,11 +79,31 @@ public struct X12Writer: Sendable {
         /// never equal to a byte below 0x80).
         let element: UInt8, component: UInt8, repetition: UInt8, segment: UInt8
 
+        /// Bytes copied without a second look, as two 64-bit sets (bytes 0–63, 64–127): printable
+        /// ASCII other than a separator; in ISA (`isa`), the component and repetition separators too.
+        let plain: (low: UInt64, high: UInt64), plainInISA: (low: UInt64, high: UInt64)
+
         init(_ delimiters: X12Delimiters) {
             self.delimiters = delimiters
             func ascii(_ scalar: Unicode.Scalar?) -> UInt8 { scalar.map { $0.isASCII ? UInt8($0.value) : 0xFF } ?? 0xFF }
             element = ascii(delimiters.element); component = ascii(delimiters.component)
             repetition = ascii(delimiters.repetition); segment = ascii(delimiters.segment)
+            // Printable ASCII: 0x20–0x3F in the low word, 0x40–0x7E in the high one (0x7F is DEL).
+            var set: (low: UInt64, high: UInt64) = (~0 << 32, ~0 >> 1)
+            func remove(_ byte: UInt8) {
+                if byte < 64 { set.low &= ~(1 << UInt64(byte)) } else if byte < 128 { set.high &= ~(1 << UInt64(byte - 64)) }
+            }
+            remove(element); remove(segment)
+            plainInISA = set
+            remove(component); remove(repetition)
+            plain = set
+        }
+
+        /// Whether `byte` is in `set` (never a byte from 0x80 up).
+        @inline(__always)
+        static func contains(_ set: (low: UInt64, high: UInt64), _ byte: UInt8) -> Bool {
+            let word = byte < 64 ? set.low : set.high
+            return byte < 0x80 && (word >> UInt64(byte & 63)) & 1 != 0
         }
 
         /// `scalar` as UTF-8 (a separator that is not ASCII).
@@ -117,10 +141,8 @@ public struct X12Writer: Sendable {
             let elements = segment.elements
             for offset in elements.indices {
                 appendSeparator(element, delimiters.element)
-                switch elements[offset].storage {
-                case .simple(let value):
-                    try appendValue(value, isISA: isISA, segment: segment, offset: offset, number: number)
-                case .composite(let repetitions):
+                // Read in place: `storage` is a struct, so its strings are borrowed, not copied.
+                if let repetitions = elements[offset].storage.composite {
                     if repetitions.count > 1 && delimiters.repetition == nil {
                         throw X12Error("\(segment.id)\(X12Writer.position(offset + 1)) repeats, but no repetition separator is set",
                                        segmentNumber: number, elementPosition: offset + 1)
@@ -133,6 +155,8 @@ public struct X12Writer: Sendable {
                             try appendValue(components[componentIndex], isISA: isISA, segment: segment, offset: offset, number: number)
                         }
                     }
+                } else {
+                    try appendValue(elements[offset].storage.simple, isISA: isISA, segment: segment, offset: offset, number: number)
                 }
             }
         }
@@ -140,29 +164,35 @@ public struct X12Writer: Sendable {
         /// Appends the id when it is 2 or 3 upper-case letters and digits, the first a letter, and
         /// tells whether it is `ISA`; nil (nothing appended) when it is not such an id.
         private mutating func appendId(_ id: String) -> Bool? {
-            var id = id
-            return id.withUTF8 { (utf8: UnsafeBufferPointer<UInt8>) -> Bool? in
-                guard utf8.count == 2 || utf8.count == 3, utf8[0] >= 0x41 && utf8[0] <= 0x5A else { return nil }
-                for byte in utf8 where !((byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)) { return nil }
-                bytes.append(contentsOf: utf8)
-                return utf8.count == 3 && utf8[0] == 0x49 && utf8[1] == 0x53 && utf8[2] == 0x41
-            }
+            // Two or three bytes, read one by one (a buffer and a closure cost more than the id).
+            let utf8 = id.utf8
+            let count = utf8.count
+            guard count == 2 || count == 3 else { return nil }
+            var index = utf8.startIndex
+            let first = utf8[index]
+            utf8.formIndex(after: &index)
+            let second = utf8[index]
+            utf8.formIndex(after: &index)
+            let third: UInt8 = count == 3 ? utf8[index] : 0x41
+            func isUpperOrDigit(_ byte: UInt8) -> Bool { (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39) }
+            guard first >= 0x41 && first <= 0x5A, isUpperOrDigit(second), isUpperOrDigit(third) else { return nil }
+            bytes.append(first)
+            bytes.append(second)
+            if count == 3 { bytes.append(third) }
+            return count == 3 && first == 0x49 && second == 0x53 && third == 0x41
         }
 
         private mutating func appendValue(_ value: String, isISA: Bool, segment: X12Segment, offset: Int, number: Int?) throws(X12Error) {
-            let component = isISA ? 0xFF : self.component, repetition = isISA ? 0xFF : self.repetition
-            let element = self.element, terminator = self.segment
-            var value = value
-            // Printable ASCII other than a separator: copied as it is, without a second look.
-            let copied = value.withUTF8 { (utf8: UnsafeBufferPointer<UInt8>) -> Bool in
-                for byte in utf8 where !(byte >= 0x20 && byte < 0x7F && byte != element && byte != terminator
-                                          && byte != component && byte != repetition) {
-                    return false
-                }
+            let plain = isISA ? plainInISA : self.plain
+            // Printable ASCII other than a separator: copied as it is, without a second look. Read
+            // in place (no mutable copy of the string); a string without contiguous UTF-8 (bridged)
+            // takes the general path below.
+            let copied = value.utf8.withContiguousStorageIfAvailable { (utf8: UnsafeBufferPointer<UInt8>) -> Bool in
+                for byte in utf8 where !Self.contains(plain, byte) { return false }
                 bytes.append(contentsOf: utf8)
                 return true
             }
-            if copied { return }
+            if copied == true { return }
             try checkSlowly(value, isISA: isISA, segment: segment, offset: offset, number: number)
             bytes.append(contentsOf: value.utf8)
         }

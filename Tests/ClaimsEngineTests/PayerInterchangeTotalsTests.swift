@@ -1,0 +1,36 @@
+import ClaimsCore
+import ClaimsTestSupport
+@testable import ClaimsEngine
+import Foundation
+import Testing
+
+/// A payer's total in the report is summed in whole cents (session 11; it summed the claims'
+/// `Decimal` totals): the text must be the same for any claims, small totals and sums past the
+/// formatter's fast path alike.
+@Suite struct PayerInterchangeTotalsTests {
+    @Test func centsTotalIsFormattedLikeTheDecimalSum() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var random = FuzzRandom(seed: 18)
+        var compared = 0
+        for round in 0..<400 {
+            // Claim totals as the encoder gives them: whole cents, spelled with 0, 1 or 2 decimals.
+            var sum = Decimal(0)
+            var cents: Int64 = 0
+            let largest: UInt64 = round % 2 == 0 ? 10_000 : 5_000_000_000
+            for _ in 0..<(1 + random.below(300)) {
+                let claimCents = Int64(random.next() % largest) * [1, 10, 100][random.below(3)]
+                let text = claimCents % 100 == 0 ? "\(claimCents / 100)"
+                    : claimCents % 10 == 0 ? "\(claimCents / 100).\(claimCents % 100 / 10)"
+                    : "\(claimCents / 100)." + (claimCents % 100 < 10 ? "0" : "") + "\(claimCents % 100)"
+                let total = Decimal(string: text, locale: posix)!
+                #expect(Money.cents(of: total) == claimCents)
+                sum += total
+                cents += claimCents
+            }
+            #expect(Money.format(PayerInterchange.Progress.amount(cents: cents)) == Money.format(sum), "cents \(cents)")
+            compared += 1
+        }
+        #expect(compared == 400)
+        #expect(Money.format(PayerInterchange.Progress.amount(cents: 0)) == Money.format(Decimal(0)))
+    }
+}
