@@ -13,8 +13,13 @@ counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(40000)
 claims=${CLAIMS_BIN:-.build/release/claims}
 [ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || swift build -c release >/dev/null
-work=$(mktemp -d)
+# BENCH_DIR picks where the outputs and stores go (default: the system's temporary folder). On ext4
+# without a journal, creating a file skips every inode freed in the last few minutes in its block
+# group, one lookup each: right after a mass deletion (a test run) that costs up to a CPU-second at
+# 40,000 encounters (docs/batch.md, "Benchmark"). The file system is printed with the figures.
+work=$(mktemp -d -p "${BENCH_DIR:-${TMPDIR:-/tmp}}")
 trap 'rm -rf "$work"' EXIT
+filesystem=$(stat -f -c %T "$work" 2>/dev/null || echo unknown)
 timer=(/usr/bin/time -v)
 [ -x /usr/bin/time ] || timer=()
 summary=()
@@ -47,6 +52,8 @@ for count in "${counts[@]}"; do
   echo "peak RSS:   ${peak:-unknown} MB"
   echo "CPU time:   ${cpu:-unknown} s (user + system; wall × 2 would be both cores busy throughout)"
   echo "load:       $load (1-minute load average of the machine before the run)"
+  echo "file system: $filesystem ($work)"
+  grep '^allocator:' "$work/time.txt" || true
   grep '^timing:' "$work/time.txt" | sed 's/^timing: /phase:      /' || true
   echo "files:      $(find "$out" -type f | wc -l)"
   echo
