@@ -50,7 +50,7 @@ let package = Package(
         ),
         // jemalloc for the executable alone (docs/batch.md, "The allocator"); libraries and tests keep the
         // system's malloc.
-        .target(name: "ClaimsAllocator", linkerSettings: [.linkedLibrary("jemalloc")]),
+        .target(name: "ClaimsAllocator", linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]),
         .executableTarget(name: "claims", dependencies: ["ClaimsCLI", "ClaimsAllocator"]),
         // Replays fuzz inputs; built with -sanitize=fuzzer by scripts/fuzz.sh, a libFuzzer driver (docs/testing.md).
         .executableTarget(name: "claims-fuzz", dependencies: ["ClaimsCore", "ClaimsRules", "ClaimsX12"]),

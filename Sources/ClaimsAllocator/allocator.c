@@ -2,8 +2,12 @@
 // "The allocator"): this file is linked into the executable alone, with -ljemalloc, so jemalloc's
 // malloc and free take the place of glibc's for every library of the process.
 #include "ClaimsAllocator.h"
+
+#ifdef __linux__
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/types.h>
 
 // jemalloc's own entry point (declared here rather than through <jemalloc/jemalloc.h>, whose
 // unprefixed malloc declarations would meet glibc's in the Swift importer).
@@ -35,5 +39,24 @@ const char *claims_allocator_version(void) {
 }
 
 const char *claims_allocator_options(void) {
-    return malloc_conf;
+    // The options jemalloc runs with, read back from it (not `malloc_conf` repeated): were the
+    // string not read, or overridden by MALLOC_CONF, this says so.
+    static char text[96];
+    unsigned arenas = 0;
+    ssize_t dirty = -2, muzzy = -2;
+    size_t size = sizeof(arenas);
+    if (mallctl("opt.narenas", &arenas, &size, NULL, 0) != 0) return "unknown";
+    size = sizeof(dirty);
+    if (mallctl("opt.dirty_decay_ms", &dirty, &size, NULL, 0) != 0) return "unknown";
+    size = sizeof(muzzy);
+    if (mallctl("opt.muzzy_decay_ms", &muzzy, &size, NULL, 0) != 0) return "unknown";
+    snprintf(text, sizeof(text), "narenas:%u,dirty_decay_ms:%zd,muzzy_decay_ms:%zd", arenas, dirty, muzzy);
+    return text;
 }
+
+#else
+// Elsewhere (macOS) the system's malloc stays: linking jemalloc there does not replace it.
+#include <stddef.h>
+const char *claims_allocator_version(void) { return NULL; }
+const char *claims_allocator_options(void) { return ""; }
+#endif

@@ -145,7 +145,7 @@ public struct ClinicProfile: Sendable, Hashable, Codable, CustomReflectable {
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
-    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
+    public var customMirror: Mirror { Mirror(self, children: Mirror(reflecting: storage.fields).children, displayStyle: .struct) }
 
     /// The same keys, in the same order, as the plain struct's synthesized `Codable`.
     public init(from decoder: any Decoder) throws { storage = SharedFields(try Fields(from: decoder)) }

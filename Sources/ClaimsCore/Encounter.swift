@@ -287,7 +287,7 @@ public struct Encounter: Sendable, Hashable, CustomReflectable {
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
-    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
+    public var customMirror: Mirror { Mirror(self, children: Mirror(reflecting: storage.fields).children, displayStyle: .struct) }
 
     public init(id: String, dateOfService: LocalDate, placeOfService: String = "11", patient: Patient,
                 coverage: Coverage?, renderingProvider: RenderingProvider, diagnoses: [DiagnosisCode],

@@ -173,7 +173,7 @@ public struct PayerRules: Sendable, Hashable, CustomReflectable {
     public func hash(into hasher: inout Hasher) { hasher.combine(storage.fields) }
 
     /// The fields, as a plain struct's would show (`dump`, `print`, test messages).
-    public var customMirror: Mirror { Mirror(reflecting: storage.fields) }
+    public var customMirror: Mirror { Mirror(self, children: Mirror(reflecting: storage.fields).children, displayStyle: .struct) }
 
 
     public init(slug: PayerSlug, name: String, payerId: String? = nil, payerIdVerified: Bool = true,

@@ -335,3 +335,6 @@ public enum FuzzHarness {
 }
 
 // MARK: - Crash guard
+
+/// Seeded, so a test drawing from it repeats its inputs on every run (a failure can be replayed).
+extension FuzzRandom: RandomNumberGenerator {}

@@ -78,7 +78,8 @@ import Testing
 
     @Test func anEncounterPrintsItsFields() {
         let text = String(describing: Fixtures.encounter())
-        #expect(text.contains("ENC-0001"))
-        #expect(!text.contains("SharedFields"))
+        #expect(text.hasPrefix("Encounter(id: \"ENC-0001\""), "\(text)")
+        #expect(!text.contains("SharedFields") && !text.contains("Fields("))
+        #expect(String(describing: Fixtures.clinic).hasPrefix("ClinicProfile(billingProvider: "))
     }
 }

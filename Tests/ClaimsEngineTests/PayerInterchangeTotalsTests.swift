@@ -33,4 +33,19 @@ import Testing
         #expect(compared == 400)
         #expect(Money.format(PayerInterchange.Progress.amount(cents: 0)) == Money.format(Decimal(0)))
     }
+
+    /// Totals past 64 bits of cents (beyond the input limits) are summed as `Decimal`, never trapped.
+    @Test func totalsPastSixtyFourBitsOfCentsAreSummedAsDecimals() {
+        let posix = Locale(identifier: "en_US_POSIX")
+        var progress = PayerInterchange.Progress()
+        let huge = Decimal(string: "90000000000000000.00", locale: posix)!   // 9e18 cents: past Int64 once doubled
+        let small = Decimal(string: "210.05", locale: posix)!
+        for total in [small, huge, huge, small] {
+            progress.add(total, cents: Money.cents(of: total))
+        }
+        #expect(progress.amount == small + huge + huge + small)
+        var plain = PayerInterchange.Progress()
+        plain.add(small, cents: Money.cents(of: small))
+        #expect(plain.cents == 21_005 && plain.beyondCents == 0)
+    }
 }

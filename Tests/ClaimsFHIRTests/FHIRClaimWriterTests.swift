@@ -309,7 +309,7 @@ import Testing
         let charges: [Decimal] = [0, 1, 180, 640, 1120, 746.67, -5, Money.maximumAmount]
             + ["210.00", "210.0", "0.10", "0.1", "13.333", "0.005", "1e3", "12345678901234567890.25", "99999999999999999.99"]
                 .map { Decimal(string: $0, locale: posix)! }
-        var generator = SystemRandomNumberGenerator()
+        var generator = FuzzRandom(seed: 1101)   // seeded: a failure repeats
         for _ in 0..<3_000 {
             let lines = (0..<Int.random(in: 1...4, using: &generator)).map { _ in
                 ServiceLine(code: "90837", charge: charges.randomElement(using: &generator)!, diagnosisPointers: [1])

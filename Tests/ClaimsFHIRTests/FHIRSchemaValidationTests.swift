@@ -422,7 +422,7 @@ enum OfficialFHIRSchema {
 
     /// The eight-byte test says yes exactly when one of its bytes needs care.
     @Test func aWordNeedsCareWhenOneOfItsBytesDoes() {
-        var generator = SystemRandomNumberGenerator()
+        var generator = FuzzRandom(seed: 1102)   // seeded: a failure repeats
         func check(_ bytes: [UInt8]) {
             let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
             #expect(XMLText.needsCare(word) == bytes.contains(where: XMLText.needsCare), "\(bytes)")
@@ -533,7 +533,7 @@ enum OfficialFHIRSchema {
     @Test func cleanInPlaceIsCleansAnswer() {
         var texts: [String?] = [nil, "", " ", "A", "Ann Lee", " Ann", "Ann ", "Ann  Lee", "Ann\tLee", "O'Brien & Co",
                                 "Zoë", "Ann\u{7F}", "Ann\u{1}", "a b c d", "  ", "山田 太郎"]
-        var generator = SystemRandomNumberGenerator()
+        var generator = FuzzRandom(seed: 1103)   // seeded: a failure repeats
         let alphabet: [Character] = ["a", "B", " ", " ", "\t", "\n", "é", "-", "&", "<"]
         for _ in 0..<2_000 {
             texts.append(String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))

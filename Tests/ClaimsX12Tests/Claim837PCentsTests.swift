@@ -42,7 +42,9 @@ import Testing
 
     @Test func amountFromCentsIsWrittenLikeTheDecimal() {
         for cents: Int64 in [0, 1, 10, 99, 100, 21_050, 99_999_999_999, 1_000_000_000_000, 123_456_789_012_345, 9_000_000_000_000_000_000] {
-            let decimal = Decimal(sign: .plus, exponent: -2, significand: Decimal(UInt64(cents)))
+            // Built from the digits' text (not the way `amount(cents:)` builds it).
+            let digits = String(cents), padded = String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+            let decimal = Decimal(string: "\(padded.dropLast(2)).\(padded.suffix(2))", locale: Locale(identifier: "en_US_POSIX"))!
             let amount = Claim837PEncoder.amount(cents: cents)
             #expect(amount == decimal)
             #expect(Money.x12(amount) == Money.x12(decimal))

@@ -5,7 +5,8 @@
 /// when jemalloc is not what malloc calls (docs/batch.md, "The allocator").
 const char *claims_allocator_version(void);
 
-/// The options jemalloc started with (`malloc_conf` below), for the benchmark's record.
+/// The options jemalloc runs with, read back from it (`narenas:2,dirty_decay_ms:250,muzzy_decay_ms:0`
+/// when it took `malloc_conf`), for the benchmark's record.
 const char *claims_allocator_options(void);
 
 #endif

@@ -198,11 +198,20 @@ final class PayerInterchange: Sendable {
         var cents: Int64 = 0
         var lines = 0
 
+        /// What `cents` could not hold (a claim total past 64 bits of cents, or a sum that would pass
+        /// them: beyond the input limits, but never a crash), summed as `Decimal`.
+        var beyondCents: Decimal = 0
         /// The claims' total.
-        var amount: Decimal { Progress.amount(cents: cents) }
+        var amount: Decimal { beyondCents == 0 ? Progress.amount(cents: cents) : Progress.amount(cents: cents) + beyondCents }
+
+        /// Adds a claim's total: in cents while they hold it exactly, as `Decimal` past that.
+        mutating func add(_ total: Decimal, cents totalCents: Int64) {
+            let (sum, overflow) = cents.addingReportingOverflow(totalCents)
+            if overflow || totalCents == .max || totalCents == .min { beyondCents += total } else { cents = sum }
+        }
 
         /// `cents` hundredths as a `Decimal` (Money.format gives the same text as for the sum of the
-        /// claims' `Decimal` totals; ProgressAmountTests).
+        /// claims' `Decimal` totals; PayerInterchangeTotalsTests).
         static func amount(cents: Int64) -> Decimal {
             Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude))
         }
@@ -258,7 +267,7 @@ final class PayerInterchange: Sendable {
             for (offset, claim) in interchange.claims.enumerated() {
                 guard let encounter = chunk[positions[offset]].recorded else { continue }
                 let totalCents = Money.cents(of: claim.totalCharge)
-                progress.cents += totalCents
+                progress.add(claim.totalCharge, cents: totalCents)
                 progress.lines += claim.lines.count
                 progress.claimCount += 1
                 var record = PreparedRun.ClaimRecord(

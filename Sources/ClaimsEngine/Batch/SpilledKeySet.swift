@@ -67,7 +67,13 @@ final class SpilledKeySet {
         guard recent.insert(key).inserted else { return false }
         var found = false
         if let files = runs?.files {
-            for run in files.reversed() where try run.contains(key) { found = true; break }
+            do {
+                for run in files.reversed() where try run.contains(key) { found = true; break }
+            } catch {
+                // Not answered: the set stays as it was, so asking again gives the answer it would have.
+                recent.remove(key)
+                throw error
+            }
         }
         if recent.count >= memoryLimit, runs != nil {
             let sorted = recent.sorted()

@@ -456,7 +456,7 @@ extension FHIRFragment {
 /// few charges and units again and again): each answer kept under the `Decimal`'s 20 bytes, so it is
 /// reused only for the very same bits, where the pure functions give the same text (Foundation's
 /// `Decimal` made each call ~1,500 instructions, a claim several of them; issue 18). Shared by the
-/// drafting threads; bounded (emptied when full).
+/// drafting threads; bounded (a direct-mapped table: a new answer takes its slot's place).
 enum DecimalText {
     static func money(_ amount: Decimal) -> String { kept.text(amount, money: true) }
     static func plain(_ value: Decimal) -> String { kept.text(value, money: false) }
