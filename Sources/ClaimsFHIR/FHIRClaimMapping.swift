@@ -109,7 +109,7 @@ final class FHIRClaimMapping {
             guard lineCents != .max, lineCents != .min, !overflow else { return generalTotal(of: lines) }
             cents = sum
         }
-        return Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude))
+        return Money.amount(cents: cents)
     }
 
     /// The lines' total charge by Foundation's addition (what `total(of:)` must agree with).

@@ -27,11 +27,11 @@ import Testing
                 sum += total
                 cents += claimCents
             }
-            #expect(Money.format(PayerInterchange.Progress.amount(cents: cents)) == Money.format(sum), "cents \(cents)")
+            #expect(Money.format(Money.amount(cents: cents)) == Money.format(sum), "cents \(cents)")
             compared += 1
         }
         #expect(compared == 400)
-        #expect(Money.format(PayerInterchange.Progress.amount(cents: 0)) == Money.format(Decimal(0)))
+        #expect(Money.format(Money.amount(cents: 0)) == Money.format(Decimal(0)))
     }
 
     /// Totals past 64 bits of cents (beyond the input limits) are summed as `Decimal`, never trapped.

@@ -45,7 +45,7 @@ import Testing
             // Built from the digits' text (not the way `amount(cents:)` builds it).
             let digits = String(cents), padded = String(repeating: "0", count: max(0, 3 - digits.count)) + digits
             let decimal = Decimal(string: "\(padded.dropLast(2)).\(padded.suffix(2))", locale: Locale(identifier: "en_US_POSIX"))!
-            let amount = Claim837PEncoder.amount(cents: cents)
+            let amount = Money.amount(cents: cents)
             #expect(amount == decimal)
             #expect(Money.x12(amount) == Money.x12(decimal))
             #expect(Money.format(amount) == Money.format(decimal))

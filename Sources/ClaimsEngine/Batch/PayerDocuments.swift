@@ -202,18 +202,12 @@ final class PayerInterchange: Sendable {
         /// them: beyond the input limits, but never a crash), summed as `Decimal`.
         var beyondCents: Decimal = 0
         /// The claims' total.
-        var amount: Decimal { beyondCents == 0 ? Progress.amount(cents: cents) : Progress.amount(cents: cents) + beyondCents }
+        var amount: Decimal { beyondCents == 0 ? Money.amount(cents: cents) : Money.amount(cents: cents) + beyondCents }
 
         /// Adds a claim's total: in cents while they hold it exactly, as `Decimal` past that.
         mutating func add(_ total: Decimal, cents totalCents: Int64) {
             let (sum, overflow) = cents.addingReportingOverflow(totalCents)
             if overflow || totalCents == .max || totalCents == .min { beyondCents += total } else { cents = sum }
-        }
-
-        /// `cents` hundredths as a `Decimal` (Money.format gives the same text as for the sum of the
-        /// claims' `Decimal` totals; PayerInterchangeTotalsTests).
-        static func amount(cents: Int64) -> Decimal {
-            Decimal(sign: cents < 0 ? .minus : .plus, exponent: -2, significand: Decimal(cents.magnitude))
         }
     }
 

@@ -137,7 +137,7 @@ extension Claim837PEncoder {
 
     /// N3, N4, DMG of a person, appended to `segments`.
     func personDetails(_ person: Person, field: String, into segments: inout [X12Segment], check: inout FieldChecker) {
-        segments += addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
+        segments += Self.addressSegments(person.address, field: field + ".address", zipCounts: [5, 9], zipWhat: "a 5- or 9-digit ZIP", check: &check)
         segments.append(X12Segment("DMG", "D8", X12Element(person.dateOfBirth.compact), X12Element(person.sex.rawValue)))
     }
 
@@ -160,7 +160,7 @@ extension Claim837PEncoder {
                 inCents = false
             }
         }
-        let total = inCents ? Self.amount(cents: cents) : billed.reduce(Decimal(0)) { $0 + $1.line.charge }
+        let total = inCents ? Money.amount(cents: cents) : billed.reduce(Decimal(0)) { $0 + $1.line.charge }
 
         var segments: [X12Segment] = []
         // CLM … NM1*82, PRV, 2310C, then 4 to 6 segments a line (more for a secondary claim, which grows it).
@@ -205,7 +205,7 @@ extension Claim837PEncoder {
             } else {
                 segments.append(X12Segment("NM1", "77", "2", X12Element(name)))
             }
-            segments += addressSegments(site.address, field: field + ".address", zipCounts: [9],
+            segments += Self.addressSegments(site.address, field: field + ".address", zipCounts: [9],
                                         zipWhat: "a 9-digit ZIP+4 (2310C must carry ZIP+4)", check: &check)
         }
 
@@ -222,12 +222,6 @@ extension Claim837PEncoder {
             }
         }
         return (segments, total)
-    }
-
-    /// `cents` (not negative) hundredths as a Decimal: equal to the sum of the charges it came from,
-    /// and written the same by `Money` (X12FastPathTests compares them).
-    static func amount(cents: Int64) -> Decimal {
-        Decimal(sign: .plus, exponent: -2, significand: Decimal(UInt64(cents)))
     }
 
     /// 2400 LX, SV1, DTP*472, REF*6R, and 2410 LIN/CTP for a drug line, appended to `segments`.

@@ -96,11 +96,6 @@ extension Claim837PEncoder {
     }
 
     /// N3 (+ line 2) and N4 for an address. ZIPs are digits only.
-    func addressSegments(_ address: Address, field: String, zipCounts: [Int], zipWhat: String,
-                         check: inout FieldChecker) -> [X12Segment] {
-        Self.addressSegments(address, field: field, zipCounts: zipCounts, zipWhat: zipWhat, check: &check)
-    }
-
     static func addressSegments(_ address: Address, field: String, zipCounts: [Int], zipWhat: String,
                                 check: inout FieldChecker) -> [X12Segment] {
         let line1 = check.text(address.line1, field + ".line1", "N301", length: 1...55)
