@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 count=${1:-2000}
 command -v valgrind >/dev/null || { echo "benchmark-instructions: valgrind is not installed (apt-get install valgrind)" >&2; exit 1; }
 claims=${CLAIMS_BIN:-.build/release/claims}
-[ -n "${CLAIMS_BIN:-}" ] || swift build -c release >/dev/null
+[ -n "${CLAIMS_BIN:-}" ] || bash scripts/build-release.sh >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 objcopy --strip-debug "$claims" "$work/claims"

@@ -14,7 +14,7 @@ count=${1:-600}
 shape=${2:-typical}
 case "$shape" in typical|long) ;; *) echo "usage: scripts/benchmark-pdf.sh [N] [typical|long]" >&2; exit 2 ;; esac
 claims=${CLAIMS_BIN:-.build/release/claims}
-[ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || swift build -c release >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || bash scripts/build-release.sh >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 - "$count" "$shape" > "$work/superbills.jsonl" <<'PY'

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000}
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || bash scripts/build-release.sh >/dev/null
 claims=${CLAIMS_BIN:-.build/release/claims}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

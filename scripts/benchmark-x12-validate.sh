@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-10000}
-[ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release >/dev/null
+[ "${SKIP_BUILD:-0}" = 1 ] || bash scripts/build-release.sh >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 file="$work/claims-$count.x12"

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(40000)
 claims=${CLAIMS_BIN:-.build/release/claims}
-[ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || swift build -c release >/dev/null
+[ -n "${SKIP_BUILD:-}" ] || [ -n "${CLAIMS_BIN:-}" ] || bash scripts/build-release.sh >/dev/null
 # BENCH_DIR picks where the outputs and stores go (default: the system's temporary folder). On ext4
 # without a journal, creating a file skips every inode freed in the last few minutes in its block
 # group, one lookup each: right after a mass deletion (a test run) that costs up to a CPU-second at

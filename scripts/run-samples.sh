@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-swift build -c release
+bash scripts/build-release.sh
 claims=.build/release/claims
 out=${OUT:-out}
 export CLAIMS_PAYERS=Payers CLAIMS_CLINIC=Samples/clinic.yaml CLAIMS_AS_OF=${CLAIMS_AS_OF:-2026-11-20} CLAIMS_DB="$out/claims.sqlite"
