@@ -39,11 +39,19 @@ struct RowInserter {
         // where they are) and unbound before the buffer goes: SQLite copying each text
         // (SQLITE_TRANSIENT) was ~700 instructions a value. The buffer starts with one byte, so it
         // always has an address (an empty text binds as '' and never as NULL).
-        var texts: [UInt8] = [0]
+        var length = 1
+        for case .text(let text) in values { length += text.utf8.count }
+        var texts: [UInt8] = []
+        texts.reserveCapacity(length)
+        texts.append(0)
         var ends: [Int] = []
         ends.reserveCapacity(values.count)
         for case .text(let text) in values {
-            texts.append(contentsOf: text.utf8)
+            // Copied in one go from the string's UTF-8 storage: appending the UTF8View took ~230
+            // instructions a text (issue 18).
+            if text.utf8.withContiguousStorageIfAvailable({ texts.append(contentsOf: $0) }) == nil {
+                texts.append(contentsOf: text.utf8)
+            }
             ends.append(texts.count)
         }
         try texts.withUnsafeBufferPointer { buffer in

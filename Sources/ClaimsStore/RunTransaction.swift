@@ -34,8 +34,32 @@ struct RunRows {
                            committedAt: nil).insert(tx.db)
     }
 
-    /// Inserts `claims` in order (their ids follow that order) with their billed lines.
-    func insert(_ claims: [StoredClaim]) throws {
+    /// Claims handed over but not inserted yet: they wait for a full statement. A batch hands its
+    /// claims over a payer's block at a time (~29 at 2,000 encounters), so each block took a statement
+    /// of its own size, and SQLite compiled a statement (its triggers included) for each size it met:
+    /// ~1,200,000 instructions each, ~16,700 per encounter at 2,000 encounters. Whatever reads the
+    /// transaction, and the run's end, inserts them first (`flush`).
+    private var waitingClaims: [StoredClaim] = []
+
+    /// Inserts `claims` after those handed over before, in order (their ids follow that order), with
+    /// their billed lines; those short of a full statement wait for the next claims or `flush`.
+    mutating func insert(_ claims: [StoredClaim]) throws {
+        waitingClaims += claims
+        let ready = waitingClaims.count - waitingClaims.count % MultiRowStatements.rowsPerStatement
+        guard ready > 0 else { return }
+        try insertNow(waitingClaims[..<ready])
+        waitingClaims.removeFirst(ready)
+    }
+
+    /// Inserts the claims still waiting (`insert`).
+    mutating func flush() throws {
+        guard !waitingClaims.isEmpty else { return }
+        let claims = waitingClaims
+        waitingClaims = []
+        try insertNow(claims[...])
+    }
+
+    private func insertNow(_ claims: ArraySlice<StoredClaim>) throws {
         try statements.insert(.claim, claims, values: { claim, row in
             row += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
                     .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
@@ -58,7 +82,7 @@ struct RunRows {
             let lines = chunk.enumerated().flatMap { offset, claim in
                 claim.lines.map { (encounterId: claim.encounterId, claimId: firstId + Int64(offset), line: $0) }
             }
-            try statements.insert(.billedLine, lines, values: { item, row in
+            try statements.insert(.billedLine, lines[...], values: { item, row in
                 row += [.text(item.encounterId), .integer(Int64(item.line.line)), .integer(item.claimId), .text(item.line.code),
                         .integer(item.line.chargeCents), .text(Money.plain(item.line.units))]
             })
@@ -67,8 +91,9 @@ struct RunRows {
 
     /// The run's superbills and authorization uses, its recovery plan, and the control numbers it
     /// reserved but did not use.
-    func finish(plan: String, superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
-                controlNumbers: [UnusedControlNumbers]) throws {
+    mutating func finish(plan: String, superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
+                         controlNumbers: [UnusedControlNumbers]) throws {
+        try flush()
         let insertSuperbill = try RowInserter(tx.db, sql: """
             INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -98,7 +123,7 @@ struct RunRows {
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
         let timestamp = tx.timestamp
-        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records, values: { record, row in
+        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records[...], values: { record, row in
             row += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
         })
     }
@@ -154,11 +179,11 @@ final class MultiRowStatements {
     /// Inserts `items` in order, up to `rowsPerStatement` to a statement, each as the row `values`
     /// appends (to the statement's values: no array per row); `afterEach` runs after each statement
     /// with the items it inserted.
-    func insert<Item>(_ table: Table, _ items: [Item], values: (Item, inout [RowInserter.Value]) -> Void,
+    func insert<Item>(_ table: Table, _ items: ArraySlice<Item>, values: (Item, inout [RowInserter.Value]) -> Void,
                       afterEach: (ArraySlice<Item>) throws -> Void = { _ in }) throws {
-        var start = 0
-        while start < items.count {
-            let chunk = items[start..<min(start + Self.rowsPerStatement, items.count)]
+        var start = items.startIndex
+        while start < items.endIndex {
+            let chunk = items[start..<min(start + Self.rowsPerStatement, items.endIndex)]
             start = chunk.endIndex
             var bound: [RowInserter.Value] = []
             bound.reserveCapacity(chunk.count * table.columns)
@@ -265,7 +290,7 @@ public final class RunTransaction: @unchecked Sendable {
                     try tx.db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
                     // Its commit does not copy the WAL into the store file (below).
                     try tx.db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-                    let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
+                    var rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
                     opened.signal()
                     while true {
                         switch take() {
@@ -282,6 +307,8 @@ public final class RunTransaction: @unchecked Sendable {
                             abandoned = true
                             throw Abandoned()
                         case .inside(let body):
+                            // What it reads sees every claim handed over before it.
+                            try rows.flush()
                             body(tx)
                         }
                     }
