@@ -105,4 +105,21 @@ struct RunStatementTests {
         #expect(stored.count == more.count + 2)
         #expect(try store.secondaryClaimCandidates().isEmpty)
     }
+
+    /// A statement runs only with every parameter given a value, in order (a row short of a value
+    /// would otherwise keep the last statement's, bound in place in a buffer since freed).
+    @Test func aStatementRunsOnlyWithEveryParameterBound() throws {
+        let (store, _) = try StoreTestSupport.makeStore("row-binder")
+        try store.write { tx in
+            let inserter = try RowInserter(tx.db, sql: "INSERT INTO control_number (name, last_value) VALUES (?, ?), (?, ?)")
+            #expect(throws: DatabaseError.self) { try inserter.insert(.text("a"), .integer(1), .text("b")) }
+            #expect(throws: DatabaseError.self) { try inserter.insert(.text("a"), .integer(1), .text("b"), .integer(2), .integer(3)) }
+            try inserter.insert { row in
+                row.text("Zoë"); row.integer(Int64?.some(7))
+                row.text(""); row.integer(Int64(2))
+            }
+            let rows = try Row.fetchAll(tx.db, sql: "SELECT name, last_value FROM control_number ORDER BY rowid").map { "\($0[0] as String)=\($0[1] as Int)" }
+            #expect(rows == ["Zoë=7", "=2"])
+        }
+    }
 }
