@@ -65,6 +65,12 @@ struct RowInserter {
             check(sqlite3_bind_null(handle, parameter))
         }
 
+        /// Leaves the next `count` parameters NULL: they are, as every parameter is when a statement
+        /// starts (`insert` clears them after each run, and SQLite prepares them NULL).
+        mutating func skip(_ count: Int) {
+            parameter += Int32(count)
+        }
+
         mutating func value(_ value: Value) {
             switch value {
             case .text(let text): self.text(text)

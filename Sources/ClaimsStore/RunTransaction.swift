@@ -145,9 +145,22 @@ final class MultiRowStatements {
             }
         }
 
-        /// The statement for `rows` rows.
-        func sql(rows: Int) -> String {
-            switch self {
+        /// Whether a statement short of `rowsPerStatement` rows is the full one with the rows it
+        /// lacks left NULL and skipped: billed lines, whose last statement after each claim
+        /// statement takes any size, and SQLite compiled a statement (its trigger included) for each
+        /// size it met (~11 at 2,000 encounters, up to 31). Claims and the history come in full
+        /// statements but for a run's last (`RunRows`, `BatchRecorder.encountersPerSave`).
+        var padsShortStatements: Bool { self == .billedLine }
+
+        /// The statement for `rows` rows; `padded`: for up to `rows` rows, those whose first value is
+        /// NULL skipped (no row of the table has it NULL).
+        func sql(rows: Int, padded: Bool = false) -> String {
+            if padded, self == .billedLine {
+                let values = RowInserter.multiRowSQL("", columns: columns, rows: rows).dropFirst(" VALUES ".count)
+                return "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) SELECT * FROM (VALUES "
+                    + values + ") WHERE column1 IS NOT NULL"
+            }
+            return switch self {
             case .claim:
                 RowInserter.multiRowSQL("""
                     INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
@@ -185,17 +198,24 @@ final class MultiRowStatements {
         while start < items.endIndex {
             let chunk = items[start..<min(start + Self.rowsPerStatement, items.endIndex)]
             start = chunk.endIndex
-            textBytes[table.rawValue] = try inserter(table, rows: chunk.count).insert(textBytes: textBytes[table.rawValue]) { row in
+            let padded = table.padsShortStatements && chunk.count < Self.rowsPerStatement
+            let inserter = try padded ? inserter(table, padded: true) : inserter(table, rows: chunk.count)
+            textBytes[table.rawValue] = try inserter.insert(textBytes: textBytes[table.rawValue]) { row in
                 for item in chunk { values(item, &row) }
+                if padded { row.skip((Self.rowsPerStatement - chunk.count) * table.columns) }
+            }
+            if padded, db.changesCount != chunk.count {
+                throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(db.changesCount) rows inserted of \(chunk.count)")
             }
             try afterEach(chunk)
         }
     }
 
-    private func inserter(_ table: Table, rows: Int) throws -> RowInserter {
-        let key = table.rawValue * (Self.rowsPerStatement + 1) + rows
+    /// The statement for `rows` rows, or the padded one (`Table.padsShortStatements`).
+    private func inserter(_ table: Table, rows: Int = rowsPerStatement, padded: Bool = false) throws -> RowInserter {
+        let key = table.rawValue * (Self.rowsPerStatement + 1) + (padded ? 0 : rows)
         if let inserter = inserters[key] { return inserter }
-        let inserter = try RowInserter(db, sql: table.sql(rows: rows))
+        let inserter = try RowInserter(db, sql: table.sql(rows: rows, padded: padded))
         inserters[key] = inserter
         return inserter
     }
