@@ -3,7 +3,7 @@ import PackageDescription
 
 // Every arrow points toward ClaimsCore (pure domain: no I/O, clock or randomness).
 // Each outside library is imported by exactly one target:
-//   Yams -> ClaimsRules, GRDB (and its SQLite module) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI,
+//   Yams -> ClaimsRules, GRDB (and its SQLite module, and CSQLiteSetup) -> ClaimsStore, libxml2 -> ClaimsFHIR, ArgumentParser -> ClaimsCLI,
 //   CSV.swift -> ClaimsCSV, jemalloc (linked, not imported) -> ClaimsAllocator, for the `claims` executable alone.
 let package = Package(
     name: "claims",
@@ -32,8 +32,10 @@ let package = Package(
         // A general PDF writer (pages, text, embedded subset TrueType fonts, layout); no superbill knowledge.
         .target(name: "ClaimsPDF"),
         .target(name: "ClaimsSuperbill", dependencies: ["ClaimsCore", "ClaimsPDF"]),
+        // One process-wide SQLite setting Swift cannot make itself (a variadic C call): ClaimsStore's alone.
+        .target(name: "CSQLiteSetup", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "ClaimsStore", dependencies: [
-            "ClaimsCore", .product(name: "GRDB", package: "GRDB.swift"),
+            "ClaimsCore", "CSQLiteSetup", .product(name: "GRDB", package: "GRDB.swift"),
             // GRDB's own SQLite module, for binding rows directly in bulk inserts (RowInserter).
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),

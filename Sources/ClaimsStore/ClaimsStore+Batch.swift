@@ -254,7 +254,7 @@ extension ClaimsStore {
                                   superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
                                   beforeCommit: () throws -> Void = {}) throws(StoreError) {
         try write { tx in
-            let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
+            var rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
             try rows.insert(Array(claims))
             try rows.finish(plan: plan, superbills: superbills, uses: uses, controlNumbers: [])
             try beforeCommit()

@@ -34,19 +34,42 @@ struct RunRows {
                            committedAt: nil).insert(tx.db)
     }
 
-    /// Inserts `claims` in order (their ids follow that order) with their billed lines.
-    func insert(_ claims: [StoredClaim]) throws {
+    /// Claims handed over but not inserted yet: they wait for a full statement. A batch hands its
+    /// claims over a payer's block at a time (~29 at 2,000 encounters), so each block took a statement
+    /// of its own size, and SQLite compiled a statement (its triggers included) for each size it met:
+    /// ~1,200,000 instructions each (with the billed lines' statements, 26 at 2,000 encounters, ~16,700
+    /// instructions an encounter). Whatever reads the transaction, and the run's end, inserts them
+    /// first (`flush`).
+    private var waitingClaims: [StoredClaim] = []
+
+    /// Inserts `claims` after those handed over before, in order (their ids follow that order), with
+    /// their billed lines; those short of a full statement wait for the next claims or `flush`.
+    mutating func insert(_ claims: [StoredClaim]) throws {
+        waitingClaims += claims
+        let ready = waitingClaims.count - waitingClaims.count % MultiRowStatements.rowsPerStatement
+        guard ready > 0 else { return }
+        try insertNow(waitingClaims[..<ready])
+        waitingClaims.removeFirst(ready)
+    }
+
+    /// Inserts the claims still waiting (`insert`).
+    mutating func flush() throws {
+        guard !waitingClaims.isEmpty else { return }
+        let claims = waitingClaims
+        waitingClaims = []
+        try insertNow(claims[...])
+    }
+
+    private func insertNow(_ claims: ArraySlice<StoredClaim>) throws {
         try statements.insert(.claim, claims, values: { claim, row in
-            row += [.integer(Int64(number)), .text(claim.encounterId), .text(claim.patientId), .text(claim.payer),
-                    .text(claim.dateOfService), .text(claim.x12File), .text(claim.fhirFile),
-                    .text(claim.interchangeControlNumber), .text(claim.groupControlNumber),
-                    .text(claim.transactionSetControlNumber), .integer(claim.totalCents),
-                    claim.authNumber.map { .text($0) } ?? .null, .text(claim.ruleVersion), .text(timestamp),
-                    .text(claim.submission.frequency), .text(claim.submission.coverage.rawValue),
-                    claim.submission.replacesClaimId.map { .integer($0) } ?? .null,
-                    claim.submission.followsClaimId.map { .integer($0) } ?? .null,
-                    claim.submission.payerClaimNumber.map { .text($0) } ?? .null,
-                    claim.submission.intentId.map { .integer($0) } ?? .null]
+            row.integer(Int64(number)); row.text(claim.encounterId); row.text(claim.patientId); row.text(claim.payer)
+            row.text(claim.dateOfService); row.text(claim.x12File); row.text(claim.fhirFile)
+            row.text(claim.interchangeControlNumber); row.text(claim.groupControlNumber)
+            row.text(claim.transactionSetControlNumber); row.integer(claim.totalCents)
+            row.text(claim.authNumber); row.text(claim.ruleVersion); row.text(timestamp)
+            row.text(claim.submission.frequency); row.text(claim.submission.coverage.rawValue)
+            row.integer(claim.submission.replacesClaimId); row.integer(claim.submission.followsClaimId)
+            row.text(claim.submission.payerClaimNumber); row.integer(claim.submission.intentId)
         }, afterEach: { chunk in
             // One statement numbers its rows in order: AUTOINCREMENT gives each the largest id so far
             // plus one, and nothing else inserts claims (the triggers insert events).
@@ -54,21 +77,22 @@ struct RunRows {
                 throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(tx.db.changesCount) claims inserted of \(chunk.count)")
             }
             let firstId = tx.db.lastInsertedRowID - Int64(chunk.count) + 1
-            // Each line with its claim's encounter and id (not the whole claim, copied once a line).
-            let lines = chunk.enumerated().flatMap { offset, claim in
-                claim.lines.map { (encounterId: claim.encounterId, claimId: firstId + Int64(offset), line: $0) }
-            }
-            try statements.insert(.billedLine, lines, values: { item, row in
-                row += [.text(item.encounterId), .integer(Int64(item.line.line)), .integer(item.claimId), .text(item.line.code),
-                        .integer(item.line.chargeCents), .text(Money.plain(item.line.units))]
+            // Each line as its claim's position in the chunk and its own (no claim or line copied).
+            let lines = chunk.indices.flatMap { claim in chunk[claim].lines.indices.map { (claim: claim, line: $0) } }
+            try statements.insert(.billedLine, lines[...], values: { item, row in
+                let line = chunk[item.claim].lines[item.line]
+                row.text(chunk[item.claim].encounterId); row.integer(Int64(line.line))
+                row.integer(firstId + Int64(item.claim - chunk.startIndex)); row.text(line.code)
+                row.integer(line.chargeCents); row.text(Money.plain(line.units))
             })
         })
     }
 
     /// The run's superbills and authorization uses, its recovery plan, and the control numbers it
     /// reserved but did not use.
-    func finish(plan: String, superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
-                controlNumbers: [UnusedControlNumbers]) throws {
+    mutating func finish(plan: String, superbills: [StoredSuperbill], uses: [(authorizationId: Int64, encounterId: String, date: LocalDate)],
+                         controlNumbers: [UnusedControlNumbers]) throws {
+        try flush()
         let insertSuperbill = try RowInserter(tx.db, sql: """
             INSERT INTO superbill (encounter_id, run, file, total_cents, balance_due_cents, created_at) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -98,8 +122,8 @@ struct RunRows {
         // upsert encodes each record and fetches the row back, ~12 % of a batch's instructions
         // (callgrind, 1,000 encounters) for this write alone.
         let timestamp = tx.timestamp
-        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records, values: { record, row in
-            row += [.text(record.id), .text(record.dateOfService.iso), .text(record.payer), .text(record.json), .text(timestamp)]
+        try (statements ?? MultiRowStatements(tx.db)).insert(.encounter, records[...], values: { record, row in
+            row.text(record.id); row.text(record.dateOfService.iso); row.text(record.payer); row.text(record.json); row.text(timestamp)
         })
     }
 }
@@ -122,9 +146,22 @@ final class MultiRowStatements {
             }
         }
 
-        /// The statement for `rows` rows.
-        func sql(rows: Int) -> String {
-            switch self {
+        /// Whether a statement short of `rowsPerStatement` rows is the full one with the rows it
+        /// lacks left NULL and skipped: billed lines, whose last statement after each claim
+        /// statement takes any size, and SQLite compiled a statement (its trigger included) for each
+        /// size it met (~11 at 2,000 encounters, up to 31). Claims and the history come in full
+        /// statements but for a run's last (`RunRows`, `BatchRecorder.encountersPerSave`).
+        var padsShortStatements: Bool { self == .billedLine }
+
+        /// The statement for `rows` rows; `padded`: for up to `rows` rows, those whose first value is
+        /// NULL skipped (no row of the table has it NULL).
+        func sql(rows: Int, padded: Bool = false) -> String {
+            if padded, self == .billedLine {
+                let values = RowInserter.multiRowSQL("", columns: columns, rows: rows).dropFirst(" VALUES ".count)
+                return "INSERT INTO billed_line (encounter_id, line, claim_id, code, charge_cents, units) SELECT * FROM (VALUES "
+                    + values + ") WHERE column1 IS NOT NULL"
+            }
+            return switch self {
             case .claim:
                 RowInserter.multiRowSQL("""
                     INSERT INTO claim (run, encounter_id, patient_id, payer, date_of_service, x12_file, fhir_file, isa13, gs06, st02,
@@ -148,30 +185,38 @@ final class MultiRowStatements {
 
     private let db: Database
     private var inserters: [Int: RowInserter] = [:]
+    /// Bytes of text the last statement of each table bound: room reserved for the next.
+    private var textBytes = [0, 0, 0]
 
     init(_ db: Database) { self.db = db }
 
     /// Inserts `items` in order, up to `rowsPerStatement` to a statement, each as the row `values`
-    /// appends (to the statement's values: no array per row); `afterEach` runs after each statement
-    /// with the items it inserted.
-    func insert<Item>(_ table: Table, _ items: [Item], values: (Item, inout [RowInserter.Value]) -> Void,
+    /// binds (to the statement's parameters, in order); `afterEach` runs after each statement with
+    /// the items it inserted.
+    func insert<Item>(_ table: Table, _ items: ArraySlice<Item>, values: (Item, inout RowInserter.Binder) -> Void,
                       afterEach: (ArraySlice<Item>) throws -> Void = { _ in }) throws {
-        var start = 0
-        while start < items.count {
-            let chunk = items[start..<min(start + Self.rowsPerStatement, items.count)]
+        var start = items.startIndex
+        while start < items.endIndex {
+            let chunk = items[start..<min(start + Self.rowsPerStatement, items.endIndex)]
             start = chunk.endIndex
-            var bound: [RowInserter.Value] = []
-            bound.reserveCapacity(chunk.count * table.columns)
-            for item in chunk { values(item, &bound) }
-            try inserter(table, rows: chunk.count).insert(bound)
+            let padded = table.padsShortStatements && chunk.count < Self.rowsPerStatement
+            let inserter = try padded ? inserter(table, padded: true) : inserter(table, rows: chunk.count)
+            textBytes[table.rawValue] = try inserter.insert(textBytes: textBytes[table.rawValue]) { row in
+                for item in chunk { values(item, &row) }
+                if padded { row.skip((Self.rowsPerStatement - chunk.count) * table.columns) }
+            }
+            if padded, db.changesCount != chunk.count {
+                throw DatabaseError(resultCode: .SQLITE_INTERNAL, message: "\(db.changesCount) rows inserted of \(chunk.count)")
+            }
             try afterEach(chunk)
         }
     }
 
-    private func inserter(_ table: Table, rows: Int) throws -> RowInserter {
-        let key = table.rawValue * (Self.rowsPerStatement + 1) + rows
+    /// The statement for `rows` rows, or the padded one (`Table.padsShortStatements`).
+    private func inserter(_ table: Table, rows: Int = rowsPerStatement, padded: Bool = false) throws -> RowInserter {
+        let key = table.rawValue * (Self.rowsPerStatement + 1) + (padded ? 0 : rows)
         if let inserter = inserters[key] { return inserter }
-        let inserter = try RowInserter(db, sql: table.sql(rows: rows))
+        let inserter = try RowInserter(db, sql: table.sql(rows: rows, padded: padded))
         inserters[key] = inserter
         return inserter
     }
@@ -265,7 +310,7 @@ public final class RunTransaction: @unchecked Sendable {
                     try tx.db.execute(sql: "PRAGMA cache_size = -\(Self.cacheKiB)")
                     // Its commit does not copy the WAL into the store file (below).
                     try tx.db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
-                    let rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
+                    var rows = try RunRows(tx, number: number, outputDirectory: outputDirectory)
                     opened.signal()
                     while true {
                         switch take() {
@@ -282,6 +327,8 @@ public final class RunTransaction: @unchecked Sendable {
                             abandoned = true
                             throw Abandoned()
                         case .inside(let body):
+                            // What it reads sees every claim handed over before it.
+                            try rows.flush()
                             body(tx)
                         }
                     }
