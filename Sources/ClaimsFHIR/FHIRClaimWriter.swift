@@ -84,26 +84,29 @@ public struct FHIRClaimWriter: Sendable {
         let resources = mapping.parties.resources
         var entries: [Entry] = []
         entries.reserveCapacity(resources.count + 1)   // grown from empty it was reallocated twice a claim
+        // The claim's entries are written one after the other into one text (its buffers allocated
+        // once a claim, not once an entry).
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, "", Self.entryResource)
         for resource in resources {
             // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
             // same input, so there is nothing to look up).
             if resource.isDeferred {
-                entries.append(try entry(resource, subject: subject()))
+                entries.append(try entry(resource, into: &text, subject: subject()))
                 continue
             }
             if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
             }
-            let entry = try entry(resource, subject: subject())
+            let entry = try entry(resource, into: &text, subject: subject())
             partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
         // The Claim is written as it is built (it is never reused): the bytes `entry(mapping.claim(id:))` gives.
         let fullUrl = mapping.fullUrl
-        let xml = try written(rootName: "Claim", subject: subject(), entryFullUrl: fullUrl) {
-            FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) }
-        }
+        text.restart(opening: Self.entryStart, fullUrl, Self.entryResource)
+        XMLSink.writing(into: &text) { FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) } }
+        let xml = try checked(&text, rootName: "Claim", subject: subject(), entry: true)
         entries.append(Entry(fullUrl: fullUrl, xml: xml))
         return entries
     }
@@ -112,7 +115,8 @@ public struct FHIRClaimWriter: Sendable {
     /// `claimEntries` must give the same bytes).
     func claimEntryFromTree(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> Entry {
         let (claim, _) = try claimResources(for: evaluation, payer: payer)
-        return try entry(claim, subject: "encounter \(evaluation.encounterId)")
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, "", Self.entryResource)
+        return try entry(claim, into: &text, subject: "encounter \(evaluation.encounterId)")
     }
 
     /// The shapes of the Claim as `claimEntries` writes it and as its element tree gives it (for tests:
@@ -270,10 +274,12 @@ public struct FHIRClaimWriter: Sendable {
     private static let entryResource: StaticString = "\"/>\n    <resource>\n"
     private static let entryEnd: StaticString = "    </resource>\n  </entry>\n"
 
-    /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration).
-    private func entry(_ resource: FHIRResource, subject: @autoclosure () -> String) throws(FHIRWriteError) -> Entry {
-        let xml = try written(rootName: resource.type, subject: subject(), entryFullUrl: resource.fullUrl) { resource.writeXML(into: $0) }
-        return Entry(fullUrl: resource.fullUrl, xml: xml)
+    /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration),
+    /// in `text`'s memory (its previous document is dropped).
+    private func entry(_ resource: FHIRResource, into text: inout XMLText, subject: @autoclosure () -> String) throws(FHIRWriteError) -> Entry {
+        text.restart(opening: Self.entryStart, resource.fullUrl, Self.entryResource)
+        XMLSink.writing(into: &text) { resource.writeXML(into: $0) }
+        return Entry(fullUrl: resource.fullUrl, xml: try checked(&text, rootName: resource.type, subject: subject(), entry: true))
     }
 
     /// One resource as an XML document, checked against the project's schema: libxml2 parses and
@@ -283,43 +289,55 @@ public struct FHIRClaimWriter: Sendable {
     /// again cost a third of a batch's time (issue 18), so it is not repeated. The tests validate
     /// every document they write with the official R4 schema.
     func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
-        try written(rootName: resource.type, subject: subject, entryFullUrl: nil) { resource.writeXML(into: $0) }
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: XMLText.declaration)
+        XMLSink.writing(into: &text) { resource.writeXML(into: $0) }
+        return try checked(&text, rootName: resource.type, subject: subject, entry: false)
     }
 
-    /// The XML `write` writes, as a document of its own (`entryFullUrl` nil: after the XML declaration)
-    /// or as a Bundle entry with that fullUrl, checked as `document` says.
-    private func written(rootName: StaticString, subject: @autoclosure () -> String, entryFullUrl: String?,
-                         write: (XMLSink) -> Void) throws(FHIRWriteError) -> Data {
-        var text: XMLText
-        if let entryFullUrl {
-            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, entryFullUrl, Self.entryResource)
-        } else {
-            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: XMLText.declaration)
-        }
-        XMLSink.writing(into: &text, write)
+    /// The document `text` holds, checked as `document` says, as `Data`: the resource alone (after
+    /// the XML declaration) or, with `entry`, closed as a Bundle entry.
+    private func checked(_ text: inout XMLText, rootName: StaticString, subject: @autoclosure () -> String,
+                         entry: Bool) throws(FHIRWriteError) -> Data {
         if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject(),
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        if !validatedShapes.contains(text.shape) {
+        if !validatedShapes.contains(digest: text.shapeDigest, tokens: text.shapeTokens) {
             let problems = try Self.schema(for: subject()).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
             guard problems.isEmpty else { throw Self.bug(rootName.description, subject: subject(), problems) }
             validatedShapes.insert(text.shape)
         }
-        if entryFullUrl != nil { text.appendClosing(Self.entryEnd) }
+        if entry { text.appendClosing(Self.entryEnd) }
         return text.data()
     }
 
     /// The element structures this writer found valid (shared by the drafting threads; a few dozen
-    /// in a run, bounded all the same).
+    /// in a run, bounded all the same). Looked up by hash, then token by token, from the text's own
+    /// memory (no copy of the tokens for a lookup).
     final class ValidatedShapes: @unchecked Sendable {
         static let limit = 4096
         private let lock = NSLock()
-        private var shapes: Set<XMLText.Shape> = []
-        func contains(_ shape: XMLText.Shape) -> Bool { lock.withLock { shapes.contains(shape) } }
-        func insert(_ shape: XMLText.Shape) { lock.withLock { if shapes.count < Self.limit { shapes.insert(shape) } } }
-        var count: Int { lock.withLock { shapes.count } }
+        private var shapes: [UInt64: [XMLText.Shape]] = [:]
+        private var stored = 0
+
+        func contains(digest: UInt64, tokens: UnsafeBufferPointer<UInt>) -> Bool {
+            lock.withLock { shapes[digest]?.contains { $0.sameTokens(as: tokens) } ?? false }
+        }
+
+        func contains(_ shape: XMLText.Shape) -> Bool {
+            shape.tokens.withUnsafeBufferPointer { contains(digest: shape.digest, tokens: $0) }
+        }
+
+        func insert(_ shape: XMLText.Shape) {
+            lock.withLock {
+                guard stored < Self.limit, shapes[shape.digest]?.contains(shape) != true else { return }
+                shapes[shape.digest, default: []].append(shape)
+                stored += 1
+            }
+        }
+
+        var count: Int { lock.withLock { stored } }
     }
 
     /// How many element structures this writer has found valid (for tests).
