@@ -26,10 +26,16 @@ public struct FHIRClaimWriter: Sendable {
 
     /// Built once from the clinic profile and the payer files (every claim references them).
     private let organizations: FHIROrganizations
+    /// What every Claim of this writer says the same way: `created`'s text and the billing provider's
+    /// display (made once, not once a claim).
+    private let createdText: String
+    private let billingProviderDisplay: String?
 
     public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
         self.clinic = clinic; self.created = created; self.payers = payers
         organizations = FHIROrganizations(clinic: clinic, payers: payers)
+        createdText = created.iso
+        billingProviderDisplay = FHIRText.clean(clinic.billingProvider.name)
     }
 
     /// One Bundle entry: its `fullUrl` (what references say) and its XML, `<entry>…</entry>`.
@@ -50,7 +56,7 @@ public struct FHIRClaimWriter: Sendable {
                               claimId: String?) throws(FHIRWriteError) -> (mapping: FHIRClaimMapping, id: String) {
         // Named only for an error (the text cost two string builds a claim).
         func subject() -> String { "encounter \(evaluation.encounterId)" }
-        let billed = evaluation.serviceLines(with: .bill)
+        let billed = evaluation.lines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
             throw FHIRWriteError(code: .nothingToBill, subject: subject(),
                                  message: "no line has the decision 'bill'; only billable encounters get a FHIR claim")
@@ -62,10 +68,12 @@ public struct FHIRClaimWriter: Sendable {
         let id = claimId ?? encounter.id
         try Self.checkResourceId(id, subject: subject())
         let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
+        let practitioner = practitioners.kept(for: encounter.renderingProvider)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
-                                  organizations: organizations, practitioner: practitioners.resource(for: encounter.renderingProvider))
-        let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
-                                       billed: billed.map(\.line), payer: payer, parties: parties)
+                                  organizations: organizations, practitioner: practitioner.resource)
+        let mapping = FHIRClaimMapping(clinic: clinic, created: createdText, encounter: encounter, evaluation: evaluation,
+                                       billed: billed, payer: payer, parties: parties,
+                                       displays: .init(billingProvider: billingProviderDisplay, practitioner: practitioner.display))
         return (mapping, id)
     }
 
@@ -175,20 +183,44 @@ public struct FHIRClaimWriter: Sendable {
     /// handful of clinicians, so the resource (its id a SHA-256) is built once per provider and its
     /// entry found in `EntryCache` by the same element storage, instead of drafting it for every claim
     /// (~20,000 instructions a claim, issue 18). Kept only while the provider's details are the same
-    /// bytes; shared by the drafting threads; bounded (emptied when full).
+    /// bytes; shared by the drafting threads; bounded (emptied when full). The name a claim's care
+    /// team displays is kept with it, and the provider found last is compared first (the lookup by
+    /// NPI hashed the NPI, ~350 instructions a claim).
     final class Practitioners: @unchecked Sendable {
         static let limit = 1024
         private let lock = NSLock()
-        private var kept: [String: (provider: RenderingProvider, resource: FHIRResource)] = [:]
+        private var kept: [String: Kept] = [:]
+        private var last: Kept?
 
-        func resource(for provider: RenderingProvider) -> FHIRResource {
-            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) { return known.resource }
-            let resource = FHIRParties.practitioner(provider, kept: true)
+        /// One provider's Practitioner and the display of a reference to it.
+        final class Kept: Sendable {
+            let provider: RenderingProvider
+            let resource: FHIRResource
+            /// `FHIRText.fullName` of the provider's first and last name (the Claim's careTeam).
+            let display: String?
+
+            init(_ provider: RenderingProvider) {
+                self.provider = provider
+                resource = FHIRParties.practitioner(provider, kept: true)
+                display = FHIRText.fullName(first: provider.firstName, middle: nil, last: provider.lastName)
+            }
+        }
+
+        func resource(for provider: RenderingProvider) -> FHIRResource { kept(for: provider).resource }
+
+        func kept(for provider: RenderingProvider) -> Kept {
+            if let recent = lock.withLock({ last }), Self.same(recent.provider, provider) { return recent }
+            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) {
+                lock.withLock { last = known }
+                return known
+            }
+            let made = Kept(provider)
             lock.withLock {
                 if kept.count >= Self.limit { kept.removeAll(keepingCapacity: true) }
-                kept[provider.npi] = (provider, resource)
+                kept[provider.npi] = made
+                last = made
             }
-            return resource
+            return made
         }
 
         /// Every field the Practitioner is written from, byte for byte.
