@@ -10,7 +10,9 @@ final class FHIRClaimMapping {
     /// `Claim.created`'s text (the writer's processing date, made once per writer).
     let created: String
     let encounter: Encounter
-    let evaluation: EncounterEvaluation
+    /// The evaluation's `billedAuthNumber` (the evaluation itself is not kept: copying it into the
+    /// mapping retained its arrays, ~400 instructions a claim).
+    let authNumber: String?
     let billed: [ServiceLine]
     let payer: PayerRules
     let parties: FHIRParties
@@ -31,7 +33,7 @@ final class FHIRClaimMapping {
 
     init(clinic: ClinicProfile, created: String, encounter: Encounter, evaluation: EncounterEvaluation,
          billed: [ServiceLine], payer: PayerRules, parties: FHIRParties, displays: Displays) {
-        self.clinic = clinic; self.created = created; self.encounter = encounter; self.evaluation = evaluation
+        self.clinic = clinic; self.created = created; self.encounter = encounter; authNumber = evaluation.billedAuthNumber
         self.billed = billed; self.payer = payer; self.parties = parties; self.displays = displays
     }
 
@@ -97,10 +99,10 @@ final class FHIRClaimMapping {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
                 $0.reference("coverage", to: coverages[offset].coverage, display: coverages[offset].insurerName)
-                if focal { $0.cleanString("preAuthRef", evaluation.billedAuthNumber, repeats: true) }
+                if focal { $0.cleanString("preAuthRef", authNumber, repeats: true) }
             }
         }
-        let location = Self.locationConcepts[encounter.placeOfService]
+        let location = Self.locationConcept(encounter.placeOfService)
         for offset in billed.indices {   // each line read in place, not copied (its strings retained)
             item(&x, sequence: offset + 1, line: billed[offset], dateOfService: dateOfService, location: location)
         }
@@ -147,9 +149,19 @@ final class FHIRClaimMapping {
     private static let careTeamSequenceOne = FHIRFragment { $0.integer("careTeamSequence", 1, repeats: true) }
 
     /// The place of service as a concept, for the codes with a display (nearly every claim's): constant.
-    private static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
+    static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
         (code, FHIRFragment { $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, code, display: name) })
     })
+    /// The same, as a list: a code of two bytes is a small string, found by comparing its bits
+    /// (`sameBytes`) with a handful of others rather than by hashing it (~350 instructions a claim).
+    private static let locationConceptList = Array(locationConcepts)
+
+    /// `locationConcepts[code]`.
+    static func locationConcept(_ code: String) -> FHIRFragment? {
+        for entry in locationConceptList where sameBytes(entry.key, code) { return entry.value }
+        // Another spelling of a listed code (`==` is canonical equivalence) is found by its key.
+        return locationConcepts[code]
+    }
 
     private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine, dateOfService: String, location: FHIRFragment?) {
         let placeOfService = encounter.placeOfService

@@ -177,6 +177,30 @@ struct XMLText: ~Copyable {
         endPrimitive(name, cursor)
     }
 
+    /// `<name value="…"/>` of bytes found to need no escaping when they were made (`isClean`), copied
+    /// as they are (a resource's fullUrl, written in every reference to it).
+    mutating func primitive(_ name: StaticString, clean utf8: UnsafeBufferPointer<UInt8>) {
+        let cursor = beginPrimitive(name, count: name.utf8CodeUnitCount, room: utf8.count)
+        if let from = utf8.baseAddress { Self.copy(from, to: cursor, count: utf8.count) }
+        endPrimitive(name, cursor + utf8.count)
+    }
+
+    /// Whether `text` is written as it is: none of its bytes needs escaping or refusing.
+    static func isClean(_ text: String) -> Bool {
+        text.withUTF8Bytes { utf8 in
+            var index = 0
+            while index + 8 <= utf8.count {
+                if needsCare(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) { return false }
+                index += 8
+            }
+            while index < utf8.count {
+                if needsCare(utf8[index]) { return false }
+                index += 1
+            }
+            return true
+        }
+    }
+
     /// `<name value="…"/>` for an integer: its digits written in place (`String(value)` cost a few
     /// hundred instructions; a claim has a dozen sequence numbers).
     mutating func primitive(_ name: StaticString, _ value: Int) {
