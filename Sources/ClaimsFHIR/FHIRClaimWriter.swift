@@ -54,8 +54,10 @@ public struct FHIRClaimWriter: Sendable {
     /// What the Claim is made from, checked: the mapping (with the resources it references) and its id.
     private func claimMapping(for evaluation: EncounterEvaluation, payer: PayerRules,
                               claimId: String?) throws(FHIRWriteError) -> (mapping: FHIRClaimMapping, id: String) {
-        // Named only for an error (the text cost two string builds a claim).
-        func subject() -> String { "encounter \(evaluation.encounterId)" }
+        // Named only for an error (the text cost two string builds a claim); the id captured alone
+        // (capturing the evaluation copied it, its arrays retained and released, for each claim).
+        let encounterId = evaluation.encounterId
+        func subject() -> String { "encounter \(encounterId)" }
         let billed = evaluation.lines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
             throw FHIRWriteError(code: .nothingToBill, subject: subject(),
@@ -87,7 +89,8 @@ public struct FHIRClaimWriter: Sendable {
     /// The Bundle entries of one claim: the resources it references, then the Claim, each checked
     /// against the project's schema. A Bundle lists each `fullUrl` once (the batch skips repeats).
     public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
-        func subject() -> String { "encounter \(evaluation.encounterId)" }
+        let encounterId = evaluation.encounterId   // captured alone, as in `claimMapping`
+        func subject() -> String { "encounter \(encounterId)" }
         let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
         let resources = mapping.parties.resources
         var entries: [Entry] = []
