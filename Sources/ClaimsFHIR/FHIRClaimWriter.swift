@@ -155,13 +155,21 @@ public struct FHIRClaimWriter: Sendable {
         static let limit = 4096
         static let recentLimit = 16
         private let lock = NSLock()
-        private var entries: [String: (resource: FHIRResource, entry: Entry)] = [:]
-        private var recent: [(resource: FHIRResource, entry: Entry)] = []
+        private var entries: [String: Kept] = [:]
+        private var recent: [Kept] = []
+
+        /// A resource and its entry, behind one reference (a lookup retains one object, not the
+        /// resource, the fullUrl and the bytes of a tuple; ~150 instructions a lookup, issue 18).
+        private final class Kept: Sendable {
+            let resource: FHIRResource
+            let entry: Entry
+            init(_ resource: FHIRResource, _ entry: Entry) { self.resource = resource; self.entry = entry }
+        }
 
         func entry(for resource: FHIRResource) -> Entry? {
             let identity = resource.fieldsIdentity
-            let found: (resource: FHIRResource, entry: Entry)? = lock.withLock {
-                if let index = recent.firstIndex(where: { $0.resource.fieldsIdentity == identity }) { return recent[index] }
+            let found: Kept? = lock.withLock {
+                for kept in recent where kept.resource.fieldsIdentity == identity { return kept }
                 guard let kept = entries[resource.fullUrl] else { return nil }
                 if kept.resource.fieldsIdentity == identity, recent.count < Self.recentLimit { recent.append(kept) }
                 return kept
@@ -177,7 +185,7 @@ public struct FHIRClaimWriter: Sendable {
                     entries.removeAll(keepingCapacity: true)
                     recent.removeAll(keepingCapacity: true)
                 }
-                entries[entry.fullUrl] = (resource, entry)
+                entries[entry.fullUrl] = Kept(resource, entry)
             }
         }
     }
