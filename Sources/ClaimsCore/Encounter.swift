@@ -98,8 +98,25 @@ public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertibl
         }
         self.compact = compact
     }
-    /// `F33.2`, as FHIR and people want it.
+    /// `F33.2`, as FHIR and people want it. Printable ASCII (every code `init?(_:)` accepts) is one
+    /// character a byte: its bytes are copied around the dot into the new string (the substrings and
+    /// appends cost ~1,800 instructions a code, issue 18).
     public var dotted: String {
+        let ascii: String?? = compact.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+            guard utf8.count > 3 else { return compact }
+            return String(unsafeUninitializedCapacity: utf8.count + 1) { text in
+                for index in 0..<utf8.count { text[index < 3 ? index : index + 1] = utf8[index] }
+                text[3] = UInt8(ascii: ".")
+                return utf8.count + 1
+            }
+        }
+        if let ascii, let dotted = ascii { return dotted }
+        return Self.dottedByCharacters(compact)
+    }
+
+    /// `dotted` of any text, character by character (what the bytes must agree with).
+    static func dottedByCharacters(_ compact: String) -> String {
         compact.count > 3 ? String(compact.prefix(3)) + "." + String(compact.dropFirst(3)) : compact
     }
     public var description: String { dotted }

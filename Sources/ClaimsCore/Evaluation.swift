@@ -118,16 +118,32 @@ public struct EncounterEvaluation: Sendable, Hashable {
 
     /// The service lines (with their input) that got `decision`, carrying the modifiers the rules added.
     public func serviceLines(with decision: Decision) -> [(index: Int, line: ServiceLine)] {
+        selectedLines(with: decision) { ($0, $1) }
+    }
+
+    /// `serviceLines(with:)` without the line numbers (`serviceLines(with:).map(\.line)` in one array).
+    public func lines(with decision: Decision) -> [ServiceLine] {
+        selectedLines(with: decision) { $1 }
+    }
+
+    /// Each service line that got `decision` (its number and the line with the rules' modifiers), as
+    /// `make` makes it. By index, not `filter` then `map`: filtering copied each decision (and retained
+    /// its strings); room for every line reserved at once (grown from empty, the array was reallocated
+    /// for the first, second and third line), and a line without added modifiers copied once.
+    @inline(__always)
+    private func selectedLines<Selected>(with decision: Decision, _ make: (Int, ServiceLine) -> Selected) -> [Selected] {
         guard let encounter else { return [] }
-        // By index, not `filter` then `map`: filtering copied each decision (and retained its strings).
-        var selected: [(index: Int, line: ServiceLine)] = []
+        var selected: [Selected] = []
+        selected.reserveCapacity(lines.count)
         for position in lines.indices where lines[position].decision == decision {
             let number = lines[position].line
-            var line = encounter.services[number - 1]
-            if !lines[position].addedModifiers.isEmpty {
-                line.modifiers += lines[position].addedModifiers.filter { !line.modifiers.contains($0) }
+            if lines[position].addedModifiers.isEmpty {
+                selected.append(make(number, encounter.services[number - 1]))
+                continue
             }
-            selected.append((number, line))
+            var line = encounter.services[number - 1]
+            line.modifiers += lines[position].addedModifiers.filter { !line.modifiers.contains($0) }
+            selected.append(make(number, line))
         }
         return selected
     }

@@ -7,17 +7,34 @@ import Foundation
 /// encounter and payer field by field cost ~10,000 instructions a claim (issue 18).
 final class FHIRClaimMapping {
     let clinic: ClinicProfile
-    let created: LocalDate
+    /// `Claim.created`'s text (the writer's processing date, made once per writer).
+    let created: String
     let encounter: Encounter
-    let evaluation: EncounterEvaluation
+    /// The evaluation's `billedAuthNumber` (the evaluation itself is not kept: copying it into the
+    /// mapping retained its arrays, ~400 instructions a claim).
+    let authNumber: String?
     let billed: [ServiceLine]
     let payer: PayerRules
     let parties: FHIRParties
+    let displays: Displays
 
-    init(clinic: ClinicProfile, created: LocalDate, encounter: Encounter, evaluation: EncounterEvaluation,
-         billed: [ServiceLine], payer: PayerRules, parties: FHIRParties) {
-        self.clinic = clinic; self.created = created; self.encounter = encounter; self.evaluation = evaluation
-        self.billed = billed; self.payer = payer; self.parties = parties
+    /// The displays of the references to the billing provider and the rendering practitioner: the
+    /// same for every claim of a writer or of a provider, so the writer makes them once and keeps them.
+    struct Displays {
+        /// `FHIRText.clean` of the billing provider's name.
+        let billingProvider: String?
+        /// `FHIRText.fullName` of the rendering provider's first and last name.
+        let practitioner: String?
+
+        init(billingProvider: String?, practitioner: String?) {
+            self.billingProvider = billingProvider; self.practitioner = practitioner
+        }
+    }
+
+    init(clinic: ClinicProfile, created: String, encounter: Encounter, evaluation: EncounterEvaluation,
+         billed: [ServiceLine], payer: PayerRules, parties: FHIRParties, displays: Displays) {
+        self.clinic = clinic; self.created = created; self.encounter = encounter; authNumber = evaluation.billedAuthNumber
+        self.billed = billed; self.payer = payer; self.parties = parties; self.displays = displays
     }
 
     func claim(id: String) -> FHIRResource {
@@ -48,9 +65,9 @@ final class FHIRClaimMapping {
             $0.string("start", dateOfService)
             $0.string("end", dateOfService)
         }
-        x.string("created", created.iso)
+        x.string("created", created)
         x.reference("insurer", to: coverages[billedPlan].insurer, display: FHIRText.clean(payer.name))
-        x.reference("provider", to: parties.billingProvider, display: FHIRText.clean(clinic.billingProvider.name))
+        x.reference("provider", to: parties.billingProvider, display: displays.billingProvider)
         x.fixed(Self.priority)
         // CONTRACT §6: the service site, when it is not the billing provider's address (as 2310C):
         // a logical reference (identifier and name), not a resource of the Bundle.
@@ -60,13 +77,11 @@ final class FHIRClaimMapping {
                 $0.cleanString("display", site.name)
             }
         }
-        let rendering = encounter.renderingProvider
         x.node("careTeam", repeats: true) {
             $0.fixed(Self.sequenceOne)
-            $0.reference("provider", to: parties.practitioner,
-                         display: FHIRText.fullName(first: rendering.firstName, middle: nil, last: rendering.lastName))
+            $0.reference("provider", to: parties.practitioner, display: displays.practitioner)
             $0.fixed(Self.primaryRole)
-            if let taxonomy = rendering.taxonomy.flatMap(FHIRText.clean) {
+            if let taxonomy = encounter.renderingProvider.taxonomy.flatMap(FHIRText.clean) {
                 $0.concept("qualification", FHIRCodeSystem.providerTaxonomy, taxonomy)
             }
         }
@@ -84,10 +99,10 @@ final class FHIRClaimMapping {
                 $0.integer("sequence", offset + 1)
                 $0.boolean("focal", focal)
                 $0.reference("coverage", to: coverages[offset].coverage, display: coverages[offset].insurerName)
-                if focal { $0.cleanString("preAuthRef", evaluation.billedAuthNumber, repeats: true) }
+                if focal { $0.cleanString("preAuthRef", authNumber, repeats: true) }
             }
         }
-        let location = Self.locationConcepts[encounter.placeOfService]
+        let location = Self.locationConcept(encounter.placeOfService)
         for offset in billed.indices {   // each line read in place, not copied (its strings retained)
             item(&x, sequence: offset + 1, line: billed[offset], dateOfService: dateOfService, location: location)
         }
@@ -134,9 +149,19 @@ final class FHIRClaimMapping {
     private static let careTeamSequenceOne = FHIRFragment { $0.integer("careTeamSequence", 1, repeats: true) }
 
     /// The place of service as a concept, for the codes with a display (nearly every claim's): constant.
-    private static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
+    static let locationConcepts = Dictionary(uniqueKeysWithValues: FHIRCodeSystem.placeOfServiceNames.map { code, name in
         (code, FHIRFragment { $0.concept("locationCodeableConcept", FHIRCodeSystem.placeOfService, code, display: name) })
     })
+    /// The same, as a list: a code of two bytes is a small string, found by comparing its bits
+    /// (`sameBytes`) with a handful of others rather than by hashing it (~350 instructions a claim).
+    private static let locationConceptList = Array(locationConcepts)
+
+    /// `locationConcepts[code]`.
+    static func locationConcept(_ code: String) -> FHIRFragment? {
+        for entry in locationConceptList where sameBytes(entry.key, code) { return entry.value }
+        // Another spelling of a listed code (`==` is canonical equivalence) is found by its key.
+        return locationConcepts[code]
+    }
 
     private func item(_ x: inout FHIRNode, sequence: Int, line: ServiceLine, dateOfService: String, location: FHIRFragment?) {
         let placeOfService = encounter.placeOfService

@@ -26,10 +26,16 @@ public struct FHIRClaimWriter: Sendable {
 
     /// Built once from the clinic profile and the payer files (every claim references them).
     private let organizations: FHIROrganizations
+    /// What every Claim of this writer says the same way: `created`'s text and the billing provider's
+    /// display (made once, not once a claim).
+    private let createdText: String
+    private let billingProviderDisplay: String?
 
     public init(clinic: ClinicProfile, created: LocalDate, payers: [PayerSlug: PayerRules] = [:]) {
         self.clinic = clinic; self.created = created; self.payers = payers
         organizations = FHIROrganizations(clinic: clinic, payers: payers)
+        createdText = created.iso
+        billingProviderDisplay = FHIRText.clean(clinic.billingProvider.name)
     }
 
     /// One Bundle entry: its `fullUrl` (what references say) and its XML, `<entry>…</entry>`.
@@ -48,9 +54,11 @@ public struct FHIRClaimWriter: Sendable {
     /// What the Claim is made from, checked: the mapping (with the resources it references) and its id.
     private func claimMapping(for evaluation: EncounterEvaluation, payer: PayerRules,
                               claimId: String?) throws(FHIRWriteError) -> (mapping: FHIRClaimMapping, id: String) {
-        // Named only for an error (the text cost two string builds a claim).
-        func subject() -> String { "encounter \(evaluation.encounterId)" }
-        let billed = evaluation.serviceLines(with: .bill)
+        // Named only for an error (the text cost two string builds a claim); the id captured alone
+        // (capturing the evaluation copied it, its arrays retained and released, for each claim).
+        let encounterId = evaluation.encounterId
+        func subject() -> String { "encounter \(encounterId)" }
+        let billed = evaluation.lines(with: .bill)
         guard let encounter = evaluation.encounter, !billed.isEmpty else {
             throw FHIRWriteError(code: .nothingToBill, subject: subject(),
                                  message: "no line has the decision 'bill'; only billable encounters get a FHIR claim")
@@ -62,10 +70,12 @@ public struct FHIRClaimWriter: Sendable {
         let id = claimId ?? encounter.id
         try Self.checkResourceId(id, subject: subject())
         let payers = payers   // captured alone, not the whole writer (a copy of it per claim)
+        let practitioner = practitioners.kept(for: encounter.renderingProvider)
         let parties = FHIRParties(encounter: encounter, clinic: clinic, payerNamed: { slug in slug == payer.slug ? payer : payers[slug] },
-                                  organizations: organizations, practitioner: practitioners.resource(for: encounter.renderingProvider))
-        let mapping = FHIRClaimMapping(clinic: clinic, created: created, encounter: encounter, evaluation: evaluation,
-                                       billed: billed.map(\.line), payer: payer, parties: parties)
+                                  organizations: organizations, practitioner: practitioner.resource)
+        let mapping = FHIRClaimMapping(clinic: clinic, created: createdText, encounter: encounter, evaluation: evaluation,
+                                       billed: billed, payer: payer, parties: parties,
+                                       displays: .init(billingProvider: billingProviderDisplay, practitioner: practitioner.display))
         return (mapping, id)
     }
 
@@ -79,31 +89,35 @@ public struct FHIRClaimWriter: Sendable {
     /// The Bundle entries of one claim: the resources it references, then the Claim, each checked
     /// against the project's schema. A Bundle lists each `fullUrl` once (the batch skips repeats).
     public func claimEntries(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> [Entry] {
-        func subject() -> String { "encounter \(evaluation.encounterId)" }
+        let encounterId = evaluation.encounterId   // captured alone, as in `claimMapping`
+        func subject() -> String { "encounter \(encounterId)" }
         let (mapping, id) = try claimMapping(for: evaluation, payer: payer, claimId: nil)
         let resources = mapping.parties.resources
         var entries: [Entry] = []
         entries.reserveCapacity(resources.count + 1)   // grown from empty it was reallocated twice a claim
+        // The claim's entries are written one after the other into one text (its buffers allocated
+        // once a claim, not once an entry).
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, "", Self.entryResource)
         for resource in resources {
             // Patient, Coverage, Practitioner: written as described (the same bytes every time for the
             // same input, so there is nothing to look up).
             if resource.isDeferred {
-                entries.append(try entry(resource, subject: subject()))
+                entries.append(try entry(resource, into: &text, subject: subject()))
                 continue
             }
             if let known = partyEntries.entry(for: resource) {
                 entries.append(known)
                 continue
             }
-            let entry = try entry(resource, subject: subject())
+            let entry = try entry(resource, into: &text, subject: subject())
             partyEntries.keep(entry, of: resource)
             entries.append(entry)
         }
         // The Claim is written as it is built (it is never reused): the bytes `entry(mapping.claim(id:))` gives.
         let fullUrl = mapping.fullUrl
-        let xml = try written(rootName: "Claim", subject: subject(), entryFullUrl: fullUrl) {
-            FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) }
-        }
+        text.restart(opening: Self.entryStart, fullUrl, Self.entryResource)
+        XMLSink.writing(into: &text) { FHIRResource.writeXML("Claim", id: id, into: $0) { mapping.elements(of: &$0) } }
+        let xml = try checked(&text, rootName: "Claim", subject: subject(), entry: true)
         entries.append(Entry(fullUrl: fullUrl, xml: xml))
         return entries
     }
@@ -112,7 +126,8 @@ public struct FHIRClaimWriter: Sendable {
     /// `claimEntries` must give the same bytes).
     func claimEntryFromTree(for evaluation: EncounterEvaluation, payer: PayerRules) throws(FHIRWriteError) -> Entry {
         let (claim, _) = try claimResources(for: evaluation, payer: payer)
-        return try entry(claim, subject: "encounter \(evaluation.encounterId)")
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, "", Self.entryResource)
+        return try entry(claim, into: &text, subject: "encounter \(evaluation.encounterId)")
     }
 
     /// The shapes of the Claim as `claimEntries` writes it and as its element tree gives it (for tests:
@@ -140,13 +155,21 @@ public struct FHIRClaimWriter: Sendable {
         static let limit = 4096
         static let recentLimit = 16
         private let lock = NSLock()
-        private var entries: [String: (resource: FHIRResource, entry: Entry)] = [:]
-        private var recent: [(resource: FHIRResource, entry: Entry)] = []
+        private var entries: [String: Kept] = [:]
+        private var recent: [Kept] = []
+
+        /// A resource and its entry, behind one reference (a lookup retains one object, not the
+        /// resource, the fullUrl and the bytes of a tuple; ~150 instructions a lookup, issue 18).
+        private final class Kept: Sendable {
+            let resource: FHIRResource
+            let entry: Entry
+            init(_ resource: FHIRResource, _ entry: Entry) { self.resource = resource; self.entry = entry }
+        }
 
         func entry(for resource: FHIRResource) -> Entry? {
             let identity = resource.fieldsIdentity
-            let found: (resource: FHIRResource, entry: Entry)? = lock.withLock {
-                if let index = recent.firstIndex(where: { $0.resource.fieldsIdentity == identity }) { return recent[index] }
+            let found: Kept? = lock.withLock {
+                for kept in recent where kept.resource.fieldsIdentity == identity { return kept }
                 guard let kept = entries[resource.fullUrl] else { return nil }
                 if kept.resource.fieldsIdentity == identity, recent.count < Self.recentLimit { recent.append(kept) }
                 return kept
@@ -162,7 +185,7 @@ public struct FHIRClaimWriter: Sendable {
                     entries.removeAll(keepingCapacity: true)
                     recent.removeAll(keepingCapacity: true)
                 }
-                entries[entry.fullUrl] = (resource, entry)
+                entries[entry.fullUrl] = Kept(resource, entry)
             }
         }
     }
@@ -171,20 +194,44 @@ public struct FHIRClaimWriter: Sendable {
     /// handful of clinicians, so the resource (its id a SHA-256) is built once per provider and its
     /// entry found in `EntryCache` by the same element storage, instead of drafting it for every claim
     /// (~20,000 instructions a claim, issue 18). Kept only while the provider's details are the same
-    /// bytes; shared by the drafting threads; bounded (emptied when full).
+    /// bytes; shared by the drafting threads; bounded (emptied when full). The name a claim's care
+    /// team displays is kept with it, and the provider found last is compared first (the lookup by
+    /// NPI hashed the NPI, ~350 instructions a claim).
     final class Practitioners: @unchecked Sendable {
         static let limit = 1024
         private let lock = NSLock()
-        private var kept: [String: (provider: RenderingProvider, resource: FHIRResource)] = [:]
+        private var kept: [String: Kept] = [:]
+        private var last: Kept?
 
-        func resource(for provider: RenderingProvider) -> FHIRResource {
-            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) { return known.resource }
-            let resource = FHIRParties.practitioner(provider, kept: true)
+        /// One provider's Practitioner and the display of a reference to it.
+        final class Kept: Sendable {
+            let provider: RenderingProvider
+            let resource: FHIRResource
+            /// `FHIRText.fullName` of the provider's first and last name (the Claim's careTeam).
+            let display: String?
+
+            init(_ provider: RenderingProvider) {
+                self.provider = provider
+                resource = FHIRParties.practitioner(provider, kept: true)
+                display = FHIRText.fullName(first: provider.firstName, middle: nil, last: provider.lastName)
+            }
+        }
+
+        func resource(for provider: RenderingProvider) -> FHIRResource { kept(for: provider).resource }
+
+        func kept(for provider: RenderingProvider) -> Kept {
+            if let recent = lock.withLock({ last }), Self.same(recent.provider, provider) { return recent }
+            if let known = lock.withLock({ kept[provider.npi] }), Self.same(known.provider, provider) {
+                lock.withLock { last = known }
+                return known
+            }
+            let made = Kept(provider)
             lock.withLock {
                 if kept.count >= Self.limit { kept.removeAll(keepingCapacity: true) }
-                kept[provider.npi] = (provider, resource)
+                kept[provider.npi] = made
+                last = made
             }
-            return resource
+            return made
         }
 
         /// Every field the Practitioner is written from, byte for byte.
@@ -270,10 +317,12 @@ public struct FHIRClaimWriter: Sendable {
     private static let entryResource: StaticString = "\"/>\n    <resource>\n"
     private static let entryEnd: StaticString = "    </resource>\n  </entry>\n"
 
-    /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration).
-    private func entry(_ resource: FHIRResource, subject: @autoclosure () -> String) throws(FHIRWriteError) -> Entry {
-        let xml = try written(rootName: resource.type, subject: subject(), entryFullUrl: resource.fullUrl) { resource.writeXML(into: $0) }
-        return Entry(fullUrl: resource.fullUrl, xml: xml)
+    /// `<entry>` with the fullUrl and the resource (written in place of a document's XML declaration),
+    /// in `text`'s memory (its previous document is dropped).
+    private func entry(_ resource: FHIRResource, into text: inout XMLText, subject: @autoclosure () -> String) throws(FHIRWriteError) -> Entry {
+        text.restart(opening: Self.entryStart, resource.fullUrl, Self.entryResource)
+        XMLSink.writing(into: &text) { resource.writeXML(into: $0) }
+        return Entry(fullUrl: resource.fullUrl, xml: try checked(&text, rootName: resource.type, subject: subject(), entry: true))
     }
 
     /// One resource as an XML document, checked against the project's schema: libxml2 parses and
@@ -283,47 +332,76 @@ public struct FHIRClaimWriter: Sendable {
     /// again cost a third of a batch's time (issue 18), so it is not repeated. The tests validate
     /// every document they write with the official R4 schema.
     func document(_ resource: FHIRResource, subject: String) throws(FHIRWriteError) -> Data {
-        try written(rootName: resource.type, subject: subject, entryFullUrl: nil) { resource.writeXML(into: $0) }
+        var text = XMLText(namespace: FHIRCodeSystem.namespace, opening: XMLText.declaration)
+        XMLSink.writing(into: &text) { resource.writeXML(into: $0) }
+        return try checked(&text, rootName: resource.type, subject: subject, entry: false)
     }
 
-    /// The XML `write` writes, as a document of its own (`entryFullUrl` nil: after the XML declaration)
-    /// or as a Bundle entry with that fullUrl, checked as `document` says.
-    private func written(rootName: StaticString, subject: @autoclosure () -> String, entryFullUrl: String?,
-                         write: (XMLSink) -> Void) throws(FHIRWriteError) -> Data {
-        var text: XMLText
-        if let entryFullUrl {
-            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: Self.entryStart, entryFullUrl, Self.entryResource)
-        } else {
-            text = XMLText(namespace: FHIRCodeSystem.namespace, opening: XMLText.declaration)
-        }
-        XMLSink.writing(into: &text, write)
+    /// The document `text` holds, checked as `document` says, as `Data`: the resource alone (after
+    /// the XML declaration) or, with `entry`, closed as a Bundle entry.
+    private func checked(_ text: inout XMLText, rootName: StaticString, subject: @autoclosure () -> String,
+                         entry: Bool) throws(FHIRWriteError) -> Data {
         if let (path, bad) = text.forbidden {
             let hex = String(bad.value, radix: 16, uppercase: true)
             throw FHIRWriteError(code: .invalidText, subject: subject(),
                                  message: "\(path) contains the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex), which XML cannot carry; remove it from the input")
         }
-        if !validatedShapes.contains(text.shape) {
-            let problems = try Self.schema(for: subject()).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
-            guard problems.isEmpty else { throw Self.bug(rootName.description, subject: subject(), problems) }
-            validatedShapes.insert(text.shape)
+        if !validatedShapes.contains(digest: text.shapeDigest, tokens: text.shapeTokens) {
+            // One validation at a time: a thread that waited finds the shape the other one has just
+            // validated instead of validating it again (at a run's start the drafting threads meet the
+            // same new shapes together: up to ~4,000,000 instructions of repeats in 2,000 encounters).
+            validatedShapes.validating.lock()
+            defer { validatedShapes.validating.unlock() }
+            if !validatedShapes.contains(digest: text.shapeDigest, tokens: text.shapeTokens) {
+                validatedShapes.noteValidation()
+                let problems = try Self.schema(for: subject()).validate(text.data(from: text.rootStart), documentName: "\(rootName).xml")
+                guard problems.isEmpty else { throw Self.bug(rootName.description, subject: subject(), problems) }
+                validatedShapes.insert(text.shape)
+            }
         }
-        if entryFullUrl != nil { text.appendClosing(Self.entryEnd) }
+        if entry { text.appendClosing(Self.entryEnd) }
         return text.data()
     }
 
     /// The element structures this writer found valid (shared by the drafting threads; a few dozen
-    /// in a run, bounded all the same).
+    /// in a run, bounded all the same). Looked up by hash, then token by token, from the text's own
+    /// memory (no copy of the tokens for a lookup).
     final class ValidatedShapes: @unchecked Sendable {
         static let limit = 4096
         private let lock = NSLock()
-        private var shapes: Set<XMLText.Shape> = []
-        func contains(_ shape: XMLText.Shape) -> Bool { lock.withLock { shapes.contains(shape) } }
-        func insert(_ shape: XMLText.Shape) { lock.withLock { if shapes.count < Self.limit { shapes.insert(shape) } } }
-        var count: Int { lock.withLock { shapes.count } }
+        private var shapes: [UInt64: [XMLText.Shape]] = [:]
+        private var stored = 0
+        private var validations = 0
+        /// Held while a shape not found here is validated (see `checked`).
+        let validating = NSLock()
+
+        /// How many documents were validated (for tests: once a shape, however many threads draft it).
+        var validationCount: Int { lock.withLock { validations } }
+        func noteValidation() { lock.withLock { validations += 1 } }
+
+        func contains(digest: UInt64, tokens: UnsafeBufferPointer<UInt>) -> Bool {
+            lock.withLock { shapes[digest]?.contains { $0.sameTokens(as: tokens) } ?? false }
+        }
+
+        func contains(_ shape: XMLText.Shape) -> Bool {
+            shape.tokens.withUnsafeBufferPointer { contains(digest: shape.digest, tokens: $0) }
+        }
+
+        func insert(_ shape: XMLText.Shape) {
+            lock.withLock {
+                guard stored < Self.limit, shapes[shape.digest]?.contains(shape) != true else { return }
+                shapes[shape.digest, default: []].append(shape)
+                stored += 1
+            }
+        }
+
+        var count: Int { lock.withLock { stored } }
     }
 
     /// How many element structures this writer has found valid (for tests).
     var validatedShapeCount: Int { validatedShapes.count }
+    /// How many documents this writer has validated (for tests).
+    var validationCount: Int { validatedShapes.validationCount }
 
     private static func bug(_ rootName: String, subject: String, _ problems: [XMLDiagnostic]) -> FHIRWriteError {
         FHIRWriteError(code: .schemaViolation, subject: subject,

@@ -8,6 +8,11 @@ import Foundation
 /// The mapping writes elements once, in document order. Characters XML 1.0 cannot carry are noted
 /// while writing (`forbidden`), so callers reject them without a second pass; the element structure
 /// is noted too (`shape`), so a caller validates each distinct structure once (`ValidatedShapes`).
+///
+/// A tag is written as one piece: its room reserved once (with slack for the indentation's whole
+/// words), then its bytes stored through a pointer held in a register and the length set once. Each
+/// checked append reloaded the storage and length after every store (a store through a raw pointer
+/// may change any memory) and checked the room again: ~160 instructions a tag (issue 18).
 struct XMLText: ~Copyable {
     /// The text written so far (a copy).
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: length)) }
@@ -19,26 +24,42 @@ struct XMLText: ~Copyable {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var length = 0
-    /// The open elements, outermost first (for end tags and for the path in messages).
-    private var open: [StaticString] = []
+    /// The open elements, outermost first (for end tags and for the path in messages), in memory this
+    /// text owns (an array's appends and removals checked its uniqueness and capacity each time).
+    private var openNames: UnsafeMutablePointer<StaticString>
+    private var openCapacity: Int
+    private var openCount = 0
     /// `<name` of the innermost element is written but not yet its `>` (it may turn out empty: `/>`).
     private var startTagPending = false
     private let namespace: String
     /// The first character XML 1.0 cannot carry, with the path of the element that holds it.
     private(set) var forbidden: (path: String, scalar: Unicode.Scalar)?
 
-    /// The document's element structure without its values: each start tag, primitive and end tag in
-    /// order, names by the address of their static text (the same literal, the same address), with a
-    /// hash of it kept as it grows (`ValidatedShapes` looks shapes up without hashing them again).
-    private(set) var shape = Shape()
+    /// The document's element structure without its values (`Shape`): each start tag, primitive and
+    /// end tag in order, names by the address of their static text (the same literal, the same
+    /// address), kept in memory this text owns with its hash as it grows.
+    private var tokens: UnsafeMutablePointer<UInt>
+    private var tokenCapacity: Int
+    private var tokenCount = 0
+    private var digest = Shape.emptyDigest
+
+    /// The element structure written so far (a copy of its tokens).
+    var shape: Shape { Shape(tokens: Array(shapeTokens), digest: digest) }
+    /// The structure's tokens and hash, read in place (`ValidatedShapes` looks them up without a copy).
+    var shapeTokens: UnsafeBufferPointer<UInt> { UnsafeBufferPointer(start: tokens, count: tokenCount) }
+    var shapeDigest: UInt64 { digest }
 
     /// How many elements are open (where the next element goes).
-    var depth: Int { open.count }
+    var depth: Int { openCount }
 
     /// Where the document's root element starts (after `opening`).
     private(set) var rootStart = 0
 
     static let declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+
+    /// Room every tag reserves beyond its name and value: the indentation's whole words (up to 64
+    /// bytes stored, at most 60 kept), `>\n` of a pending start tag, and the tag's own punctuation.
+    private static var slack: Int { 96 }
 
     /// - Parameter opening: the text before the root element: the XML declaration of a document of its
     ///   own, or the start of the Bundle entry the resource goes into.
@@ -46,7 +67,9 @@ struct XMLText: ~Copyable {
         self.namespace = namespace
         self.capacity = Swift.max(capacity, opening.utf8.count, 1)
         storage = .allocate(capacity: self.capacity)
-        open.reserveCapacity(16)   // growing it from empty cost ~2,700 instructions a claim
+        (openCapacity, tokenCapacity) = (16, 256)
+        openNames = .allocate(capacity: openCapacity)
+        tokens = .allocate(capacity: tokenCapacity)
         opening.withUTF8Bytes { write(UnsafeRawBufferPointer($0)) }
         rootStart = length
     }
@@ -57,14 +80,36 @@ struct XMLText: ~Copyable {
         self.namespace = namespace
         self.capacity = Swift.max(capacity, start.utf8CodeUnitCount + middle.utf8.count + end.utf8CodeUnitCount, 1)
         storage = .allocate(capacity: self.capacity)
-        open.reserveCapacity(16)
+        (openCapacity, tokenCapacity) = (16, 256)
+        openNames = .allocate(capacity: openCapacity)
+        tokens = .allocate(capacity: tokenCapacity)
+        writeOpening(start, middle, end)
+    }
+
+    deinit {
+        storage.deallocate()
+        openNames.deallocate()
+        tokens.deallocate()
+    }
+
+    /// Starts another document in the same memory, as `init(namespace:opening:_:_:)` would (the
+    /// entries of one claim are written one after the other: one set of buffers, not one each).
+    mutating func restart(opening start: StaticString, _ middle: String, _ end: StaticString) {
+        length = 0
+        openCount = 0
+        startTagPending = false
+        forbidden = nil
+        tokenCount = 0
+        digest = Shape.emptyDigest
+        writeOpening(start, middle, end)
+    }
+
+    private mutating func writeOpening(_ start: StaticString, _ middle: String, _ end: StaticString) {
         append(start)
         middle.withUTF8Bytes { write(UnsafeRawBufferPointer($0)) }
         append(end)
         rootStart = length
     }
-
-    deinit { storage.deallocate() }
 
     /// Text after the root element (the end of a Bundle entry).
     mutating func appendClosing(_ text: StaticString) {
@@ -73,26 +118,40 @@ struct XMLText: ~Copyable {
 
     /// `<name>`; the root element also declares the namespace.
     mutating func start(_ name: StaticString) {
-        beginChild()
-        append("<"); append(name)
-        if open.isEmpty {
+        let nameCount = name.utf8CodeUnitCount
+        var cursor = reserve(nameCount + Self.slack)
+        if startTagPending { cursor = Self.put(0x0A3E, cursor) }   // ">\n"
+        cursor = Self.putIndent(openCount, cursor)
+        cursor.pointee = UInt8(ascii: "<")
+        cursor = Self.put(name, cursor + 1, count: nameCount)
+        length = cursor - storage
+        if openCount == 0 {
             append(" xmlns=\""); appendEscaped(namespace, name: name); append("\"")
         }
-        shape.append(UInt(bitPattern: name.utf8Start) << 2 | 1)
-        open.append(name)
+        addToken(UInt(bitPattern: name.utf8Start) << 2 | 1)
+        pushOpen(name)
         startTagPending = true
     }
 
     /// Closes the innermost element: `</name>`, or `/>` when it has no children.
     mutating func end() {
-        let name = open.removeLast()
-        shape.append(3)
+        precondition(openCount > 0, "an end tag closes an open element")
+        openCount -= 1
+        addToken(3)
         if startTagPending {
-            append("/>\n")
+            let cursor = reserve(4)
+            UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(littleEndian: 0x0A3E_2F), as: UInt32.self)   // "/>\n" (and a byte of room)
+            length += 3
             startTagPending = false
         } else {
-            indent()
-            append("</"); append(name); append(">\n")
+            let name = openNames[openCount]
+            let nameCount = name.utf8CodeUnitCount
+            var cursor = reserve(nameCount + Self.slack)
+            cursor = Self.putIndent(openCount, cursor)
+            cursor = Self.put(0x2F3C, cursor)   // "</"
+            cursor = Self.put(name, cursor, count: nameCount)
+            cursor = Self.put(0x0A3E, cursor)   // ">\n"
+            length = cursor - storage
         }
     }
 
@@ -100,44 +159,98 @@ struct XMLText: ~Copyable {
     /// - Parameter byteByByte: send every byte through the escaping rules, as text that needs escaping
     ///   goes (for tests: the one-pass copy most values take must give the same bytes).
     mutating func primitive(_ name: StaticString, _ value: String, byteByByte: Bool = false) {
-        beginPrimitive(name)
-        appendEscaped(value, name: name, byteByByte: byteByByte)
-        endPrimitive(name)
+        value.withUTF8Bytes { primitive(name, utf8: $0, byteByByte: byteByByte) }
+    }
+
+    /// `<name value="…"/>` of a value's UTF-8 bytes: the tag, the value and the tag's end written as
+    /// one piece when the value needs no escaping (nearly every value).
+    private mutating func primitive(_ name: StaticString, utf8: UnsafeBufferPointer<UInt8>, byteByByte: Bool) {
+        let nameCount = name.utf8CodeUnitCount
+        var cursor = beginPrimitive(name, count: nameCount, room: utf8.count)
+        if !byteByByte, Self.copyIfClean(utf8, to: cursor) {
+            cursor += utf8.count
+        } else {
+            length = cursor - storage
+            appendEscapedByteByByte(utf8, name: name)
+            cursor = reserve(4)
+        }
+        endPrimitive(name, cursor)
+    }
+
+    /// `<name value="…"/>` of bytes found to need no escaping when they were made (`isClean`), copied
+    /// as they are (a resource's fullUrl, written in every reference to it).
+    mutating func primitive(_ name: StaticString, clean utf8: UnsafeBufferPointer<UInt8>) {
+        let cursor = beginPrimitive(name, count: name.utf8CodeUnitCount, room: utf8.count)
+        if let from = utf8.baseAddress { Self.copy(from, to: cursor, count: utf8.count) }
+        endPrimitive(name, cursor + utf8.count)
+    }
+
+    /// Whether `text` is written as it is: none of its bytes needs escaping or refusing.
+    static func isClean(_ text: String) -> Bool {
+        text.withUTF8Bytes { utf8 in
+            var index = 0
+            while index + 8 <= utf8.count {
+                if needsCare(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) { return false }
+                index += 8
+            }
+            while index < utf8.count {
+                if needsCare(utf8[index]) { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// `<name value="…"/>` for an integer: its digits written in place (`String(value)` cost a few
     /// hundred instructions; a claim has a dozen sequence numbers).
     mutating func primitive(_ name: StaticString, _ value: Int) {
-        beginPrimitive(name)
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var magnitude = value.magnitude
-            var start = digits.count
-            repeat {
-                start -= 1
-                digits[start] = UInt8(48 + magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            if value < 0 { start -= 1; digits[start] = UInt8(ascii: "-") }
-            write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(digits)[start...]))
-        }
-        endPrimitive(name)
+        let nameCount = name.utf8CodeUnitCount
+        var cursor = beginPrimitive(name, count: nameCount, room: 20)
+        var magnitude = value.magnitude
+        var digits = 1
+        var rest = magnitude / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        if value < 0 { cursor.pointee = UInt8(ascii: "-"); cursor += 1 }
+        var position = cursor + digits
+        repeat {
+            position -= 1
+            position.pointee = UInt8(48 + magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        endPrimitive(name, cursor + digits)
     }
 
     /// A FHIR primitive value (`FHIRElement.Value`), integers without making their text first.
     mutating func primitive(_ name: StaticString, _ value: FHIRElement.Value) {
-        if case .integer(let number) = value { primitive(name, number) } else { primitive(name, value.text) }
+        switch value {
+        case .integer(let number): primitive(name, number)
+        case .string(let text), .decimal(let text): primitive(name, text)
+        case .boolean(let flag): primitive(name, flag ? "true" : "false")
+        }
     }
 
+    /// `<name value="` (after `>\n` of a pending start tag and the indentation), with room after it
+    /// for `room` bytes and the tag's end; returns where the value goes.
     @inline(__always)
-    private mutating func beginPrimitive(_ name: StaticString) {
-        beginChild()
-        append("<"); append(name); append(" value=\"")
+    private mutating func beginPrimitive(_ name: StaticString, count nameCount: Int, room: Int) -> UnsafeMutablePointer<UInt8> {
+        var cursor = reserve(nameCount + room + Self.slack)
+        if startTagPending {
+            cursor = Self.put(0x0A3E, cursor)   // ">\n"
+            startTagPending = false
+        }
+        cursor = Self.putIndent(openCount, cursor)
+        cursor.pointee = UInt8(ascii: "<")
+        cursor = Self.put(name, cursor + 1, count: nameCount)
+        UnsafeMutableRawPointer(cursor).storeBytes(of: UInt64(littleEndian: 0x223D_6575_6C61_7620), as: UInt64.self)   // ` value="`
+        return cursor + 8
     }
 
+    /// `"/>\n` at `cursor` (within reserved room), and the primitive's shape token.
     @inline(__always)
-    private mutating func endPrimitive(_ name: StaticString) {
-        append("\"/>\n")
-        shape.append(UInt(bitPattern: name.utf8Start) << 2 | 2)
+    private mutating func endPrimitive(_ name: StaticString, _ cursor: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(cursor).storeBytes(of: UInt32(littleEndian: 0x0A3E_2F22), as: UInt32.self)   // `"/>\n`
+        length = cursor + 4 - storage
+        addToken(UInt(bitPattern: name.utf8Start) << 2 | 2)
     }
 
     /// Elements written once in advance (`Fragment.rendering`): their bytes copied in one piece and
@@ -150,13 +263,24 @@ struct XMLText: ~Copyable {
 
     /// `insert(_: Fragment)` from memory its owner keeps (`FHIRFragment`).
     mutating func insert(_ fragment: FragmentView) {
-        precondition(open.count == fragment.depth, "a fragment goes where it was rendered")
+        precondition(openCount == fragment.depth, "a fragment goes where it was rendered")
+        var cursor = reserve(fragment.bytes.count + 2)
         if startTagPending {
-            append(">\n")
+            cursor = Self.put(0x0A3E, cursor)   // ">\n"
             startTagPending = false
         }
-        write(UnsafeRawBufferPointer(fragment.bytes))
-        shape.append(contentsOf: fragment.tokens)
+        if let from = fragment.bytes.baseAddress {
+            Self.copy(from, to: cursor, count: fragment.bytes.count)
+        }
+        length = cursor + fragment.bytes.count - storage
+        let added = fragment.tokens.count
+        if tokenCount + added > tokenCapacity { growTokens(atLeast: added) }
+        if let from = fragment.tokens.baseAddress {
+            (tokens + tokenCount).update(from: from, count: added)
+        }
+        tokenCount += added
+        // The hash of the tokens added one by one, from the fragment's own (`Shape.mixed`).
+        digest = digest &* fragment.tokenPower &+ fragment.tokenHash
     }
 
     /// An optional primitive: absent when there is no text (FHIR forbids empty values).
@@ -165,23 +289,45 @@ struct XMLText: ~Copyable {
         primitive(name, value)
     }
 
+    // MARK: - Storage
+
+    /// At least `count` bytes of room after the text; where they start.
     @inline(__always)
-    private mutating func beginChild() {
-        if startTagPending {
-            append(">\n")
-            startTagPending = false
+    private mutating func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if capacity - length < count { grow(atLeast: count) }
+        return storage + length
+    }
+
+    /// `count` spaces for `depth` open elements (libxml2 indents two spaces per level, up to 30
+    /// levels), stored as whole words: the room reserved (`slack`) covers the words past the spaces.
+    @inline(__always)
+    private static func putIndent(_ depth: Int, _ cursor: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let count = 2 * Swift.min(depth, 30)
+        let target = UnsafeMutableRawPointer(cursor)
+        let spaces: UInt64 = 0x2020_2020_2020_2020
+        target.storeBytes(of: spaces, as: UInt64.self)
+        target.storeBytes(of: spaces, toByteOffset: 8, as: UInt64.self)
+        var stored = 16
+        while stored < count {
+            target.storeBytes(of: spaces, toByteOffset: stored, as: UInt64.self)
+            stored += 8
         }
-        indent()
+        return cursor + count
     }
 
+    /// Two bytes (little-endian: the first in the low byte) at `cursor`.
     @inline(__always)
-    private mutating func indent() {
-        // libxml2 indents two spaces per level, up to 30 levels.
-        let count = 2 * min(open.count, 30)
-        Self.spaces.withUTF8Buffer { write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<count])) }
+    private static func put(_ pair: UInt16, _ cursor: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        UnsafeMutableRawPointer(cursor).storeBytes(of: UInt16(littleEndian: pair), as: UInt16.self)
+        return cursor + 2
     }
 
-    private static let spaces: StaticString = "                                                            "
+    /// A name's bytes at `cursor`.
+    @inline(__always)
+    private static func put(_ name: StaticString, _ cursor: UnsafeMutablePointer<UInt8>, count: Int) -> UnsafeMutablePointer<UInt8> {
+        copy(name.utf8Start, to: cursor, count: count)
+        return cursor + count
+    }
 
     @inline(__always)
     private mutating func append(_ text: StaticString) {
@@ -195,9 +341,7 @@ struct XMLText: ~Copyable {
         length += 1
     }
 
-    /// Copies `source` after the text, growing the storage (doubling) when it is full. Inlined, like
-    /// the small writers above: a tag's length is then a constant and the copy a load and a store
-    /// (called, these copies were ~46 instructions each, a million of them in 2,000 encounters).
+    /// Copies `source` after the text, growing the storage (doubling) when it is full.
     @inline(__always)
     private mutating func write(_ source: UnsafeRawBufferPointer) {
         guard let from = source.baseAddress, source.count > 0 else { return }
@@ -206,8 +350,8 @@ struct XMLText: ~Copyable {
         length += source.count
     }
 
-    /// Tags, names and indentation are a few bytes: copied by two overlapping loads and stores, not a
-    /// call to `memcpy` (a document makes a few hundred such copies; issue 18).
+    /// Tags, names and indentation are a few bytes: copied by two to four overlapping loads and
+    /// stores, not a call to `memcpy` (a document makes a few hundred such copies; issue 18).
     @inline(__always)
     static func copy(_ from: UnsafeRawPointer, to: UnsafeMutableRawPointer, count: Int) {
         switch count {
@@ -215,6 +359,14 @@ struct XMLText: ~Copyable {
             let head = from.loadUnaligned(as: UInt64.self), tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
             to.storeBytes(of: head, as: UInt64.self)
             to.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+        case 17...32:
+            let first = from.loadUnaligned(as: UInt64.self), second = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let third = from.loadUnaligned(fromByteOffset: count - 16, as: UInt64.self)
+            let last = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            to.storeBytes(of: first, as: UInt64.self)
+            to.storeBytes(of: second, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: third, toByteOffset: count - 16, as: UInt64.self)
+            to.storeBytes(of: last, toByteOffset: count - 8, as: UInt64.self)
         case 4..<8:
             let head = from.loadUnaligned(as: UInt32.self), tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
             to.storeBytes(of: head, as: UInt32.self)
@@ -226,6 +378,11 @@ struct XMLText: ~Copyable {
         }
     }
 
+    @inline(__always)
+    private static func copy(_ from: UnsafePointer<UInt8>, to: UnsafeMutablePointer<UInt8>, count: Int) {
+        copy(UnsafeRawPointer(from), to: UnsafeMutableRawPointer(to), count: count)
+    }
+
     private mutating func grow(atLeast extra: Int) {
         let larger = Swift.max(2 * capacity, length + extra)
         let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
@@ -235,49 +392,80 @@ struct XMLText: ~Copyable {
         capacity = larger
     }
 
+    @inline(__always)
+    private mutating func pushOpen(_ name: StaticString) {
+        if openCount == openCapacity {
+            let larger = UnsafeMutablePointer<StaticString>.allocate(capacity: 2 * openCapacity)
+            larger.update(from: openNames, count: openCount)
+            openNames.deallocate()
+            openNames = larger
+            openCapacity *= 2
+        }
+        openNames[openCount] = name
+        openCount += 1
+    }
+
+    @inline(__always)
+    private mutating func addToken(_ token: UInt) {
+        if tokenCount == tokenCapacity { growTokens(atLeast: 1) }
+        tokens[tokenCount] = token
+        tokenCount += 1
+        digest = Shape.mixed(digest, token)
+    }
+
+    private mutating func growTokens(atLeast extra: Int) {
+        let larger = Swift.max(2 * tokenCapacity, tokenCount + extra)
+        let moved = UnsafeMutablePointer<UInt>.allocate(capacity: larger)
+        moved.update(from: tokens, count: tokenCount)
+        tokens.deallocate()
+        tokens = moved
+        tokenCapacity = larger
+    }
+
+    // MARK: - Escaping
+
     /// Attribute text escaped as libxml2 escapes it (`& < > "` and tab/LF/CR as character references;
     /// everything else, including non-ASCII UTF-8, as is).
-    private mutating func appendEscaped(_ value: String, name: StaticString, byteByByte: Bool = false) {
+    private mutating func appendEscaped(_ value: String, name: StaticString) {
         value.withUTF8Bytes { utf8 in
-            if byteByByte { return appendEscapedByteByByte(utf8, name: name) }
-            // Most values need no escaping: copied and checked in one pass, eight bytes at a time (a
-            // byte at a time cost ~370 instructions a value, issue 18); the first byte that needs care
-            // sends the whole value byte by byte through the rules instead.
-            guard let source = utf8.baseAddress else { return }
-            let count = utf8.count
-            if length + count > capacity { grow(atLeast: count) }
-            let target = storage + length   // held in a register: `storage` and `length` are `self`'s
-            var clean = true
-            var index = 0
-            while index + 8 <= count {
-                let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
-                if Self.needsCare(word) { clean = false; break }
-                UnsafeMutableRawPointer(target + index).storeBytes(of: word, as: UInt64.self)
-                index += 8
-            }
-            // The last partial word of a value of eight bytes or more: the word ending with its last
-            // byte (bytes already copied are checked and stored again, unchanged), not byte by byte.
-            if clean && index < count && count >= 8 {
-                let word = UnsafeRawPointer(source + count - 8).loadUnaligned(as: UInt64.self)
-                if Self.needsCare(word) {
-                    clean = false
-                } else {
-                    UnsafeMutableRawPointer(target + count - 8).storeBytes(of: word, as: UInt64.self)
-                    index = count
-                }
-            }
-            while clean && index < count {
-                let byte = source[index]
-                if Self.needsCare(byte) { clean = false; break }
-                target[index] = byte
-                index += 1
-            }
-            if clean {
+            let cursor = reserve(utf8.count)
+            if Self.copyIfClean(utf8, to: cursor) {
                 length += utf8.count
             } else {
                 appendEscapedByteByByte(utf8, name: name)
             }
         }
+    }
+
+    /// Copies `utf8` to `target` (room for all of it) when none of its bytes needs escaping or
+    /// refusing; false (what was copied is left as room) otherwise. Checked and copied in one pass,
+    /// eight bytes at a time (a byte at a time cost ~370 instructions a value, issue 18).
+    @inline(__always)
+    private static func copyIfClean(_ utf8: UnsafeBufferPointer<UInt8>, to target: UnsafeMutablePointer<UInt8>) -> Bool {
+        guard let source = utf8.baseAddress else { return true }
+        let count = utf8.count
+        var index = 0
+        while index + 8 <= count {
+            let word = UnsafeRawPointer(source + index).loadUnaligned(as: UInt64.self)
+            if needsCare(word) { return false }
+            UnsafeMutableRawPointer(target + index).storeBytes(of: word, as: UInt64.self)
+            index += 8
+        }
+        // The last partial word of a value of eight bytes or more: the word ending with its last
+        // byte (bytes already copied are checked and stored again, unchanged), not byte by byte.
+        if index < count && count >= 8 {
+            let word = UnsafeRawPointer(source + count - 8).loadUnaligned(as: UInt64.self)
+            if needsCare(word) { return false }
+            UnsafeMutableRawPointer(target + count - 8).storeBytes(of: word, as: UInt64.self)
+            return true
+        }
+        while index < count {
+            let byte = source[index]
+            if needsCare(byte) { return false }
+            target[index] = byte
+            index += 1
+        }
+        return true
     }
 
     /// Each byte through the escaping rules (text that has something to escape or refuse).
@@ -333,7 +521,8 @@ struct XMLText: ~Copyable {
 
     private mutating func noteForbidden(_ scalar: Unicode.Scalar, in name: StaticString) {
         guard forbidden == nil else { return }
-        forbidden = ((open + [name]).map(\.description).joined(separator: "/"), scalar)
+        let path = UnsafeBufferPointer(start: openNames, count: openCount).map(\.description) + [name.description]
+        forbidden = (path.joined(separator: "/"), scalar)
     }
 }
 
@@ -350,11 +539,11 @@ extension XMLText {
         static func rendering(depth: Int, _ write: (inout XMLText) -> Void) -> Fragment {
             precondition(depth > 0, "the root element declares the namespace; a fragment goes inside it")
             var text = XMLText(namespace: "", opening: "", capacity: 256)
-            text.open = Array(repeating: "fragment", count: depth)
+            for _ in 0..<depth { text.pushOpen("fragment") }
             write(&text)
-            precondition(text.open.count == depth && !text.startTagPending && text.forbidden == nil,
+            precondition(text.openCount == depth && !text.startTagPending && text.forbidden == nil,
                          "a fragment is complete elements of constant, writable text")
-            return Fragment(depth: depth, bytes: text.bytes, tokens: text.shape.tokens)
+            return Fragment(depth: depth, bytes: text.bytes, tokens: Array(text.shapeTokens))
         }
     }
 
@@ -364,16 +553,21 @@ extension XMLText {
         let depth: Int
         let bytes: UnsafeBufferPointer<UInt8>
         let tokens: UnsafeBufferPointer<UInt>
+        /// The tokens' hash from zero and the multiplier they apply (`Shape.mixed` of each in turn
+        /// turns a hash `h` into `h * tokenPower + tokenHash`): the shape's hash in one step.
+        let tokenHash: UInt64
+        let tokenPower: UInt64
 
         init(depth: Int, bytes: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<UInt>) {
             self.depth = depth; self.bytes = bytes; self.tokens = tokens
+            (tokenHash, tokenPower) = Shape.hashAndPower(of: tokens)
         }
 
         /// A copy of `fragment` (nil: an empty view that is never inserted).
         init(copying fragment: Fragment?) {
-            depth = fragment?.depth ?? -1
-            bytes = UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.bytes ?? []))
-            tokens = UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.tokens ?? []))
+            self.init(depth: fragment?.depth ?? -1,
+                      bytes: UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.bytes ?? [])),
+                      tokens: UnsafeBufferPointer(UnsafeMutableBufferPointer.allocateCopy(of: fragment?.tokens ?? [])))
         }
 
         func deallocate() {
@@ -386,26 +580,48 @@ extension XMLText {
     /// of them kept as they are added, so a set of shapes hashes one number per lookup, not the
     /// whole document's tokens (that was ~10,000 instructions per claim).
     struct Shape: Hashable, Sendable {
-        private(set) var tokens: [UInt] = []
-        private var digest: UInt64 = 0xCBF2_9CE4_8422_2325   // FNV-1a offset basis
+        let tokens: [UInt]
+        let digest: UInt64
 
-        init() { tokens.reserveCapacity(256) }
+        /// The hash of no tokens.
+        static var emptyDigest: UInt64 { 0xCBF2_9CE4_8422_2325 }   // FNV-1a's offset basis and prime
+        static var multiplier: UInt64 { 0x100_0000_01B3 }
 
-        mutating func append(_ token: UInt) {
-            tokens.append(token)
-            digest = (digest ^ UInt64(token)) &* 0x100_0000_01B3
+        /// The hash after one more token: a polynomial in the multiplier, so the tokens of a fragment
+        /// are added in one step (`hashAndPower`).
+        @inline(__always)
+        static func mixed(_ digest: UInt64, _ token: UInt) -> UInt64 { digest &* multiplier &+ UInt64(token) }
+
+        /// `tokens`' hash from zero and `multiplier` to the power of their count.
+        static func hashAndPower(of tokens: UnsafeBufferPointer<UInt>) -> (hash: UInt64, power: UInt64) {
+            var hash: UInt64 = 0, power: UInt64 = 1
+            for token in tokens {
+                hash = mixed(hash, token)
+                power = power &* multiplier
+            }
+            return (hash, power)
         }
 
-        mutating func append(contentsOf added: UnsafeBufferPointer<UInt>) {
-            tokens.append(contentsOf: added)
-            for token in added { digest = (digest ^ UInt64(token)) &* 0x100_0000_01B3 }
+        /// The shape of `tokens` added one by one from no tokens.
+        init(tokens: [UInt]) {
+            self.tokens = tokens
+            digest = tokens.reduce(Self.emptyDigest, Self.mixed)
+        }
+
+        init(tokens: [UInt], digest: UInt64) {
+            self.tokens = tokens; self.digest = digest
         }
 
         func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
         static func == (lhs: Shape, rhs: Shape) -> Bool {
-            lhs.digest == rhs.digest && lhs.tokens.count == rhs.tokens.count && lhs.tokens.withUnsafeBytes { left in
-                rhs.tokens.withUnsafeBytes { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+            lhs.digest == rhs.digest && lhs.tokens.withUnsafeBufferPointer { rhs.sameTokens(as: $0) }
+        }
+
+        /// The same tokens as `other`, in order.
+        func sameTokens(as other: UnsafeBufferPointer<UInt>) -> Bool {
+            tokens.count == other.count && tokens.withUnsafeBytes { mine in
+                mine.isEmpty || memcmp(mine.baseAddress!, other.baseAddress!, mine.count) == 0
             }
         }
     }

@@ -67,7 +67,12 @@ extension FHIRResource: Equatable {
 
 /// The same UTF-8 bytes (`==` on strings compares canonical equivalence, and `utf8.elementsEqual`
 /// walked them byte by byte through the generic collection path: a tenth of a claim's time, issue 18).
+/// Two strings of the very same representation hold the same bytes: a small string's bits are its
+/// bytes and their count, a large one's its count and the immutable storage holding them (names,
+/// NPIs and codes are small: decoded anew for each encounter, they are compared without a copy).
 func sameBytes(_ left: String, _ right: String) -> Bool {
+    if MemoryLayout<String>.size == 16,
+       unsafeBitCast(left, to: (UInt64, UInt64).self) == unsafeBitCast(right, to: (UInt64, UInt64).self) { return true }
     guard left.utf8.count == right.utf8.count else { return false }
     return left.withUTF8Bytes { mine in
         right.withUTF8Bytes { theirs in mine.isEmpty || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
@@ -96,9 +101,13 @@ public struct FHIRResource: Sendable {
         let kept: [FHIRElement]
         let build: (@Sendable (inout FHIRNode) -> Void)?
         let fullUrl: String
+        /// Whether `fullUrl` has nothing XML must escape or refuse (checked once: references to the
+        /// resource copy it without checking again; a claim writes seven or eight of them).
+        let fullUrlIsClean: Bool
 
         init(type: StaticString, id: String, kept: [FHIRElement], build: (@Sendable (inout FHIRNode) -> Void)?, fullUrl: String) {
             self.type = type; self.id = id; self.kept = kept; self.build = build; self.fullUrl = fullUrl
+            fullUrlIsClean = XMLText.isClean(fullUrl)
         }
     }
 
@@ -139,6 +148,9 @@ public struct FHIRResource: Sendable {
         return build == nil && other.build == nil && kept.count == other.kept.count
             && kept.withUnsafeBufferPointer { mine in other.kept.withUnsafeBufferPointer { $0.baseAddress == mine.baseAddress } }
     }
+
+    /// Whether `fullUrl` needs no escaping in XML (`XMLText.isClean`), as found when the resource was made.
+    var fullUrlIsClean: Bool { fields.fullUrlIsClean }
 
     /// Which shared fields this value has: copies of one resource have the same (while one of them
     /// lives, no other resource has it).
@@ -340,8 +352,19 @@ extension FHIRNode {
     /// A literal reference to a resource of the same Bundle (`urn:uuid:…`), with a display.
     public mutating func reference(_ name: StaticString, repeats: Bool = false, to resource: FHIRResource, display: String? = nil) {
         node(name, repeats: repeats) {
-            $0.string("reference", resource.fullUrl)
+            $0.fullUrl(of: resource)
             $0.string("display", display)
+        }
+    }
+
+    /// `string("reference", resource.fullUrl)`; written into XML, a fullUrl found clean when the
+    /// resource was made is copied without checking it again.
+    mutating func fullUrl(of resource: FHIRResource) {
+        let name: StaticString = "reference"   // one literal for both ways (the shape notes its address)
+        if let sink, resource.fullUrlIsClean, !resource.fullUrl.isEmpty {
+            resource.fullUrl.withUTF8Bytes { sink.text.pointee.primitive(name, clean: $0) }
+        } else {
+            string(name, resource.fullUrl)
         }
     }
 
@@ -403,10 +426,11 @@ public enum FHIRResourceId {
     static func urn(_ id: String) -> String {
         id.withUTF8Bytes { bytes in
             String(unsafeUninitializedCapacity: urnPrefix.utf8CodeUnitCount + bytes.count) { text in
-                var count = 0
-                urnPrefix.withUTF8Buffer { for byte in $0 { text[count] = byte; count += 1 } }
-                for byte in bytes { text[count] = byte; count += 1 }
-                return count
+                // Copied in two pieces (byte by byte it was ~200 instructions an id).
+                let prefixCount = urnPrefix.utf8CodeUnitCount
+                UnsafeMutableRawPointer(text.baseAddress!).copyMemory(from: urnPrefix.utf8Start, byteCount: prefixCount)
+                if let from = bytes.baseAddress { (text.baseAddress! + prefixCount).update(from: from, count: bytes.count) }
+                return prefixCount + bytes.count
             }
         }
     }
