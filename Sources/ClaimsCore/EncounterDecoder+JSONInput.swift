@@ -21,6 +21,11 @@ protocol EncounterJSONValue {
     associatedtype Object: EncounterJSONObject where Object.Member == Self
     associatedtype Items: Collection where Items.Element == Self
     var content: JSONContent<Object, Items> { get }
+    /// The object this value is, or nil: what `content` says, without the work of making its case
+    /// (the decoder asks this first; `content` answers the rest).
+    var asObject: Object? { get }
+    /// The list this value is, or nil (as `asObject`).
+    var asItems: Items? { get }
     var isNull: Bool { get }
     /// `read` applied to the bytes of a number, or of a string written in plain ASCII (no escape),
     /// with whether it is a number; nil for any other value. A fast path: every caller falls back to
@@ -64,45 +69,53 @@ enum JSONContent<Object, Items> {
 /// their bytes, so a tape's ASCII names are checked without making strings or hashing them.
 struct MemberNames: ExpressibleByArrayLiteral {
     let names: Set<String>
-    /// For each of the 64 bits a plain name can have (`JSONTapeParser.nameBit`, the one the parser
-    /// computes for duplicates): the one name with that bit, -1 for none, -2 for several.
-    private let nameWithBit: [Int]
-    /// Each name's length, and where its bytes start in `allBytes` (the names one after another).
-    private let lengths: [Int]
-    private let starts: [Int]
+    /// The names grouped by the number of their bit (`JSONTapeParser.nameBit`, the one the parser
+    /// stores in each plain member name's `nameSlot`): the names with slot s are the entries
+    /// `firstEntry[s]..<firstEntry[s + 1]`, each a length and where its bytes start in `allBytes`.
+    private let firstEntry: [Int]
+    private let entries: [(length: Int, start: Int)]
     private let allBytes: [UInt8]
 
     init(arrayLiteral names: String...) {
         assert(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "member names are ASCII: bytes compare as strings do")
         self.names = Set(names)
         let bytes = names.map { Array($0.utf8) }
-        lengths = bytes.map(\.count)
-        starts = bytes.indices.map { bytes[..<$0].reduce(0) { $0 + $1.count } }
-        allBytes = bytes.flatMap { $0 }
-        var nameWithBit = [Int](repeating: -1, count: 64)
-        for (name, text) in bytes.enumerated() where !text.isEmpty {
-            let slot = text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
-            nameWithBit[slot] = nameWithBit[slot] == -1 ? name : -2
+        func slot(_ text: [UInt8]) -> Int {
+            // The empty name's bit depends on no byte (`nameBit` reads none).
+            text.isEmpty ? 0 : text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
         }
-        self.nameWithBit = nameWithBit
+        var starts: [Int] = []
+        var offset = 0
+        for text in bytes { starts.append(offset); offset += text.count }
+        allBytes = bytes.flatMap { $0 }
+        let bySlot = bytes.indices.sorted { (slot(bytes[$0]), $0) < (slot(bytes[$1]), $1) }
+        entries = bySlot.map { (length: bytes[$0].count, start: starts[$0]) }
+        firstEntry = (0...64).map { s in bySlot.firstIndex { slot(bytes[$0]) >= s } ?? bySlot.count }
     }
 
     /// Whether the (ASCII) name in `bytes` is one of these names; plain ASCII bytes are equal as
-    /// strings exactly when they are equal as bytes. Equal names have equal bits, so only the name
-    /// with the same bit is compared (all of them when several share it).
-    @inline(__always)
+    /// strings exactly when they are equal as bytes.
     func contains(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return names.contains("") }
-        let slot = JSONTapeParser.nameBit(start, count: bytes.count).trailingZeroBitCount
-        let candidate = nameWithBit[slot]
-        if candidate == -1 { return false }
-        return allBytes.withUnsafeBufferPointer { allBytes in
-            func isName(_ name: Int) -> Bool {
-                lengths[name] == bytes.count && JSONTapeValue.Storage.sameBytes(allBytes.baseAddress! + starts[name], start, count: bytes.count)
+        return contains(ascii: bytes, slot: UInt8(JSONTapeParser.nameBit(start, count: bytes.count).trailingZeroBitCount))
+    }
+
+    /// `contains(ascii:)` for a name whose slot is known (the parser's): equal names have equal
+    /// slots, so only the names with that slot are compared.
+    @inline(__always)
+    func contains(ascii name: UnsafeBufferPointer<UInt8>, slot: UInt8) -> Bool {
+        var entry = firstEntry[Int(slot)]
+        let end = firstEntry[Int(slot) + 1]
+        while entry < end {
+            let (length, start) = entries[entry]
+            if length == name.count && (length == 0 || allBytes.withUnsafeBufferPointer {
+                JSONTapeValue.Storage.sameBytes($0.baseAddress! + start, name.baseAddress!, count: length)
+            }) {
+                return true
             }
-            if candidate >= 0 { return isName(candidate) }
-            return lengths.indices.contains(where: isName)
+            entry += 1
         }
+        return false
     }
 }
 
@@ -116,6 +129,16 @@ extension JSONValue: EncounterJSONValue {
         case .array(let items): .array(items)
         case .object(let members): .object(members)
         }
+    }
+
+    var asObject: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    var asItems: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
     }
 
     var isNull: Bool { self == .null }

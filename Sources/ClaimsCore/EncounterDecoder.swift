@@ -47,7 +47,7 @@ public struct EncounterDecoder: Sendable {
         guard case .object(let root)? = value?.content else { return "" }
         // Fast path: the usual id (below) checked on its bytes before its String is made.
         if let id = root["id"]?.readASCII({ bytes, isNumber in
-            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decoding: bytes, as: UTF8.self) : nil
+            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decodingUTF8: bytes) : nil
         }) {
             return id
         }
