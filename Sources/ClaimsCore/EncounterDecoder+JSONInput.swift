@@ -9,6 +9,14 @@ extension EncounterDecoder {
         do { tape = try JSONTape(bytes: record.bytes, line: record.line, column: record.column) } catch { return .failure(error) }
         return .success(tape.withRoot { root in
             let (encounter, errors) = decodeValue(root)
+            // Fast path: a valid encounter's id, when its bytes are the id as written, is the raw id
+            // (`rawId` would make the same text again).
+            if let encounter, root.asObject?["id"]?.readASCII({ bytes, isNumber in
+                var id = encounter.id
+                return !isNumber && id.withUTF8 { $0.elementsEqual(bytes) } ? true : nil
+            }) == true {
+                return (encounter, errors, encounter.id)
+            }
             return (encounter, errors, Self.rawId(of: root))
         })
     }
@@ -69,28 +77,36 @@ enum JSONContent<Object, Items> {
 /// their bytes, so a tape's ASCII names are checked without making strings or hashing them.
 struct MemberNames: ExpressibleByArrayLiteral {
     let names: Set<String>
-    /// The names grouped by the number of their bit (`JSONTapeParser.nameBit`, the one the parser
-    /// stores in each plain member name's `nameSlot`): the names with slot s are the entries
-    /// `firstEntry[s]..<firstEntry[s + 1]`, each a length and where its bytes start in `allBytes`.
-    private let firstEntry: [Int]
-    private let entries: [(length: Int, start: Int)]
+    /// For each of the 64 slots a plain name can have (the number of its `JSONTapeParser.nameBit`, the
+    /// one the parser stores in each plain member name's `nameSlot`): 1 + the index of the first name
+    /// with that slot, 0 for none; `nextWithSlot` chains the other names with the same slot (0 ends it).
+    private let firstWithSlot: [UInt8]
+    private let nextWithSlot: [UInt8]
+    /// The names' bytes one after another: name i is `allBytes[starts[i]..<starts[i + 1]]`.
+    private let starts: [Int]
     private let allBytes: [UInt8]
 
-    init(arrayLiteral names: String...) {
+    init(arrayLiteral names: String...) { self.init(names) }
+
+    init(_ names: [String]) {
         assert(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "member names are ASCII: bytes compare as strings do")
+        assert(names.count < Int(UInt8.max), "a name's index + 1 fits a byte")
         self.names = Set(names)
         let bytes = names.map { Array($0.utf8) }
-        func slot(_ text: [UInt8]) -> Int {
-            // The empty name's bit depends on no byte (`nameBit` reads none).
-            text.isEmpty ? 0 : text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
-        }
-        var starts: [Int] = []
-        var offset = 0
-        for text in bytes { starts.append(offset); offset += text.count }
+        var starts = [0]
+        for text in bytes { starts.append(starts.last! + text.count) }
+        self.starts = starts
         allBytes = bytes.flatMap { $0 }
-        let bySlot = bytes.indices.sorted { (slot(bytes[$0]), $0) < (slot(bytes[$1]), $1) }
-        entries = bySlot.map { (length: bytes[$0].count, start: starts[$0]) }
-        firstEntry = (0...64).map { s in bySlot.firstIndex { slot(bytes[$0]) >= s } ?? bySlot.count }
+        var firstWithSlot = [UInt8](repeating: 0, count: 64)
+        var nextWithSlot = [UInt8](repeating: 0, count: names.count)
+        for (index, text) in bytes.enumerated().reversed() {
+            // The empty name's bit depends on no byte (`nameBit` reads none).
+            let slot = text.isEmpty ? 0 : text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
+            nextWithSlot[index] = firstWithSlot[slot]
+            firstWithSlot[slot] = UInt8(index + 1)
+        }
+        self.firstWithSlot = firstWithSlot
+        self.nextWithSlot = nextWithSlot
     }
 
     /// Whether the (ASCII) name in `bytes` is one of these names; plain ASCII bytes are equal as
@@ -101,21 +117,24 @@ struct MemberNames: ExpressibleByArrayLiteral {
     }
 
     /// `contains(ascii:)` for a name whose slot is known (the parser's): equal names have equal
-    /// slots, so only the names with that slot are compared.
+    /// slots, so only the names with that slot are compared (usually one).
     @inline(__always)
     func contains(ascii name: UnsafeBufferPointer<UInt8>, slot: UInt8) -> Bool {
-        var entry = firstEntry[Int(slot)]
-        let end = firstEntry[Int(slot) + 1]
-        while entry < end {
-            let (length, start) = entries[entry]
-            if length == name.count && (length == 0 || allBytes.withUnsafeBufferPointer {
-                JSONTapeValue.Storage.sameBytes($0.baseAddress! + start, name.baseAddress!, count: length)
-            }) {
-                return true
+        var entry = firstWithSlot[Int(slot & 63)]
+        if entry == 0 { return false }
+        return allBytes.withUnsafeBufferPointer { allBytes in
+            while entry != 0 {
+                let index = Int(entry) - 1
+                let start = starts[index]
+                let length = starts[index + 1] - start
+                if length == name.count
+                    && (length == 0 || JSONTapeValue.Storage.sameBytes(allBytes.baseAddress! + start, name.baseAddress!, count: length)) {
+                    return true
+                }
+                entry = nextWithSlot[index]
             }
-            entry += 1
+            return false
         }
-        return false
     }
 }
 

@@ -245,6 +245,11 @@ public struct EncounterDecoder: Sendable {
         var facts = [String: ClinicalFact](minimumCapacity: object.count)
         var problems: [(field: String, message: String)] = []
         object.forEachMember { key, item in
+            // Fast path: a number of one to nine digits read from its bytes, the value `decimal` reads.
+            if let whole = item.readASCII({ bytes, isNumber in isNumber ? DecodingContext.smallWholeNumber(bytes) : nil }) {
+                facts[key] = .number(Decimal(whole))
+                return
+            }
             switch item.content {
             case .null: break
             case .bool(let flag): facts[key] = .bool(flag)

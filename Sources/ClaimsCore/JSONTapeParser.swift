@@ -141,7 +141,7 @@ struct JSONTapeParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-            try parseString()
+            try scanString()
             let keyIndex = nodeCount - 1
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: nodes[keyIndex]))\"") }
@@ -164,7 +164,8 @@ struct JSONTapeParser {
                 throw error("duplicate member \"\(text(of: key))\"")
             }
             members += 1
-            try parseValue()
+            // Most values are strings: scanned without the dispatch of `parseValue`.
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { try parseString() } else { try parseValue() }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -245,9 +246,16 @@ struct JSONTapeParser {
         }
     }
 
-    /// Appends a string node (the opening quote at `index`). Most strings have no escape: they are
-    /// scanned once and kept as their byte range; the first backslash switches to decoding.
+    /// Appends a string node (the opening quote at `index`): `scanString`, called.
     private mutating func parseString() throws(JSONSyntaxError) {
+        try scanString()
+    }
+
+    /// Appends a string node (the opening quote at `index`). Most strings have no escape: they are
+    /// scanned once and kept as their byte range; the first backslash switches to decoding. Inlined
+    /// where member names are read (most strings of a record are names).
+    @inline(__always)
+    private mutating func scanString() throws(JSONSyntaxError) {
         // Called at a quote: the bytes are not empty. Indexes stay below `bytes.count` (an Int):
         // the additions cannot overflow.
         let base = bytes.baseAddress.unsafelyUnwrapped

@@ -83,7 +83,9 @@ struct JSONTapeFastPathTests {
     @Test func knownNamesAnswerAsTheirStringsDo() {
         let sets: [MemberNames] = [EncounterDecoder.encounterKeys, EncounterDecoder.personKeys, EncounterDecoder.patientExtraKeys,
                                    EncounterDecoder.addressKeys, EncounterDecoder.coverageKeys, EncounterDecoder.providerKeys,
-                                   EncounterDecoder.serviceKeys, EncounterDecoder.paymentKeys, EncounterDecoder.agreementKeys, ["", "a", "ab"]]
+                                   EncounterDecoder.serviceKeys, EncounterDecoder.paymentKeys, EncounterDecoder.agreementKeys, ["", "a", "ab"],
+                                   // Enough names that many share a slot.
+                                   MemberNames((0..<200).map { "member\($0)" })]
         var candidates = Set(sets.flatMap(\.names))
         for name in Array(candidates) {
             let bytes = Array(name.utf8)
@@ -193,5 +195,41 @@ struct JSONTapeFastPathTests {
             if compact != nil { valid += 1 }
         }
         #expect(valid > 100)
+    }
+
+    /// Clinical facts that are numbers of one to nine digits are read from their bytes
+    /// (`decodeClinical`); at and past that edge the record decodes as its tree does.
+    @Test func clinicalNumbersDecodeAsTheTreeDecodesThem() throws {
+        let decoder = EncounterDecoder(codes: EncounterDecoderTests.codes, payers: ["bcbs-il", "self-pay"], asOf: LocalDate(iso: "2026-11-20")!)
+        for number in ["0", "7", "20", "123456789", "1234567890", "99999999999999999999", "1.5", "-3", "1e2", "0.0", "-0", "\"20\"", "true", "null"] {
+            let text = EncounterDecoderTests.valid.replacingOccurrences(of: #""remsPatientEnrolled": true"#,
+                                                                        with: "\"remsPatientEnrolled\": true, \"score\": \(number)")
+            #expect(text != EncounterDecoderTests.valid)
+            let record = JSONRecord(ordinal: 1, line: 1, column: 1, bytes: Array(text.utf8))
+            let fromBytes = try decoder.decode(record).get()
+            let (encounter, errors) = decoder.decode(try record.result.get())
+            #expect(fromBytes.encounter == encounter, "\(number)")
+            #expect(fromBytes.errors == errors, "\(number)")
+            #expect(encounter != nil, "\(number)")
+        }
+        let record = JSONRecord(ordinal: 1, line: 1, column: 1, bytes: Array(EncounterDecoderTests.valid.utf8))
+        #expect(try decoder.decode(record).get().encounter?.clinical["failedAntidepressantTrials"] == .number(2))
+    }
+
+    /// A valid encounter's raw id is taken from its id when the id's bytes are the text as written
+    /// (`EncounterDecoder.decode(_: JSONRecord)`); otherwise, and for the tree, `rawId` makes it.
+    @Test func aValidEncountersRawIdIsTheIdAsWritten() throws {
+        let decoder = EncounterDecoder(codes: EncounterDecoderTests.codes, payers: ["bcbs-il", "self-pay"], asOf: LocalDate(iso: "2026-11-20")!)
+        for (written, rawId) in [("\"ENC-1\"", "ENC-1"), ("\" ENC-1\"", " ENC-1"), ("\"ENC-1 \"", "ENC-1 "), ("\"\\u0045NC-1\"", "ENC-1"),
+                                 ("12345", ""), ("\"ENC-1\\t\"", nil), ("\"X\"", "X")] as [(String, String?)] {
+            let text = EncounterDecoderTests.valid.replacingOccurrences(of: #""id": "ENC-1""#, with: "\"id\": \(written)")
+            let record = JSONRecord(ordinal: 1, line: 1, column: 1, bytes: Array(text.utf8))
+            let fromBytes = try decoder.decode(record).get()
+            let tree = try record.result.get()
+            let (encounter, errors) = decoder.decode(tree)
+            #expect(fromBytes.rawId == EncounterDecoder.rawId(of: tree), "\(written)")
+            if let rawId { #expect(fromBytes.rawId == rawId, "\(written)") }
+            #expect(fromBytes.encounter == encounter && fromBytes.errors == errors, "\(written)")
+        }
     }
 }
