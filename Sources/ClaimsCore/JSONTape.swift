@@ -17,7 +17,7 @@ struct JSONTape {
         /// Strings: the text holds bytes past ASCII (already checked to be valid UTF-8).
         var nonASCII = false
         /// Strings: the text held an escape; `start` is then the index of its decoded text in
-        /// `JSONTape.decodedStrings` (`decoded`).
+        /// `JSONTape.decodedStrings`.
         var escaped = false
         /// Member names: the number of the name's bit (`JSONTapeParser.nameBit`), computed once by the
         /// parser for the duplicate check and reused to match names; `noNameSlot` for a name with an
@@ -44,9 +44,6 @@ struct JSONTape {
             get { Int(storedCount) }
             set { storedCount = UInt32(newValue) }
         }
-
-        /// The index of an escaped string's text in `JSONTape.decodedStrings`, -1 for any other node.
-        var decoded: Int { escaped ? start : -1 }
 
         /// Objects: the bits of their member names (`JSONTapeParser.nameBit`; every bit once a name
         /// has an escape or bytes past ASCII), kept in `start`, which objects use for nothing else.

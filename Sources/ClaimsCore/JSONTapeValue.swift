@@ -61,12 +61,6 @@ struct JSONTapeValue: EncounterJSONValue {
             if node.escaped { return strings[node.start] }
             return String(decodingUTF8: UnsafeBufferPointer(rebasing: bytes[node.start..<node.end]))
         }
-
-        /// The bytes of a string without escapes and past-ASCII bytes (nil for any other).
-        func asciiBytes(of node: JSONTape.Node) -> UnsafeBufferPointer<UInt8>? {
-            guard node.kind == .string, !node.escaped, !node.nonASCII else { return nil }
-            return UnsafeBufferPointer(rebasing: bytes[node.start..<node.end])
-        }
     }
 
     let storage: Storage
