@@ -37,7 +37,7 @@ struct DecodingContext {
     mutating func text<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> String? {
         // Fast path: a number's text, or plain text checked on its bytes before a String is made.
         if let plain = value?.readASCII({ bytes, isNumber in
-            isNumber || Self.isPlainText(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+            isNumber || Self.isPlainText(bytes) ? String(decodingUTF8: bytes) : nil
         }) {
             return plain
         }
@@ -73,20 +73,26 @@ struct DecodingContext {
         text.utf8.withContiguousStorageIfAvailable { isPlainText($0) } ?? false
     }
 
-    /// `isPlainText` on the UTF-8 bytes of a text.
+    /// `isPlainText` on the UTF-8 bytes of a text: eight bytes at a time, the last eight (or, for four
+    /// to seven bytes, the first and last four) read as one word that may overlap bytes already
+    /// judged; one to three bytes one by one (the table).
     static func isPlainText(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let first = bytes.first, let last = bytes.last, first != 0x20, last != 0x20, bytes.count <= 200 else { return false }
-        // Eight bytes at a time, then byte by byte (the table).
         let base = UnsafeRawPointer(bytes.baseAddress!)
-        var index = 0
-        while index + 8 <= bytes.count {
-            if hasBytePastPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return false }
-            index += 8
+        let count = bytes.count
+        if count >= 8 {
+            var index = 0
+            while index + 8 < count {
+                if hasBytePastPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return false }
+                index += 8
+            }
+            return !hasBytePastPlain(base.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
         }
-        while index < bytes.count {
-            if !isPlainByte(bytes[index]) { return false }
-            index += 1
+        if count >= 4 {
+            let word = UInt64(base.loadUnaligned(as: UInt32.self)) | UInt64(base.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) << 32
+            return !hasBytePastPlain(word)
         }
+        for byte in bytes where !isPlainByte(byte) { return false }
         return true
     }
 
@@ -140,6 +146,8 @@ struct DecodingContext {
     }
 
     mutating func object<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Object? {
+        // Fast path: an object (the usual answer) without the other cases of `content`.
+        if let object = value?.asObject { return object }
         switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
@@ -152,6 +160,8 @@ struct DecodingContext {
     }
 
     mutating func array<Value: EncounterJSONValue>(_ value: Value?, _ field: @autoclosure () -> String, required: Bool) -> Value.Items? {
+        // Fast path: a list (the usual answer) without the other cases of `content`.
+        if let items = value?.asItems { return items }
         switch value?.content {
         case nil, .null?:
             if required { missing(field()) }
@@ -304,12 +314,18 @@ extension ProcedureCode {
 /// National Provider Identifier check (CMS: Luhn over the prefix 80840 and the first nine digits).
 public enum NPI {
     public static func isValid(_ npi: String) -> Bool {
+        // The UTF-8 bytes in place (a native string's own; no copy), not through the UTF-8 view's iterator.
+        var npi = npi
+        return npi.withUTF8(isValid(utf8:))
+    }
+
+    static func isValid(utf8 npi: UnsafeBufferPointer<UInt8>) -> Bool {
         // Luhn over "80840" + the first 9 digits, doubling every other digit from the right (the
         // 1st, 3rd, … 9th from the left); "80840" contributes a constant 24. Read byte by byte.
         var sum = 24
         var count = 0
         var check = 0
-        for byte in npi.utf8 {
+        for byte in npi {
             let digit = Int(byte) - 48
             guard (0...9).contains(digit), count < 10 else { return false }
             if count == 9 {

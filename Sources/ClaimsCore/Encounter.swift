@@ -124,21 +124,29 @@ public struct DiagnosisCode: Sendable, Hashable, Codable, CustomStringConvertibl
     /// `init` for ASCII text (every real code), byte by byte without Unicode case mapping: the same
     /// answer (in ASCII a byte is a character, and CR LF, one character, fails the checks either way).
     private static func compact(ascii text: String) -> String? {
-        var compact: [UInt8] = []
-        compact.reserveCapacity(8)
-        var dot: Int?
-        for (offset, byte) in text.utf8.enumerated() {
-            if byte == UInt8(ascii: ".") {
-                guard dot == nil else { return nil }
-                dot = offset
-            } else {
-                compact.append(byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte)
+        var text = text
+        return text.withUTF8 { bytes -> String? in
+            // At most 7 characters and one dot: longer text is no code. The compact code is built on
+            // the stack, not in an array.
+            guard bytes.count <= 8 else { return nil }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { compact -> String? in
+                var count = 0
+                var dot: Int?
+                for (offset, byte) in bytes.enumerated() {
+                    if byte == UInt8(ascii: ".") {
+                        guard dot == nil else { return nil }
+                        dot = offset
+                    } else {
+                        compact[count] = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 32 : byte
+                        count += 1
+                    }
+                }
+                if let dot, dot != 3 || dot == bytes.count - 1 { return nil }
+                guard (3...7).contains(count), ASCII.isUppercase(compact[0]), compact[0] != UInt8(ascii: "U"), ASCII.isDigit(compact[1]),
+                      compact[2..<count].allSatisfy(ASCII.isDigitOrUppercase) else { return nil }
+                return String(decodingUTF8: UnsafeBufferPointer(rebasing: compact[..<count]))
             }
         }
-        if let dot, dot != 3 || dot == text.utf8.count - 1 { return nil }
-        guard (3...7).contains(compact.count), ASCII.isUppercase(compact[0]), compact[0] != UInt8(ascii: "U"), ASCII.isDigit(compact[1]),
-              compact[2...].allSatisfy(ASCII.isDigitOrUppercase) else { return nil }
-        return String(decoding: compact, as: UTF8.self)
     }
 
     /// Letter (not U), digit, letter-or-digit, then up to four letters or digits.

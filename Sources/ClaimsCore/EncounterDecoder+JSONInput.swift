@@ -9,6 +9,14 @@ extension EncounterDecoder {
         do { tape = try JSONTape(bytes: record.bytes, line: record.line, column: record.column) } catch { return .failure(error) }
         return .success(tape.withRoot { root in
             let (encounter, errors) = decodeValue(root)
+            // Fast path: a valid encounter's id, when its bytes are the id as written, is the raw id
+            // (`rawId` would make the same text again).
+            if let encounter, root.asObject?["id"]?.readASCII({ bytes, isNumber in
+                var id = encounter.id
+                return !isNumber && id.withUTF8 { $0.elementsEqual(bytes) } ? true : nil
+            }) == true {
+                return (encounter, errors, encounter.id)
+            }
             return (encounter, errors, Self.rawId(of: root))
         })
     }
@@ -21,6 +29,11 @@ protocol EncounterJSONValue {
     associatedtype Object: EncounterJSONObject where Object.Member == Self
     associatedtype Items: Collection where Items.Element == Self
     var content: JSONContent<Object, Items> { get }
+    /// The object this value is, or nil: what `content` says, without the work of making its case
+    /// (the decoder asks this first; `content` answers the rest).
+    var asObject: Object? { get }
+    /// The list this value is, or nil (as `asObject`).
+    var asItems: Items? { get }
     var isNull: Bool { get }
     /// `read` applied to the bytes of a number, or of a string written in plain ASCII (no escape),
     /// with whether it is a number; nil for any other value. A fast path: every caller falls back to
@@ -64,44 +77,63 @@ enum JSONContent<Object, Items> {
 /// their bytes, so a tape's ASCII names are checked without making strings or hashing them.
 struct MemberNames: ExpressibleByArrayLiteral {
     let names: Set<String>
-    /// For each of the 64 bits a plain name can have (`JSONTapeParser.nameBit`, the one the parser
-    /// computes for duplicates): the one name with that bit, -1 for none, -2 for several.
-    private let nameWithBit: [Int]
-    /// Each name's length, and where its bytes start in `allBytes` (the names one after another).
-    private let lengths: [Int]
+    /// For each of the 64 slots a plain name can have (the number of its `JSONTapeParser.nameBit`, the
+    /// one the parser stores in each plain member name's `nameSlot`): 1 + the index of the first name
+    /// with that slot, 0 for none; `nextWithSlot` chains the other names with the same slot (0 ends it).
+    private let firstWithSlot: [UInt8]
+    private let nextWithSlot: [UInt8]
+    /// The names' bytes one after another: name i is `allBytes[starts[i]..<starts[i + 1]]`.
     private let starts: [Int]
     private let allBytes: [UInt8]
 
-    init(arrayLiteral names: String...) {
+    init(arrayLiteral names: String...) { self.init(names) }
+
+    init(_ names: [String]) {
         assert(names.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }, "member names are ASCII: bytes compare as strings do")
+        assert(names.count < Int(UInt8.max), "a name's index + 1 fits a byte")
         self.names = Set(names)
         let bytes = names.map { Array($0.utf8) }
-        lengths = bytes.map(\.count)
-        starts = bytes.indices.map { bytes[..<$0].reduce(0) { $0 + $1.count } }
+        var starts = [0]
+        for text in bytes { starts.append(starts.last! + text.count) }
+        self.starts = starts
         allBytes = bytes.flatMap { $0 }
-        var nameWithBit = [Int](repeating: -1, count: 64)
-        for (name, text) in bytes.enumerated() where !text.isEmpty {
-            let slot = text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
-            nameWithBit[slot] = nameWithBit[slot] == -1 ? name : -2
+        var firstWithSlot = [UInt8](repeating: 0, count: 64)
+        var nextWithSlot = [UInt8](repeating: 0, count: names.count)
+        for (index, text) in bytes.enumerated().reversed() {
+            // The empty name's bit depends on no byte (`nameBit` reads none).
+            let slot = text.isEmpty ? 0 : text.withUnsafeBufferPointer { JSONTapeParser.nameBit($0.baseAddress!, count: $0.count) }.trailingZeroBitCount
+            nextWithSlot[index] = firstWithSlot[slot]
+            firstWithSlot[slot] = UInt8(index + 1)
         }
-        self.nameWithBit = nameWithBit
+        self.firstWithSlot = firstWithSlot
+        self.nextWithSlot = nextWithSlot
     }
 
     /// Whether the (ASCII) name in `bytes` is one of these names; plain ASCII bytes are equal as
-    /// strings exactly when they are equal as bytes. Equal names have equal bits, so only the name
-    /// with the same bit is compared (all of them when several share it).
-    @inline(__always)
+    /// strings exactly when they are equal as bytes.
     func contains(ascii bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let start = bytes.baseAddress, !bytes.isEmpty else { return names.contains("") }
-        let slot = JSONTapeParser.nameBit(start, count: bytes.count).trailingZeroBitCount
-        let candidate = nameWithBit[slot]
-        if candidate == -1 { return false }
+        return contains(ascii: bytes, slot: UInt8(JSONTapeParser.nameBit(start, count: bytes.count).trailingZeroBitCount))
+    }
+
+    /// `contains(ascii:)` for a name whose slot is known (the parser's): equal names have equal
+    /// slots, so only the names with that slot are compared (usually one).
+    @inline(__always)
+    func contains(ascii name: UnsafeBufferPointer<UInt8>, slot: UInt8) -> Bool {
+        var entry = firstWithSlot[Int(slot & 63)]
+        if entry == 0 { return false }
         return allBytes.withUnsafeBufferPointer { allBytes in
-            func isName(_ name: Int) -> Bool {
-                lengths[name] == bytes.count && JSONTapeValue.Storage.sameBytes(allBytes.baseAddress! + starts[name], start, count: bytes.count)
+            while entry != 0 {
+                let index = Int(entry) - 1
+                let start = starts[index]
+                let length = starts[index + 1] - start
+                if length == name.count
+                    && (length == 0 || JSONTapeValue.Storage.sameBytes(allBytes.baseAddress! + start, name.baseAddress!, count: length)) {
+                    return true
+                }
+                entry = nextWithSlot[index]
             }
-            if candidate >= 0 { return isName(candidate) }
-            return lengths.indices.contains(where: isName)
+            return false
         }
     }
 }
@@ -116,6 +148,16 @@ extension JSONValue: EncounterJSONValue {
         case .array(let items): .array(items)
         case .object(let members): .object(members)
         }
+    }
+
+    var asObject: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    var asItems: [JSONValue]? {
+        if case .array(let items) = self { return items }
+        return nil
     }
 
     var isNull: Bool { self == .null }

@@ -47,7 +47,7 @@ public struct EncounterDecoder: Sendable {
         guard case .object(let root)? = value?.content else { return "" }
         // Fast path: the usual id (below) checked on its bytes before its String is made.
         if let id = root["id"]?.readASCII({ bytes, isNumber in
-            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decoding: bytes, as: UTF8.self) : nil
+            !isNumber && bytes.count <= 40 && bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) ? String(decodingUTF8: bytes) : nil
         }) {
             return id
         }
@@ -245,6 +245,11 @@ public struct EncounterDecoder: Sendable {
         var facts = [String: ClinicalFact](minimumCapacity: object.count)
         var problems: [(field: String, message: String)] = []
         object.forEachMember { key, item in
+            // Fast path: a number of one to nine digits read from its bytes, the value `decimal` reads.
+            if let whole = item.readASCII({ bytes, isNumber in isNumber ? DecodingContext.smallWholeNumber(bytes) : nil }) {
+                facts[key] = .number(Decimal(whole))
+                return
+            }
             switch item.content {
             case .null: break
             case .bool(let flag): facts[key] = .bool(flag)

@@ -8,19 +8,42 @@ import Foundation
 struct JSONTape {
     enum Kind: UInt8 { case null, `true`, `false`, number, string, array, object }
 
+    /// `Node.nameSlot` of a member name that has no bit of its own (an escape or bytes past ASCII).
+    static let noNameSlot: UInt8 = 0xFF
+
+    /// 32 bytes: the parser writes about one node per 8 bytes of an encounter, the decoder reads them.
     struct Node {
         var kind: Kind
         /// Strings: the text holds bytes past ASCII (already checked to be valid UTF-8).
         var nonASCII = false
-        /// Strings and numbers: the bytes of the text (inside the quotes). A string with an escape
-        /// has `decoded` instead: the index of its decoded text in `JSONTape.decodedStrings`.
+        /// Strings: the text held an escape; `start` is then the index of its decoded text in
+        /// `JSONTape.decodedStrings`.
+        var escaped = false
+        /// Member names: the number of the name's bit (`JSONTapeParser.nameBit`), computed once by the
+        /// parser for the duplicate check and reused to match names; `noNameSlot` for a name with an
+        /// escape or bytes past ASCII.
+        var nameSlot = JSONTape.noNameSlot
+        /// Arrays and objects: how many elements or members.
+        private var storedCount: UInt32 = 0
+        /// Strings and numbers: the bytes of the text (inside the quotes).
         var start = 0
         var end = 0
-        var decoded = -1
-        /// Arrays and objects: how many elements or members.
-        var count = 0
         /// The index of the node after this one and everything inside it.
         var next = 0
+
+        init(kind: Kind, nonASCII: Bool = false, start: Int = 0, end: Int = 0) {
+            self.kind = kind; self.nonASCII = nonASCII; self.start = start; self.end = end
+        }
+
+        /// A string with an escape: its text is `decodedStrings[index]`.
+        init(decoded index: Int) {
+            self.kind = .string; self.escaped = true; self.start = index
+        }
+
+        var count: Int {
+            get { Int(storedCount) }
+            set { storedCount = UInt32(newValue) }
+        }
 
         /// Objects: the bits of their member names (`JSONTapeParser.nameBit`; every bit once a name
         /// has an escape or bytes past ASCII), kept in `start`, which objects use for nothing else.
@@ -31,25 +54,40 @@ struct JSONTape {
         }
     }
 
+    /// The most nodes a document of `byteCount` bytes can have, even one that fails part way: each
+    /// node starts at its own byte, and each one after the first child of its array or object follows
+    /// a ',' or ':' of its own; only the at most 64 arrays and objects still open when parsing
+    /// fails lack their closing byte. So 2 × nodes − 1 − 64 ≤ bytes.
+    static func maxNodes(byteCount: Int) -> Int { (byteCount + 65) / 2 + 1 }
+
     let bytes: [UInt8]
-    private(set) var nodes: [Node] = []
+    let nodes: [Node]
     /// The text of strings that held escapes, decoded once by the parser.
-    private(set) var decodedStrings: [String] = []
+    let decodedStrings: [String]
 
     /// Parses `bytes` as one JSON document; `line`/`column` say where the bytes start in their file,
     /// so errors point into the file.
     init(bytes: [UInt8], line: Int = 1, column: Int = 1) throws(JSONSyntaxError) {
         self.bytes = bytes
-        let parsed: Result<([Node], [String]), JSONSyntaxError> = bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONTapeParser(bytes: buffer, line: line, column: column)
-            do throws(JSONSyntaxError) {
-                try parser.parseDocument()
-                return .success((parser.nodes, parser.decodedStrings))
-            } catch {
-                return .failure(error)
+        var failure: JSONSyntaxError?
+        var strings: [String] = []
+        // The nodes are written straight into the array's storage, sized for the most a document of
+        // this length can have: no capacity or copy-on-write check per node.
+        let nodes = bytes.withUnsafeBufferPointer { buffer in
+            [Node](unsafeUninitializedCapacity: Self.maxNodes(byteCount: buffer.count)) { nodes, initialized in
+                var parser = JSONTapeParser(bytes: buffer, nodes: nodes, line: line, column: column)
+                do throws(JSONSyntaxError) {
+                    try parser.parseDocument()
+                } catch {
+                    failure = error
+                }
+                initialized = parser.nodeCount
+                strings = parser.decodedStrings
             }
         }
-        (nodes, decodedStrings) = try parsed.get()
+        if let failure { throw failure }
+        self.nodes = nodes
+        self.decodedStrings = strings
     }
 
     /// The `JSONValue` tree of the node at `index` (the document is node 0).
@@ -85,7 +123,7 @@ struct JSONTape {
 
     /// The text of a string or number node.
     func text(of node: Node) -> String {
-        if node.decoded >= 0 { return decodedStrings[node.decoded] }
+        if node.escaped { return decodedStrings[node.start] }
         return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[node.start..<node.end]), as: UTF8.self) }
     }
 }

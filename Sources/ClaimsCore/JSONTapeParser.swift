@@ -9,18 +9,20 @@ struct JSONTapeParser {
     private var lineStart = 0
     private var depth = 0
     private let columnOffset: Int
-    private(set) var nodes: [JSONTape.Node] = []
+    /// Where the nodes go: room for `JSONTape.maxNodes`, so appending one is a store, no capacity
+    /// or copy-on-write check (the precondition in `appendNode` guards the bound).
+    private let nodes: UnsafeMutableBufferPointer<JSONTape.Node>
+    private(set) var nodeCount = 0
     private(set) var decodedStrings: [String] = []
 
     /// Objects with more members than this look for duplicate names in a set instead of one by one.
     private static let membersCheckedOneByOne = 16
 
-    init(bytes: UnsafeBufferPointer<UInt8>, line: Int, column: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, nodes: UnsafeMutableBufferPointer<JSONTape.Node>, line: Int, column: Int) {
         self.bytes = bytes
+        self.nodes = nodes
         self.line = line
         self.columnOffset = column - 1
-        // About one node per 8 bytes in an encounter: one allocation for most records.
-        nodes.reserveCapacity(bytes.count / 8 + 4)
     }
 
     mutating func parseDocument() throws(JSONSyntaxError) {
@@ -51,11 +53,21 @@ struct JSONTapeParser {
         }
     }
 
+    /// Appends `node` and returns its index.
+    @inline(__always)
+    private mutating func appendNode(_ node: JSONTape.Node) -> Int {
+        precondition(nodeCount < nodes.count, "more JSON nodes than JSONTape.maxNodes")
+        (nodes.baseAddress! + nodeCount).initialize(to: node)
+        nodeCount += 1
+        return nodeCount - 1
+    }
+
     /// Appends a scalar node (its `next` is the node after it).
-    private mutating func append(_ node: JSONTape.Node) {
+    @inline(__always)
+    private mutating func appendScalar(_ node: JSONTape.Node) {
         var node = node
-        node.next = nodes.count + 1
-        nodes.append(node)
+        node.next = nodeCount + 1
+        _ = appendNode(node)
     }
 
     private mutating func parseValue() throws(JSONSyntaxError) {
@@ -63,11 +75,11 @@ struct JSONTapeParser {
         switch bytes[index] {
         case UInt8(ascii: "{"): try parseObject()
         case UInt8(ascii: "["): try parseArray()
-        case UInt8(ascii: "\""): append(try parseString())
-        case UInt8(ascii: "t"): try expectWord("true"); append(JSONTape.Node(kind: .true))
-        case UInt8(ascii: "f"): try expectWord("false"); append(JSONTape.Node(kind: .false))
-        case UInt8(ascii: "n"): try expectWord("null"); append(JSONTape.Node(kind: .null))
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): append(try parseNumber())
+        case UInt8(ascii: "\""): try parseString()
+        case UInt8(ascii: "t"): try expectWord("true"); appendScalar(JSONTape.Node(kind: .true))
+        case UInt8(ascii: "f"): try expectWord("false"); appendScalar(JSONTape.Node(kind: .false))
+        case UInt8(ascii: "n"): try expectWord("null"); appendScalar(JSONTape.Node(kind: .null))
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber()
         default:
             throw error("unexpected character '\(Self.printable(bytes[index]))'; a value (object, array, string, number, true, false or null) was expected")
         }
@@ -77,7 +89,23 @@ struct JSONTapeParser {
         byte >= 0x20 && byte < 0x7F ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
     }
 
+    /// `true`, `false` or `null` at `index`: compared four bytes at once (the last four of `false`
+    /// after its `f`); a mismatch is placed byte by byte.
+    @inline(__always)
     private mutating func expectWord(_ word: StaticString) throws(JSONSyntaxError) {
+        let length = word.utf8CodeUnitCount
+        if index + length <= bytes.count {
+            let tail = UnsafeRawPointer(word.utf8Start + length - 4).loadUnaligned(as: UInt32.self)
+            if UnsafeRawPointer(bytes.baseAddress! + index + length - 4).loadUnaligned(as: UInt32.self) == tail,
+               length == 4 || bytes[index] == word.utf8Start[0] {
+                index += length
+                return
+            }
+        }
+        try expectWordByteByByte(word)
+    }
+
+    private mutating func expectWordByteByByte(_ word: StaticString) throws(JSONSyntaxError) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
         for byte in expected {
             guard index < bytes.count, bytes[index] == byte else {
@@ -87,6 +115,7 @@ struct JSONTapeParser {
         }
     }
 
+    @inline(__always)
     private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         if depth > 64 { throw error("nesting deeper than 64 levels") }
@@ -95,13 +124,14 @@ struct JSONTapeParser {
     private mutating func parseObject() throws(JSONSyntaxError) {
         try enter(); defer { depth -= 1 }
         index += 1
-        let objectIndex = nodes.count
-        nodes.append(JSONTape.Node(kind: .object))
+        let objectIndex = appendNode(JSONTape.Node(kind: .object))
         /// The bits of the member names so far (`nameBit`): a name whose bit is not set is new.
         var nameBits: UInt64 = 0
+        var members = 0
         defer {
-            nodes[objectIndex].next = nodes.count
+            nodes[objectIndex].next = nodeCount
             nodes[objectIndex].memberNameBits = nameBits
+            nodes[objectIndex].count = members
         }
         /// Member names so far, once there are too many to compare one by one.
         var names: Set<String>?
@@ -111,23 +141,31 @@ struct JSONTapeParser {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name in double quotes") }
-            var key = try parseString()
+            try scanString()
+            let keyIndex = nodeCount - 1
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: key))\"") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after member name \"\(text(of: nodes[keyIndex]))\"") }
             index += 1
             skipWhitespace()
-            let keyIndex = nodes.count
-            key.next = keyIndex + 1
-            nodes.append(key)
             // Equal plain names set the same bit, so a plain name whose bit is not set yet is new: most
             // names are never compared. An escaped or past-ASCII name sets every bit (it may equal any
             // name), and past a few members every name goes into the set (`isDuplicate`).
-            let bit = key.decoded < 0 && !key.nonASCII ? Self.nameBit(bytes.baseAddress! + key.start, count: key.end - key.start) : ~0
-            let mayRepeat = nameBits & bit != 0 || nodes[objectIndex].count >= Self.membersCheckedOneByOne
+            let key = nodes[keyIndex]
+            let bit: UInt64
+            if !key.escaped && !key.nonASCII {
+                bit = Self.nameBit(bytes.baseAddress! + key.start, count: key.end - key.start)
+                nodes[keyIndex].nameSlot = UInt8(truncatingIfNeeded: bit.trailingZeroBitCount)
+            } else {
+                bit = ~0
+            }
+            let mayRepeat = nameBits & bit != 0 || members >= Self.membersCheckedOneByOne
             nameBits |= bit
-            if mayRepeat, isDuplicate(keyIndex, in: objectIndex, names: &names) { throw error("duplicate member \"\(text(of: key))\"") }
-            nodes[objectIndex].count += 1
-            try parseValue()
+            if mayRepeat, isDuplicate(keyIndex, in: objectIndex, members: members, names: &names) {
+                throw error("duplicate member \"\(text(of: key))\"")
+            }
+            members += 1
+            // Most values are strings: scanned without the dispatch of `parseValue`.
+            if index < bytes.count, bytes[index] == UInt8(ascii: "\"") { try parseString() } else { try parseValue() }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an object; is a '}' missing?") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -147,9 +185,8 @@ struct JSONTapeParser {
     }
 
     /// Whether the member name at `keyIndex` equals (as Swift strings do: canonically equivalent
-    /// text is equal) the name of an earlier member of the object at `objectIndex`.
-    private func isDuplicate(_ keyIndex: Int, in objectIndex: Int, names: inout Set<String>?) -> Bool {
-        let members = nodes[objectIndex].count
+    /// text is equal) the name of one of the `members` earlier members of the object at `objectIndex`.
+    private func isDuplicate(_ keyIndex: Int, in objectIndex: Int, members: Int, names: inout Set<String>?) -> Bool {
         if members >= Self.membersCheckedOneByOne {
             if names == nil {
                 var all = Set<String>(minimumCapacity: members * 2)
@@ -173,7 +210,7 @@ struct JSONTapeParser {
 
     /// Two plain ASCII texts are equal exactly when their bytes are; anything else compares as Strings.
     private func sameText(_ a: JSONTape.Node, _ b: JSONTape.Node) -> Bool {
-        if a.decoded < 0, b.decoded < 0, !a.nonASCII, !b.nonASCII {
+        if !a.escaped, !b.escaped, !a.nonASCII, !b.nonASCII {
             let length = a.end - a.start
             guard length == b.end - b.start else { return false }
             return length == 0 || memcmp(bytes.baseAddress! + a.start, bytes.baseAddress! + b.start, length) == 0
@@ -182,22 +219,25 @@ struct JSONTapeParser {
     }
 
     private func text(of node: JSONTape.Node) -> String {
-        if node.decoded >= 0 { return decodedStrings[node.decoded] }
+        if node.escaped { return decodedStrings[node.start] }
         return String(decoding: UnsafeBufferPointer(rebasing: bytes[node.start..<node.end]), as: UTF8.self)
     }
 
     private mutating func parseArray() throws(JSONSyntaxError) {
         try enter(); defer { depth -= 1 }
         index += 1
-        let arrayIndex = nodes.count
-        nodes.append(JSONTape.Node(kind: .array))
-        defer { nodes[arrayIndex].next = nodes.count }
+        let arrayIndex = appendNode(JSONTape.Node(kind: .array))
+        var elements = 0
+        defer {
+            nodes[arrayIndex].next = nodeCount
+            nodes[arrayIndex].count = elements
+        }
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return }
         while true {
             skipWhitespace()
             try parseValue()
-            nodes[arrayIndex].count += 1
+            elements += 1
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input inside an array; is a ']' missing?") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -206,44 +246,59 @@ struct JSONTapeParser {
         }
     }
 
-    /// A string node (the opening quote at `index`). Most strings have no escape: they are scanned
-    /// once and kept as their byte range; the first backslash switches to decoding.
-    private mutating func parseString() throws(JSONSyntaxError) -> JSONTape.Node {
-        index += 1
+    /// Appends a string node (the opening quote at `index`): `scanString`, called.
+    private mutating func parseString() throws(JSONSyntaxError) {
+        try scanString()
+    }
+
+    /// Appends a string node (the opening quote at `index`). Most strings have no escape: they are
+    /// scanned once and kept as their byte range; the first backslash switches to decoding. Inlined
+    /// where member names are read (most strings of a record are names).
+    @inline(__always)
+    private mutating func scanString() throws(JSONSyntaxError) {
+        // Called at a quote: the bytes are not empty. Indexes stay below `bytes.count` (an Int):
+        // the additions cannot overflow.
+        let base = bytes.baseAddress.unsafelyUnwrapped
+        let count = bytes.count
+        var index = self.index &+ 1
         let stringStart = index
-        var nonASCII = false
+        var highBits: UInt64 = 0
         // Eight bytes at a time while none ends the string, starts an escape or is a control
         // character; the byte loop below reads the rest (and the word that has such a byte).
-        while index + 8 <= bytes.count {
+        while index &+ 8 <= count {
             // Byte 0 is the lowest on any machine.
-            let word = UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + index).loadUnaligned(as: UInt64.self))
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
             let stops = Self.plainRunStops(word)
             if stops == 0 {
-                if word & Self.highBits != 0 { nonASCII = true }
-                index += 8
+                highBits |= word
+                index &+= 8
                 continue
             }
             // The lowest flagged byte is the first stop: the bytes before it are plain.
-            let plainBytes = stops.trailingZeroBitCount / 8
-            if word & Self.highBits & ((1 << (plainBytes * 8)) &- 1) != 0 { nonASCII = true }
-            index += plainBytes
+            let plainBits = stops.trailingZeroBitCount & ~7
+            highBits |= word & ((1 << plainBits) &- 1)
+            index &+= plainBits >> 3
             break
         }
-        while index < bytes.count {
-            let byte = bytes[index]
+        var nonASCII = highBits & Self.highBits != 0
+        while index < count {
+            let byte = base[index]
             if byte == UInt8(ascii: "\"") {
+                self.index = index
                 if nonASCII { try checkUTF8(from: stringStart) }
-                index += 1
-                return JSONTape.Node(kind: .string, nonASCII: nonASCII, start: stringStart, end: index - 1)
+                appendScalar(JSONTape.Node(kind: .string, nonASCII: nonASCII, start: stringStart, end: index))
+                self.index = index &+ 1
+                return
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte >= 0x80 { nonASCII = true }
-            if byte < 0x20 { throw error("control character inside a string; escape it (\\n, \\t, …)") }
-            index += 1
+            if byte < 0x20 { self.index = index; throw error("control character inside a string; escape it (\\n, \\t, …)") }
+            index &+= 1
         }
+        self.index = index
         let text = try decodeEscapedString(from: stringStart, nonASCII: nonASCII)
         decodedStrings.append(text)
-        return JSONTape.Node(kind: .string, decoded: decodedStrings.count - 1)
+        appendScalar(JSONTape.Node(decoded: decodedStrings.count - 1))
     }
 
     private static let lowBits: UInt64 = 0x0101_0101_0101_0101
@@ -345,7 +400,7 @@ struct JSONTapeParser {
         return value
     }
 
-    private mutating func parseNumber() throws(JSONSyntaxError) -> JSONTape.Node {
+    private mutating func parseNumber() throws(JSONSyntaxError) {
         let start = index
         func digits() -> Int {
             let from = index
@@ -367,6 +422,6 @@ struct JSONTapeParser {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard digits() > 0 else { throw error("invalid number: digits expected in exponent") }
         }
-        return JSONTape.Node(kind: .number, start: start, end: index)
+        appendScalar(JSONTape.Node(kind: .number, start: start, end: index))
     }
 }

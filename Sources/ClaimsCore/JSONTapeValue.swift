@@ -32,15 +32,24 @@ struct JSONTapeValue: EncounterJSONValue {
         /// in that object starts there and finds its member at once.
         let resume: UnsafeMutablePointer<Int>
 
-        /// Whether the `count` bytes at `a` and `b` are equal: names are short, so words and bytes
-        /// compared in place cost less than a call to `memcmp`.
+        /// Whether the `count` bytes at `a` and `b` are equal: names are short, so words compared in
+        /// place cost less than a call to `memcmp` (the last word, or two half words, may overlap
+        /// bytes already compared; no byte outside the `count` is read).
         @inline(__always)
         static func sameBytes(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
-            var offset = 0
-            while offset + 8 <= count {
-                if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
-                offset += 8
+            if count >= 8 {
+                var offset = 0
+                while offset + 8 < count {
+                    if a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) { return false }
+                    offset += 8
+                }
+                return a.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
             }
+            if count >= 4 {
+                return a.loadUnaligned(as: UInt32.self) == b.loadUnaligned(as: UInt32.self)
+                    && a.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self) == b.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+            }
+            var offset = 0
             while offset < count {
                 if a.load(fromByteOffset: offset, as: UInt8.self) != b.load(fromByteOffset: offset, as: UInt8.self) { return false }
                 offset += 1
@@ -49,14 +58,8 @@ struct JSONTapeValue: EncounterJSONValue {
         }
 
         func text(of node: JSONTape.Node) -> String {
-            if node.decoded >= 0 { return strings[node.decoded] }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[node.start..<node.end]), as: UTF8.self)
-        }
-
-        /// The bytes of a string without escapes and past-ASCII bytes (nil for any other).
-        func asciiBytes(of node: JSONTape.Node) -> UnsafeBufferPointer<UInt8>? {
-            guard node.kind == .string, node.decoded < 0, !node.nonASCII else { return nil }
-            return UnsafeBufferPointer(rebasing: bytes[node.start..<node.end])
+            if node.escaped { return strings[node.start] }
+            return String(decodingUTF8: UnsafeBufferPointer(rebasing: bytes[node.start..<node.end]))
         }
     }
 
@@ -71,11 +74,17 @@ struct JSONTapeValue: EncounterJSONValue {
         let node = node
         switch node.kind {
         case .number: return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), true)
-        case .string where node.decoded < 0 && !node.nonASCII:
+        case .string where !node.escaped && !node.nonASCII:
             return read(UnsafeBufferPointer(rebasing: storage.bytes[node.start..<node.end]), false)
         default: return nil
         }
     }
+
+    @inline(__always)
+    var asObject: JSONTapeObject? { storage.nodes[index].kind == .object ? JSONTapeObject(storage: storage, index: index) : nil }
+
+    @inline(__always)
+    var asItems: JSONTapeItems? { storage.nodes[index].kind == .array ? JSONTapeItems(storage: storage, index: index) : nil }
 
     var content: JSONContent<JSONTapeObject, JSONTapeItems> {
         let node = node
@@ -99,6 +108,12 @@ struct JSONTapeObject: EncounterJSONObject {
 
     var count: Int { storage.nodes[index].count }
 
+    /// The number of a plain name's bit (`JSONTapeParser.nameBit`), as the parser stores it in `nameSlot`.
+    @inline(__always)
+    static func nameSlot(_ name: StaticString) -> UInt8 {
+        UInt8(truncatingIfNeeded: JSONTapeParser.nameBit(name.utf8Start, count: name.utf8CodeUnitCount).trailingZeroBitCount)
+    }
+
     /// Inlined where the decoder looks a name up (a literal: its length and bit fold to constants);
     /// the two usual answers cost no call, anything else searches (`search`).
     @inline(__always)
@@ -108,11 +123,13 @@ struct JSONTapeObject: EncounterJSONObject {
             let length = name.utf8CodeUnitCount
             // A name whose bit the parser did not set is no member's: absent members cost no search.
             if object.memberNameBits & JSONTapeParser.nameBit(name.utf8Start, count: length) == 0 { return nil }
-            // The member after the one the object's last lookup found: usually the one asked for.
-            let resume = storage.resume[index]
-            if resume > index, resume < object.next {
+            // The member after the one the object's last lookup found (the first member before any):
+            // usually the one asked for. A plain name with another slot is another name.
+            let last = storage.resume[index]
+            let resume = last > index ? last : index + 1
+            if resume < object.next {
                 let node = storage.nodes[resume]
-                if node.decoded < 0, !node.nonASCII, node.end - node.start == length,
+                if node.nameSlot == Self.nameSlot(name), node.end - node.start == length,
                    length == 0 || JSONTapeValue.Storage.sameBytes(storage.bytes.baseAddress! + node.start, name.utf8Start, count: length) {
                     storage.resume[index] = storage.nodes[resume + 1].next
                     return JSONTapeValue(storage: storage, index: resume + 1)
@@ -138,38 +155,44 @@ struct JSONTapeObject: EncounterJSONObject {
     /// The key of the member named `name` among the members from the key `start` to `limit` (a key or the end).
     private func member(_ name: StaticString, from start: Int, to limit: Int) -> Int? {
         let length = name.utf8CodeUnitCount
-        let nameIsASCII = name.isASCII
+        let slot = name.isASCII ? Self.nameSlot(name) : JSONTape.noNameSlot
         let nodes = storage.nodes
         var key = start
         while key < limit {
             let node = nodes[key]
-            if nameIsASCII, node.decoded < 0, !node.nonASCII {
-                // Length first, then the bytes (most names differ in length).
-                if node.end - node.start == length && (length == 0 || JSONTapeValue.Storage.sameBytes(storage.bytes.baseAddress! + node.start, name.utf8Start, count: length)) {
+            if slot != JSONTape.noNameSlot && node.nameSlot != JSONTape.noNameSlot {
+                // Both plain ASCII: the slot first, then the length and the bytes.
+                if node.nameSlot == slot && node.end - node.start == length
+                    && (length == 0 || JSONTapeValue.Storage.sameBytes(storage.bytes.baseAddress! + node.start, name.utf8Start, count: length)) {
                     return key
                 }
             } else if storage.text(of: node) == name.description {
                 // Escaped or past-ASCII names compare as Swift strings do (canonical equivalence).
                 return key
             }
-            key = storage.nodes[key + 1].next
+            key = nodes[key + 1].next
         }
         return nil
     }
 
     func unknownNames(_ known: MemberNames, _ extra: MemberNames?) -> [String] {
         var unknown: [String] = []
-        let end = storage.nodes[index].next
+        let nodes = storage.nodes
+        let end = nodes[index].next
         var key = index + 1
         while key < end {
-            let node = storage.nodes[key]
-            if let bytes = storage.asciiBytes(of: node) {
-                if !known.contains(ascii: bytes) && extra?.contains(ascii: bytes) != true { unknown.append(storage.text(of: node)) }
+            let node = nodes[key]
+            if node.nameSlot != JSONTape.noNameSlot {
+                // A plain name: its slot, from the parser, picks the known names to compare.
+                let name = UnsafeBufferPointer(start: storage.bytes.baseAddress! + node.start, count: node.end - node.start)
+                if !known.contains(ascii: name, slot: node.nameSlot) && extra?.contains(ascii: name, slot: node.nameSlot) != true {
+                    unknown.append(storage.text(of: node))
+                }
             } else {
                 let name = storage.text(of: node)
                 if !known.names.contains(name) && extra?.names.contains(name) != true { unknown.append(name) }
             }
-            key = storage.nodes[key + 1].next
+            key = nodes[key + 1].next
         }
         return unknown.count > 1 ? unknown.sorted() : unknown
     }
@@ -194,4 +217,22 @@ struct JSONTapeItems: Collection {
     var count: Int { storage.nodes[index].count }
     func index(after element: Int) -> Int { storage.nodes[element].next }
     subscript(element: Int) -> JSONTapeValue { JSONTapeValue(storage: storage, index: element) }
+}
+
+extension String {
+    /// `String(decoding: bytes, as: UTF8.self)`, the same text for any bytes (invalid UTF-8 repaired
+    /// alike), made faster for the short texts of a record: a text of at most 15 bytes is built in
+    /// place, and the standard library checks nothing more when it is ASCII (most names, codes and
+    /// dates); a test compares the two on every kind of byte.
+    @inline(__always)
+    init(decodingUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        if bytes.count <= 15, let source = bytes.baseAddress {
+            self = String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                buffer.baseAddress!.initialize(from: source, count: bytes.count)
+                return bytes.count
+            }
+        } else {
+            self = String(decoding: bytes, as: UTF8.self)
+        }
+    }
 }
